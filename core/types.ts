@@ -1,0 +1,96 @@
+import type { Matrix } from './matrix';
+
+/** Cross-correlation slides K as is (what deep-learning "convolution" layers do); convolve flips K first. */
+export type Mode = 'correlate' | 'convolve';
+export type Activation = 'none' | 'relu';
+/** `sum` is the seeds' `l.sum()`; `mean` divides by the number of output cells. */
+export type LossKind = 'sum' | 'mean';
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+export type BackendKind = 'cpu' | 'webgpu';
+
+/** The parameters of a Conv2D forward pass: `act(corr2d(X, mode(K)) + bias)`. */
+export interface ForwardParams {
+  readonly mode: Mode;
+  readonly bias: number;
+  readonly activation: Activation;
+}
+
+export interface OptimizerSpec {
+  readonly kind: OptimizerKind;
+  readonly lr: number;
+  /** Momentum coefficient (PyTorch `SGD(momentum=…)`, dampening 0). Default 0.9. */
+  readonly momentum?: number;
+  /** Adam betas and epsilon, PyTorch defaults 0.9 / 0.999 / 1e-8. */
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+}
+
+/** Everything a training run needs; the same object drives every backend. */
+export interface TrainConfig {
+  readonly x: Matrix;
+  /** The target output; its shape must be (H−kh+1)×(W−kw+1). */
+  readonly y: Matrix;
+  readonly mode: Mode;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly loss: LossKind;
+  readonly optimizer: OptimizerSpec;
+  /** The initial kernel; its shape is the learned kernel's shape. */
+  readonly initWeight: Matrix;
+  readonly initBias: number;
+}
+
+/** Where a run stands; copied out, never shared with the backend. */
+export interface TrainSnapshot {
+  /** Number of completed update steps. */
+  readonly step: number;
+  readonly weight: Matrix;
+  readonly bias: number;
+  /** ∂L/∂W at the last evaluated step (for the gradient heatmap). */
+  readonly gradWeight: Matrix;
+  readonly gradBias: number;
+}
+
+export interface DivergenceInfo {
+  /** 1-based step whose forward loss was non-finite or above the divergence limit. */
+  readonly step: number;
+  readonly loss: number;
+}
+
+/** The result of running a batch of steps. */
+export interface TrainChunk {
+  /** `losses[i]` is the forward loss of step `firstStep + i` (1-based), before that step's update. */
+  readonly firstStep: number;
+  readonly losses: Float64Array;
+  /** Set when the run stopped on divergence; the snapshot then holds the last finite kernel. */
+  readonly diverged?: DivergenceInfo;
+}
+
+/** A live training run on one backend. */
+export interface Trainer {
+  readonly backend: BackendKind;
+  /** Runs up to `steps` steps (fewer if it diverges) and reports each step's loss. */
+  run(steps: number): Promise<TrainChunk>;
+  snapshot(): Promise<TrainSnapshot>;
+  dispose(): void;
+}
+
+/** A compute backend: CPU kernels or our WGSL programs on WebGPU. */
+export interface ComputeBackend {
+  readonly kind: BackendKind;
+  /** A human-readable name for the status bar, e.g. "CPU" or "WebGPU · NVIDIA …". */
+  readonly label: string;
+  forward(x: Matrix, k: Matrix, params: ForwardParams): Promise<Matrix>;
+  createTrainer(config: TrainConfig): Promise<Trainer>;
+  dispose(): void;
+}
+
+/** A loss at or above this counts as divergence, like a non-finite one. */
+export const DIVERGENCE_LIMIT = 1e30;
+
+/** Size limits, checked before any allocation. */
+export const LIMITS = {
+  maxImageSide: 4096,
+  maxKernelSide: 31,
+} as const;

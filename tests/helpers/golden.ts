@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Golden cases computed with PyTorch (float64). Read from ../shared/golden when present, else the copy in tests/golden. */
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+export interface ForwardCase {
+  name: string;
+  about: string;
+  op: 'forward';
+  x: number[][];
+  k: number[][];
+  mode: 'correlate' | 'convolve';
+  bias: number;
+  activation: 'none' | 'relu';
+  expected: { y: number[][] };
+  tolerance: Tolerance;
+}
+export interface TrainCase {
+  name: string;
+  about: string;
+  op: 'train';
+  x: number[][];
+  y: number[][];
+  kernel_shape: [number, number];
+  mode: 'correlate' | 'convolve';
+  use_bias: boolean;
+  activation: 'none' | 'relu';
+  loss: 'sum' | 'mean';
+  init: { weight: number[][]; bias: number };
+  lr: number;
+  steps: number;
+  expected: { loss: number[]; weight: number[][]; bias: number };
+  tolerance: Tolerance;
+}
+export type GoldenCase = ForwardCase | TrainCase;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../..');
+export const SHARED_GOLDEN_DIR = resolve(repoRoot, '../shared/golden');
+export const LOCAL_GOLDEN_DIR = join(repoRoot, 'tests/golden');
+
+export function goldenDir(): string {
+  return existsSync(SHARED_GOLDEN_DIR) ? SHARED_GOLDEN_DIR : LOCAL_GOLDEN_DIR;
+}
+
+export function loadGolden(dir = goldenDir()): GoldenCase[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  if (files.length === 0) throw new Error(`no golden cases in ${dir}`);
+  return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as GoldenCase);
+}
+
+/** |actual − expected| ≤ atol + rtol·|expected|, as numpy.allclose. */
+export function close(actual: number, expected: number, tol: Tolerance): boolean {
+  return Math.abs(actual - expected) <= tol.atol + tol.rtol * Math.abs(expected);
+}
+
+/** Throws with the first mismatching index, so a failure says where. */
+export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, what: string): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${what}: length ${actual.length} ≠ expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!close(actual[i], expected[i], tol))
+      throw new Error(`${what}[${i}]: ${actual[i]} ≠ expected ${expected[i]} (rtol ${tol.rtol}, atol ${tol.atol})`);
+  }
+}
