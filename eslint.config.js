@@ -5,10 +5,35 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'url', 'worker_threads', 'stream', 'util', 'events'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'url',
+  'worker_threads',
+  'stream',
+  'util',
+  'events',
+];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
@@ -24,7 +49,14 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { projectService: false, extraFileExtensions: ['.svelte'], parser: tseslint.parser, svelteConfig } },
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        extraFileExtensions: ['.svelte'],
+        parser: tseslint.parser,
+        svelteConfig,
+      },
+    },
   },
   // Layering: the core is pure (no DOM, Node or Electron), the contract imports nothing,
   // the renderer never reaches into Node, Electron or main/.
@@ -32,26 +64,89 @@ export default tseslint.config(
     files: ['core/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', ...nodeBuiltins], message: 'core/ is pure: no Node or Electron.' }, { group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**', 'svelte', 'svelte/*', '@tensorflow/*'], message: 'core/ imports only core/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', ...nodeBuiltins], message: 'core/ is pure: no Node or Electron.' },
+            {
+              group: [
+                '**/main/**',
+                '**/renderer/**',
+                '**/preload/**',
+                '**/cli/**',
+                'svelte',
+                'svelte/*',
+                '@tensorflow/*',
+              ],
+              message: 'core/ imports only core/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['ipc/contract.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: 'ImportDeclaration', message: 'The IPC contract imports nothing.' }, { selector: 'ImportExpression', message: 'The IPC contract imports nothing.' }] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportDeclaration', message: 'The IPC contract imports nothing.' },
+        { selector: 'ImportExpression', message: 'The IPC contract imports nothing.' },
+      ],
+    },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', ...nodeBuiltins], message: 'The renderer never imports Node or Electron.' }, { group: ['**/main/**', '**/preload/**', '**/cli/**'], message: 'The renderer talks to main only through window.api.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', ...nodeBuiltins], message: 'The renderer never imports Node or Electron.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/cli/**'],
+              message: 'The renderer talks to main only through window.api.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['preload/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', '**/renderer/**', '**/cli/**', ...nodeBuiltins], message: 'The preload only bridges the contract.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**', '**/cli/**', ...nodeBuiltins],
+              message: 'The preload only bridges the contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Playwright fixtures must destructure their (empty) dependencies.
+    files: ['tests/e2e/**/*.ts', 'tests/electron/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' },
   },
   {
     files: ['cli/**/*.ts', 'main/services/**/*.ts', 'main/browser/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['electron'], message: 'Runs in plain Node too: no Electron here.' }, { group: ['**/renderer/**'], message: 'No renderer code in Node.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron'], message: 'Runs in plain Node too: no Electron here.' },
+            { group: ['**/renderer/**'], message: 'No renderer code in Node.' },
+          ],
+        },
+      ],
+    },
   },
 );

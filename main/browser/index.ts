@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { browserAppInfo } from '../services/app-info';
+import { defaultDataDir } from '../services/paths';
+import { findChromium, launchChromium } from './launch';
+import { startBrowserServer } from './server';
+
+/**
+ * `npm run start:browser`: Kernel Studio without Electron. Serves the built
+ * renderer and main's handlers on loopback, then opens Chromium in app mode.
+ *   --no-open   only serve; print the URL
+ *   --port N    listen on port N (default: a free port)
+ */
+async function main(argv: string[]): Promise<void> {
+  const noOpen = argv.includes('--no-open');
+  const portIndex = argv.indexOf('--port');
+  const port = portIndex >= 0 ? Number(argv[portIndex + 1]) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error('kernel-studio: --port needs a number from 0 to 65535');
+    process.exit(2);
+  }
+  const dataDir = defaultDataDir();
+  mkdirSync(dataDir, { recursive: true });
+  const rendererDir = resolve(import.meta.dirname, '../renderer');
+  const server = await startBrowserServer({ rendererDir, dataDir, port, appInfo: browserAppInfo() });
+  console.log(`Kernel Studio running at ${server.url}`);
+
+  if (!noOpen) {
+    const chromium = findChromium();
+    if (chromium) launchChromium(chromium, server.url, join(dataDir, 'browser-profile'));
+    else
+      console.log(
+        'No Chromium or Chrome found: open the address above in one (set CHROME_PATH to pick a browser).',
+      );
+  }
+
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`kernel-studio: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { join, resolve } from 'node:path';
+import {
+  EVENT_CHANNELS,
+  INVOKE_CHANNELS,
+  type AppInfo,
+  type FileKind,
+  type MainEvents,
+} from '../ipc/contract';
+import { buildMenu } from './menu';
+import { registerAppScheme, serveRenderer } from './protocol';
+import { MainHandlers } from './services/handlers';
+import { APP_URL, isTrustedSender, secureWindowOptions, webGpuSwitches } from './window-options';
+
+/**
+ * Electron glue, kept thin: window, protocol, menu, dialogs and IPC wiring.
+ * Everything testable lives in services/ and runs in browser mode too.
+ */
+for (const [name, value] of webGpuSwitches(process.platform)) app.commandLine.appendSwitch(name, value);
+app.enableSandbox();
+registerAppScheme();
+
+const FILTERS: Record<FileKind, Electron.FileFilter[]> = {
+  workspace: [{ name: 'Kernel Studio workspace', extensions: ['kstudio'] }],
+  kernel: [{ name: 'Kernel', extensions: ['json', 'csv', 'npy', 'safetensors', 'txt'] }],
+  image: [{ name: 'Image', extensions: ['png'] }],
+  chart: [{ name: 'Chart', extensions: ['png', 'svg', 'csv'] }],
+};
+
+let mainWindow: BrowserWindow | null = null;
+
+function appInfo(): AppInfo {
+  return {
+    name: 'Kernel Studio',
+    version: app.getVersion(),
+    runtime: 'electron',
+    platform: process.platform,
+    electronVersion: process.versions.electron,
+    chromeVersion: process.versions.chrome,
+    nodeVersion: process.versions.node,
+  };
+}
+
+function broadcast<E extends keyof MainEvents>(event: E, payload: MainEvents[E]): void {
+  const channel = event === 'lossPoints' ? EVENT_CHANNELS.onLossPoints : EVENT_CHANNELS.onMenuCommand;
+  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, payload);
+}
+
+function createHandlers(): MainHandlers {
+  return new MainHandlers({
+    appInfo: appInfo(),
+    dataDir: app.getPath('userData'),
+    broadcast,
+    dialogs: {
+      async pickOpenPath(kind) {
+        const options = { properties: ['openFile' as const], filters: FILTERS[kind] };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      async pickSavePath(kind, suggestedName) {
+        const options = { defaultPath: suggestedName, filters: FILTERS[kind] };
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return result.canceled ? null : (result.filePath ?? null);
+      },
+    },
+  });
+}
+
+function wireIpc(handlers: MainHandlers): void {
+  for (const channel of Object.values(INVOKE_CHANNELS)) {
+    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
+      const frame = event.senderFrame;
+      if (!isTrustedSender(frame?.url, frame !== null && frame === event.sender.mainFrame))
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: 'Refused: the request did not come from Kernel Studio.' },
+        };
+      return handlers.dispatch(channel, args);
+    });
+  }
+}
+
+function lockDownSessions(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-frame-navigate', (e) => e.preventDefault());
+    contents.on('will-redirect', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow(secureWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  void window.loadURL(APP_URL);
+  return window;
+}
+
+app.whenReady().then(() => {
+  lockDownSessions();
+  serveRenderer(resolve(import.meta.dirname, '../renderer'));
+  const handlers = createHandlers();
+  wireIpc(handlers);
+  Menu.setApplicationMenu(
+    buildMenu(
+      (command) => mainWindow?.webContents.send(EVENT_CHANNELS.onMenuCommand, command),
+      process.platform === 'darwin',
+    ),
+  );
+  mainWindow = createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+  app.on('before-quit', () => void handlers.close());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,16 @@
+import type { AppInfo, FileKind, MainEvents } from '../../ipc/contract';
+
+/** Native file dialogs in Electron; a path prompt relayed to the page in browser mode; stubs in tests. */
+export interface Dialogs {
+  pickOpenPath(kind: FileKind): Promise<string | null>;
+  pickSavePath(kind: FileKind, suggestedName: string): Promise<string | null>;
+}
+
+/** What the handlers need from their host (Electron or the browser-mode server). */
+export interface HostContext {
+  readonly appInfo: AppInfo;
+  /** The app's data folder: run logs, autosave, settings. */
+  readonly dataDir: string;
+  readonly dialogs: Dialogs;
+  broadcast<E extends keyof MainEvents>(event: E, payload: MainEvents[E]): void;
+}

@@ -1,0 +1,16 @@
+/**
+ * The Content Security Policy of every page we serve: only our own scripts,
+ * no eval, no inline script or style, no remote content. Kept identical to the
+ * <meta> tag in renderer/index.html (a unit test checks that).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { InvokeMethod } from '../../ipc/contract';
+
+/** Run ids become file names, so they are kept to a safe alphabet. */
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a run id is 1–64 letters, digits, "-" or "_"');
+
+const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const lossBatchSchema = z.strictObject({
+  runId: runIdSchema,
+  points: z
+    .array(z.strictObject({ step: z.number().int().min(1).max(1e9), loss: finiteNumber }))
+    .min(1)
+    .max(100_000),
+});
+
+export const fileKindSchema = z.enum(['workspace', 'kernel', 'image', 'chart']);
+
+/** 64 MiB of text: far above any real workspace, low enough to refuse abuse. */
+export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+export const saveTextSchema = z.strictObject({
+  kind: fileKindSchema,
+  path: z.string().min(1).max(4096).optional(),
+  suggestedName: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^/\\\0]+$/, 'a file name, not a path'),
+  text: z.string().max(MAX_TEXT_BYTES),
+});
+
+/** The argument tuple each invoke channel accepts; anything else is refused before the handler runs. */
+export const argSchemas = {
+  getAppInfo: z.tuple([]),
+  openWorkspace: z.tuple([]),
+  saveText: z.tuple([saveTextSchema]),
+  appendLoss: z.tuple([lossBatchSchema]),
+  readLoss: z.tuple([runIdSchema]),
+} satisfies Record<InvokeMethod, z.ZodType>;

@@ -1,0 +1,58 @@
+import { expect, test } from './fixtures';
+
+test('browser mode serves the app shell with toolbar and status bar', async ({ app }) => {
+  await expect(app.getByRole('toolbar', { name: 'Main toolbar' })).toBeVisible();
+  await expect(app.getByRole('status', { name: 'Status' })).toContainText('Browser mode');
+  await expect(app).toHaveTitle('Kernel Studio');
+});
+
+test('the status bar names the WebGPU adapter Chromium gave us', async ({ app }) => {
+  const adapter = await app.evaluate(async () => {
+    const a = await navigator.gpu.requestAdapter();
+    return a ? `${a.info.vendor} ${a.info.architecture}` : null;
+  });
+  expect(adapter, 'Chromium must expose a WebGPU adapter with --enable-unsafe-webgpu').not.toBeNull();
+  const status = app.getByTestId('backend-status');
+  await expect(status).toContainText(/CPU|WebGPU/);
+  await app.getByRole('button', { name: 'About' }).click();
+  await expect(app.getByRole('dialog', { name: 'About Kernel Studio' })).toContainText(adapter!);
+});
+
+test('switches language to Chinese and back', async ({ app }) => {
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(app.getByRole('toolbar', { name: '主工具栏' })).toBeVisible();
+  await app.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await expect(app.getByRole('toolbar', { name: 'Main toolbar' })).toBeVisible();
+});
+
+test('a request without the token is refused', async ({ server }) => {
+  const res = await fetch(`${server.origin}/`);
+  expect(res.status).toBe(401);
+  const api = await fetch(`${server.origin}/api/invoke/app:get-info`, {
+    method: 'POST',
+    headers: { Origin: server.origin },
+    body: '[]',
+  });
+  expect(api.status).toBe(401);
+});
+
+test('the page cannot eval or run inline script (CSP)', async ({ app }) => {
+  // DevTools' own evaluate is exempt from CSP, so the page is made to compile strings itself
+  // (string timers and an inline <script>) and we watch for the browser's CSP violations.
+  const outcome = await app.evaluate(async () => {
+    const violations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      violations.push(`${e.effectiveDirective}:${e.blockedURI}`),
+    );
+    const w = window as unknown as Record<string, unknown>;
+    (setTimeout as unknown as (code: string, ms: number) => void)('window.__evalRan = true', 0);
+    const inline = document.createElement('script');
+    inline.textContent = 'window.__inlineRan = true';
+    document.body.append(inline);
+    await new Promise((r) => setTimeout(r, 200));
+    return { evalRan: w.__evalRan === true, inlineRan: w.__inlineRan === true, violations };
+  });
+  expect(outcome.evalRan).toBe(false);
+  expect(outcome.inlineRan).toBe(false);
+  expect(outcome.violations).toEqual(expect.arrayContaining(['script-src:eval', 'script-src-elem:inline']));
+});

@@ -1,0 +1,73 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { API_METHODS, EVENT_CHANNELS, INVOKE_CHANNELS, type KernelStudioApi } from '../../ipc/contract';
+
+/**
+ * The preload runs against a recording stand-in for Electron's two modules, so
+ * this test sees exactly what it hands to contextBridge, without an Electron binary.
+ */
+const exposed = new Map<string, unknown>();
+const invoked: Array<[string, unknown[]]> = [];
+const listeners = new Map<string, Array<(...args: unknown[]) => void>>();
+const ipcRenderer = {
+  invoke: vi.fn(async (channel: string, ...args: unknown[]) => {
+    invoked.push([channel, args]);
+    return { ok: true, value: null };
+  }),
+  on: vi.fn((channel: string, listener: (...args: unknown[]) => void) => {
+    listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
+  }),
+  removeListener: vi.fn((channel: string, listener: (...args: unknown[]) => void) => {
+    listeners.set(
+      channel,
+      (listeners.get(channel) ?? []).filter((l) => l !== listener),
+    );
+  }),
+  send: vi.fn(),
+  sendSync: vi.fn(),
+};
+
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
+  ipcRenderer,
+}));
+
+describe('preload', () => {
+  beforeEach(async () => {
+    exposed.clear();
+    vi.resetModules();
+    await import('../../preload/index');
+  });
+
+  it('exposes exactly the contract methods under window.api, and nothing else', () => {
+    expect([...exposed.keys()]).toEqual(['api']);
+    const api = exposed.get('api') as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual([...API_METHODS].sort());
+    for (const value of Object.values(api)) {
+      expect(typeof value).toBe('function');
+      expect(value).not.toBe(ipcRenderer);
+    }
+  });
+
+  it('sends each method on its own channel', async () => {
+    const api = exposed.get('api') as KernelStudioApi;
+    invoked.length = 0;
+    await api.getAppInfo();
+    await api.readLoss('run-1');
+    expect(invoked).toEqual([
+      [INVOKE_CHANNELS.getAppInfo, []],
+      [INVOKE_CHANNELS.readLoss, ['run-1']],
+    ]);
+  });
+
+  it('gives listeners the payload only, never the IPC event, and unsubscribes', () => {
+    const api = exposed.get('api') as KernelStudioApi;
+    const received: unknown[][] = [];
+    const off = api.onLossPoints((...args: unknown[]) => received.push(args));
+    const fakeEvent = { sender: ipcRenderer, senderId: 0 };
+    for (const l of listeners.get(EVENT_CHANNELS.onLossPoints) ?? [])
+      l(fakeEvent, { runId: 'r', points: [] });
+    expect(received).toEqual([[{ runId: 'r', points: [] }]]);
+    off();
+    expect(listeners.get(EVENT_CHANNELS.onLossPoints)).toEqual([]);
+  });
+});
