@@ -61,11 +61,18 @@ export function close(actual: number, expected: number, tol: Tolerance): boolean
 }
 
 /** Throws with the first mismatching index, so a failure says where. */
-export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, what: string): void {
+export function expectAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+  what: string,
+): void {
   if (actual.length !== expected.length)
     throw new Error(`${what}: length ${actual.length} ≠ expected ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     if (!close(actual[i], expected[i], tol))
-      throw new Error(`${what}[${i}]: ${actual[i]} ≠ expected ${expected[i]} (rtol ${tol.rtol}, atol ${tol.atol})`);
+      throw new Error(
+        `${what}[${i}]: ${actual[i]} ≠ expected ${expected[i]} (rtol ${tol.rtol}, atol ${tol.atol})`,
+      );
   }
 }

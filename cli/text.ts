@@ -1,0 +1,24 @@
+/** Plain-text output in the seeds' style: matrices as aligned rows, losses as %.3f. */
+import type { Matrix } from '../core/matrix';
+import { toRows } from '../core/matrix';
+
+/** Six significant digits, no float32 noise ("0.3", not "0.30000001192092896"). */
+export function formatValue(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
+/**
+ * Right-aligned columns separated by spaces. The result reads back as a
+ * whitespace-separated matrix file, so `corr2d … > y.txt` can feed `train --y y.txt`.
+ */
+export function formatMatrix(m: Matrix): string {
+  const cells = toRows(m).map((row) => row.map(formatValue));
+  const width = Math.max(...cells.flat().map((c) => c.length));
+  return cells.map((row) => row.map((c) => c.padStart(width)).join('  ')).join('\n') + '\n';
+}
+
+/** The seeds' `'%.3f' % loss`; huge or non-finite losses stay readable. */
+export function formatLoss(loss: number): string {
+  if (!Number.isFinite(loss)) return String(loss);
+  return Math.abs(loss) >= 1e15 ? loss.toExponential(3) : loss.toFixed(3);
+}

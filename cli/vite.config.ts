@@ -1,0 +1,37 @@
+/**
+ * Builds the headless CLI into out/cli/index.js: an SSR (Node) library build, ESM,
+ * Node 20, with node built-ins and npm dependencies left as runtime imports.
+ */
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import pkg from '../package.json' with { type: 'json' };
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const dependencies = Object.keys(pkg.dependencies ?? {});
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...dependencies,
+  ...dependencies.map((d) => new RegExp(`^${d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/`)),
+];
+
+export default defineConfig({
+  root,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: resolve(root, 'cli/index.ts'),
+    outDir: resolve(root, 'out/cli'),
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    rollupOptions: {
+      external,
+      output: { format: 'es', entryFileNames: 'index.js' },
+    },
+  },
+  ssr: { target: 'node', noExternal: [] },
+});

@@ -1,0 +1,58 @@
+/** The CPU forward pass: act(corr2d(X, mode(K)) + bias), validated, float64-accumulated. */
+import type { Matrix } from '../matrix';
+import type { ForwardParams, Mode } from '../types';
+import { checkForward, checkForwardParams } from '../validate';
+import { addKernelRow } from './rows';
+
+/** The kernel as slid over the image, in float64: K, or K flipped in both axes for convolution. */
+export function effectiveKernel(
+  k: ArrayLike<number>,
+  size: number,
+  mode: Mode,
+  out: Float64Array = new Float64Array(size),
+): Float64Array {
+  for (let i = 0; i < size; i++) out[i] = mode === 'convolve' ? k[size - 1 - i] : k[i];
+  return out;
+}
+
+/**
+ * Correlates X with an effective kernel into `out` (oh×ow), one output row at a time:
+ * each row is accumulated in float64 tap-row by tap-row, then biased and activated.
+ */
+export function correlateInto(
+  x: Matrix,
+  w: Float64Array,
+  kh: number,
+  kw: number,
+  bias: number,
+  relu: boolean,
+  out: Float32Array,
+): void {
+  const oh = x.rows - kh + 1;
+  const ow = x.cols - kw + 1;
+  const acc = new Float64Array(ow);
+  for (let i = 0; i < oh; i++) {
+    acc.fill(bias);
+    for (let a = 0; a < kh; a++) addKernelRow(acc, x.data, (i + a) * x.cols, w, a * kw, kw, ow);
+    const rowOff = i * ow;
+    if (relu) for (let j = 0; j < ow; j++) out[rowOff + j] = acc[j] > 0 ? acc[j] : 0;
+    else for (let j = 0; j < ow; j++) out[rowOff + j] = acc[j];
+  }
+}
+
+/** One Conv2D layer on the CPU; throws a KernelStudioError on bad input. */
+export function forwardCpu(x: Matrix, k: Matrix, params: ForwardParams): Matrix {
+  checkForward(x, k);
+  checkForwardParams(params);
+  const rows = x.rows - k.rows + 1;
+  const cols = x.cols - k.cols + 1;
+  const data = new Float32Array(rows * cols);
+  const w = effectiveKernel(k.data, k.data.length, params.mode);
+  correlateInto(x, w, k.rows, k.cols, params.bias, params.activation === 'relu', data);
+  return { rows, cols, data };
+}
+
+/** The seeds' `corr2d(X, K)` ('valid'), or true convolution with mode 'convolve'. */
+export function corr2dCpu(x: Matrix, k: Matrix, mode: Mode = 'correlate'): Matrix {
+  return forwardCpu(x, k, { mode, bias: 0, activation: 'none' });
+}

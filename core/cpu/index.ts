@@ -1,0 +1,4 @@
+/** The CPU backend's public surface. */
+export { corr2dCpu, forwardCpu } from './forward';
+export { CpuTrainer } from './trainer';
+export { createCpuBackend } from './backend';

@@ -1,0 +1,62 @@
+/** One fused training evaluation on the CPU: forward, loss, ∂L/∂Keff and ∂L/∂b in a single sweep. */
+import type { Matrix } from '../matrix';
+import { addGradRow, addKernelRow } from './rows';
+
+/** Scratch buffers reused across steps so a step allocates nothing. */
+export interface StepBuffers {
+  /** Pre-activation of the current output row. */
+  readonly acc: Float64Array;
+  /** ∂L/∂pre of the current output row, before the loss scale. */
+  readonly dRow: Float64Array;
+}
+
+export function createStepBuffers(outCols: number): StepBuffers {
+  return { acc: new Float64Array(outCols), dRow: new Float64Array(outCols) };
+}
+
+/**
+ * Evaluates the loss at kernel `w` (effective, i.e. already flipped for convolution) and
+ * writes ∂L/∂w into `gradW`; returns the loss and ∂L/∂b. Each output row is finished
+ * (forward, residual, gradient) while its kh image rows are still in cache.
+ */
+export function lossAndGradsCpu(
+  x: Matrix,
+  y: Matrix,
+  w: Float64Array,
+  kh: number,
+  kw: number,
+  bias: number,
+  relu: boolean,
+  mean: boolean,
+  gradW: Float64Array,
+  buffers: StepBuffers,
+): { loss: number; gradB: number } {
+  const oh = x.rows - kh + 1;
+  const ow = x.cols - kw + 1;
+  const { acc, dRow } = buffers;
+  const xd = x.data;
+  const yd = y.data;
+  gradW.fill(0);
+  let loss = 0;
+  let sumD = 0;
+  for (let i = 0; i < oh; i++) {
+    acc.fill(bias);
+    for (let a = 0; a < kh; a++) addKernelRow(acc, xd, (i + a) * x.cols, w, a * kw, kw, ow);
+    const yOff = i * ow;
+    for (let j = 0; j < ow; j++) {
+      const z = acc[j];
+      const out = relu && z <= 0 ? 0 : z;
+      const r = out - yd[yOff + j];
+      loss += r * r;
+      const d = relu && z <= 0 ? 0 : r;
+      dRow[j] = d;
+      sumD += d;
+    }
+    for (let a = 0; a < kh; a++) addGradRow(gradW, a * kw, dRow, xd, (i + a) * x.cols, kw, ow);
+  }
+  // d/dout of Σr² is 2r; the mean divides loss and gradients by the number of outputs.
+  const scale = mean ? 1 / (oh * ow) : 1;
+  const gradScale = 2 * scale;
+  for (let t = 0; t < gradW.length; t++) gradW[t] *= gradScale;
+  return { loss: loss * scale, gradB: sumD * gradScale };
+}

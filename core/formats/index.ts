@@ -1,0 +1,12 @@
+/** Kernel file formats: pure (bytes in, bytes out), shared by the app's export dialog and the CLI. */
+export { exportKernel, importKernel, extensionOf, modeDescription, EXPORT_FORMATS } from './kernelExport';
+export type { ExportFormat, ExportedFile } from './kernelExport';
+export { parseMatrixJson, serializeMatrixJson, parseMatrixCsv, serializeMatrixCsv } from './matrixText';
+export { encodeNpy, decodeNpy, readNpyHeader } from './npy';
+export type { NpyHeader } from './npy';
+export { encodeSafetensors, decodeSafetensors, readSafetensorsHeader } from './safetensors';
+export type { SafetensorsKernel, WeightContent } from './safetensors';
+export { imageMagickKernel, imageMagickMethod, imageMagickCommand, imageMagickExport } from './imagemagick';
+export { pytorchSnippet, mxnetSnippet } from './snippets';
+export { formatFloat32, formatPythonFloat } from './numbers';
+export { encodeUtf8, decodeUtf8 } from './utf8';

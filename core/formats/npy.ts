@@ -1,0 +1,127 @@
+/**
+ * NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
+ * magic "\x93NUMPY", version, header length, a Python-literal dict header padded with
+ * spaces and a newline to a multiple of 64 bytes, then the raw array data.
+ */
+import { KernelStudioError } from '../errors';
+import type { Matrix } from '../matrix';
+import { matrixFromRows } from '../validate';
+import { decodeLatin1, decodeUtf8, encodeAscii } from './utf8';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const ALIGNMENT = 64;
+
+/** Writes a float32 little-endian, C-order (rows, cols) array with a version 1.0 header. */
+export function encodeNpy(m: Matrix): Uint8Array {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
+  const preamble = MAGIC.length + 2 + 2; // magic, version, u16 header length
+  const unpadded = preamble + dict.length + 1; // + the closing newline
+  const padded = Math.ceil(unpadded / ALIGNMENT) * ALIGNMENT;
+  const header = dict + ' '.repeat(padded - unpadded) + '\n';
+  const out = new Uint8Array(padded + m.data.length * 4);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  view.setUint16(8, header.length, true);
+  out.set(encodeAscii(header), preamble);
+  for (let i = 0; i < m.data.length; i++) view.setFloat32(padded + i * 4, m.data[i], true);
+  return out;
+}
+
+/** What an .npy header says about the array that follows it. */
+export interface NpyHeader {
+  readonly descr: string;
+  readonly fortranOrder: boolean;
+  readonly shape: readonly number[];
+  /** Byte offset of the array data. */
+  readonly dataOffset: number;
+}
+
+function fail(name: string, problem: string): never {
+  throw new KernelStudioError('format', `${name}: ${problem}`);
+}
+
+/** Pulls one key's literal out of the header dict; NumPy writes keys in single quotes, we accept double too. */
+function dictEntry(dict: string, key: string): string | undefined {
+  const match = new RegExp(`['"]${key}['"]\\s*:\\s*('[^']*'|"[^"]*"|True|False|\\([^)]*\\))`).exec(dict);
+  return match?.[1];
+}
+
+/** Parses magic, version (1.0, 2.0 or 3.0) and the header dict. */
+export function readNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    fail(name, 'not a .npy file (bad magic bytes).');
+  const major = bytes[6];
+  const minor = bytes[7];
+  if (![1, 2, 3].includes(major) || minor !== 0)
+    throw new KernelStudioError(
+      'unsupported',
+      `${name}: .npy version ${major}.${minor} is not supported (1.0–3.0 are).`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lengthSize = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lengthSize) fail(name, 'truncated .npy header.');
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const dataOffset = 8 + lengthSize + headerLength;
+  if (dataOffset > bytes.length) fail(name, 'truncated .npy header.');
+  const headerBytes = bytes.subarray(8 + lengthSize, dataOffset);
+  const dict = major === 3 ? decodeUtf8(headerBytes, name) : decodeLatin1(headerBytes);
+  const descr = dictEntry(dict, 'descr');
+  const fortran = dictEntry(dict, 'fortran_order');
+  const shape = dictEntry(dict, 'shape');
+  if (descr === undefined || fortran === undefined || shape === undefined)
+    fail(name, ".npy header lacks 'descr', 'fortran_order' or 'shape'.");
+  const dims = shape
+    .slice(1, -1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (dims.some((d) => !/^\d+L?$/.test(d))) fail(name, `.npy shape ${shape} is not a tuple of sizes.`);
+  return {
+    descr: descr.slice(1, -1),
+    fortranOrder: fortran === 'True',
+    shape: dims.map((d) => parseInt(d, 10)),
+    dataOffset,
+  };
+}
+
+const ITEM_SIZES: Record<string, { size: number; littleEndian: boolean; float64: boolean }> = {
+  '<f4': { size: 4, littleEndian: true, float64: false },
+  '>f4': { size: 4, littleEndian: false, float64: false },
+  '<f8': { size: 8, littleEndian: true, float64: true },
+  '>f8': { size: 8, littleEndian: false, float64: true },
+};
+
+/** Reads a 2-D float32/float64 array (either byte order, C or Fortran order) as a Matrix. */
+export function decodeNpy(bytes: Uint8Array, name: string): Matrix {
+  const header = readNpyHeader(bytes, name);
+  const item = ITEM_SIZES[header.descr];
+  if (item === undefined)
+    throw new KernelStudioError(
+      'unsupported',
+      `${name}: dtype '${header.descr}' is not supported; save as float32 or float64 (e.g. a.astype('<f4')).`,
+    );
+  if (header.shape.length !== 2)
+    throw new KernelStudioError(
+      'unsupported',
+      `${name}: array has ${header.shape.length} dimensions (shape (${header.shape.join(', ')})); a 2-D (rows, cols) array is needed.`,
+    );
+  const [rows, cols] = header.shape;
+  const needed = rows * cols * item.size;
+  if (bytes.length - header.dataOffset < needed)
+    fail(
+      name,
+      `truncated .npy data: ${bytes.length - header.dataOffset} bytes for ${rows}×${cols} values of ${item.size} bytes.`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, needed);
+  const read = (i: number): number =>
+    item.float64 ? view.getFloat64(i * 8, item.littleEndian) : view.getFloat32(i * 4, item.littleEndian);
+  const nested: number[][] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = new Array<number>(cols);
+    for (let c = 0; c < cols; c++) row[c] = read(header.fortranOrder ? c * rows + r : r * cols + c);
+    nested.push(row);
+  }
+  return matrixFromRows(nested, name);
+}

@@ -1,0 +1,205 @@
+/**
+ * The naive float64 reference: the executable definition of Kernel Studio's semantics.
+ * Every backend (CPU, WebGPU) is tested against these functions, so they favour
+ * obviousness over speed. They do not validate input; see `validate.ts`.
+ */
+import type { Matrix } from './matrix';
+import type { Activation, DivergenceInfo, ForwardParams, LossKind, Mode, TrainConfig } from './types';
+import { DIVERGENCE_LIMIT } from './types';
+
+/** The kernel actually slid over the image: K itself, or K flipped in both axes for true convolution. */
+function effectiveKernel(w: ArrayLike<number>, mode: Mode): Float64Array {
+  const n = w.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = mode === 'convolve' ? w[n - 1 - i] : w[i];
+  return out;
+}
+
+/** 'valid' correlation of X with a kh×kw kernel given as flat row-major values. */
+function corr2dFlat(x: Matrix, k: ArrayLike<number>, kh: number, kw: number): Float64Array {
+  const oh = x.rows - kh + 1;
+  const ow = x.cols - kw + 1;
+  const y = new Float64Array(oh * ow);
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      let sum = 0;
+      for (let a = 0; a < kh; a++) {
+        for (let b = 0; b < kw; b++) sum += x.data[(i + a) * x.cols + (j + b)] * k[a * kw + b];
+      }
+      y[i * ow + j] = sum;
+    }
+  }
+  return y;
+}
+
+/** `corr2d(X, K)` of the seeds: a (H−kh+1)×(W−kw+1) row-major result; 'convolve' flips K first. */
+export function corr2dRef(x: Matrix, k: Matrix, mode: Mode = 'correlate'): Float64Array {
+  return corr2dFlat(x, effectiveKernel(k.data, mode), k.rows, k.cols);
+}
+
+function activate(v: number, activation: Activation): number {
+  return activation === 'relu' && v <= 0 ? 0 : v;
+}
+
+/** One Conv2D layer: `act(corr2d(X, mode(K)) + bias)`. */
+export function forwardRef(x: Matrix, k: Matrix, params: ForwardParams): Float64Array {
+  const y = corr2dRef(x, k, params.mode);
+  for (let i = 0; i < y.length; i++) y[i] = activate(y[i] + params.bias, params.activation);
+  return y;
+}
+
+export interface LossOptions {
+  readonly mode: Mode;
+  readonly activation: Activation;
+  readonly loss: LossKind;
+  /**
+   * Whether the bias is learned. When false the bias is a frozen offset: still added
+   * in the forward pass (so training matches what the forward view shows), never updated.
+   */
+  readonly useBias: boolean;
+}
+
+export interface LossAndGrads {
+  readonly loss: number;
+  /** ∂L/∂W for the stored (un-flipped) weight, row-major kh×kw. */
+  readonly gradW: Float64Array;
+  readonly gradB: number;
+}
+
+/**
+ * The loss of one forward pass and its gradients, by the chain rule written out.
+ * ReLU passes no gradient where the pre-activation is ≤ 0 (PyTorch's choice at 0).
+ */
+export function lossAndGradsRef(
+  x: Matrix,
+  y: Matrix,
+  w: ArrayLike<number>,
+  kh: number,
+  kw: number,
+  bias: number,
+  opts: LossOptions,
+): LossAndGrads {
+  const pre = corr2dFlat(x, effectiveKernel(w, opts.mode), kh, kw);
+  const n = pre.length;
+  const scale = opts.loss === 'mean' ? 1 / n : 1;
+  const dPre = new Float64Array(n);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const z = pre[i] + bias;
+    const residual = activate(z, opts.activation) - y.data[i];
+    loss += residual * residual;
+    const passes = opts.activation !== 'relu' || z > 0;
+    dPre[i] = passes ? 2 * residual * scale : 0;
+  }
+  const oh = x.rows - kh + 1;
+  const ow = x.cols - kw + 1;
+  // ∂L/∂Keff[a,b] = Σ dPre[i,j]·X[i+a, j+b]: the correlation of X with dPre.
+  const gradEff = new Float64Array(kh * kw);
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      let sum = 0;
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) sum += dPre[i * ow + j] * x.data[(i + a) * x.cols + (j + b)];
+      }
+      gradEff[a * kw + b] = sum;
+    }
+  }
+  // Flipping is a permutation, so the stored weight's gradient is the flipped effective gradient.
+  const gradW = effectiveKernel(gradEff, opts.mode);
+  let gradB = 0;
+  if (opts.useBias) for (let i = 0; i < n; i++) gradB += dPre[i];
+  return { loss: loss * scale, gradW, gradB };
+}
+
+export interface TrainRefResult {
+  /** `losses[i]` is the loss of step i+1, computed before that step's update. */
+  readonly losses: number[];
+  readonly weight: Float64Array;
+  readonly bias: number;
+  readonly diverged?: DivergenceInfo;
+}
+
+/** Per-parameter optimizer state, PyTorch's update rules written plainly. */
+interface RefOptimizer {
+  step(params: Float64Array, grads: Float64Array, t: number): void;
+}
+
+function makeOptimizer(config: TrainConfig, size: number): RefOptimizer {
+  const spec = config.optimizer;
+  const lr = spec.lr;
+  if (spec.kind === 'sgd') {
+    return {
+      step(p, g) {
+        for (let i = 0; i < size; i++) p[i] -= lr * g[i];
+      },
+    };
+  }
+  if (spec.kind === 'momentum') {
+    const mu = spec.momentum ?? 0.9;
+    const v = new Float64Array(size);
+    return {
+      step(p, g) {
+        for (let i = 0; i < size; i++) {
+          v[i] = mu * v[i] + g[i];
+          p[i] -= lr * v[i];
+        }
+      },
+    };
+  }
+  const beta1 = spec.beta1 ?? 0.9;
+  const beta2 = spec.beta2 ?? 0.999;
+  const eps = spec.eps ?? 1e-8;
+  const m = new Float64Array(size);
+  const v = new Float64Array(size);
+  return {
+    step(p, g, t) {
+      const correction1 = 1 - beta1 ** t;
+      const correction2 = 1 - beta2 ** t;
+      for (let i = 0; i < size; i++) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        p[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + eps);
+      }
+    },
+  };
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/**
+ * Full-batch training of one kernel (and bias). Step t evaluates the loss, then updates.
+ * A loss that is non-finite or ≥ DIVERGENCE_LIMIT stops the run before its update; the
+ * result then keeps the last parameters that were all finite.
+ */
+export function trainRef(config: TrainConfig, steps: number): TrainRefResult {
+  const kh = config.initWeight.rows;
+  const kw = config.initWeight.cols;
+  const size = kh * kw;
+  // Parameters as one vector [W…, b] so every optimizer treats the bias like a weight.
+  const params = new Float64Array(size + 1);
+  params.set(config.initWeight.data);
+  params[size] = config.initBias;
+  let lastFinite = new Float64Array(params);
+  const grads = new Float64Array(size + 1);
+  const optimizer = makeOptimizer(config, size + 1);
+  const opts: LossOptions = config;
+  const losses: number[] = [];
+  let diverged: DivergenceInfo | undefined;
+  for (let t = 1; t <= steps; t++) {
+    const r = lossAndGradsRef(config.x, config.y, params.subarray(0, size), kh, kw, params[size], opts);
+    if (!Number.isFinite(r.loss) || r.loss >= DIVERGENCE_LIMIT) {
+      diverged = { step: t, loss: r.loss };
+      break;
+    }
+    losses.push(r.loss);
+    grads.set(r.gradW);
+    grads[size] = r.gradB;
+    optimizer.step(params, grads, t);
+    if (allFinite(params)) lastFinite = new Float64Array(params);
+  }
+  const final = diverged ? lastFinite : params;
+  return { losses, weight: final.slice(0, size), bias: final[size], ...(diverged ? { diverged } : {}) };
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { CpuTrainer, corr2dCpu, createCpuBackend, forwardCpu } from '../../core/cpu';
+import { isKernelStudioError } from '../../core/errors';
+import type { Matrix } from '../../core/matrix';
+import { fromRows } from '../../core/matrix';
+import { randomKernel, randomMatrix } from '../../core/random';
+import { corr2dRef, forwardRef, trainRef } from '../../core/reference';
+import { divergenceMessage } from '../../core/train/divergence';
+import type { Activation, LossKind, Mode, OptimizerSpec, TrainConfig } from '../../core/types';
+import { expectAllClose } from '../helpers/golden';
+import { configFromCase, forwardCases, trainCases } from './compute-fixtures';
+
+/** Float32 storage of outputs vs the float64 reference. */
+const FORWARD_TOL = { rtol: 1e-5, atol: 1e-5 };
+/** The trainer computes in float64 on the same float32 inputs: only summation order differs. */
+const TRAIN_TOL = { rtol: 1e-8, atol: 1e-10 };
+
+const KERNEL_SHAPES: [number, number][] = [[1, 1], [1, 2], [2, 1], [3, 3], [3, 5], [5, 3], [4, 7], [2, 9], [11, 11]];
+const MODES: Mode[] = ['correlate', 'convolve'];
+const OPTIMIZERS: OptimizerSpec[] = [
+  { kind: 'sgd', lr: 1e-3 },
+  { kind: 'momentum', lr: 5e-4, momentum: 0.8 },
+  { kind: 'adam', lr: 1e-2 },
+];
+
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return isKernelStudioError(e) ? e.code : `not a KernelStudioError: ${String(e)}`;
+  }
+  return undefined;
+}
+
+function randomConfig(seed: number, kh: number, kw: number, over: Partial<TrainConfig> = {}): TrainConfig {
+  const x = randomMatrix(kh + 6, kw + 9, seed, -1, 1);
+  const y = { ...randomMatrix(7, 10, seed + 1, -1, 1) };
+  return {
+    x,
+    y,
+    mode: 'correlate',
+    activation: 'none',
+    useBias: true,
+    loss: 'sum',
+    optimizer: { kind: 'sgd', lr: 1e-3 },
+    initWeight: randomKernel(kh, kw, seed + 2),
+    initBias: 0.1,
+    ...over,
+  };
+}
+
+describe('CPU backend: golden cases', () => {
+  for (const c of forwardCases) {
+    it(`forward ${c.name}`, () => {
+      const y = forwardCpu(fromRows(c.x), fromRows(c.k), { mode: c.mode, bias: c.bias, activation: c.activation });
+      expect([y.rows, y.cols]).toEqual([c.expected.y.length, c.expected.y[0].length]);
+      expectAllClose(y.data, c.expected.y.flat(), c.tolerance, c.name);
+    });
+  }
+  for (const c of trainCases) {
+    it(`train ${c.name}`, () => {
+      const trainer = new CpuTrainer(configFromCase(c));
+      const chunk = trainer.runSync(c.steps);
+      const snap = trainer.snapshotSync();
+      expect(chunk.diverged).toBeUndefined();
+      expect(chunk.firstStep).toBe(1);
+      expect(snap.step).toBe(c.steps);
+      expectAllClose(chunk.losses, c.expected.loss, c.tolerance, `${c.name} loss`);
+      expectAllClose(snap.weight.data, c.expected.weight.flat(), c.tolerance, `${c.name} weight`);
+      expectAllClose([snap.bias], [c.expected.bias], c.tolerance, `${c.name} bias`);
+    });
+  }
+});
+
+describe('CPU backend vs reference on random shapes', () => {
+  let seed = 100;
+  for (const [kh, kw] of KERNEL_SHAPES) {
+    for (const mode of MODES) {
+      for (const activation of ['none', 'relu'] as Activation[]) {
+        it(`forward ${kh}×${kw} ${mode} ${activation}`, () => {
+          const x: Matrix = randomMatrix(kh + 13, kw + 17, seed++, -2, 2);
+          const k = randomMatrix(kh, kw, seed++, -1, 1);
+          const params = { mode, bias: -0.2, activation };
+          expectAllClose(forwardCpu(x, k, params).data, forwardRef(x, k, params), FORWARD_TOL, 'y');
+        });
+      }
+    }
+  }
+
+  it('corr2dCpu is the plain correlation, and convolve flips', () => {
+    const x = randomMatrix(9, 12, 7, -1, 1);
+    const k = randomMatrix(3, 5, 8, -1, 1);
+    expectAllClose(corr2dCpu(x, k).data, corr2dRef(x, k), FORWARD_TOL, 'correlate');
+    expectAllClose(corr2dCpu(x, k, 'convolve').data, corr2dRef(x, k, 'convolve'), FORWARD_TOL, 'convolve');
+  });
+
+  for (const [kh, kw] of KERNEL_SHAPES) {
+    for (const optimizer of OPTIMIZERS) {
+      for (const mode of MODES) {
+        const activation: Activation = kh % 2 ? 'relu' : 'none';
+        const loss: LossKind = kw % 2 ? 'mean' : 'sum';
+        it(`train ${kh}×${kw} ${optimizer.kind} ${mode} ${activation} ${loss}`, () => {
+          const config = randomConfig(seed++, kh, kw, { mode, optimizer, activation, loss, useBias: kh !== 2 });
+          const steps = 25;
+          const ref = trainRef(config, steps);
+          const trainer = new CpuTrainer(config);
+          const chunk = trainer.runSync(steps);
+          const snap = trainer.snapshotSync();
+          expect(ref.diverged).toBeUndefined();
+          expectAllClose(chunk.losses, ref.losses, TRAIN_TOL, 'loss');
+          expectAllClose(snap.weight.data, Float32Array.from(ref.weight), FORWARD_TOL, 'weight');
+          expectAllClose([snap.bias], [ref.bias], TRAIN_TOL, 'bias');
+        });
+      }
+    }
+  }
+});
+
+describe('CPU backend: errors, divergence, pause/resume', () => {
+  const ok = { mode: 'correlate', bias: 0, activation: 'none' } as const;
+
+  it('rejects bad forward input with the right codes', () => {
+    const x = randomMatrix(4, 4, 1);
+    expect(codeOf(() => forwardCpu(x, randomMatrix(5, 2, 2), ok))).toBe('kernel-too-large');
+    expect(codeOf(() => forwardCpu(x, randomMatrix(32, 32, 2), ok))).toBe('too-large');
+    expect(codeOf(() => forwardCpu(x, { rows: 0, cols: 0, data: new Float32Array(0) }, ok))).toBe('empty');
+    const nan = randomMatrix(2, 2, 3);
+    nan.data[3] = NaN;
+    expect(codeOf(() => forwardCpu(x, nan, ok))).toBe('non-finite');
+    expect(codeOf(() => forwardCpu(x, randomMatrix(2, 2, 3), { ...ok, bias: Infinity }))).toBe('non-finite');
+    expect(codeOf(() => forwardCpu(x, { rows: 2, cols: 2, data: new Float32Array(3) }, ok))).toBe('invalid-argument');
+  });
+
+  it('rejects bad training configs', () => {
+    const config = randomConfig(5, 3, 3);
+    expect(codeOf(() => new CpuTrainer({ ...config, y: randomMatrix(7, 9, 1) }))).toBe('invalid-argument');
+    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: 0 } }))).toBe('invalid-argument');
+    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: NaN } }))).toBe('invalid-argument');
+    expect(codeOf(() => new CpuTrainer(config).runSync(-1))).toBe('invalid-argument');
+    expect(codeOf(() => new CpuTrainer(config).runSync(1.5))).toBe('invalid-argument');
+  });
+
+  it('stops at the diverging step with a finite kernel, like the reference, and stays stopped', () => {
+    const config = { ...configFromCase(trainCases[0]), optimizer: { kind: 'sgd', lr: 1e4 } } as const;
+    const ref = trainRef(config, 500);
+    const trainer = new CpuTrainer(config);
+    const chunk = trainer.runSync(500);
+    expect(chunk.diverged).toBeDefined();
+    expect(chunk.diverged!.step).toBe(ref.diverged!.step);
+    expect(chunk.losses.length).toBe(chunk.diverged!.step - 1);
+    expect(divergenceMessage(chunk.diverged!)).toContain(`diverged at step ${chunk.diverged!.step}`);
+    const snap = trainer.snapshotSync();
+    expect(snap.step).toBe(chunk.diverged!.step - 1);
+    expect(Array.from(snap.weight.data).every(Number.isFinite)).toBe(true);
+    expect(Number.isFinite(snap.bias)).toBe(true);
+    expect(Array.from(snap.gradWeight.data).every(Number.isFinite)).toBe(true);
+    const again = trainer.runSync(10);
+    expect(again.diverged).toEqual(chunk.diverged);
+    expect(again.losses.length).toBe(0);
+    expect(trainer.snapshotSync()).toEqual(snap);
+  });
+
+  it('run(3) then run(7) equals run(10), with Adam state carried over', async () => {
+    const config = randomConfig(9, 3, 5, { optimizer: { kind: 'adam', lr: 0.01 }, activation: 'relu' });
+    const whole = new CpuTrainer(config);
+    const parts = new CpuTrainer(config);
+    const all = await whole.run(10);
+    const first = await parts.run(3);
+    const second = await parts.run(7);
+    expect(first.firstStep).toBe(1);
+    expect(second.firstStep).toBe(4);
+    expect([...first.losses, ...second.losses]).toEqual(Array.from(all.losses));
+    expect(await parts.snapshot()).toEqual(await whole.snapshot());
+  });
+
+  it('does not see later edits to the caller’s X', () => {
+    const config = randomConfig(11, 2, 2);
+    const trainer = new CpuTrainer(config);
+    const before = trainer.runSync(1).losses[0];
+    config.x.data.fill(0);
+    const fresh = new CpuTrainer(randomConfig(11, 2, 2));
+    expect(fresh.runSync(1).losses[0]).toBe(before);
+    expect(trainer.runSync(1).losses[0]).toBe(fresh.runSync(1).losses[0]);
+  });
+
+  it('exposes forward and trainers through the backend interface', async () => {
+    const backend = createCpuBackend();
+    expect([backend.kind, backend.label]).toEqual(['cpu', 'CPU']);
+    const c = trainCases[0];
+    const trainer = await backend.createTrainer(configFromCase(c));
+    expect(trainer.backend).toBe('cpu');
+    const chunk = await trainer.run(c.steps);
+    expectAllClose(chunk.losses, c.expected.loss, c.tolerance, 'loss');
+    trainer.dispose();
+    await expect(trainer.run(1)).rejects.toThrow(/closed/);
+    const f = forwardCases[0];
+    const y = await backend.forward(fromRows(f.x), fromRows(f.k), { mode: f.mode, bias: f.bias, activation: f.activation });
+    expectAllClose(y.data, f.expected.y.flat(), f.tolerance, 'forward');
+  });
+});

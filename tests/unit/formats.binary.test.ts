@@ -1,0 +1,159 @@
+/**
+ * .npy and .safetensors bytes checked against their specs by parsing them here,
+ * independently of core/formats, plus NumPy itself when python3 has it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KernelStudioError } from '../../core/errors';
+import {
+  decodeNpy,
+  decodeSafetensors,
+  encodeNpy,
+  encodeSafetensors,
+  exportKernel,
+  importKernel,
+} from '../../core/formats';
+import { flip2d, fromRows, toRows } from '../../core/matrix';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures');
+const K = fromRows([
+  [0.1, -2.5, 3],
+  [4, 5e-7, -6],
+]);
+const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const work = mkdtempSync(join(tmpdir(), 'ks-formats-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function float32sLE(bytes: Uint8Array, offset: number, count: number): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
+  return Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+describe('.npy writer (NumPy format 1.0)', () => {
+  const bytes = encodeNpy(K);
+
+  it('has magic, version 1.0, a 64-byte aligned header and float32 LE C-order data', () => {
+    expect(Array.from(bytes.subarray(0, 6))).toEqual([0x93, ...Buffer.from('NUMPY')]);
+    expect([bytes[6], bytes[7]]).toEqual([1, 0]);
+    const headerLength = bytes[8] | (bytes[9] << 8);
+    const dataStart = 10 + headerLength;
+    expect(dataStart % 64).toBe(0);
+    const header = Buffer.from(bytes.subarray(10, dataStart)).toString('latin1');
+    expect(header.endsWith('\n')).toBe(true);
+    expect(header.trimEnd()).toBe("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }");
+    expect(bytes.length - dataStart).toBe(6 * 4);
+    expect(float32sLE(bytes, dataStart, 6)).toEqual(Array.from(K.data));
+  });
+
+  it.skipIf(!hasNumpy)('loads in numpy.load with the same values (needs python3 + numpy)', () => {
+    const path = join(work, 'k.npy');
+    writeFileSync(path, bytes);
+    const script = `import numpy as np, json; a = np.load(${JSON.stringify(path)}); print(json.dumps({"dtype": str(a.dtype), "shape": list(a.shape), "c": bool(a.flags["C_CONTIGUOUS"]), "v": a.tolist()}))`;
+    const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as { dtype: string; shape: number[]; c: boolean; v: number[][] };
+    expect(result).toEqual({ dtype: 'float32', shape: [2, 3], c: true, v: toRows(K) });
+  });
+  if (!hasNumpy) console.warn('formats.binary: python3 with numpy not found; skipping the numpy.load check.');
+});
+
+describe('.npy reader', () => {
+  const read = (name: string) => decodeNpy(readFileSync(join(FIXTURES, name)), name);
+  const errorOf = (name: string): KernelStudioError => {
+    try {
+      read(name);
+    } catch (e) {
+      if (e instanceof KernelStudioError) return e;
+      throw e;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('reads NumPy-written float64 Fortran order, big-endian float32, v2 and v3 headers', () => {
+    expect(toRows(read('f8_fortran.npy'))).toEqual([
+      [1.5, -2, 3.25],
+      [4, 5.5, -6],
+    ]);
+    expect(toRows(read('f4_big_endian.npy'))).toEqual([
+      [0.25, -1],
+      [2, 8],
+    ]);
+    expect(toRows(read('v2.npy'))).toEqual([[1, 2]]);
+    expect(toRows(read('v3.npy'))).toEqual([[3], [4]]);
+  });
+
+  it('refuses other dtypes, other ranks, bad magic and truncation with clear errors', () => {
+    expect(errorOf('i4.npy').message).toMatch(
+      /i4\.npy: dtype '<i4' is not supported; save as float32 or float64/,
+    );
+    expect(errorOf('three_d.npy').message).toMatch(/3 dimensions .*2-D/);
+    expect(() => decodeNpy(new Uint8Array(20), 'z.npy')).toThrow(/z\.npy: not a \.npy file/);
+    const good = encodeNpy(K);
+    expect(() => decodeNpy(good.subarray(0, good.length - 1), 't.npy')).toThrow(/truncated \.npy data/);
+  });
+});
+
+describe('.safetensors writer', () => {
+  interface Entry {
+    dtype: string;
+    shape: number[];
+    data_offsets: [number, number];
+  }
+  function parse(bytes: Uint8Array) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = Number(view.getBigUint64(0, true));
+    const headerText = Buffer.from(bytes.subarray(8, 8 + headerLength)).toString('utf8');
+    const header = JSON.parse(headerText) as Record<string, Entry> & { __metadata__: Record<string, string> };
+    return { headerLength, headerText, header, dataStart: 8 + headerLength };
+  }
+
+  it('has a u64 length, space-padded JSON to 8 bytes, and OIHW F32 weight + bias with exact offsets', () => {
+    const bytes = encodeSafetensors(K, 0.75, 'correlate');
+    const { headerLength, headerText, header, dataStart } = parse(bytes);
+    expect(headerLength % 8).toBe(0);
+    expect(headerText).toMatch(/^\{.*\} *$/);
+    expect(header.weight).toEqual({ dtype: 'F32', shape: [1, 1, 2, 3], data_offsets: [0, 24] });
+    expect(header.bias).toEqual({ dtype: 'F32', shape: [1], data_offsets: [24, 28] });
+    expect(header.__metadata__).toMatchObject({
+      mode: 'correlate',
+      layout: 'OIHW',
+      weight_content: 'kernel',
+    });
+    expect(Object.values(header.__metadata__).every((v) => typeof v === 'string')).toBe(true);
+    expect(bytes.length - dataStart).toBe(28);
+    expect(float32sLE(bytes, dataStart, 6)).toEqual(Array.from(K.data));
+    expect(float32sLE(bytes, dataStart + 24, 1)).toEqual([0.75]);
+  });
+
+  it('stores K rotated 180° in convolve mode (PyTorch conv2d is correlation) and reads back K', () => {
+    const bytes = encodeSafetensors(K, 0, 'convolve');
+    const { header, dataStart } = parse(bytes);
+    expect(header.__metadata__).toMatchObject({ mode: 'convolve', weight_content: 'kernel-rotated-180' });
+    expect(float32sLE(bytes, dataStart, 6)).toEqual(Array.from(flip2d(K).data));
+    const back = decodeSafetensors(bytes, 'k.safetensors');
+    expect(back).toMatchObject({ mode: 'convolve', bias: 0 });
+    expect(toRows(back.weight)).toEqual(toRows(K));
+    expect(toRows(importKernel(bytes, 'k.safetensors'))).toEqual(toRows(K));
+  });
+
+  it('refuses files whose header or offsets do not fit', () => {
+    expect(() => decodeSafetensors(new Uint8Array(4), 's.safetensors')).toThrow(/shorter than 8 bytes/);
+    const bytes = encodeSafetensors(K, 0, 'correlate');
+    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 's.safetensors')).toThrow(
+      /out-of-range/,
+    );
+    const huge = new Uint8Array(16);
+    new DataView(huge.buffer).setBigUint64(0, 1n << 40n, true);
+    expect(() => decodeSafetensors(huge, 's.safetensors')).toThrow(/header length exceeds the file/);
+  });
+
+  it('is what exportKernel returns for safetensors and npy', () => {
+    expect(exportKernel('safetensors', K, 1, 'correlate').bytes).toEqual(
+      encodeSafetensors(K, 1, 'correlate'),
+    );
+    expect(exportKernel('npy', K, 1, 'correlate').bytes).toEqual(encodeNpy(K));
+  });
+});

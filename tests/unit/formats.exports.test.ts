@@ -1,0 +1,121 @@
+/** ImageMagick and code-snippet exports: semantics named, convolve handled by the right flip. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { forwardCpu } from '../../core/cpu';
+import { exportKernel, imageMagickCommand, imageMagickKernel } from '../../core/formats';
+import { decodeUtf8 } from '../../core/formats/utf8';
+import { fromRows } from '../../core/matrix';
+
+const K = fromRows([
+  [1, 2, 3],
+  [4, 5, 6],
+]);
+const text = (format: Parameters<typeof exportKernel>[0], mode: 'correlate' | 'convolve', bias = 0): string =>
+  decodeUtf8(exportKernel(format, K, bias, mode).bytes, format);
+
+describe('ImageMagick export', () => {
+  it('writes WxH (columns first), row-major', () => {
+    expect(imageMagickKernel(K)).toBe('3x2: 1,2,3,4,5,6');
+  });
+
+  it('uses Correlate as is, and Convolve (which rotates 180°) with the same K', () => {
+    expect(imageMagickCommand(K, 0, 'correlate')).toBe(
+      "magick input.png -colorspace Gray -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
+    );
+    expect(imageMagickCommand(K, 0.5, 'convolve')).toBe(
+      "magick input.png -colorspace Gray -define convolve:bias=50% -morphology Convolve '3x2+0+0: 1,2,3,4,5,6' -gravity NorthWest -chop 2x1 +repage output.png",
+    );
+    const file = exportKernel('imagemagick', K, 0, 'convolve');
+    expect(file.extension).toBe('txt');
+    expect(text('imagemagick', 'convolve')).toMatch(/Convolve rotates it 180°/);
+  });
+});
+
+describe('PyTorch and MXNet snippets', () => {
+  it('keeps K in correlate mode and names the layout', () => {
+    const py = text('pytorch', 'correlate');
+    expect(py).toContain('nn.Conv2d(1, 1, kernel_size=(2, 3), bias=False)');
+    expect(py).toContain(
+      'conv.weight.data = torch.tensor([[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]], dtype=torch.float32)',
+    );
+    expect(py).toMatch(/OIHW.*not HWIO/);
+    expect(py).toMatch(/cross-correlation/);
+  });
+
+  it('rotates K by 180° in convolve mode and sets the bias', () => {
+    const py = text('pytorch', 'convolve', 0.25);
+    expect(py).toContain('torch.tensor([[[[6.0, 5.0, 4.0], [3.0, 2.0, 1.0]]]]');
+    expect(py).toContain('bias=True');
+    expect(py).toContain('conv.bias.data = torch.tensor([0.25], dtype=torch.float32)');
+    expect(py).toMatch(/rotated 180°/);
+    const mx = text('mxnet', 'convolve', 0.25);
+    expect(mx).toContain('nn.Conv2D(1, kernel_size=(2, 3), in_channels=1, use_bias=True)');
+    expect(mx).toContain('conv2d.weight.set_data(nd.array([[[[6.0, 5.0, 4.0], [3.0, 2.0, 1.0]]]]))');
+    expect(mx).toContain('conv2d.bias.set_data(nd.array([0.25]))');
+  });
+
+  it('gives each format a mime type and extension', () => {
+    expect(exportKernel('pytorch', K, 0, 'correlate')).toMatchObject({
+      mime: 'text/x-python',
+      extension: 'py',
+    });
+    expect(exportKernel('csv', K, 0, 'correlate')).toMatchObject({ mime: 'text/csv', extension: 'csv' });
+    expect(exportKernel('safetensors', K, 0, 'correlate').extension).toBe('safetensors');
+    expect(text('csv', 'convolve')).toMatch(/^# .*\n# mode convolve/);
+  });
+});
+
+/** The first ImageMagick that answers with a real version line (a stand-in `convert` may not). */
+function findImageMagick(): string | undefined {
+  for (const bin of ['magick', 'convert-im6.q16', 'convert']) {
+    const run = spawnSync(bin, ['-version'], { encoding: 'utf8' });
+    if (run.status === 0 && /^Version: ImageMagick/m.test(run.stdout)) return bin;
+  }
+  return undefined;
+}
+const imageMagick = findImageMagick();
+if (!imageMagick) console.warn('formats.exports: no ImageMagick found; skipping the command-line check.');
+
+/** Splits our suggested command on spaces, keeping '…' quoted parts whole. */
+function splitCommand(command: string): string[] {
+  return (command.match(/'[^']*'|\S+/g) ?? []).map((part) => part.replace(/^'|'$/g, ''));
+}
+
+describe.skipIf(!imageMagick)('the suggested ImageMagick command (needs ImageMagick)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-im-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const x = fromRows([
+    [0.1, 0.2, 0.3, 0.4, 0.05],
+    [0.05, 0.06, 0.07, 0.08, 0.1],
+    [0.01, 0.02, 0.03, 0.04, 0.2],
+  ]);
+  const k = fromRows([
+    [0.5, 0.25],
+    [0.125, 0.1],
+  ]);
+
+  it.each(['correlate', 'convolve'] as const)('reproduces Y in %s mode', (mode) => {
+    const input = join(dir, `x-${mode}.pgm`);
+    const output = join(dir, `y-${mode}.pgm`);
+    const levels = Array.from(x.data, (v) => Math.round(v * 65535));
+    writeFileSync(input, `P2\n${x.cols} ${x.rows}\n65535\n${levels.join(' ')}\n`);
+    const args = splitCommand(imageMagickCommand(k, 0.1, mode)).slice(1);
+    args[0] = input;
+    args[args.length - 1] = output;
+    const run = spawnSync(
+      imageMagick as string,
+      [...args.slice(0, -1), '-depth', '16', '-compress', 'none', output],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.stderr).toBe('');
+    const [, width, height, max, ...values] = readFileSync(output, 'utf8').trim().split(/\s+/).map(Number);
+    const y = forwardCpu(x, k, { mode, bias: 0.1, activation: 'none' });
+    expect([height, width]).toEqual([y.rows, y.cols]);
+    values.forEach((v, i) => expect(v / max).toBeCloseTo(y.data[i], 3));
+  });
+});
