@@ -6,16 +6,27 @@ test('browser mode serves the app shell with toolbar and status bar', async ({ a
   await expect(app).toHaveTitle('Kernel Studio');
 });
 
-test('the status bar names the WebGPU adapter Chromium gave us', async ({ app }) => {
+test('the status bar names the WebGPU adapter Chromium gave us, and why it is or is not used', async ({
+  app,
+}) => {
   const adapter = await app.evaluate(async () => {
     const a = await navigator.gpu.requestAdapter();
-    return a ? `${a.info.vendor} ${a.info.architecture}` : null;
+    return a ? { name: `${a.info.vendor} ${a.info.architecture}`, fallback: a.info.isFallbackAdapter } : null;
   });
   expect(adapter, 'Chromium must expose a WebGPU adapter with --enable-unsafe-webgpu').not.toBeNull();
   const status = app.getByTestId('backend-status');
-  await expect(status).toContainText(/CPU|WebGPU/);
+  // Automatic choice: a software (fallback) adapter such as SwiftShader → CPU, and the bar says why.
+  if (adapter!.fallback)
+    await expect(status).toContainText(`software (fallback) GPU adapter: ${adapter!.name}`);
+  else await expect(status).toContainText(`WebGPU · ${adapter!.name}`);
+
+  await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('webgpu');
+  await expect(status).toContainText(`Backend: WebGPU · ${adapter!.name}`);
+  await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+  await expect(status).toContainText('Backend: CPU');
+
   await app.getByRole('button', { name: 'About' }).click();
-  await expect(app.getByRole('dialog', { name: 'About Kernel Studio' })).toContainText(adapter!);
+  await expect(app.getByRole('dialog', { name: 'About Kernel Studio' })).toContainText(adapter!.name);
 });
 
 test('switches language to Chinese and back', async ({ app }) => {

@@ -1,7 +1,9 @@
 import type { ComputeBackend } from '../../../core/types';
-import { selectBackend } from './interim-select';
+import { selectBackend, type BackendPreference } from '../compute/select';
+import type { WebGpuBackend } from '../compute/webgpu/backend';
+import { describeAdapter, type DeviceLostEvent } from '../compute/webgpu/context';
 
-export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
+export type { BackendPreference };
 
 export interface ActiveBackend {
   readonly kind: ComputeBackend['kind'];
@@ -19,33 +21,84 @@ function savedPreference(): BackendPreference {
   return saved === 'cpu' || saved === 'webgpu' ? saved : 'auto';
 }
 
+function isWebGpu(backend: ComputeBackend): backend is WebGpuBackend {
+  return backend.kind === 'webgpu' && 'onDeviceLost' in backend;
+}
+
 /**
  * Which compute backend runs corr2d and training, and why. The user's choice
- * (auto / CPU / WebGPU) is remembered; the status bar shows `active`.
+ * (auto / CPU / WebGPU) is remembered; the status bar shows `active`. When the
+ * GPU device is lost (not deliberately destroyed), work moves to CPU and
+ * `deviceLost` stays set so the UI can offer to retry the GPU.
  */
 export class ComputeState {
   preference = $state<BackendPreference>(savedPreference());
   active = $state.raw<ActiveBackend | null>(null);
   backend = $state.raw<ComputeBackend | null>(null);
+  /** Set after an unexpected device loss, until the user retries or picks another backend. */
+  deviceLost = $state.raw<DeviceLostEvent | null>(null);
   private generation = 0;
+  private unsubscribeLoss: (() => void) | undefined;
 
   /** Picks the backend for `preference`; a newer call wins over one still in flight. */
   async choose(preference: BackendPreference = this.preference): Promise<void> {
     const generation = ++this.generation;
     this.preference = preference;
+    this.deviceLost = null;
     globalThis.localStorage?.setItem(STORAGE_KEY, preference);
-    const selection = await selectBackend(preference);
+    const selection = await selectBackend({ preference });
     if (generation !== this.generation) {
       selection.backend.dispose();
       return;
     }
-    this.backend?.dispose();
-    this.backend = selection.backend;
-    this.active = {
-      kind: selection.backend.kind,
-      label: selection.backend.label,
-      reason: selection.reason,
-      adapter: selection.adapterDescription,
-    };
+    const adapter = selection.adapterDescription ?? (await this.probeAdapter());
+    if (generation !== this.generation) {
+      selection.backend.dispose();
+      return;
+    }
+    this.install(selection.backend, selection.reason, adapter);
+  }
+
+  private adapterProbe: Promise<string> | undefined;
+
+  /** What adapter the browser offers, for the About dialog, even when CPU was chosen without asking. */
+  private probeAdapter(): Promise<string> {
+    this.adapterProbe ??= (async () => {
+      const adapter = await globalThis.navigator?.gpu?.requestAdapter().catch(() => null);
+      return adapter ? describeAdapter(adapter) : 'none';
+    })();
+    return this.adapterProbe;
+  }
+
+  /** After a device loss: try the GPU again with the same preference. */
+  retryGpu(): Promise<void> {
+    return this.choose(this.preference);
+  }
+
+  private install(backend: ComputeBackend, reason: string, adapter: string): void {
+    this.unsubscribeLoss?.();
+    this.unsubscribeLoss = undefined;
+    const previous = this.backend;
+    this.backend = backend;
+    this.active = { kind: backend.kind, label: backend.label, reason, adapter };
+    if (previous && previous !== backend) previous.dispose();
+    if (isWebGpu(backend))
+      this.unsubscribeLoss = backend.onDeviceLost((event) => this.onDeviceLost(backend, event));
+  }
+
+  private onDeviceLost(lost: ComputeBackend, event: DeviceLostEvent): void {
+    // Our own dispose destroys devices of backends already replaced: nothing to do.
+    if (lost !== this.backend) return;
+    this.generation++;
+    // 'destroyed' was deliberate: move to CPU but offer no GPU retry.
+    this.deviceLost = event.reason === 'destroyed' ? null : event;
+    void selectBackend({ preference: 'cpu' }).then((selection) => {
+      const adapter = this.active?.adapter ?? 'none';
+      this.install(
+        selection.backend,
+        `CPU — the GPU device was lost (${event.message || event.reason})`,
+        adapter,
+      );
+    });
   }
 }

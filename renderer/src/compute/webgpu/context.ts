@@ -1,0 +1,155 @@
+/**
+ * One GPUDevice and the tfjs WebGPU backend built on it. We create the device ourselves
+ * (rather than through tfjs's registered factory) so that we own `device.lost`, the
+ * `uncapturederror` log and error scopes, and so that forcing WebGPU on a software
+ * (fallback) adapter works. tfjs only compiles, caches and encodes our programs.
+ */
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { KernelStudioError } from '../../../../core/errors';
+
+export interface DeviceLostEvent {
+  /** 'destroyed' means we (or a test) destroyed it on purpose: never retry. */
+  readonly reason: GPUDeviceLostReason;
+  readonly message: string;
+}
+
+export type DeviceLostListener = (event: DeviceLostEvent) => void;
+
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly tfBackend: WebGPUBackend;
+  readonly adapterInfo: GPUAdapterInfo;
+  readonly isFallbackAdapter: boolean;
+  /** Set once the device is gone; every later GPU call fails fast with 'device-lost'. */
+  readonly lost: DeviceLostEvent | null;
+  /** Rejects with KernelStudioError('device-lost') when the device is lost; race awaits against it. */
+  readonly lostSignal: Promise<never>;
+  /** Subscribes to device loss; returns the unsubscribe function. Called at once if already lost. */
+  onDeviceLost(listener: DeviceLostListener): () => void;
+  /** Throws KernelStudioError('device-lost') if the device is gone. */
+  assertAlive(): void;
+}
+
+/** The adapter's own flag where the browser has it (Chrome ≥ 130: `info.isFallbackAdapter`). */
+export function adapterIsFallback(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return Boolean(info?.isFallbackAdapter ?? legacy ?? false);
+}
+
+/** "google swiftshader", "nvidia ampere": what the UI shows about an adapter. */
+export function describeAdapter(adapter: GPUAdapter): string {
+  const info = adapter.info;
+  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s): s is string =>
+    Boolean(s),
+  );
+  const unique = parts.filter((s, i) => parts.indexOf(s) === i);
+  return unique.length > 0 ? unique.join(' ') : 'unknown adapter';
+}
+
+export function deviceLostError(event: DeviceLostEvent): KernelStudioError {
+  const why = event.message ? `: ${event.message}` : '';
+  return new KernelStudioError('device-lost', `The GPU device was lost (${event.reason})${why}.`);
+}
+
+/** Requests a device with the adapter's full limits (as tfjs does) and wraps it in a tfjs backend. */
+export async function openGpuContext(adapter: GPUAdapter): Promise<GpuContext> {
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    // Errors outside our error scopes (e.g. inside tfjs) must at least be visible.
+    console.error('[webgpu] uncaptured error:', (event as GPUUncapturedErrorEvent).error.message);
+  });
+
+  const listeners = new Set<DeviceLostListener>();
+  let lost: DeviceLostEvent | null = null;
+  let rejectLost: (e: Error) => void = () => {};
+  const lostSignal = new Promise<never>((_, reject) => (rejectLost = reject));
+  lostSignal.catch(() => {}); // observed by racers; never an unhandled rejection
+  void device.lost.then((info) => {
+    lost = { reason: info.reason, message: info.message };
+    console.warn(`[webgpu] device lost (${info.reason}): ${info.message}`);
+    rejectLost(deviceLostError(lost));
+    for (const listener of listeners) listener(lost);
+  });
+
+  const tfBackend = new WebGPUBackend(device, adapter.info);
+  return {
+    device,
+    tfBackend,
+    adapterInfo: adapter.info,
+    isFallbackAdapter: adapterIsFallback(adapter),
+    get lost() {
+      return lost;
+    },
+    lostSignal,
+    onDeviceLost(listener) {
+      if (lost) {
+        listener(lost);
+        return () => {};
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    assertAlive() {
+      if (lost) throw deviceLostError(lost);
+    },
+  };
+}
+
+/**
+ * Runs `encode` (synchronous GPU calls) inside 'out-of-memory' and 'validation' error
+ * scopes and turns a captured error into a KernelStudioError the UI can show as is.
+ */
+export async function withErrorScopes<T>(ctx: GpuContext, what: string, encode: () => T): Promise<T> {
+  ctx.assertAlive();
+  const { device } = ctx;
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let value: T | undefined;
+  let thrown: unknown = null;
+  try {
+    value = encode();
+  } catch (e) {
+    thrown = e;
+  }
+  const validation = device.popErrorScope();
+  const oom = device.popErrorScope();
+  const [validationError, oomError] = await Promise.race([Promise.all([validation, oom]), ctx.lostSignal]);
+  if (oomError)
+    throw new KernelStudioError(
+      'out-of-memory',
+      `The GPU ran out of memory for ${what}: ${oomError.message}`,
+    );
+  if (thrown) throw thrown;
+  if (validationError)
+    throw new KernelStudioError('unsupported', `WebGPU rejected ${what}: ${validationError.message}`);
+  return value as T;
+}
+
+/** How long a failed GPU await waits for `device.lost` to explain it (the two race in the browser). */
+const LOSS_SETTLE_MS = 250;
+
+/**
+ * Awaits a GPU readback, failing with 'device-lost' instead of hanging if the device goes
+ * away; an error that turns out to come from a lost device is reported as the loss.
+ */
+export async function raceLost<T>(ctx: GpuContext, work: Promise<T>): Promise<T> {
+  try {
+    return await Promise.race([work, ctx.lostSignal]);
+  } catch (e) {
+    if (!ctx.lost)
+      await Promise.race([ctx.lostSignal, new Promise((r) => setTimeout(r, LOSS_SETTLE_MS))]).catch(() => {});
+    if (ctx.lost) throw deviceLostError(ctx.lost);
+    throw e;
+  }
+}

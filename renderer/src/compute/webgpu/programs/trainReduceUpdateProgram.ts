@@ -1,0 +1,95 @@
+/**
+ * (b, part 2) One workgroup sums the per-workgroup partials of trainPartialsProgram, checks
+ * the loss, records it in the GPU loss buffer and applies the optimizer in place.
+ *
+ * Divergence is decided here, on the GPU: a loss that is non-finite or ≥ 1e30 sets the
+ * header's diverged step, and from then on every later step of the submission skips its
+ * update, so the host never has to look at a loss before encoding the next step.
+ */
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { OptimizerKind } from '../../../../../core/types';
+import type { StateLayout } from '../stateLayout';
+import { stateLayoutWgsl } from '../stateLayout';
+import { LOSS_CHECK_WGSL, OPTIMIZER_UNIFORMS, optimizerWgsl } from '../wgslSnippets';
+
+const THREADS = 256;
+
+export class TrainReduceUpdateProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number] = [1, 1, 1];
+  variableNames = ['parts'];
+  /** groups: partial rows to sum; step: 1-based global step; slot: index in the loss buffer. */
+  uniforms = `groups: i32, step: i32, slot: i32, stepSize: f32, sqrtCorrection2: f32, ${OPTIMIZER_UNIFORMS}`;
+  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+
+  constructor(
+    private readonly layout: StateLayout,
+    private readonly optimizer: OptimizerKind,
+    private readonly useBias: boolean,
+  ) {
+    this.outputShape = [layout.length];
+    this.shaderKey = `ks_train_reduce_update_kk${layout.kernelSize}_${optimizer}_bias${useBias}_wg${THREADS}`;
+  }
+
+  getUserCode(): string {
+    return `
+  ${stateLayoutWgsl(this.layout)}
+  ${LOSS_CHECK_WGSL}
+  ${optimizerWgsl(this.optimizer)}
+  const USE_BIAS = ${this.useBias};
+  var<workgroup> sums: array<f32, ${this.layout.kernelSize + 2}>;
+  var<workgroup> stopFlag: u32;
+  var<workgroup> allFinite: atomic<u32>;
+
+  fn main() {
+    let li = i32(localIndex);
+    for (var p = li; p < KK + 2; p += ${THREADS}) {
+      var sum = 0.0;
+      for (var g = 0; g < uniforms.groups; g++) {
+        sum += parts[g * (KK + 2) + p];
+      }
+      sums[p] = sum;
+    }
+    workgroupBarrier();
+    if (li == 0) {
+      let loss = sums[KK + 1];
+      result[OFF_LOSSES + uniforms.slot] = loss;
+      var stop = 0u;
+      if (result[HDR_DIVERGED_STEP] > 0.0) {
+        stop = 1u;
+      } else if (!ksIsUsableLoss(loss)) {
+        result[HDR_DIVERGED_STEP] = f32(uniforms.step);
+        result[HDR_DIVERGED_LOSS] = loss;
+        stop = 1u;
+      }
+      stopFlag = stop;
+      atomicStore(&allFinite, 1u);
+    }
+    if (workgroupUniformLoad(&stopFlag) == 1u) {
+      return;
+    }
+    for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
+      var g = sums[p];
+      if (p == KK && !USE_BIAS) {
+        g = 0.0;
+      }
+      result[OFF_GRADS + p] = g;
+      if (p < KK || USE_BIAS) {
+        ksUpdateParam(p, g, uniforms.stepSize, uniforms.sqrtCorrection2);
+      }
+      if (!ksIsFinite(result[OFF_PARAMS + p])) {
+        atomicStore(&allFinite, 0u);
+      }
+    }
+    workgroupBarrier();
+    if (atomicLoad(&allFinite) == 1u) {
+      for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
+        result[OFF_LAST_FINITE + p] = result[OFF_PARAMS + p];
+      }
+    }
+  }
+`;
+  }
+}

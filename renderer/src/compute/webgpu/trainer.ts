@@ -1,0 +1,309 @@
+/**
+ * Training on WebGPU. All mutable state lives in one GPU buffer (see stateLayout.ts);
+ * `run(n)` encodes up to LOSS_CAPACITY steps per submission — either 2 dispatches per
+ * step (tiled partials + reduce/update) or, for small images, a single dispatch that
+ * loops over all steps — then reads the state back ONCE: losses, divergence flag,
+ * weights, gradients and optimizer moments. That readback is also the CPU mirror that
+ * survives a device loss.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { env } from '@tensorflow/tfjs-core';
+import { KernelStudioError } from '../../../../core/errors';
+import type {
+  BackendKind,
+  DivergenceInfo,
+  Trainer,
+  TrainChunk,
+  TrainConfig,
+  TrainSnapshot,
+} from '../../../../core/types';
+import { checkSteps, checkTrainConfig } from '../../../../core/validate';
+import type { TrainerState } from '../trainerState';
+import { snapshotOf } from '../trainerState';
+import type { GpuContext } from './context';
+import { raceLost, withErrorScopes } from './context';
+import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
+import { TrainReduceUpdateProgram } from './programs/trainReduceUpdateProgram';
+import { TrainSingleWorkgroupProgram, fitsSingleWorkgroup } from './programs/trainSingleWorkgroupProgram';
+import type { StateLayout } from './stateLayout';
+import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
+
+type Uniform = { type: 'float32' | 'int32'; data: number[] };
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** Which program family runs a config: the one-dispatch loop or the tiled two-dispatch step. */
+export type TrainPath = 'single-workgroup' | 'tiled';
+
+export function chooseTrainPath(config: TrainConfig): TrainPath {
+  const { x, initWeight: w } = config;
+  return fitsSingleWorkgroup(x.rows, x.cols, w.rows, w.cols) ? 'single-workgroup' : 'tiled';
+}
+
+interface GpuResources {
+  readonly buffers: GPUBuffer[];
+  readonly tensors: { dispose(): void }[];
+  readonly img: TensorInfo;
+  readonly tgt: TensorInfo;
+  readonly state: TensorInfo;
+  readonly parts: TensorInfo | null;
+  readonly stateBuffer: GPUBuffer;
+}
+
+export class WebGpuTrainer implements Trainer {
+  readonly backend: BackendKind = 'webgpu';
+  readonly path: TrainPath;
+  private readonly layout: StateLayout;
+  private readonly outRows: number;
+  private readonly outCols: number;
+  /** The last state read back from the GPU (float32, as the GPU holds it). */
+  private mirror: Float32Array;
+  private step: number;
+  private diverged: DivergenceInfo | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly ctx: GpuContext,
+    private readonly config: TrainConfig,
+    private readonly res: GpuResources,
+    initial: Float32Array,
+    step: number,
+    diverged: DivergenceInfo | undefined,
+    forcedPath?: TrainPath,
+  ) {
+    const { x, initWeight } = config;
+    this.layout = stateLayout(initWeight.rows, initWeight.cols);
+    this.outRows = x.rows - initWeight.rows + 1;
+    this.outCols = x.cols - initWeight.cols + 1;
+    this.path = forcedPath ?? chooseTrainPath(config);
+    this.mirror = initial;
+    this.step = step;
+    this.diverged = diverged;
+  }
+
+  /** Uploads X, Y and the initial state (fresh, or `resume`'s, optimizer moments included). */
+  static async create(
+    ctx: GpuContext,
+    config: TrainConfig,
+    resume?: TrainerState,
+    forcedPath?: TrainPath,
+  ): Promise<WebGpuTrainer> {
+    checkTrainConfig(config);
+    const { x, y, initWeight } = config;
+    const layout = stateLayout(initWeight.rows, initWeight.cols);
+    const initial = initialState(layout, config, resume);
+    const path = forcedPath ?? chooseTrainPath(config);
+    const [groupsX, groupsY] = partialsGroups(y.rows, y.cols);
+    const partsLength = path === 'tiled' ? groupsX * groupsY * (layout.kernelSize + 2) : 0;
+    const tfb = ctx.tfBackend;
+    const res = await withErrorScopes(ctx, `a ${x.rows}×${x.cols} training run`, () => {
+      const upload = (data: Float32Array): GPUBuffer => {
+        const buffer = ctx.device.createBuffer({
+          size: Math.max(16, data.byteLength),
+          usage: STORAGE,
+          mappedAtCreation: true,
+        });
+        new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);
+        buffer.unmap();
+        return buffer;
+      };
+      const imgBuffer = upload(x.data);
+      const tgtBuffer = upload(y.data);
+      const stateBuffer = upload(initial);
+      const partsBuffer = partsLength > 0 ? upload(new Float32Array(partsLength)) : null;
+      const wrap = (buffer: GPUBuffer, shape: number[]) =>
+        tfb.createTensorFromGPUData({ buffer, zeroCopy: true }, shape, 'float32');
+      const img = wrap(imgBuffer, [x.rows, x.cols]);
+      const tgt = wrap(tgtBuffer, [y.rows, y.cols]);
+      const state = wrap(stateBuffer, [layout.length]);
+      const parts = partsBuffer ? wrap(partsBuffer, [partsLength]) : null;
+      return {
+        buffers: [imgBuffer, tgtBuffer, stateBuffer, ...(partsBuffer ? [partsBuffer] : [])],
+        tensors: [img, tgt, state, ...(parts ? [parts] : [])],
+        img,
+        tgt,
+        state,
+        parts,
+        stateBuffer,
+      };
+    });
+    return new WebGpuTrainer(ctx, config, res, initial, resume?.step ?? 0, resume?.diverged, path);
+  }
+
+  async run(steps: number): Promise<TrainChunk> {
+    this.checkAlive();
+    checkSteps(steps);
+    const firstStep = this.step + 1;
+    if (this.diverged) return { firstStep, losses: new Float64Array(0), diverged: this.diverged };
+    const losses: number[] = [];
+    let remaining = steps;
+    while (remaining > 0 && !this.diverged) {
+      const n = Math.min(remaining, this.layout.lossCapacity);
+      const chunkFirst = this.step + 1;
+      await withErrorScopes(this.ctx, 'the training steps', () => this.encodeSteps(chunkFirst, n));
+      const state = await this.readState();
+      this.mirror = state;
+      const divergedAt = state[HEADER_DIVERGED_STEP];
+      const accepted = divergedAt > 0 ? divergedAt - chunkFirst : n;
+      for (let i = 0; i < accepted; i++) losses.push(state[this.layout.losses + i]);
+      this.step += accepted;
+      if (divergedAt > 0) this.diverged = { step: divergedAt, loss: state[HEADER_DIVERGED_LOSS] };
+      remaining -= n;
+    }
+    return {
+      firstStep,
+      losses: Float64Array.from(losses),
+      ...(this.diverged ? { diverged: this.diverged } : {}),
+    };
+  }
+
+  async snapshot(): Promise<TrainSnapshot> {
+    this.checkAlive();
+    return snapshotOf(this.exportState());
+  }
+
+  /** The state as of the last completed `run` (no GPU access: works after a device loss). */
+  exportState(): TrainerState {
+    const { layout, mirror } = this;
+    const p = layout.paramCount;
+    const slice = (offset: number) => Float64Array.from(mirror.subarray(offset, offset + p));
+    return {
+      config: this.config,
+      step: this.step,
+      params: slice(this.diverged ? layout.lastFinite : layout.params),
+      grads: slice(layout.grads),
+      moment1: slice(layout.moment1),
+      moment2: slice(layout.moment2),
+      ...(this.diverged ? { diverged: this.diverged } : {}),
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of this.res.tensors) t.dispose();
+    for (const b of this.res.buffers) b.destroy();
+  }
+
+  /** Encodes `n` steps into tfjs's command encoder without submitting in between. */
+  private encodeSteps(first: number, n: number): void {
+    const flags = env();
+    const batch = flags.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
+    flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number.MAX_SAFE_INTEGER);
+    try {
+      if (this.path === 'single-workgroup') this.encodeSingleWorkgroup(first, n);
+      else for (let i = 0; i < n; i++) this.encodeTiledStep(first + i, i);
+    } finally {
+      flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', batch);
+    }
+  }
+
+  private encodeSingleWorkgroup(first: number, n: number): void {
+    const { config, res } = this;
+    const { initWeight: w } = config;
+    const program = new TrainSingleWorkgroupProgram(
+      w.rows,
+      w.cols,
+      config.mode,
+      config.activation,
+      config.optimizer.kind,
+      config.useBias,
+      this.layout,
+    );
+    const uniforms: Uniform[] = [
+      { type: 'int32', data: [n] },
+      { type: 'int32', data: [first] },
+      { type: 'float32', data: [this.lossScale()] },
+      { type: 'float32', data: [config.optimizer.lr] },
+      ...this.optimizerUniforms(),
+    ];
+    this.ctx.tfBackend.runWebGPUProgram(program, [res.img, res.tgt], 'float32', uniforms, res.state);
+  }
+
+  private encodeTiledStep(step: number, slot: number): void {
+    const { config, res, ctx } = this;
+    const { initWeight: w, optimizer } = config;
+    const parts = res.parts as TensorInfo;
+    const partials = new TrainPartialsProgram(
+      this.outRows,
+      this.outCols,
+      w.rows,
+      w.cols,
+      config.mode,
+      config.activation,
+      this.layout,
+    );
+    ctx.tfBackend.runWebGPUProgram(
+      partials,
+      [res.img, res.tgt, res.state],
+      'float32',
+      [{ type: 'float32', data: [this.lossScale()] }],
+      parts,
+    );
+    const adam = optimizer.kind === 'adam';
+    const stepSize = adam ? optimizer.lr / (1 - (optimizer.beta1 ?? 0.9) ** step) : optimizer.lr;
+    const sqrtCorrection2 = adam ? Math.sqrt(1 - (optimizer.beta2 ?? 0.999) ** step) : 1;
+    const update = new TrainReduceUpdateProgram(this.layout, optimizer.kind, config.useBias);
+    const uniforms: Uniform[] = [
+      { type: 'int32', data: [partials.dispatch[0] * partials.dispatch[1]] },
+      { type: 'int32', data: [step] },
+      { type: 'int32', data: [slot] },
+      { type: 'float32', data: [stepSize] },
+      { type: 'float32', data: [sqrtCorrection2] },
+      ...this.optimizerUniforms(),
+    ];
+    ctx.tfBackend.runWebGPUProgram(update, [parts], 'float32', uniforms, res.state);
+  }
+
+  private optimizerUniforms(): Uniform[] {
+    const o = this.config.optimizer;
+    return [o.momentum ?? 0.9, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.eps ?? 1e-8].map((v) => ({
+      type: 'float32',
+      data: [v],
+    }));
+  }
+
+  private lossScale(): number {
+    return this.config.loss === 'mean' ? 1 / (this.outRows * this.outCols) : 1;
+  }
+
+  /** One readback of the whole state through a throwaway zero-copy tensor (tfjs caches reads per tensor). */
+  private async readState(): Promise<Float32Array> {
+    const view = this.ctx.tfBackend.createTensorFromGPUData(
+      { buffer: this.res.stateBuffer, zeroCopy: true },
+      [this.layout.length],
+      'float32',
+    );
+    try {
+      const values = await raceLost(this.ctx, view.data());
+      return new Float32Array(values as Float32Array);
+    } finally {
+      view.dispose();
+    }
+  }
+
+  private checkAlive(): void {
+    if (this.disposed)
+      throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
+    this.ctx.assertAlive();
+  }
+}
+
+function initialState(layout: StateLayout, config: TrainConfig, resume?: TrainerState): Float32Array {
+  const state = new Float32Array(layout.length);
+  if (resume) {
+    state.set(resume.params, layout.params);
+    state.set(resume.params, layout.lastFinite);
+    state.set(resume.grads, layout.grads);
+    state.set(resume.moment1, layout.moment1);
+    state.set(resume.moment2, layout.moment2);
+    if (resume.diverged) {
+      state[HEADER_DIVERGED_STEP] = resume.diverged.step;
+      state[HEADER_DIVERGED_LOSS] = resume.diverged.loss;
+    }
+    return state;
+  }
+  state.set(config.initWeight.data, layout.params);
+  state[layout.params + layout.kernelSize] = config.initBias;
+  state.set(state.subarray(layout.params, layout.params + layout.paramCount), layout.lastFinite);
+  return state;
+}

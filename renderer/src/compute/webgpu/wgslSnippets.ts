@@ -1,0 +1,63 @@
+/** WGSL fragments shared by several programs (never a program on their own). */
+import type { Activation, Mode, OptimizerKind } from '../../../../core/types';
+
+/**
+ * Finiteness by bit pattern: WGSL lets compilers assume floats are never NaN/Inf, so
+ * `v != v` or `v < limit` alone may be folded away. The limit is DIVERGENCE_LIMIT (1e30).
+ */
+export const LOSS_CHECK_WGSL = `
+  fn ksIsFinite(v: f32) -> bool {
+    return (bitcast<u32>(v) & 0x7fffffffu) < 0x7f800000u;
+  }
+  fn ksIsUsableLoss(v: f32) -> bool {
+    return ksIsFinite(v) && v < 1e30;
+  }
+`;
+
+/** Index into the stored kernel of effective (slid) element i: convolve flips both axes, i.e. reverses the flat order. */
+export function effectiveIndexWgsl(mode: Mode, i: string): string {
+  return mode === 'convolve' ? `(KK - 1 - (${i}))` : `(${i})`;
+}
+
+/** The activation applied to a pre-activation `z`. ReLU outputs 0 where z ≤ 0. */
+export function activationWgsl(activation: Activation, z: string): string {
+  return activation === 'relu' ? `select(${z}, 0.0, ${z} <= 0.0)` : z;
+}
+
+/**
+ * `ksUpdateParam(p, g, stepSize, sqrtCorrection2)`: PyTorch's update of parameter p in
+ * place in the state buffer (`result`). SGD and momentum use stepSize = lr; Adam uses
+ * lr / (1 − β1^t) and √(1 − β2^t), computed by the caller.
+ */
+export function optimizerWgsl(kind: OptimizerKind): string {
+  const body =
+    kind === 'sgd'
+      ? `result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * g;`
+      : kind === 'momentum'
+        ? `let velocity = uniforms.momentum * result[OFF_M1 + p] + g;
+           result[OFF_M1 + p] = velocity;
+           result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * velocity;`
+        : `let m = uniforms.beta1 * result[OFF_M1 + p] + (1.0 - uniforms.beta1) * g;
+           let v = uniforms.beta2 * result[OFF_M2 + p] + (1.0 - uniforms.beta2) * g * g;
+           result[OFF_M1 + p] = m;
+           result[OFF_M2 + p] = v;
+           result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * m / (sqrt(v) / sqrtCorrection2 + uniforms.eps);`;
+  return `
+  fn ksUpdateParam(p: i32, g: f32, stepSize: f32, sqrtCorrection2: f32) {
+    ${body}
+  }
+`;
+}
+
+/** The uniforms every optimizer-running program declares (unused ones cost nothing). */
+export const OPTIMIZER_UNIFORMS = 'momentum: f32, beta1: f32, beta2: f32, eps: f32,';
+
+/** A tree sum of `red` (array<vec2<f32>, 256>) into red[0]; every invocation must reach it. */
+export const TREE_REDUCE_WGSL = `
+    for (var stride = 128; stride > 0; stride = stride >> 1u) {
+      if (li < stride) {
+        red[li] = red[li] + red[li + stride];
+      }
+      workgroupBarrier();
+    }
+`;
