@@ -48,6 +48,7 @@ export function flip2d(m: Matrix): Matrix {
 
 export function transpose(m: Matrix): Matrix {
   const out = new Float32Array(m.data.length);
-  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) out[c * m.rows + r] = m.data[r * m.cols + c];
+  for (let r = 0; r < m.rows; r++)
+    for (let c = 0; c < m.cols; c++) out[c * m.rows + r] = m.data[r * m.cols + c];
   return { rows: m.cols, cols: m.rows, data: out };
 }

@@ -14,27 +14,42 @@ function shape(m: Matrix): string {
 
 /** Parses nested arrays of numbers into a Matrix; `name` (e.g. "the image X") prefixes every message. */
 export function matrixFromRows(value: unknown, name: string, maxSide: number = LIMITS.maxImageSide): Matrix {
-  if (!Array.isArray(value)) throw new KernelStudioError('invalid-argument', `${name} must be a list of rows.`);
+  if (!Array.isArray(value))
+    throw new KernelStudioError('invalid-argument', `${name} must be a list of rows.`);
   const rows = value.length;
   if (rows === 0) throw new KernelStudioError('empty', `${name} is empty: it needs at least one row.`);
   const first: unknown = value[0];
-  if (!Array.isArray(first)) throw new KernelStudioError('invalid-argument', `${name} row 1 is not a list of numbers.`);
+  if (!Array.isArray(first))
+    throw new KernelStudioError('invalid-argument', `${name} row 1 is not a list of numbers.`);
   const cols = first.length;
   if (cols === 0) throw new KernelStudioError('empty', `${name} is empty: its rows have no values.`);
   if (rows > maxSide || cols > maxSide)
-    throw new KernelStudioError('too-large', `${name} is ${rows}×${cols}, over the limit of ${maxSide}×${maxSide}.`);
+    throw new KernelStudioError(
+      'too-large',
+      `${name} is ${rows}×${cols}, over the limit of ${maxSide}×${maxSide}.`,
+    );
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row: unknown = value[r];
-    if (!Array.isArray(row)) throw new KernelStudioError('invalid-argument', `${name} row ${r + 1} is not a list of numbers.`);
+    if (!Array.isArray(row))
+      throw new KernelStudioError('invalid-argument', `${name} row ${r + 1} is not a list of numbers.`);
     if (row.length !== cols)
-      throw new KernelStudioError('ragged', `${name} row ${r + 1} has ${row.length} values but row 1 has ${cols}.`);
+      throw new KernelStudioError(
+        'ragged',
+        `${name} row ${r + 1} has ${row.length} values but row 1 has ${cols}.`,
+      );
     for (let c = 0; c < cols; c++) {
       const v: unknown = row[c];
       if (typeof v !== 'number')
-        throw new KernelStudioError('invalid-argument', `${name} at row ${r + 1}, column ${c + 1} is not a number.`);
+        throw new KernelStudioError(
+          'invalid-argument',
+          `${name} at row ${r + 1}, column ${c + 1} is not a number.`,
+        );
       if (!Number.isFinite(v))
-        throw new KernelStudioError('non-finite', `${name} at row ${r + 1}, column ${c + 1} is ${v}: values must be finite.`);
+        throw new KernelStudioError(
+          'non-finite',
+          `${name} at row ${r + 1}, column ${c + 1} is ${v}: values must be finite.`,
+        );
       data[r * cols + c] = v;
     }
   }
@@ -47,9 +62,15 @@ export function checkMatrix(m: Matrix, name: string, maxSide: number = LIMITS.ma
     throw new KernelStudioError('invalid-argument', `${name} has an invalid shape ${m.rows}×${m.cols}.`);
   if (m.rows === 0 || m.cols === 0) throw new KernelStudioError('empty', `${name} is empty (${shape(m)}).`);
   if (m.rows > maxSide || m.cols > maxSide)
-    throw new KernelStudioError('too-large', `${name} is ${shape(m)}, over the limit of ${maxSide}×${maxSide}.`);
+    throw new KernelStudioError(
+      'too-large',
+      `${name} is ${shape(m)}, over the limit of ${maxSide}×${maxSide}.`,
+    );
   if (!(m.data instanceof Float32Array) || m.data.length !== m.rows * m.cols)
-    throw new KernelStudioError('invalid-argument', `${name} says ${shape(m)} but holds ${m.data?.length} values.`);
+    throw new KernelStudioError(
+      'invalid-argument',
+      `${name} says ${shape(m)} but holds ${m.data?.length} values.`,
+    );
   checkFinite(m, name);
 }
 
@@ -60,7 +81,10 @@ export function checkFinite(m: Matrix, name: string): void {
     if (!Number.isFinite(d[i])) {
       const row = Math.floor(i / m.cols) + 1;
       const col = (i % m.cols) + 1;
-      throw new KernelStudioError('non-finite', `${name} at row ${row}, column ${col} is ${d[i]}: values must be finite.`);
+      throw new KernelStudioError(
+        'non-finite',
+        `${name} at row ${row}, column ${col} is ${d[i]}: values must be finite.`,
+      );
     }
   }
 }
@@ -79,14 +103,26 @@ export function checkForward(x: Matrix, k: Matrix): void {
 /** Checks the scalar forward parameters. */
 export function checkForwardParams(params: ForwardParams): void {
   if (params.mode !== 'correlate' && params.mode !== 'convolve')
-    throw new KernelStudioError('invalid-argument', `Unknown mode "${String(params.mode)}": use correlate or convolve.`);
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown mode "${String(params.mode)}": use correlate or convolve.`,
+    );
   if (params.activation !== 'none' && params.activation !== 'relu')
-    throw new KernelStudioError('invalid-argument', `Unknown activation "${String(params.activation)}": use none or relu.`);
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown activation "${String(params.activation)}": use none or relu.`,
+    );
   if (!Number.isFinite(params.bias))
     throw new KernelStudioError('non-finite', `The bias is ${params.bias}: it must be a finite number.`);
 }
 
-function checkRate(value: number | undefined, name: string, min: number, max: number, inclusiveMin: boolean): void {
+function checkRate(
+  value: number | undefined,
+  name: string,
+  min: number,
+  max: number,
+  inclusiveMin: boolean,
+): void {
   if (value === undefined) return;
   const ok = Number.isFinite(value) && (inclusiveMin ? value >= min : value > min) && value < max;
   if (!ok)
@@ -109,10 +145,16 @@ export function checkTrainConfig(config: TrainConfig): void {
       `The target Y is ${shape(config.y)} but a ${shape(config.initWeight)} kernel on a ${shape(config.x)} image gives ${oh}×${ow}.`,
     );
   if (config.loss !== 'sum' && config.loss !== 'mean')
-    throw new KernelStudioError('invalid-argument', `Unknown loss "${String(config.loss)}": use sum or mean.`);
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown loss "${String(config.loss)}": use sum or mean.`,
+    );
   const opt = config.optimizer;
   if (opt.kind !== 'sgd' && opt.kind !== 'momentum' && opt.kind !== 'adam')
-    throw new KernelStudioError('invalid-argument', `Unknown optimizer "${String(opt.kind)}": use sgd, momentum or adam.`);
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown optimizer "${String(opt.kind)}": use sgd, momentum or adam.`,
+    );
   checkRate(opt.lr, 'The learning rate', 0, Infinity, false);
   if (opt.lr === undefined) throw new KernelStudioError('invalid-argument', 'The learning rate is missing.');
   checkRate(opt.momentum, 'The momentum', 0, 1, true);
@@ -124,5 +166,8 @@ export function checkTrainConfig(config: TrainConfig): void {
 /** Checks a step count passed to `Trainer.run`. */
 export function checkSteps(steps: number): void {
   if (!Number.isInteger(steps) || steps < 0)
-    throw new KernelStudioError('invalid-argument', `The number of steps is ${steps}: it must be a whole number ≥ 0.`);
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The number of steps is ${steps}: it must be a whole number ≥ 0.`,
+    );
 }

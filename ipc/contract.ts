@@ -70,6 +70,53 @@ export interface SavedFile {
   readonly name: string;
 }
 
+/** Open a workspace: with `path`, one main offered (recent list, command line, file association); else ask. */
+export interface OpenWorkspaceRequest {
+  readonly path?: string;
+}
+
+/** A file read as bytes (kernel import). */
+export interface OpenedBytes {
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface SaveBytesRequest {
+  readonly kind: FileKind;
+  /** Where to save: a path this session picked or opened before; omitted → ask the user (Save As). */
+  readonly path?: string;
+  readonly suggestedName: string;
+  readonly bytes: Uint8Array;
+}
+
+/** One entry of main's recent-workspaces list (newest first). */
+export interface RecentFile {
+  readonly path: string;
+  readonly name: string;
+  /** ISO 8601. */
+  readonly openedAt: string;
+}
+
+/** The autosaved copy of unsaved work left by an earlier session. */
+export interface BackupInfo {
+  readonly text: string;
+  /** ISO 8601, when it was written. */
+  readonly savedAt: string;
+}
+
+/** What the renderer tells main about unsaved changes, so main can ask before closing the window. */
+export interface DirtyState {
+  readonly dirty: boolean;
+  readonly name: string;
+}
+
+/**
+ * In browser mode bytes travel inside JSON as `{ "$bytes": "<base64>" }`
+ * (Electron's IPC carries a Uint8Array as is).
+ */
+export const WIRE_BYTES_KEY = '$bytes';
+
 export interface SaveTextRequest {
   readonly kind: FileKind;
   /** Where to save: a path this session picked or opened before; omitted → ask the user (Save As). */
@@ -96,17 +143,29 @@ export type MenuCommand =
 export interface MainEvents {
   readonly lossPoints: LossBatch;
   readonly menuCommand: MenuCommand;
+  /** Main asks the renderer to open this workspace (Open Recent, command line, file association). */
+  readonly openRequest: string;
 }
 
 /** The API the preload (or the browser-mode shim) exposes as `window.api`: one method per message. */
 export interface KernelStudioApi {
   getAppInfo(): Promise<IpcResult<AppInfo>>;
-  openWorkspace(): Promise<IpcResult<OpenedFile | null>>;
+  openWorkspace(request?: OpenWorkspaceRequest): Promise<IpcResult<OpenedFile | null>>;
   saveText(request: SaveTextRequest): Promise<IpcResult<SavedFile | null>>;
+  /** Asks for a file and reads it as bytes (≤ 16 MiB); null when the user cancels. */
+  openBytes(kind: FileKind): Promise<IpcResult<OpenedBytes | null>>;
+  saveBytes(request: SaveBytesRequest): Promise<IpcResult<SavedFile | null>>;
+  getRecent(): Promise<IpcResult<RecentFile[]>>;
+  /** Autosave of unsaved work, to the data folder; replaces the previous backup. */
+  writeBackup(text: string): Promise<IpcResult<void>>;
+  readBackup(): Promise<IpcResult<BackupInfo | null>>;
+  clearBackup(): Promise<IpcResult<void>>;
+  setDirty(state: DirtyState): Promise<IpcResult<void>>;
   appendLoss(batch: LossBatch): Promise<IpcResult<void>>;
   readLoss(runId: string): Promise<IpcResult<LossPoint[]>>;
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  onOpenRequest(listener: (path: string) => void): () => void;
 }
 
 /** Invoke channels, one per request method, named as on the wire. */
@@ -114,6 +173,13 @@ export const INVOKE_CHANNELS = {
   getAppInfo: 'app:get-info',
   openWorkspace: 'workspace:open',
   saveText: 'file:save-text',
+  openBytes: 'file:open-bytes',
+  saveBytes: 'file:save-bytes',
+  getRecent: 'workspace:recent',
+  writeBackup: 'backup:write',
+  readBackup: 'backup:read',
+  clearBackup: 'backup:clear',
+  setDirty: 'workspace:set-dirty',
   appendLoss: 'runs:append',
   readLoss: 'runs:read',
 } as const;
@@ -122,7 +188,15 @@ export const INVOKE_CHANNELS = {
 export const EVENT_CHANNELS = {
   onLossPoints: 'runs:points',
   onMenuCommand: 'menu:command',
+  onOpenRequest: 'workspace:open-request',
 } as const;
+
+/** Which wire channel carries each main event. */
+export const MAIN_EVENT_CHANNELS: { readonly [E in keyof MainEvents]: string } = {
+  lossPoints: EVENT_CHANNELS.onLossPoints,
+  menuCommand: EVENT_CHANNELS.onMenuCommand,
+  openRequest: EVENT_CHANNELS.onOpenRequest,
+};
 
 export type InvokeMethod = keyof typeof INVOKE_CHANNELS;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[InvokeMethod];

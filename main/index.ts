@@ -1,11 +1,14 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   EVENT_CHANNELS,
   INVOKE_CHANNELS,
+  MAIN_EVENT_CHANNELS,
   type AppInfo,
   type FileKind,
   type MainEvents,
+  type RecentFile,
 } from '../ipc/contract';
 import { buildMenu } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -28,6 +31,37 @@ const FILTERS: Record<FileKind, Electron.FileFilter[]> = {
 };
 
 let mainWindow: BrowserWindow | null = null;
+let handlers: MainHandlers | null = null;
+/** Workspaces to open once the renderer is listening (command line, macOS open-file before ready). */
+const pendingOpens: string[] = [];
+let rendererReady = false;
+
+/** `.kstudio` paths among command-line arguments (file association on Windows/Linux passes them here). */
+function workspaceArgs(argv: readonly string[]): string[] {
+  return argv
+    .slice(app.isPackaged ? 1 : 2)
+    .filter((arg) => !arg.startsWith('-') && arg.toLowerCase().endsWith('.kstudio') && existsSync(arg))
+    .map((arg) => resolve(arg));
+}
+
+function requestOpen(path: string): void {
+  if (handlers && rendererReady) handlers.offerOpen(path);
+  else pendingOpens.push(path);
+}
+
+// macOS: double-clicked or dropped on the Dock icon; may arrive before 'ready'.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  requestOpen(path);
+});
+
+// One instance: a second launch (e.g. double-clicking another .kstudio) hands its files to this one.
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_event, argv) => {
+  for (const path of workspaceArgs(argv)) requestOpen(path);
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
 
 function appInfo(): AppInfo {
   return {
@@ -42,7 +76,7 @@ function appInfo(): AppInfo {
 }
 
 function broadcast<E extends keyof MainEvents>(event: E, payload: MainEvents[E]): void {
-  const channel = event === 'lossPoints' ? EVENT_CHANNELS.onLossPoints : EVENT_CHANNELS.onMenuCommand;
+  const channel = MAIN_EVENT_CHANNELS[event];
   for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, payload);
 }
 
@@ -51,6 +85,11 @@ function createHandlers(): MainHandlers {
     appInfo: appInfo(),
     dataDir: app.getPath('userData'),
     broadcast,
+    recentChanged: (files) => {
+      for (const file of files.slice(0, 1)) app.addRecentDocument(file.path);
+      installMenu(files);
+    },
+    dirtyChanged: (state) => mainWindow?.setDocumentEdited(state.dirty),
     dialogs: {
       async pickOpenPath(kind) {
         const options = { properties: ['openFile' as const], filters: FILTERS[kind] };
@@ -84,6 +123,17 @@ function wireIpc(handlers: MainHandlers): void {
   }
 }
 
+function installMenu(recent: readonly RecentFile[]): void {
+  Menu.setApplicationMenu(
+    buildMenu(
+      (command) => mainWindow?.webContents.send(EVENT_CHANNELS.onMenuCommand, command),
+      process.platform === 'darwin',
+      recent,
+      (path) => requestOpen(path),
+    ),
+  );
+}
+
 function lockDownSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -99,6 +149,24 @@ function lockDownSessions(): void {
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow(secureWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
   window.once('ready-to-show', () => window.show());
+  window.webContents.on('did-finish-load', () => {
+    rendererReady = true;
+    for (const path of pendingOpens.splice(0)) handlers?.offerOpen(path);
+  });
+  // Unsaved changes: the renderer reports them (setDirty); ask before the window goes.
+  window.on('close', (event) => {
+    const dirty = handlers?.dirty;
+    if (!dirty?.dirty) return;
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Discard Changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: `${dirty.name || 'This workspace'} has unsaved changes.`,
+      detail: 'Close anyway and lose them? (An autosaved copy stays in the data folder until you save.)',
+    });
+    if (choice === 1) event.preventDefault();
+  });
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -109,19 +177,17 @@ function createMainWindow(): BrowserWindow {
 app.whenReady().then(() => {
   lockDownSessions();
   serveRenderer(resolve(import.meta.dirname, '../renderer'));
-  const handlers = createHandlers();
-  wireIpc(handlers);
-  Menu.setApplicationMenu(
-    buildMenu(
-      (command) => mainWindow?.webContents.send(EVENT_CHANNELS.onMenuCommand, command),
-      process.platform === 'darwin',
-    ),
-  );
+  const created = createHandlers();
+  handlers = created;
+  wireIpc(created);
+  installMenu([]);
+  void created.recent.list().then(installMenu);
+  pendingOpens.push(...workspaceArgs(process.argv));
   mainWindow = createMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
   });
-  app.on('before-quit', () => void handlers.close());
+  app.on('before-quit', () => void created.close());
 });
 
 app.on('window-all-closed', () => {

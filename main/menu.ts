@@ -1,8 +1,13 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../ipc/contract';
+import type { MenuCommand, RecentFile } from '../ipc/contract';
 
 /** The application menu: standard roles plus our commands, which are forwarded to the renderer. */
-export function buildMenu(send: (command: MenuCommand) => void, isMac: boolean): Menu {
+export function buildMenu(
+  send: (command: MenuCommand) => void,
+  isMac: boolean,
+  recent: readonly RecentFile[] = [],
+  openRecent: (path: string) => void = () => undefined,
+): Menu {
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
     accelerator,
@@ -15,6 +20,13 @@ export function buildMenu(send: (command: MenuCommand) => void, isMac: boolean):
       submenu: [
         item('New', 'new', 'CmdOrCtrl+N'),
         item('Open…', 'open', 'CmdOrCtrl+O'),
+        {
+          label: 'Open Recent',
+          enabled: recent.length > 0,
+          submenu: recent.length
+            ? recent.map((file) => ({ label: file.path, click: () => openRecent(file.path) }))
+            : [{ label: 'No recent workspaces', enabled: false }],
+        },
         { type: 'separator' },
         item('Save', 'save', 'CmdOrCtrl+S'),
         item('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),

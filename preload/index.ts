@@ -21,12 +21,23 @@ function subscribe<T>(channel: string, listener: (payload: T) => void): () => vo
 
 const api = {
   getAppInfo: () => ipcRenderer.invoke(INVOKE_CHANNELS.getAppInfo),
-  openWorkspace: () => ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace),
+  openWorkspace: (request) =>
+    request === undefined
+      ? ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace)
+      : ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace, request),
   saveText: (request) => ipcRenderer.invoke(INVOKE_CHANNELS.saveText, request),
+  openBytes: (kind) => ipcRenderer.invoke(INVOKE_CHANNELS.openBytes, kind),
+  saveBytes: (request) => ipcRenderer.invoke(INVOKE_CHANNELS.saveBytes, request),
+  getRecent: () => ipcRenderer.invoke(INVOKE_CHANNELS.getRecent),
+  writeBackup: (text) => ipcRenderer.invoke(INVOKE_CHANNELS.writeBackup, text),
+  readBackup: () => ipcRenderer.invoke(INVOKE_CHANNELS.readBackup),
+  clearBackup: () => ipcRenderer.invoke(INVOKE_CHANNELS.clearBackup),
+  setDirty: (state) => ipcRenderer.invoke(INVOKE_CHANNELS.setDirty, state),
   appendLoss: (batch) => ipcRenderer.invoke(INVOKE_CHANNELS.appendLoss, batch),
   readLoss: (runId) => ipcRenderer.invoke(INVOKE_CHANNELS.readLoss, runId),
   onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
   onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
+  onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
 } satisfies KernelStudioApi;
 
 contextBridge.exposeInMainWorld('api', api);

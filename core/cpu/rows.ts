@@ -25,7 +25,8 @@ export function addKernelRow(
     const w1 = w[wOff + b + 1];
     const w2 = w[wOff + b + 2];
     const w3 = w[wOff + b + 3];
-    for (let j = 0; j < n; j++) acc[j] += w0 * x[o + j] + w1 * x[o + j + 1] + w2 * x[o + j + 2] + w3 * x[o + j + 3];
+    for (let j = 0; j < n; j++)
+      acc[j] += w0 * x[o + j] + w1 * x[o + j + 1] + w2 * x[o + j + 2] + w3 * x[o + j + 3];
   }
   const rest = kw - b;
   const o = xOff + b;

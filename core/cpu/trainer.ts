@@ -74,7 +74,18 @@ export class CpuTrainer implements Trainer {
     for (let n = 0; n < steps; n++) {
       effectiveKernel(params, size, config.mode, this.kernel);
       const bias = params[size];
-      const r = lossAndGradsCpu(config.x, config.y, this.kernel, kh, kw, bias, relu, mean, this.gradKernel, this.buffers);
+      const r = lossAndGradsCpu(
+        config.x,
+        config.y,
+        this.kernel,
+        kh,
+        kw,
+        bias,
+        relu,
+        mean,
+        this.gradKernel,
+        this.buffers,
+      );
       if (!Number.isFinite(r.loss) || r.loss >= DIVERGENCE_LIMIT) {
         this.diverged = { step: this.step + 1, loss: r.loss };
         params.set(this.lastFinite);
@@ -116,6 +127,7 @@ export class CpuTrainer implements Trainer {
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
+    if (this.disposed)
+      throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
   }
 }

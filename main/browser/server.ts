@@ -2,8 +2,8 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppInfo, FileKind, MainEvents } from '../../ipc/contract';
-import { EVENT_CHANNELS } from '../../ipc/contract';
+import type { AppInfo, FileKind } from '../../ipc/contract';
+import { MAIN_EVENT_CHANNELS, WIRE_BYTES_KEY } from '../../ipc/contract';
 import type { Dialogs } from '../services/context';
 import { MainHandlers } from '../services/handlers';
 import { MAX_TEXT_BYTES } from '../services/schemas';
@@ -30,12 +30,6 @@ export interface BrowserServer {
 
 const TOKEN_COOKIE = 'ks_token';
 const MAX_BODY_BYTES = MAX_TEXT_BYTES + 1024 * 1024;
-
-/** Main-process event names on the wire (same names as Electron's IPC channels). */
-const EVENT_WIRE_NAMES: Record<keyof MainEvents, string> = {
-  lossPoints: EVENT_CHANNELS.onLossPoints,
-  menuCommand: EVENT_CHANNELS.onMenuCommand,
-};
 
 /**
  * Kernel Studio without Electron: main's handlers behind a loopback-only HTTP
@@ -70,7 +64,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     appInfo: options.appInfo,
     dataDir: options.dataDir,
     dialogs,
-    broadcast: (event, payload) => send(EVENT_WIRE_NAMES[event], payload),
+    broadcast: (event, payload) => send(MAIN_EVENT_CHANNELS[event], payload),
   });
 
   let port = 0;
@@ -105,8 +99,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (body === undefined) return reply(res, 400, 'application/json', JSON.stringify(badBody()));
       if (url.pathname.startsWith('/api/invoke/')) {
         const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
-        const result = await handlers.dispatch(channel, body);
-        return reply(res, 200, 'application/json', JSON.stringify(result));
+        const result = await handlers.dispatch(channel, reviveBytes(body));
+        return reply(res, 200, 'application/json', JSON.stringify(result, encodeBytes));
       }
       if (url.pathname.startsWith('/api/dialog/')) {
         const resolvePath = pendingDialogs.get(url.pathname.slice('/api/dialog/'.length));
@@ -183,6 +177,27 @@ function reply(res: ServerResponse, status: number, type: string, body: string |
 
 function badBody() {
   return { ok: false, error: { code: 'invalid-argument', message: 'The request body is not valid JSON.' } };
+}
+
+/** JSON has no bytes: a Uint8Array travels as `{ "$bytes": base64 }` both ways (see WIRE_BYTES_KEY). */
+function encodeBytes(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? { [WIRE_BYTES_KEY]: Buffer.from(value).toString('base64') } : value;
+}
+
+/** Turns `{ "$bytes": base64 }` objects in a request body (a few levels deep) back into Uint8Arrays. */
+export function reviveBytes(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 4) return value;
+  if (Array.isArray(value)) return value.map((v) => reviveBytes(v, depth + 1));
+  const keys = Object.keys(value);
+  const encoded = (value as Record<string, unknown>)[WIRE_BYTES_KEY];
+  if (keys.length === 1 && keys[0] === WIRE_BYTES_KEY && typeof encoded === 'string')
+    return new Uint8Array(Buffer.from(encoded, 'base64'));
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const v = reviveBytes((value as Record<string, unknown>)[key], depth + 1);
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function readCookie(req: IncomingMessage, name: string): string | undefined {

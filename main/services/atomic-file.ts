@@ -78,3 +78,26 @@ export function describeFsError(error: unknown): string {
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }
+
+/** Reads a file as bytes after checking its size, like readTextFile. */
+export async function readBytesFile(path: string, maxBytes: number): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new KernelStudioError('io', `${basename(path)} is not a file.`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof KernelStudioError) throw error;
+    throw new KernelStudioError('io', `Could not open ${basename(path)}: ${describeFsError(error)}`);
+  }
+  if (size > maxBytes)
+    throw new KernelStudioError(
+      'too-large',
+      `${basename(path)} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}.`,
+    );
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new KernelStudioError('io', `Could not read ${basename(path)}: ${describeFsError(error)}`);
+  }
+}

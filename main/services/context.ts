@@ -1,4 +1,4 @@
-import type { AppInfo, FileKind, MainEvents } from '../../ipc/contract';
+import type { AppInfo, DirtyState, FileKind, MainEvents, RecentFile } from '../../ipc/contract';
 
 /** Native file dialogs in Electron; a path prompt relayed to the page in browser mode; stubs in tests. */
 export interface Dialogs {
@@ -9,8 +9,12 @@ export interface Dialogs {
 /** What the handlers need from their host (Electron or the browser-mode server). */
 export interface HostContext {
   readonly appInfo: AppInfo;
-  /** The app's data folder: run logs, autosave, settings. */
+  /** The app's data folder: run logs, autosave, recent files, settings. */
   readonly dataDir: string;
   readonly dialogs: Dialogs;
   broadcast<E extends keyof MainEvents>(event: E, payload: MainEvents[E]): void;
+  /** The recent-workspaces list changed (Electron rebuilds its Open Recent menu). */
+  recentChanged?(files: readonly RecentFile[]): void;
+  /** The renderer reported unsaved changes (Electron asks before closing a dirty window). */
+  dirtyChanged?(state: DirtyState): void;
 }

@@ -7,16 +7,23 @@ import {
   type InvokeMethod,
   type IpcError,
   type IpcErrorCode,
+  type DirtyState,
+  type FileKind,
   type IpcResult,
   type LossBatch,
+  type OpenedBytes,
   type OpenedFile,
+  type OpenWorkspaceRequest,
+  type SaveBytesRequest,
   type SavedFile,
   type SaveTextRequest,
 } from '../../ipc/contract';
-import { readTextFile, writeFileAtomic } from './atomic-file';
+import { readBytesFile, readTextFile, writeFileAtomic } from './atomic-file';
+import { BackupStore } from './backup';
 import type { HostContext } from './context';
+import { RecentFiles } from './recent';
 import { RunLog } from './run-log';
-import { argSchemas, MAX_TEXT_BYTES } from './schemas';
+import { argSchemas, MAX_OPEN_BYTES, MAX_TEXT_BYTES } from './schemas';
 
 type Handler = (args: never) => Promise<unknown>;
 
@@ -29,15 +36,33 @@ export class MainHandlers {
   readonly runLog: RunLog;
   /** Paths the user picked in a dialog or opened: the only places saves may go, besides the data folder. */
   private readonly grantedPaths = new Set<string>();
+  /** Workspaces main itself offered to the renderer (command line, file association, Open Recent). */
+  private readonly offeredPaths = new Set<string>();
+  readonly recent: RecentFiles;
+  readonly backup: BackupStore;
+  /** The renderer's last report of unsaved changes. */
+  dirty: DirtyState = { dirty: false, name: '' };
 
   constructor(private readonly host: HostContext) {
     this.runLog = new RunLog(join(host.dataDir, 'runs'));
+    this.recent = new RecentFiles(host.dataDir, (files) => host.recentChanged?.(files));
+    this.backup = new BackupStore(host.dataDir, MAX_TEXT_BYTES);
   }
 
   private readonly table: Record<InvokeMethod, Handler> = {
     getAppInfo: async () => this.host.appInfo,
-    openWorkspace: async () => this.openWorkspace(),
-    saveText: async ([request]: [SaveTextRequest]) => this.saveText(request),
+    openWorkspace: async ([request]: [OpenWorkspaceRequest?]) => this.openWorkspace(request?.path),
+    saveText: async ([request]: [SaveTextRequest]) => this.save(request, request.text),
+    openBytes: async ([kind]: [FileKind]) => this.openBytes(kind),
+    saveBytes: async ([request]: [SaveBytesRequest]) => this.save(request, request.bytes),
+    getRecent: async () => this.recent.list(),
+    writeBackup: async ([text]: [string]) => this.backup.write(text),
+    readBackup: async () => this.backup.read(),
+    clearBackup: async () => this.backup.clear(),
+    setDirty: async ([state]: [DirtyState]) => {
+      this.dirty = state;
+      this.host.dirtyChanged?.(state);
+    },
     appendLoss: async ([batch]: [LossBatch]) => this.appendLoss(batch),
     readLoss: async ([runId]: [string]) => this.runLog.read(runId),
   };
@@ -73,16 +98,50 @@ export class MainHandlers {
     await this.runLog.flush();
   }
 
-  private async openWorkspace(): Promise<OpenedFile | null> {
-    const path = await this.host.dialogs.pickOpenPath('workspace');
-    if (path === null) return null;
+  /**
+   * Offers a workspace to the renderer (command line, file association, Open
+   * Recent): the path becomes openable without a dialog, and the renderer is
+   * asked to open it (after its own unsaved-changes check).
+   */
+  offerOpen(path: string): void {
     const absolute = resolve(path);
+    this.offeredPaths.add(absolute);
+    this.host.broadcast('openRequest', absolute);
+  }
+
+  private async openWorkspace(requested: string | undefined): Promise<OpenedFile | null> {
+    let absolute: string;
+    if (requested !== undefined) {
+      absolute = resolve(requested);
+      const allowed =
+        this.offeredPaths.has(absolute) ||
+        this.grantedPaths.has(absolute) ||
+        (await this.recent.has(absolute));
+      if (!allowed) throw new IpcFailure('forbidden', 'Opening that file needs the Open dialog first.');
+    } else {
+      const path = await this.host.dialogs.pickOpenPath('workspace');
+      if (path === null) return null;
+      absolute = resolve(path);
+    }
     const text = await readTextFile(absolute, MAX_TEXT_BYTES);
     this.grantedPaths.add(absolute);
+    await this.recent.add(absolute).catch(() => undefined);
     return { path: absolute, name: basename(absolute), text };
   }
 
-  private async saveText(request: SaveTextRequest): Promise<SavedFile | null> {
+  private async openBytes(kind: FileKind): Promise<OpenedBytes | null> {
+    const path = await this.host.dialogs.pickOpenPath(kind);
+    if (path === null) return null;
+    const absolute = resolve(path);
+    const bytes = await readBytesFile(absolute, MAX_OPEN_BYTES);
+    return { path: absolute, name: basename(absolute), bytes };
+  }
+
+  /** Save / Save As for text and bytes: only to a granted path, else where the user picks. */
+  private async save(
+    request: { kind: FileKind; path?: string; suggestedName: string },
+    data: string | Uint8Array,
+  ): Promise<SavedFile | null> {
     let target: string;
     if (request.path !== undefined) {
       target = resolve(request.path);
@@ -93,8 +152,13 @@ export class MainHandlers {
       if (picked === null) return null;
       target = resolve(picked);
     }
-    await writeFileAtomic(target, request.text);
+    await writeFileAtomic(target, data);
     this.grantedPaths.add(target);
+    if (request.kind === 'workspace') {
+      // The work is safe on disk now: the crash backup has done its job.
+      await this.backup.clear().catch(() => undefined);
+      await this.recent.add(target).catch(() => undefined);
+    }
     return { path: target, name: basename(target) };
   }
 

@@ -32,11 +32,41 @@ export const saveTextSchema = z.strictObject({
   text: z.string().max(MAX_TEXT_BYTES),
 });
 
+/** 16 MiB: kernel files (.npy, .safetensors) are tiny; this only bounds abuse. */
+export const MAX_OPEN_BYTES = 16 * 1024 * 1024;
+
+const pathSchema = z.string().min(1).max(4096);
+const fileNameSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\0]+$/, 'a file name, not a path');
+
+export const saveBytesSchema = z.strictObject({
+  kind: fileKindSchema,
+  path: pathSchema.optional(),
+  suggestedName: fileNameSchema,
+  bytes: z
+    .instanceof(Uint8Array)
+    .refine((b) => b.byteLength <= MAX_TEXT_BYTES, `at most ${MAX_TEXT_BYTES} bytes`),
+});
+
+export const openWorkspaceSchema = z.strictObject({ path: pathSchema.optional() });
+
+export const dirtyStateSchema = z.strictObject({ dirty: z.boolean(), name: z.string().max(255) });
+
 /** The argument tuple each invoke channel accepts; anything else is refused before the handler runs. */
 export const argSchemas = {
   getAppInfo: z.tuple([]),
-  openWorkspace: z.tuple([]),
+  openWorkspace: z.union([z.tuple([]), z.tuple([openWorkspaceSchema])]),
   saveText: z.tuple([saveTextSchema]),
+  openBytes: z.tuple([fileKindSchema]),
+  saveBytes: z.tuple([saveBytesSchema]),
+  getRecent: z.tuple([]),
+  writeBackup: z.tuple([z.string().max(MAX_TEXT_BYTES)]),
+  readBackup: z.tuple([]),
+  clearBackup: z.tuple([]),
+  setDirty: z.tuple([dirtyStateSchema]),
   appendLoss: z.tuple([lossBatchSchema]),
   readLoss: z.tuple([runIdSchema]),
 } satisfies Record<InvokeMethod, z.ZodType>;

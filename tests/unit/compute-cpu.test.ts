@@ -15,7 +15,17 @@ const FORWARD_TOL = { rtol: 1e-5, atol: 1e-5 };
 /** The trainer computes in float64 on the same float32 inputs: only summation order differs. */
 const TRAIN_TOL = { rtol: 1e-8, atol: 1e-10 };
 
-const KERNEL_SHAPES: [number, number][] = [[1, 1], [1, 2], [2, 1], [3, 3], [3, 5], [5, 3], [4, 7], [2, 9], [11, 11]];
+const KERNEL_SHAPES: [number, number][] = [
+  [1, 1],
+  [1, 2],
+  [2, 1],
+  [3, 3],
+  [3, 5],
+  [5, 3],
+  [4, 7],
+  [2, 9],
+  [11, 11],
+];
 const MODES: Mode[] = ['correlate', 'convolve'];
 const OPTIMIZERS: OptimizerSpec[] = [
   { kind: 'sgd', lr: 1e-3 },
@@ -52,7 +62,11 @@ function randomConfig(seed: number, kh: number, kw: number, over: Partial<TrainC
 describe('CPU backend: golden cases', () => {
   for (const c of forwardCases) {
     it(`forward ${c.name}`, () => {
-      const y = forwardCpu(fromRows(c.x), fromRows(c.k), { mode: c.mode, bias: c.bias, activation: c.activation });
+      const y = forwardCpu(fromRows(c.x), fromRows(c.k), {
+        mode: c.mode,
+        bias: c.bias,
+        activation: c.activation,
+      });
       expect([y.rows, y.cols]).toEqual([c.expected.y.length, c.expected.y[0].length]);
       expectAllClose(y.data, c.expected.y.flat(), c.tolerance, c.name);
     });
@@ -100,7 +114,13 @@ describe('CPU backend vs reference on random shapes', () => {
         const activation: Activation = kh % 2 ? 'relu' : 'none';
         const loss: LossKind = kw % 2 ? 'mean' : 'sum';
         it(`train ${kh}×${kw} ${optimizer.kind} ${mode} ${activation} ${loss}`, () => {
-          const config = randomConfig(seed++, kh, kw, { mode, optimizer, activation, loss, useBias: kh !== 2 });
+          const config = randomConfig(seed++, kh, kw, {
+            mode,
+            optimizer,
+            activation,
+            loss,
+            useBias: kh !== 2,
+          });
           const steps = 25;
           const ref = trainRef(config, steps);
           const trainer = new CpuTrainer(config);
@@ -128,14 +148,20 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
     nan.data[3] = NaN;
     expect(codeOf(() => forwardCpu(x, nan, ok))).toBe('non-finite');
     expect(codeOf(() => forwardCpu(x, randomMatrix(2, 2, 3), { ...ok, bias: Infinity }))).toBe('non-finite');
-    expect(codeOf(() => forwardCpu(x, { rows: 2, cols: 2, data: new Float32Array(3) }, ok))).toBe('invalid-argument');
+    expect(codeOf(() => forwardCpu(x, { rows: 2, cols: 2, data: new Float32Array(3) }, ok))).toBe(
+      'invalid-argument',
+    );
   });
 
   it('rejects bad training configs', () => {
     const config = randomConfig(5, 3, 3);
     expect(codeOf(() => new CpuTrainer({ ...config, y: randomMatrix(7, 9, 1) }))).toBe('invalid-argument');
-    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: 0 } }))).toBe('invalid-argument');
-    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: NaN } }))).toBe('invalid-argument');
+    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: 0 } }))).toBe(
+      'invalid-argument',
+    );
+    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: NaN } }))).toBe(
+      'invalid-argument',
+    );
     expect(codeOf(() => new CpuTrainer(config).runSync(-1))).toBe('invalid-argument');
     expect(codeOf(() => new CpuTrainer(config).runSync(1.5))).toBe('invalid-argument');
   });
@@ -194,7 +220,11 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
     trainer.dispose();
     await expect(trainer.run(1)).rejects.toThrow(/closed/);
     const f = forwardCases[0];
-    const y = await backend.forward(fromRows(f.x), fromRows(f.k), { mode: f.mode, bias: f.bias, activation: f.activation });
+    const y = await backend.forward(fromRows(f.x), fromRows(f.k), {
+      mode: f.mode,
+      bias: f.bias,
+      activation: f.activation,
+    });
     expectAllClose(y.data, f.expected.y.flat(), f.tolerance, 'forward');
   });
 });

@@ -14,7 +14,15 @@ import type { Mode } from '../../core/types';
 import { expectAllClose } from '../helpers/golden';
 
 const TOL = { rtol: 1e-4, atol: 1e-4 };
-const SHAPES: [number, number][] = [[1, 2], [2, 1], [3, 3], [3, 5], [5, 3], [7, 7], [2, 11]];
+const SHAPES: [number, number][] = [
+  [1, 2],
+  [2, 1],
+  [3, 3],
+  [3, 5],
+  [5, 3],
+  [7, 7],
+  [2, 11],
+];
 
 function image(m: Matrix): tf.Tensor4D {
   return tf.tensor4d(m.data, [1, m.rows, m.cols, 1]);
@@ -38,7 +46,9 @@ describe('CPU backend vs tfjs-cpu', () => {
       it(`forward ${kh}×${kw} ${mode} + bias + relu`, () => {
         const x = randomMatrix(kh + 20, kw + 15, seed++, -1, 1);
         const k = randomMatrix(kh, kw, seed++, -1, 1);
-        const expected = tf.tidy(() => tf.relu(tf.add(tf.conv2d(image(x), filterOf(k, mode), 1, 'valid'), 0.1)).dataSync());
+        const expected = tf.tidy(() =>
+          tf.relu(tf.add(tf.conv2d(image(x), filterOf(k, mode), 1, 'valid'), 0.1)).dataSync(),
+        );
         const ours = forwardCpu(x, k, { mode, bias: 0.1, activation: 'relu' });
         expectAllClose(ours.data, expected, TOL, 'y');
       });
@@ -66,11 +76,18 @@ describe('CPU backend vs tfjs-cpu', () => {
           const b = tf.variable(tf.scalar(0.2));
           const target = image(y);
           const { value, grads } = tf.variableGrads(
-            () => tf.mean(tf.square(tf.sub(tf.add(tf.conv2d(image(x), w as tf.Tensor4D, 1, 'valid'), b), target))) as tf.Scalar,
+            () =>
+              tf.mean(
+                tf.square(tf.sub(tf.add(tf.conv2d(image(x), w as tf.Tensor4D, 1, 'valid'), b), target)),
+              ) as tf.Scalar,
             [w, b],
           );
           const gw = grads[w.name].dataSync();
-          const out = [mode === 'convolve' ? Float32Array.from(gw).reverse() : gw, grads[b.name].dataSync(), value.dataSync()];
+          const out = [
+            mode === 'convolve' ? Float32Array.from(gw).reverse() : gw,
+            grads[b.name].dataSync(),
+            value.dataSync(),
+          ];
           w.dispose();
           b.dispose();
           return out;

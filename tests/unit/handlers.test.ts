@@ -121,6 +121,142 @@ describe('main handlers', () => {
       expect(missing.error.message).toBe('Could not open missing.kstudio: no such file or folder');
   });
 
+  it('saves bytes only where the user picked; malformed bytes are refused', async () => {
+    const target = join(dataDir, 'k.npy');
+    const bytes = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 0, 255]);
+    const notBytes = await handlers.dispatch(INVOKE_CHANNELS.saveBytes, [
+      { kind: 'kernel', suggestedName: 'k.npy', bytes: [1, 2, 3] },
+    ]);
+    expect(notBytes).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    if (!notBytes.ok) expect(notBytes.error.message).toMatch(/bytes/);
+    const pathAsName = await handlers.dispatch(INVOKE_CHANNELS.saveBytes, [
+      { kind: 'kernel', suggestedName: '../k.npy', bytes },
+    ]);
+    expect(pathAsName).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    const refused = await handlers.dispatch(INVOKE_CHANNELS.saveBytes, [
+      { kind: 'kernel', path: target, suggestedName: 'k.npy', bytes },
+    ]);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(existsSync(target)).toBe(false);
+    expect(
+      await handlers.dispatch(INVOKE_CHANNELS.saveBytes, [{ kind: 'kernel', suggestedName: 'k.npy', bytes }]),
+    ).toEqual({
+      ok: true,
+      value: null,
+    });
+    picked.save = target;
+    const saved = await handlers.dispatch(INVOKE_CHANNELS.saveBytes, [
+      { kind: 'kernel', suggestedName: 'k.npy', bytes },
+    ]);
+    expect(saved).toEqual({ ok: true, value: { path: target, name: 'k.npy' } });
+    expect(new Uint8Array(readFileSync(target))).toEqual(bytes);
+  });
+
+  it('opens a kernel file as bytes, refusing one over the size limit', async () => {
+    const file = join(dataDir, 'k.csv');
+    writeFileSync(file, '1,2\n3,4\n');
+    picked.open = file;
+    const opened = await handlers.dispatch(INVOKE_CHANNELS.openBytes, ['kernel']);
+    expect(opened).toMatchObject({ ok: true, value: { path: file, name: 'k.csv' } });
+    if (opened.ok)
+      expect(new TextDecoder().decode((opened.value as { bytes: Uint8Array }).bytes)).toBe('1,2\n3,4\n');
+    const big = join(dataDir, 'big.npy');
+    writeFileSync(big, Buffer.alloc(16 * 1024 * 1024 + 1));
+    picked.open = big;
+    expect(await handlers.dispatch(INVOKE_CHANNELS.openBytes, ['kernel'])).toMatchObject({
+      ok: false,
+      error: { code: 'too-large' },
+    });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.openBytes, ['passwords'])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+  });
+
+  it('opens a workspace by path only when main offered it or it is recent', async () => {
+    const file = join(dataDir, 'w.kstudio');
+    writeFileSync(file, '{}');
+    const refused = await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, [{ path: file }]);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    handlers.offerOpen(file);
+    expect(events).toEqual([['openRequest', file]]);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, [{ path: file }])).toMatchObject({
+      ok: true,
+      value: { path: file, text: '{}' },
+    });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, [{ path: file, extra: 1 }])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+  });
+
+  it('keeps a recent list in the data folder, newest first, across launches', async () => {
+    const a = join(dataDir, 'a.kstudio');
+    const b = join(dataDir, 'b.kstudio');
+    writeFileSync(a, '{}');
+    picked.open = a;
+    await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, []);
+    picked.save = b;
+    await handlers.dispatch(INVOKE_CHANNELS.saveText, [
+      { kind: 'workspace', suggestedName: 'b.kstudio', text: '{}' },
+    ]);
+    const recent = await handlers.dispatch(INVOKE_CHANNELS.getRecent, []);
+    expect(recent.ok && (recent.value as { path: string }[]).map((f) => f.path)).toEqual([b, a]);
+    const next = new MainHandlers({
+      appInfo,
+      dataDir,
+      dialogs: { pickOpenPath: async () => null, pickSavePath: async () => null },
+      broadcast: () => undefined,
+    });
+    // A recent file opens without a dialog in the next session too.
+    expect(await next.dispatch(INVOKE_CHANNELS.openWorkspace, [{ path: a }])).toMatchObject({ ok: true });
+    await next.close();
+    writeFileSync(join(dataDir, 'recent.json'), '{"version":1,"files":[{"__proto__":1}]}');
+    const damaged = new MainHandlers({
+      appInfo,
+      dataDir,
+      dialogs: { pickOpenPath: async () => null, pickSavePath: async () => null },
+      broadcast: () => undefined,
+    });
+    expect(await damaged.dispatch(INVOKE_CHANNELS.getRecent, [])).toEqual({ ok: true, value: [] });
+    await damaged.close();
+  });
+
+  it('writes the autosave backup to the data folder, reads it back, and drops it after a save', async () => {
+    expect(await handlers.dispatch(INVOKE_CHANNELS.readBackup, [])).toEqual({ ok: true, value: null });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{"draft":1}'])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(readFileSync(join(dataDir, 'autosave', 'backup.kstudio'), 'utf8')).toBe('{"draft":1}');
+    const read = await handlers.dispatch(INVOKE_CHANNELS.readBackup, []);
+    expect(read).toMatchObject({ ok: true, value: { text: '{"draft":1}' } });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [{ path: '/etc/passwd' }])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+    picked.save = join(dataDir, 'saved.kstudio');
+    await handlers.dispatch(INVOKE_CHANNELS.saveText, [
+      { kind: 'workspace', suggestedName: 's.kstudio', text: '{}' },
+    ]);
+    expect(existsSync(join(dataDir, 'autosave', 'backup.kstudio'))).toBe(false);
+    await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['x']);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, [])).toEqual({ ok: true, value: undefined });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, [])).toEqual({ ok: true, value: undefined });
+  });
+
+  it('records the dirty state; rejects a malformed one', async () => {
+    expect(await handlers.dispatch(INVOKE_CHANNELS.setDirty, [{ dirty: true, name: 'a.kstudio' }])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(handlers.dirty).toEqual({ dirty: true, name: 'a.kstudio' });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.setDirty, [{ dirty: 'yes' }])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+  });
+
   it('answers arbitrary values on every channel with an envelope, never a throw', async () => {
     for (const channel of Object.values(INVOKE_CHANNELS)) {
       await fc.assert(
@@ -131,7 +267,7 @@ describe('main handlers', () => {
           expect(typeof result.error.code).toBe('string');
           expect(typeof result.error.message).toBe('string');
         }),
-        { numRuns: 1000 },
+        { numRuns: 300 },
       );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

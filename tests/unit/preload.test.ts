@@ -53,10 +53,31 @@ describe('preload', () => {
     invoked.length = 0;
     await api.getAppInfo();
     await api.readLoss('run-1');
+    await api.openWorkspace();
+    await api.openWorkspace({ path: '/tmp/a.kstudio' });
+    const bytes = new Uint8Array([1, 2]);
+    await api.saveBytes({ kind: 'kernel', suggestedName: 'k.npy', bytes });
+    await api.openBytes('kernel');
+    await api.getRecent();
+    await api.writeBackup('{}');
+    await api.readBackup();
+    await api.clearBackup();
+    await api.setDirty({ dirty: true, name: 'a' });
     expect(invoked).toEqual([
       [INVOKE_CHANNELS.getAppInfo, []],
       [INVOKE_CHANNELS.readLoss, ['run-1']],
+      [INVOKE_CHANNELS.openWorkspace, []],
+      [INVOKE_CHANNELS.openWorkspace, [{ path: '/tmp/a.kstudio' }]],
+      [INVOKE_CHANNELS.saveBytes, [{ kind: 'kernel', suggestedName: 'k.npy', bytes }]],
+      [INVOKE_CHANNELS.openBytes, ['kernel']],
+      [INVOKE_CHANNELS.getRecent, []],
+      [INVOKE_CHANNELS.writeBackup, ['{}']],
+      [INVOKE_CHANNELS.readBackup, []],
+      [INVOKE_CHANNELS.clearBackup, []],
+      [INVOKE_CHANNELS.setDirty, [{ dirty: true, name: 'a' }]],
     ]);
+    // Every invoke channel is distinct.
+    expect(new Set(Object.values(INVOKE_CHANNELS)).size).toBe(Object.keys(INVOKE_CHANNELS).length);
   });
 
   it('gives listeners the payload only, never the IPC event, and unsubscribes', () => {
@@ -69,5 +90,10 @@ describe('preload', () => {
     expect(received).toEqual([[{ runId: 'r', points: [] }]]);
     off();
     expect(listeners.get(EVENT_CHANNELS.onLossPoints)).toEqual([]);
+    const paths: unknown[][] = [];
+    const offOpen = api.onOpenRequest((...args: unknown[]) => paths.push(args));
+    for (const l of listeners.get(EVENT_CHANNELS.onOpenRequest) ?? []) l(fakeEvent, '/tmp/a.kstudio');
+    expect(paths).toEqual([['/tmp/a.kstudio']]);
+    offOpen();
   });
 });

@@ -9,7 +9,11 @@ describe('reference: golden forward cases', () => {
   it('has forward cases to check', () => expect(forwardCases.length).toBeGreaterThan(0));
   for (const c of forwardCases) {
     it(c.name, () => {
-      const y = forwardRef(fromRows(c.x), fromRows(c.k), { mode: c.mode, bias: c.bias, activation: c.activation });
+      const y = forwardRef(fromRows(c.x), fromRows(c.k), {
+        mode: c.mode,
+        bias: c.bias,
+        activation: c.activation,
+      });
       expectAllClose(y, c.expected.y.flat(), c.tolerance, c.name);
     });
   }
@@ -67,12 +71,14 @@ describe('reference: semantics', () => {
       plus[i] += h;
       minus[i] -= h;
       const numeric =
-        (lossAndGradsRef(x, y, plus, 3, 3, 0.05, opts).loss - lossAndGradsRef(x, y, minus, 3, 3, 0.05, opts).loss) /
+        (lossAndGradsRef(x, y, plus, 3, 3, 0.05, opts).loss -
+          lossAndGradsRef(x, y, minus, 3, 3, 0.05, opts).loss) /
         (2 * h);
       expect(r.gradW[i]).toBeCloseTo(numeric, 5);
     }
     const numericB =
-      (lossAndGradsRef(x, y, w, 3, 3, 0.05 + h, opts).loss - lossAndGradsRef(x, y, w, 3, 3, 0.05 - h, opts).loss) /
+      (lossAndGradsRef(x, y, w, 3, 3, 0.05 + h, opts).loss -
+        lossAndGradsRef(x, y, w, 3, 3, 0.05 - h, opts).loss) /
       (2 * h);
     expect(r.gradB).toBeCloseTo(numericB, 5);
   });

@@ -44,7 +44,9 @@ describe('matrixFromRows', () => {
   });
 
   it('says where a ragged row is', () => {
-    expect(failure(() => matrixFromRows([[1, 2], [3, 4], [5]], 'K')).message).toBe('K row 3 has 1 values but row 1 has 2.');
+    expect(failure(() => matrixFromRows([[1, 2], [3, 4], [5]], 'K')).message).toBe(
+      'K row 3 has 1 values but row 1 has 2.',
+    );
   });
 
   it('rejects sizes over the limit before reading values', () => {
@@ -64,7 +66,9 @@ describe('forward and matrix checks', () => {
 
   it('accepts the documented limits: a 4096² image and a 31×31 kernel', () => {
     expect(() => checkForward(randomMatrix(4096, 4096, 1), randomMatrix(31, 31, 2))).not.toThrow();
-    expect(failure(() => checkForward(randomMatrix(40, 40, 1), randomMatrix(32, 3, 2))).code).toBe('too-large');
+    expect(failure(() => checkForward(randomMatrix(40, 40, 1), randomMatrix(32, 3, 2))).code).toBe(
+      'too-large',
+    );
   });
 
   it('points at the first non-finite value', () => {
@@ -76,9 +80,10 @@ describe('forward and matrix checks', () => {
   });
 
   it('rejects a shape that does not match the data', () => {
-    expect(failure(() => checkForward({ rows: 2, cols: 2, data: new Float32Array(5) }, randomMatrix(1, 1, 1))).code).toBe(
-      'invalid-argument',
-    );
+    expect(
+      failure(() => checkForward({ rows: 2, cols: 2, data: new Float32Array(5) }, randomMatrix(1, 1, 1)))
+        .code,
+    ).toBe('invalid-argument');
   });
 });
 
@@ -112,15 +117,21 @@ describe('checkTrainConfig', () => {
     ['eps 0', { kind: 'adam', lr: 0.1, eps: 0 }],
     ['unknown optimizer', { kind: 'lbfgs', lr: 0.1 }],
   ])('rejects %s', (_what, optimizer) => {
-    expect(failure(() => checkTrainConfig({ ...good, optimizer } as unknown as TrainConfig)).code).toBe('invalid-argument');
+    expect(failure(() => checkTrainConfig({ ...good, optimizer } as unknown as TrainConfig)).code).toBe(
+      'invalid-argument',
+    );
   });
 
   it('rejects an unknown mode, activation or loss', () => {
-    expect(failure(() => checkTrainConfig({ ...good, mode: 'x' } as unknown as TrainConfig)).code).toBe('invalid-argument');
-    expect(failure(() => checkTrainConfig({ ...good, activation: 'tanh' } as unknown as TrainConfig)).code).toBe(
+    expect(failure(() => checkTrainConfig({ ...good, mode: 'x' } as unknown as TrainConfig)).code).toBe(
       'invalid-argument',
     );
-    expect(failure(() => checkTrainConfig({ ...good, loss: 'l1' } as unknown as TrainConfig)).code).toBe('invalid-argument');
+    expect(
+      failure(() => checkTrainConfig({ ...good, activation: 'tanh' } as unknown as TrainConfig)).code,
+    ).toBe('invalid-argument');
+    expect(failure(() => checkTrainConfig({ ...good, loss: 'l1' } as unknown as TrainConfig)).code).toBe(
+      'invalid-argument',
+    );
   });
 
   it('rejects a non-finite initial bias', () => {

@@ -6,6 +6,7 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
+  WIRE_BYTES_KEY,
 } from '../../../ipc/contract';
 
 interface DialogRequest {
@@ -32,6 +33,7 @@ export function createBrowserApi(): KernelStudioApi {
   };
   listen(EVENT_CHANNELS.onLossPoints);
   listen(EVENT_CHANNELS.onMenuCommand);
+  listen(EVENT_CHANNELS.onOpenRequest);
   events.addEventListener('dialog:request', (message) => {
     void answerDialog(JSON.parse((message as MessageEvent<string>).data) as DialogRequest);
   });
@@ -48,12 +50,20 @@ export function createBrowserApi(): KernelStudioApi {
 
   return {
     getAppInfo: () => invoke(INVOKE_CHANNELS.getAppInfo, []),
-    openWorkspace: () => invoke(INVOKE_CHANNELS.openWorkspace, []),
+    openWorkspace: (request) => invoke(INVOKE_CHANNELS.openWorkspace, request === undefined ? [] : [request]),
     saveText: (request) => invoke(INVOKE_CHANNELS.saveText, [request]),
+    openBytes: (kind) => invoke(INVOKE_CHANNELS.openBytes, [kind]),
+    saveBytes: (request) => invoke(INVOKE_CHANNELS.saveBytes, [request]),
+    getRecent: () => invoke(INVOKE_CHANNELS.getRecent, []),
+    writeBackup: (text) => invoke(INVOKE_CHANNELS.writeBackup, [text]),
+    readBackup: () => invoke(INVOKE_CHANNELS.readBackup, []),
+    clearBackup: () => invoke(INVOKE_CHANNELS.clearBackup, []),
+    setDirty: (state) => invoke(INVOKE_CHANNELS.setDirty, [state]),
     appendLoss: (batch) => invoke(INVOKE_CHANNELS.appendLoss, [batch]),
     readLoss: (runId) => invoke(INVOKE_CHANNELS.readLoss, [runId]),
     onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
     onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
+    onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
   };
 }
 
@@ -62,17 +72,36 @@ async function invoke<T>(channel: string, args: unknown[]): Promise<IpcResult<T>
     const response = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(args),
+      body: JSON.stringify(args, encodeBytes),
     });
     if (!response.ok && response.headers.get('Content-Type')?.includes('application/json') !== true)
       return {
         ok: false,
         error: { code: 'forbidden', message: `The app server refused the request (${response.status}).` },
       };
-    return (await response.json()) as IpcResult<T>;
+    return JSON.parse(await response.text(), reviveBytes) as IpcResult<T>;
   } catch {
     return { ok: false, error: { code: 'io', message: 'Lost the connection to the Kernel Studio server.' } };
   }
+}
+
+/** JSON has no bytes: a Uint8Array travels as `{ "$bytes": base64 }` both ways. */
+function encodeBytes(_key: string, value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  let binary = '';
+  for (let i = 0; i < value.length; i += 0x8000)
+    binary += String.fromCharCode(...value.subarray(i, i + 0x8000));
+  return { [WIRE_BYTES_KEY]: btoa(binary) };
+}
+
+function reviveBytes(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const encoded = (value as Record<string, unknown>)[WIRE_BYTES_KEY];
+  if (typeof encoded !== 'string' || Object.keys(value).length !== 1) return value;
+  const binary = atob(encoded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 async function answerDialog(request: DialogRequest): Promise<void> {

@@ -71,7 +71,9 @@ export interface SavedRun {
 const RUNS_KEY = 'kernel-studio.train.runs';
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function loadSavedRuns(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): SavedRun[] {
+export function loadSavedRuns(
+  storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
+): SavedRun[] {
   try {
     const parsed: unknown = JSON.parse(storage?.getItem(RUNS_KEY) ?? '[]');
     if (!Array.isArray(parsed)) return [];

@@ -1,5 +1,8 @@
 import { fromRows, type Matrix } from '../../../core/matrix';
 import type { Activation, LossKind, Mode, OptimizerKind } from '../../../core/types';
+import type { RunRecord } from '../../../core/workspace/model';
+
+export type { RunRecord };
 
 /** The seeds' 6×8 image: white (1) with columns 2–5 black (0). */
 export function seedEdgeImage(): Matrix {
@@ -62,4 +65,6 @@ export class StudioDocument {
   /** The learned kernel and bias, once a run has produced them. */
   learnedWeight = $state.raw<Matrix | null>(null);
   learnedBias = $state(0);
+  /** Training run histories (id, label, settings, loss points), saved with the workspace. */
+  runs = $state.raw<RunRecord[]>([]);
 }

@@ -33,7 +33,9 @@ export class LossCharts {
     for (const run of saved) {
       this.source
         .readLoss(run.runId)
-        .then((points) => this.update(run.runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, points) })))
+        .then((points) =>
+          this.update(run.runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, points) })),
+        )
         .catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
     }
   }

@@ -9,13 +9,17 @@ import type { Activation, Mode } from '../../../../../core/types';
 import { activationWgsl, effectiveIndexWgsl } from '../wgslSnippets';
 
 const GROUP_SIDE = 16;
+/** Rows per workgroup: few threads per workgroup keep barriers cheap on CPU-emulated GPUs (SwiftShader). */
+const GROUP_ROWS = 4;
 /** Stays under WebGPU's default 16 KiB of workgroup memory with room to spare. */
 const MAX_TILE_FLOATS = 3584;
+/** Unrolled multiply-adds per thread above which the shader keeps its loops. */
+const UNROLL_LIMIT = 512;
 
 /** Outputs per thread along x: 4 while the halo tile fits in workgroup memory, else fewer. */
 export function outputsPerThread(kh: number, kw: number): number {
   for (const vx of [4, 2, 1]) {
-    const tileFloats = (GROUP_SIDE + kh - 1) * (GROUP_SIDE * vx + kw - 1) + kh * kw;
+    const tileFloats = (GROUP_ROWS + kh - 1) * (GROUP_SIDE * vx + kw - 1) + kh * kw;
     if (tileFloats <= MAX_TILE_FLOATS) return vx;
   }
   return 1;
@@ -28,7 +32,7 @@ export class Corr2dForwardProgram implements WebGPUProgram {
   dispatch: [number, number, number];
   variableNames = ['img', 'kern'];
   uniforms = 'bias: f32,';
-  workgroupSize: [number, number, number] = [GROUP_SIDE, GROUP_SIDE, 1];
+  workgroupSize: [number, number, number] = [GROUP_SIDE, GROUP_ROWS, 1];
   private readonly vx: number;
 
   constructor(
@@ -41,20 +45,63 @@ export class Corr2dForwardProgram implements WebGPUProgram {
   ) {
     this.outputShape = [outRows, outCols];
     this.vx = outputsPerThread(kh, kw);
-    this.dispatch = [Math.ceil(outCols / (GROUP_SIDE * this.vx)), Math.ceil(outRows / GROUP_SIDE), 1];
-    this.shaderKey = `ks_corr2d_fwd_${kh}x${kw}_${mode}_${activation}_vx${this.vx}_wg${GROUP_SIDE}`;
+    this.dispatch = [Math.ceil(outCols / (GROUP_SIDE * this.vx)), Math.ceil(outRows / GROUP_ROWS), 1];
+    this.shaderKey = `ks_corr2d_fwd_${kh}x${kw}_${mode}_${activation}_vx${this.vx}_wg${GROUP_SIDE}x${GROUP_ROWS}_${kh * kw * this.vx > UNROLL_LIMIT ? 'loops' : 'unrolled'}`;
+  }
+
+  /**
+   * Straight-line multiply-adds into scalar accumulators acc0…acc{VX−1}: no private
+   * arrays (which SwiftShader and some drivers index per lane through memory) and no
+   * loop counters. Above UNROLL_LIMIT statements, plain loops keep shaders small.
+   */
+  private accumulateWgsl(): string {
+    const { kh, kw, vx } = this;
+    const decl = Array.from({ length: vx }, (_, v) => `var acc${v} = 0.0;`).join(' ');
+    if (kh * kw * vx > UNROLL_LIMIT) {
+      const body = Array.from(
+        { length: vx },
+        (_, v) => `acc${v} += xTile[rowBase + ${v * GROUP_SIDE} + b] * w;`,
+      ).join(' ');
+      return `${decl}
+    for (var a = 0; a < KH; a++) {
+      let rowBase = (ly + a) * HALO_COLS + lx;
+      for (var b = 0; b < KW; b++) {
+        let w = wTile[a * KW + b];
+        ${body}
+      }
+    }`;
+    }
+    const lines = [decl];
+    for (let a = 0; a < kh; a++) {
+      lines.push(`let rowBase${a} = (ly + ${a}) * HALO_COLS + lx;`);
+      for (let b = 0; b < kw; b++) {
+        lines.push(`let w${a}_${b} = wTile[${a * kw + b}];`);
+        for (let v = 0; v < vx; v++)
+          lines.push(`acc${v} += xTile[rowBase${a} + ${v * GROUP_SIDE + b}] * w${a}_${b};`);
+      }
+    }
+    return lines.join('\n    ');
+  }
+
+  private storeWgsl(v: number): string {
+    return `{
+        let col = col0 + ${v * GROUP_SIDE} + lx;
+        if (col < outCols) {
+          let z = acc${v} + uniforms.bias;
+          result[row * outCols + col] = ${activationWgsl(this.activation, 'z')};
+        }
+      }`;
   }
 
   getUserCode(): string {
     const { kh, kw, vx } = this;
     const tileCols = GROUP_SIDE * vx;
-    const haloRows = GROUP_SIDE + kh - 1;
+    const haloRows = GROUP_ROWS + kh - 1;
     const haloCols = tileCols + kw - 1;
     return `
   const KH = ${kh};
   const KW = ${kw};
   const KK = ${kh * kw};
-  const VX = ${vx};
   const HALO_ROWS = ${haloRows};
   const HALO_COLS = ${haloCols};
   var<workgroup> xTile: array<f32, ${haloRows * haloCols}>;
@@ -66,9 +113,9 @@ export class Corr2dForwardProgram implements WebGPUProgram {
     let imgCols = uniforms.imgShape.y;
     let outRows = uniforms.outShape.x;
     let outCols = uniforms.outShape.y;
-    let row0 = i32(workgroupId.y) * ${GROUP_SIDE};
+    let row0 = i32(workgroupId.y) * ${GROUP_ROWS};
     let col0 = i32(workgroupId.x) * ${tileCols};
-    for (var i = li; i < HALO_ROWS * HALO_COLS; i += ${GROUP_SIDE * GROUP_SIDE}) {
+    for (var i = li; i < HALO_ROWS * HALO_COLS; i += ${GROUP_SIDE * GROUP_ROWS}) {
       let r = row0 + i / HALO_COLS;
       let c = col0 + i % HALO_COLS;
       var v = 0.0;
@@ -77,32 +124,17 @@ export class Corr2dForwardProgram implements WebGPUProgram {
       }
       xTile[i] = v;
     }
-    for (var i = li; i < KK; i += ${GROUP_SIDE * GROUP_SIDE}) {
+    for (var i = li; i < KK; i += ${GROUP_SIDE * GROUP_ROWS}) {
       wTile[i] = kern[${effectiveIndexWgsl(this.mode, 'i')}];
     }
     workgroupBarrier();
 
     let ly = i32(localId.y);
     let lx = i32(localId.x);
-    var acc: array<f32, VX>;
-    for (var a = 0; a < KH; a++) {
-      let rowBase = (ly + a) * HALO_COLS + lx;
-      for (var b = 0; b < KW; b++) {
-        let w = wTile[a * KW + b];
-        for (var v = 0; v < VX; v++) {
-          acc[v] = acc[v] + xTile[rowBase + v * ${GROUP_SIDE} + b] * w;
-        }
-      }
-    }
+    ${this.accumulateWgsl()}
     let row = row0 + ly;
     if (row < outRows) {
-      for (var v = 0; v < VX; v++) {
-        let col = col0 + v * ${GROUP_SIDE} + lx;
-        if (col < outCols) {
-          let z = acc[v] + uniforms.bias;
-          result[row * outCols + col] = ${activationWgsl(this.activation, 'z')};
-        }
-      }
+      ${Array.from({ length: vx }, (_, v) => this.storeWgsl(v)).join('\n')}
     }
   }
 `;

@@ -1,0 +1,33 @@
+/** Medians after warm-up, with a time budget so tfjs's slow cases stay finite. */
+
+export interface Timing {
+  readonly medianMs: number;
+  readonly runs: number;
+}
+
+export interface MeasureOptions {
+  readonly warmup?: number;
+  readonly runs?: number;
+  /** Stop adding runs once this much time was spent (at least `minRuns` still run). */
+  readonly budgetMs?: number;
+  readonly minRuns?: number;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export async function measure(fn: () => Promise<void>, options: MeasureOptions = {}): Promise<Timing> {
+  const { warmup = 1, runs = 10, budgetMs = Infinity, minRuns = 1 } = options;
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < runs && (times.length < minRuns || performance.now() - start < budgetMs)) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return { medianMs: median(times), runs: times.length };
+}

@@ -1,0 +1,223 @@
+/**
+ * Ours vs tfjs on the same WebGPU adapter, side by side in one run. Prints one line
+ * `BENCH_JSON {"results": [...]}` and writes bench/browser/results.json.
+ *
+ * GPU timings are taken by flushing the backend's command encoder and awaiting
+ * queue.onSubmittedWorkDone(), the same way for ours, tfjs and the copy roofline, with
+ * inputs already resident on the GPU. Training timings are what the app sees: run(n)
+ * including its loss/state readback; tfjs reads its losses once at the end (its best case).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-webgpu';
+import { expect, test } from 'vitest';
+import { commands } from 'vitest/browser';
+import { randomMatrix } from '../../core/random';
+import type { TrainConfig } from '../../core/types';
+import type { WebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+import { createWebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+import { CopyProgram } from '../../renderer/src/compute/webgpu/programs/copyProgram';
+import { Corr2dForwardProgram } from '../../renderer/src/compute/webgpu/programs/corr2dForwardProgram';
+import type { Timing } from './timing';
+import { measure } from './timing';
+
+interface Result {
+  workload: string;
+  backend: 'webgpu';
+  impl: 'ours' | 'tfjs' | 'roofline';
+  median_ms: number;
+  runs: number;
+  note?: string;
+}
+const results: Result[] = [];
+/** Workloads an implementation could not run at all (reported, not timed). */
+const skipped: { workload: string; impl: Result['impl']; error: string }[] = [];
+/** BENCH_QUICK=1: one size, one kernel, small budgets (a smoke run of the harness). */
+const benchEnv = (import.meta as unknown as { env: Record<string, string | undefined> }).env;
+const quick = benchEnv.BENCH_QUICK === '1';
+/** Wall-clock budget per tfjs workload (tfjs on SwiftShader takes seconds per conv). */
+const tfjsBudgetMs = Number(benchEnv.BENCH_TFJS_BUDGET_MS) || (quick ? 5_000 : 40_000);
+
+function record(workload: string, impl: Result['impl'], t: Timing, note?: string): void {
+  results.push({
+    workload,
+    backend: 'webgpu',
+    impl,
+    median_ms: Number(t.medianMs.toFixed(3)),
+    runs: t.runs,
+    ...(note ? { note } : {}),
+  });
+  console.log(
+    `${impl.padEnd(8)} ${workload.padEnd(40)} ${t.medianMs.toFixed(2).padStart(10)} ms  (${t.runs} runs${note ? `; ${note}` : ''})`,
+  );
+}
+
+/** Submits whatever tfjs has encoded and waits until the GPU is idle. */
+async function drain(b: WebGPUBackend): Promise<void> {
+  b.ensureCommandEncoderReady();
+  b.endComputePassEncoder();
+  b.submitQueue();
+  await b.device.queue.onSubmittedWorkDone();
+}
+
+async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: number, k: number): Promise<void> {
+  const workload = `corr2d ${side}² ${k}×${k}`;
+  const tfb = ours.context.tfBackend;
+  const x = randomMatrix(side, side, side, -1, 1);
+  const w = randomMatrix(k, k, k, -1, 1);
+  const img = tfb.makeTensorInfo([side, side], 'float32', x.data);
+  const kern = tfb.makeTensorInfo([k, k], 'float32', w.data);
+  const out = side - k + 1;
+  const ourRun = async () => {
+    const program = new Corr2dForwardProgram(out, out, k, k, 'correlate', 'none');
+    const y = tfb.runWebGPUProgram(program, [img, kern], 'float32', [{ type: 'float32', data: [0] }]);
+    await drain(tfb);
+    tfb.disposeData(y.dataId);
+  };
+  record(workload, 'ours', await measure(ourRun, { warmup: 2, runs: 10 }));
+
+  const copyRun = async () => {
+    const y = tfb.runWebGPUProgram(new CopyProgram(side * side), [img], 'float32');
+    await drain(tfb);
+    tfb.disposeData(y.dataId);
+  };
+  record(`copy ${side}² f32 (same bytes)`, 'roofline', await measure(copyRun, { warmup: 2, runs: 10 }));
+  tfb.disposeData(img.dataId);
+  tfb.disposeData(kern.dataId);
+
+  const x4 = tf.tensor4d(x.data, [1, side, side, 1]);
+  const w4 = tf.tensor4d(w.data, [k, k, 1, 1]);
+  const tfjsRun = async () => {
+    const y = tf.conv2d(x4, w4, 1, 'valid');
+    await drain(tfjs);
+    y.dispose();
+  };
+  const budget = tfjsBudgetMs;
+  try {
+    const t = await measure(tfjsRun, { warmup: 1, runs: 10, budgetMs: budget, minRuns: 1 });
+    record(
+      workload,
+      'tfjs',
+      t,
+      t.runs < 10 ? `only ${t.runs} runs: ${budget / 1000} s budget on SwiftShader` : undefined,
+    );
+  } catch (e) {
+    // tfjs's own limits (e.g. its conv2d dispatch on 2048² exceeds the Y/Z dispatch limit here).
+    skipped.push({ workload, impl: 'tfjs', error: e instanceof Error ? e.message : String(e) });
+    console.log(`tfjs     ${workload.padEnd(40)} FAILED in tfjs: ${skipped[skipped.length - 1].error}`);
+  }
+  tf.dispose([x4, w4]);
+}
+
+/** The d2l example: X is 6×8 with columns 2..5 black, Y = corr2d(X, [1, −1]). */
+function d2lConfig(): TrainConfig {
+  const x = new Float32Array(48).map((_, i) => (i % 8 >= 2 && i % 8 < 6 ? 0 : 1));
+  const y = new Float32Array(42);
+  for (let r = 0; r < 6; r++) for (let c = 0; c < 7; c++) y[r * 7 + c] = x[r * 8 + c] - x[r * 8 + c + 1];
+  return {
+    x: { rows: 6, cols: 8, data: x },
+    y: { rows: 6, cols: 7, data: y },
+    mode: 'correlate',
+    activation: 'none',
+    useBias: false,
+    loss: 'sum',
+    optimizer: { kind: 'sgd', lr: 3e-2 },
+    initWeight: randomMatrix(1, 2, 42, -0.7, 0.7),
+    initBias: 0,
+  };
+}
+
+function bigConfig(): TrainConfig {
+  const x = randomMatrix(256, 256, 5, -1, 1);
+  return {
+    x,
+    y: randomMatrix(252, 252, 6, -1, 1),
+    mode: 'correlate',
+    activation: 'none',
+    useBias: true,
+    loss: 'mean',
+    optimizer: { kind: 'sgd', lr: 1e-2 },
+    initWeight: randomMatrix(5, 5, 7, -0.2, 0.2),
+    initBias: 0,
+  };
+}
+
+async function benchTraining(
+  ours: WebGpuBackend,
+  tfjs: WebGPUBackend,
+  name: string,
+  cfg: TrainConfig,
+  steps: number,
+  tfjsSteps: number,
+): Promise<void> {
+  const workload = `train ${name}, ${steps} steps`;
+  const trainer = await ours.createTrainer(cfg);
+  record(
+    workload,
+    'ours',
+    await measure(async () => void (await trainer.run(steps)), { warmup: 1, runs: 10 }),
+    `path ${trainer.path}`,
+  );
+  trainer.dispose();
+
+  const { x, y, initWeight: w } = cfg;
+  const x4 = tf.tensor4d(x.data, [1, x.rows, x.cols, 1]);
+  const y4 = tf.tensor4d(y.data, [1, y.rows, y.cols, 1]);
+  const weight = tf.variable(tf.tensor4d(w.data, [w.rows, w.cols, 1, 1]));
+  const bias = tf.variable(tf.scalar(cfg.initBias));
+  const lr = cfg.optimizer.lr;
+  const tfjsSteps_ = async () => {
+    const losses: tf.Scalar[] = [];
+    for (let i = 0; i < tfjsSteps; i++) {
+      const { value, grads } = tf.variableGrads(
+        () => {
+          const pred = tf.add(tf.conv2d(x4, weight as tf.Tensor4D, 1, 'valid'), cfg.useBias ? bias : 0);
+          const sq = tf.sum(tf.square(tf.sub(pred, y4)));
+          return (cfg.loss === 'mean' ? tf.div(sq, y.rows * y.cols) : sq) as tf.Scalar;
+        },
+        cfg.useBias ? [weight, bias] : [weight],
+      );
+      tf.tidy(() => {
+        weight.assign(tf.sub(weight, tf.mul(grads[weight.name], lr)));
+        if (cfg.useBias) bias.assign(tf.sub(bias, tf.mul(grads[bias.name], lr)));
+      });
+      tf.dispose(grads);
+      losses.push(value);
+    }
+    const all = tf.stack(losses);
+    await all.data();
+    tf.dispose([all, ...losses]);
+    await drain(tfjs);
+  };
+  const budget = tfjsBudgetMs;
+  const t = await measure(tfjsSteps_, { warmup: 1, runs: 10, budgetMs: budget, minRuns: 1 });
+  const scale = steps / tfjsSteps;
+  const notes = [
+    scale !== 1 ? `measured ${tfjsSteps} steps, scaled ×${scale} per step` : '',
+    t.runs < 10 ? `${t.runs} runs (${budget / 1000} s budget)` : '',
+  ].filter(Boolean);
+  record(workload, 'tfjs', { medianMs: t.medianMs * scale, runs: t.runs }, notes.join('; ') || undefined);
+  tf.dispose([x4, y4, weight, bias]);
+}
+
+test('benchmark: ours vs tfjs on WebGPU', async () => {
+  expect(await tf.setBackend('webgpu')).toBe(true);
+  await tf.ready();
+  const tfjs = tf.backend() as WebGPUBackend;
+  const ours = await createWebGpuBackend();
+  console.log(`adapter: ${ours.label} (fallback: ${ours.isFallbackAdapter})`);
+
+  const sides = quick ? [1024] : [1024, 2048];
+  const kernels = quick ? [3] : [3, 7, 11];
+  for (const side of sides) for (const k of kernels) await benchCorr2d(ours, tfjs, side, k);
+  await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 10, 10);
+  await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 1000, 50);
+  await benchTraining(ours, tfjs, '256² 5×5+bias', bigConfig(), 100, quick ? 2 : 5);
+
+  const json = JSON.stringify({ adapter: ours.label, results, skipped }, null, 1);
+  console.log(`BENCH_JSON ${JSON.stringify({ results })}`);
+  await commands.writeFile('bench/browser/results.json', json);
+  ours.dispose();
+});

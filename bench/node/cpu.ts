@@ -1,0 +1,141 @@
+/**
+ * The CPU benchmark: our plain-TypeScript kernels against tfjs-cpu and tfjs-wasm on the
+ * same inputs in the same process. Run it with `npx jiti bench/node/run-cpu.ts`.
+ */
+import { CpuTrainer, forwardCpu } from '../../core/cpu';
+import { randomKernel, randomMatrix } from '../../core/random';
+import type { TrainConfig } from '../../core/types';
+import type { BenchResult } from './measure';
+import { timeIt } from './measure';
+import type { TfBackend } from './tfjs-peers';
+import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
+
+export type { BenchResult } from './measure';
+
+/** Ours always gets 10 timed runs; the tfjs peers are 10–100× slower, so they get ~4 s each (at least 3 runs). */
+const OURS = { runs: 10, warmup: 3 };
+const PEER = { runs: 10, warmup: 1, budgetMs: 4000, minRuns: 3 };
+
+/** d2l's toy problem: a 6×8 image with a black band, Y = corr2d(X, [1, −1]). */
+function d2lConfig(): TrainConfig {
+  const x = new Float32Array(48).fill(1);
+  for (let r = 0; r < 6; r++) x.fill(0, r * 8 + 2, r * 8 + 6);
+  const image = { rows: 6, cols: 8, data: x };
+  const y = forwardCpu(
+    image,
+    { rows: 1, cols: 2, data: Float32Array.of(1, -1) },
+    { mode: 'correlate', bias: 0, activation: 'none' },
+  );
+  return {
+    x: image,
+    y,
+    mode: 'correlate',
+    activation: 'none',
+    useBias: false,
+    loss: 'sum',
+    optimizer: { kind: 'sgd', lr: 0.03 },
+    initWeight: randomKernel(1, 2, 1),
+    initBias: 0,
+  };
+}
+
+/** 256² with a 5×5 kernel and bias: Y comes from a hidden kernel, mean loss keeps lr scale-free. */
+function mediumConfig(): TrainConfig {
+  const x = randomMatrix(256, 256, 11, -1, 1);
+  const y = forwardCpu(x, randomKernel(5, 5, 12), { mode: 'correlate', bias: 0.3, activation: 'none' });
+  return {
+    x,
+    y,
+    mode: 'correlate',
+    activation: 'none',
+    useBias: true,
+    loss: 'mean',
+    optimizer: { kind: 'sgd', lr: 0.1 },
+    initWeight: randomKernel(5, 5, 13),
+    initBias: 0,
+  };
+}
+
+async function forwardPeers(
+  workload: string,
+  side: number,
+  k: number,
+  bias: number | undefined,
+  withPeers: boolean,
+): Promise<BenchResult[]> {
+  const x = randomMatrix(side, side, side + k, -1, 1);
+  const kernel = randomKernel(k, k, k);
+  const params = {
+    mode: 'correlate',
+    bias: bias ?? 0,
+    activation: bias === undefined ? 'none' : 'relu',
+  } as const;
+  const results: BenchResult[] = [
+    { workload, backend: 'cpu', impl: 'ours', ...(await timeIt(() => forwardCpu(x, kernel, params), OURS)) },
+  ];
+  for (const backend of withPeers ? (['cpu', 'wasm'] as TfBackend[]) : []) {
+    await useTfBackend(backend);
+    const peer = tfForward(x, kernel, bias);
+    results.push({ workload, backend: 'cpu', impl: `tfjs-${backend}`, ...(await timeIt(peer.run, PEER)) });
+    peer.dispose();
+  }
+  return results;
+}
+
+/** Training peers: tfjs-wasm has no Conv2DBackpropFilter kernel, so only tfjs-cpu trains. */
+async function trainPeers(
+  workload: string,
+  config: TrainConfig,
+  steps: number,
+  withPeer: boolean,
+): Promise<BenchResult[]> {
+  const results: BenchResult[] = [
+    {
+      workload,
+      backend: 'cpu',
+      impl: 'ours',
+      ...(await timeIt(() => new CpuTrainer(config).runSync(steps), OURS)),
+    },
+  ];
+  if (withPeer) {
+    await useTfBackend('cpu');
+    results.push({
+      workload,
+      backend: 'cpu',
+      impl: 'tfjs-cpu',
+      ...(await timeIt(() => tfTrain(config, steps), PEER)),
+    });
+  }
+  return results;
+}
+
+export interface CpuBenchOptions {
+  /** Also time the tfjs peers on 2048² images (each of their runs takes 4–10 s: adds ~3 minutes). */
+  peersAt2048?: boolean;
+  /** Sees results as they come, so a long run shows progress. */
+  onResult?: (r: BenchResult) => void;
+}
+
+/** Runs every workload in one process, ours and the tfjs peers on identical inputs. */
+export async function runCpuBench({
+  peersAt2048 = false,
+  onResult = () => {},
+}: CpuBenchOptions = {}): Promise<BenchResult[]> {
+  const all: BenchResult[] = [];
+  const add = (rs: BenchResult[]): void => {
+    for (const r of rs) onResult(r);
+    all.push(...rs);
+  };
+  for (const side of [1024, 2048])
+    for (const k of [3, 7, 11])
+      add(await forwardPeers(`corr2d ${side}² ${k}×${k}`, side, k, undefined, side < 2048 || peersAt2048));
+  add(await forwardPeers('edit→Y 256² 11×11 (bias+relu)', 256, 11, 0.1, true));
+  const d2l = d2lConfig();
+  add(await trainPeers('train d2l 6×8 1×2 ×10 steps', d2l, 10, true));
+  add(await trainPeers('train d2l 6×8 1×2 ×1000 steps', d2l, 1000, true));
+  const medium = mediumConfig();
+  add(await trainPeers('train 256² 5×5+bias ×100 steps', medium, 100, false));
+  // tfjs-cpu needs ~0.7 s per step here, so it is compared on 5 steps instead of 100.
+  add(await trainPeers('train 256² 5×5+bias ×5 steps', medium, 5, true));
+  return all;
+}

@@ -1,0 +1,97 @@
+/**
+ * Cross-correlation as a matrix product (d2l exercise): each output cell is one row
+ * of the im2col matrix (the window under the kernel, flattened) times the flattened
+ * kernel. Also the written-out sum of products for one output cell.
+ */
+import { flip2d, type Matrix } from './matrix';
+import type { ForwardParams, Mode } from './types';
+
+/** The kernel actually slid over the image: K for correlation, K flipped in both axes for convolution. */
+export function slidKernel(k: Matrix, mode: Mode): Matrix {
+  return mode === 'convolve' ? flip2d(k) : k;
+}
+
+/** (H−kh+1)×(W−kw+1), or null when K is larger than X in either axis. */
+export function outputShape(x: Matrix, k: Matrix): { rows: number; cols: number } | null {
+  const rows = x.rows - k.rows + 1;
+  const cols = x.cols - k.cols + 1;
+  return rows >= 1 && cols >= 1 ? { rows, cols } : null;
+}
+
+/** The (oh·ow)×(kh·kw) matrix whose row i·ow+j is the window of X under output cell (i, j). */
+export function im2col(x: Matrix, kh: number, kw: number): Matrix {
+  const oh = x.rows - kh + 1;
+  const ow = x.cols - kw + 1;
+  const n = kh * kw;
+  const data = new Float32Array(Math.max(0, oh * ow * n));
+  for (let i = 0; i < oh; i++)
+    for (let j = 0; j < ow; j++)
+      for (let a = 0; a < kh; a++)
+        for (let b = 0; b < kw; b++) data[(i * ow + j) * n + a * kw + b] = x.data[(i + a) * x.cols + j + b];
+  return { rows: Math.max(0, oh * ow), cols: n, data };
+}
+
+/** A column vector of the matrix's values, row-major. */
+export function flattenColumn(m: Matrix): Matrix {
+  return { rows: m.data.length, cols: 1, data: new Float32Array(m.data) };
+}
+
+/** Plain matrix product, float64-accumulated. */
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  const data = new Float32Array(a.rows * b.cols);
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < b.cols; j++) {
+      let s = 0;
+      for (let t = 0; t < a.cols; t++) s += a.data[i * a.cols + t] * b.data[t * b.cols + j];
+      data[i * b.cols + j] = s;
+    }
+  return { rows: a.rows, cols: b.cols, data };
+}
+
+/** Short decimal for display: up to 4 decimals, no trailing zeros, "-0" shown as "0". */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const abs = Math.abs(v);
+  const s = abs !== 0 && (abs >= 1e5 || abs < 1e-3) ? v.toExponential(2) : String(Number(v.toFixed(4)));
+  return s === '-0' ? '0' : s;
+}
+
+export interface Breakdown {
+  readonly terms: readonly { x: number; k: number }[];
+  readonly sum: number;
+  readonly bias: number;
+  readonly relu: boolean;
+  readonly value: number;
+  /** e.g. `0×0 + 1×1 + 3×2 + 4×3 = 19`, then `19 + b = …` and `relu(…) = …` when on. */
+  readonly text: string;
+}
+
+function paren(v: number): string {
+  const s = formatValue(v);
+  return v < 0 ? `(${s})` : s;
+}
+
+/** The sum of products behind output cell (i, j), written out as in d2l's figure. */
+export function breakdown(x: Matrix, k: Matrix, i: number, j: number, params: ForwardParams): Breakdown {
+  const w = slidKernel(k, params.mode);
+  const terms: { x: number; k: number }[] = [];
+  let sum = 0;
+  for (let a = 0; a < w.rows; a++)
+    for (let b = 0; b < w.cols; b++) {
+      const xv = x.data[(i + a) * x.cols + j + b];
+      const kv = w.data[a * w.cols + b];
+      terms.push({ x: xv, k: kv });
+      sum += xv * kv;
+    }
+  sum = Math.fround(sum);
+  const relu = params.activation === 'relu';
+  const biased = Math.fround(sum + params.bias);
+  const value = relu ? Math.max(0, biased) : biased;
+  const shown = terms.length > 25 ? [...terms.slice(0, 12), null, ...terms.slice(-12)] : terms;
+  let text =
+    shown.map((t) => (t ? `${paren(t.x)}×${paren(t.k)}` : '…')).join(' + ') + ` = ${formatValue(sum)}`;
+  if (params.bias !== 0)
+    text += `; ${formatValue(sum)} + b (${formatValue(params.bias)}) = ${formatValue(biased)}`;
+  if (relu) text += `; relu(${formatValue(biased)}) = ${formatValue(value)}`;
+  return { terms, sum, bias: params.bias, relu, value, text };
+}

@@ -1,0 +1,8 @@
+/** `.kstudio` workspaces: the model, its strict schema, migration, and text in/out. Pure; used by the renderer and tests. */
+export * from './model';
+export { parseWorkspace, serializeWorkspace, workspaceToFile, workspaceFromFile, formatPath } from './io';
+export { migrate, MIGRATIONS } from './migrate';
+export type { MigrationStep, JsonObject } from './migrate';
+export { parseUntrustedJson, findForbiddenKey, FORBIDDEN_KEYS } from './safe-json';
+export { workspaceFileSchema, workspaceJsonSchema, RUN_ID_PATTERN, MAX_RUNS, MAX_RUN_POINTS } from './schema';
+export type { WorkspaceFileV1 } from './schema';

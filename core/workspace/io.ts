@@ -1,0 +1,197 @@
+/**
+ * Reading and writing `.kstudio` text. `parseWorkspace` is the only way in:
+ * size check → JSON (no forbidden keys) → header + migration → strict schema →
+ * model. Every failure is a `KernelStudioError` whose message names the file
+ * and says what is wrong and where; nothing else is ever thrown.
+ */
+import { KernelStudioError } from '../errors';
+import { fromRows, toRows, type Matrix } from '../matrix';
+import {
+  MAX_WORKSPACE_BYTES,
+  WORKSPACE_FORMAT,
+  WORKSPACE_VERSION,
+  type RunRecord,
+  type TrainingModel,
+  type WorkspaceDocument,
+} from './model';
+import { migrate, MIGRATIONS, type MigrationStep } from './migrate';
+import { parseUntrustedJson } from './safe-json';
+import { workspaceFileSchema, type WorkspaceFileV1 } from './schema';
+
+type TrainingJson = WorkspaceFileV1['document']['training'];
+
+function matrix(rows: number[][]): Matrix {
+  return fromRows(rows);
+}
+
+function trainingFromJson(t: TrainingJson): TrainingModel {
+  return { ...t, initWeight: matrix(t.initWeight) };
+}
+
+function trainingToJson(t: TrainingModel): TrainingJson {
+  return {
+    kernelRows: t.kernelRows,
+    kernelCols: t.kernelCols,
+    init: t.init,
+    seed: t.seed,
+    initWeight: toRows(t.initWeight),
+    initBias: t.initBias,
+    useBias: t.useBias,
+    lr: t.lr,
+    steps: t.steps,
+    logEvery: t.logEvery,
+    loss: t.loss,
+    optimizer: t.optimizer,
+    targetSource: t.targetSource,
+    targetBias: t.targetBias,
+  };
+}
+
+/** The file object (version 1) for a document; `savedBy` e.g. "Kernel Studio 0.1.0". */
+export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): WorkspaceFileV1 {
+  return {
+    format: WORKSPACE_FORMAT,
+    version: WORKSPACE_VERSION,
+    ...(savedBy !== undefined ? { savedBy } : {}),
+    document: {
+      x: toRows(doc.x),
+      k: toRows(doc.k),
+      bias: doc.bias,
+      mode: doc.mode,
+      activation: doc.activation,
+      drawnTarget: doc.drawnTarget ? toRows(doc.drawnTarget) : null,
+      training: trainingToJson(doc.training),
+      learnedWeight: doc.learnedWeight ? toRows(doc.learnedWeight) : null,
+      learnedBias: doc.learnedBias,
+    },
+    runs: doc.runs.map((run) => ({
+      id: run.id,
+      label: run.label,
+      ...(run.createdAt !== undefined ? { createdAt: run.createdAt } : {}),
+      settings: trainingToJson(run.settings),
+      points: run.points.map((p) => ({ step: p.step, loss: p.loss })),
+    })),
+  };
+}
+
+export function workspaceFromFile(file: WorkspaceFileV1): WorkspaceDocument {
+  const d = file.document;
+  return {
+    x: matrix(d.x),
+    k: matrix(d.k),
+    bias: d.bias,
+    mode: d.mode,
+    activation: d.activation,
+    drawnTarget: d.drawnTarget ? matrix(d.drawnTarget) : null,
+    training: trainingFromJson(d.training),
+    learnedWeight: d.learnedWeight ? matrix(d.learnedWeight) : null,
+    learnedBias: d.learnedBias,
+    runs: file.runs.map((r): RunRecord => ({
+      id: r.id,
+      label: r.label,
+      ...(r.createdAt !== undefined ? { createdAt: r.createdAt } : {}),
+      settings: trainingFromJson(r.settings),
+      points: r.points,
+    })),
+  };
+}
+
+/**
+ * Pretty JSON with every array of numbers (a grid row, a shape) on one line,
+ * so grids stay readable and diffable. Non-finite numbers are refused: JSON
+ * cannot hold them and a file that silently turned NaN into null would lie.
+ */
+export function serializeWorkspace(doc: WorkspaceDocument, savedBy?: string): string {
+  return `${pretty(workspaceToFile(doc, savedBy), '')}\n`;
+}
+
+function pretty(value: unknown, indent: string): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw new KernelStudioError('non-finite', `Cannot save the workspace: it holds the value ${value}.`);
+    // JSON.stringify(-0) is "0"; "-0" is valid JSON and parses back to -0.
+    return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((v) => typeof v === 'number')) return `[${value.map((v) => pretty(v, '')).join(', ')}]`;
+    const inner = indent + '  ';
+    return `[\n${value.map((v) => inner + pretty(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    const inner = indent + '  ';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Parses `.kstudio` text; `fileName` names the file in every message. Throws only KernelStudioError. */
+export function parseWorkspace(
+  text: string,
+  fileName: string,
+  steps: Readonly<Record<number, MigrationStep>> = MIGRATIONS,
+): WorkspaceDocument {
+  try {
+    return parseUnchecked(text, fileName, steps);
+  } catch (error) {
+    if (error instanceof KernelStudioError) throw error;
+    // A bug or an engine limit (e.g. a stack overflow): still one typed, readable error.
+    throw new KernelStudioError(
+      'format',
+      `${fileName} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function parseUnchecked(
+  text: string,
+  fileName: string,
+  steps: Readonly<Record<number, MigrationStep>>,
+): WorkspaceDocument {
+  if (typeof text !== 'string') throw new KernelStudioError('format', `${fileName} is not a text file.`);
+  // UTF-16 length ≤ UTF-8 bytes × 1, so this never refuses a file under the byte limit.
+  if (text.length > MAX_WORKSPACE_BYTES)
+    throw new KernelStudioError(
+      'too-large',
+      `${fileName} is over the workspace limit of ${MAX_WORKSPACE_BYTES / 1024 / 1024} MiB.`,
+    );
+  const json = parseUntrustedJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, fileName);
+  const current = migrate(json, fileName, steps);
+  const parsed = workspaceFileSchema.safeParse(current);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path ?? [];
+    const where = formatPath(path);
+    const value = valueAt(current, path);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new KernelStudioError(
+        'non-finite',
+        `${fileName}: ${where} is ${value}; values must be finite numbers.`,
+      );
+    throw new KernelStudioError('format', `${fileName}: ${where}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return workspaceFromFile(parsed.data);
+}
+
+/** `document.x[2][0]`, or "the top level". */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the top level';
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    if (typeof part === 'symbol' || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string | number, unknown>)[part as string | number];
+  }
+  return value;
+}

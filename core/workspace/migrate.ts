@@ -1,0 +1,56 @@
+/**
+ * Upgrading old workspace files: a table of steps keyed by the version they
+ * read. Step `n` takes a version-n file (as parsed JSON, already checked for
+ * forbidden keys) and returns a version-(n+1) file; `migrate` chains them up
+ * to WORKSPACE_VERSION. The schema then checks the result as usual.
+ *
+ * Version 1 is the first released format, so the table is empty today; when
+ * the format changes, bump WORKSPACE_VERSION and add `1: (v1) => v2` here.
+ */
+import { KernelStudioError } from '../errors';
+import { WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
+
+export type JsonObject = Record<string, unknown>;
+export type MigrationStep = (file: JsonObject) => JsonObject;
+
+export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {};
+
+/**
+ * Checks the header (`format`, `version`) and brings the file up to `target`.
+ * A newer version than this build knows is an `unsupported` error; a missing or
+ * odd header is a `format` error. `fileName` prefixes every message.
+ */
+export function migrate(
+  json: unknown,
+  fileName: string,
+  steps: Readonly<Record<number, MigrationStep>> = MIGRATIONS,
+  target: number = WORKSPACE_VERSION,
+): JsonObject {
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new KernelStudioError(
+      'format',
+      `${fileName} is not a Kernel Studio workspace: expected a JSON object.`,
+    );
+  let file = json as JsonObject;
+  if (file.format !== WORKSPACE_FORMAT)
+    throw new KernelStudioError(
+      'format',
+      `${fileName} is not a Kernel Studio workspace: "format" must be "${WORKSPACE_FORMAT}".`,
+    );
+  const version = file.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    throw new KernelStudioError('format', `${fileName}: "version" must be a whole number ≥ 1.`);
+  if (version > target)
+    throw new KernelStudioError(
+      'unsupported',
+      `${fileName} is workspace version ${version}, from a newer Kernel Studio; this version opens up to version ${target}.`,
+    );
+  for (let v = version; v < target; v++) {
+    const step = Object.hasOwn(steps, v) ? steps[v] : undefined;
+    if (!step)
+      throw new KernelStudioError('unsupported', `${fileName}: no upgrade from workspace version ${v}.`);
+    file = step(file);
+    file = { ...file, version: v + 1 };
+  }
+  return file;
+}

@@ -1,0 +1,96 @@
+/**
+ * The Explore view's state: undoable edits of the document, the live output Y
+ * (latest request wins, stale results are dropped) and the hovered output cell.
+ */
+import type { Matrix } from '../../../../core/matrix';
+import type { Cell } from '../../../../core/grid-ops';
+import { userMessage } from '../../../../core/errors';
+import { outputShape } from '../../../../core/im2col';
+import type { Activation, ComputeBackend, ForwardParams, Mode } from '../../../../core/types';
+import { History } from '../../state/history.svelte';
+import type { StudioDocument } from '../../state/studio.svelte';
+
+export interface DocSnapshot {
+  readonly x: Matrix;
+  readonly k: Matrix;
+  readonly bias: number;
+  readonly mode: Mode;
+  readonly activation: Activation;
+}
+
+export class ExploreSession {
+  readonly history = new History<DocSnapshot>();
+  hover = $state.raw<Cell | null>(null);
+  showIm2col = $state(false);
+
+  constructor(private readonly doc: StudioDocument) {}
+
+  snapshot(): DocSnapshot {
+    const d = this.doc;
+    return { x: d.x, k: d.k, bias: d.bias, mode: d.mode, activation: d.activation };
+  }
+
+  private restore(s: DocSnapshot): void {
+    Object.assign(this.doc, s);
+  }
+
+  /** Applies an edit as one undo step (or part of the step named `group`). */
+  edit(change: Partial<DocSnapshot>, group?: string): void {
+    const before = this.snapshot();
+    const keys = Object.keys(change) as (keyof DocSnapshot)[];
+    if (keys.every((key) => change[key] === before[key])) return;
+    this.history.record(before, group);
+    this.restore({ ...this.snapshot(), ...change });
+  }
+
+  undo(): void {
+    const s = this.history.undo(this.snapshot());
+    if (s) this.restore(s);
+  }
+
+  redo(): void {
+    const s = this.history.redo(this.snapshot());
+    if (s) this.restore(s);
+  }
+}
+
+/** Y = backend.forward(X, K); while one pass runs, only the newest pending request is kept. */
+export class LiveOutput {
+  y = $state.raw<Matrix | null>(null);
+  error = $state<string | null>(null);
+  private running = false;
+  private pending: (() => Promise<void>) | null = null;
+  private generation = 0;
+
+  request(backend: ComputeBackend | null, x: Matrix, k: Matrix, params: ForwardParams): void {
+    const generation = ++this.generation;
+    if (!backend) return;
+    if (!outputShape(x, k)) {
+      this.y = null;
+      this.error = null;
+      return;
+    }
+    this.pending = async () => {
+      try {
+        const y = await backend.forward(x, k, params);
+        if (generation !== this.generation) return;
+        this.y = y;
+        this.error = null;
+      } catch (e) {
+        if (generation === this.generation) this.error = userMessage(e);
+      }
+    };
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    while (this.pending) {
+      const job = this.pending;
+      this.pending = null;
+      await job();
+    }
+    this.running = false;
+  }
+}

@@ -1,0 +1,30 @@
+/** Grids as clipboard text: CSV or JSON out, either one in (sniffed from the first character). */
+import {
+  parseMatrixCsv,
+  parseMatrixJson,
+  serializeMatrixCsv,
+  serializeMatrixJson,
+} from '../../../../core/formats';
+import { KernelStudioError } from '../../../../core/errors';
+import type { Matrix } from '../../../../core/matrix';
+
+export type TextFormat = 'csv' | 'json';
+
+export function gridToText(m: Matrix, format: TextFormat): string {
+  return format === 'json' ? serializeMatrixJson(m) : serializeMatrixCsv(m);
+}
+
+/** Parses pasted text and checks it against the editor's size limits. */
+export function gridFromText(text: string, name: string, maxRows: number, maxCols: number): Matrix {
+  const trimmed = text.trim();
+  const m =
+    trimmed.startsWith('[') || trimmed.startsWith('{')
+      ? parseMatrixJson(trimmed, name)
+      : parseMatrixCsv(trimmed, name);
+  if (m.rows > maxRows || m.cols > maxCols)
+    throw new KernelStudioError(
+      'too-large',
+      `${name} is ${m.rows}×${m.cols}, over the limit of ${maxRows}×${maxCols}.`,
+    );
+  return m;
+}

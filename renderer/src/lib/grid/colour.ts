@@ -1,0 +1,54 @@
+/**
+ * Colour maps for grids. Signed values use a diverging map (blue − · white 0 · red +)
+ * symmetric around 0, so −1 and +1 are equally visible; 'gray' maps lo…hi to black…white.
+ */
+import type { Matrix } from '../../../../core/matrix';
+
+export interface ColourScale {
+  readonly kind: 'diverging' | 'gray';
+  /** For 'diverging': −limit … +limit; for 'gray': the values shown black and white. */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export type Rgb = readonly [number, number, number];
+
+const NEG: Rgb = [33, 102, 172];
+const MID: Rgb = [247, 247, 247];
+const POS: Rgb = [178, 24, 43];
+
+function mix(a: Rgb, b: Rgb, t: number): Rgb {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+/** A diverging scale covering the matrix's values (at least ±`floor`). */
+export function autoScale(m: Matrix | null, floor = 1): ColourScale {
+  let limit = floor;
+  if (m) for (const v of m.data) if (Math.abs(v) > limit) limit = Math.abs(v);
+  return { kind: 'diverging', lo: -limit, hi: limit };
+}
+
+export function colourOf(v: number, scale: ColourScale): Rgb {
+  if (!Number.isFinite(v)) return [255, 0, 255];
+  if (scale.kind === 'gray') {
+    const t = Math.min(1, Math.max(0, (v - scale.lo) / (scale.hi - scale.lo || 1)));
+    return [255 * t, 255 * t, 255 * t];
+  }
+  const limit = Math.max(Math.abs(scale.lo), Math.abs(scale.hi)) || 1;
+  const t = Math.max(-1, Math.min(1, v / limit));
+  return t >= 0 ? mix(MID, POS, t) : mix(MID, NEG, -t);
+}
+
+/** Black or white, whichever reads better on `rgb`. */
+export function inkFor(rgb: Rgb): string {
+  return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140 ? '#111' : '#fff';
+}
+
+/** A CSS linear-gradient for the legend (set with a `style:` directive, which the CSP allows). */
+export function gradientCss(scale: ColourScale): string {
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => {
+    const [r, g, b] = colourOf(scale.lo + (scale.hi - scale.lo) * t, scale);
+    return `rgb(${Math.round(r)} ${Math.round(g)} ${Math.round(b)}) ${t * 100}%`;
+  });
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}

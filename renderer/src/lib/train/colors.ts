@@ -1,0 +1,38 @@
+/** Colour scales for the training views (plain functions, no DOM). */
+
+type Rgb = readonly [number, number, number];
+
+/** Viridis, sampled at 5 stops: dark (low loss) to yellow (high loss). */
+const VIRIDIS: readonly Rgb[] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
+/** t in [0, 1] → viridis RGB. */
+export function viridis(t: number): Rgb {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 1)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
+  const f = u - i;
+  const a = VIRIDIS[i];
+  const b = VIRIDIS[i + 1];
+  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
+}
+
+/** A diverging blue–white–red colour for a value scaled by `maxAbs`, and a readable text colour on it. */
+export function diverging(value: number, maxAbs: number): { background: string; text: string } {
+  const t = maxAbs > 0 && Number.isFinite(value) ? Math.max(-1, Math.min(1, value / maxAbs)) : 0;
+  const fade = (c: number) => Math.round(255 + (c - 255) * Math.abs(t));
+  const [r, g, b] = t >= 0 ? [fade(202), fade(0), fade(32)] : [fade(5), fade(113), fade(176)];
+  return { background: `rgb(${r}, ${g}, ${b})`, text: Math.abs(t) > 0.55 ? '#fff' : '#111' };
+}
+
+/** Numbers as the grids show them: 3 decimals, or exponent form when huge or tiny. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
+  return v.toFixed(3);
+}

@@ -1,0 +1,258 @@
+import type { BackupInfo, RecentFile } from '../../../ipc/contract';
+import { userMessage } from '../../../core/errors';
+import {
+  MAX_WORKSPACE_BYTES,
+  parseWorkspace,
+  serializeWorkspace,
+  type WorkspaceDocument,
+} from '../../../core/workspace';
+import { call } from '../api/client';
+import { DEFAULT_TRAINING, seedEdgeImage, type StudioDocument, type TrainingSettings } from './studio.svelte';
+import { fromRows } from '../../../core/matrix';
+
+const SAVED_BY = 'Kernel Studio';
+const AUTOSAVE_MS = 1500;
+
+/** The model a workspace file saves, read from the live document. */
+export function snapshotDocument(doc: StudioDocument): WorkspaceDocument {
+  return {
+    x: doc.x,
+    k: doc.k,
+    bias: doc.bias,
+    mode: doc.mode,
+    activation: doc.activation,
+    drawnTarget: doc.drawnTarget,
+    training: doc.training,
+    learnedWeight: doc.learnedWeight,
+    learnedBias: doc.learnedBias,
+    runs: doc.runs,
+  };
+}
+
+/** Replaces every saved field of the live document (one assignment each). */
+export function applyDocument(doc: StudioDocument, model: WorkspaceDocument): void {
+  const training: TrainingSettings = model.training;
+  doc.x = model.x;
+  doc.k = model.k;
+  doc.bias = model.bias;
+  doc.mode = model.mode;
+  doc.activation = model.activation;
+  doc.drawnTarget = model.drawnTarget;
+  doc.training = training;
+  doc.learnedWeight = model.learnedWeight;
+  doc.learnedBias = model.learnedBias;
+  doc.runs = [...model.runs];
+}
+
+function freshDocument(): WorkspaceDocument {
+  return {
+    x: seedEdgeImage(),
+    k: fromRows([[1, -1]]),
+    bias: 0,
+    mode: 'correlate',
+    activation: 'none',
+    drawnTarget: null,
+    training: DEFAULT_TRAINING,
+    learnedWeight: null,
+    learnedBias: 0,
+    runs: [],
+  };
+}
+
+function serialize(doc: StudioDocument): string {
+  try {
+    return serializeWorkspace(snapshotDocument(doc), SAVED_BY);
+  } catch {
+    // A non-finite value cannot be saved: count it as a change (Save then reports why).
+    return '';
+  }
+}
+
+export interface WorkspaceUi {
+  /** Asks the user to confirm discarding unsaved changes. */
+  confirm(message: string): boolean;
+  /** Translated text for the few strings the session shows. */
+  t(
+    key: 'file.untitled' | 'file.confirmDiscard' | 'file.saved' | 'file.opened',
+    params?: Record<string, string>,
+  ): string;
+}
+
+/**
+ * The open workspace around the studio document: its file, whether it has
+ * unsaved changes, Save / Open / New, the window title, and the crash backup.
+ * `dirty` compares the document's serialized form with what was last saved or
+ * opened, so undoing back to the saved state makes it clean again.
+ */
+export class WorkspaceSession {
+  path = $state<string | null>(null);
+  name = $state<string | null>(null);
+  savedText = $state('');
+  /** The last failure, one line naming the file and the problem; null when none. */
+  error = $state<string | null>(null);
+  /** A short success note for the status bar. */
+  notice = $state('');
+  /** A backup left by an earlier session, waiting for Restore or Discard. */
+  backup = $state.raw<BackupInfo | null>(null);
+  recent = $state.raw<RecentFile[]>([]);
+
+  readonly text = $derived.by(() => serialize(this.doc));
+  readonly dirty = $derived.by(() => this.text !== this.savedText);
+  readonly displayName = $derived.by(() => this.name ?? this.ui.t('file.untitled'));
+  readonly title = $derived.by(() =>
+    this.dirty
+      ? `• ${this.displayName} — Kernel Studio`
+      : this.name
+        ? `${this.name} — Kernel Studio`
+        : 'Kernel Studio',
+  );
+
+  readonly doc: StudioDocument;
+  private readonly ui: WorkspaceUi;
+  private readonly stop: () => void;
+
+  constructor(doc: StudioDocument, ui: WorkspaceUi) {
+    this.doc = doc;
+    this.ui = ui;
+    this.savedText = serialize(doc);
+    this.stop = $effect.root(() => {
+      $effect(() => {
+        document.title = this.title;
+      });
+      $effect(() => {
+        void call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
+      });
+      // Autosave unsaved work (not while an older backup is still waiting for the user's answer).
+      $effect(() => {
+        const text = this.text;
+        if (!this.dirty || this.backup !== null || text === '') return;
+        const timer = setTimeout(() => {
+          if (text === this.text && this.dirty) void call('writeBackup', text).catch(() => undefined);
+        }, AUTOSAVE_MS);
+        return () => clearTimeout(timer);
+      });
+    });
+  }
+
+  destroy(): void {
+    this.stop();
+  }
+
+  /** On launch: is there unsaved work from a session that did not end cleanly? */
+  async checkBackup(): Promise<void> {
+    try {
+      this.backup = await call('readBackup');
+    } catch {
+      this.backup = null;
+    }
+  }
+
+  async restoreBackup(): Promise<void> {
+    const backup = this.backup;
+    if (!backup) return;
+    try {
+      const model = parseWorkspace(backup.text, 'The autosaved backup');
+      applyDocument(this.doc, model);
+      // Restored work is unsaved work: untitled and dirty until the user saves it.
+      this.path = null;
+      this.name = null;
+      this.savedText = serializeWorkspace(freshDocument(), SAVED_BY);
+      this.backup = null;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async discardBackup(): Promise<void> {
+    this.backup = null;
+    await call('clearBackup').catch((error: unknown) => this.fail(error));
+  }
+
+  /** True when there is nothing to lose, or the user agreed to lose it. */
+  confirmDiscard(): boolean {
+    return !this.dirty || this.ui.confirm(this.ui.t('file.confirmDiscard', { name: this.displayName }));
+  }
+
+  newWorkspace(): void {
+    if (!this.confirmDiscard()) return;
+    applyDocument(this.doc, freshDocument());
+    this.path = null;
+    this.name = null;
+    this.savedText = serialize(this.doc);
+    this.error = null;
+    void call('clearBackup').catch(() => undefined);
+  }
+
+  /** Open… (a dialog), or a path main offered (Open Recent, command line, file association). */
+  async open(path?: string): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    try {
+      const opened = await call('openWorkspace', ...(path === undefined ? [] : [{ path }]));
+      if (!opened) return false;
+      this.load(opened.text, opened.name, opened.path);
+      void this.refreshRecent();
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  /** A workspace dropped on the window: read in the renderer, so it has no path to save back to. */
+  async openDropped(file: File): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    try {
+      if (file.size > MAX_WORKSPACE_BYTES)
+        throw new Error(
+          `${file.name} is over the workspace limit of ${MAX_WORKSPACE_BYTES / 1024 / 1024} MiB.`,
+        );
+      this.load(await file.text(), file.name, null);
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  /** Parses first; the document changes only if the whole file is good. */
+  private load(text: string, name: string, path: string | null): void {
+    const model = parseWorkspace(text, name);
+    applyDocument(this.doc, model);
+    this.path = path;
+    this.name = name;
+    this.savedText = serialize(this.doc);
+    this.error = null;
+    this.notice = this.ui.t('file.opened', { name });
+  }
+
+  async save(saveAs = false): Promise<boolean> {
+    try {
+      const text = serializeWorkspace(snapshotDocument(this.doc), SAVED_BY);
+      const saved = await call('saveText', {
+        kind: 'workspace',
+        ...(saveAs || this.path === null ? {} : { path: this.path }),
+        suggestedName: this.name ?? 'untitled.kstudio',
+        text,
+      });
+      if (!saved) return false;
+      this.path = saved.path;
+      this.name = saved.name;
+      this.savedText = text;
+      this.error = null;
+      this.notice = this.ui.t('file.saved', { name: saved.name });
+      void this.refreshRecent();
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  async refreshRecent(): Promise<void> {
+    this.recent = await call('getRecent').catch(() => this.recent);
+  }
+
+  fail(error: unknown): void {
+    this.error = userMessage(error);
+  }
+}

@@ -1,0 +1,181 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test, type AppServer } from './fixtures';
+
+interface TrainGolden {
+  init: { weight: number[][]; bias: number };
+  lr: number;
+  steps: number;
+  use_bias: boolean;
+  expected: { loss: number[]; weight: number[][] };
+  tolerance: { rtol: number; atol: number };
+}
+
+const goldenFolder = resolve(import.meta.dirname, '../golden');
+function golden(name: string): TrainGolden {
+  return JSON.parse(readFileSync(join(goldenFolder, `${name}.json`), 'utf8')) as TrainGolden;
+}
+
+function expectClose(actual: readonly number[], expected: readonly number[], tol: TrainGolden['tolerance']) {
+  expect(actual.length).toBeGreaterThanOrEqual(expected.length);
+  expected.forEach((e, i) => {
+    const err = Math.abs(actual[i] - e);
+    expect(err, `loss of step ${i + 1}: ${actual[i]} vs ${e}`).toBeLessThanOrEqual(
+      tol.atol + tol.rtol * Math.abs(e),
+    );
+  });
+}
+
+async function setField(app: Page, label: string, value: string): Promise<void> {
+  const field = app.getByLabel(label, { exact: true });
+  await field.fill(value);
+  await field.blur();
+}
+
+async function useExplicitInit(app: Page, g: TrainGolden): Promise<void> {
+  await app.getByLabel('Initial kernel', { exact: true }).selectOption('explicit');
+  await setField(app, 'Initial values', g.init.weight.map((r) => r.join(' ')).join('; '));
+  await setField(app, 'Initial bias', String(g.init.bias));
+}
+
+/** The values of a read-only grid, read from its cells' accessible names. */
+async function gridValues(app: Page, name: string): Promise<number[]> {
+  const cells = app.getByRole('grid', { name }).getByRole('gridcell');
+  const labels = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return labels.map((l) => Number(/value (\S+)$/.exec(l)?.[1]));
+}
+
+async function runAndWait(app: Page, steps: number, status = 'Done'): Promise<void> {
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText(
+    status === 'Done' ? `Done · step ${steps}` : new RegExp(`^${status}`),
+  );
+}
+
+/** The current run's id (shown in the run list) and its log file on disk once main has flushed it. */
+async function runLogOnDisk(
+  app: Page,
+  server: AppServer,
+  count: number,
+): Promise<{ runId: string; losses: number[] }> {
+  const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+  expect(runId).toMatch(/^run-\d+-\d+$/);
+  const file = join(server.dataDir, 'runs', `${runId}.jsonl`);
+  const read = () =>
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { step: number; loss: number })
+      : [];
+  await expect.poll(() => read().length).toBe(count);
+  const points = read();
+  expect(points.map((p) => p.step)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  return { runId: runId!, losses: points.map((p) => p.loss) };
+}
+
+for (const backend of ['cpu', 'webgpu'] as const) {
+  test.describe(`Train view on ${backend}`, () => {
+    test.beforeEach(async ({ app }) => {
+      await app.getByRole('combobox', { name: 'Compute backend' }).selectOption(backend);
+      const status = app.getByTestId('backend-status');
+      // Forced WebGPU runs on SwiftShader here; the status bar must say it really is WebGPU.
+      await expect(status).toContainText(backend === 'cpu' ? 'CPU' : 'WebGPU');
+      await app.getByRole('tab', { name: 'Train' }).click();
+    });
+
+    test('learns [1, −1] from the d2l init, streams losses through main, and restores the chart', async ({
+      app,
+      server,
+    }) => {
+      const g = golden('learn_kernel_d2l');
+      const appendCalls: string[] = [];
+      app.on('request', (r) => {
+        if (r.url().includes('/api/invoke/runs%3Aappend') || r.url().includes('/api/invoke/runs:append'))
+          appendCalls.push(r.url());
+      });
+      await useExplicitInit(app, g);
+      await setField(app, 'Steps', '30');
+      await runAndWait(app, 30);
+
+      const learned = await gridValues(app, 'Learned kernel');
+      expect(learned).toHaveLength(2);
+      expect(Math.abs(learned[0] - 1)).toBeLessThan(0.05);
+      expect(Math.abs(learned[1] + 1)).toBeLessThan(0.05);
+
+      // The log panel in the seeds' words, every 2 steps.
+      const log = app.getByRole('log', { name: 'Training log' });
+      await expect(log.locator('div')).toHaveCount(15);
+      await expect(log.locator('div').first()).toHaveText(/^batch 2, loss \d+\.\d{3}$/);
+
+      // The chart (fed by main's broadcast) has one point per step.
+      const current = app.locator('li[aria-current="true"]');
+      await expect(current).toContainText('30 points');
+      await expect(app.getByTestId('loss-chart').locator('canvas')).toHaveCount(1);
+
+      // Main's handler logged every point to disk; they match PyTorch's trajectory.
+      const { runId, losses } = await runLogOnDisk(app, server, 30);
+      expectClose(losses, g.expected.loss, g.tolerance);
+      // Batched: far fewer messages than steps.
+      expect(appendCalls.length).toBeGreaterThanOrEqual(1);
+      expect(appendCalls.length).toBeLessThan(30);
+
+      // A reload restores the chart from main's run log.
+      await app.reload();
+      await app.getByRole('tab', { name: 'Train' }).click();
+      const restored = app.locator(`li[data-run-id="${runId}"]`);
+      await expect(restored).toContainText('lr 0.03');
+      await expect(restored).toContainText('30 points');
+      await expect(app.getByTestId('loss-chart').locator('canvas')).toHaveCount(1);
+    });
+
+    test('learns with a bias as PyTorch does (lr 0.01, 20 steps)', async ({ app, server }) => {
+      const g = golden('learn_kernel_bias');
+      expect(g.use_bias).toBe(true);
+      await app.getByLabel('Learn a bias', { exact: true }).check();
+      await useExplicitInit(app, g);
+      await setField(app, 'Learning rate', String(g.lr));
+      await setField(app, 'Steps', String(g.steps));
+      await runAndWait(app, g.steps);
+      const { losses } = await runLogOnDisk(app, server, g.steps);
+      expectClose(losses, g.expected.loss, g.tolerance);
+      const learned = await gridValues(app, 'Learned kernel');
+      g.expected.weight.flat().forEach((w, i) => expect(Math.abs(learned[i] - w)).toBeLessThan(2e-3));
+      // Three trainable parameters: no landscape, and the view says why.
+      await expect(app.getByTestId('landscape-hidden')).toContainText('exactly 2 trainable parameters');
+    });
+
+    test('a huge learning rate reports divergence and keeps a finite kernel', async ({ app }) => {
+      await setField(app, 'Learning rate', '100');
+      await runAndWait(app, 0, 'Diverged');
+      const alert = app.getByRole('alert');
+      await expect(alert).toContainText(/diverged at step \d+/);
+      await expect(alert).toContainText('Lower the learning rate');
+      const learned = await gridValues(app, 'Learned kernel');
+      expect(learned).toHaveLength(2);
+      for (const v of learned) expect(Number.isFinite(v)).toBe(true);
+      await expect(app.getByTestId('landscape-limit')).toContainText('diverges');
+    });
+
+    test('the loss landscape renders for the 1×2 kernel with the descent path', async ({ app }) => {
+      const landscape = app.getByTestId('loss-landscape');
+      await expect(landscape).toBeVisible();
+      const status = app.getByRole('status', { name: 'Training status' });
+      await app.getByRole('button', { name: 'Step', exact: true }).click();
+      await expect(status).toHaveText('Paused · step 1');
+      await app.getByRole('button', { name: 'Step', exact: true }).click();
+      await expect(status).toHaveText('Paused · step 2');
+      await expect(landscape).toHaveAttribute('aria-label', /w₁ and w₂ .*\(2 steps\)/);
+      const colours = await landscape.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set<string>();
+        for (let i = 0; i < d.length; i += 4 * 97) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+        return seen.size;
+      });
+      expect(colours).toBeGreaterThan(20);
+      // lr 0.03 sits just under 2/λmax = 1/30: SGD converges but zig-zags.
+      await expect(app.getByTestId('landscape-limit')).toContainText('zig-zags');
+    });
+  });
+}

@@ -1,0 +1,62 @@
+/** device.destroy() in the middle of a run: no crash, the loss is reported, the run continues on CPU. */
+import { expect, test } from 'vitest';
+import { isKernelStudioError } from '../../core/errors';
+import { randomMatrix } from '../../core/random';
+import { trainRef } from '../../core/reference';
+import type { TrainConfig } from '../../core/types';
+import { cpuTrainerFromState } from '../../renderer/src/compute/handover';
+import type { BackendSelection } from '../../renderer/src/compute/select';
+import { switchOnDeviceLoss } from '../../renderer/src/compute/select';
+import { createWebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+import type { DeviceLostEvent } from '../../renderer/src/compute/webgpu/context';
+import { expectClose } from './numeric';
+
+const config: TrainConfig = {
+  x: randomMatrix(40, 44, 1, -1, 1),
+  y: randomMatrix(38, 42, 2, -1, 1),
+  mode: 'correlate',
+  activation: 'none',
+  useBias: true,
+  loss: 'mean',
+  optimizer: { kind: 'sgd', lr: 0.05 },
+  initWeight: randomMatrix(3, 3, 3, -0.3, 0.3),
+  initBias: 0,
+};
+
+test('destroying the device mid-run reports device-lost and the run continues on CPU', async () => {
+  const gpu = await createWebGpuBackend();
+  const switched: { selection: BackendSelection; event: DeviceLostEvent }[] = [];
+  switchOnDeviceLoss(gpu, (selection, event) => switched.push({ selection, event }));
+  const trainer = await gpu.createTrainer(config);
+  const before = await trainer.run(10);
+  expect(before.losses.length).toBe(10);
+
+  const pending = trainer.run(500);
+  gpu.context.device.destroy();
+  const error = await pending.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  // The steps were encoded before destroy() but read back after it: our error, not a crash or a hang.
+  expect(isKernelStudioError(error) && error.code).toBe('device-lost');
+  await expect.poll(() => switched.length).toBe(1);
+  expect(switched[0].event.reason).toBe('destroyed');
+  expect(switched[0].selection.backend.kind).toBe('cpu');
+  expect(switched[0].selection.reason).toMatch(/^CPU — the GPU device was lost \(destroyed/);
+  await expect(
+    gpu.forward(config.x, config.initWeight, { mode: 'correlate', bias: 0, activation: 'none' }),
+  ).rejects.toMatchObject({ code: 'device-lost' });
+
+  // The mirror of the last completed readback moves to the CPU; SGD continues exactly.
+  const state = trainer.exportState();
+  expect(state.step).toBeGreaterThanOrEqual(10);
+  const cpu = cpuTrainerFromState(state);
+  const more = await cpu.run(5);
+  expect(more.firstStep).toBe(state.step + 1);
+  const snap = await cpu.snapshot();
+  expect(snap.step).toBe(state.step + 5);
+  const ref = trainRef(config, state.step + 5);
+  expectClose(more.losses, ref.losses.slice(state.step), 1e-4, 'losses after handover');
+  expectClose(snap.weight.data, ref.weight, 1e-4, 'weight after handover');
+  trainer.dispose();
+});

@@ -1,0 +1,10 @@
+/** Shared by the GPU tests: one WebGPU backend per test file, forced onto SwiftShader. */
+import type { WebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+import { createWebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+
+let shared: Promise<WebGpuBackend> | null = null;
+
+export function webgpuBackend(): Promise<WebGpuBackend> {
+  shared ??= createWebGpuBackend();
+  return shared;
+}

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import {
+  clear,
+  equals,
+  extent,
+  filled,
+  fitSize,
+  flipHorizontal,
+  flipVertical,
+  floodFill,
+  grayFromRgba,
+  invert,
+  lineCells,
+  paintCells,
+  randomFill,
+  resize,
+  setCell,
+  shift,
+  transpose,
+} from '../../core/grid-ops';
+import { fromRows, toRows } from '../../core/matrix';
+import {
+  breakdown,
+  flattenColumn,
+  formatValue,
+  im2col,
+  matmul,
+  outputShape,
+  slidKernel,
+} from '../../core/im2col';
+import { forwardCpu } from '../../core/cpu';
+import { randomMatrix } from '../../core/random';
+
+const m23 = fromRows([
+  [1, 2, 3],
+  [4, 5, 6],
+]);
+
+describe('grid ops', () => {
+  it('clear, filled and invert', () => {
+    expect(toRows(clear(m23))).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(toRows(filled(1, 2, 7))).toEqual([[7, 7]]);
+    expect(toRows(invert(fromRows([[0, 1, 0.25]])))).toEqual([[1, 0, 0.75]]);
+    expect(toRows(invert(fromRows([[-1, 1]]), -1, 1))).toEqual([[1, -1]]);
+  });
+
+  it('never mutates its input', () => {
+    const before = toRows(m23);
+    for (const op of [clear, flipHorizontal, flipVertical, transpose, (m: typeof m23) => shift(m, 1, 1)])
+      op(m23);
+    resize(m23, 4, 4, 'c');
+    setCell(m23, 0, 0, 9);
+    floodFill(m23, 0, 0, 9);
+    expect(toRows(m23)).toEqual(before);
+  });
+
+  it('flips and transposes', () => {
+    expect(toRows(flipHorizontal(m23))).toEqual([
+      [3, 2, 1],
+      [6, 5, 4],
+    ]);
+    expect(toRows(flipVertical(m23))).toEqual([
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
+    expect(toRows(transpose(m23))).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(equals(transpose(transpose(m23)), m23)).toBe(true);
+  });
+
+  it('shifts with fill or wrap', () => {
+    expect(toRows(shift(m23, 0, 1))).toEqual([
+      [0, 1, 2],
+      [0, 4, 5],
+    ]);
+    expect(toRows(shift(m23, -1, 0))).toEqual([
+      [4, 5, 6],
+      [0, 0, 0],
+    ]);
+    expect(toRows(shift(m23, 1, -1, true))).toEqual([
+      [5, 6, 4],
+      [2, 3, 1],
+    ]);
+  });
+
+  it('resizes around an anchor', () => {
+    expect(toRows(resize(m23, 3, 4))).toEqual([
+      [1, 2, 3, 0],
+      [4, 5, 6, 0],
+      [0, 0, 0, 0],
+    ]);
+    expect(toRows(resize(m23, 3, 4, 'br'))).toEqual([
+      [0, 0, 0, 0],
+      [0, 1, 2, 3],
+      [0, 4, 5, 6],
+    ]);
+    expect(toRows(resize(m23, 1, 1, 'c'))).toEqual([[2]]);
+    expect(toRows(resize(m23, 2, 2, 'tr'))).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
+    expect(toRows(resize(m23, 4, 5, 'c'))).toEqual([
+      [0, 0, 0, 0, 0],
+      [0, 1, 2, 3, 0],
+      [0, 4, 5, 6, 0],
+      [0, 0, 0, 0, 0],
+    ]);
+    expect(() => resize(m23, 0, 2)).toThrow(/at least 1×1/);
+  });
+
+  it('random fill is seeded and in range', () => {
+    const a = randomFill(m23, 42, -1, 1);
+    expect(equals(a, randomFill(m23, 42, -1, 1))).toBe(true);
+    expect(equals(a, randomFill(m23, 43, -1, 1))).toBe(false);
+    const { min, max } = extent(a);
+    expect(min).toBeGreaterThanOrEqual(-1);
+    expect(max).toBeLessThan(1);
+    expect([...randomFill(filled(8, 8), 1, 0, 1, true).data].every((v) => v === 0 || v === 1)).toBe(true);
+  });
+
+  it('paints cells and lines, returning the same matrix when nothing changes', () => {
+    const z = filled(3, 3);
+    const p = paintCells(z, lineCells({ row: 0, col: 0 }, { row: 2, col: 2 }), 1);
+    expect(toRows(p)).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    expect(paintCells(p, [{ row: 1, col: 1 }], 1)).toBe(p);
+    expect(paintCells(p, [{ row: 5, col: 1 }], 3)).toBe(p);
+    expect(lineCells({ row: 0, col: 0 }, { row: 0, col: 4 })).toHaveLength(5);
+  });
+
+  it('flood fills a 4-connected region', () => {
+    const m = fromRows([
+      [0, 0, 1],
+      [1, 0, 1],
+      [0, 1, 0],
+    ]);
+    expect(toRows(floodFill(m, 0, 0, 5))).toEqual([
+      [5, 5, 1],
+      [1, 5, 1],
+      [0, 1, 0],
+    ]);
+    expect(floodFill(m, 0, 0, 0)).toBe(m);
+  });
+
+  it('converts RGBA to grayscale in a value range and fits sizes', () => {
+    const rgba = [0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 255, 10, 10, 10, 0];
+    const g = grayFromRgba(rgba, 2, 2);
+    expect(g.data[0]).toBe(0);
+    expect(g.data[1]).toBe(1);
+    expect(g.data[2]).toBeCloseTo(0.299);
+    expect(g.data[3]).toBe(1); // transparent counts as white paper
+    expect(toRows(grayFromRgba([0, 0, 0, 255, 255, 255, 255, 255], 2, 1, -1, 1))).toEqual([[-1, 1]]);
+    expect(fitSize(4000, 3000, 64)).toEqual({ rows: 48, cols: 64 });
+    expect(fitSize(4, 3, 64)).toEqual({ rows: 3, cols: 4 });
+  });
+});
+
+describe('im2col and the written-out sum', () => {
+  it('im2col · vec(K) equals corr2d for random shapes and both modes', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const x = randomMatrix(3 + (seed % 5), 2 + (seed % 7), seed, -1, 1);
+      const k = randomMatrix(1 + (seed % 3), 1 + (seed % 2), seed + 100, -1, 1);
+      for (const mode of ['correlate', 'convolve'] as const) {
+        const y = forwardCpu(x, k, { mode, bias: 0, activation: 'none' });
+        const viaMatmul = matmul(im2col(x, k.rows, k.cols), flattenColumn(slidKernel(k, mode)));
+        expect(viaMatmul.data.length).toBe(y.data.length);
+        viaMatmul.data.forEach((v, i) => expect(v).toBeCloseTo(y.data[i], 5));
+      }
+    }
+  });
+
+  it('writes out the sanity case as in d2l', () => {
+    const x = fromRows([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
+    const k = fromRows([
+      [0, 1],
+      [2, 3],
+    ]);
+    const b = breakdown(x, k, 0, 0, { mode: 'correlate', bias: 0, activation: 'none' });
+    expect(b.text).toBe('0×0 + 1×1 + 3×2 + 4×3 = 19');
+    const relu = breakdown(x, k, 1, 1, { mode: 'correlate', bias: -50, activation: 'relu' });
+    expect(relu.text).toBe('4×0 + 5×1 + 7×2 + 8×3 = 43; 43 + b (-50) = -7; relu(-7) = 0');
+    expect(relu.value).toBe(0);
+    const conv = breakdown(x, k, 0, 0, { mode: 'convolve', bias: 0, activation: 'none' });
+    expect(conv.text).toBe('0×3 + 1×2 + 3×1 + 4×0 = 5');
+    expect(
+      breakdown(x, fromRows([[1, -1]]), 0, 0, { mode: 'correlate', bias: 0, activation: 'none' }).text,
+    ).toBe('0×1 + 1×(-1) = -1');
+  });
+
+  it('shapes and number formatting', () => {
+    expect(outputShape(filled(6, 8), filled(1, 2))).toEqual({ rows: 6, cols: 7 });
+    expect(outputShape(filled(3, 3), filled(4, 1))).toBeNull();
+    expect(formatValue(-0)).toBe('0');
+    expect(formatValue(1 / 3)).toBe('0.3333');
+    expect(formatValue(Math.fround(0.1))).toBe('0.1');
+  });
+});

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fromRows, toRows } from '../../core/matrix';
+import type { LossBatch } from '../../ipc/contract';
+import { kernelText, parseKernelText, parseNumber } from '../../renderer/src/lib/train/settings';
+import {
+  LossBatcher,
+  loadSavedRuns,
+  mergePoints,
+  newRunId,
+  saveRuns,
+} from '../../renderer/src/state/loss-stream';
+import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
+import { cropTarget, initialWeight, runLabel } from '../../renderer/src/state/training.svelte';
+
+afterEach(() => vi.useRealTimers());
+
+describe('LossBatcher', () => {
+  it('sends one message per interval, not one per step, in order', async () => {
+    vi.useFakeTimers();
+    const sent: LossBatch[] = [];
+    const batcher = new LossBatcher(async (b) => void sent.push(b), 100);
+    for (let step = 1; step <= 50; step++) batcher.add('run-1', [{ step, loss: 1 / step }]);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].points.map((p) => p.step)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    batcher.add('run-1', [{ step: 51, loss: 0 }]);
+    await batcher.flush();
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('keeps runs apart and reports send failures without losing later batches', async () => {
+    const errors: unknown[] = [];
+    const sent: string[] = [];
+    let fail = true;
+    const batcher = new LossBatcher(
+      async (b) => {
+        if (fail) {
+          fail = false;
+          throw new Error('offline');
+        }
+        sent.push(b.runId);
+      },
+      100,
+      (e) => errors.push(e),
+    );
+    batcher.add('a', [{ step: 1, loss: 1 }]);
+    batcher.add('b', [{ step: 1, loss: 2 }]);
+    await batcher.flush();
+    expect(errors).toHaveLength(1);
+    expect(sent).toEqual(['b']);
+  });
+});
+
+describe('run ids and saved runs', () => {
+  it('makes distinct ids in main’s alphabet', () => {
+    const a = newRunId(1000);
+    const b = newRunId(1000);
+    expect(a).not.toBe(b);
+    for (const id of [a, b]) expect(id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  });
+
+  it('round-trips saved runs and drops unsafe ids', () => {
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => store.set(k, v),
+    };
+    saveRuns([{ runId: 'run-1-1', label: 'lr 0.03', hidden: true }], storage);
+    expect(loadSavedRuns(storage)).toEqual([{ runId: 'run-1-1', label: 'lr 0.03', hidden: true }]);
+    store.set('kernel-studio.train.runs', JSON.stringify([{ runId: '../etc' }, { runId: 'ok', label: 3 }]));
+    expect(loadSavedRuns(storage)).toEqual([{ runId: 'ok', label: '3', hidden: false }]);
+    store.set('kernel-studio.train.runs', '{not json');
+    expect(loadSavedRuns(storage)).toEqual([]);
+  });
+
+  it('merges points without duplicating steps a restore already has', () => {
+    const merged = mergePoints(
+      [1, 2],
+      [5, 4],
+      [
+        { step: 2, loss: 4 },
+        { step: 3, loss: 3 },
+      ],
+    );
+    expect(merged).toEqual({ steps: [1, 2, 3], losses: [5, 4, 3] });
+  });
+});
+
+describe('training setup', () => {
+  it('crops Y to the output size of a kernel of another shape', () => {
+    const y = fromRows([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(toRows(cropTarget(y, 1, 2))).toEqual([[1, 2]]);
+    expect(cropTarget(y, 2, 3)).toBe(y);
+    expect(() => cropTarget(y, 3, 3)).toThrow(/smaller/);
+  });
+
+  it('initialises the kernel from the settings', () => {
+    const seeded = initialWeight(DEFAULT_TRAINING);
+    expect([seeded.rows, seeded.cols]).toEqual([1, 2]);
+    expect(initialWeight(DEFAULT_TRAINING).data).toEqual(seeded.data);
+    expect(Array.from(initialWeight({ ...DEFAULT_TRAINING, init: 'zeros' }).data)).toEqual([0, 0]);
+    const explicit = fromRows([[0.3, 0.2]]);
+    expect(initialWeight({ ...DEFAULT_TRAINING, init: 'explicit', initWeight: explicit })).toBe(explicit);
+    expect(runLabel(DEFAULT_TRAINING)).toBe('lr 0.03 · sgd · sum · 1×2 · seed 0');
+  });
+
+  it('parses kernel text and form numbers', () => {
+    const m = parseKernelText('0.3 0.2; 1, -1');
+    expect(typeof m).toBe('object');
+    if (typeof m !== 'string')
+      expect(toRows(m).map((r) => r.map((v) => +v.toFixed(6)))).toEqual([
+        [0.3, 0.2],
+        [1, -1],
+      ]);
+    expect(parseKernelText('1 2; 3')).toMatch(/same number/);
+    expect(parseKernelText('1 x')).toMatch(/finite/);
+    expect(parseKernelText(' ')).toMatch(/at least/);
+    expect(kernelText(fromRows([[0.3, 0.2]]))).toBe('0.3 0.2');
+    expect(parseNumber('0.03', 1e-12, 1)).toBe(0.03);
+    expect(parseNumber('2.5', 1, 10, true)).toBeNull();
+    expect(parseNumber('', 0, 1)).toBeNull();
+  });
+});

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { fromRows, type Matrix } from '../../core/matrix';
+import type { RunRecord, TrainingModel, WorkspaceDocument } from '../../core/workspace';
+
+/** Shared workspace fixtures and generators for the workspace tests. */
+export const DEFAULT_TRAINING: TrainingModel = {
+  kernelRows: 1,
+  kernelCols: 2,
+  init: 'seeded',
+  seed: 0,
+  initWeight: fromRows([[0, 0]]),
+  initBias: 0,
+  useBias: false,
+  lr: 0.03,
+  steps: 10,
+  logEvery: 2,
+  loss: 'sum',
+  optimizer: 'sgd',
+  targetSource: 'kernel',
+  targetBias: 0,
+};
+
+export function sampleDocument(): WorkspaceDocument {
+  return {
+    x: fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1])),
+    k: fromRows([[1, -1]]),
+    bias: 0.25,
+    mode: 'convolve',
+    activation: 'relu',
+    drawnTarget: fromRows([
+      [0, 1],
+      [1, 0],
+    ]),
+    training: { ...DEFAULT_TRAINING, optimizer: 'adam', useBias: true, lr: 0.1 },
+    learnedWeight: fromRows([[0.9999, -1.0001]]),
+    learnedBias: -0.0025,
+    runs: [
+      {
+        id: 'run-1',
+        label: 'SGD 0.03',
+        createdAt: '2025-01-02T03:04:05.000Z',
+        settings: DEFAULT_TRAINING,
+        points: [
+          { step: 1, loss: 14.58 },
+          { step: 2, loss: 6.83 },
+        ],
+      },
+    ],
+  };
+}
+
+const f32 = fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+
+export function matrixArb(maxSide: number): fc.Arbitrary<Matrix> {
+  return fc
+    .tuple(fc.integer({ min: 1, max: maxSide }), fc.integer({ min: 1, max: maxSide }))
+    .chain(([r, c]) =>
+      fc.array(f32, { minLength: r * c, maxLength: r * c }).map((v) => ({
+        rows: r,
+        cols: c,
+        data: Float32Array.from(v),
+      })),
+    );
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 });
+
+export const trainingArb: fc.Arbitrary<TrainingModel> = fc.record({
+  kernelRows: fc.integer({ min: 1, max: 31 }),
+  kernelCols: fc.integer({ min: 1, max: 31 }),
+  init: fc.constantFrom('seeded', 'zeros', 'explicit'),
+  seed: fc.integer({ min: 0, max: 2 ** 31 }),
+  initWeight: matrixArb(4),
+  initBias: finite,
+  useBias: fc.boolean(),
+  lr: fc.double({ min: 1e-9, max: 10, noNaN: true }),
+  steps: fc.integer({ min: 0, max: 100_000 }),
+  logEvery: fc.integer({ min: 1, max: 1000 }),
+  loss: fc.constantFrom('sum', 'mean'),
+  optimizer: fc.constantFrom('sgd', 'momentum', 'adam'),
+  targetSource: fc.constantFrom('kernel', 'drawn'),
+  targetBias: finite,
+});
+
+const runArb: fc.Arbitrary<RunRecord> = fc.record(
+  {
+    id: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/),
+    label: fc.string({ maxLength: 30 }),
+    createdAt: fc.constant('2025-01-01T00:00:00.000Z'),
+    settings: trainingArb,
+    points: fc.array(fc.record({ step: fc.integer({ min: 1, max: 1e6 }), loss: finite }), { maxLength: 8 }),
+  },
+  { requiredKeys: ['id', 'label', 'settings', 'points'] },
+);
+
+export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc.record({
+  x: matrixArb(8),
+  k: matrixArb(4),
+  bias: finite,
+  mode: fc.constantFrom('correlate', 'convolve'),
+  activation: fc.constantFrom('none', 'relu'),
+  drawnTarget: fc.option(matrixArb(6), { nil: null }),
+  training: trainingArb,
+  learnedWeight: fc.option(matrixArb(4), { nil: null }),
+  learnedBias: finite,
+  runs: fc.array(runArb, { maxLength: 3 }),
+});
