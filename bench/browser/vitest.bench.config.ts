@@ -19,6 +19,7 @@ export default defineConfig({
     env: {
       BENCH_QUICK: process.env.BENCH_QUICK ?? '',
       BENCH_TFJS_BUDGET_MS: process.env.BENCH_TFJS_BUDGET_MS ?? '',
+      BENCH_ONLY: process.env.BENCH_ONLY ?? '',
     },
     browser: {
       enabled: true,

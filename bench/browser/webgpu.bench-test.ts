@@ -17,9 +17,8 @@ import { commands } from 'vitest/browser';
 import { randomMatrix } from '../../core/random';
 import type { TrainConfig } from '../../core/types';
 import type { WebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
-import { createWebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+import { createWebGpuBackend, forwardProgram } from '../../renderer/src/compute/webgpu/backend';
 import { CopyProgram } from '../../renderer/src/compute/webgpu/programs/copyProgram';
-import { Corr2dForwardProgram } from '../../renderer/src/compute/webgpu/programs/corr2dForwardProgram';
 import type { Timing } from './timing';
 import { measure } from './timing';
 
@@ -39,6 +38,9 @@ const benchEnv = (import.meta as unknown as { env: Record<string, string | undef
 const quick = benchEnv.BENCH_QUICK === '1';
 /** Wall-clock budget per tfjs workload (tfjs on SwiftShader takes seconds per conv). */
 const tfjsBudgetMs = Number(benchEnv.BENCH_TFJS_BUDGET_MS) || (quick ? 5_000 : 40_000);
+/** BENCH_ONLY=<regex>: run only the workloads whose name matches (for iterating on one program). */
+const only = benchEnv.BENCH_ONLY ? new RegExp(benchEnv.BENCH_ONLY) : null;
+const selected = (workload: string): boolean => !only || only.test(workload);
 
 function record(workload: string, impl: Result['impl'], t: Timing, note?: string): void {
   results.push({
@@ -64,6 +66,7 @@ async function drain(b: WebGPUBackend): Promise<void> {
 
 async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: number, k: number): Promise<void> {
   const workload = `corr2d ${side}² ${k}×${k}`;
+  if (!selected(workload)) return;
   const tfb = ours.context.tfBackend;
   const x = randomMatrix(side, side, side, -1, 1);
   const w = randomMatrix(k, k, k, -1, 1);
@@ -71,7 +74,7 @@ async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: numbe
   const kern = tfb.makeTensorInfo([k, k], 'float32', w.data);
   const out = side - k + 1;
   const ourRun = async () => {
-    const program = new Corr2dForwardProgram(out, out, k, k, 'correlate', 'none');
+    const program = forwardProgram(out, out, k, k, 'correlate', 'none');
     const y = tfb.runWebGPUProgram(program, [img, kern], 'float32', [{ type: 'float32', data: [0] }]);
     await drain(tfb);
     tfb.disposeData(y.dataId);
@@ -153,6 +156,7 @@ async function benchTraining(
   tfjsSteps: number,
 ): Promise<void> {
   const workload = `train ${name}, ${steps} steps`;
+  if (!selected(workload)) return;
   const trainer = await ours.createTrainer(cfg);
   record(
     workload,
@@ -202,6 +206,38 @@ async function benchTraining(
   tf.dispose([x4, y4, weight, bias]);
 }
 
+/**
+ * What the app does after an edit: upload X and K, one forward pass (bias + ReLU), read Y
+ * back. Both sides start from CPU arrays and end with the values on the CPU.
+ */
+async function benchEditLatency(ours: WebGpuBackend, side: number, k: number): Promise<void> {
+  const workload = `edit→Y ${side}² ${k}×${k} (bias+relu)`;
+  if (!selected(workload)) return;
+  const x = randomMatrix(side, side, 17, -1, 1);
+  const w = randomMatrix(k, k, 18, -1, 1);
+  const params = { mode: 'correlate', bias: 0.1, activation: 'relu' } as const;
+  record(workload, 'ours', await measure(async () => void (await ours.forward(x, w, params)), { warmup: 2 }));
+  const tfjsRun = async () => {
+    const y = tf.tidy(() =>
+      tf.relu(
+        tf.add(
+          tf.conv2d(tf.tensor4d(x.data, [1, side, side, 1]), tf.tensor4d(w.data, [k, k, 1, 1]), 1, 'valid'),
+          0.1,
+        ),
+      ),
+    );
+    await y.data();
+    y.dispose();
+  };
+  const t = await measure(tfjsRun, { warmup: 1, runs: 10, budgetMs: tfjsBudgetMs, minRuns: 1 });
+  record(
+    workload,
+    'tfjs',
+    t,
+    t.runs < 10 ? `only ${t.runs} runs: ${tfjsBudgetMs / 1000} s budget` : undefined,
+  );
+}
+
 test('benchmark: ours vs tfjs on WebGPU', async () => {
   expect(await tf.setBackend('webgpu')).toBe(true);
   await tf.ready();
@@ -212,11 +248,13 @@ test('benchmark: ours vs tfjs on WebGPU', async () => {
   const sides = quick ? [1024] : [1024, 2048];
   const kernels = quick ? [3] : [3, 7, 11];
   for (const side of sides) for (const k of kernels) await benchCorr2d(ours, tfjs, side, k);
+  await benchEditLatency(ours, 256, 11);
   await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 10, 10);
   await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 1000, 50);
   await benchTraining(ours, tfjs, '256² 5×5+bias', bigConfig(), 100, quick ? 2 : 5);
 
-  const json = JSON.stringify({ adapter: ours.label, results, skipped }, null, 1);
+  // Two-space indent and a final newline: what prettier writes, so format:check stays clean.
+  const json = `${JSON.stringify({ adapter: ours.label, results, skipped }, null, 2)}\n`;
   console.log(`BENCH_JSON ${JSON.stringify({ results })}`);
   await commands.writeFile('bench/browser/results.json', json);
   ours.dispose();

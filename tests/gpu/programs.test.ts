@@ -29,6 +29,8 @@ describe('corr2d forward program vs forwardRef', () => {
     [shape(40, 37, 11, 11), 'convolve', 'relu', -0.2],
     [shape(67, 131, 3, 5), 'correlate', 'none', 1.5],
     [shape(67, 131, 11, 11), 'correlate', 'none', 0],
+    // Over STRIP_MAX_TAPS: the workgroup-tiled forward program.
+    [shape(45, 70, 13, 12), 'convolve', 'relu', 0.3],
   ];
   test.each(cases.map((c) => [label(c[0]), c[1], c[2], c] as const))(
     '%s %s %s',
@@ -76,6 +78,10 @@ describe('fused training step (one step) vs lossAndGradsRef', () => {
     [shape(16, 17, 1, 2), 'correlate', 'none', true, 'sum', 'tiled'],
     [shape(30, 29, 7, 7), 'correlate', 'relu', true, 'sum', 'tiled'],
     [shape(67, 131, 3, 5), 'convolve', 'none', true, 'mean', 'tiled'],
+    // Over STRIP_TRAIN_MAX_TAPS: the workgroup-tiled partials program.
+    [shape(41, 38, 9, 8), 'convolve', 'relu', true, 'sum', 'tiled'],
+    // Many strips of rows and several column groups (strip partials).
+    [shape(300, 150, 5, 5), 'correlate', 'none', true, 'mean', 'tiled'],
   ];
   test.each(cases.map((c) => [label(c[0]), c[1], c[2], c[5], c] as const))(
     '%s %s %s (%s)',

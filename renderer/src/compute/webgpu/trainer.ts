@@ -23,6 +23,11 @@ import { snapshotOf } from '../trainerState';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
+import {
+  TrainStripPartialsProgram,
+  fitsStripTraining,
+  stripPartialsShape,
+} from './programs/trainStripPartialsProgram';
 import { TrainReduceUpdateProgram } from './programs/trainReduceUpdateProgram';
 import { TrainSingleWorkgroupProgram, fitsSingleWorkgroup } from './programs/trainSingleWorkgroupProgram';
 import type { StateLayout } from './stateLayout';
@@ -92,8 +97,7 @@ export class WebGpuTrainer implements Trainer {
     const layout = stateLayout(initWeight.rows, initWeight.cols);
     const initial = initialState(layout, config, resume);
     const path = forcedPath ?? chooseTrainPath(config);
-    const [groupsX, groupsY] = partialsGroups(y.rows, y.cols);
-    const partsLength = path === 'tiled' ? groupsX * groupsY * (layout.kernelSize + 2) : 0;
+    const partsLength = path === 'tiled' ? partialRows(config) * (layout.kernelSize + 2) : 0;
     const tfb = ctx.tfBackend;
     const res = await withErrorScopes(ctx, `a ${x.rows}×${x.cols} training run`, () => {
       const upload = (data: Float32Array): GPUBuffer => {
@@ -139,8 +143,15 @@ export class WebGpuTrainer implements Trainer {
     while (remaining > 0 && !this.diverged) {
       const n = Math.min(remaining, this.layout.lossCapacity);
       const chunkFirst = this.step + 1;
-      await withErrorScopes(this.ctx, 'the training steps', () => this.encodeSteps(chunkFirst, n));
-      const state = await this.readState();
+      // The readback is queued right behind the steps, so it is in flight while the error
+      // scopes are popped (each await is a round trip to the GPU process).
+      const reading = await withErrorScopes(this.ctx, 'the training steps', () => {
+        this.encodeSteps(chunkFirst, n);
+        const read = this.readState();
+        read.catch(() => {}); // if the scopes throw, that error is the one reported
+        return { read };
+      });
+      const state = await reading.read;
       this.mirror = state;
       const divergedAt = state[HEADER_DIVERGED_STEP];
       const accepted = divergedAt > 0 ? divergedAt - chunkFirst : n;
@@ -201,6 +212,7 @@ export class WebGpuTrainer implements Trainer {
     const { config, res } = this;
     const { initWeight: w } = config;
     const program = new TrainSingleWorkgroupProgram(
+      this.outRows * this.outCols,
       w.rows,
       w.cols,
       config.mode,
@@ -223,7 +235,7 @@ export class WebGpuTrainer implements Trainer {
     const { config, res, ctx } = this;
     const { initWeight: w, optimizer } = config;
     const parts = res.parts as TensorInfo;
-    const partials = new TrainPartialsProgram(
+    const args = [
       this.outRows,
       this.outCols,
       w.rows,
@@ -231,20 +243,31 @@ export class WebGpuTrainer implements Trainer {
       config.mode,
       config.activation,
       this.layout,
-    );
-    ctx.tfBackend.runWebGPUProgram(
-      partials,
-      [res.img, res.tgt, res.state],
-      'float32',
-      [{ type: 'float32', data: [this.lossScale()] }],
-      parts,
-    );
+    ] as const;
+    const lossScale: Uniform = { type: 'float32', data: [this.lossScale()] };
+    let rows: number;
+    if (fitsStripTraining(w.rows, w.cols)) {
+      const partials = new TrainStripPartialsProgram(...args);
+      rows = partials.shape.partialRows;
+      const perThread: Uniform = { type: 'int32', data: [partials.shape.rowsPerThread] };
+      ctx.tfBackend.runWebGPUProgram(
+        partials,
+        [res.img, res.tgt, res.state],
+        'float32',
+        [lossScale, perThread],
+        parts,
+      );
+    } else {
+      const partials = new TrainPartialsProgram(...args);
+      rows = partials.dispatch[0] * partials.dispatch[1];
+      ctx.tfBackend.runWebGPUProgram(partials, [res.img, res.tgt, res.state], 'float32', [lossScale], parts);
+    }
     const adam = optimizer.kind === 'adam';
     const stepSize = adam ? optimizer.lr / (1 - (optimizer.beta1 ?? 0.9) ** step) : optimizer.lr;
     const sqrtCorrection2 = adam ? Math.sqrt(1 - (optimizer.beta2 ?? 0.999) ** step) : 1;
     const update = new TrainReduceUpdateProgram(this.layout, optimizer.kind, config.useBias);
     const uniforms: Uniform[] = [
-      { type: 'int32', data: [partials.dispatch[0] * partials.dispatch[1]] },
+      { type: 'int32', data: [rows] },
       { type: 'int32', data: [step] },
       { type: 'int32', data: [slot] },
       { type: 'float32', data: [stepSize] },
@@ -286,6 +309,14 @@ export class WebGpuTrainer implements Trainer {
       throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
     this.ctx.assertAlive();
   }
+}
+
+/** Partial-sum rows the tiled path's first dispatch writes per step (sizes its buffer). */
+function partialRows(config: TrainConfig): number {
+  const { y, initWeight: w } = config;
+  if (fitsStripTraining(w.rows, w.cols)) return stripPartialsShape(y.rows, y.cols).partialRows;
+  const [groupsX, groupsY] = partialsGroups(y.rows, y.cols);
+  return groupsX * groupsY;
 }
 
 function initialState(layout: StateLayout, config: TrainConfig, resume?: TrainerState): Float32Array {

@@ -12,7 +12,8 @@ import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
 import { LOSS_CHECK_WGSL, OPTIMIZER_UNIFORMS, optimizerWgsl } from '../wgslSnippets';
 
-const THREADS = 256;
+/** Only kh·kw + 2 threads have work; a small workgroup keeps the barriers cheap on SwiftShader. */
+const THREADS = 64;
 
 export class TrainReduceUpdateProgram implements WebGPUProgram {
   outputShape: number[];

@@ -12,18 +12,30 @@ import { stateLayoutWgsl } from '../stateLayout';
 import {
   LOSS_CHECK_WGSL,
   OPTIMIZER_UNIFORMS,
-  TREE_REDUCE_WGSL,
   activationWgsl,
   effectiveIndexWgsl,
   optimizerWgsl,
 } from '../wgslSnippets';
 
-const THREADS = 256;
 /** Image cells and output cells that fit in workgroup memory next to everything else. */
 export const SINGLE_WORKGROUP_MAX_CELLS = 1024;
+/** Largest kernel the single-workgroup path takes (its gradient split assumes few taps). */
+const MAX_TAPS = 256;
 
 export function fitsSingleWorkgroup(imgRows: number, imgCols: number, kh: number, kw: number): boolean {
-  return imgRows * imgCols <= SINGLE_WORKGROUP_MAX_CELLS && kh * kw <= THREADS;
+  return imgRows * imgCols <= SINGLE_WORKGROUP_MAX_CELLS && kh * kw <= MAX_TAPS;
+}
+
+/**
+ * Threads for a problem: about 128 multiply-adds of forward work per thread per step,
+ * 4 to 64 threads. SwiftShader runs 4 invocations per SIMD "subgroup" and switches
+ * between subgroups at every barrier, so the d2l toy (42 outputs × 2 taps) runs best as
+ * one subgroup; bigger problems spread over more threads (real GPUs want that).
+ */
+export function singleWorkgroupThreads(outCells: number, kernelSize: number): number {
+  let threads = 4;
+  while (threads < 64 && threads * 128 < outCells * kernelSize) threads *= 2;
+  return threads;
 }
 
 export class TrainSingleWorkgroupProgram implements WebGPUProgram {
@@ -34,9 +46,11 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
   variableNames = ['img', 'tgt'];
   /** steps to run; firstStep: the 1-based global number of the first one (Adam's t). */
   uniforms = `steps: i32, firstStep: i32, lossScale: f32, lr: f32, ${OPTIMIZER_UNIFORMS}`;
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+  workgroupSize: [number, number, number];
+  private readonly threads: number;
 
   constructor(
+    outCells: number,
     private readonly kh: number,
     private readonly kw: number,
     private readonly mode: Mode,
@@ -45,14 +59,33 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
     private readonly useBias: boolean,
     private readonly layout: StateLayout,
   ) {
+    this.threads = singleWorkgroupThreads(outCells, kh * kw);
+    this.workgroupSize = [this.threads, 1, 1];
     this.outputShape = [layout.length];
-    this.shaderKey = `ks_train_single_wg_${kh}x${kw}_${mode}_${activation}_${optimizer}_bias${useBias}_wg${THREADS}_max${SINGLE_WORKGROUP_MAX_CELLS}`;
+    this.shaderKey = `ks_train_single_wg_${kh}x${kw}_${mode}_${activation}_${optimizer}_bias${useBias}_wg${this.threads}_max${SINGLE_WORKGROUP_MAX_CELLS}`;
+  }
+
+  /** acc += X·K for the output cell at image offset `origin` (straight-line for small kernels). */
+  private forwardSumWgsl(): string {
+    const { kh, kw } = this;
+    if (kh * kw > 64)
+      return `for (var a = 0; a < KH; a++) {
+          for (var b = 0; b < KW; b++) {
+            acc += xs[origin + a * imgCols + b] * ws[a * KW + b];
+          }
+        }`;
+    const lines: string[] = [];
+    for (let a = 0; a < kh; a++) {
+      lines.push(`let row${a} = origin + ${a} * imgCols;`);
+      for (let b = 0; b < kw; b++) lines.push(`acc += xs[row${a} + ${b}] * ws[${a * kw + b}];`);
+    }
+    return lines.join('\n        ');
   }
 
   getUserCode(): string {
-    const { kh, kw } = this;
+    const { kh, kw, threads } = this;
     const kk = kh * kw;
-    const split = Math.max(1, Math.floor(THREADS / kk));
+    const split = Math.max(1, Math.floor(threads / kk));
     const relu = this.activation === 'relu';
     const adam = this.optimizer === 'adam';
     return `
@@ -62,52 +95,53 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
   const KH = ${kh};
   const KW = ${kw};
   const SPLIT = ${split};
+  const THREADS = ${threads};
   const USE_BIAS = ${this.useBias};
   var<workgroup> xs: array<f32, ${SINGLE_WORKGROUP_MAX_CELLS}>;
   var<workgroup> gs: array<f32, ${SINGLE_WORKGROUP_MAX_CELLS}>;
   /** Effective (slid) weights, then the bias. */
   var<workgroup> ws: array<f32, ${kk + 1}>;
-  var<workgroup> gradEff: array<f32, ${kk}>;
   var<workgroup> gradParts: array<f32, ${kk * split}>;
-  var<workgroup> red: array<vec2<f32>, ${THREADS}>;
+  /** Per-thread (Σ residual², Σ ∂L/∂pre): summed by thread 0, no tree (no extra barriers). */
+  var<workgroup> red: array<vec2<f32>, ${threads}>;
+  var<workgroup> biasGrad: f32;
   var<workgroup> stopFlag: u32;
   var<workgroup> allFinite: atomic<u32>;
 
+  fn storedIndex(p: i32) -> i32 {
+    return ${effectiveIndexWgsl(this.mode, 'p')};
+  }
+
+  // Three barriers per step: after the forward, the stop decision, after the update.
   fn main() {
     let li = i32(localIndex);
     let imgCols = uniforms.imgShape.y;
     let imgCells = uniforms.imgShape.x * imgCols;
     let outCols = uniforms.tgtShape.y;
     let outCells = uniforms.tgtShape.x * outCols;
-    for (var i = li; i < imgCells; i += ${THREADS}) {
+    for (var i = li; i < imgCells; i += THREADS) {
       xs[i] = img[i];
     }
-    for (var p = li; p < KK; p += ${THREADS}) {
-      ws[p] = result[OFF_PARAMS + ${effectiveIndexWgsl(this.mode, 'p')}];
+    for (var p = li; p < KK; p += THREADS) {
+      ws[p] = result[OFF_PARAMS + storedIndex(p)];
     }
     if (li == 0) {
       ws[KK] = result[OFF_PARAMS + KK];
       stopFlag = select(0u, 1u, result[HDR_DIVERGED_STEP] > 0.0);
     }
-    workgroupBarrier();
+    if (workgroupUniformLoad(&stopFlag) == 1u) {
+      return;
+    }
 
     for (var s = 0; s < uniforms.steps; s++) {
-      if (workgroupUniformLoad(&stopFlag) == 1u) {
-        break;
-      }
-      // Forward, residual and ∂L/∂pre for this thread's output cells.
+      // 1. Forward, residual and ∂L/∂pre for this thread's output cells.
       let bias = ws[KK];
       var squared = 0.0;
       var gSum = 0.0;
-      for (var c = li; c < outCells; c += ${THREADS}) {
-        let i = c / outCols;
-        let j = c % outCols;
+      for (var c = li; c < outCells; c += THREADS) {
+        let origin = (c / outCols) * imgCols + c % outCols;
         var acc = 0.0;
-        for (var a = 0; a < KH; a++) {
-          for (var b = 0; b < KW; b++) {
-            acc += xs[(i + a) * imgCols + j + b] * ws[a * KW + b];
-          }
-        }
+        ${this.forwardSumWgsl()}
         let z = acc + bias;
         let residual = ${activationWgsl(this.activation, 'z')} - tgt[c];
         let g = ${relu ? 'select(2.0 * residual * uniforms.lossScale, 0.0, z <= 0.0)' : '2.0 * residual * uniforms.lossScale'};
@@ -117,29 +151,26 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
       }
       red[li] = vec2<f32>(squared, gSum);
       workgroupBarrier();
-      ${TREE_REDUCE_WGSL}
-      // ∂L/∂Keff[p] = Σ_c g[c]·X[c + offset(p)], SPLIT threads per weight.
-      if (li < KK * SPLIT) {
-        let p = li % KK;
-        let a = p / KW;
-        let b = p % KW;
+
+      // 2. ∂L/∂Keff[p] = Σ_c g[c]·X[c + offset(p)], SPLIT threads per weight; thread 0
+      //    sums the loss, records it and decides whether to stop.
+      for (var q = li; q < KK * SPLIT; q += THREADS) {
+        let p = q % KK;
+        let offset = (p / KW) * imgCols + p % KW;
         var sum = 0.0;
-        for (var c = li / KK; c < outCells; c += SPLIT) {
-          sum += gs[c] * xs[(c / outCols + a) * imgCols + c % outCols + b];
+        for (var c = q / KK; c < outCells; c += SPLIT) {
+          sum += gs[c] * xs[(c / outCols) * imgCols + c % outCols + offset];
         }
-        gradParts[li] = sum;
-      }
-      workgroupBarrier();
-      if (li < KK) {
-        var sum = 0.0;
-        for (var part = 0; part < SPLIT; part++) {
-          sum += gradParts[part * KK + li];
-        }
-        gradEff[li] = sum;
+        gradParts[q] = sum;
       }
       if (li == 0) {
-        let loss = red[0].x * uniforms.lossScale;
+        var total = vec2<f32>(0.0, 0.0);
+        for (var t = 0; t < THREADS; t++) {
+          total += red[t];
+        }
+        let loss = total.x * uniforms.lossScale;
         result[OFF_LOSSES + s] = loss;
+        biasGrad = total.y;
         if (!ksIsUsableLoss(loss)) {
           result[HDR_DIVERGED_STEP] = f32(uniforms.firstStep + s);
           result[HDR_DIVERGED_LOSS] = loss;
@@ -150,18 +181,21 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
       if (workgroupUniformLoad(&stopFlag) == 1u) {
         break;
       }
-      // The update, on stored (un-flipped) parameters; ws mirrors them in effective order.
+
+      // 3. The update, on stored (un-flipped) parameters; ws mirrors them in effective order.
       let t = f32(uniforms.firstStep + s);
       let stepSize = ${adam ? 'uniforms.lr / (1.0 - pow(uniforms.beta1, t))' : 'uniforms.lr'};
       let sqrtCorrection2 = ${adam ? 'sqrt(1.0 - pow(uniforms.beta2, t))' : '1.0'};
-      for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
+      for (var p = li; p < PARAM_COUNT; p += THREADS) {
         var stored = KK;
         var g = 0.0;
         if (p < KK) {
-          stored = ${effectiveIndexWgsl(this.mode, 'p')};
-          g = gradEff[p];
+          stored = storedIndex(p);
+          for (var part = 0; part < SPLIT; part++) {
+            g += gradParts[part * KK + p];
+          }
         } else if (USE_BIAS) {
-          g = red[0].y;
+          g = biasGrad;
         }
         result[OFF_GRADS + stored] = g;
         if (p < KK || USE_BIAS) {
@@ -173,15 +207,13 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
           atomicStore(&allFinite, 0u);
         }
       }
-      // Other threads wrote the flipped parameters: storage needs its own barrier.
-      storageBarrier();
       workgroupBarrier();
+      // Copied from ws (workgroup memory, visible after the barrier), so no storageBarrier.
       if (atomicLoad(&allFinite) == 1u) {
-        for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
-          result[OFF_LAST_FINITE + p] = result[OFF_PARAMS + p];
+        for (var p = li; p < PARAM_COUNT; p += THREADS) {
+          result[OFF_LAST_FINITE + select(KK, storedIndex(p), p < KK)] = ws[p];
         }
       }
-      workgroupBarrier();
     }
   }
 `;

@@ -1,0 +1,118 @@
+/**
+ * (b, part 1) The fused training evaluation for kernels up to STRIP_TRAIN_MAX_TAPS taps,
+ * with no workgroup memory and no barriers: each thread owns one output column and a run
+ * of rows, slides its kh×kw window down in registers (stripWindow.ts) and, per output,
+ * computes the forward sum, the residual and ∂L/∂pre, then accumulates the loss, ∂L/∂b and
+ * ALL kh·kw weight-gradient partials in registers. Each thread writes one partial row of
+ * `kh·kw + 2` floats, which trainReduceUpdateProgram sums.
+ *
+ * Output layout (same as trainPartialsProgram): partials[row · (KK + 2) + j], j < KK:
+ * ∂L/∂W (stored order), j = KK: ∂L/∂b, j = KK + 1: loss (already scaled for 'mean').
+ * Larger kernels would need too many registers and use trainPartialsProgram instead.
+ */
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { Activation, Mode } from '../../../../../core/types';
+import type { StateLayout } from '../stateLayout';
+import { stateLayoutWgsl } from '../stateLayout';
+import { STRIP_WIDTH, stripLoopWgsl, weightRegistersWgsl, windowDotWgsl } from '../stripWindow';
+import { activationWgsl } from '../wgslSnippets';
+
+/** 3 × kh·kw live registers (window, weights, gradients): 7×7 keeps that under ~150. */
+export const STRIP_TRAIN_MAX_TAPS = 49;
+/**
+ * About this many threads (partial rows) per step: enough workgroups for every core
+ * or SM cluster while keeping the serial sum in the reduce dispatch short.
+ */
+const TARGET_PARTIAL_ROWS = 2048;
+
+export function fitsStripTraining(kh: number, kw: number): boolean {
+  return kh * kw <= STRIP_TRAIN_MAX_TAPS;
+}
+
+export interface StripPartialsShape {
+  readonly groupsX: number;
+  readonly strips: number;
+  readonly rowsPerThread: number;
+  /** Partial rows written per step (threads past the last column write zeros). */
+  readonly partialRows: number;
+}
+
+export function stripPartialsShape(outRows: number, outCols: number): StripPartialsShape {
+  const groupsX = Math.ceil(outCols / STRIP_WIDTH);
+  const paddedCols = groupsX * STRIP_WIDTH;
+  const wanted = Math.max(1, Math.min(outRows, Math.floor(TARGET_PARTIAL_ROWS / paddedCols)));
+  const rowsPerThread = Math.ceil(outRows / wanted);
+  const strips = Math.ceil(outRows / rowsPerThread);
+  return { groupsX, strips, rowsPerThread, partialRows: strips * paddedCols };
+}
+
+export class TrainStripPartialsProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number];
+  variableNames = ['img', 'tgt', 'state'];
+  /** rowsPerThread comes from stripPartialsShape (a uniform: no recompiles across image sizes). */
+  uniforms = 'lossScale: f32, rowsPerThread: i32,';
+  workgroupSize: [number, number, number] = [STRIP_WIDTH, 1, 1];
+  readonly shape: StripPartialsShape;
+
+  constructor(
+    outRows: number,
+    outCols: number,
+    private readonly kh: number,
+    private readonly kw: number,
+    private readonly mode: Mode,
+    private readonly activation: Activation,
+    private readonly layout: StateLayout,
+  ) {
+    this.shape = stripPartialsShape(outRows, outCols);
+    this.dispatch = [this.shape.groupsX, this.shape.strips, 1];
+    this.outputShape = [this.shape.partialRows * (layout.kernelSize + 2)];
+    this.shaderKey = `ks_train_strip_partials_${kh}x${kw}_${mode}_${activation}_wg${STRIP_WIDTH}`;
+  }
+
+  getUserCode(): string {
+    const { kh, kw } = this;
+    const kk = kh * kw;
+    const stored = (e: number) => (this.mode === 'convolve' ? kk - 1 - e : e);
+    const taps: [number, number][] = [];
+    for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) taps.push([a, b]);
+    const relu = this.activation === 'relu';
+    return `
+  ${stateLayoutWgsl(this.layout)}
+  fn main() {
+    let imgCols = uniforms.imgShape.y;
+    let outRows = uniforms.tgtShape.x;
+    let outCols = uniforms.tgtShape.y;
+    let col = i32(globalId.x);
+    let rowBegin = i32(workgroupId.y) * uniforms.rowsPerThread;
+    var rowEnd = min(rowBegin + uniforms.rowsPerThread, outRows);
+    if (col >= outCols) {
+      rowEnd = rowBegin;
+    }
+    let lossScale = uniforms.lossScale;
+    let bias = state[OFF_PARAMS + KK];
+    ${weightRegistersWgsl(kh, kw, (e) => `state[OFF_PARAMS + ${stored(e)}]`)}
+    ${taps.map(([a, b]) => `var g${a}_${b} = 0.0;`).join(' ')}
+    var gBias = 0.0;
+    var squared = 0.0;
+    ${stripLoopWgsl(
+      kh,
+      kw,
+      (r, x) => `var acc = 0.0; ${windowDotWgsl(kh, kw, x, 'acc')}
+      let z = acc + bias;
+      let residual = ${activationWgsl(this.activation, 'z')} - tgt[${r} * outCols + col];
+      squared += residual * residual;
+      let g = ${relu ? 'select(2.0 * residual * lossScale, 0.0, z <= 0.0)' : '2.0 * residual * lossScale'};
+      gBias += g;
+      ${taps.map(([a, b]) => `g${a}_${b} += g * ${x(a, b)};`).join(' ')}`,
+    )}
+    let base = (i32(globalId.y) * i32(numWorkgroups.x) * ${STRIP_WIDTH} + col) * (KK + 2);
+    ${taps.map(([a, b]) => `result[base + ${stored(a * kw + b)}] = g${a}_${b};`).join(' ')}
+    result[base + KK] = gBias;
+    result[base + KK + 1] = squared * lossScale;
+  }
+`;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Code generation shared by the barrier-free "strip" programs (corr2dStripProgram,
+ * trainStripPartialsProgram); not a program on its own.
+ *
+ * Each thread owns one output column and a run of consecutive output rows. It keeps the
+ * kh×kw image window in registers and slides it down one row per output, so an output
+ * costs kw loads instead of kh·kw. The row loop is unrolled by kh: register slot
+ * `(u + a) % kh` holds window row a of unrolled row u, so the slots rotate back to the
+ * same names every kh rows and no register moves are needed.
+ *
+ * Why no workgroup memory: SwiftShader (the only adapter on CPU-only machines) runs a
+ * workgroup that contains a barrier as coroutines and switches between all of them at
+ * every barrier; without barriers it runs the invocations straight through. On real
+ * GPUs adjacent threads read adjacent columns, so every load is coalesced and the
+ * window rows are shared through the cache.
+ */
+
+/** Threads per workgroup, all along x (one output column each). */
+export const STRIP_WIDTH = 64;
+/** Largest kernel (kh·kw) kept in registers; bigger kernels use the tiled programs. */
+export const STRIP_MAX_TAPS = 121;
+
+export function fitsStrip(kh: number, kw: number): boolean {
+  return kh * kw <= STRIP_MAX_TAPS;
+}
+
+/** `name(a, b)` of the window register that holds image row r + a, column col + b. */
+export type WindowRef = (a: number, b: number) => string;
+
+/**
+ * The row loop over output rows [rowBegin, rowEnd) of column `col`. Expects `img`,
+ * `imgCols`, `col`, `rowBegin` and `rowEnd` (i32) in scope, with rowEnd ≤ outRows and
+ * col < outCols, so every load is inside the image. `body(r, x)` emits the WGSL for
+ * output row `r` given the window.
+ */
+export function stripLoopWgsl(kh: number, kw: number, body: (r: string, x: WindowRef) => string): string {
+  const slot = (s: number, b: number) => `x${s}_${b}`;
+  const loadRow = (s: number, row: string): string => {
+    const loads = Array.from({ length: kw }, (_, b) => `${slot(s, b)} = img[base + ${b}];`).join(' ');
+    return `{ let base = (${row}) * imgCols + col; ${loads} }`;
+  };
+  const lines: string[] = [];
+  for (let s = 0; s < kh; s++)
+    lines.push(Array.from({ length: kw }, (_, b) => `var ${slot(s, b)} = 0.0;`).join(' '));
+  lines.push('if (rowBegin < rowEnd) {');
+  for (let s = 0; s < kh - 1; s++) lines.push(loadRow(s, `rowBegin + ${s}`));
+  lines.push(`for (var i = rowBegin; i < rowEnd; i += ${kh}) {`);
+  for (let u = 0; u < kh; u++) {
+    lines.push(`{ let r = i + ${u}; if (r < rowEnd) {`);
+    lines.push(loadRow((u + kh - 1) % kh, `r + ${kh - 1}`));
+    lines.push(body('r', (a, b) => slot((u + a) % kh, b)));
+    lines.push('} }');
+  }
+  lines.push('}', '}');
+  return lines.join('\n    ');
+}
+
+/** `let w{a}_{b} = <source>[<index>];` for every tap, in effective (slid) order. */
+export function weightRegistersWgsl(kh: number, kw: number, load: (effective: number) => string): string {
+  const lines: string[] = [];
+  for (let a = 0; a < kh; a++)
+    for (let b = 0; b < kw; b++) lines.push(`let w${a}_${b} = ${load(a * kw + b)};`);
+  return lines.join('\n    ');
+}
+
+/** `acc += x(a, b) * w{a}_{b};` for every tap: the forward sum for one output. */
+export function windowDotWgsl(kh: number, kw: number, x: WindowRef, acc: string): string {
+  const lines: string[] = [];
+  for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) lines.push(`${acc} += ${x(a, b)} * w${a}_${b};`);
+  return lines.join(' ');
+}
