@@ -29,29 +29,33 @@ export type WindowRef = (a: number, b: number) => string;
 
 /**
  * The row loop over output rows [rowBegin, rowEnd) of column `col`. Expects `img`,
- * `imgCols`, `col`, `rowBegin` and `rowEnd` (i32) in scope, with rowEnd ≤ outRows and
- * col < outCols, so every load is inside the image. `body(r, x)` emits the WGSL for
- * output row `r` given the window.
+ * `imgRows`, `imgCols`, `col`, `rowBegin` and `rowEnd` (i32) in scope. `body(r, x)` emits
+ * the WGSL for output row `r` given the window.
+ *
+ * The body is branch-free: the last block of kh rows may run past rowEnd (and `col` may be
+ * a clamped stand-in for a column past the edge), so every load row is clamped into the
+ * image and the body must discard rows ≥ rowEnd itself (mask or guarded store). Branches
+ * around the body would cost SwiftShader, which runs 4 invocations as SIMD lanes, a
+ * masked select for every register the branch updates.
  */
 export function stripLoopWgsl(kh: number, kw: number, body: (r: string, x: WindowRef) => string): string {
   const slot = (s: number, b: number) => `x${s}_${b}`;
   const loadRow = (s: number, row: string): string => {
     const loads = Array.from({ length: kw }, (_, b) => `${slot(s, b)} = img[base + ${b}];`).join(' ');
-    return `{ let base = (${row}) * imgCols + col; ${loads} }`;
+    return `{ let base = min(${row}, imgRows - 1) * imgCols + col; ${loads} }`;
   };
   const lines: string[] = [];
   for (let s = 0; s < kh; s++)
     lines.push(Array.from({ length: kw }, (_, b) => `var ${slot(s, b)} = 0.0;`).join(' '));
-  lines.push('if (rowBegin < rowEnd) {');
   for (let s = 0; s < kh - 1; s++) lines.push(loadRow(s, `rowBegin + ${s}`));
   lines.push(`for (var i = rowBegin; i < rowEnd; i += ${kh}) {`);
   for (let u = 0; u < kh; u++) {
-    lines.push(`{ let r = i + ${u}; if (r < rowEnd) {`);
+    lines.push(`{ let r = i + ${u};`);
     lines.push(loadRow((u + kh - 1) % kh, `r + ${kh - 1}`));
     lines.push(body('r', (a, b) => slot((u + a) % kh, b)));
-    lines.push('} }');
+    lines.push('}');
   }
-  lines.push('}', '}');
+  lines.push('}');
   return lines.join('\n    ');
 }
 

@@ -314,7 +314,7 @@ export class WebGpuTrainer implements Trainer {
 /** Partial-sum rows the tiled path's first dispatch writes per step (sizes its buffer). */
 function partialRows(config: TrainConfig): number {
   const { y, initWeight: w } = config;
-  if (fitsStripTraining(w.rows, w.cols)) return stripPartialsShape(y.rows, y.cols).partialRows;
+  if (fitsStripTraining(w.rows, w.cols)) return stripPartialsShape(y.rows, y.cols, w.rows).partialRows;
   const [groupsX, groupsY] = partialsGroups(y.rows, y.cols);
   return groupsX * groupsY;
 }

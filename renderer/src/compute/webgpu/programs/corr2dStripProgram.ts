@@ -42,13 +42,14 @@ export class Corr2dStripProgram implements WebGPUProgram {
     const stored = (e: number) => (this.mode === 'convolve' ? kk - 1 - e : e);
     return `
   fn main() {
+    let imgRows = uniforms.imgShape.x;
     let imgCols = uniforms.imgShape.y;
     let outRows = uniforms.outShape.x;
     let outCols = uniforms.outShape.y;
-    let col = i32(globalId.x);
-    if (col >= outCols) {
-      return;
-    }
+    let outCol = i32(globalId.x);
+    // Threads past the last column compute a clamped stand-in and store nothing (no early
+    // return: divergent exits cost masked code on SwiftShader).
+    let col = min(outCol, outCols - 1);
     let rowBegin = i32(workgroupId.y) * ${ROWS_PER_THREAD};
     let rowEnd = min(rowBegin + ${ROWS_PER_THREAD}, outRows);
     let bias = uniforms.bias;
@@ -57,8 +58,10 @@ export class Corr2dStripProgram implements WebGPUProgram {
       kh,
       kw,
       (r, x) => `var acc = 0.0; ${windowDotWgsl(kh, kw, x, 'acc')}
-      let z = acc + bias;
-      result[${r} * outCols + col] = ${activationWgsl(this.activation, 'z')};`,
+      if (${r} < rowEnd && outCol < outCols) {
+        let z = acc + bias;
+        result[${r} * outCols + outCol] = ${activationWgsl(this.activation, 'z')};
+      }`,
     )}
   }
 `;

@@ -20,10 +20,13 @@ import { activationWgsl } from '../wgslSnippets';
 /** 3 × kh·kw live registers (window, weights, gradients): 7×7 keeps that under ~150. */
 export const STRIP_TRAIN_MAX_TAPS = 49;
 /**
- * About this many threads (partial rows) per step: enough workgroups for every core
- * or SM cluster while keeping the serial sum in the reduce dispatch short.
+ * Partial rows (threads) per step: one per ~64 outputs, 256 to 16384. Enough threads to
+ * fill the device on big images, while the reduce dispatch's serial sum over the rows
+ * stays short (on SwiftShader it costs as much as ~10% of the partials pass at 252²).
  */
-const TARGET_PARTIAL_ROWS = 2048;
+function targetPartialRows(outCells: number): number {
+  return Math.min(16384, Math.max(256, Math.round(outCells / 64)));
+}
 
 export function fitsStripTraining(kh: number, kw: number): boolean {
   return kh * kw <= STRIP_TRAIN_MAX_TAPS;
@@ -37,11 +40,13 @@ export interface StripPartialsShape {
   readonly partialRows: number;
 }
 
-export function stripPartialsShape(outRows: number, outCols: number): StripPartialsShape {
+/** rowsPerThread is a multiple of kh: the strip loop works in blocks of kh rows. */
+export function stripPartialsShape(outRows: number, outCols: number, kh: number): StripPartialsShape {
   const groupsX = Math.ceil(outCols / STRIP_WIDTH);
   const paddedCols = groupsX * STRIP_WIDTH;
-  const wanted = Math.max(1, Math.min(outRows, Math.floor(TARGET_PARTIAL_ROWS / paddedCols)));
-  const rowsPerThread = Math.ceil(outRows / wanted);
+  const target = targetPartialRows(outRows * outCols);
+  const wanted = Math.max(1, Math.min(outRows, Math.floor(target / paddedCols)));
+  const rowsPerThread = Math.ceil(Math.ceil(outRows / wanted) / kh) * kh;
   const strips = Math.ceil(outRows / rowsPerThread);
   return { groupsX, strips, rowsPerThread, partialRows: strips * paddedCols };
 }
@@ -66,7 +71,7 @@ export class TrainStripPartialsProgram implements WebGPUProgram {
     private readonly activation: Activation,
     private readonly layout: StateLayout,
   ) {
-    this.shape = stripPartialsShape(outRows, outCols);
+    this.shape = stripPartialsShape(outRows, outCols, kh);
     this.dispatch = [this.shape.groupsX, this.shape.strips, 1];
     this.outputShape = [this.shape.partialRows * (layout.kernelSize + 2)];
     this.shaderKey = `ks_train_strip_partials_${kh}x${kw}_${mode}_${activation}_wg${STRIP_WIDTH}`;
@@ -82,15 +87,16 @@ export class TrainStripPartialsProgram implements WebGPUProgram {
     return `
   ${stateLayoutWgsl(this.layout)}
   fn main() {
+    let imgRows = uniforms.imgShape.x;
     let imgCols = uniforms.imgShape.y;
     let outRows = uniforms.tgtShape.x;
     let outCols = uniforms.tgtShape.y;
-    let col = i32(globalId.x);
+    let outCol = i32(globalId.x);
+    // Past the last column: a clamped stand-in column, masked to zero (no divergent exits).
+    let col = min(outCol, outCols - 1);
+    let colMask = select(0.0, 1.0, outCol < outCols);
     let rowBegin = i32(workgroupId.y) * uniforms.rowsPerThread;
-    var rowEnd = min(rowBegin + uniforms.rowsPerThread, outRows);
-    if (col >= outCols) {
-      rowEnd = rowBegin;
-    }
+    let rowEnd = min(rowBegin + uniforms.rowsPerThread, outRows);
     let lossScale = uniforms.lossScale;
     let bias = state[OFF_PARAMS + KK];
     ${weightRegistersWgsl(kh, kw, (e) => `state[OFF_PARAMS + ${stored(e)}]`)}
@@ -102,13 +108,15 @@ export class TrainStripPartialsProgram implements WebGPUProgram {
       kw,
       (r, x) => `var acc = 0.0; ${windowDotWgsl(kh, kw, x, 'acc')}
       let z = acc + bias;
-      let residual = ${activationWgsl(this.activation, 'z')} - tgt[${r} * outCols + col];
+      // Rows past rowEnd (the last block of kh) and columns past the edge count for nothing.
+      let mask = select(0.0, colMask, ${r} < rowEnd);
+      let residual = mask * (${activationWgsl(this.activation, 'z')} - tgt[min(${r}, outRows - 1) * outCols + col]);
       squared += residual * residual;
       let g = ${relu ? 'select(2.0 * residual * lossScale, 0.0, z <= 0.0)' : '2.0 * residual * lossScale'};
       gBias += g;
       ${taps.map(([a, b]) => `g${a}_${b} += g * ${x(a, b)};`).join(' ')}`,
     )}
-    let base = (i32(globalId.y) * i32(numWorkgroups.x) * ${STRIP_WIDTH} + col) * (KK + 2);
+    let base = (i32(globalId.y) * i32(numWorkgroups.x) * ${STRIP_WIDTH} + outCol) * (KK + 2);
     ${taps.map(([a, b]) => `result[base + ${stored(a * kw + b)}] = g${a}_${b};`).join(' ')}
     result[base + KK] = gBias;
     result[base + KK + 1] = squared * lossScale;
