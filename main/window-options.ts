@@ -1,4 +1,7 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_HOST, APP_SCHEME } from './services/app-protocol';
+
+export { APP_HOST, APP_SCHEME };
 
 /**
  * The one place that decides a window's web preferences, kept free of Electron
@@ -32,8 +35,6 @@ export function secureWindowOptions(preloadPath: string): BrowserWindowConstruct
 }
 
 /** The origin the renderer is served from; IPC senders must be on it. */
-export const APP_SCHEME = 'app';
-export const APP_HOST = 'kernel-studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
