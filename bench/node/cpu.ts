@@ -5,7 +5,7 @@
 import { CpuTrainer, forwardCpu } from '../../core/cpu';
 import { randomKernel, randomMatrix } from '../../core/random';
 import type { TrainConfig } from '../../core/types';
-import type { BenchResult } from './measure';
+import type { BenchResult, TimingOptions } from './measure';
 import { timeIt } from './measure';
 import type { TfBackend } from './tfjs-peers';
 import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
@@ -13,8 +13,11 @@ import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
 export type { BenchResult } from './measure';
 
 /** Ours always gets 10 timed runs; the tfjs peers are 10–100× slower, so they get ~4 s each (at least 3 runs). */
-const OURS = { runs: 10, warmup: 3 };
-const PEER = { runs: 10, warmup: 1, budgetMs: 4000, minRuns: 3 };
+const FULL = { ours: { runs: 10, warmup: 3 }, peer: { runs: 10, warmup: 1, budgetMs: 4000, minRuns: 3 } };
+/** `quick`: a smoke run of the harness, not figures to quote. */
+const QUICK = { ours: { runs: 3, warmup: 1 }, peer: { runs: 3, warmup: 1, budgetMs: 500, minRuns: 1 } };
+let OURS: TimingOptions = FULL.ours;
+let PEER: TimingOptions = FULL.peer;
 
 /** d2l's toy problem: a 6×8 image with a black band, Y = corr2d(X, [1, −1]). */
 function d2lConfig(): TrainConfig {
@@ -114,28 +117,34 @@ export interface CpuBenchOptions {
   peersAt2048?: boolean;
   /** Sees results as they come, so a long run shows progress. */
   onResult?: (r: BenchResult) => void;
+  /** A smoke run: 1024² 3×3, edit→Y and the d2l toy only, 3 runs each. */
+  quick?: boolean;
 }
 
 /** Runs every workload in one process, ours and the tfjs peers on identical inputs. */
+/** Workload names match the browser bench's, so `npm run bench` can line them up. */
 export async function runCpuBench({
   peersAt2048 = false,
   onResult = () => {},
+  quick = false,
 }: CpuBenchOptions = {}): Promise<BenchResult[]> {
+  ({ ours: OURS, peer: PEER } = quick ? QUICK : FULL);
   const all: BenchResult[] = [];
   const add = (rs: BenchResult[]): void => {
     for (const r of rs) onResult(r);
     all.push(...rs);
   };
-  for (const side of [1024, 2048])
-    for (const k of [3, 7, 11])
+  for (const side of quick ? [1024] : [1024, 2048])
+    for (const k of quick ? [3] : [3, 7, 11])
       add(await forwardPeers(`corr2d ${side}² ${k}×${k}`, side, k, undefined, side < 2048 || peersAt2048));
   add(await forwardPeers('edit→Y 256² 11×11 (bias+relu)', 256, 11, 0.1, true));
   const d2l = d2lConfig();
-  add(await trainPeers('train d2l 6×8 1×2 ×10 steps', d2l, 10, true));
-  add(await trainPeers('train d2l 6×8 1×2 ×1000 steps', d2l, 1000, true));
+  add(await trainPeers('train d2l 6×8 1×2, 10 steps', d2l, 10, true));
+  if (quick) return all;
+  add(await trainPeers('train d2l 6×8 1×2, 1000 steps', d2l, 1000, true));
   const medium = mediumConfig();
-  add(await trainPeers('train 256² 5×5+bias ×100 steps', medium, 100, false));
+  add(await trainPeers('train 256² 5×5+bias, 100 steps', medium, 100, false));
   // tfjs-cpu needs ~0.7 s per step here, so it is compared on 5 steps instead of 100.
-  add(await trainPeers('train 256² 5×5+bias ×5 steps', medium, 5, true));
+  add(await trainPeers('train 256² 5×5+bias, 5 steps', medium, 5, true));
   return all;
 }

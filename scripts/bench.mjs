@@ -1,0 +1,299 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the whole benchmark in one command.
+ *
+ *   1. CPU (Node): bench/node/cpu.ts, our TypeScript kernels vs tfjs-cpu and tfjs-wasm,
+ *      loaded through jiti (runs the TypeScript directly).
+ *   2. WebGPU (Chromium, --enable-unsafe-webgpu): bench/browser/webgpu.bench-test.ts through
+ *      Vitest browser mode; it prints one `BENCH_JSON {...}` line.
+ *
+ * Options:
+ *   --json          print ONLY `{"results": [...]}` on stdout (progress goes to stderr)
+ *   --quick         a smoke run: fewer workloads, fewer runs, small tfjs budgets
+ *   --only=cpu|webgpu   run one half
+ *   --write-docs    rewrite the generated part of docs/performance.md (default on a full
+ *                   run of both halves); --no-docs never writes it
+ *
+ * Environment: BENCH_TFJS_BUDGET_MS (wall-clock budget per tfjs WebGPU workload, default
+ * 40 s; tfjs on SwiftShader takes seconds per call).
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const known = ['--json', '--quick', '--write-docs', '--no-docs'];
+for (const a of args)
+  if (!known.includes(a) && !/^--only=(cpu|webgpu)$/.test(a)) {
+    console.error(`bench: unknown option ${a} (known: ${known.join(' ')} --only=cpu|webgpu)`);
+    process.exit(2);
+  }
+const writeDocs = !args.includes('--no-docs') && (args.includes('--write-docs') || (!quick && !only));
+
+/** Progress and tables go to stderr under --json, so stdout carries the JSON object alone. */
+const log = (...parts) => (json ? console.error(...parts) : console.log(...parts));
+
+/** bench/node/cpu.ts through jiti, which runs TypeScript (and tfjs's ESM) in Node 20 without a build. */
+async function loadCpuBench() {
+  const { createJiti } = await import('jiti');
+  return createJiti(import.meta.url).import(join(root, 'bench/node/cpu.ts'));
+}
+
+async function runCpu() {
+  log('— CPU (Node) —');
+  const { runCpuBench } = await loadCpuBench();
+  // tfjs greets on stdout when loaded in Node; keep stdout for the JSON.
+  const consoleLog = console.log;
+  if (json) console.log = (...parts) => console.error(...parts);
+  try {
+    const results = await runCpuBench({
+      quick,
+      onResult: (r) =>
+        log(
+          `${r.impl.padEnd(10)} ${r.workload.padEnd(36)} ${fmt(r.median_ms).padStart(10)} ms  (${r.runs} runs)`,
+        ),
+    });
+    return results.map((r) => {
+      const median_ms = Number(r.median_ms.toFixed(3));
+      return r.impl === 'ours'
+        ? { ...r, median_ms, backend: 'cpu', impl: 'ours' }
+        : { ...r, median_ms, backend: 'cpu', impl: 'tfjs', peer: r.impl };
+    });
+  } finally {
+    console.log = consoleLog;
+  }
+}
+
+function runWebGpu() {
+  log('— WebGPU (Chromium) —');
+  const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+  const child = spawn(
+    process.execPath,
+    [vitest, 'run', '--config', 'bench/browser/vitest.bench.config.ts', 'bench/browser/webgpu.bench-test.ts'],
+    { cwd: root, env: { ...process.env, BENCH_QUICK: quick ? '1' : '', FORCE_COLOR: '0' } },
+  );
+  let out = '';
+  const forward = (chunk) => {
+    // eslint-disable-next-line no-control-regex -- strips ANSI colour codes from Vitest's output
+    const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
+    out += text;
+    for (const line of text.split('\n'))
+      if (/^(ours|tfjs|roofline|adapter)\b|FAIL|Error/.test(line.trim()))
+        process.stderr.write(`${line.trim()}\n`);
+  };
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const match = /BENCH_JSON (\{.*\})/.exec(out);
+      if (code !== 0 || !match) {
+        process.stderr.write(out.slice(-4000));
+        reject(new Error(`the browser bench failed (exit ${code}${match ? '' : ', no BENCH_JSON line'})`));
+        return;
+      }
+      const parsed = JSON.parse(match[1]);
+      resolve({
+        adapter: parsed.adapter,
+        skipped: parsed.skipped ?? [],
+        results: parsed.results.map((r) => (r.impl === 'tfjs' ? { ...r, peer: 'tfjs-webgpu' } : r)),
+      });
+    });
+  });
+}
+
+function fmt(ms) {
+  if (ms === undefined) return '—';
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
+}
+
+const ratio = (peer, ours) => (peer && ours ? peer / ours : undefined);
+const fmtRatio = (r) => (r === undefined ? '—' : r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(1)}×`);
+
+/** The issue's targets, checked against one run's figures. */
+function targetOf(backend, workload, row) {
+  if (backend === 'webgpu') {
+    const r = ratio(row.tfjs?.median_ms, row.ours?.median_ms);
+    const goal = workload.startsWith('corr2d') ? 20 : workload.startsWith('train') ? 100 : undefined;
+    if (goal === undefined) return '';
+    return r === undefined
+      ? `≥ ${goal}× vs tfjs: no peer figure`
+      : `≥ ${goal}× vs tfjs ${r >= goal ? '✓' : '✗'}`;
+  }
+  const ours = row.ours?.median_ms;
+  if (ours === undefined) return '';
+  if (workload === 'corr2d 1024² 3×3') return `≤ 22 ms (PyTorch CPU) ${ours <= 22 ? '✓' : '✗'}`;
+  if (workload === 'train 256² 5×5+bias, 100 steps')
+    return `≤ 630 ms (6.3 ms/step, PyTorch CPU) ${ours <= 630 ? '✓' : '✗'}`;
+  return '';
+}
+
+/** One row per (backend, workload): ours, each tfjs peer, the roofline, ratios, target. */
+function tableRows(results) {
+  const rows = new Map();
+  for (const r of results) {
+    const key = `${r.backend}\u0000${r.workload}`;
+    if (!rows.has(key)) rows.set(key, { backend: r.backend, workload: r.workload, peers: {} });
+    const row = rows.get(key);
+    if (r.impl === 'ours') row.ours = r;
+    else if (r.impl === 'roofline') row.roofline = r;
+    else row.peers[r.peer] = r;
+  }
+  return [...rows.values()].map((row) => {
+    const tfjs = row.peers['tfjs-webgpu'] ?? row.peers['tfjs-wasm'] ?? row.peers['tfjs-cpu'];
+    return { ...row, tfjs, target: targetOf(row.backend, row.workload, { ...row, tfjs }) };
+  });
+}
+
+function runsNote(r) {
+  if (!r) return '';
+  return r.runs < 10 ? ` (${r.runs} run${r.runs === 1 ? '' : 's'})` : '';
+}
+
+function markdownTables(results, skipped) {
+  const rows = tableRows(results);
+  const out = [];
+  const webgpu = rows.filter((r) => r.backend === 'webgpu');
+  if (webgpu.length) {
+    out.push(
+      '### WebGPU (Chromium, same adapter for ours and tfjs)',
+      '',
+      '| workload | ours (ms) | tfjs-webgpu (ms) | tfjs / ours | copy roofline (ms) | % of roofline | target |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of webgpu) {
+      const peer = r.peers['tfjs-webgpu'];
+      const fail = skipped.find((s) => s.workload === r.workload && s.impl === 'tfjs');
+      const roof =
+        r.roofline && r.ours ? `${((100 * r.roofline.median_ms) / r.ours.median_ms).toFixed(0)}%` : '';
+      out.push(
+        `| ${r.workload} | ${fmt(r.ours?.median_ms)} | ${fail ? 'fails in tfjs¹' : fmt(peer?.median_ms) + runsNote(peer)} | ${fmtRatio(ratio(peer?.median_ms, r.ours?.median_ms))} | ${r.roofline ? fmt(r.roofline.median_ms) : ''} | ${roof} | ${r.target} |`,
+      );
+    }
+    if (skipped.length)
+      out.push(
+        '',
+        `¹ ${[...new Set(skipped.map((s) => s.error))].map((e) => `tfjs threw: "${e}"`).join('; ')}`,
+      );
+    out.push('');
+  }
+  const cpu = rows.filter((r) => r.backend === 'cpu');
+  if (cpu.length) {
+    out.push(
+      '### CPU (Node, same process for ours and the tfjs peers)',
+      '',
+      '| workload | ours (ms) | tfjs-cpu (ms) | tfjs-wasm (ms) | tfjs-cpu / ours | tfjs-wasm / ours | target |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of cpu) {
+      const c = r.peers['tfjs-cpu'];
+      const w = r.peers['tfjs-wasm'];
+      const wasmCell = w ? fmt(w.median_ms) + runsNote(w) : r.workload.startsWith('train') ? 'n/a²' : '—';
+      out.push(
+        `| ${r.workload} | ${fmt(r.ours?.median_ms)} | ${c ? fmt(c.median_ms) + runsNote(c) : '—'} | ${wasmCell} | ${fmtRatio(ratio(c?.median_ms, r.ours?.median_ms))} | ${fmtRatio(ratio(w?.median_ms, r.ours?.median_ms))} | ${r.target} |`,
+      );
+    }
+    out.push('', '² tfjs-wasm has no `Conv2DBackpropFilter`: it cannot train a kernel.', '');
+  }
+  return out.join('\n');
+}
+
+function plainTable(results, skipped) {
+  const lines = [];
+  for (const r of tableRows(results)) {
+    const peer = r.tfjs;
+    const fail = skipped.find((s) => s.workload === r.workload && s.impl === 'tfjs');
+    const roof =
+      r.roofline && r.ours ? `${((100 * r.roofline.median_ms) / r.ours.median_ms).toFixed(0)}% of copy` : '';
+    lines.push(
+      [
+        r.backend.padEnd(7),
+        r.workload.padEnd(34),
+        `ours ${fmt(r.ours?.median_ms).padStart(8)}`,
+        `${(peer?.peer ?? 'tfjs').padEnd(11)} ${fail ? 'FAILED'.padStart(8) : fmt(peer?.median_ms).padStart(8)}`,
+        `×${fmtRatio(ratio(peer?.median_ms, r.ours?.median_ms)).padStart(6)}`,
+        roof.padEnd(13),
+        r.target,
+      ].join('  '),
+    );
+  }
+  return lines.join('\n');
+}
+
+function chromiumVersion() {
+  try {
+    return execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'Chromium (version unknown)';
+  }
+}
+
+function machine(adapter) {
+  const cpus = os.cpus();
+  return [
+    `${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} × ${cpus[0]?.model?.trim() ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+    `Node ${process.version}; ${chromiumVersion()}${adapter ? `; WebGPU adapter: ${adapter}` : ''}`,
+    `load average at the end of the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
+  ];
+}
+
+const BEGIN = '<!-- bench:begin (generated by `npm run bench`; edit outside these markers) -->';
+const END = '<!-- bench:end -->';
+
+function writePerformanceDoc(results, skipped, adapter, seconds) {
+  const path = join(root, 'docs/performance.md');
+  const generated = [
+    BEGIN,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (${(seconds / 60).toFixed(1)} min).`,
+    '',
+    ...machine(adapter).map((l) => `- ${l}`),
+    '',
+    markdownTables(results, skipped),
+    END,
+  ].join('\n');
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Performance\n\n${BEGIN}\n${END}\n`;
+  const start = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + generated + current.slice(end + END.length)
+      : `${current.trimEnd()}\n\n${generated}\n`;
+  writeFileSync(path, next);
+  log(`wrote ${path}`);
+}
+
+const started = performance.now();
+const results = [];
+let skipped = [];
+let adapter;
+try {
+  if (only !== 'webgpu') results.push(...(await runCpu()));
+  if (only !== 'cpu') {
+    const web = await runWebGpu();
+    results.push(...web.results);
+    skipped = web.skipped;
+    adapter = web.adapter;
+  }
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+}
+const seconds = (performance.now() - started) / 1000;
+if (json) {
+  process.stdout.write(`${JSON.stringify({ results, ...(adapter ? { adapter } : {}), skipped })}\n`);
+} else {
+  log('');
+  log(plainTable(results, skipped));
+  log(`\ntotal ${seconds.toFixed(0)} s${quick ? ' (--quick: smoke figures, not for quoting)' : ''}`);
+}
+if (writeDocs) writePerformanceDoc(results, skipped, adapter, seconds);
