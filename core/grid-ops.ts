@@ -220,3 +220,21 @@ export function extent(m: Matrix): { min: number; max: number } {
   }
   return m.data.length ? { min, max } : { min: 0, max: 0 };
 }
+
+/** A width and height in CSS pixels. */
+export interface Box {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The cell size (CSS px) that fits rows×cols into `box`: whole pixels when cells are
+ * big enough to look crisp, quarter pixels below that; at least `min` (the grid then
+ * scrolls) and at most `max`. Before the box is measured (zero size), 24 within those bounds.
+ */
+export function fitCell(box: Box, rows: number, cols: number, min = 2, max = 48): number {
+  if (box.width <= 0 || box.height <= 0) return Math.max(min, Math.min(max, 24));
+  const raw = Math.min(box.width / cols, box.height / rows);
+  const snapped = raw >= 8 ? Math.floor(raw) : Math.floor(raw * 4) / 4;
+  return Math.max(min, Math.min(max, snapped));
+}

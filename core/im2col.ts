@@ -3,7 +3,7 @@
  * of the im2col matrix (the window under the kernel, flattened) times the flattened
  * kernel. Also the written-out sum of products for one output cell.
  */
-import { flip2d, type Matrix } from './matrix';
+import { flip2d, toRows, type Matrix } from './matrix';
 import type { ForwardParams, Mode } from './types';
 
 /** The kernel actually slid over the image: K for correlation, K flipped in both axes for convolution. */
@@ -46,6 +46,28 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
       data[i * b.cols + j] = s;
     }
   return { rows: a.rows, cols: b.cols, data };
+}
+
+/** The im2col view of corr2d: im2col(X) × vec(slid K) = vec(Y), as row arrays for display. */
+export interface Im2colProduct {
+  readonly cols: number[][];
+  readonly w: number[][];
+  readonly y: number[][];
+}
+
+/** The matrix-product view for X and K, or null when Y is empty or the product is too big to show. */
+export function im2colProduct(
+  x: Matrix,
+  k: Matrix,
+  mode: Mode,
+  maxOutputs = 64,
+  maxTaps = 25,
+): Im2colProduct | null {
+  const shape = outputShape(x, k);
+  if (!shape || shape.rows * shape.cols > maxOutputs || k.rows * k.cols > maxTaps) return null;
+  const cols = im2col(x, k.rows, k.cols);
+  const w = flattenColumn(slidKernel(k, mode));
+  return { cols: toRows(cols), w: toRows(w), y: toRows(matmul(cols, w)) };
 }
 
 /** Short decimal for display: up to 4 decimals, no trailing zeros, "-0" shown as "0". */

@@ -101,6 +101,16 @@ export const PRESETS: readonly Preset[] = [
       [2, 3],
     ]),
   },
+  {
+    id: 'convolveVsCorrelate',
+    group: 'seeds',
+    x: sanityImage(),
+    k: fromRows([
+      [0, 1],
+      [2, 3],
+    ]),
+    mode: 'convolve',
+  },
   { id: 'edge', group: 'seeds', x: edgeImage(), k: K_EDGE },
   { id: 'edgeTransposed', group: 'seeds', x: transpose(edgeImage()), k: K_EDGE },
   // Classic kernels.

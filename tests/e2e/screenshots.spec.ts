@@ -1,19 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
-// Run with: SCREENSHOTS=1 npx playwright test tests/e2e/screenshots.spec.ts
-test.skip(!process.env.SCREENSHOTS, 'set SCREENSHOTS=1 to refresh docs/screenshot*.png');
+/**
+ * The Explore view's layout at two window sizes, light and dark: X, K and Y side by
+ * side, the panels filling the window's height, nothing off-screen. Every run saves the
+ * screenshots under test-results/; with UPDATE_SCREENSHOTS=1 they also replace the
+ * README's pictures in docs/ (docs/screenshot.png is the 1280×800 light one).
+ */
+const docs = resolve(import.meta.dirname, '../../docs');
+const update = process.env.UPDATE_SCREENSHOTS === '1';
 
-test('screenshots of the Explore view', async ({ app }) => {
-  await app.emulateMedia({ colorScheme: 'light' });
-  await app.setViewportSize({ width: 1400, height: 1000 });
-  await app.getByRole('button', { name: 'Vertical edges' }).click();
-  await expect(app.getByRole('grid', { name: 'Output Y' })).toBeVisible();
-  await app.screenshot({ path: 'docs/screenshot.png' });
-  await app.getByRole('button', { name: /^Sanity test/ }).click();
-  await app
-    .getByRole('grid', { name: 'Output Y' })
-    .getByRole('gridcell', { name: /^row 1, column 1,/ })
-    .hover();
-  await expect(app.getByRole('region', { name: 'Sum of products' })).toContainText('= 19');
-  await app.screenshot({ path: 'docs/screenshot-explore.png' });
-});
+async function box(app: Page, role: 'grid' | 'group' | 'status', name: string) {
+  const locator = app.getByRole(role, { name, exact: true });
+  await expect(locator).toBeVisible();
+  const b = await locator.boundingBox();
+  expect(b, `${role} "${name}" is laid out`).not.toBeNull();
+  return b!;
+}
+
+for (const [width, height] of [
+  [1280, 800],
+  [1920, 1080],
+] as const) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`Explore at ${width}×${height}, ${scheme}: X, K and Y side by side, filling the window`, async ({
+      app,
+    }, info) => {
+      await app.emulateMedia({ colorScheme: scheme });
+      await app.setViewportSize({ width, height });
+      await app.getByRole('button', { name: 'Vertical edges' }).click();
+      const y = app.getByRole('grid', { name: 'Output Y' });
+      await y.getByRole('gridcell', { name: /^row 2, column 2,/ }).hover();
+      await expect(app.getByRole('region', { name: 'Sum of products' })).toContainText('1×1 + 0×(-1) = 1');
+
+      const x = await box(app, 'group', 'Input X');
+      const k = await box(app, 'group', 'Kernel K');
+      const out = await box(app, 'group', 'Output Y');
+      // Side by side, left to right, in one band.
+      expect(x.x + x.width).toBeLessThanOrEqual(k.x);
+      expect(k.x + k.width).toBeLessThanOrEqual(out.x);
+      expect(Math.abs(x.y - k.y)).toBeLessThan(4);
+      expect(Math.abs(x.y + x.height - (out.y + out.height))).toBeLessThan(4);
+      // Inside the window, and using its height: the panels reach down to near the status bar.
+      const status = await box(app, 'status', 'Status');
+      expect(status.y + status.height).toBeCloseTo(height, 0);
+      expect(out.x + out.width).toBeLessThanOrEqual(width);
+      expect(x.y + x.height).toBeGreaterThan(status.y - 110);
+      expect(x.height).toBeGreaterThan(height * 0.55);
+      expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // The grids themselves grow with the window rather than staying thumbnail-sized.
+      const gx = await box(app, 'grid', 'Input X');
+      expect(gx.width).toBeGreaterThan(x.width * 0.5);
+
+      const name = `screenshot-explore-${width}x${height}-${scheme}.png`;
+      const shot = await app.screenshot({ path: info.outputPath(name) });
+      if (update) {
+        mkdirSync(docs, { recursive: true });
+        await app.screenshot({ path: resolve(docs, name) });
+        if (width === 1280 && scheme === 'light')
+          await app.screenshot({ path: resolve(docs, 'screenshot.png') });
+      }
+      expect(shot.length).toBeGreaterThan(10_000);
+    });
+  }
+}

@@ -4,6 +4,7 @@ import {
   equals,
   extent,
   filled,
+  fitCell,
   fitSize,
   flipHorizontal,
   flipVertical,
@@ -24,6 +25,7 @@ import {
   flattenColumn,
   formatValue,
   im2col,
+  im2colProduct,
   matmul,
   outputShape,
   slidKernel,
@@ -206,5 +208,41 @@ describe('im2col and the written-out sum', () => {
     expect(formatValue(-0)).toBe('0');
     expect(formatValue(1 / 3)).toBe('0.3333');
     expect(formatValue(Math.fround(0.1))).toBe('0.1');
+  });
+});
+
+describe('the im2col product view', () => {
+  it('gives im2col(X), vec(K) and vec(Y) for the sanity case, flipping K for convolution', () => {
+    const x = fromRows([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
+    const k = fromRows([
+      [0, 1],
+      [2, 3],
+    ]);
+    const p = im2colProduct(x, k, 'correlate')!;
+    expect(p.cols[0]).toEqual([0, 1, 3, 4]);
+    expect(p.cols).toHaveLength(4);
+    expect(p.w).toEqual([[0], [1], [2], [3]]);
+    expect(p.y).toEqual([[19], [25], [37], [43]]);
+    expect(im2colProduct(x, k, 'convolve')!.y).toEqual([[5], [11], [23], [29]]);
+  });
+
+  it('is null when K is larger than X or the product is too big to show', () => {
+    expect(im2colProduct(filled(2, 2), filled(3, 1), 'correlate')).toBeNull();
+    expect(im2colProduct(filled(20, 20), filled(2, 2), 'correlate')).toBeNull();
+    expect(im2colProduct(filled(8, 8), filled(6, 6), 'correlate')).toBeNull();
+  });
+});
+
+describe('fitting a grid to its panel', () => {
+  it('fills the tighter side, in whole pixels when big, within bounds', () => {
+    expect(fitCell({ width: 400, height: 300 }, 6, 8, 2, 56)).toBe(50);
+    expect(fitCell({ width: 400, height: 300 }, 6, 8, 2, 40)).toBe(40);
+    expect(fitCell({ width: 300, height: 300 }, 256, 256)).toBe(2);
+    expect(fitCell({ width: 700, height: 700 }, 256, 256)).toBe(2.5);
+    expect(fitCell({ width: 0, height: 0 }, 3, 3, 2, 56)).toBe(24);
   });
 });

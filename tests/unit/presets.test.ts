@@ -60,6 +60,14 @@ describe('presets', () => {
     for (const g of PRESET_GROUPS) expect(PRESETS.some((p) => p.group === g)).toBe(true);
   });
 
+  it('convolution vs correlation: the sanity case with K flipped', () => {
+    expect(presetById('convolveVsCorrelate')?.mode).toBe('convolve');
+    expect(run('convolveVsCorrelate')).toEqual([
+      [5, 11],
+      [23, 29],
+    ]);
+  });
+
   it('covers the classic kernels and the d2l exercises', () => {
     for (const id of [
       'identity',

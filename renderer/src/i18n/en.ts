@@ -72,9 +72,12 @@ export const en = {
   'grid.pasteApply': 'Apply pasted text',
   'grid.copied': 'Copied {format}',
   'grid.pasteFailed': 'Could not paste: {error}',
+  'grid.copyFailed': 'Could not copy to the clipboard ({error}); the text is in the box below.',
+  'grid.ops': '{name} operations',
+  'grid.shift': 'Shift',
   'grid.cell': 'row {row}, column {col}, value {value}',
   'grid.typing': 'Typing {text}: Enter to commit, Escape to cancel',
-  'grid.help': 'Arrow keys move, digits and - type a value, Enter commits, Space paints.',
+  'grid.help': 'Arrows move; type digits or - then Enter to set a cell; Space paints.',
   'grid.legend': 'Colour scale from {lo} to {hi}',
   'explore.label': 'Explore',
   'explore.inputX': 'Input X',
@@ -123,9 +126,17 @@ export const en = {
   'explore.im2colNote':
     'Each row of the im2col matrix is one window of X; times the flattened kernel it gives the flattened Y (before bias and activation).',
   'explore.im2colTooBig': 'Shown for small sizes only: at most 64 output cells and 25 kernel values.',
+  'explore.library': 'Presets and image import',
+  'explore.presetNote': 'About this preset',
+  'explore.direction': 'Direction θ = {degrees}°',
+  'explore.undoKey': 'Undo (Ctrl+Z)',
+  'explore.redoKey': 'Redo (Ctrl+Shift+Z)',
   'preset.sanity.name': 'Sanity test 3×3 ⋆ 2×2',
   'preset.sanity.note':
     "The book's first example: Y = [[19, 25], [37, 43]]. Hover a Y cell to see 0×0 + 1×1 + 3×2 + 4×3 = 19.",
+  'preset.convolveVsCorrelate.name': 'Convolution vs correlation',
+  'preset.convolveVsCorrelate.note':
+    'The sanity test as a true convolution: K is flipped to [[3, 2], [1, 0]] before it slides, so Y = [[5, 11], [23, 29]] instead of [[19, 25], [37, 43]]. Switch the operation to compare.',
   'preset.edge.name': 'Vertical edges',
   'preset.edge.note':
     'K = [1, −1] gives 1 where white turns black and −1 where black turns white; 0 elsewhere.',

@@ -74,6 +74,9 @@ export const zh: Record<MessageKey, string> = {
   'grid.pasteApply': '应用粘贴的文本',
   'grid.copied': '已复制 {format}',
   'grid.pasteFailed': '无法粘贴：{error}',
+  'grid.copyFailed': '无法复制到剪贴板（{error}）；文本在下面的文本框中。',
+  'grid.ops': '{name} 的操作',
+  'grid.shift': '平移',
   'grid.cell': '第 {row} 行，第 {col} 列，数值 {value}',
   'grid.typing': '正在输入 {text}：回车确认，Esc 取消',
   'grid.help': '方向键移动，数字和 - 输入数值，回车确认，空格绘制。',
@@ -124,9 +127,17 @@ export const zh: Record<MessageKey, string> = {
   'explore.im2colNote':
     'im2col 矩阵的每一行是 X 的一个窗口；乘以展平的卷积核就得到展平的 Y（加偏置和激活之前）。',
   'explore.im2colTooBig': '仅在尺寸较小时显示：最多 64 个输出单元和 25 个卷积核数值。',
+  'explore.library': '预设与图像导入',
+  'explore.presetNote': '关于此预设',
+  'explore.direction': '方向 θ = {degrees}°',
+  'explore.undoKey': '撤销（Ctrl+Z）',
+  'explore.redoKey': '重做（Ctrl+Shift+Z）',
   'preset.sanity.name': '正确性测试 3×3 ⋆ 2×2',
   'preset.sanity.note':
     '书中的第一个例子：Y = [[19, 25], [37, 43]]。悬停在 Y 的单元格上可看到 0×0 + 1×1 + 3×2 + 4×3 = 19。',
+  'preset.convolveVsCorrelate.name': '卷积与互相关',
+  'preset.convolveVsCorrelate.note':
+    '把正确性测试改为真正的卷积：K 在滑动前翻转为 [[3, 2], [1, 0]]，所以 Y = [[5, 11], [23, 29]]，而不是 [[19, 25], [37, 43]]。切换运算即可对比。',
   'preset.edge.name': '垂直边缘',
   'preset.edge.note': 'K = [1, −1] 在白变黑处输出 1，在黑变白处输出 −1，其余为 0。',
   'preset.edgeTransposed.name': '转置后的图像',

@@ -9,23 +9,29 @@ export interface ColourScale {
   /** For 'diverging': −limit … +limit; for 'gray': the values shown black and white. */
   readonly lo: number;
   readonly hi: number;
+  /** Dark theme: 0 is drawn dark and the ends brighter, so the grid sits well on a dark window. */
+  readonly dark?: boolean;
 }
 
 export type Rgb = readonly [number, number, number];
 
-const NEG: Rgb = [33, 102, 172];
-const MID: Rgb = [247, 247, 247];
-const POS: Rgb = [178, 24, 43];
+const LIGHT = { neg: [33, 102, 172], mid: [247, 247, 247], pos: [178, 24, 43] } as const;
+const DARK = { neg: [86, 156, 236], mid: [40, 40, 44], pos: [232, 86, 86] } as const;
+
+/** The colour of an output cell the animation has not reached yet. */
+export function pendingColour(scale: ColourScale): Rgb {
+  return scale.dark ? [78, 78, 84] : [200, 200, 204];
+}
 
 function mix(a: Rgb, b: Rgb, t: number): Rgb {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 }
 
 /** A diverging scale covering the matrix's values (at least ±`floor`). */
-export function autoScale(m: Matrix | null, floor = 1): ColourScale {
+export function autoScale(m: Matrix | null, floor = 1, dark = false): ColourScale {
   let limit = floor;
   if (m) for (const v of m.data) if (Math.abs(v) > limit) limit = Math.abs(v);
-  return { kind: 'diverging', lo: -limit, hi: limit };
+  return { kind: 'diverging', lo: -limit, hi: limit, dark };
 }
 
 export function colourOf(v: number, scale: ColourScale): Rgb {
@@ -36,7 +42,8 @@ export function colourOf(v: number, scale: ColourScale): Rgb {
   }
   const limit = Math.max(Math.abs(scale.lo), Math.abs(scale.hi)) || 1;
   const t = Math.max(-1, Math.min(1, v / limit));
-  return t >= 0 ? mix(MID, POS, t) : mix(MID, NEG, -t);
+  const p = scale.dark ? DARK : LIGHT;
+  return t >= 0 ? mix(p.mid, p.pos, t) : mix(p.mid, p.neg, -t);
 }
 
 /** Black or white, whichever reads better on `rgb`. */

@@ -1,7 +1,7 @@
 /** Draws a grid onto a canvas: one pixel per cell scaled up, then lines, numbers and highlights. */
 import type { Matrix } from '../../../../core/matrix';
 import { formatValue } from '../../../../core/im2col';
-import { colourOf, inkFor, type ColourScale } from './colour';
+import { colourOf, inkFor, pendingColour, type ColourScale } from './colour';
 
 export interface Rect {
   readonly row: number;
@@ -38,7 +38,7 @@ export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): 
   const colours: (readonly [number, number, number])[] = [];
   for (let i = 0; i < m.data.length; i++) {
     const rgb: readonly [number, number, number] =
-      i < o.revealed ? colourOf(m.data[i], o.scale) : [200, 200, 204];
+      i < o.revealed ? colourOf(m.data[i], o.scale) : pendingColour(o.scale);
     if (o.numbers) colours.push(rgb);
     image.data[i * 4] = rgb[0];
     image.data[i * 4 + 1] = rgb[1];
@@ -50,7 +50,7 @@ export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): 
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(scratch, 0, 0, w, h);
   if (o.cell >= 8) {
-    ctx.strokeStyle = 'rgba(0,0,0,0.18)';
+    ctx.strokeStyle = o.scale.dark ? 'rgba(255,255,255,0.12)' : 'rgba(0,0,0,0.18)';
     ctx.lineWidth = 1;
     ctx.beginPath();
     for (let r = 0; r <= m.rows; r++) {
