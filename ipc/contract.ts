@@ -137,7 +137,8 @@ export type MenuCommand =
   | 'backend-cpu'
   | 'backend-webgpu'
   | 'locale-en'
-  | 'locale-zh';
+  | 'locale-zh'
+  | 'chart-window';
 
 /** What main pushes to every renderer view. */
 export interface MainEvents {
@@ -163,6 +164,8 @@ export interface KernelStudioApi {
   setDirty(state: DirtyState): Promise<IpcResult<void>>;
   appendLoss(batch: LossBatch): Promise<IpcResult<void>>;
   readLoss(runId: string): Promise<IpcResult<LossPoint[]>>;
+  /** Opens (or focuses) the pop-out loss chart window, fed by the same loss broadcast. */
+  openChartWindow(): Promise<IpcResult<void>>;
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onOpenRequest(listener: (path: string) => void): () => void;
@@ -182,6 +185,7 @@ export const INVOKE_CHANNELS = {
   setDirty: 'workspace:set-dirty',
   appendLoss: 'runs:append',
   readLoss: 'runs:read',
+  openChartWindow: 'window:open-chart',
 } as const;
 
 /** Event channels, main → renderer. */

@@ -90,6 +90,7 @@ function createHandlers(): MainHandlers {
       installMenu(files);
     },
     dirtyChanged: (state) => mainWindow?.setDocumentEdited(state.dirty),
+    openChartWindow,
     dialogs: {
       async pickOpenPath(kind) {
         const options = { properties: ['openFile' as const], filters: FILTERS[kind] };
@@ -144,6 +145,38 @@ function lockDownSessions(): void {
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
+}
+
+let chartWindow: BrowserWindow | null = null;
+
+/**
+ * The pop-out loss chart (View menu or the Train tab): the same renderer at
+ * `?view=chart`, with the same locked-down options and preload. It hears the
+ * loss broadcast like every window, and closes with the main window.
+ */
+function openChartWindow(): void {
+  if (chartWindow && !chartWindow.isDestroyed()) {
+    chartWindow.focus();
+    return;
+  }
+  const options = secureWindowOptions(join(import.meta.dirname, '../preload/index.cjs'));
+  const window = new BrowserWindow({
+    ...options,
+    width: 780,
+    height: 560,
+    minWidth: 420,
+    minHeight: 320,
+    title: 'Loss chart — Kernel Studio',
+  });
+  chartWindow = window;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (chartWindow === window) chartWindow = null;
+  });
+  mainWindow?.once('closed', () => {
+    if (!window.isDestroyed()) window.close();
+  });
+  void window.loadURL(`${APP_URL}?view=chart`);
 }
 
 function createMainWindow(): BrowserWindow {

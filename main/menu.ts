@@ -67,6 +67,8 @@ export function buildMenu(
           ],
         },
         { label: 'Language', submenu: [item('English', 'locale-en'), item('简体中文', 'locale-zh')] },
+        { type: 'separator' },
+        item('Loss Chart Window', 'chart-window', 'CmdOrCtrl+Shift+L'),
       ],
     },
     { role: 'windowMenu' },

@@ -35,6 +35,7 @@ const api = {
   setDirty: (state) => ipcRenderer.invoke(INVOKE_CHANNELS.setDirty, state),
   appendLoss: (batch) => ipcRenderer.invoke(INVOKE_CHANNELS.appendLoss, batch),
   readLoss: (runId) => ipcRenderer.invoke(INVOKE_CHANNELS.readLoss, runId),
+  openChartWindow: () => ipcRenderer.invoke(INVOKE_CHANNELS.openChartWindow),
   onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
   onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
   onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),

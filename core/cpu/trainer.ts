@@ -20,6 +20,24 @@ function toMatrix(values: Float64Array, rows: number, cols: number): Matrix {
   return { rows, cols, data: Float32Array.from(values.subarray(0, rows * cols)) };
 }
 
+/**
+ * Where a run stands, as plain data: enough to continue it exactly on another
+ * backend (WebGPU → CPU after a device loss, or back), optimizer moments included.
+ */
+export interface TrainerResumeState {
+  /** Completed update steps (Adam's bias correction continues from here). */
+  readonly step: number;
+  /** [W…, b]: W row-major as stored (un-flipped). */
+  readonly params: Float64Array;
+  /** ∂L/∂[W…, b] of the last accepted step. */
+  readonly grads: Float64Array;
+  /** Momentum velocity or Adam's m, per parameter. */
+  readonly moment1: Float64Array;
+  /** Adam's v, per parameter. */
+  readonly moment2: Float64Array;
+  readonly diverged?: DivergenceInfo;
+}
+
 export class CpuTrainer implements Trainer {
   readonly backend: BackendKind = 'cpu';
   private readonly config: TrainConfig;
@@ -41,8 +59,12 @@ export class CpuTrainer implements Trainer {
   private diverged: DivergenceInfo | undefined;
   private disposed = false;
 
-  /** Validates the config (throws KernelStudioError) and copies what it needs. */
-  constructor(config: TrainConfig) {
+  /**
+   * Validates the config (throws KernelStudioError) and copies what it needs.
+   * With `resume`, the run continues from that state (another backend's export)
+   * and behaves exactly as if it had run those steps here.
+   */
+  constructor(config: TrainConfig, resume?: TrainerResumeState) {
     checkTrainConfig(config);
     // Own copies: the caller may keep editing X and Y while this run is paused.
     this.config = { ...config, x: clone(config.x), y: clone(config.y) };
@@ -57,8 +79,44 @@ export class CpuTrainer implements Trainer {
     this.lastGrads = new Float64Array(this.size + 1);
     this.kernel = new Float64Array(this.size);
     this.gradKernel = new Float64Array(this.size);
-    this.optimizer = createOptimizer(config.optimizer, this.size + 1);
+    this.optimizer = createOptimizer(config.optimizer, this.size + 1, resume);
     this.buffers = createStepBuffers(config.x.cols - this.kw + 1);
+    if (resume) this.restore(resume);
+  }
+
+  private restore(state: TrainerResumeState): void {
+    const n = this.size + 1;
+    for (const [name, values] of [
+      ['params', state.params],
+      ['grads', state.grads],
+      ['moment1', state.moment1],
+      ['moment2', state.moment2],
+    ] as const)
+      if (values.length < n)
+        throw new KernelStudioError(
+          'invalid-argument',
+          `Cannot resume the run: ${name} holds ${values.length} values, the kernel needs ${n}.`,
+        );
+    if (!Number.isInteger(state.step) || state.step < 0)
+      throw new KernelStudioError('invalid-argument', `Cannot resume the run at step ${state.step}.`);
+    this.params.set(state.params.subarray(0, n));
+    this.lastFinite.set(this.params);
+    this.lastGrads.set(state.grads.subarray(0, n));
+    this.step = state.step;
+    this.diverged = state.diverged;
+  }
+
+  /** The run's state, for handing it to another backend (see TrainerResumeState). */
+  exportState(): TrainerResumeState {
+    this.checkAlive();
+    return {
+      step: this.step,
+      params: Float64Array.from(this.diverged ? this.lastFinite : this.params),
+      grads: Float64Array.from(this.lastGrads),
+      moment1: Float64Array.from(this.optimizer.moment1),
+      moment2: Float64Array.from(this.optimizer.moment2),
+      ...(this.diverged ? { diverged: this.diverged } : {}),
+    };
   }
 
   /** Runs up to `steps` steps synchronously; after divergence it returns at once with the same info. */

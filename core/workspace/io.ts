@@ -10,6 +10,7 @@ import {
   MAX_WORKSPACE_BYTES,
   WORKSPACE_FORMAT,
   WORKSPACE_VERSION,
+  type RunPoint,
   type RunRecord,
   type TrainingModel,
   type WorkspaceDocument,
@@ -47,6 +48,26 @@ function trainingToJson(t: TrainingModel): TrainingJson {
   };
 }
 
+/** A run in either direction (model ↔ file): same fields, settings converted, points copied plainly. */
+function mapRun<S, T>(
+  run: {
+    readonly id: string;
+    readonly label: string;
+    readonly createdAt?: string;
+    readonly settings: S;
+    readonly points: readonly RunPoint[];
+  },
+  settings: (s: S) => T,
+) {
+  return {
+    id: run.id,
+    label: run.label,
+    ...(run.createdAt !== undefined ? { createdAt: run.createdAt } : {}),
+    settings: settings(run.settings),
+    points: run.points.map((p) => ({ step: p.step, loss: p.loss })),
+  };
+}
+
 /** The file object (version 1) for a document; `savedBy` e.g. "Kernel Studio 0.1.0". */
 export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): WorkspaceFileV1 {
   return {
@@ -64,13 +85,7 @@ export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): Works
       learnedWeight: doc.learnedWeight ? toRows(doc.learnedWeight) : null,
       learnedBias: doc.learnedBias,
     },
-    runs: doc.runs.map((run) => ({
-      id: run.id,
-      label: run.label,
-      ...(run.createdAt !== undefined ? { createdAt: run.createdAt } : {}),
-      settings: trainingToJson(run.settings),
-      points: run.points.map((p) => ({ step: p.step, loss: p.loss })),
-    })),
+    runs: doc.runs.map((run) => mapRun(run, trainingToJson)),
   };
 }
 
@@ -86,13 +101,7 @@ export function workspaceFromFile(file: WorkspaceFileV1): WorkspaceDocument {
     training: trainingFromJson(d.training),
     learnedWeight: d.learnedWeight ? matrix(d.learnedWeight) : null,
     learnedBias: d.learnedBias,
-    runs: file.runs.map((r): RunRecord => ({
-      id: r.id,
-      label: r.label,
-      ...(r.createdAt !== undefined ? { createdAt: r.createdAt } : {}),
-      settings: trainingFromJson(r.settings),
-      points: r.points,
-    })),
+    runs: file.runs.map((run): RunRecord => mapRun(run, trainingFromJson)),
   };
 }
 

@@ -3,7 +3,7 @@
  * (grids as `Matrix`). Pure data, no Svelte: the renderer maps its
  * `StudioDocument` to and from this, and main never needs more than the text.
  */
-import type { Matrix } from '../matrix';
+import { fromRows, type Matrix } from '../matrix';
 import type { Activation, LossKind, Mode, OptimizerKind } from '../types';
 
 export const WORKSPACE_FORMAT = 'kernel-studio-workspace';
@@ -15,12 +15,13 @@ export const MAX_WORKSPACE_BYTES = 64 * 1024 * 1024;
 
 export type InitKindModel = 'seeded' | 'zeros' | 'explicit';
 
-/** Mirrors the renderer's `TrainingSettings`, field for field. */
+/** The training workbench's settings (the renderer's `TrainingSettings` is this type). */
 export interface TrainingModel {
   readonly kernelRows: number;
   readonly kernelCols: number;
   readonly init: InitKindModel;
   readonly seed: number;
+  /** Used when `init` is 'explicit'. */
   readonly initWeight: Matrix;
   readonly initBias: number;
   readonly useBias: boolean;
@@ -29,6 +30,7 @@ export interface TrainingModel {
   readonly logEvery: number;
   readonly loss: LossKind;
   readonly optimizer: OptimizerKind;
+  /** 'kernel' derives Y from K (+ targetBias); 'drawn' uses the drawn/imported target grid. */
   readonly targetSource: 'kernel' | 'drawn';
   readonly targetBias: number;
 }
@@ -60,4 +62,43 @@ export interface WorkspaceDocument {
   readonly learnedWeight: Matrix | null;
   readonly learnedBias: number;
   readonly runs: readonly RunRecord[];
+}
+
+/** The seeds' 6×8 image: white (1) with columns 2–5 black (0). */
+export function seedEdgeImage(): Matrix {
+  return fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]));
+}
+
+/** The defaults reproduce d2l's loop: a 1×2 kernel, no bias, lr 3e-2, 10 steps, logging every 2. */
+export const DEFAULT_TRAINING: TrainingModel = {
+  kernelRows: 1,
+  kernelCols: 2,
+  init: 'seeded',
+  seed: 0,
+  initWeight: fromRows([[0, 0]]),
+  initBias: 0,
+  useBias: false,
+  lr: 0.03,
+  steps: 10,
+  logEvery: 2,
+  loss: 'sum',
+  optimizer: 'sgd',
+  targetSource: 'kernel',
+  targetBias: 0,
+};
+
+/** What New gives: the seeds' edge image, K = [1, −1], default training, no runs. */
+export function defaultDocument(): WorkspaceDocument {
+  return {
+    x: seedEdgeImage(),
+    k: fromRows([[1, -1]]),
+    bias: 0,
+    mode: 'correlate',
+    activation: 'none',
+    drawnTarget: null,
+    training: DEFAULT_TRAINING,
+    learnedWeight: null,
+    learnedBias: 0,
+    runs: [],
+  };
 }

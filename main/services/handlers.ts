@@ -65,6 +65,11 @@ export class MainHandlers {
     },
     appendLoss: async ([batch]: [LossBatch]) => this.appendLoss(batch),
     readLoss: async ([runId]: [string]) => this.runLog.read(runId),
+    openChartWindow: async () => {
+      if (!this.host.openChartWindow)
+        throw new IpcFailure('unsupported', 'This host cannot open a chart window.');
+      this.host.openChartWindow();
+    },
   };
 
   /** Looks a wire channel name up; unknown names are refused. */

@@ -69,4 +69,5 @@ export const argSchemas = {
   setDirty: z.tuple([dirtyStateSchema]),
   appendLoss: z.tuple([lossBatchSchema]),
   readLoss: z.tuple([runIdSchema]),
+  openChartWindow: z.tuple([]),
 } satisfies Record<InvokeMethod, z.ZodType>;

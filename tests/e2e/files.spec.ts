@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Dialog, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { answerNextPrompt } from './dialogs';
 import { expect, test } from './fixtures';
 
 /**
@@ -13,17 +14,6 @@ test.beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ks-files-e2e-'));
 });
 test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Answers the next prompt with `path` (and accepts any confirm on the way). */
-function answerNextPrompt(page: Page, path: string): void {
-  const handler = (dialog: Dialog) => {
-    if (dialog.type() === 'prompt') {
-      page.off('dialog', handler);
-      void dialog.accept(path);
-    } else void dialog.accept();
-  };
-  page.on('dialog', handler);
-}
 
 async function importKernel(app: Page, path: string): Promise<void> {
   answerNextPrompt(app, path);
@@ -219,4 +209,74 @@ test('unsaved work is autosaved, and the next launch offers to restore it', asyn
   await expect(next).toHaveTitle('restored.kstudio — Kernel Studio');
   await expect.poll(() => existsSync(backup)).toBe(false);
   await next.close();
+});
+
+test('Open asks before discarding unsaved changes; Open Recent and drag-and-drop open workspaces', async ({
+  app,
+}) => {
+  const workspace = join(dir, 'recent.kstudio');
+  answerNextPrompt(app, workspace);
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  await expect(app).toHaveTitle('recent.kstudio — Kernel Studio');
+
+  // Make a change, then refuse to discard it: nothing is opened, the change stays.
+  const kernelFile = join(dir, 'k.json');
+  writeFileSync(kernelFile, '[[4, 5]]');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await importKernel(app, kernelFile);
+  await app.getByRole('button', { name: 'Close' }).click();
+  await expect(app).toHaveTitle('• recent.kstudio — Kernel Studio');
+  const questions: string[] = [];
+  app.once('dialog', (dialog) => {
+    questions.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await app.getByRole('button', { name: 'Open…' }).click();
+  await expect.poll(() => questions).toEqual(['confirm: recent.kstudio has unsaved changes. Discard them?']);
+  await expect(app).toHaveTitle('• recent.kstudio — Kernel Studio');
+
+  // Open Recent (accepting the discard) reopens the saved file.
+  app.once('dialog', (dialog) => void dialog.accept());
+  await app.getByRole('combobox', { name: 'Open Recent' }).selectOption(workspace);
+  await expect(app).toHaveTitle('recent.kstudio — Kernel Studio');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-kernel')).toHaveText('1×2 [[1, -1]]');
+  await app.getByRole('button', { name: 'Close' }).click();
+
+  // A workspace dropped on the window opens (untitled path: Save asks where).
+  const dropped = readFileSync(workspace, 'utf8').replace('"k": [\n      [1, -1]\n    ]', '"k": [[3, 2, 1]]');
+  expect(dropped).toContain('[[3, 2, 1]]');
+  await app.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'dropped.kstudio'));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, dropped);
+  await expect(app).toHaveTitle('dropped.kstudio — Kernel Studio');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-kernel')).toHaveText('1×3 [[3, 2, 1]]');
+});
+
+test('imports a kernel file as the initial kernel of training', async ({ app }) => {
+  const kernelFile = join(dir, 'init.csv');
+  writeFileSync(kernelFile, '0.25,-0.5\n');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  answerNextPrompt(app, kernelFile);
+  await app.getByRole('button', { name: 'Import kernel as the initial kernel…' }).click();
+  await expect(app.getByRole('status', { name: 'Status' })).toContainText(
+    'Imported a 1×2 kernel from init.csv as the initial kernel',
+  );
+  await app.getByRole('button', { name: 'Close' }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(app.getByLabel('Initial kernel', { exact: true })).toHaveValue('explicit');
+  await expect(app.getByLabel('Initial values', { exact: true })).toHaveValue('0.25 -0.5');
+
+  // A bad kernel file: a clear message naming it, and the settings stay.
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, '1,2\n3\n');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  answerNextPrompt(app, bad);
+  await app.getByRole('button', { name: 'Import kernel as the initial kernel…' }).click();
+  await expect(app.getByTestId('file-error')).toContainText('bad.csv');
+  await app.getByRole('button', { name: 'Close' }).click();
+  await expect(app.getByLabel('Initial values', { exact: true })).toHaveValue('0.25 -0.5');
 });

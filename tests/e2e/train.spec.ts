@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { answerNextPrompt } from './dialogs';
 import { expect, test, type AppServer } from './fixtures';
 
 interface TrainGolden {
@@ -179,3 +181,167 @@ for (const backend of ['cpu', 'webgpu'] as const) {
     });
   });
 }
+
+test.describe('runs, files and windows of the Train tab', () => {
+  let dir: string;
+  test.beforeEach(async ({ app }) => {
+    dir = mkdtempSync(join(tmpdir(), 'ks-train-e2e-'));
+    await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+    await expect(app.getByTestId('backend-status')).toContainText('CPU');
+    await app.getByRole('tab', { name: 'Train' }).click();
+  });
+  test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a finished run is saved in the workspace and reopens with it', async ({ app, server }) => {
+    await runAndWait(app, 10);
+    const { runId, losses } = await runLogOnDisk(app, server, 10);
+    const file = join(dir, 'trained.kstudio');
+    answerNextPrompt(app, file);
+    await app.getByRole('button', { name: 'Save As…' }).click();
+    await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      document: { learnedWeight: number[][] | null };
+      runs: {
+        id: string;
+        label: string;
+        settings: { lr: number };
+        points: { step: number; loss: number }[];
+      }[];
+    };
+    expect(saved.runs).toHaveLength(1);
+    expect(saved.runs[0].id).toBe(runId);
+    expect(saved.runs[0].label).toMatch(/^lr 0\.03 · sgd/);
+    expect(saved.runs[0].settings.lr).toBe(0.03);
+    expect(saved.runs[0].points.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(saved.runs[0].points.map((p) => p.loss)).toEqual(losses);
+    const learned = await gridValues(app, 'Learned kernel');
+    expect(saved.document.learnedWeight!.flat()).toEqual(learned.map((v) => expect.closeTo(v, 2)));
+
+    // New empties the chart; opening the file brings the run back, points and all.
+    await app.getByRole('button', { name: 'New', exact: true }).click();
+    await expect(app.locator('li[data-run-id]')).toHaveCount(0);
+    answerNextPrompt(app, file);
+    await app.getByRole('button', { name: 'Open…' }).click();
+    await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
+    const reopened = app.locator(`li[data-run-id="${runId}"]`);
+    await expect(reopened).toContainText('10 points');
+    await expect(reopened).toContainText('lr 0.03');
+    // Removing the run is an unsaved change of the workspace.
+    await app.getByRole('button', { name: /^Remove run / }).click();
+    await expect(app).toHaveTitle('• trained.kstudio — Kernel Studio');
+  });
+
+  test('exports the loss chart as PNG, SVG and CSV through main', async ({ app, server }) => {
+    await runAndWait(app, 10);
+    const { runId, losses } = await runLogOnDisk(app, server, 10);
+    const status = app.getByRole('status', { name: 'Chart export status' });
+
+    const png = join(dir, 'chart.png');
+    answerNextPrompt(app, png);
+    await app.getByRole('button', { name: 'Save the loss chart as PNG…' }).click();
+    await expect(status).toHaveText('Saved chart.png');
+    const pngBytes = readFileSync(png);
+    expect(pngBytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(pngBytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(pngBytes.readUInt32BE(16)).toBe(760 * 2);
+
+    const svg = join(dir, 'chart.svg');
+    answerNextPrompt(app, svg);
+    await app.getByRole('button', { name: 'Save the loss chart as SVG…' }).click();
+    await expect(status).toHaveText('Saved chart.svg');
+    const svgText = readFileSync(svg, 'utf8');
+    expect(svgText).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const polyline = /<polyline [^>]*points="([^"]+)"/.exec(svgText);
+    expect(polyline![1].split(' ')).toHaveLength(10);
+    expect(svgText).toContain('lr 0.03 · sgd');
+
+    const csv = join(dir, 'chart.csv');
+    answerNextPrompt(app, csv);
+    await app.getByRole('button', { name: 'Save the loss chart as CSV…' }).click();
+    await expect(status).toHaveText('Saved chart.csv');
+    const rows = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    expect(rows[0]).toBe('step,loss,run,label');
+    expect(rows.slice(1).map((r) => r.split(','))).toEqual(
+      losses.map((loss, i) => [String(i + 1), String(loss), runId, expect.stringMatching(/^lr 0\.03/)]),
+    );
+  });
+
+  test('the pop-out chart window streams a run live from main', async ({ app }) => {
+    const [chart] = await Promise.all([
+      app.context().waitForEvent('page'),
+      app.getByRole('button', { name: 'Open chart in a window' }).click(),
+    ]);
+    await chart.waitForLoadState();
+    await expect(chart).toHaveTitle('Loss chart — Kernel Studio');
+    await expect(chart.getByTestId('loss-chart').locator('canvas')).toHaveCount(1);
+    await setField(app, 'Steps', '40');
+    await app.getByRole('combobox', { name: 'Speed' }).selectOption('slow');
+    await app.getByRole('button', { name: 'Run', exact: true }).click();
+    const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+    const row = chart.locator(`li[data-run-id="${runId}"]`);
+    // Live: the window shows points while the run is still going, then all of them.
+    await expect(row).toContainText(/[1-9]\d* points/);
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText(/^Running/);
+    await expect(row).toContainText('lr 0.03');
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 40', {
+      timeout: 60_000,
+    });
+    await expect(row).toContainText('40 points');
+    await chart.close();
+  });
+
+  test('trains on a drawn/imported target Y', async ({ app }) => {
+    await app.getByLabel('Target Y', { exact: true }).selectOption('drawn');
+    const editor = app.getByRole('group', { name: 'Target Y (drawn)', exact: true });
+    await expect(editor).toBeVisible();
+    await expect(app.getByTestId('target-need')).toContainText('at least 6×7');
+    // The opposite edge: Y = −(X ⋆ [1, −1]), so the kernel to learn is [−1, 1].
+    const target = join(dir, 'y.csv');
+    writeFileSync(target, Array.from({ length: 6 }, () => '0,-1,0,0,0,1,0').join('\n'));
+    answerNextPrompt(app, target);
+    await app.getByRole('button', { name: 'Import target Y…' }).click();
+    await expect(app.getByRole('grid', { name: 'Target Y (drawn)', exact: true })).toBeVisible();
+    await setField(app, 'Steps', '60');
+    await runAndWait(app, 60);
+    const learned = await gridValues(app, 'Learned kernel');
+    expect(Math.abs(learned[0] + 1)).toBeLessThan(0.05);
+    expect(Math.abs(learned[1] - 1)).toBeLessThan(0.05);
+    // A target too small for the kernel says so.
+    await app.getByLabel('Kernel columns', { exact: true }).fill('1');
+    await app.getByLabel('Kernel columns', { exact: true }).blur();
+    await expect(app.getByTestId('target-need')).toContainText('needs at least 6×8');
+  });
+});
+
+test('switching the backend mid-run moves the run with Adam’s state and it goes on identically', async ({
+  app,
+  server,
+}) => {
+  const backend = app.getByRole('combobox', { name: 'Compute backend' });
+  await backend.selectOption('webgpu');
+  await expect(app.getByTestId('backend-status')).toContainText('WebGPU');
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await app.getByLabel('Optimizer', { exact: true }).selectOption('adam');
+  await setField(app, 'Learning rate', '0.1');
+  await setField(app, 'Steps', '5');
+  await runAndWait(app, 5);
+  await backend.selectOption('cpu');
+  await expect(app.getByTestId('backend-status')).toContainText('CPU');
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 10');
+  await expect(app.getByTestId('handover')).toContainText('at step 5');
+  const moved = await runLogOnDisk(app, server, 10);
+
+  // The same run all on the CPU, in two halves as well.
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await runAndWait(app, 5);
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 10');
+  const cpu = await runLogOnDisk(app, server, 10);
+  expect(cpu.runId).not.toBe(moved.runId);
+  cpu.losses.forEach((loss, i) =>
+    expect(Math.abs(moved.losses[i] - loss), `step ${i + 1}`).toBeLessThanOrEqual(
+      1e-4 * Math.abs(loss) + 1e-6,
+    ),
+  );
+});

@@ -1,29 +1,20 @@
 import fc from 'fast-check';
 import { fromRows, type Matrix } from '../../core/matrix';
-import type { RunRecord, TrainingModel, WorkspaceDocument } from '../../core/workspace';
+import {
+  DEFAULT_TRAINING,
+  defaultDocument,
+  type RunRecord,
+  type TrainingModel,
+  type WorkspaceDocument,
+} from '../../core/workspace';
 
 /** Shared workspace fixtures and generators for the workspace tests. */
-export const DEFAULT_TRAINING: TrainingModel = {
-  kernelRows: 1,
-  kernelCols: 2,
-  init: 'seeded',
-  seed: 0,
-  initWeight: fromRows([[0, 0]]),
-  initBias: 0,
-  useBias: false,
-  lr: 0.03,
-  steps: 10,
-  logEvery: 2,
-  loss: 'sum',
-  optimizer: 'sgd',
-  targetSource: 'kernel',
-  targetBias: 0,
-};
+export { DEFAULT_TRAINING };
 
+/** The default document with every field moved off its default, so a round trip checks them all. */
 export function sampleDocument(): WorkspaceDocument {
   return {
-    x: fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1])),
-    k: fromRows([[1, -1]]),
+    ...defaultDocument(),
     bias: 0.25,
     mode: 'convolve',
     activation: 'relu',

@@ -34,9 +34,11 @@ export function createBrowserApi(): KernelStudioApi {
   listen(EVENT_CHANNELS.onLossPoints);
   listen(EVENT_CHANNELS.onMenuCommand);
   listen(EVENT_CHANNELS.onOpenRequest);
-  events.addEventListener('dialog:request', (message) => {
-    void answerDialog(JSON.parse((message as MessageEvent<string>).data) as DialogRequest);
-  });
+  // Only the main page answers main's dialogs; the pop-out chart tab stays out of it.
+  if (!isChartView())
+    events.addEventListener('dialog:request', (message) => {
+      void answerDialog(JSON.parse((message as MessageEvent<string>).data) as DialogRequest);
+    });
 
   const subscribe = <T>(channel: string, listener: (payload: T) => void): (() => void) => {
     const set = listeners.get(channel) ?? new Set();
@@ -61,10 +63,25 @@ export function createBrowserApi(): KernelStudioApi {
     setDirty: (state) => invoke(INVOKE_CHANNELS.setDirty, [state]),
     appendLoss: (batch) => invoke(INVOKE_CHANNELS.appendLoss, [batch]),
     readLoss: (runId) => invoke(INVOKE_CHANNELS.readLoss, [runId]),
+    // A browser opens the chart as a popup window of the same origin; it follows the same SSE stream.
+    openChartWindow: async () =>
+      window.open(chartWindowUrl(), CHART_WINDOW_NAME, 'popup,width=780,height=560') !== null
+        ? { ok: true, value: undefined }
+        : { ok: false, error: { code: 'forbidden', message: 'The browser blocked the chart window.' } },
     onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
     onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
     onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
   };
+}
+
+/** The pop-out loss chart: this page with `?view=chart` (the session cookie carries the token). */
+export const CHART_WINDOW_NAME = 'kernel-studio-chart';
+export function chartWindowUrl(): string {
+  return `${location.origin}/?view=chart`;
+}
+
+export function isChartView(): boolean {
+  return new URLSearchParams(location.search).get('view') === 'chart';
 }
 
 async function invoke<T>(channel: string, args: unknown[]): Promise<IpcResult<T>> {

@@ -3,21 +3,16 @@
  * (WebGPU → CPU after a device loss) or be resumed on a fresh GPU device.
  */
 import type { Matrix } from '../../../core/matrix';
-import type { DivergenceInfo, TrainConfig, TrainSnapshot } from '../../../core/types';
+import type { TrainerResumeState } from '../../../core/cpu';
+import type { TrainConfig, TrainSnapshot } from '../../../core/types';
 
-export interface TrainerState {
+/**
+ * The core's TrainerResumeState (step, [W…, b], last gradients, optimizer
+ * moments, divergence; params are already the last finite values after
+ * divergence) plus the config, so a CpuTrainer can resume it exactly.
+ */
+export interface TrainerState extends TrainerResumeState {
   readonly config: TrainConfig;
-  /** Completed update steps. */
-  readonly step: number;
-  /** [W…, b]: W row-major as stored (un-flipped). Already the last finite values after divergence. */
-  readonly params: Float64Array;
-  /** ∂L/∂[W…, b] of the last accepted step. */
-  readonly grads: Float64Array;
-  /** Momentum velocity or Adam's m, per parameter; zeros for plain SGD. */
-  readonly moment1: Float64Array;
-  /** Adam's v, per parameter; zeros otherwise. */
-  readonly moment2: Float64Array;
-  readonly diverged?: DivergenceInfo;
 }
 
 function matrixOf(values: Float64Array, rows: number, cols: number): Matrix {

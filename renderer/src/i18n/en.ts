@@ -300,6 +300,25 @@ export const en = {
   'file.format.imagemagick': 'ImageMagick kernel',
   'file.format.pytorch': 'PyTorch snippet',
   'file.format.mxnet': 'MXNet snippet',
+  'train.chart.lossLog': 'loss (log scale)',
+  'train.chart.export': 'Save chart as',
+  'train.chart.exportAs': 'Save the loss chart as {format}…',
+  'train.chart.exportStatus': 'Chart export status',
+  'train.chart.popOut': 'Open chart in a window',
+  'train.chart.window': 'Loss chart',
+  'train.chart.windowHint': 'Live: shows the runs of the main window as they train.',
+  'train.handover':
+    'The run moved to {backend} at step {step} with its optimizer state, and goes on unchanged.',
+  'train.target.editor': 'Target Y (drawn)',
+  'train.target.need':
+    'This kernel shape needs Y of at least {rows}×{cols} on this X; a larger Y is cropped to its top-left.',
+  'train.target.tooSmall':
+    'Y is {size}, but this kernel shape needs at least {rows}×{cols}: enlarge Y or change the kernel shape.',
+  'train.target.fromK': 'Copy from K’s output',
+  'train.target.blank': 'Blank target of the needed size',
+  'train.target.import': 'Import target Y…',
+  'file.importInit': 'Import kernel as the initial kernel…',
+  'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -68,7 +68,8 @@ export interface SavedRun {
   readonly hidden: boolean;
 }
 
-const RUNS_KEY = 'kernel-studio.train.runs';
+/** Where the main window keeps its chart's run list (the pop-out window follows it). */
+export const RUNS_KEY = 'kernel-studio.train.runs';
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function loadSavedRuns(

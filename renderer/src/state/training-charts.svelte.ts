@@ -1,4 +1,5 @@
 import type { LossBatch, LossPoint } from '../../../ipc/contract';
+import type { RunRecord } from '../../../core/workspace';
 import { loadSavedRuns, mergePoints, saveRuns, type SavedRun } from './loss-stream';
 
 export interface ChartRun extends SavedRun {
@@ -11,9 +12,21 @@ export interface LossSource {
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
 }
 
+/** A saved run record (from a workspace) as a chart series. */
+export function chartRunOf(record: RunRecord, hidden = false): ChartRun {
+  return {
+    runId: record.id,
+    label: record.label,
+    hidden,
+    ...mergePoints([], [], record.points),
+  };
+}
+
 /**
- * The runs the loss chart shows, fed only by main's broadcast (so every view sees
- * the same stream) and restored from main's run log after a reload.
+ * The runs the loss chart shows: live points come only from main's broadcast
+ * (so every view, the pop-out window included, sees the same stream); the list
+ * survives a reload through localStorage + main's run log, and an opened
+ * workspace brings its own runs (`adopt`).
  */
 export class LossCharts {
   runs = $state.raw<ChartRun[]>([]);
@@ -21,23 +34,49 @@ export class LossCharts {
   error = $state('');
   private started = false;
 
-  constructor(private readonly source: LossSource) {}
+  /**
+   * `follower`: a view that only shows what the main window keeps (the pop-out
+   * chart): it never writes the saved list, so two windows never fight over it.
+   */
+  constructor(
+    private readonly source: LossSource,
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined = globalThis.localStorage,
+    private readonly follower = false,
+  ) {}
 
-  /** Subscribes to main's broadcast and restores the saved runs; idempotent. */
-  start(): void {
-    if (this.started) return;
+  /** Subscribes to main's broadcast and restores the saved runs, then adds the document's; idempotent. */
+  start(documentRuns: readonly RunRecord[] = []): () => void {
+    if (this.started) return () => undefined;
     this.started = true;
-    this.source.onLossPoints((batch) => this.receive(batch));
-    const saved = loadSavedRuns();
-    this.runs = saved.map((r) => ({ ...r, steps: [], losses: [] }));
-    for (const run of saved) {
-      this.source
-        .readLoss(run.runId)
-        .then((points) =>
-          this.update(run.runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, points) })),
-        )
-        .catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
+    const off = this.source.onLossPoints((batch) => this.receive(batch));
+    this.syncSaved();
+    const extra = documentRuns
+      .filter((r) => !this.runs.some((c) => c.runId === r.id))
+      .map((r) => chartRunOf(r));
+    if (extra.length) {
+      this.runs = [...this.runs, ...extra];
+      this.persist();
     }
+    return off;
+  }
+
+  /**
+   * Makes the list match what another window saved (the pop-out chart follows the
+   * main window this way): new runs are added and filled from main's run log,
+   * labels and visibility follow, removed runs go.
+   */
+  syncSaved(): void {
+    const saved = loadSavedRuns(this.storage);
+    const current = this.runs;
+    const find = (runId: string) => current.find((r) => r.runId === runId);
+    this.runs = saved.map((s) => ({ steps: [], losses: [], ...find(s.runId), ...s }));
+    for (const run of saved.filter((s) => !find(s.runId))) this.fill(run.runId);
+  }
+
+  /** Shows exactly a document's runs (a workspace was opened, restored or made new). */
+  adopt(records: readonly RunRecord[]): void {
+    this.runs = records.map((r) => chartRunOf(r));
+    this.persist();
   }
 
   addRun(runId: string, label: string): void {
@@ -61,8 +100,16 @@ export class LossCharts {
     this.persist();
   }
 
+  /** Points from main's run log (after a reload, or for a run another window started). */
+  private fill(runId: string): void {
+    this.source
+      .readLoss(runId)
+      .then((points) => this.update(runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, points) })))
+      .catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
+  }
+
   private receive(batch: LossBatch): void {
-    // A run started in another view is shown too, labelled by its id.
+    // A run started in another view is shown too, labelled by its id until that view saves its label.
     if (!this.runs.some((r) => r.runId === batch.runId)) this.addRun(batch.runId, batch.runId);
     this.update(batch.runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, batch.points) }));
   }
@@ -72,6 +119,6 @@ export class LossCharts {
   }
 
   private persist(): void {
-    saveRuns(this.runs);
+    if (!this.follower) saveRuns(this.runs, this.storage);
   }
 }

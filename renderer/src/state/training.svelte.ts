@@ -1,12 +1,18 @@
-import { userMessage } from '../../../core/errors';
-import { zeros, type Matrix } from '../../../core/matrix';
-import { randomKernel } from '../../../core/random';
-import type { DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
+import { untrack } from 'svelte';
+import { isKernelStudioError, userMessage } from '../../../core/errors';
+import type { Matrix } from '../../../core/matrix';
+import type { ComputeBackend, DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
+import { cpuTrainerFromState } from '../compute/handover';
+import type { TrainerState } from '../compute/trainerState';
+import type { WebGpuBackend } from '../compute/webgpu/backend';
 import type { ComputeState } from './compute.svelte';
 import { LossBatcher, newRunId } from './loss-stream';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
+import { cropTarget, initialWeight, nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
+
+export { cropTarget, initialWeight, runLabel };
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
@@ -20,42 +26,43 @@ export const SPEEDS: Record<Speed, { readonly steps: number; readonly everyFrame
 };
 
 const MAX_LOG_LINES = 2000;
+/** How long a run waits for the CPU backend that replaces a lost GPU device. */
+const HANDOVER_WAIT_MS = 10_000;
 
-/** Next animation frame in the renderer; a timer where there is none (the Node unit tests). */
+/**
+ * Next animation frame, or a timer if no frame comes: a hidden page gets no
+ * frames at all, and a run must go on while the user watches the pop-out chart
+ * (browsers throttle that timer, so a hidden run slows down but never stalls).
+ */
 function nextFrame(callback: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    callback();
+  };
   const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
-  if (raf) raf(callback);
-  else setTimeout(callback, 16);
+  raf?.(once);
+  setTimeout(once, raf ? 100 : 16);
 }
 
-/** The top-left (rows×cols) block of Y: what a kernel of another shape than the target's must produce. */
-export function cropTarget(y: Matrix, rows: number, cols: number): Matrix {
-  if (rows > y.rows || cols > y.cols)
-    throw new Error(
-      `The target Y is ${y.rows}×${y.cols}, smaller than the ${rows}×${cols} this kernel produces.`,
-    );
-  if (rows === y.rows && cols === y.cols) return y;
-  const data = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) data.set(y.data.subarray(r * y.cols, r * y.cols + cols), r * cols);
-  return { rows, cols, data };
+type ExportableTrainer = Trainer & { exportState(): Omit<TrainerState, 'config'> };
+
+function canExport(trainer: Trainer): trainer is ExportableTrainer {
+  return typeof (trainer as Partial<ExportableTrainer>).exportState === 'function';
 }
 
-export function initialWeight(s: TrainingSettings): Matrix {
-  if (s.init === 'explicit') return s.initWeight;
-  if (s.init === 'zeros') return zeros(s.kernelRows, s.kernelCols);
-  return randomKernel(s.kernelRows, s.kernelCols, s.seed);
-}
-
-/** A run's label in the chart legend: the settings that tell runs apart. */
-export function runLabel(s: TrainingSettings): string {
-  const init = s.init === 'seeded' ? `seed ${s.seed}` : s.init;
-  return `lr ${s.lr} · ${s.optimizer} · ${s.loss} · ${s.kernelRows}×${s.kernelCols}${s.useBias ? '+b' : ''} · ${init}`;
+function canResume(backend: ComputeBackend): backend is WebGpuBackend {
+  return typeof (backend as Partial<WebGpuBackend>).resumeTrainer === 'function';
 }
 
 /**
  * One training run driven from the UI: Step, Run (batched steps per animation
  * frame, never blocking), Pause, Reset. Losses go to main through a LossBatcher;
- * the log panel, heatmaps and landscape path are fed from here.
+ * the log panel, heatmaps and landscape path are fed from here. When the run
+ * stops (pause, done, divergence) it is recorded in the document's `runs`, and
+ * the learned kernel in `learnedWeight`. If the backend changes mid-run (a lost
+ * GPU device, or the user's choice) the run moves over with its optimizer state.
  */
 export class TrainingSession {
   status = $state<RunStatus>('idle');
@@ -71,6 +78,8 @@ export class TrainingSession {
   path = $state.raw<(readonly [number, number])[]>([]);
   diverged = $state.raw<DivergenceInfo | null>(null);
   error = $state('');
+  /** Set when the run moved to another backend: where to, and at which step. */
+  handover = $state.raw<{ backend: string; step: number } | null>(null);
   runId = $state<string | null>(null);
   /** The settings of the current run (null before the first Step/Run). */
   settings = $state.raw<TrainingSettings | null>(null);
@@ -78,7 +87,10 @@ export class TrainingSession {
   config = $state.raw<TrainConfig | null>(null);
 
   private trainer: Trainer | null = null;
+  private trainerBackend: ComputeBackend | null = null;
   private inputs: readonly unknown[] = [];
+  private points: LossPoint[] = [];
+  private createdAt = '';
   private goal = 0;
   private frames = 0;
   private busy = false;
@@ -92,6 +104,19 @@ export class TrainingSession {
     send: (batch: { runId: string; points: readonly LossPoint[] }) => Promise<unknown>,
   ) {
     this.batcher = new LossBatcher(send, 100, (e) => (this.error = userMessage(e)));
+    // A whole new document (New, Open, Restore): forget the old run, show the new document's runs.
+    let seen = doc.loads;
+    $effect.root(() => {
+      $effect(() => {
+        const loads = doc.loads;
+        if (loads === seen) return;
+        seen = loads;
+        untrack(() => {
+          this.reset(false);
+          this.charts.adopt(doc.runs);
+        });
+      });
+    });
   }
 
   get busyNow(): boolean {
@@ -105,6 +130,7 @@ export class TrainingSession {
     if (this.diverged) return;
     await this.advance(1);
     if (this.status !== 'diverged' && this.status !== 'error') this.status = 'paused';
+    this.record();
     await this.batcher.flush();
   }
 
@@ -123,6 +149,7 @@ export class TrainingSession {
 
   pause(): void {
     if (this.status === 'running') this.status = 'paused';
+    this.record();
     void this.batcher.flush();
   }
 
@@ -131,12 +158,14 @@ export class TrainingSession {
     else void this.run();
   }
 
-  /** Forgets the current run (its chart stays for comparison); the next Step/Run starts a new one. */
-  reset(): void {
+  /** Forgets the current run (its chart and record stay for comparison); the next Step/Run starts a new one. */
+  reset(keep = true): void {
+    if (keep) this.record();
     this.generation++;
     void this.batcher.flush();
     this.trainer?.dispose();
     this.trainer = null;
+    this.trainerBackend = null;
     this.config = null;
     this.busy = false;
     this.status = 'idle';
@@ -147,21 +176,46 @@ export class TrainingSession {
     this.bias = 0;
     this.log = [];
     this.path = [];
+    this.points = [];
     this.diverged = null;
     this.error = '';
+    this.handover = null;
     this.runId = null;
     this.settings = null;
   }
 
-  /** What the run depends on; a change means the next Step/Run starts afresh. */
+  /** Removes runs from the chart and from the document (what a saved workspace holds). */
+  removeRuns(ids: readonly string[]): void {
+    for (const id of ids) this.charts.remove(id);
+    this.doc.runs = this.doc.runs.filter((r) => !ids.includes(r.id));
+  }
+
+  /** Writes the current run's history and learned kernel into the document (one assignment each). */
+  private record(): void {
+    const { runId, settings } = this;
+    if (!runId || !settings || this.points.length === 0 || !this.weight) return;
+    this.doc.runs = upsertRun(this.doc.runs, {
+      id: runId,
+      label: runLabel(settings),
+      createdAt: this.createdAt,
+      settings,
+      points: thinPoints(this.points),
+    });
+    this.doc.learnedWeight = this.weight;
+    this.doc.learnedBias = this.bias;
+  }
+
+  /** What the run depends on; a change means the next Step/Run starts afresh. The backend is not here: a run moves. */
   private currentInputs(): unknown[] {
     const d = this.doc;
-    return [d.training, d.x, d.k, d.mode, d.activation, d.drawnTarget, this.compute.backend];
+    return [d.training, d.x, d.k, d.mode, d.activation, d.drawnTarget];
   }
 
   private async ensureTrainer(): Promise<boolean> {
     const inputs = this.currentInputs();
-    if (this.trainer && inputs.every((v, i) => v === this.inputs[i])) return true;
+    if (this.trainer && inputs.every((v, i) => v === this.inputs[i])) {
+      if (this.compute.backend === this.trainerBackend || (await this.handOver())) return true;
+    }
     this.reset();
     const backend = this.compute.backend;
     if (!backend) {
@@ -198,11 +252,13 @@ export class TrainingSession {
         return false;
       }
       this.trainer = trainer;
+      this.trainerBackend = backend;
       this.config = config;
       this.inputs = inputs;
       this.settings = s;
       this.target = config.y;
       this.runId = newRunId();
+      this.createdAt = nowIso();
       this.charts.addRun(this.runId, runLabel(s));
       this.weight = initWeight;
       this.bias = s.initBias;
@@ -218,6 +274,39 @@ export class TrainingSession {
     }
   }
 
+  /**
+   * The backend changed under a live run: export the run's whole state (weights,
+   * step, optimizer moments) and continue it on the new backend, same run id.
+   */
+  private async handOver(): Promise<boolean> {
+    const old = this.trainer;
+    const backend = this.compute.backend;
+    const config = this.config;
+    if (!old || !backend || !config || !canExport(old)) return false;
+    const state: TrainerState = { config, ...old.exportState() };
+    let next: Trainer;
+    try {
+      if (backend.kind === 'cpu') next = cpuTrainerFromState(state);
+      else if (canResume(backend)) next = await backend.resumeTrainer(state);
+      else return false;
+    } catch {
+      return false;
+    }
+    old.dispose();
+    this.trainer = next;
+    this.trainerBackend = backend;
+    this.handover = { backend: backend.label, step: state.step };
+    return true;
+  }
+
+  /** After a lost device: wait (bounded) for ComputeState to install the replacement backend, then move the run. */
+  private async recoverFromDeviceLoss(lost: ComputeBackend | null): Promise<boolean> {
+    const deadline = Date.now() + HANDOVER_WAIT_MS;
+    while (this.compute.backend === lost && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    return this.compute.backend !== lost && this.handOver();
+  }
+
   private params(w: Matrix, b: number): readonly [number, number] {
     return this.settings?.useBias ? [w.data[0], b] : [w.data[0], w.data[1] ?? 0];
   }
@@ -230,6 +319,7 @@ export class TrainingSession {
       if (generation !== this.generation) return;
       if (this.status === 'running' && this.step >= this.goal) {
         this.status = 'done';
+        this.record();
         await this.batcher.flush();
       }
     }
@@ -237,6 +327,8 @@ export class TrainingSession {
   }
 
   private async advance(n: number): Promise<void> {
+    if (this.trainer && this.compute.backend && this.compute.backend !== this.trainerBackend)
+      await this.handOver();
     const trainer = this.trainer;
     const runId = this.runId;
     if (!trainer || !runId || n <= 0) return;
@@ -251,6 +343,7 @@ export class TrainingSession {
         loss,
       }));
       this.batcher.add(runId, points);
+      this.points.push(...points);
       const every = this.settings?.logEvery ?? 1;
       const logged = points.filter((p) => p.step % every === 0);
       if (logged.length) this.log = [...this.log, ...logged].slice(-MAX_LOG_LINES);
@@ -259,18 +352,25 @@ export class TrainingSession {
       this.bias = snap.bias;
       this.gradWeight = snap.gradWeight;
       this.path = [...this.path, this.params(snap.weight, snap.bias)];
-      this.doc.learnedWeight = snap.weight;
-      this.doc.learnedBias = snap.bias;
       await this.refreshOutput();
       if (chunk.diverged) {
         this.diverged = chunk.diverged;
         this.status = 'diverged';
+        this.record();
         await this.batcher.flush();
       }
     } catch (e) {
       if (generation !== this.generation) return;
+      // The steps of a chunk cut off by a lost device were never reported: the run repeats them elsewhere.
+      if (
+        isKernelStudioError(e) &&
+        e.code === 'device-lost' &&
+        (await this.recoverFromDeviceLoss(this.trainerBackend))
+      )
+        return;
       this.status = 'error';
       this.error = userMessage(e);
+      this.record();
     } finally {
       if (generation === this.generation) this.busy = false;
     }

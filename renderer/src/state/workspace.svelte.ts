@@ -1,14 +1,14 @@
 import type { BackupInfo, RecentFile } from '../../../ipc/contract';
 import { userMessage } from '../../../core/errors';
 import {
+  defaultDocument,
   MAX_WORKSPACE_BYTES,
   parseWorkspace,
   serializeWorkspace,
   type WorkspaceDocument,
 } from '../../../core/workspace';
 import { call } from '../api/client';
-import { DEFAULT_TRAINING, seedEdgeImage, type StudioDocument, type TrainingSettings } from './studio.svelte';
-import { fromRows } from '../../../core/matrix';
+import type { StudioDocument } from './studio.svelte';
 
 const SAVED_BY = 'Kernel Studio';
 const AUTOSAVE_MS = 1500;
@@ -31,32 +31,17 @@ export function snapshotDocument(doc: StudioDocument): WorkspaceDocument {
 
 /** Replaces every saved field of the live document (one assignment each). */
 export function applyDocument(doc: StudioDocument, model: WorkspaceDocument): void {
-  const training: TrainingSettings = model.training;
   doc.x = model.x;
   doc.k = model.k;
   doc.bias = model.bias;
   doc.mode = model.mode;
   doc.activation = model.activation;
   doc.drawnTarget = model.drawnTarget;
-  doc.training = training;
+  doc.training = model.training;
   doc.learnedWeight = model.learnedWeight;
   doc.learnedBias = model.learnedBias;
   doc.runs = [...model.runs];
-}
-
-function freshDocument(): WorkspaceDocument {
-  return {
-    x: seedEdgeImage(),
-    k: fromRows([[1, -1]]),
-    bias: 0,
-    mode: 'correlate',
-    activation: 'none',
-    drawnTarget: null,
-    training: DEFAULT_TRAINING,
-    learnedWeight: null,
-    learnedBias: 0,
-    runs: [],
-  };
+  doc.loads++;
 }
 
 function serialize(doc: StudioDocument): string {
@@ -156,7 +141,7 @@ export class WorkspaceSession {
       // Restored work is unsaved work: untitled and dirty until the user saves it.
       this.path = null;
       this.name = null;
-      this.savedText = serializeWorkspace(freshDocument(), SAVED_BY);
+      this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
       this.backup = null;
     } catch (error) {
       this.fail(error);
@@ -175,7 +160,7 @@ export class WorkspaceSession {
 
   newWorkspace(): void {
     if (!this.confirmDiscard()) return;
-    applyDocument(this.doc, freshDocument());
+    applyDocument(this.doc, defaultDocument());
     this.path = null;
     this.name = null;
     this.savedText = serialize(this.doc);

@@ -1,3 +1,4 @@
+import { forwardCpu } from '../../../../core/cpu';
 import type { Matrix } from '../../../../core/matrix';
 import type { Mode } from '../../../../core/types';
 import type { StudioDocument } from '../../state/studio.svelte';
@@ -22,4 +23,20 @@ export function describeKernel(m: Matrix): string {
   for (let r = 0; r < m.rows; r++)
     rows.push(`[${Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)).join(', ')}]`);
   return `${m.rows}×${m.cols} [${rows.join(', ')}]`;
+}
+
+/**
+ * The grids Export saves as PNG: X; Y, the training target (the drawn one when
+ * training uses it, else X ⋆ K + bias); Ŷ from the learned kernel (null before any run).
+ */
+export function exportGrid(doc: StudioDocument, which: 'x' | 'y' | 'yhat'): Matrix | null {
+  if (which === 'x') return doc.x;
+  const params = { mode: doc.mode, activation: doc.activation };
+  if (which === 'y')
+    return doc.training.targetSource === 'drawn' && doc.drawnTarget
+      ? doc.drawnTarget
+      : forwardCpu(doc.x, doc.k, { ...params, bias: doc.bias });
+  return doc.learnedWeight
+    ? forwardCpu(doc.x, doc.learnedWeight, { ...params, bias: doc.learnedBias })
+    : null;
 }

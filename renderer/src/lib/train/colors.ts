@@ -36,3 +36,19 @@ export function formatValue(v: number): string {
   if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
   return v.toFixed(3);
 }
+
+/** Line colours of the loss chart's runs, by the run's place in the list (the exports use the same). */
+export const RUN_PALETTE = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#9333ea',
+  '#ea580c',
+  '#0891b2',
+  '#ca8a04',
+  '#db2777',
+] as const;
+
+export function runColor(index: number): string {
+  return RUN_PALETTE[((index % RUN_PALETTE.length) + RUN_PALETTE.length) % RUN_PALETTE.length];
+}

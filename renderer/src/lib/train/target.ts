@@ -1,0 +1,26 @@
+/** The drawn/imported target Y of training: its starting values and the size it must have. */
+import { forwardCpu } from '../../../../core/cpu';
+import { zeros, type Matrix } from '../../../../core/matrix';
+import type { StudioDocument } from '../../state/studio.svelte';
+
+/** Y as the target kernel makes it: X ⋆ K + target bias (the starting point for drawing one). */
+export function targetFromKernel(doc: StudioDocument): Matrix {
+  return forwardCpu(doc.x, doc.k, {
+    mode: doc.mode,
+    bias: doc.training.targetBias,
+    activation: doc.activation,
+  });
+}
+
+/** The smallest Y the learned kernel's shape needs on this X (a larger one is cropped to its top-left). */
+export function requiredTargetShape(doc: StudioDocument): { rows: number; cols: number } {
+  const s = doc.training;
+  const kh = s.init === 'explicit' ? s.initWeight.rows : s.kernelRows;
+  const kw = s.init === 'explicit' ? s.initWeight.cols : s.kernelCols;
+  return { rows: Math.max(1, doc.x.rows - kh + 1), cols: Math.max(1, doc.x.cols - kw + 1) };
+}
+
+export function blankTarget(doc: StudioDocument): Matrix {
+  const { rows, cols } = requiredTargetShape(doc);
+  return zeros(rows, cols);
+}

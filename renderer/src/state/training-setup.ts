@@ -1,0 +1,56 @@
+/** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
+import { zeros, type Matrix } from '../../../core/matrix';
+import { randomKernel } from '../../../core/random';
+import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
+import type { TrainingSettings } from './studio.svelte';
+
+/** The top-left (rows×cols) block of Y: what a kernel of another shape than the target's must produce. */
+export function cropTarget(y: Matrix, rows: number, cols: number): Matrix {
+  if (rows > y.rows || cols > y.cols)
+    throw new Error(
+      `The target Y is ${y.rows}×${y.cols}, smaller than the ${rows}×${cols} this kernel produces.`,
+    );
+  if (rows === y.rows && cols === y.cols) return y;
+  const data = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) data.set(y.data.subarray(r * y.cols, r * y.cols + cols), r * cols);
+  return { rows, cols, data };
+}
+
+export function initialWeight(s: TrainingSettings): Matrix {
+  if (s.init === 'explicit') return s.initWeight;
+  if (s.init === 'zeros') return zeros(s.kernelRows, s.kernelCols);
+  return randomKernel(s.kernelRows, s.kernelCols, s.seed);
+}
+
+/** A run's label in the chart legend: the settings that tell runs apart. */
+export function runLabel(s: TrainingSettings): string {
+  const init = s.init === 'seeded' ? `seed ${s.seed}` : s.init;
+  return `lr ${s.lr} · ${s.optimizer} · ${s.loss} · ${s.kernelRows}×${s.kernelCols}${s.useBias ? '+b' : ''} · ${init}`;
+}
+
+/**
+ * At most `max` points of a curve for the workspace file: every other point is
+ * dropped until it fits, the last one always kept (main's run log keeps them all).
+ */
+export function thinPoints(points: readonly RunPoint[], max = MAX_RUN_POINTS): RunPoint[] {
+  const limit = Math.max(2, max);
+  let out = [...points];
+  while (out.length > limit) {
+    const last = out[out.length - 1];
+    out = out.filter((_, i) => i % 2 === 0);
+    if (out[out.length - 1] !== last) out.push(last);
+  }
+  return out;
+}
+
+/** The document's runs with `record` added or replaced (same id), the oldest dropped past MAX_RUNS. */
+export function upsertRun(runs: readonly RunRecord[], record: RunRecord): RunRecord[] {
+  const at = runs.findIndex((r) => r.id === record.id);
+  const next = at >= 0 ? runs.map((r, i) => (i === at ? record : r)) : [...runs, record];
+  return next.slice(-MAX_RUNS);
+}
+
+/** When a run starts, ISO 8601 (a run record's `createdAt`). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
