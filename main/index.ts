@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -10,10 +10,14 @@ import {
   type MainEvents,
   type RecentFile,
 } from '../ipc/contract';
+import { guardedInvoke } from './ipc-guard';
+import { lockDownContents, lockDownSession } from './lockdown';
 import { buildMenu } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
+import { CrashPolicy, describeGone, MainLog } from './services/crash-policy';
 import { MainHandlers } from './services/handlers';
-import { APP_URL, isTrustedSender, secureWindowOptions, webGpuSwitches } from './window-options';
+import { restoreBounds, WindowStateStore } from './services/window-state';
+import { APP_URL, secureWindowOptions, webGpuSwitches } from './window-options';
 
 /**
  * Electron glue, kept thin: window, protocol, menu, dialogs and IPC wiring.
@@ -111,17 +115,11 @@ function createHandlers(): MainHandlers {
 }
 
 function wireIpc(handlers: MainHandlers): void {
-  for (const channel of Object.values(INVOKE_CHANNELS)) {
-    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
-      const frame = event.senderFrame;
-      if (!isTrustedSender(frame?.url, frame !== null && frame === event.sender.mainFrame))
-        return {
-          ok: false,
-          error: { code: 'forbidden', message: 'Refused: the request did not come from Kernel Studio.' },
-        };
-      return handlers.dispatch(channel, args);
-    });
-  }
+  // Sender first (our top frame on app://kernel-studio), then the channel's schema inside dispatch.
+  for (const channel of Object.values(INVOKE_CHANNELS))
+    ipcMain.handle(channel, (event, ...args: unknown[]) =>
+      guardedInvoke(event, () => handlers.dispatch(channel, args)),
+    );
 }
 
 function installMenu(recent: readonly RecentFile[]): void {
@@ -136,16 +134,13 @@ function installMenu(recent: readonly RecentFile[]): void {
 }
 
 function lockDownSessions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (e) => e.preventDefault());
-    contents.on('will-frame-navigate', (e) => e.preventDefault());
-    contents.on('will-redirect', (e) => e.preventDefault());
-    contents.on('will-attach-webview', (e) => e.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  const logSecurity = (message: string): void => log?.write(`security: ${message}`);
+  lockDownSession(session.defaultSession, logSecurity);
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, logSecurity));
 }
+
+let log: MainLog | null = null;
+const crashPolicy = new CrashPolicy();
 
 let chartWindow: BrowserWindow | null = null;
 
@@ -180,14 +175,42 @@ function openChartWindow(): void {
 }
 
 function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow(secureWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  const options = secureWindowOptions(join(import.meta.dirname, '../preload/index.cjs'));
+  const windowState = new WindowStateStore(app.getPath('userData'));
+  const saved = windowState.load();
+  const bounds = restoreBounds(
+    saved,
+    screen.getAllDisplays().map((display) => display.workArea),
+    {
+      width: options.width!,
+      height: options.height!,
+      minWidth: options.minWidth!,
+      minHeight: options.minHeight!,
+    },
+  );
+  const window = new BrowserWindow({ ...options, ...bounds });
+  if (saved?.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
   window.webContents.on('did-finish-load', () => {
     rendererReady = true;
     for (const path of pendingOpens.splice(0)) handlers?.offerOpen(path);
   });
+  // A crashed renderer is logged and reloaded; the page restores its autosaved workspace.
+  window.webContents.on('render-process-gone', (_event, details) => {
+    rendererReady = false;
+    log?.write(describeGone('renderer', details));
+    if (!window.isDestroyed() && crashPolicy.shouldReload(details))
+      void window.loadURL(`${APP_URL}?recovered=1`);
+  });
   // Unsaved changes: the renderer reports them (setDirty); ask before the window goes.
   window.on('close', (event) => {
+    try {
+      windowState.save({ bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+    } catch (error) {
+      log?.write(
+        `could not save the window state: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     const dirty = handlers?.dirty;
     if (!dirty?.dirty) return;
     const choice = dialog.showMessageBoxSync(window, {
@@ -207,7 +230,11 @@ function createMainWindow(): BrowserWindow {
   return window;
 }
 
+// GPU, utility and other helper processes: logged (the renderer handles a lost GPU device itself).
+app.on('child-process-gone', (_event, details) => log?.write(describeGone('child', details)));
+
 app.whenReady().then(() => {
+  log = new MainLog(app.getPath('userData'));
   lockDownSessions();
   serveRenderer(resolve(import.meta.dirname, '../renderer'));
   const created = createHandlers();

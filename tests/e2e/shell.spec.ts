@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { expect, test } from './fixtures';
 
 test('browser mode serves the app shell with toolbar and status bar', async ({ app }) => {
@@ -66,4 +68,28 @@ test('the page cannot eval or run inline script (CSP)', async ({ app }) => {
   expect(outcome.evalRan).toBe(false);
   expect(outcome.inlineRan).toBe(false);
   expect(outcome.violations).toEqual(expect.arrayContaining(['script-src:eval', 'script-src-elem:inline']));
+});
+
+test('About names the versions and the active backend', async ({ app }) => {
+  const tfjs = (
+    JSON.parse(
+      readFileSync(
+        resolve(import.meta.dirname, '../../node_modules/@tensorflow/tfjs-core/package.json'),
+        'utf8',
+      ),
+    ) as { version: string }
+  ).version;
+  await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+  await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
+  await app.getByRole('button', { name: 'About' }).click();
+  const about = app.getByRole('dialog', { name: 'About Kernel Studio' });
+  await expect(about.getByTestId('about-runtime')).toHaveText(`Browser mode · ${process.platform}`);
+  await expect(about.getByTestId('about-tfjs')).toHaveText(tfjs);
+  await expect(about.getByTestId('about-backend')).toHaveText('CPU');
+  await expect(about.getByTestId('about-webgpu')).not.toHaveText('—');
+  // Browser mode: main runs in this Node, and the browser names itself.
+  await expect(about.getByTestId('about-node')).toHaveText(process.versions.node);
+  await expect(about.getByTestId('about-browser')).toContainText('Chrome/');
+  await about.getByRole('button', { name: 'Close' }).click();
+  await expect(about).toBeHidden();
 });

@@ -70,9 +70,18 @@ export class ComputeState {
     return this.adapterProbe;
   }
 
-  /** After a device loss: try the GPU again with the same preference. */
+  /**
+   * After a device loss: ask for a fresh device with the same preference. If none can be
+   * had the CPU stays, and the status bar says why; a running training run moves back
+   * to the new backend by itself (TrainingSession hands its state over).
+   */
   retryGpu(): Promise<void> {
     return this.choose(this.preference);
+  }
+
+  /** The user read the device-loss notice and stays on CPU. */
+  dismissDeviceLost(): void {
+    this.deviceLost = null;
   }
 
   private install(backend: ComputeBackend, reason: string, adapter: string): void {

@@ -1,0 +1,176 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/**
+ * WebGPU robustness in the built app: the GPU process really crashes (Chromium's own
+ * `Browser.crashGpuProcess`, which loses every device with reason "unknown"), a device is
+ * really destroyed, and the adapter is really missing. Each time the app must go on
+ * computing on the CPU with the user's work intact; after a crash it offers to retry the GPU.
+ */
+
+const BACKEND_KEY = 'kernel-studio.backend';
+
+/** Reads a grid back from its cells' accessible names ("row r, column c, value v"). */
+async function readGrid(app: Page, name: string): Promise<number[][]> {
+  return app.getByRole('grid', { name, exact: true }).evaluate((el) => {
+    const out: number[][] = [];
+    for (const c of el.querySelectorAll('[role="gridcell"]')) {
+      const m = /^row (\d+), column (\d+), value (\S+)$/.exec(c.getAttribute('aria-label') ?? '');
+      if (m) (out[Number(m[1]) - 1] ??= [])[Number(m[2]) - 1] = Number(m[3]);
+    }
+    return out;
+  });
+}
+
+/** 'valid' cross-correlation, the book's corr2d. */
+function corr2d(x: number[][], k: number[][]): number[][] {
+  const rows = x.length - k.length + 1;
+  const cols = x[0]!.length - k[0]!.length + 1;
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) =>
+      k.reduce((s, kr, a) => kr.reduce((t, kv, b) => t + kv * x[i + a]![j + b]!, s), 0),
+    ),
+  );
+}
+
+async function expectYMatchesXK(app: Page): Promise<void> {
+  await expect
+    .poll(async () => {
+      const [x, k, y] = await Promise.all([
+        readGrid(app, 'Input X'),
+        readGrid(app, 'Kernel K'),
+        readGrid(app, 'Output Y'),
+      ]);
+      const want = corr2d(x, k);
+      return (
+        y.length === want.length && y.every((r, i) => r.every((v, j) => Math.abs(v - want[i]![j]!) < 1e-3))
+      );
+    })
+    .toBe(true);
+}
+
+/** Reloads with WebGPU forced (SwiftShader here: automatic would pick the CPU) and, optionally, devices recorded. */
+async function startOnWebGpu(app: Page, recordDevices = false): Promise<void> {
+  if (recordDevices)
+    await app.addInitScript(() => {
+      // Keeps a handle on every device the app creates, so the test can destroy the real one.
+      const original = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, ...args) {
+        const device = await original.apply(this, args);
+        ((window as unknown as { __devices?: GPUDevice[] }).__devices ??= []).push(device);
+        return device;
+      };
+    });
+  await app.evaluate((key) => localStorage.setItem(key, 'webgpu'), BACKEND_KEY);
+  await app.reload();
+  await expect(app.getByTestId('backend-status')).toContainText('Backend: WebGPU');
+}
+
+async function crashGpuProcess(browser: Browser): Promise<void> {
+  const cdp = await browser.newBrowserCDPSession();
+  await cdp.send('Browser.crashGpuProcess');
+  await cdp.detach();
+}
+
+test('a GPU process crash moves work to the CPU, keeps the state, and offers to retry WebGPU', async ({
+  app,
+  browser,
+}) => {
+  await startOnWebGpu(app);
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await expectYMatchesXK(app);
+  const before = { x: await readGrid(app, 'Input X'), k: await readGrid(app, 'Kernel K') };
+
+  await crashGpuProcess(browser);
+
+  const alert = app.getByRole('alert', { name: 'GPU lost' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText('moved to the CPU and kept your work');
+  await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
+  await expect(app.getByTestId('backend-status')).toContainText('the GPU device was lost');
+  // The work is intact and Y is computed (now on the CPU) from it.
+  expect(await readGrid(app, 'Input X')).toEqual(before.x);
+  expect(await readGrid(app, 'Kernel K')).toEqual(before.k);
+  await expectYMatchesXK(app);
+  // Still live on CPU: a change to K recomputes Y.
+  await app
+    .getByRole('group', { name: 'Kernel K', exact: true })
+    .getByRole('button', { name: 'Invert' })
+    .click();
+  await expect.poll(() => readGrid(app, 'Kernel K')).not.toEqual(before.k);
+  await expectYMatchesXK(app);
+
+  // The notice is translated like the rest of the app.
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(app.getByRole('alert', { name: 'GPU 已丢失' })).toContainText('已切换到 CPU');
+  await expect(app.getByRole('button', { name: '重试 WebGPU' })).toBeVisible();
+  await app.getByRole('combobox', { name: '语言' }).selectOption('en');
+
+  // Retry: Chromium has restarted its GPU process, so a fresh device comes back.
+  await alert.getByRole('button', { name: 'Retry WebGPU' }).click();
+  await expect(app.getByTestId('backend-status')).toContainText('Backend: WebGPU');
+  await expect(alert).toBeHidden();
+  await expectYMatchesXK(app);
+});
+
+test('a training run survives the GPU process crashing mid-run, continuing on the CPU', async ({
+  app,
+  browser,
+}) => {
+  await startOnWebGpu(app);
+  await app.getByRole('tab', { name: 'Train' }).click();
+  const steps = app.getByLabel('Steps', { exact: true });
+  await steps.fill('400');
+  await steps.blur();
+  const status = app.getByRole('status', { name: 'Training status' });
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect
+    .poll(async () => Number(/step (\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0))
+    .toBeGreaterThan(5);
+
+  await crashGpuProcess(browser);
+
+  await expect(app.getByRole('alert', { name: 'GPU lost' })).toBeVisible();
+  await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
+  // Not restarted from step 0, not failed: the same run reaches its goal on the CPU.
+  await expect(status).toHaveText('Done · step 400', { timeout: 60_000 });
+});
+
+test('destroying the device moves work to the CPU without offering a retry', async ({ app }) => {
+  await startOnWebGpu(app, true);
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await expectYMatchesXK(app);
+  const x = await readGrid(app, 'Input X');
+
+  const destroyed = await app.evaluate(() => {
+    const devices = (window as unknown as { __devices?: GPUDevice[] }).__devices ?? [];
+    devices.at(-1)?.destroy();
+    return devices.length;
+  });
+  expect(destroyed).toBeGreaterThan(0);
+
+  await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
+  await expect(app.getByTestId('backend-status')).toContainText('destroyed');
+  await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(0);
+  expect(await readGrid(app, 'Input X')).toEqual(x);
+  await app
+    .getByRole('group', { name: 'Kernel K', exact: true })
+    .getByRole('button', { name: 'Invert' })
+    .click();
+  await expectYMatchesXK(app);
+});
+
+test('with no GPU adapter at all, WebGPU falls back to the CPU and says why', async ({ app }) => {
+  await app.addInitScript(() => {
+    // The machine has no usable GPU: the browser's real answer in that case is null.
+    GPU.prototype.requestAdapter = async () => null;
+  });
+  await app.evaluate((key) => localStorage.setItem(key, 'webgpu'), BACKEND_KEY);
+  await app.reload();
+  await expect(app.getByTestId('backend-status')).toContainText(
+    'CPU — WebGPU was requested but no GPU adapter is available',
+  );
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await expectYMatchesXK(app);
+  await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(0);
+});
