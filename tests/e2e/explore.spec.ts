@@ -170,3 +170,288 @@ test('a 256×256 X is drawn on a canvas with one virtual gridcell that follows t
   console.log(`long tasks during 5 edits at 256²/11×11: ${JSON.stringify(long.map(Math.round))}`);
   expect(Math.max(0, ...long)).toBeLessThan(250);
 });
+
+/** Sets one cell by keyboard: focus the grid, walk to it, type the value, Enter. */
+async function typeCell(app: Page, name: string, row: number, col: number, value: string): Promise<void> {
+  await grid(app, name).focus();
+  await app.keyboard.press('PageUp');
+  for (let r = 1; r < row; r++) await app.keyboard.press('ArrowDown');
+  await app.keyboard.press('Home');
+  for (let c = 1; c < col; c++) await app.keyboard.press('ArrowRight');
+  await app.keyboard.type(value);
+  await app.keyboard.press('Enter');
+}
+
+test('painting tools: eyedropper, value brush, slider, eraser, flood fill', async ({ app }) => {
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  const x = panel(app, 'Input X');
+  const gx = grid(app, 'Input X');
+  const brush = x.getByRole('spinbutton', { name: 'Brush value', exact: true });
+  // Eyedropper picks 8 and hands back to the paint tool; painting puts 8 where we click.
+  await x.getByRole('radio', { name: 'Eyedropper' }).click();
+  await cell(gx, 3, 3).click();
+  await expect(brush).toHaveValue('8');
+  await expect(x.getByRole('radio', { name: 'Paint' })).toHaveAttribute('aria-checked', 'true');
+  await cell(gx, 1, 1).click();
+  await expectGrid(app, 'Input X', [
+    [8, 1, 2],
+    [3, 4, 5],
+    [6, 7, 8],
+  ]);
+  // A typed brush value, then the slider moved by keyboard to its minimum (−1).
+  await brush.fill('2.5');
+  await cell(gx, 1, 2).click();
+  await x.getByRole('slider', { name: 'Brush value slider' }).press('Home');
+  await expect(brush).toHaveValue('-1');
+  await cell(gx, 1, 3).click();
+  // The eraser writes 0 wherever it is dragged.
+  await x.getByRole('radio', { name: 'Eraser' }).click();
+  await cell(gx, 2, 1).hover();
+  await app.mouse.down();
+  await cell(gx, 2, 3).hover();
+  await app.mouse.up();
+  await expectGrid(app, 'Input X', [
+    [8, 2.5, -1],
+    [0, 0, 0],
+    [6, 7, 8],
+  ]);
+  // Flood fill replaces the 4-connected region of equal values (the zero row) only.
+  await x.getByRole('button', { name: 'Brush value 1' }).click();
+  await x.getByRole('radio', { name: 'Flood fill' }).click();
+  await cell(gx, 2, 2).click();
+  await expectGrid(app, 'Input X', [
+    [8, 2.5, -1],
+    [1, 1, 1],
+    [6, 7, 8],
+  ]);
+  // The whole drag was one undo step, like each click.
+  await app.getByRole('button', { name: 'Undo', exact: true }).click();
+  await app.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expectGrid(app, 'Input X', [
+    [8, 2.5, -1],
+    [3, 4, 5],
+    [6, 7, 8],
+  ]);
+});
+
+test('grid operations: invert, flips, shifts, transpose, resize with an anchor, seeded random fill', async ({
+  app,
+}) => {
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  const x = panel(app, 'Input X');
+  const op = (name: string) => x.getByRole('button', { name, exact: true }).click();
+  await op('Flip horizontally');
+  await expectGrid(app, 'Input X', [
+    [2, 1, 0],
+    [5, 4, 3],
+    [8, 7, 6],
+  ]);
+  await op('Flip vertically');
+  await op('Transpose');
+  await expectGrid(app, 'Input X', [
+    [8, 5, 2],
+    [7, 4, 1],
+    [6, 3, 0],
+  ]);
+  await op('Shift left');
+  await op('Shift down');
+  await expectGrid(app, 'Input X', [
+    [0, 0, 0],
+    [5, 2, 0],
+    [4, 1, 0],
+  ]);
+  await op('Invert');
+  await expectGrid(app, 'Input X', [
+    [1, 1, 1],
+    [-4, -1, 1],
+    [-3, 0, 1],
+  ]);
+  // Grow to 5×4 around the centre: the old 3×3 sits in the middle, zeros around it.
+  await x.getByRole('combobox', { name: 'Resize anchor' }).selectOption('c');
+  await setSize(x, 5, 4);
+  await expectGrid(app, 'Input X', [
+    [0, 0, 0, 0],
+    [1, 1, 1, 0],
+    [-4, -1, 1, 0],
+    [-3, 0, 1, 0],
+    [0, 0, 0, 0],
+  ]);
+  // Random fill is seeded: the same seed gives the same grid, another seed another grid.
+  const seed = x.getByRole('spinbutton', { name: 'Random seed' });
+  await seed.fill('7');
+  await op('Random fill');
+  const first = await readGrid(app, 'Input X');
+  expect(first.flat().every((v) => v >= 0 && v < 1)).toBe(true);
+  await op('Clear');
+  await expectGrid(
+    app,
+    'Input X',
+    [0, 1, 2, 3, 4].map(() => [0, 0, 0, 0]),
+  );
+  await op('Random fill');
+  await expectGrid(app, 'Input X', first);
+  await seed.fill('8');
+  await op('Random fill');
+  await expect.poll(() => readGrid(app, 'Input X')).not.toEqual(first);
+});
+
+test('K sizes: non-square, clamped to 31×31; typed negative values with the keyboard', async ({ app }) => {
+  const k = panel(app, 'Kernel K');
+  await setSize(k, 3, 1);
+  await expect(grid(app, 'Kernel K').getByRole('gridcell')).toHaveCount(3);
+  await typeCell(app, 'Kernel K', 2, 1, '-0.5');
+  await expectGrid(app, 'Kernel K', [[1], [-0.5], [0]]);
+  await setSize(panel(app, 'Input X'), 40, 40);
+  await setSize(k, 99, 31);
+  await expect(k.getByRole('heading', { name: /Kernel K 31×31/ })).toBeVisible();
+  await expect(app.getByText('= 10×10')).toBeVisible();
+});
+
+test('copy and paste a grid as CSV or JSON text', async ({ app, server }) => {
+  await app.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  const x = panel(app, 'Input X');
+  await x.getByText('Paste CSV or JSON').click();
+  await x.getByRole('button', { name: 'Copy as JSON' }).click();
+  await expect(x.getByText('Copied JSON')).toBeVisible();
+  const json = await app.evaluate(() => navigator.clipboard.readText());
+  expect(JSON.parse(json)).toEqual([
+    [0, 1, 2],
+    [3, 4, 5],
+    [6, 7, 8],
+  ]);
+  await x.getByRole('button', { name: 'Copy as CSV' }).click();
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toMatch(/^0,1,2\r?\n3,4,5\r?\n6,7,8/);
+  const box = x.getByRole('textbox', { name: 'Grid as CSV or JSON text' });
+  await box.fill('1, -2\n0.5, 4');
+  await x.getByRole('button', { name: 'Apply pasted text' }).click();
+  await expectGrid(app, 'Input X', [
+    [1, -2],
+    [0.5, 4],
+  ]);
+  await box.fill('[[1, 2, 3]]');
+  await x.getByRole('button', { name: 'Apply pasted text' }).click();
+  await expectGrid(app, 'Input X', [[1, 2, 3]]);
+  await box.fill('1,2\n3');
+  await x.getByRole('button', { name: 'Apply pasted text' }).click();
+  await expect(x.getByText(/^Could not paste/)).toBeVisible();
+  // Ctrl+V on the focused grid pastes the clipboard's text too.
+  await app.evaluate(() => navigator.clipboard.writeText('9,8\n7,6'));
+  await grid(app, 'Input X').focus();
+  await app.keyboard.press('Control+v');
+  await expectGrid(app, 'Input X', [
+    [9, 8],
+    [7, 6],
+  ]);
+});
+
+test('convolution shows the flipped kernel; the sliding window steps, scrubs and plays', async ({ app }) => {
+  await app.getByRole('button', { name: 'Convolution vs correlation' }).click();
+  await expect(app.getByRole('radio', { name: 'Convolution (flips K)' })).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
+  await expectGrid(app, 'Flipped kernel (what slides over X)', [
+    [3, 2],
+    [1, 0],
+  ]);
+  await expectGrid(app, 'Output Y', [
+    [5, 11],
+    [23, 29],
+  ]);
+  await cell(grid(app, 'Output Y'), 1, 1).hover();
+  const region = app.getByRole('region', { name: 'Sum of products' });
+  await expect(region).toContainText('0×3 + 1×2 + 3×1 + 4×0 = 5');
+  await app.getByRole('radio', { name: 'Cross-correlation' }).click();
+  await expect(grid(app, 'Flipped kernel (what slides over X)')).toHaveCount(0);
+  await expectGrid(app, 'Output Y', golden('corr2d_sanity').expected.y);
+
+  const anim = app.getByRole('group', { name: 'Sliding window' });
+  await app.mouse.move(0, 0);
+  await anim.getByRole('button', { name: 'Step' }).click();
+  await anim.getByRole('button', { name: 'Step' }).click();
+  await expect(anim.getByText('2 / 4')).toBeVisible();
+  await expect(region).toContainText('Y at row 2, column 1: 3×0 + 4×1 + 6×2 + 7×3 = 37');
+  await anim.getByRole('slider', { name: 'Window position' }).press('Home');
+  await expect(region).toContainText('Y at row 1, column 1:');
+  await anim.getByRole('slider', { name: 'Speed (cells per second)' }).press('End');
+  await anim.getByRole('button', { name: 'Play' }).click();
+  await expect(anim.getByText('4 / 4')).toBeVisible();
+  await expect(anim.getByRole('button', { name: 'Play' })).toBeVisible();
+  await anim.getByRole('button', { name: 'Show all' }).click();
+  await expect(anim.getByRole('button', { name: 'Show all' })).toBeDisabled();
+});
+
+test('every preset applies with its note; the direction slider rebuilds K', async ({ app }) => {
+  const presets = app.getByRole('navigation', { name: 'Presets' }).getByRole('button');
+  expect(await presets.count()).toBeGreaterThanOrEqual(20);
+  for (const button of await presets.all()) {
+    await button.click();
+    await expect(button).toHaveAttribute('aria-pressed', 'true');
+    const name = (await button.textContent())!;
+    await expect(app.getByRole('note', { name: 'About this preset' })).toContainText(name);
+  }
+  await app.getByRole('button', { name: 'Transposed image' }).click();
+  await expect.poll(async () => (await readGrid(app, 'Output Y')).flat().every((v) => v === 0)).toBe(true);
+  await app.getByRole('button', { name: /^Edge in direction v/ }).click();
+  await app.getByRole('slider', { name: /^Direction θ/ }).press('Home');
+  await expectGrid(app, 'Kernel K', [
+    [-1, 0, 1],
+    [-2, 0, 2],
+    [-1, 0, 1],
+  ]);
+  await app.getByRole('button', { name: 'As a matrix product' }).click();
+  await expect(app.getByRole('table').first()).toContainText('im2col(X)');
+});
+
+test('every control in the Explore view has an accessible name', async ({ app }) => {
+  await app.getByRole('button', { name: 'Convolution vs correlation' }).click();
+  for (const name of ['Input X', 'Kernel K', 'Output Y', 'Flipped kernel (what slides over X)'])
+    await expect(grid(app, name)).toBeVisible();
+  const view = app.getByRole('region', { name: 'Explore' });
+  let checked = 0;
+  for (const role of [
+    'button',
+    'radio',
+    'slider',
+    'spinbutton',
+    'combobox',
+    'textbox',
+    'gridcell',
+  ] as const) {
+    for (const control of await view.getByRole(role).all()) {
+      // A name made of words or numbers: a bare glyph such as "⇆" or "←" does not count.
+      await expect(control, `a ${role} without a name`).toHaveAccessibleName(/[\p{L}\p{N}]/u);
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(60);
+});
+
+test('an image dropped on the import area is downsampled and mapped to the value range', async ({ app }) => {
+  const x = app.getByRole('group', { name: 'Import image as X' });
+  await x.getByRole('spinbutton', { name: 'Value for black' }).fill('-1');
+  await x.getByRole('spinbutton', { name: 'Value for white' }).fill('1');
+  // A 600×400 photo-sized PNG: left half black, right half white.
+  const drop = await app.evaluateHandle(async () => {
+    const canvas = new OffscreenCanvas(600, 400);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, 300, 400);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(300, 0, 300, 400);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const data = new DataTransfer();
+    data.items.add(new File([blob], 'photo.png', { type: 'image/png' }));
+    return data;
+  });
+  await x.dispatchEvent('drop', { dataTransfer: drop });
+  await expect(x.getByText('Imported photo.png as 43×64')).toBeVisible();
+  // 43×64 = 2752 cells: drawn on the canvas with one virtual gridcell; read the corners by keyboard.
+  await expect(grid(app, 'Input X').getByRole('gridcell')).toHaveCount(1);
+  await grid(app, 'Input X').focus();
+  await app.keyboard.press('Home');
+  await expect(grid(app, 'Input X').getByRole('gridcell')).toHaveAccessibleName('row 1, column 1, value -1');
+  await app.keyboard.press('End');
+  await expect(grid(app, 'Input X').getByRole('gridcell')).toHaveAccessibleName('row 1, column 64, value 1');
+});

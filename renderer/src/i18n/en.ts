@@ -86,7 +86,7 @@ export const en = {
   'grid.shift': 'Shift',
   'grid.cell': 'row {row}, column {col}, value {value}',
   'grid.typing': 'Typing {text}: Enter to commit, Escape to cancel',
-  'grid.help': 'Arrows move; type digits or - then Enter to set a cell; Space paints.',
+  'grid.help': 'Arrows, Home/End and Page Up/Down move; type digits or - then Enter; Space paints.',
   'grid.legend': 'Colour scale from {lo} to {hi}',
   'explore.label': 'Explore',
   'explore.inputX': 'Input X',

@@ -87,7 +87,7 @@ export const zh: Record<MessageKey, string> = {
   'grid.shift': '平移',
   'grid.cell': '第 {row} 行，第 {col} 列，数值 {value}',
   'grid.typing': '正在输入 {text}：回车确认，Esc 取消',
-  'grid.help': '方向键移动，数字和 - 输入数值，回车确认，空格绘制。',
+  'grid.help': '方向键、Home/End 与 Page Up/Down 移动，数字和 - 输入数值，回车确认，空格绘制。',
   'grid.legend': '颜色刻度：{lo} 到 {hi}',
   'explore.label': '探索',
   'explore.inputX': '输入 X',

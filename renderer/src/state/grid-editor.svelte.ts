@@ -46,6 +46,8 @@ export class GridEditorState {
     }
     if (key === 'Home') this.moveTo(this.row, 0, m);
     else if (key === 'End') this.moveTo(this.row, m.cols - 1, m);
+    else if (key === 'PageUp') this.moveTo(0, this.col, m);
+    else if (key === 'PageDown') this.moveTo(m.rows - 1, this.col, m);
     else if (key === 'Escape') this.typing = '';
     else if (key === 'Backspace') this.typing = this.typing.slice(0, -1);
     else if (TYPABLE.test(key)) this.typing += key;
