@@ -239,33 +239,46 @@ test('grid operations: invert, flips, shifts, transpose, resize with an anchor, 
 }) => {
   await app.getByRole('button', { name: /^Sanity test/ }).click();
   const x = panel(app, 'Input X');
-  const op = (name: string) => x.getByRole('button', { name, exact: true }).click();
-  await op('Flip horizontally');
-  await expectGrid(app, 'Input X', [
-    [2, 1, 0],
-    [5, 4, 3],
-    [8, 7, 6],
-  ]);
-  await op('Flip vertically');
-  await op('Transpose');
-  await expectGrid(app, 'Input X', [
-    [8, 5, 2],
-    [7, 4, 1],
-    [6, 3, 0],
-  ]);
-  await op('Shift left');
-  await op('Shift down');
-  await expectGrid(app, 'Input X', [
-    [0, 0, 0],
-    [5, 2, 0],
-    [4, 1, 0],
-  ]);
-  await op('Invert');
-  await expectGrid(app, 'Input X', [
-    [1, 1, 1],
-    [-4, -1, 1],
-    [-3, 0, 1],
-  ]);
+  const op = (name: string) => x.getByRole('button', { name, exact: true }).click({ timeout: 5000 });
+  // Each step: the operations clicked, then X afterwards.
+  const steps: [string[], number[][]][] = [
+    [
+      ['Flip horizontally'],
+      [
+        [2, 1, 0],
+        [5, 4, 3],
+        [8, 7, 6],
+      ],
+    ],
+    [
+      ['Flip vertically', 'Transpose'],
+      [
+        [8, 5, 2],
+        [7, 4, 1],
+        [6, 3, 0],
+      ],
+    ],
+    [
+      ['Shift left', 'Shift down'],
+      [
+        [0, 0, 0],
+        [5, 2, 0],
+        [4, 1, 0],
+      ],
+    ],
+    [
+      ['Invert'],
+      [
+        [1, 1, 1],
+        [-4, -1, 1],
+        [-3, 0, 1],
+      ],
+    ],
+  ];
+  for (const [names, expected] of steps) {
+    for (const name of names) await op(name);
+    await expectGrid(app, 'Input X', expected);
+  }
   // Grow to 5×4 around the centre: the old 3×3 sits in the middle, zeros around it.
   await x.getByRole('combobox', { name: 'Resize anchor' }).selectOption('c');
   await setSize(x, 5, 4);

@@ -66,3 +66,19 @@ for (const [width, height] of [
     });
   }
 }
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`Train at 1280×800, ${scheme}: after a run, the learned kernel is a named grid`, async ({
+    app,
+  }, info) => {
+    await app.emulateMedia({ colorScheme: scheme });
+    await app.setViewportSize({ width: 1280, height: 800 });
+    await app.getByRole('tab', { name: 'Train' }).click();
+    await app.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText(/^Done/);
+    await expect(app.getByRole('grid', { name: 'Learned kernel', exact: true })).toBeVisible();
+    const name = `screenshot-train-1280x800-${scheme}.png`;
+    await app.screenshot({ path: info.outputPath(name) });
+    if (update) await app.screenshot({ path: resolve(docs, name) });
+  });
+}
