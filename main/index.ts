@@ -1,5 +1,4 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   EVENT_CHANNELS,
@@ -14,6 +13,7 @@ import { guardedInvoke } from './ipc-guard';
 import { lockDownContents, lockDownSession } from './lockdown';
 import { buildMenu } from './menu';
 import { registerAppScheme, serveRenderer } from './protocol';
+import { workspacePaths } from './services/argv';
 import { CrashPolicy, describeGone, MainLog } from './services/crash-policy';
 import { MainHandlers } from './services/handlers';
 import { restoreBounds, WindowStateStore } from './services/window-state';
@@ -41,12 +41,7 @@ const pendingOpens: string[] = [];
 let rendererReady = false;
 
 /** `.kstudio` paths among command-line arguments (file association on Windows/Linux passes them here). */
-function workspaceArgs(argv: readonly string[]): string[] {
-  return argv
-    .slice(app.isPackaged ? 1 : 2)
-    .filter((arg) => !arg.startsWith('-') && arg.toLowerCase().endsWith('.kstudio') && existsSync(arg))
-    .map((arg) => resolve(arg));
-}
+const workspaceArgs = (argv: readonly string[]): string[] => workspacePaths(argv, app.isPackaged);
 
 function requestOpen(path: string): void {
   if (handlers && rendererReady) handlers.offerOpen(path);

@@ -35,6 +35,18 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /** Reads a text file after checking its size, so a huge file is refused before it is loaded. */
 export async function readTextFile(path: string, maxBytes: number): Promise<string> {
+  await checkFileSize(path, maxBytes);
+  return readChecked(path, () => readFile(path, 'utf8'));
+}
+
+/** Reads a file as bytes after checking its size, like readTextFile. */
+export async function readBytesFile(path: string, maxBytes: number): Promise<Uint8Array> {
+  await checkFileSize(path, maxBytes);
+  return readChecked(path, async () => new Uint8Array(await readFile(path)));
+}
+
+/** Refuses a missing path, a folder, or a file over `maxBytes`, with a message for the user. */
+async function checkFileSize(path: string, maxBytes: number): Promise<void> {
   let size: number;
   try {
     const info = await stat(path);
@@ -49,8 +61,11 @@ export async function readTextFile(path: string, maxBytes: number): Promise<stri
       'too-large',
       `${basename(path)} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}.`,
     );
+}
+
+async function readChecked<T>(path: string, read: () => Promise<T>): Promise<T> {
   try {
-    return await readFile(path, 'utf8');
+    return await read();
   } catch (error) {
     throw new KernelStudioError('io', `Could not read ${basename(path)}: ${describeFsError(error)}`);
   }
@@ -77,27 +92,4 @@ export function describeFsError(error: unknown): string {
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
-}
-
-/** Reads a file as bytes after checking its size, like readTextFile. */
-export async function readBytesFile(path: string, maxBytes: number): Promise<Uint8Array> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new KernelStudioError('io', `${basename(path)} is not a file.`);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof KernelStudioError) throw error;
-    throw new KernelStudioError('io', `Could not open ${basename(path)}: ${describeFsError(error)}`);
-  }
-  if (size > maxBytes)
-    throw new KernelStudioError(
-      'too-large',
-      `${basename(path)} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}.`,
-    );
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new KernelStudioError('io', `Could not read ${basename(path)}: ${describeFsError(error)}`);
-  }
 }

@@ -1,7 +1,9 @@
 import { _electron as electron, expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultDocument, serializeWorkspace } from '../../core/workspace';
 import { API_METHODS } from '../../ipc/contract';
 // @ts-expect-error plain ESM helper without types
 import { electronBinaryStatus } from '../../scripts/electron-binary.mjs';
@@ -94,4 +96,17 @@ test('the window comes back with the size and position it was closed with', asyn
   );
   expect(bounds).toEqual(wanted);
   await second.app.close();
+});
+
+test('a second launch with a workspace hands it to the running app and exits', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ks-electron-'));
+  const { app, page } = await launch(dataDir);
+  const workspace = join(dataDir, 'second.kstudio');
+  writeFileSync(workspace, serializeWorkspace(defaultDocument()));
+  const second = spawn(status.binary!, [root, `--user-data-dir=${dataDir}`, workspace], { stdio: 'ignore' });
+  const code = await new Promise<number | null>((r) => second.once('exit', r));
+  expect(code).toBe(0);
+  await expect(page).toHaveTitle('second.kstudio — Kernel Studio');
+  expect(app.windows()).toHaveLength(1);
+  await app.close();
 });

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS, type AppInfo, type InvokeMethod, type IpcErrorCode } from '../../ipc/contract';
+import { INVOKE_CHANNELS, type InvokeMethod, type IpcErrorCode } from '../../ipc/contract';
+import { browserAppInfo } from '../../main/services/app-info';
 import { MainHandlers } from '../../main/services/handlers';
 
 /**
@@ -25,16 +26,6 @@ const CODES = new Set<IpcErrorCode>([
   'cancelled',
   'internal',
 ]);
-
-const appInfo: AppInfo = {
-  name: 'Kernel Studio',
-  version: '0.0.0-test',
-  runtime: 'browser',
-  platform: 'linux',
-  electronVersion: '',
-  chromeVersion: '',
-  nodeVersion: process.versions.node,
-};
 
 let base: string;
 let dataDir: string;
@@ -66,7 +57,7 @@ beforeAll(() => {
   process.chdir(join(base, 'cwd'));
   let flip = 0;
   handlers = new MainHandlers({
-    appInfo,
+    appInfo: browserAppInfo(),
     dataDir,
     // The "user" picks these two files, or cancels, in turn.
     dialogs: {

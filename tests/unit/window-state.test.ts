@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { workspacePaths } from '../../main/services/argv';
 import { CrashPolicy, describeGone, MainLog } from '../../main/services/crash-policy';
 import { restoreBounds, WindowStateStore } from '../../main/services/window-state';
 
@@ -134,6 +135,44 @@ describe('crash recovery', () => {
     );
     expect(source).toMatch(
       /app\.on\('child-process-gone', \(_event, details\) => log\?\.write\(describeGone\('child', details\)\)\)/,
+    );
+  });
+});
+
+describe('single instance and file association', () => {
+  it('takes the existing .kstudio paths from a command line, after Electron’s own arguments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-argv-'));
+    try {
+      const a = join(dir, 'a.kstudio');
+      const b = join(dir, 'B.KSTUDIO');
+      writeFileSync(a, '{}');
+      writeFileSync(b, '{}');
+      const missing = join(dir, 'missing.kstudio');
+      const packaged = [
+        '/opt/Kernel Studio/kernel-studio',
+        a,
+        '--no-sandbox',
+        missing,
+        join(dir, 'k.npy'),
+        b,
+      ];
+      expect(workspacePaths(packaged, true)).toEqual([a, b]);
+      // In development argv[1] is the app folder, not a file to open.
+      expect(workspacePaths(['/usr/bin/electron', a, b], false)).toEqual([b]);
+      expect(workspacePaths(['electron', '.', 'rel.kstudio'], false, () => true)).toEqual([
+        join(process.cwd(), 'rel.kstudio'),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('main/index.ts holds the single-instance lock and focuses the running window for a second launch', () => {
+    const source = readFileSync('main/index.ts', 'utf8');
+    expect(source).toMatch(/if \(!app\.requestSingleInstanceLock\(\)\) app\.quit\(\);/);
+    const second = source.slice(source.indexOf("app.on('second-instance'"));
+    expect(second).toMatch(
+      /^app\.on\('second-instance', \(_event, argv\) => \{\s*for \(const path of workspaceArgs\(argv\)\) requestOpen\(path\);\s*if \(mainWindow\?\.isMinimized\(\)\) mainWindow\.restore\(\);\s*mainWindow\?\.focus\(\);/,
     );
   });
 });
