@@ -32,6 +32,7 @@ import {
 } from '../../core/im2col';
 import { forwardCpu } from '../../core/cpu';
 import { randomMatrix } from '../../core/random';
+import { autoScale, colourOf, pendingColour, writeColours } from '../../renderer/src/lib/grid/colour';
 
 const m23 = fromRows([
   [1, 2, 3],
@@ -244,5 +245,31 @@ describe('fitting a grid to its panel', () => {
     expect(fitCell({ width: 300, height: 300 }, 256, 256)).toBe(2);
     expect(fitCell({ width: 700, height: 700 }, 256, 256)).toBe(2.5);
     expect(fitCell({ width: 0, height: 0 }, 3, 3, 2, 56)).toBe(24);
+  });
+});
+
+describe('grid colours', () => {
+  it('the lookup table matches the colour map; pending and non-finite cells stand out', () => {
+    for (const dark of [false, true]) {
+      const scale = autoScale(fromRows([[-2, 2]]), 1, dark);
+      const values = [-2, -1, -0.37, 0, 0.5, 1.999, 2, 7, Number.NaN];
+      const out = new Uint8ClampedArray(values.length * 4);
+      writeColours(out, values, 8, scale);
+      values.slice(0, 8).forEach((v, i) => {
+        const want = colourOf(v, scale);
+        for (let c = 0; c < 3; c++) expect(Math.abs(out[i * 4 + c] - want[c])).toBeLessThanOrEqual(1);
+        expect(out[i * 4 + 3]).toBe(255);
+      });
+      expect([...out.slice(32, 35)]).toEqual([...pendingColour(scale)]);
+      const nan = new Uint8ClampedArray(4);
+      writeColours(nan, [Number.NaN], Infinity, scale);
+      expect([...nan.slice(0, 3)]).toEqual([255, 0, 255]);
+    }
+    // −1 and +1 are equally far from the colour of 0 (a symmetric diverging map).
+    const s = autoScale(null);
+    const dist = (a: readonly number[], b: readonly number[]) =>
+      Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    const zero = colourOf(0, s);
+    expect(dist(colourOf(1, s), zero) / dist(colourOf(-1, s), zero)).toBeCloseTo(1, 0);
   });
 });

@@ -59,3 +59,53 @@ export function gradientCss(scale: ColourScale): string {
   });
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }
+
+const LEVELS = 1024;
+let cached: { key: string; table: Uint8ClampedArray } | null = null;
+
+/**
+ * The scale as a lookup table of LEVELS colours (RGB triples) from lo to hi, so that
+ * drawing a 256×256 grid costs an index per cell rather than a colour mix.
+ */
+function table(scale: ColourScale): Uint8ClampedArray {
+  const key = `${scale.kind}|${scale.lo}|${scale.hi}|${scale.dark ?? false}`;
+  if (cached?.key === key) return cached.table;
+  const t = new Uint8ClampedArray(LEVELS * 3);
+  for (let i = 0; i < LEVELS; i++) {
+    const rgb = colourOf(scale.lo + ((scale.hi - scale.lo) * i) / (LEVELS - 1), scale);
+    t.set([Math.round(rgb[0]), Math.round(rgb[1]), Math.round(rgb[2])], i * 3);
+  }
+  cached = { key, table: t };
+  return t;
+}
+
+/**
+ * Fills `out` (RGBA, one pixel per value) with the colours of `data`; values at or
+ * past index `revealed` get the pending colour (the animation has not reached them).
+ */
+export function writeColours(
+  out: Uint8ClampedArray,
+  data: ArrayLike<number>,
+  revealed: number,
+  scale: ColourScale,
+): void {
+  const t = table(scale);
+  const lo = scale.lo;
+  const k = (LEVELS - 1) / (scale.hi - scale.lo || 1);
+  const pending = pendingColour(scale);
+  for (let i = 0, p = 0; i < data.length; i++, p += 4) {
+    const v = data[i];
+    const rgb = i >= revealed ? pending : Number.isFinite(v) ? null : colourOf(v, scale);
+    if (rgb) {
+      out[p] = rgb[0];
+      out[p + 1] = rgb[1];
+      out[p + 2] = rgb[2];
+    } else {
+      const level = 3 * Math.round(Math.min(LEVELS - 1, Math.max(0, (v - lo) * k)));
+      out[p] = t[level];
+      out[p + 1] = t[level + 1];
+      out[p + 2] = t[level + 2];
+    }
+    out[p + 3] = 255;
+  }
+}

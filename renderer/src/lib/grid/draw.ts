@@ -1,7 +1,7 @@
 /** Draws a grid onto a canvas: one pixel per cell scaled up, then lines, numbers and highlights. */
 import type { Matrix } from '../../../../core/matrix';
 import { formatValue } from '../../../../core/im2col';
-import { colourOf, inkFor, pendingColour, type ColourScale } from './colour';
+import { inkFor, writeColours, type ColourScale } from './colour';
 
 export interface Rect {
   readonly row: number;
@@ -35,16 +35,7 @@ export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): 
   scratch.height = m.rows;
   const sctx = scratch.getContext('2d')!;
   const image = sctx.createImageData(m.cols, m.rows);
-  const colours: (readonly [number, number, number])[] = [];
-  for (let i = 0; i < m.data.length; i++) {
-    const rgb: readonly [number, number, number] =
-      i < o.revealed ? colourOf(m.data[i], o.scale) : pendingColour(o.scale);
-    if (o.numbers) colours.push(rgb);
-    image.data[i * 4] = rgb[0];
-    image.data[i * 4 + 1] = rgb[1];
-    image.data[i * 4 + 2] = rgb[2];
-    image.data[i * 4 + 3] = 255;
-  }
+  writeColours(image.data, m.data, o.revealed, o.scale);
   sctx.putImageData(image, 0, 0);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.imageSmoothingEnabled = false;
@@ -70,7 +61,7 @@ export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): 
     for (let i = 0; i < Math.min(m.data.length, o.revealed); i++) {
       const text = formatValue(m.data[i]);
       if (ctx.measureText(text).width > o.cell - 4) continue;
-      ctx.fillStyle = inkFor(colours[i]);
+      ctx.fillStyle = inkFor([image.data[i * 4], image.data[i * 4 + 1], image.data[i * 4 + 2]]);
       const r = Math.floor(i / m.cols);
       const c = i % m.cols;
       ctx.fillText(text, c * o.cell + o.cell / 2, r * o.cell + o.cell / 2);
