@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -113,28 +115,46 @@ test('a GPU process crash moves work to the CPU, keeps the state, and offers to 
   await expectYMatchesXK(app);
 });
 
-test('a training run survives the GPU process crashing mid-run, continuing on the CPU', async ({
-  app,
-  browser,
-}) => {
-  await startOnWebGpu(app);
-  await app.getByRole('tab', { name: 'Train' }).click();
-  const steps = app.getByLabel('Steps', { exact: true });
-  await steps.fill('400');
-  await steps.blur();
-  const status = app.getByRole('status', { name: 'Training status' });
-  await app.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect
-    .poll(async () => Number(/step (\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0))
-    .toBeGreaterThan(5);
+for (const how of ['crash', 'destroy'] as const) {
+  test(`a training run survives the GPU device going away mid-run (${how}), continuing on the CPU`, async ({
+    app,
+    browser,
+    server,
+  }) => {
+    await startOnWebGpu(app, how === 'destroy');
+    await app.getByRole('tab', { name: 'Train' }).click();
+    const steps = app.getByLabel('Steps', { exact: true });
+    await steps.fill('400');
+    await steps.blur();
+    const status = app.getByRole('status', { name: 'Training status' });
+    await app.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(async () => Number(/step (\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0))
+      .toBeGreaterThan(5);
 
-  await crashGpuProcess(browser);
+    if (how === 'crash') await crashGpuProcess(browser);
+    else
+      await app.evaluate(() => (window as unknown as { __devices: GPUDevice[] }).__devices.at(-1)!.destroy());
 
-  await expect(app.getByRole('alert', { name: 'GPU lost' })).toBeVisible();
-  await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
-  // Not restarted from step 0, not failed: the same run reaches its goal on the CPU.
-  await expect(status).toHaveText('Done · step 400', { timeout: 60_000 });
-});
+    await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
+    // Only an unexpected loss offers the GPU again; destroy() was deliberate.
+    await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(how === 'crash' ? 1 : 0);
+    // Not restarted from step 0, not failed: the same run reaches its goal on the CPU…
+    await expect(status).toHaveText('Done · step 400', { timeout: 60_000 });
+    // …and its loss history on disk is one unbroken run, steps 1 to 400.
+    const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+    const file = join(server.dataDir, 'runs', `${runId}.jsonl`);
+    const stepsOnDisk = (): number[] =>
+      existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => (JSON.parse(line) as { step: number }).step)
+        : [];
+    await expect.poll(() => stepsOnDisk().length).toBe(400);
+    expect(stepsOnDisk()).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
+}
 
 test('destroying the device moves work to the CPU without offering a retry', async ({ app }) => {
   await startOnWebGpu(app, true);

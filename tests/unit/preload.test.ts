@@ -96,4 +96,26 @@ describe('preload', () => {
     expect(paths).toEqual([['/tmp/a.kstudio']]);
     offOpen();
   });
+
+  it('answers with the envelope main sent, never the event, ipcRenderer or one of its methods', async () => {
+    const api = exposed.get('api') as Record<string, (...args: unknown[]) => unknown>;
+    const envelope = { ok: true, value: null };
+    ipcRenderer.invoke.mockImplementation(async () => envelope);
+    const electronParts = new Set<unknown>([ipcRenderer, ...Object.values(ipcRenderer)]);
+    for (const method of Object.keys(INVOKE_CHANNELS)) {
+      const returned = await api[method]!({
+        kind: 'kernel',
+        suggestedName: 'k',
+        text: '',
+        bytes: new Uint8Array(),
+      });
+      expect(returned, method).toBe(envelope);
+    }
+    for (const method of Object.keys(EVENT_CHANNELS)) {
+      const off = api[method]!(() => undefined);
+      expect(typeof off, method).toBe('function');
+      expect(electronParts.has(off), method).toBe(false);
+      expect((off as () => unknown)(), method).toBeUndefined();
+    }
+  });
 });
