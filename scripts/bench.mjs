@@ -151,54 +151,85 @@ function tableRows(results) {
   });
 }
 
+/** The tfjs failure recorded for a row (only the browser bench records them). */
+function tfjsFailure(skipped, row) {
+  return row.backend === 'webgpu'
+    ? skipped.find((s) => s.workload === row.workload && s.impl === 'tfjs')
+    : undefined;
+}
+
 function runsNote(r) {
   if (!r) return '';
   return r.runs < 10 ? ` (${r.runs} run${r.runs === 1 ? '' : 's'})` : '';
 }
+
+/** `### title`, then a markdown table of `cells` under `headers`. */
+function markdownSection(title, headers, cells) {
+  return [
+    `### ${title}`,
+    '',
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => ' --- |').join('')}`,
+    ...cells.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+const roofPercent = (r) =>
+  r.roofline && r.ours ? `${((100 * r.roofline.median_ms) / r.ours.median_ms).toFixed(0)}%` : '';
+const peerCell = (p) => (p ? fmt(p.median_ms) + runsNote(p) : '—');
 
 function markdownTables(results, skipped) {
   const rows = tableRows(results);
   const out = [];
   const webgpu = rows.filter((r) => r.backend === 'webgpu');
   if (webgpu.length) {
-    out.push(
-      '### WebGPU (Chromium, same adapter for ours and tfjs)',
-      '',
-      '| workload | ours (ms) | tfjs-webgpu (ms) | tfjs / ours | copy roofline (ms) | % of roofline | target |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
-    );
-    for (const r of webgpu) {
+    const cells = webgpu.map((r) => {
       const peer = r.peers['tfjs-webgpu'];
-      const fail = skipped.find((s) => s.workload === r.workload && s.impl === 'tfjs');
-      const roof =
-        r.roofline && r.ours ? `${((100 * r.roofline.median_ms) / r.ours.median_ms).toFixed(0)}%` : '';
-      out.push(
-        `| ${r.workload} | ${fmt(r.ours?.median_ms)} | ${fail ? 'fails in tfjs¹' : fmt(peer?.median_ms) + runsNote(peer)} | ${fmtRatio(ratio(peer?.median_ms, r.ours?.median_ms))} | ${r.roofline ? fmt(r.roofline.median_ms) : ''} | ${roof} | ${r.target} |`,
-      );
-    }
-    if (skipped.length)
-      out.push(
-        '',
-        `¹ ${[...new Set(skipped.map((s) => s.error))].map((e) => `tfjs threw: "${e}"`).join('; ')}`,
-      );
+      return [
+        r.workload,
+        fmt(r.ours?.median_ms),
+        tfjsFailure(skipped, r) ? 'fails in tfjs¹' : peerCell(peer),
+        fmtRatio(ratio(peer?.median_ms, r.ours?.median_ms)),
+        r.roofline ? fmt(r.roofline.median_ms) : '',
+        roofPercent(r),
+        r.target,
+      ];
+    });
+    const headers = ['workload', 'ours (ms)', 'tfjs-webgpu (ms)', 'tfjs / ours', 'copy roofline (ms)'];
+    out.push(
+      ...markdownSection(
+        'WebGPU (Chromium, same adapter for ours and tfjs)',
+        [...headers, '% of roofline', 'target'],
+        cells,
+      ),
+    );
+    const errors = [...new Set(skipped.map((s) => s.error))];
+    if (errors.length) out.push('', `¹ ${errors.map((e) => `tfjs threw: "${e}"`).join('; ')}`);
     out.push('');
   }
   const cpu = rows.filter((r) => r.backend === 'cpu');
   if (cpu.length) {
-    out.push(
-      '### CPU (Node, same process for ours and the tfjs peers)',
-      '',
-      '| workload | ours (ms) | tfjs-cpu (ms) | tfjs-wasm (ms) | tfjs-cpu / ours | tfjs-wasm / ours | target |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
-    );
-    for (const r of cpu) {
+    const cells = cpu.map((r) => {
       const c = r.peers['tfjs-cpu'];
       const w = r.peers['tfjs-wasm'];
-      const wasmCell = w ? fmt(w.median_ms) + runsNote(w) : r.workload.startsWith('train') ? 'n/a²' : '—';
-      out.push(
-        `| ${r.workload} | ${fmt(r.ours?.median_ms)} | ${c ? fmt(c.median_ms) + runsNote(c) : '—'} | ${wasmCell} | ${fmtRatio(ratio(c?.median_ms, r.ours?.median_ms))} | ${fmtRatio(ratio(w?.median_ms, r.ours?.median_ms))} | ${r.target} |`,
-      );
-    }
+      return [
+        r.workload,
+        fmt(r.ours?.median_ms),
+        peerCell(c),
+        w || !r.workload.startsWith('train') ? peerCell(w) : 'n/a²',
+        fmtRatio(ratio(c?.median_ms, r.ours?.median_ms)),
+        fmtRatio(ratio(w?.median_ms, r.ours?.median_ms)),
+        r.target,
+      ];
+    });
+    const headers = ['workload', 'ours (ms)', 'tfjs-cpu (ms)', 'tfjs-wasm (ms)', 'tfjs-cpu / ours'];
+    out.push(
+      ...markdownSection(
+        'CPU (Node, same process for ours and the tfjs peers)',
+        [...headers, 'tfjs-wasm / ours', 'target'],
+        cells,
+      ),
+    );
     out.push('', '² tfjs-wasm has no `Conv2DBackpropFilter`: it cannot train a kernel.', '');
   }
   return out.join('\n');
@@ -208,9 +239,8 @@ function plainTable(results, skipped) {
   const lines = [];
   for (const r of tableRows(results)) {
     const peer = r.tfjs;
-    const fail = skipped.find((s) => s.workload === r.workload && s.impl === 'tfjs');
-    const roof =
-      r.roofline && r.ours ? `${((100 * r.roofline.median_ms) / r.ours.median_ms).toFixed(0)}% of copy` : '';
+    const fail = tfjsFailure(skipped, r);
+    const roof = r.roofline ? `${roofPercent(r)} of copy` : '';
     lines.push(
       [
         r.backend.padEnd(7),
@@ -249,7 +279,7 @@ function machine(adapter) {
 const BEGIN = '<!-- bench:begin (generated by `npm run bench`; edit outside these markers) -->';
 const END = '<!-- bench:end -->';
 
-function writePerformanceDoc(results, skipped, adapter, seconds) {
+async function writePerformanceDoc(results, skipped, adapter, seconds) {
   const path = join(root, 'docs/performance.md');
   const generated = [
     BEGIN,
@@ -268,7 +298,10 @@ function writePerformanceDoc(results, skipped, adapter, seconds) {
     start >= 0 && end > start
       ? current.slice(0, start) + generated + current.slice(end + END.length)
       : `${current.trimEnd()}\n\n${generated}\n`;
-  writeFileSync(path, next);
+  // Through the project's prettier, so `npm run format:check` stays clean (it aligns tables).
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  writeFileSync(path, await prettier.format(next, { ...options, filepath: path }));
   log(`wrote ${path}`);
 }
 
@@ -296,4 +329,4 @@ if (json) {
   log(plainTable(results, skipped));
   log(`\ntotal ${seconds.toFixed(0)} s${quick ? ' (--quick: smoke figures, not for quoting)' : ''}`);
 }
-if (writeDocs) writePerformanceDoc(results, skipped, adapter, seconds);
+if (writeDocs) await writePerformanceDoc(results, skipped, adapter, seconds);

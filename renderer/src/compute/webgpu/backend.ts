@@ -106,6 +106,6 @@ export function forwardProgram(
   activation: Activation,
 ): Corr2dStripProgram | Corr2dForwardProgram {
   return fitsStrip(kh, kw)
-    ? new Corr2dStripProgram(outRows, outCols, kh, kw, mode, activation)
+    ? new Corr2dStripProgram({ outRows, outCols, kh, kw, mode, activation })
     : new Corr2dForwardProgram(outRows, outCols, kh, kw, mode, activation);
 }

@@ -15,6 +15,18 @@
  * window rows are shared through the cache.
  */
 
+import type { Activation, Mode } from '../../../../core/types';
+
+/** What a strip program computes: output size, kernel size, mode and activation. */
+export interface ConvSpec {
+  readonly outRows: number;
+  readonly outCols: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly mode: Mode;
+  readonly activation: Activation;
+}
+
 /** Threads per workgroup, all along x (one output column each). */
 export const STRIP_WIDTH = 64;
 /** Largest kernel (kh·kw) kept in registers; bigger kernels use the tiled programs. */
@@ -26,6 +38,28 @@ export function fitsStrip(kh: number, kw: number): boolean {
 
 /** `name(a, b)` of the window register that holds image row r + a, column col + b. */
 export type WindowRef = (a: number, b: number) => string;
+
+/**
+ * The start of a strip program's main(): image and output sizes, this thread's output
+ * column `outCol` and the column it loads from, `col`, clamped into the output (threads
+ * past the edge compute a stand-in and discard it: no early return, whose divergent exit
+ * costs masked code on SwiftShader), and its rows [rowBegin, rowEnd).
+ */
+export function stripPrologueWgsl(outShape: string, rowsPerThread: string): string {
+  return `let imgRows = uniforms.imgShape.x;
+    let imgCols = uniforms.imgShape.y;
+    let outRows = ${outShape}.x;
+    let outCols = ${outShape}.y;
+    let outCol = i32(globalId.x);
+    let col = min(outCol, outCols - 1);
+    let rowBegin = i32(workgroupId.y) * ${rowsPerThread};
+    let rowEnd = min(rowBegin + ${rowsPerThread}, outRows);`;
+}
+
+/** The stored index of effective tap e: convolve flips both axes, i.e. reverses the flat order. */
+export function storedTap(mode: Mode, kernelSize: number, e: number): number {
+  return mode === 'convolve' ? kernelSize - 1 - e : e;
+}
 
 /**
  * The row loop over output rows [rowBegin, rowEnd) of column `col`. Expects `img`,

@@ -235,19 +235,18 @@ export class WebGpuTrainer implements Trainer {
     const { config, res, ctx } = this;
     const { initWeight: w, optimizer } = config;
     const parts = res.parts as TensorInfo;
-    const args = [
-      this.outRows,
-      this.outCols,
-      w.rows,
-      w.cols,
-      config.mode,
-      config.activation,
-      this.layout,
-    ] as const;
+    const spec = {
+      outRows: this.outRows,
+      outCols: this.outCols,
+      kh: w.rows,
+      kw: w.cols,
+      mode: config.mode,
+      activation: config.activation,
+    };
     const lossScale: Uniform = { type: 'float32', data: [this.lossScale()] };
     let rows: number;
     if (fitsStripTraining(w.rows, w.cols)) {
-      const partials = new TrainStripPartialsProgram(...args);
+      const partials = new TrainStripPartialsProgram(spec, this.layout);
       rows = partials.shape.partialRows;
       const perThread: Uniform = { type: 'int32', data: [partials.shape.rowsPerThread] };
       ctx.tfBackend.runWebGPUProgram(
@@ -258,7 +257,15 @@ export class WebGpuTrainer implements Trainer {
         parts,
       );
     } else {
-      const partials = new TrainPartialsProgram(...args);
+      const partials = new TrainPartialsProgram(
+        spec.outRows,
+        spec.outCols,
+        spec.kh,
+        spec.kw,
+        spec.mode,
+        spec.activation,
+        this.layout,
+      );
       rows = partials.dispatch[0] * partials.dispatch[1];
       ctx.tfBackend.runWebGPUProgram(partials, [res.img, res.tgt, res.state], 'float32', [lossScale], parts);
     }

@@ -7,8 +7,15 @@
  * Larger kernels use corr2dForwardProgram (tiled in workgroup memory).
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { Activation, Mode } from '../../../../../core/types';
-import { STRIP_WIDTH, stripLoopWgsl, weightRegistersWgsl, windowDotWgsl } from '../stripWindow';
+import type { ConvSpec } from '../stripWindow';
+import {
+  STRIP_WIDTH,
+  storedTap,
+  stripLoopWgsl,
+  stripPrologueWgsl,
+  weightRegistersWgsl,
+  windowDotWgsl,
+} from '../stripWindow';
 import { activationWgsl } from '../wgslSnippets';
 
 /** Output rows per thread: long enough to amortise the kh − 1 preloaded window rows. */
@@ -23,44 +30,27 @@ export class Corr2dStripProgram implements WebGPUProgram {
   uniforms = 'bias: f32,';
   workgroupSize: [number, number, number] = [STRIP_WIDTH, 1, 1];
 
-  constructor(
-    outRows: number,
-    outCols: number,
-    private readonly kh: number,
-    private readonly kw: number,
-    private readonly mode: Mode,
-    private readonly activation: Activation,
-  ) {
+  constructor(private readonly spec: ConvSpec) {
+    const { outRows, outCols, kh, kw, mode, activation } = spec;
     this.outputShape = [outRows, outCols];
     this.dispatch = [Math.ceil(outCols / STRIP_WIDTH), Math.ceil(outRows / ROWS_PER_THREAD), 1];
     this.shaderKey = `ks_corr2d_strip_${kh}x${kw}_${mode}_${activation}_wg${STRIP_WIDTH}_rows${ROWS_PER_THREAD}`;
   }
 
   getUserCode(): string {
-    const { kh, kw } = this;
-    const kk = kh * kw;
-    const stored = (e: number) => (this.mode === 'convolve' ? kk - 1 - e : e);
+    const { kh, kw, mode, activation } = this.spec;
     return `
   fn main() {
-    let imgRows = uniforms.imgShape.x;
-    let imgCols = uniforms.imgShape.y;
-    let outRows = uniforms.outShape.x;
-    let outCols = uniforms.outShape.y;
-    let outCol = i32(globalId.x);
-    // Threads past the last column compute a clamped stand-in and store nothing (no early
-    // return: divergent exits cost masked code on SwiftShader).
-    let col = min(outCol, outCols - 1);
-    let rowBegin = i32(workgroupId.y) * ${ROWS_PER_THREAD};
-    let rowEnd = min(rowBegin + ${ROWS_PER_THREAD}, outRows);
+    ${stripPrologueWgsl('uniforms.outShape', `${ROWS_PER_THREAD}`)}
     let bias = uniforms.bias;
-    ${weightRegistersWgsl(kh, kw, (e) => `kern[${stored(e)}]`)}
+    ${weightRegistersWgsl(kh, kw, (e) => `kern[${storedTap(mode, kh * kw, e)}]`)}
     ${stripLoopWgsl(
       kh,
       kw,
       (r, x) => `var acc = 0.0; ${windowDotWgsl(kh, kw, x, 'acc')}
       if (${r} < rowEnd && outCol < outCols) {
         let z = acc + bias;
-        result[${r} * outCols + outCol] = ${activationWgsl(this.activation, 'z')};
+        result[${r} * outCols + outCol] = ${activationWgsl(activation, 'z')};
       }`,
     )}
   }

@@ -11,10 +11,17 @@
  * Larger kernels would need too many registers and use trainPartialsProgram instead.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { Activation, Mode } from '../../../../../core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
-import { STRIP_WIDTH, stripLoopWgsl, weightRegistersWgsl, windowDotWgsl } from '../stripWindow';
+import type { ConvSpec } from '../stripWindow';
+import {
+  STRIP_WIDTH,
+  storedTap,
+  stripLoopWgsl,
+  stripPrologueWgsl,
+  weightRegistersWgsl,
+  windowDotWgsl,
+} from '../stripWindow';
 import { activationWgsl } from '../wgslSnippets';
 
 /** 3 × kh·kw live registers (window, weights, gradients): 7×7 keeps that under ~150. */
@@ -63,14 +70,10 @@ export class TrainStripPartialsProgram implements WebGPUProgram {
   readonly shape: StripPartialsShape;
 
   constructor(
-    outRows: number,
-    outCols: number,
-    private readonly kh: number,
-    private readonly kw: number,
-    private readonly mode: Mode,
-    private readonly activation: Activation,
+    private readonly spec: ConvSpec,
     private readonly layout: StateLayout,
   ) {
+    const { outRows, outCols, kh, kw, mode, activation } = spec;
     this.shape = stripPartialsShape(outRows, outCols, kh);
     this.dispatch = [this.shape.groupsX, this.shape.strips, 1];
     this.outputShape = [this.shape.partialRows * (layout.kernelSize + 2)];
@@ -78,25 +81,18 @@ export class TrainStripPartialsProgram implements WebGPUProgram {
   }
 
   getUserCode(): string {
-    const { kh, kw } = this;
+    const { kh, kw, mode, activation } = this.spec;
     const kk = kh * kw;
-    const stored = (e: number) => (this.mode === 'convolve' ? kk - 1 - e : e);
+    const stored = (e: number) => storedTap(mode, kk, e);
     const taps: [number, number][] = [];
     for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) taps.push([a, b]);
-    const relu = this.activation === 'relu';
+    const relu = activation === 'relu';
     return `
   ${stateLayoutWgsl(this.layout)}
   fn main() {
-    let imgRows = uniforms.imgShape.x;
-    let imgCols = uniforms.imgShape.y;
-    let outRows = uniforms.tgtShape.x;
-    let outCols = uniforms.tgtShape.y;
-    let outCol = i32(globalId.x);
-    // Past the last column: a clamped stand-in column, masked to zero (no divergent exits).
-    let col = min(outCol, outCols - 1);
+    ${stripPrologueWgsl('uniforms.tgtShape', 'uniforms.rowsPerThread')}
+    // Columns past the edge count for nothing.
     let colMask = select(0.0, 1.0, outCol < outCols);
-    let rowBegin = i32(workgroupId.y) * uniforms.rowsPerThread;
-    let rowEnd = min(rowBegin + uniforms.rowsPerThread, outRows);
     let lossScale = uniforms.lossScale;
     let bias = state[OFF_PARAMS + KK];
     ${weightRegistersWgsl(kh, kw, (e) => `state[OFF_PARAMS + ${stored(e)}]`)}
@@ -110,7 +106,7 @@ export class TrainStripPartialsProgram implements WebGPUProgram {
       let z = acc + bias;
       // Rows past rowEnd (the last block of kh) and columns past the edge count for nothing.
       let mask = select(0.0, colMask, ${r} < rowEnd);
-      let residual = mask * (${activationWgsl(this.activation, 'z')} - tgt[min(${r}, outRows - 1) * outCols + col]);
+      let residual = mask * (${activationWgsl(activation, 'z')} - tgt[min(${r}, outRows - 1) * outCols + col]);
       squared += residual * residual;
       let g = ${relu ? 'select(2.0 * residual * lossScale, 0.0, z <= 0.0)' : '2.0 * residual * lossScale'};
       gBias += g;
