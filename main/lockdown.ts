@@ -33,7 +33,7 @@ export interface LockableSession {
   setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
   setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
   setDisplayMediaRequestHandler(
-    handler: (request: unknown, callback: (streams: object) => void) => void,
+    handler: (request: unknown, callback: (streams: object | null) => void) => void,
   ): void;
 }
 
@@ -74,6 +74,6 @@ export function lockDownSession(session: LockableSession, log: SecurityLog = () 
   session.setDevicePermissionHandler(() => false);
   session.setDisplayMediaRequestHandler((_request, callback) => {
     log('denied a screen-capture request');
-    callback({});
+    callback(null);
   });
 }

@@ -98,9 +98,9 @@ describe('permission lock-down', () => {
       expect(h.setPermissionCheckHandler!({}, permission), permission).toBe(false);
     }
     expect(h.setDevicePermissionHandler!({ deviceType: 'usb', origin: 'app://kernel-studio' })).toBe(false);
-    const streams: object[] = [];
+    const streams: Array<object | null> = [];
     h.setDisplayMediaRequestHandler!({}, (s) => streams.push(s));
-    expect(streams).toEqual([{}]);
+    expect(streams).toEqual([null]);
   });
 });
 
