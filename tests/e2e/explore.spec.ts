@@ -105,6 +105,11 @@ test('hovering an output cell of the sanity case writes out its sum of products'
   await cell(grid(app, 'Output Y'), 1, 1).hover();
   const region = app.getByRole('region', { name: 'Sum of products' });
   await expect(region).toContainText('0×0 + 1×1 + 3×2 + 4×3 = 19');
+  // Keyboard focus works like hovering: the cursor's cell is written out.
+  await app.mouse.move(0, 0);
+  await grid(app, 'Output Y').focus();
+  await app.keyboard.press('ArrowRight');
+  await expect(region).toContainText('Y at row 1, column 2: 1×0 + 2×1 + 4×2 + 5×3 = 25');
   // Bias and ReLU are written out too.
   await app.getByRole('spinbutton', { name: 'Bias b' }).fill('-30');
   await app.getByRole('spinbutton', { name: 'Bias b' }).press('Tab');
@@ -467,4 +472,30 @@ test('an image dropped on the import area is downsampled and mapped to the value
   await expect(grid(app, 'Input X').getByRole('gridcell')).toHaveAccessibleName('row 1, column 1, value -1');
   await app.keyboard.press('End');
   await expect(grid(app, 'Input X').getByRole('gridcell')).toHaveAccessibleName('row 1, column 64, value 1');
+  // JPEG and WebP come in the same way (file type from the File, as a file dialog or a drop gives it).
+  for (const [type, ext] of [
+    ['image/jpeg', 'jpg'],
+    ['image/webp', 'webp'],
+  ]) {
+    const data = await app.evaluateHandle(
+      async ([type, ext]) => {
+        const canvas = new OffscreenCanvas(8, 6);
+        const ctx = canvas.getContext('2d')!;
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, 8, 6);
+        const blob = await canvas.convertToBlob({ type });
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([blob], `small.${ext}`, { type }));
+        return transfer;
+      },
+      [type, ext],
+    );
+    await x.dispatchEvent('drop', { dataTransfer: data });
+    await expect(x.getByText(`Imported small.${ext} as 6×8`)).toBeVisible();
+    await expectGrid(
+      app,
+      'Input X',
+      Array.from({ length: 6 }, () => Array(8).fill(1)),
+    );
+  }
 });

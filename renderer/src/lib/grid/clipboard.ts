@@ -5,7 +5,7 @@ import {
   serializeMatrixCsv,
   serializeMatrixJson,
 } from '../../../../core/formats';
-import { KernelStudioError } from '../../../../core/errors';
+import { KernelStudioError, userMessage } from '../../../../core/errors';
 import type { Matrix } from '../../../../core/matrix';
 
 export type TextFormat = 'csv' | 'json';
@@ -27,4 +27,27 @@ export function gridFromText(text: string, name: string, maxRows: number, maxCol
       `${name} is ${m.rows}×${m.cols}, over the limit of ${maxRows}×${maxCols}.`,
     );
   return m;
+}
+
+/** A copy event on a grid: puts the grid on the clipboard as CSV. */
+export function copyEvent(event: ClipboardEvent, m: Matrix): void {
+  event.preventDefault();
+  event.clipboardData?.setData('text/plain', gridToText(m, 'csv'));
+}
+
+/** A paste event on a grid: hands the parsed grid to `apply`; returns the error message, if any. */
+export function pasteEvent(
+  event: ClipboardEvent,
+  name: string,
+  maxRows: number,
+  maxCols: number,
+  apply: (m: Matrix) => void,
+): string | null {
+  event.preventDefault();
+  try {
+    apply(gridFromText(event.clipboardData?.getData('text/plain') ?? '', name, maxRows, maxCols));
+    return null;
+  } catch (e) {
+    return userMessage(e);
+  }
 }
