@@ -98,6 +98,17 @@ test('drawing the edge image and K=[1,−1] by hand gives the seeds’ Y; transp
   await expectGrid(app, 'Input X', edge.x);
 });
 
+/** The colour of a grid's canvas on its top edge, in the middle of column `col` (1-based). */
+async function edgePixel(app: Page, name: string, col: number): Promise<number[]> {
+  return grid(app, name).evaluate((el, col) => {
+    const canvas = el.querySelector('canvas')!;
+    const scale = canvas.width / canvas.getBoundingClientRect().width;
+    const cols = Number(el.getAttribute('aria-colcount'));
+    const x = Math.floor(((col - 0.5) * canvas.width) / cols);
+    return [...canvas.getContext('2d')!.getImageData(x, Math.floor(scale), 1, 1).data];
+  }, col);
+}
+
 test('hovering an output cell of the sanity case writes out its sum of products', async ({ app }) => {
   await app.getByRole('button', { name: /^Sanity test/ }).click();
   const sanity = golden('corr2d_sanity');
@@ -105,6 +116,11 @@ test('hovering an output cell of the sanity case writes out its sum of products'
   await cell(grid(app, 'Output Y'), 1, 1).hover();
   const region = app.getByRole('region', { name: 'Sum of products' });
   await expect(region).toContainText('0×0 + 1×1 + 3×2 + 4×3 = 19');
+  // The window under that output cell is outlined on X (its top edge), and the whole of K.
+  const orange = (rgb: number[]) => rgb[0] > 200 && rgb[1] > 120 && rgb[1] < 190 && rgb[2] < 80;
+  expect(orange(await edgePixel(app, 'Input X', 1))).toBe(true);
+  expect(orange(await edgePixel(app, 'Input X', 3))).toBe(false);
+  expect(orange(await edgePixel(app, 'Kernel K', 2))).toBe(true);
   // Keyboard focus works like hovering: the cursor's cell is written out.
   await app.mouse.move(0, 0);
   await grid(app, 'Output Y').focus();
