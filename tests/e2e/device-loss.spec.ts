@@ -116,7 +116,7 @@ test('a GPU process crash moves work to the CPU, keeps the state, and offers to 
 });
 
 for (const how of ['crash', 'destroy'] as const) {
-  test(`a training run survives the GPU device going away mid-run (${how}), continuing on the CPU`, async ({
+  test(`a training run survives the GPU device going away mid-run (${how}), continuing on the CPU (paused first when unexpected)`, async ({
     app,
     browser,
     server,
@@ -139,6 +139,15 @@ for (const how of ['crash', 'destroy'] as const) {
     await expect(app.getByTestId('backend-status')).toContainText('Backend: CPU');
     // Only an unexpected loss offers the GPU again; destroy() was deliberate.
     await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(how === 'crash' ? 1 : 0);
+    if (how === 'crash') {
+      // An unexpected loss pauses the run on the CPU, state kept, until the user goes on.
+      await expect(status).toHaveText(/^Paused · step \d+$/);
+      await expect(app.getByTestId('handover')).toContainText('The run is paused');
+      const pausedAt = Number(/step (\d+)/.exec((await status.textContent()) ?? '')?.[1]);
+      expect(pausedAt).toBeGreaterThan(5);
+      expect(pausedAt).toBeLessThan(400);
+      await app.getByRole('button', { name: 'Run', exact: true }).click();
+    }
     // Not restarted from step 0, not failed: the same run reaches its goal on the CPU…
     await expect(status).toHaveText('Done · step 400', { timeout: 60_000 });
     // …and its loss history on disk is one unbroken run, steps 1 to 400.

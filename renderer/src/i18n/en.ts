@@ -318,6 +318,8 @@ export const en = {
   'train.chart.windowHint': 'Live: shows the runs of the main window as they train.',
   'train.handover':
     'The run moved to {backend} at step {step} with its optimizer state, and goes on unchanged.',
+  'train.handoverPaused':
+    'The GPU was lost at step {step}. The run is paused, with its kernel and optimizer state kept on {backend}: press Run to go on there, or retry WebGPU first.',
   'train.target.editor': 'Target Y (drawn)',
   'train.target.need':
     'This kernel shape needs Y of at least {rows}×{cols} on this X; a larger Y is cropped to its top-left.',

@@ -310,6 +310,8 @@ export const zh: Record<MessageKey, string> = {
   'train.chart.popOut': '在新窗口中打开图表',
   'train.chart.window': '损失图表',
   'train.chart.windowHint': '实时：显示主窗口中正在训练的运行。',
+  'train.handoverPaused':
+    'GPU 在第 {step} 步丢失。运行已暂停，卷积核和优化器状态保留在 {backend} 上：按“运行”在其上继续，或先重试 WebGPU。',
   'train.handover': '运行在第 {step} 步连同优化器状态迁移到 {backend}，继续不变地进行。',
   'train.target.editor': '目标 Y（手绘）',
   'train.target.need': '在此 X 上，该卷积核形状需要至少 {rows}×{cols} 的 Y；更大的 Y 会裁剪为左上角部分。',

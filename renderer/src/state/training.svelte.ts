@@ -79,7 +79,7 @@ export class TrainingSession {
   diverged = $state.raw<DivergenceInfo | null>(null);
   error = $state('');
   /** Set when the run moved to another backend: where to, and at which step. */
-  handover = $state.raw<{ backend: string; step: number } | null>(null);
+  handover = $state.raw<{ backend: string; step: number; paused?: boolean } | null>(null);
   runId = $state<string | null>(null);
   /** The settings of the current run (null before the first Step/Run). */
   settings = $state.raw<TrainingSettings | null>(null);
@@ -326,9 +326,25 @@ export class TrainingSession {
     if (this.status === 'running') nextFrame(() => void this.frame(generation));
   }
 
+  /**
+   * An unexpected device loss pauses the run once it sits on the CPU: the user
+   * chooses to go on there or to retry the GPU first (issue: never surprise them
+   * with a 100× slower run). A deliberate `destroy()` leaves no `deviceLost` and
+   * the run simply continues.
+   */
+  private pauseIfDeviceLost(): void {
+    if (!this.compute.deviceLost || this.status !== 'running') return;
+    this.pause();
+    if (this.handover) this.handover = { ...this.handover, paused: true };
+  }
+
   private async advance(n: number): Promise<void> {
-    if (this.trainer && this.compute.backend && this.compute.backend !== this.trainerBackend)
-      await this.handOver();
+    if (this.trainer && this.compute.backend && this.compute.backend !== this.trainerBackend) {
+      if ((await this.handOver()) && this.compute.deviceLost) {
+        this.pauseIfDeviceLost();
+        return;
+      }
+    }
     const trainer = this.trainer;
     const runId = this.runId;
     if (!trainer || !runId || n <= 0) return;
@@ -366,8 +382,10 @@ export class TrainingSession {
         isKernelStudioError(e) &&
         e.code === 'device-lost' &&
         (await this.recoverFromDeviceLoss(this.trainerBackend))
-      )
+      ) {
+        this.pauseIfDeviceLost();
         return;
+      }
       this.status = 'error';
       this.error = userMessage(e);
       this.record();
