@@ -32,7 +32,11 @@ import {
 } from '../../core/im2col';
 import { forwardCpu } from '../../core/cpu';
 import { randomMatrix } from '../../core/random';
+import { presetById, sanityImage } from '../../core/presets';
 import { autoScale, colourOf, pendingColour, writeColours } from '../../renderer/src/lib/grid/colour';
+
+/** The seeds' sanity case: X = 0…8 (3×3), K = [[0, 1], [2, 3]]. */
+const sanity = () => ({ x: sanityImage(), k: presetById('sanity')!.k });
 
 const m23 = fromRows([
   [1, 2, 3],
@@ -182,15 +186,7 @@ describe('im2col and the written-out sum', () => {
   });
 
   it('writes out the sanity case as in d2l', () => {
-    const x = fromRows([
-      [0, 1, 2],
-      [3, 4, 5],
-      [6, 7, 8],
-    ]);
-    const k = fromRows([
-      [0, 1],
-      [2, 3],
-    ]);
+    const { x, k } = sanity();
     const b = breakdown(x, k, 0, 0, { mode: 'correlate', bias: 0, activation: 'none' });
     expect(b.text).toBe('0×0 + 1×1 + 3×2 + 4×3 = 19');
     const relu = breakdown(x, k, 1, 1, { mode: 'correlate', bias: -50, activation: 'relu' });
@@ -214,15 +210,7 @@ describe('im2col and the written-out sum', () => {
 
 describe('the im2col product view', () => {
   it('gives im2col(X), vec(K) and vec(Y) for the sanity case, flipping K for convolution', () => {
-    const x = fromRows([
-      [0, 1, 2],
-      [3, 4, 5],
-      [6, 7, 8],
-    ]);
-    const k = fromRows([
-      [0, 1],
-      [2, 3],
-    ]);
+    const { x, k } = sanity();
     const p = im2colProduct(x, k, 'correlate')!;
     expect(p.cols[0]).toEqual([0, 1, 3, 4]);
     expect(p.cols).toHaveLength(4);
