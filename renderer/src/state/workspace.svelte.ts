@@ -7,11 +7,21 @@ import {
   serializeWorkspace,
   type WorkspaceDocument,
 } from '../../../core/workspace';
+import { untrack } from 'svelte';
 import { call } from '../api/client';
 import type { StudioDocument } from './studio.svelte';
 
 const SAVED_BY = 'Kernel Studio';
 const AUTOSAVE_MS = 1500;
+/** Serializing a 256² workspace costs ~20 ms: do it once edits pause, not on every stroke. */
+const SERIALIZE_IDLE_MS = 120;
+
+/** Reads every saved field, so an effect that calls this re-runs on any document edit (all are `$state.raw`). */
+function touchDocument(doc: StudioDocument): number {
+  void [doc.x, doc.k, doc.bias, doc.mode, doc.activation, doc.drawnTarget, doc.training];
+  void [doc.learnedWeight, doc.learnedBias, doc.runs];
+  return doc.loads;
+}
 
 /** The model a workspace file saves, read from the live document. */
 export function snapshotDocument(doc: StudioDocument): WorkspaceDocument {
@@ -67,7 +77,9 @@ export interface WorkspaceUi {
  * The open workspace around the studio document: its file, whether it has
  * unsaved changes, Save / Open / New, the window title, and the crash backup.
  * `dirty` compares the document's serialized form with what was last saved or
- * opened, so undoing back to the saved state makes it clean again.
+ * opened, so undoing back to the saved state makes it clean again. The form is
+ * refreshed when edits pause; until then any edit counts as a change (never a
+ * false "saved").
  */
 export class WorkspaceSession {
   path = $state<string | null>(null);
@@ -81,8 +93,11 @@ export class WorkspaceSession {
   backup = $state.raw<BackupInfo | null>(null);
   recent = $state.raw<RecentFile[]>([]);
 
-  readonly text = $derived.by(() => serialize(this.doc));
-  readonly dirty = $derived.by(() => this.text !== this.savedText);
+  /** The document's serialized form, as of the last pause in editing. */
+  text = $state('');
+  /** An edit happened since `text` was last refreshed. */
+  private pending = $state(false);
+  readonly dirty = $derived.by(() => this.pending || this.text !== this.savedText);
   readonly displayName = $derived.by(() => this.name ?? this.ui.t('file.untitled'));
   readonly title = $derived.by(() =>
     this.dirty
@@ -100,7 +115,21 @@ export class WorkspaceSession {
     this.doc = doc;
     this.ui = ui;
     this.savedText = serialize(doc);
+    this.text = this.savedText;
+    let seenLoads = doc.loads;
+    let first = true;
     this.stop = $effect.root(() => {
+      $effect(() => {
+        const loads = touchDocument(this.doc);
+        const loaded = untrack(() => loads !== seenLoads);
+        seenLoads = loads;
+        // A whole document was just loaded (New/Open/Restore): compare at once, no dirty flash.
+        if (loaded) untrack(() => this.refreshText());
+        else if (!first) this.pending = true;
+        first = false;
+        const timer = setTimeout(() => this.refreshText(), SERIALIZE_IDLE_MS);
+        return () => clearTimeout(timer);
+      });
       $effect(() => {
         document.title = this.title;
       });
@@ -117,6 +146,11 @@ export class WorkspaceSession {
         return () => clearTimeout(timer);
       });
     });
+  }
+
+  private refreshText(): void {
+    this.text = serialize(this.doc);
+    this.pending = false;
   }
 
   destroy(): void {
