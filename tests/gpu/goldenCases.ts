@@ -1,44 +1,15 @@
-/**
- * The PyTorch golden cases, imported as JSON modules: tests/helpers/golden.ts reads them
- * with node:fs, which a browser test cannot import (not even for its types under
- * tsconfig.web.json), so the shapes are restated here.
- */
+/** The PyTorch golden cases, imported as JSON modules (a browser test cannot use node:fs). */
 import type { Matrix } from '../../core/matrix';
-import { fromRows } from '../../core/matrix';
-import type { TrainConfig } from '../../core/types';
+import {
+  close,
+  type ForwardCase,
+  type GoldenCase,
+  type Tolerance,
+  type TrainCase,
+} from '../helpers/golden-cases';
 
-export interface Tolerance {
-  rtol: number;
-  atol: number;
-}
-export interface ForwardCase {
-  name: string;
-  op: 'forward';
-  x: number[][];
-  k: number[][];
-  mode: 'correlate' | 'convolve';
-  bias: number;
-  activation: 'none' | 'relu';
-  expected: { y: number[][] };
-  tolerance: Tolerance;
-}
-export interface TrainCase {
-  name: string;
-  op: 'train';
-  x: number[][];
-  y: number[][];
-  kernel_shape: [number, number];
-  mode: 'correlate' | 'convolve';
-  use_bias: boolean;
-  activation: 'none' | 'relu';
-  loss: 'sum' | 'mean';
-  init: { weight: number[][]; bias: number };
-  lr: number;
-  steps: number;
-  expected: { loss: number[]; weight: number[][]; bias: number };
-  tolerance: Tolerance;
-}
-export type GoldenCase = ForwardCase | TrainCase;
+export type { ForwardCase, GoldenCase, Tolerance, TrainCase } from '../helpers/golden-cases';
+export { configFromCase as trainConfigOf } from '../helpers/golden-cases';
 
 const modules = import.meta.glob<{ default: GoldenCase }>('../golden/*.json', { eager: true });
 export const goldenCases: GoldenCase[] = Object.keys(modules)
@@ -48,20 +19,6 @@ export const goldenCases: GoldenCase[] = Object.keys(modules)
 export const forwardCases = goldenCases.filter((c): c is ForwardCase => c.op === 'forward');
 export const trainCases = goldenCases.filter((c): c is TrainCase => c.op === 'train');
 
-export function trainConfigOf(c: TrainCase): TrainConfig {
-  return {
-    x: fromRows(c.x),
-    y: fromRows(c.y),
-    mode: c.mode,
-    activation: c.activation,
-    useBias: c.use_bias,
-    loss: c.loss,
-    optimizer: { kind: 'sgd', lr: c.lr },
-    initWeight: fromRows(c.init.weight),
-    initBias: c.init.bias,
-  };
-}
-
 /** |actual − expected| ≤ atol + rtol·|expected| everywhere, else the first mismatch. */
 export function firstMismatch(
   actual: ArrayLike<number>,
@@ -70,8 +27,7 @@ export function firstMismatch(
 ): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} ≠ ${expected.length}`;
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol.atol + tol.rtol * Math.abs(expected[i])))
-      return `[${i}]: ${actual[i]} ≠ ${expected[i]}`;
+    if (!close(actual[i], expected[i], tol)) return `[${i}]: ${actual[i]} ≠ ${expected[i]}`;
   }
   return null;
 }

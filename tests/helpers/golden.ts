@@ -1,42 +1,12 @@
+/** Golden cases computed with PyTorch (float64), read with node:fs from ../shared/golden when present, else the copy in tests/golden. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Golden cases computed with PyTorch (float64). Read from ../shared/golden when present, else the copy in tests/golden. */
-export interface Tolerance {
-  rtol: number;
-  atol: number;
-}
-export interface ForwardCase {
-  name: string;
-  about: string;
-  op: 'forward';
-  x: number[][];
-  k: number[][];
-  mode: 'correlate' | 'convolve';
-  bias: number;
-  activation: 'none' | 'relu';
-  expected: { y: number[][] };
-  tolerance: Tolerance;
-}
-export interface TrainCase {
-  name: string;
-  about: string;
-  op: 'train';
-  x: number[][];
-  y: number[][];
-  kernel_shape: [number, number];
-  mode: 'correlate' | 'convolve';
-  use_bias: boolean;
-  activation: 'none' | 'relu';
-  loss: 'sum' | 'mean';
-  init: { weight: number[][]; bias: number };
-  lr: number;
-  steps: number;
-  expected: { loss: number[]; weight: number[][]; bias: number };
-  tolerance: Tolerance;
-}
-export type GoldenCase = ForwardCase | TrainCase;
+import type { GoldenCase } from './golden-cases';
+import { close, type Tolerance } from './golden-cases';
+
+export * from './golden-cases';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -53,11 +23,6 @@ export function loadGolden(dir = goldenDir()): GoldenCase[] {
     .sort();
   if (files.length === 0) throw new Error(`no golden cases in ${dir}`);
   return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as GoldenCase);
-}
-
-/** |actual − expected| ≤ atol + rtol·|expected|, as numpy.allclose. */
-export function close(actual: number, expected: number, tol: Tolerance): boolean {
-  return Math.abs(actual - expected) <= tol.atol + tol.rtol * Math.abs(expected);
 }
 
 /** Throws with the first mismatching index, so a failure says where. */
