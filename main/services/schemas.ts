@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { RUN_ID_PATTERN } from '../../core/workspace/schema';
 import type { InvokeMethod } from '../../ipc/contract';
 
-/** Run ids become file names, so they are kept to a safe alphabet. */
-export const runIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a run id is 1–64 letters, digits, "-" or "_"');
+/** Run ids become file names, so they are kept to a safe alphabet (the one a workspace file allows). */
+export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'a run id is 1–64 letters, digits, "-" or "_"');
 
 const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -21,26 +20,22 @@ export const fileKindSchema = z.enum(['workspace', 'kernel', 'image', 'chart']);
 /** 64 MiB of text: far above any real workspace, low enough to refuse abuse. */
 export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
-export const saveTextSchema = z.strictObject({
-  kind: fileKindSchema,
-  path: z.string().min(1).max(4096).optional(),
-  suggestedName: z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[^/\\\0]+$/, 'a file name, not a path'),
-  text: z.string().max(MAX_TEXT_BYTES),
-});
-
-/** 16 MiB: kernel files (.npy, .safetensors) are tiny; this only bounds abuse. */
-export const MAX_OPEN_BYTES = 16 * 1024 * 1024;
-
 const pathSchema = z.string().min(1).max(4096);
 const fileNameSchema = z
   .string()
   .min(1)
   .max(255)
   .regex(/^[^/\\\0]+$/, 'a file name, not a path');
+
+export const saveTextSchema = z.strictObject({
+  kind: fileKindSchema,
+  path: pathSchema.optional(),
+  suggestedName: fileNameSchema,
+  text: z.string().max(MAX_TEXT_BYTES),
+});
+
+/** 16 MiB: kernel files (.npy, .safetensors) are tiny; this only bounds abuse. */
+export const MAX_OPEN_BYTES = 16 * 1024 * 1024;
 
 export const saveBytesSchema = z.strictObject({
   kind: fileKindSchema,

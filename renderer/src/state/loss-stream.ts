@@ -4,6 +4,7 @@
  * step); main logs them to `<dataDir>/runs/<runId>.jsonl` and broadcasts them to
  * every view, and the charts draw what main broadcasts.
  */
+import { RUN_ID_PATTERN } from '../../../core/workspace';
 import type { LossBatch, LossPoint } from '../../../ipc/contract';
 
 /** main's schema takes at most 100 000 points a message; stay well below. */
@@ -70,7 +71,6 @@ export interface SavedRun {
 
 /** Where the main window keeps its chart's run list (the pop-out window follows it). */
 export const RUNS_KEY = 'kernel-studio.train.runs';
-const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function loadSavedRuns(
   storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
@@ -80,7 +80,7 @@ export function loadSavedRuns(
     if (!Array.isArray(parsed)) return [];
     return parsed.flatMap((r: unknown) => {
       const run = r as Partial<SavedRun> | null;
-      if (!run || typeof run.runId !== 'string' || !RUN_ID.test(run.runId)) return [];
+      if (!run || typeof run.runId !== 'string' || !RUN_ID_PATTERN.test(run.runId)) return [];
       return [{ runId: run.runId, label: String(run.label ?? run.runId), hidden: run.hidden === true }];
     });
   } catch {
