@@ -73,8 +73,9 @@ async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: numbe
   const img = tfb.makeTensorInfo([side, side], 'float32', x.data);
   const kern = tfb.makeTensorInfo([k, k], 'float32', w.data);
   const out = side - k + 1;
+  const spec = { outRows: out, outCols: out, kh: k, kw: k, mode: 'correlate', activation: 'none' } as const;
   const ourRun = async () => {
-    const program = forwardProgram(out, out, k, k, 'correlate', 'none');
+    const program = forwardProgram(spec);
     const y = tfb.runWebGPUProgram(program, [img, kern], 'float32', [{ type: 'float32', data: [0] }]);
     await drain(tfb);
     tfb.disposeData(y.dataId);

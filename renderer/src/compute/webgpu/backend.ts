@@ -10,9 +10,9 @@ import { checkForward, checkForwardParams } from '../../../../core/validate';
 import type { TrainerState } from '../trainerState';
 import type { DeviceLostListener, GpuContext } from './context';
 import { describeAdapter, openGpuContext, raceLost, withErrorScopes } from './context';
-import type { Activation, Mode } from '../../../../core/types';
 import { Corr2dForwardProgram } from './programs/corr2dForwardProgram';
 import { Corr2dStripProgram } from './programs/corr2dStripProgram';
+import type { ConvSpec } from './stripWindow';
 import { fitsStrip } from './stripWindow';
 import type { TrainPath } from './trainer';
 import { WebGpuTrainer } from './trainer';
@@ -80,7 +80,14 @@ export async function forwardWebGpu(
   const out = await withErrorScopes(ctx, `a ${x.rows}×${x.cols} forward pass`, () => {
     const img = tfb.makeTensorInfo([x.rows, x.cols], 'float32', new Float32Array(x.data));
     const kern = tfb.makeTensorInfo([k.rows, k.cols], 'float32', new Float32Array(k.data));
-    const program = forwardProgram(outRows, outCols, k.rows, k.cols, params.mode, params.activation);
+    const program = forwardProgram({
+      outRows,
+      outCols,
+      kh: k.rows,
+      kw: k.cols,
+      mode: params.mode,
+      activation: params.activation,
+    });
     const result = tfb.runWebGPUProgram(program, [img, kern], 'float32', [
       { type: 'float32', data: [params.bias] },
     ]);
@@ -97,15 +104,6 @@ export async function forwardWebGpu(
 }
 
 /** The forward program for a kernel size: register strips up to STRIP_MAX_TAPS, workgroup tiles above. */
-export function forwardProgram(
-  outRows: number,
-  outCols: number,
-  kh: number,
-  kw: number,
-  mode: Mode,
-  activation: Activation,
-): Corr2dStripProgram | Corr2dForwardProgram {
-  return fitsStrip(kh, kw)
-    ? new Corr2dStripProgram({ outRows, outCols, kh, kw, mode, activation })
-    : new Corr2dForwardProgram(outRows, outCols, kh, kw, mode, activation);
+export function forwardProgram(spec: ConvSpec): Corr2dStripProgram | Corr2dForwardProgram {
+  return fitsStrip(spec.kh, spec.kw) ? new Corr2dStripProgram(spec) : new Corr2dForwardProgram(spec);
 }

@@ -17,7 +17,7 @@
 
 import type { Activation, Mode } from '../../../../core/types';
 
-/** What a strip program computes: output size, kernel size, mode and activation. */
+/** What a forward or training-partials program computes: output size, kernel size, mode and activation. */
 export interface ConvSpec {
   readonly outRows: number;
   readonly outCols: number;

@@ -32,6 +32,7 @@ import { TrainReduceUpdateProgram } from './programs/trainReduceUpdateProgram';
 import { TrainSingleWorkgroupProgram, fitsSingleWorkgroup } from './programs/trainSingleWorkgroupProgram';
 import type { StateLayout } from './stateLayout';
 import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
+import type { ConvSpec } from './stripWindow';
 
 type Uniform = { type: 'float32' | 'int32'; data: number[] };
 const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -58,8 +59,8 @@ export class WebGpuTrainer implements Trainer {
   readonly backend: BackendKind = 'webgpu';
   readonly path: TrainPath;
   private readonly layout: StateLayout;
-  private readonly outRows: number;
-  private readonly outCols: number;
+  /** Output size, kernel size, mode and activation: what the tiled path's programs compute. */
+  private readonly spec: ConvSpec;
   /** The last state read back from the GPU (float32, as the GPU holds it). */
   private mirror: Float32Array;
   private step: number;
@@ -75,10 +76,8 @@ export class WebGpuTrainer implements Trainer {
     diverged: DivergenceInfo | undefined,
     forcedPath?: TrainPath,
   ) {
-    const { x, initWeight } = config;
-    this.layout = stateLayout(initWeight.rows, initWeight.cols);
-    this.outRows = x.rows - initWeight.rows + 1;
-    this.outCols = x.cols - initWeight.cols + 1;
+    this.layout = stateLayout(config.initWeight.rows, config.initWeight.cols);
+    this.spec = convSpec(config);
     this.path = forcedPath ?? chooseTrainPath(config);
     this.mirror = initial;
     this.step = step;
@@ -97,7 +96,7 @@ export class WebGpuTrainer implements Trainer {
     const layout = stateLayout(initWeight.rows, initWeight.cols);
     const initial = initialState(layout, config, resume);
     const path = forcedPath ?? chooseTrainPath(config);
-    const partsLength = path === 'tiled' ? partialRows(config) * (layout.kernelSize + 2) : 0;
+    const partsLength = path === 'tiled' ? partialRows(convSpec(config)) * (layout.kernelSize + 2) : 0;
     const tfb = ctx.tfBackend;
     const res = await withErrorScopes(ctx, `a ${x.rows}×${x.cols} training run`, () => {
       const upload = (data: Float32Array): GPUBuffer => {
@@ -212,7 +211,7 @@ export class WebGpuTrainer implements Trainer {
     const { config, res } = this;
     const { initWeight: w } = config;
     const program = new TrainSingleWorkgroupProgram(
-      this.outRows * this.outCols,
+      this.spec.outRows * this.spec.outCols,
       w.rows,
       w.cols,
       config.mode,
@@ -232,20 +231,12 @@ export class WebGpuTrainer implements Trainer {
   }
 
   private encodeTiledStep(step: number, slot: number): void {
-    const { config, res, ctx } = this;
-    const { initWeight: w, optimizer } = config;
+    const { config, res, ctx, spec } = this;
+    const { optimizer } = config;
     const parts = res.parts as TensorInfo;
-    const spec = {
-      outRows: this.outRows,
-      outCols: this.outCols,
-      kh: w.rows,
-      kw: w.cols,
-      mode: config.mode,
-      activation: config.activation,
-    };
     const lossScale: Uniform = { type: 'float32', data: [this.lossScale()] };
     let rows: number;
-    if (fitsStripTraining(w.rows, w.cols)) {
+    if (fitsStripTraining(spec.kh, spec.kw)) {
       const partials = new TrainStripPartialsProgram(spec, this.layout);
       rows = partials.shape.partialRows;
       const perThread: Uniform = { type: 'int32', data: [partials.shape.rowsPerThread] };
@@ -257,15 +248,7 @@ export class WebGpuTrainer implements Trainer {
         parts,
       );
     } else {
-      const partials = new TrainPartialsProgram(
-        spec.outRows,
-        spec.outCols,
-        spec.kh,
-        spec.kw,
-        spec.mode,
-        spec.activation,
-        this.layout,
-      );
+      const partials = new TrainPartialsProgram(spec, this.layout);
       rows = partials.dispatch[0] * partials.dispatch[1];
       ctx.tfBackend.runWebGPUProgram(partials, [res.img, res.tgt, res.state], 'float32', [lossScale], parts);
     }
@@ -293,7 +276,7 @@ export class WebGpuTrainer implements Trainer {
   }
 
   private lossScale(): number {
-    return this.config.loss === 'mean' ? 1 / (this.outRows * this.outCols) : 1;
+    return this.config.loss === 'mean' ? 1 / (this.spec.outRows * this.spec.outCols) : 1;
   }
 
   /** One readback of the whole state through a throwaway zero-copy tensor (tfjs caches reads per tensor). */
@@ -318,11 +301,23 @@ export class WebGpuTrainer implements Trainer {
   }
 }
 
-/** Partial-sum rows the tiled path's first dispatch writes per step (sizes its buffer). */
-function partialRows(config: TrainConfig): number {
+function convSpec(config: TrainConfig): ConvSpec {
   const { y, initWeight: w } = config;
-  if (fitsStripTraining(w.rows, w.cols)) return stripPartialsShape(y.rows, y.cols, w.rows).partialRows;
-  const [groupsX, groupsY] = partialsGroups(y.rows, y.cols);
+  return {
+    outRows: y.rows,
+    outCols: y.cols,
+    kh: w.rows,
+    kw: w.cols,
+    mode: config.mode,
+    activation: config.activation,
+  };
+}
+
+/** Partial-sum rows the tiled path's first dispatch writes per step (sizes its buffer). */
+function partialRows(spec: ConvSpec): number {
+  if (fitsStripTraining(spec.kh, spec.kw))
+    return stripPartialsShape(spec.outRows, spec.outCols, spec.kh).partialRows;
+  const [groupsX, groupsY] = partialsGroups(spec.outRows, spec.outCols);
   return groupsX * groupsY;
 }
 

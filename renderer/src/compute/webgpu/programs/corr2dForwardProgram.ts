@@ -5,7 +5,7 @@
  * Each thread computes `VX` outputs 16 columns apart (coalesced stores, more reuse).
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { Activation, Mode } from '../../../../../core/types';
+import type { ConvSpec } from '../stripWindow';
 import { activationWgsl, effectiveIndexWgsl } from '../wgslSnippets';
 
 const GROUP_SIDE = 16;
@@ -35,14 +35,8 @@ export class Corr2dForwardProgram implements WebGPUProgram {
   workgroupSize: [number, number, number] = [GROUP_SIDE, GROUP_ROWS, 1];
   private readonly vx: number;
 
-  constructor(
-    outRows: number,
-    outCols: number,
-    private readonly kh: number,
-    private readonly kw: number,
-    private readonly mode: Mode,
-    private readonly activation: Activation,
-  ) {
+  constructor(private readonly spec: ConvSpec) {
+    const { outRows, outCols, kh, kw, mode, activation } = spec;
     this.outputShape = [outRows, outCols];
     this.vx = outputsPerThread(kh, kw);
     this.dispatch = [Math.ceil(outCols / (GROUP_SIDE * this.vx)), Math.ceil(outRows / GROUP_ROWS), 1];
@@ -55,7 +49,8 @@ export class Corr2dForwardProgram implements WebGPUProgram {
    * loop counters. Above UNROLL_LIMIT statements, plain loops keep shaders small.
    */
   private accumulateWgsl(): string {
-    const { kh, kw, vx } = this;
+    const { kh, kw } = this.spec;
+    const vx = this.vx;
     const decl = Array.from({ length: vx }, (_, v) => `var acc${v} = 0.0;`).join(' ');
     if (kh * kw * vx > UNROLL_LIMIT) {
       const body = Array.from(
@@ -88,13 +83,14 @@ export class Corr2dForwardProgram implements WebGPUProgram {
         let col = col0 + ${v * GROUP_SIDE} + lx;
         if (col < outCols) {
           let z = acc${v} + uniforms.bias;
-          result[row * outCols + col] = ${activationWgsl(this.activation, 'z')};
+          result[row * outCols + col] = ${activationWgsl(this.spec.activation, 'z')};
         }
       }`;
   }
 
   getUserCode(): string {
-    const { kh, kw, vx } = this;
+    const { kh, kw, mode } = this.spec;
+    const vx = this.vx;
     const tileCols = GROUP_SIDE * vx;
     const haloRows = GROUP_ROWS + kh - 1;
     const haloCols = tileCols + kw - 1;
@@ -125,7 +121,7 @@ export class Corr2dForwardProgram implements WebGPUProgram {
       xTile[i] = v;
     }
     for (var i = li; i < KK; i += ${GROUP_SIDE * GROUP_ROWS}) {
-      wTile[i] = kern[${effectiveIndexWgsl(this.mode, 'i')}];
+      wTile[i] = kern[${effectiveIndexWgsl(mode, 'i')}];
     }
     workgroupBarrier();
 

@@ -8,9 +8,9 @@
  * j = KK: ∂L/∂b, j = KK + 1: loss (already scaled for 'mean').
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { Activation, Mode } from '../../../../../core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
+import type { ConvSpec } from '../stripWindow';
 import { TREE_REDUCE_WGSL, activationWgsl, effectiveIndexWgsl } from '../wgslSnippets';
 
 const SIDE = 16;
@@ -35,14 +35,10 @@ export class TrainPartialsProgram implements WebGPUProgram {
   workgroupSize: [number, number, number] = [SIDE, SIDE, 1];
 
   constructor(
-    outRows: number,
-    outCols: number,
-    private readonly kh: number,
-    private readonly kw: number,
-    private readonly mode: Mode,
-    private readonly activation: Activation,
+    private readonly spec: ConvSpec,
     private readonly layout: StateLayout,
   ) {
+    const { outRows, outCols, kh, kw, mode, activation } = spec;
     const [gx, gy] = partialsGroups(outRows, outCols);
     this.dispatch = [gx, gy, 1];
     this.outputShape = [gx * gy * (layout.kernelSize + 2)];
@@ -50,14 +46,14 @@ export class TrainPartialsProgram implements WebGPUProgram {
   }
 
   getUserCode(): string {
-    const { kh, kw } = this;
+    const { kh, kw, mode, activation } = this.spec;
     const kk = kh * kw;
     const split = gradientSplit(kk);
     const haloRows = SIDE + kh - 1;
     const haloCols = SIDE + kw - 1;
-    const relu = this.activation === 'relu';
+    const relu = activation === 'relu';
     const writeGrad = (value: string, p: string): string =>
-      `result[base + ${effectiveIndexWgsl(this.mode, p)}] = ${value};`;
+      `result[base + ${effectiveIndexWgsl(mode, p)}] = ${value};`;
     const gradientPhase =
       split === 1
         ? `
@@ -119,7 +115,7 @@ export class TrainPartialsProgram implements WebGPUProgram {
       xTile[i] = v;
     }
     for (var i = li; i < KK; i += ${THREADS}) {
-      wTile[i] = state[OFF_PARAMS + ${effectiveIndexWgsl(this.mode, 'i')}];
+      wTile[i] = state[OFF_PARAMS + ${effectiveIndexWgsl(mode, 'i')}];
     }
     let bias = state[OFF_PARAMS + KK];
     workgroupBarrier();
@@ -138,7 +134,7 @@ export class TrainPartialsProgram implements WebGPUProgram {
     var squared = 0.0;
     if (row < outRows && col < outCols) {
       let z = acc + bias;
-      let residual = ${activationWgsl(this.activation, 'z')} - tgt[row * outCols + col];
+      let residual = ${activationWgsl(activation, 'z')} - tgt[row * outCols + col];
       squared = residual * residual;
       g = ${relu ? 'select(2.0 * residual * uniforms.lossScale, 0.0, z <= 0.0)' : '2.0 * residual * uniforms.lossScale'};
     }
