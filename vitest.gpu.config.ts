@@ -5,7 +5,7 @@ import { playwright } from '@vitest/browser-playwright';
  * GPU tests run in real Chromium: WebGPU exists only in a browser, and on these CPU-only machines
  * only with --enable-unsafe-webgpu, which exposes SwiftShader's software (fallback) adapter.
  */
-export const chromiumWithWebGpu = playwright({
+const chromiumWithWebGpu = playwright({
   launchOptions: {
     executablePath: '/usr/bin/chromium',
     args: [
@@ -19,28 +19,31 @@ export const chromiumWithWebGpu = playwright({
   },
 });
 
+/** Headless Chromium with WebGPU, for the GPU tests and the browser benchmark. */
+export const webGpuBrowser = {
+  enabled: true,
+  provider: chromiumWithWebGpu,
+  headless: true,
+  instances: [{ browser: 'chromium' as const }],
+  screenshotFailures: false,
+};
+
+/** Pre-bundled up front: discovering them mid-run makes Vite reload the test page. */
+export const tfjsDeps = [
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-webgpu',
+  '@tensorflow/tfjs-core/dist/register_all_gradients',
+  '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
+];
+
 export default defineConfig({
-  // Pre-bundled up front: discovering them mid-run makes Vite reload the test page.
-  optimizeDeps: {
-    include: [
-      '@tensorflow/tfjs-core',
-      '@tensorflow/tfjs-backend-webgpu',
-      '@tensorflow/tfjs-core/dist/register_all_gradients',
-      '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
-    ],
-  },
+  optimizeDeps: { include: tfjsDeps },
   test: {
     include: ['tests/gpu/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // One page: the tests share one GPU device and SwiftShader has two cores to work with.
     fileParallelism: false,
-    browser: {
-      enabled: true,
-      provider: chromiumWithWebGpu,
-      headless: true,
-      instances: [{ browser: 'chromium' }],
-      screenshotFailures: false,
-    },
+    browser: webGpuBrowser,
   },
 });

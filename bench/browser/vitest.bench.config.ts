@@ -1,18 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { chromiumWithWebGpu } from '../../vitest.gpu.config';
+import { tfjsDeps, webGpuBrowser } from '../../vitest.gpu.config';
 
 /** The browser benchmark: one long "test" in Chromium with WebGPU (SwiftShader here). */
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
-  optimizeDeps: {
-    include: [
-      '@tensorflow/tfjs-core',
-      '@tensorflow/tfjs-backend-webgpu',
-      '@tensorflow/tfjs-core/dist/register_all_gradients',
-      '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops',
-    ],
-  },
+  optimizeDeps: { include: tfjsDeps },
   test: {
     include: ['bench/browser/**/*.bench-test.ts'],
     testTimeout: 1_800_000,
@@ -21,12 +14,6 @@ export default defineConfig({
       BENCH_TFJS_BUDGET_MS: process.env.BENCH_TFJS_BUDGET_MS ?? '',
       BENCH_ONLY: process.env.BENCH_ONLY ?? '',
     },
-    browser: {
-      enabled: true,
-      provider: chromiumWithWebGpu,
-      headless: true,
-      instances: [{ browser: 'chromium' }],
-      screenshotFailures: false,
-    },
+    browser: webGpuBrowser,
   },
 });
