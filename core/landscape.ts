@@ -140,8 +140,8 @@ export function contourSegments(values: ArrayLike<number>, n: number, level: num
       if (v10 < level !== v11 < level) pts.push(i + 1, j + lerp(v10, v11));
       if (v01 < level !== v11 < level) pts.push(i + lerp(v01, v11), j + 1);
       if (v00 < level !== v01 < level) pts.push(i, j + lerp(v00, v01));
-      if (pts.length === 4) out.push(...pts);
-      else if (pts.length === 8) out.push(...pts); // a saddle: two segments, pairing edges in order
+      // 0, 4 or 8 numbers (crossings come in pairs); 8 is a saddle: two segments, edges paired in order.
+      out.push(...pts);
     }
   }
   return out;
