@@ -5,7 +5,7 @@
  * and says what is wrong and where; nothing else is ever thrown.
  */
 import { KernelStudioError } from '../errors';
-import { fromRows, toRows, type Matrix } from '../matrix';
+import { fromRows, toRows } from '../matrix';
 import {
   MAX_WORKSPACE_BYTES,
   WORKSPACE_FORMAT,
@@ -21,12 +21,8 @@ import { workspaceFileSchema, type WorkspaceFileV1 } from './schema';
 
 type TrainingJson = WorkspaceFileV1['document']['training'];
 
-function matrix(rows: number[][]): Matrix {
-  return fromRows(rows);
-}
-
 function trainingFromJson(t: TrainingJson): TrainingModel {
-  return { ...t, initWeight: matrix(t.initWeight) };
+  return { ...t, initWeight: fromRows(t.initWeight) };
 }
 
 function trainingToJson(t: TrainingModel): TrainingJson {
@@ -92,14 +88,14 @@ export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): Works
 export function workspaceFromFile(file: WorkspaceFileV1): WorkspaceDocument {
   const d = file.document;
   return {
-    x: matrix(d.x),
-    k: matrix(d.k),
+    x: fromRows(d.x),
+    k: fromRows(d.k),
     bias: d.bias,
     mode: d.mode,
     activation: d.activation,
-    drawnTarget: d.drawnTarget ? matrix(d.drawnTarget) : null,
+    drawnTarget: d.drawnTarget ? fromRows(d.drawnTarget) : null,
     training: trainingFromJson(d.training),
-    learnedWeight: d.learnedWeight ? matrix(d.learnedWeight) : null,
+    learnedWeight: d.learnedWeight ? fromRows(d.learnedWeight) : null,
     learnedBias: d.learnedBias,
     runs: file.runs.map((run): RunRecord => mapRun(run, trainingFromJson)),
   };
