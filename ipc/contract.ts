@@ -75,6 +75,9 @@ export interface OpenWorkspaceRequest {
   readonly path?: string;
 }
 
+/** 16 MiB: the most `openBytes` reads (kernel files, .npy and .safetensors, are tiny; this only bounds abuse). */
+export const MAX_OPEN_BYTES = 16 * 1024 * 1024;
+
 /** A file read as bytes (kernel import). */
 export interface OpenedBytes {
   readonly path: string;
@@ -153,7 +156,7 @@ export interface KernelStudioApi {
   getAppInfo(): Promise<IpcResult<AppInfo>>;
   openWorkspace(request?: OpenWorkspaceRequest): Promise<IpcResult<OpenedFile | null>>;
   saveText(request: SaveTextRequest): Promise<IpcResult<SavedFile | null>>;
-  /** Asks for a file and reads it as bytes (≤ 16 MiB); null when the user cancels. */
+  /** Asks for a file and reads it as bytes (≤ MAX_OPEN_BYTES); null when the user cancels. */
   openBytes(kind: FileKind): Promise<IpcResult<OpenedBytes | null>>;
   saveBytes(request: SaveBytesRequest): Promise<IpcResult<SavedFile | null>>;
   getRecent(): Promise<IpcResult<RecentFile[]>>;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { isKernelStudioError } from '../../core/errors';
 import {
   INVOKE_CHANNELS,
+  MAX_OPEN_BYTES,
   type InvokeChannel,
   type InvokeMethod,
   type IpcError,
@@ -23,7 +24,7 @@ import { BackupStore } from './backup';
 import type { HostContext } from './context';
 import { RecentFiles } from './recent';
 import { RunLog } from './run-log';
-import { argSchemas, MAX_OPEN_BYTES, MAX_TEXT_BYTES } from './schemas';
+import { argSchemas, MAX_TEXT_BYTES } from './schemas';
 
 type Handler = (args: never) => Promise<unknown>;
 

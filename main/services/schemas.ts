@@ -34,9 +34,6 @@ export const saveTextSchema = z.strictObject({
   text: z.string().max(MAX_TEXT_BYTES),
 });
 
-/** 16 MiB: kernel files (.npy, .safetensors) are tiny; this only bounds abuse. */
-export const MAX_OPEN_BYTES = 16 * 1024 * 1024;
-
 export const saveBytesSchema = z.strictObject({
   kind: fileKindSchema,
   path: pathSchema.optional(),

@@ -211,7 +211,7 @@ test('unsaved work is autosaved, and the next launch offers to restore it', asyn
   await next.close();
 });
 
-test('Open asks before discarding unsaved changes; Open Recent and drag-and-drop open workspaces', async ({
+test('Open asks before discarding unsaved changes; Open Recent and drag-and-drop open workspaces and kernels', async ({
   app,
 }) => {
   const workspace = join(dir, 'recent.kstudio');
@@ -254,6 +254,27 @@ test('Open asks before discarding unsaved changes; Open Recent and drag-and-drop
   await expect(app).toHaveTitle('dropped.kstudio — Kernel Studio');
   await app.getByRole('button', { name: 'Export…' }).click();
   await expect(app.getByTestId('export-kernel')).toHaveText('1×3 [[3, 2, 1]]');
+  await app.getByRole('button', { name: 'Close' }).click();
+
+  // A kernel file dropped on the window goes into K; one over the kernel limit is refused, K kept.
+  const dropKernel = (name: string, text: string) =>
+    app.evaluate(
+      ([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([t], n));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [name, text] as const,
+    );
+  await dropKernel('k.csv', '1,0\n0,-1\n');
+  await expect(app.getByRole('status', { name: 'Status' })).toContainText('k.csv');
+  await dropKernel(
+    'huge.csv',
+    `${Array.from({ length: 32 }, () => Array(32).fill(1).join(',')).join('\n')}\n`,
+  );
+  await expect(app.getByTestId('file-error')).toContainText('huge.csv: the grid is 32×32, over the limit');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-kernel')).toHaveText('2×2 [[1, 0], [0, -1]]');
 });
 
 test('imports a kernel file as the initial kernel of training', async ({ app }) => {
