@@ -16,14 +16,10 @@ const AUTOSAVE_MS = 1500;
 /** Serializing a 256² workspace costs ~20 ms: do it once edits pause, not on every stroke. */
 const SERIALIZE_IDLE_MS = 120;
 
-/** Reads every saved field, so an effect that calls this re-runs on any document edit (all are `$state.raw`). */
-function touchDocument(doc: StudioDocument): number {
-  void [doc.x, doc.k, doc.bias, doc.mode, doc.activation, doc.drawnTarget, doc.training];
-  void [doc.learnedWeight, doc.learnedBias, doc.runs];
-  return doc.loads;
-}
-
-/** The model a workspace file saves, read from the live document. */
+/**
+ * The model a workspace file saves, read from the live document. It reads every saved
+ * field, so an effect that calls it re-runs on any document edit (all are `$state.raw`).
+ */
 export function snapshotDocument(doc: StudioDocument): WorkspaceDocument {
   return {
     x: doc.x,
@@ -120,7 +116,8 @@ export class WorkspaceSession {
     let first = true;
     this.stop = $effect.root(() => {
       $effect(() => {
-        const loads = touchDocument(this.doc);
+        snapshotDocument(this.doc); // tracks every saved field: any edit re-runs this effect
+        const loads = this.doc.loads;
         const loaded = untrack(() => loads !== seenLoads);
         seenLoads = loads;
         // A whole document was just loaded (New/Open/Restore): compare at once, no dirty flash.
