@@ -134,6 +134,23 @@ test('hovering an output cell of the sanity case writes out its sum of products'
   await expect(region).toContainText('19 + b (-30) = -11; relu(-11) = 0');
 });
 
+test('a long sum of products scrolls in place: hovering Y never resizes the grid under the pointer', async ({
+  app,
+}) => {
+  await app.getByRole('button', { name: /^Blur 5×5/ }).click();
+  const y = grid(app, 'Output Y');
+  const before = await y.boundingBox();
+  if (!before) throw new Error('Output Y has no box');
+  // Just inside the top-left corner, where a growing footer would push the cell out from under the pointer.
+  await app.mouse.move(before.x + 3, before.y + 3);
+  const region = app.getByRole('region', { name: 'Sum of products' });
+  await expect(region).toContainText(/ = -?\d/);
+  expect((await region.textContent())!.split('×').length - 1).toBe(25);
+  expect(await y.boundingBox()).toEqual(before);
+  await app.mouse.move(before.x + 4, before.y + 4);
+  expect(await y.boundingBox()).toEqual(before);
+});
+
 test('K larger than X gives a clear message', async ({ app }) => {
   await app.getByRole('button', { name: /^Sanity test/ }).click();
   await setSize(panel(app, 'Kernel K'), 4, 2);

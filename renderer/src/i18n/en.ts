@@ -280,6 +280,7 @@ export const en = {
   'file.backupFound': 'Unsaved work from {time} was recovered.',
   'file.restore': 'Restore',
   'file.discard': 'Discard',
+  'file.group': 'File',
   'file.exportTitle': 'Export',
   'file.exportClose': 'Close',
   'file.exportKernel': 'Kernel',

@@ -274,6 +274,7 @@ export const zh: Record<MessageKey, string> = {
   'file.backupFound': '已找到 {time} 未保存的工作。',
   'file.restore': '恢复',
   'file.discard': '丢弃',
+  'file.group': '文件',
   'file.exportTitle': '导出',
   'file.exportClose': '关闭',
   'file.exportKernel': '卷积核',
