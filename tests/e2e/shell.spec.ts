@@ -32,10 +32,15 @@ test('the status bar names the WebGPU adapter Chromium gave us, and why it is or
 });
 
 test('switches language to Chinese and back', async ({ app }) => {
+  const status = app.getByTestId('backend-status');
+  // Automatic choice on SwiftShader: CPU, and the status bar says why, in the UI's language.
+  await expect(status).toContainText('only a software (fallback) GPU adapter');
   await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
   await expect(app.getByRole('toolbar', { name: '主工具栏' })).toBeVisible();
+  await expect(status).toContainText('只有软件（后备）GPU 适配器');
   await app.getByRole('combobox', { name: '语言' }).selectOption('en');
   await expect(app.getByRole('toolbar', { name: 'Main toolbar' })).toBeVisible();
+  await expect(status).toContainText('only a software (fallback) GPU adapter');
 });
 
 test('a request without the token is refused', async ({ server }) => {

@@ -12,14 +12,39 @@ import { userMessage } from '../../../core/errors';
 import type { ComputeBackend } from '../../../core/types';
 import type { WebGpuBackend } from './webgpu/backend';
 import { createWebGpuBackend } from './webgpu/backend';
+import { en } from '../i18n/en';
+import { formatMessage } from '../i18n/format';
 import type { DeviceLostEvent } from './webgpu/context';
 import { adapterIsFallback, describeAdapter } from './webgpu/context';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
 
+type ReasonKey = Extract<keyof typeof en, `reason.${string}`>;
+
+/** Why a backend was chosen, as a message key and its parameters, so the UI can say it in any language. */
+export interface BackendReason {
+  readonly key: Exclude<ReasonKey, 'reason.cpu'>;
+  readonly params?: Readonly<Record<string, string>>;
+  /** CPU was chosen: the line reads "CPU — …". */
+  readonly cpu: boolean;
+}
+
+type Translate = (key: ReasonKey, params?: Record<string, string>) => string;
+
+/** The reason in words, through `t` (the UI's language); English by default. */
+export function reasonText(
+  why: BackendReason,
+  t: Translate = (key, params) => formatMessage(en[key], params),
+): string {
+  const line = t(why.key, why.params ? { ...why.params } : undefined);
+  return why.cpu ? t('reason.cpu', { why: line }) : line;
+}
+
 export interface BackendSelection {
   readonly backend: ComputeBackend;
-  /** One line for the status bar, e.g. "CPU — only a software (fallback) GPU adapter: google swiftshader". */
+  /** Why, for the status bar (translated there). */
+  readonly why: BackendReason;
+  /** The same in English, e.g. "CPU — only a software (fallback) GPU adapter: google swiftshader" (logs, tests). */
   readonly reason: string;
   /** The adapter that was looked at, if any (even when CPU was chosen). */
   readonly adapterDescription: string | null;
@@ -33,46 +58,60 @@ export interface SelectOptions {
   readonly createWebGpu?: (adapter: GPUAdapter) => Promise<ComputeBackend>;
 }
 
-function cpu(reason: string, adapterDescription: string | null): BackendSelection {
-  return { backend: createCpuBackend(), reason: `CPU — ${reason}`, adapterDescription };
+function selection(
+  backend: ComputeBackend,
+  why: BackendReason,
+  adapterDescription: string | null,
+): BackendSelection {
+  return { backend, why, reason: reasonText(why), adapterDescription };
+}
+
+function cpu(
+  key: BackendReason['key'],
+  params: Record<string, string> | undefined,
+  adapterDescription: string | null,
+): BackendSelection {
+  return selection(createCpuBackend(), { key, params, cpu: true }, adapterDescription);
+}
+
+/** The CPU after a lost device, with the loss in the reason. */
+export function cpuAfterDeviceLoss(
+  event: DeviceLostEvent,
+  adapterDescription: string | null,
+): BackendSelection {
+  return cpu('reason.deviceLost', { detail: lostDetail(event) }, adapterDescription);
+}
+
+function lostDetail(event: DeviceLostEvent): string {
+  return `${event.reason}${event.message ? `: ${event.message}` : ''}`;
 }
 
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendSelection> {
   const preference = options.preference ?? 'auto';
-  if (preference === 'cpu') return cpu('chosen in settings', null);
+  if (preference === 'cpu') return cpu('reason.forcedCpu', undefined, null);
   const gpu = options.gpu === undefined ? (globalThis.navigator?.gpu ?? null) : options.gpu;
   const forced = preference === 'webgpu';
-  if (!gpu)
-    return cpu(
-      forced ? 'WebGPU was requested but this browser has no WebGPU' : 'this browser has no WebGPU',
-      null,
-    );
+  if (!gpu) return cpu(forced ? 'reason.noWebGpuForced' : 'reason.noWebGpu', undefined, null);
 
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
-    return cpu(`requesting a GPU adapter failed: ${userMessage(e)}`, null);
+    return cpu('reason.adapterFailed', { detail: userMessage(e) }, null);
   }
-  if (!adapter)
-    return cpu(
-      forced ? 'WebGPU was requested but no GPU adapter is available' : 'no GPU adapter is available',
-      null,
-    );
+  if (!adapter) return cpu(forced ? 'reason.noAdapterForced' : 'reason.noAdapter', undefined, null);
 
   const description = describeAdapter(adapter);
   const fallback = adapterIsFallback(adapter);
-  if (fallback && !forced) return cpu(`only a software (fallback) GPU adapter: ${description}`, description);
+  if (fallback && !forced) return cpu('reason.fallback', { adapter: description }, description);
 
   const create = options.createWebGpu ?? ((a: GPUAdapter) => createWebGpuBackend({ adapter: a }));
   try {
     const backend = await create(adapter);
-    const reason = fallback
-      ? `${backend.label} (forced on a software adapter: expect it to be slower than CPU)`
-      : backend.label;
-    return { backend, reason, adapterDescription: description };
+    const key = fallback ? 'reason.forcedOnFallback' : 'reason.hardware';
+    return selection(backend, { key, params: { label: backend.label }, cpu: false }, description);
   } catch (e) {
-    return cpu(`WebGPU failed to start on ${description}: ${userMessage(e)}`, description);
+    return cpu('reason.startFailed', { adapter: description, detail: userMessage(e) }, description);
   }
 }
 
@@ -88,20 +127,28 @@ export function switchOnDeviceLoss(
   options: SelectOptions = {},
 ): () => void {
   return backend.onDeviceLost((event) => {
-    const lostLine = `the GPU device was lost (${event.reason}${event.message ? `: ${event.message}` : ''})`;
+    const lostCpu = () => cpuAfterDeviceLoss(event, backend.adapterDescription);
     if (event.reason === 'destroyed') {
-      onSwitch(cpu(lostLine, backend.adapterDescription), event);
+      onSwitch(lostCpu(), event);
       return;
     }
     void selectBackend({ ...options, preference: options.preference ?? 'webgpu' }).then(
-      (selection) =>
+      (fresh) =>
         onSwitch(
-          selection.backend.kind === 'webgpu'
-            ? { ...selection, reason: `${selection.reason} (recovered after ${lostLine})` }
-            : cpu(lostLine, backend.adapterDescription),
+          fresh.backend.kind === 'webgpu'
+            ? selection(
+                fresh.backend,
+                {
+                  key: 'reason.recovered',
+                  params: { label: fresh.backend.label, detail: lostDetail(event) },
+                  cpu: false,
+                },
+                fresh.adapterDescription,
+              )
+            : lostCpu(),
           event,
         ),
-      () => onSwitch(cpu(lostLine, backend.adapterDescription), event),
+      () => onSwitch(lostCpu(), event),
     );
   });
 }

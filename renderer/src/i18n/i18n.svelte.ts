@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import { en, type MessageKey } from './en';
+import { formatMessage } from './format';
 import { zh } from './zh';
 
 export type Locale = 'en' | 'zh';
@@ -23,11 +24,7 @@ export class I18n {
   locale = $state<Locale>(initialLocale());
 
   t(key: MessageKey, params?: Record<string, string | number>): string {
-    const template = CATALOGS[this.locale][key] ?? en[key];
-    if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
+    return formatMessage(CATALOGS[this.locale][key] ?? en[key], params);
   }
 
   setLocale(locale: Locale): void {

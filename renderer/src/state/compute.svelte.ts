@@ -1,5 +1,11 @@
 import type { ComputeBackend } from '../../../core/types';
-import { selectBackend, type BackendPreference } from '../compute/select';
+import {
+  cpuAfterDeviceLoss,
+  selectBackend,
+  type BackendPreference,
+  type BackendReason,
+  type BackendSelection,
+} from '../compute/select';
 import type { WebGpuBackend } from '../compute/webgpu/backend';
 import { describeAdapter, type DeviceLostEvent } from '../compute/webgpu/context';
 
@@ -8,7 +14,9 @@ export type { BackendPreference };
 export interface ActiveBackend {
   readonly kind: ComputeBackend['kind'];
   readonly label: string;
-  /** Why this backend is active, in words for the status bar. */
+  /** Why this backend is active (the status bar says it in the UI's language). */
+  readonly why: BackendReason;
+  /** The same in English. */
   readonly reason: string;
   /** What WebGPU adapter exists, whether or not it is used. */
   readonly adapter: string;
@@ -56,7 +64,7 @@ export class ComputeState {
       selection.backend.dispose();
       return;
     }
-    this.install(selection.backend, selection.reason, adapter);
+    this.install(selection, adapter);
   }
 
   private adapterProbe: Promise<string> | undefined;
@@ -84,12 +92,12 @@ export class ComputeState {
     this.deviceLost = null;
   }
 
-  private install(backend: ComputeBackend, reason: string, adapter: string): void {
+  private install({ backend, why, reason }: BackendSelection, adapter: string): void {
     this.unsubscribeLoss?.();
     this.unsubscribeLoss = undefined;
     const previous = this.backend;
     this.backend = backend;
-    this.active = { kind: backend.kind, label: backend.label, reason, adapter };
+    this.active = { kind: backend.kind, label: backend.label, why, reason, adapter };
     if (previous && previous !== backend) previous.dispose();
     if (isWebGpu(backend))
       this.unsubscribeLoss = backend.onDeviceLost((event) => this.onDeviceLost(backend, event));
@@ -101,13 +109,7 @@ export class ComputeState {
     this.generation++;
     // 'destroyed' was deliberate: move to CPU but offer no GPU retry.
     this.deviceLost = event.reason === 'destroyed' ? null : event;
-    void selectBackend({ preference: 'cpu' }).then((selection) => {
-      const adapter = this.active?.adapter ?? 'none';
-      this.install(
-        selection.backend,
-        `CPU — the GPU device was lost (${event.message || event.reason})`,
-        adapter,
-      );
-    });
+    const adapter = this.active?.adapter ?? 'none';
+    this.install(cpuAfterDeviceLoss(event, adapter), adapter);
   }
 }
