@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 /**
@@ -68,6 +68,35 @@ async function startOnWebGpu(app: Page, recordDevices = false): Promise<void> {
   await expect(app.getByTestId('backend-status')).toContainText('Backend: WebGPU');
 }
 
+/** The current run's loss log on disk (main's JSON Lines file) holds steps 1…`steps`, each once. */
+async function expectOneUnbrokenRunOnDisk(app: Page, dataDir: string, steps: number): Promise<void> {
+  const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+  const file = join(dataDir, 'runs', `${runId}.jsonl`);
+  const stepsOnDisk = (): number[] =>
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as { step: number }).step)
+      : [];
+  await expect.poll(() => stepsOnDisk().length).toBe(steps);
+  expect(stepsOnDisk()).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+}
+
+/** Starts a 400-step run of the default (d2l) setup and waits until it is a few steps in; returns its status line. */
+async function startLongRun(app: Page): Promise<Locator> {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  const steps = app.getByLabel('Steps', { exact: true });
+  await steps.fill('400');
+  await steps.blur();
+  const status = app.getByRole('status', { name: 'Training status' });
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect
+    .poll(async () => Number(/step (\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0))
+    .toBeGreaterThan(5);
+  return status;
+}
+
 async function crashGpuProcess(browser: Browser): Promise<void> {
   const cdp = await browser.newBrowserCDPSession();
   await cdp.send('Browser.crashGpuProcess');
@@ -122,15 +151,7 @@ for (const how of ['crash', 'destroy'] as const) {
     server,
   }) => {
     await startOnWebGpu(app, how === 'destroy');
-    await app.getByRole('tab', { name: 'Train' }).click();
-    const steps = app.getByLabel('Steps', { exact: true });
-    await steps.fill('400');
-    await steps.blur();
-    const status = app.getByRole('status', { name: 'Training status' });
-    await app.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect
-      .poll(async () => Number(/step (\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? 0))
-      .toBeGreaterThan(5);
+    const status = await startLongRun(app);
 
     if (how === 'crash') await crashGpuProcess(browser);
     else
@@ -151,17 +172,7 @@ for (const how of ['crash', 'destroy'] as const) {
     // Not restarted from step 0, not failed: the same run reaches its goal on the CPU…
     await expect(status).toHaveText('Done · step 400', { timeout: 60_000 });
     // …and its loss history on disk is one unbroken run, steps 1 to 400.
-    const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
-    const file = join(server.dataDir, 'runs', `${runId}.jsonl`);
-    const stepsOnDisk = (): number[] =>
-      existsSync(file)
-        ? readFileSync(file, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => (JSON.parse(line) as { step: number }).step)
-        : [];
-    await expect.poll(() => stepsOnDisk().length).toBe(400);
-    expect(stepsOnDisk()).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    await expectOneUnbrokenRunOnDisk(app, server.dataDir, 400);
   });
 }
 
@@ -202,4 +213,89 @@ test('with no GPU adapter at all, WebGPU falls back to the CPU and says why', as
   await app.getByRole('button', { name: /^Sanity test/ }).click();
   await expectYMatchesXK(app);
   await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(0);
+});
+
+/**
+ * Makes the app's newest device answer its next `count` 'out-of-memory' error scopes with a
+ * real GPUOutOfMemoryError. A true out-of-memory cannot be provoked safely on a CI machine
+ * (SwiftShader allocates host memory), so the fault enters at the WebGPU API, the one place
+ * the browser reports it; everything above it (our error scopes, the fallback, the UI) is real.
+ */
+async function injectOutOfMemory(app: Page, count: number): Promise<void> {
+  await app.evaluate((n) => {
+    const device = (window as unknown as { __devices: GPUDevice[] }).__devices.at(-1)!;
+    const push = device.pushErrorScope.bind(device);
+    const pop = device.popErrorScope.bind(device);
+    const open: GPUErrorFilter[] = [];
+    let left = n;
+    device.pushErrorScope = (filter) => {
+      open.push(filter);
+      push(filter);
+    };
+    device.popErrorScope = async () => {
+      const filter = open.pop();
+      const real = await pop();
+      if (filter !== 'out-of-memory' || left <= 0) return real;
+      left--;
+      return new GPUOutOfMemoryError('no room for this allocation (injected by the test)');
+    };
+  }, count);
+}
+
+test('a GPU out of memory moves the live view to the CPU and says why, with the work kept', async ({
+  app,
+}) => {
+  await startOnWebGpu(app, true);
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await expectYMatchesXK(app);
+  const x = await readGrid(app, 'Input X');
+
+  await injectOutOfMemory(app, 1);
+  await app
+    .getByRole('group', { name: 'Kernel K', exact: true })
+    .getByRole('button', { name: 'Invert' })
+    .click();
+
+  const status = app.getByTestId('backend-status');
+  await expect(status).toContainText('Backend: CPU');
+  await expect(status).toContainText('the GPU ran out of memory for a 3×3 forward pass');
+  // Not a lost device: no retry offer, no error in place of Y, and Y is the new K's.
+  await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(0);
+  await expect(app.getByRole('alert')).toHaveCount(0);
+  expect(await readGrid(app, 'Input X')).toEqual(x);
+  await expectYMatchesXK(app);
+
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(status).toContainText('GPU 内存不足，无法完成 a 3×3 forward pass');
+});
+
+test('a GPU out of memory mid-run moves the training run to the CPU, where it finishes unbroken', async ({
+  app,
+  server,
+}) => {
+  await startOnWebGpu(app, true);
+  const status = await startLongRun(app);
+
+  await injectOutOfMemory(app, 1);
+
+  // The next GPU work of the run is either its steps or its Ŷ forward pass; either moves it.
+  await expect(app.getByTestId('backend-status')).toContainText(
+    /CPU — the GPU ran out of memory for (the training steps|a 6×8 forward pass)/,
+  );
+  await expect(app.getByTestId('handover')).toContainText('The run moved to CPU at step');
+  // Memory is not a lost device: the run goes on by itself and reaches its goal.
+  await expect(status).toHaveText('Done · step 400', { timeout: 60_000 });
+  await expect(app.getByRole('alert', { name: 'GPU lost' })).toHaveCount(0);
+  await expectOneUnbrokenRunOnDisk(app, server.dataDir, 400);
+});
+
+test('a run that does not fit in GPU memory starts on the CPU instead', async ({ app, server }) => {
+  await startOnWebGpu(app, true);
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await injectOutOfMemory(app, 1);
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 10');
+  await expect(app.getByTestId('backend-status')).toContainText('CPU — the GPU ran out of memory for a 6×8');
+  await expect(app.getByRole('alert')).toHaveCount(0);
+  await expectOneUnbrokenRunOnDisk(app, server.dataDir, 10);
 });

@@ -123,6 +123,15 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       expect(appendCalls.length).toBeGreaterThanOrEqual(1);
       expect(appendCalls.length).toBeLessThan(30);
 
+      // Hovering the chart reads out the step under the pointer and its loss (5 significant digits).
+      const chart = app.getByTestId('loss-chart');
+      const plotArea = chart.locator('.u-over');
+      const box = (await plotArea.boundingBox())!;
+      await plotArea.hover({ position: { x: box.width / 29, y: box.height / 2 } }); // step 2 of 1…30
+      const legend = chart.locator('.u-legend .u-series');
+      await expect(legend.nth(0).locator('.u-value')).toHaveText('2');
+      await expect(legend.nth(1).locator('.u-value')).toHaveText(losses[1].toPrecision(5));
+
       // A reload restores the chart from main's run log.
       await app.reload();
       await app.getByRole('tab', { name: 'Train' }).click();

@@ -82,6 +82,14 @@ export function cpuAfterDeviceLoss(
   return cpu('reason.deviceLost', { detail: lostDetail(event) }, adapterDescription);
 }
 
+/**
+ * The CPU after the GPU ran out of memory for a piece of work. The device still works,
+ * but this workload does not fit in it; the CPU has the host's memory.
+ */
+export function cpuAfterOutOfMemory(what: string, adapterDescription: string | null): BackendSelection {
+  return cpu('reason.outOfMemory', { what }, adapterDescription);
+}
+
 function lostDetail(event: DeviceLostEvent): string {
   return `${event.reason}${event.message ? `: ${event.message}` : ''}`;
 }

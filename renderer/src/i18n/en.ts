@@ -32,6 +32,7 @@ export const en = {
   'reason.forcedOnFallback': '{label} (forced on a software adapter: expect it to be slower than CPU)',
   'reason.startFailed': 'WebGPU failed to start on {adapter}: {detail}',
   'reason.deviceLost': 'the GPU device was lost ({detail})',
+  'reason.outOfMemory': 'the GPU ran out of memory for {what}',
   'reason.recovered': '{label} (recovered after the GPU device was lost: {detail})',
   'about.title': 'About Kernel Studio',
   'about.version': 'Version {version}',

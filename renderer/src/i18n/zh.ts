@@ -34,6 +34,7 @@ export const zh: Record<MessageKey, string> = {
   'reason.forcedOnFallback': '{label}（强制在软件适配器上运行：预计比 CPU 慢）',
   'reason.startFailed': 'WebGPU 无法在 {adapter} 上启动：{detail}',
   'reason.deviceLost': 'GPU 设备已丢失（{detail}）',
+  'reason.outOfMemory': 'GPU 内存不足，无法完成 {what}',
   'reason.recovered': '{label}（GPU 设备丢失后已恢复：{detail}）',
   'about.title': '关于 Kernel Studio',
   'about.version': '版本 {version}',

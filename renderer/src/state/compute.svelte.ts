@@ -1,13 +1,14 @@
 import type { ComputeBackend } from '../../../core/types';
 import {
   cpuAfterDeviceLoss,
+  cpuAfterOutOfMemory,
   selectBackend,
   type BackendPreference,
   type BackendReason,
   type BackendSelection,
 } from '../compute/select';
 import type { WebGpuBackend } from '../compute/webgpu/backend';
-import { describeAdapter, type DeviceLostEvent } from '../compute/webgpu/context';
+import { describeAdapter, GpuOutOfMemoryError, type DeviceLostEvent } from '../compute/webgpu/context';
 
 export type { BackendPreference };
 
@@ -90,6 +91,22 @@ export class ComputeState {
   /** The user read the device-loss notice and stays on CPU. */
   dismissDeviceLost(): void {
     this.deviceLost = null;
+  }
+
+  /**
+   * Work on `failed` hit a GPU out-of-memory error: move to the CPU, which has the host's
+   * memory, and say why in the status bar. The caller keeps its state and retries the work
+   * on the new backend when this returns true (also when another change already replaced
+   * `failed`). Any other error, or one from the CPU, is not ours to handle: false.
+   */
+  fallBackAfterOutOfMemory(failed: ComputeBackend | null, error: unknown): boolean {
+    if (!(error instanceof GpuOutOfMemoryError) || failed?.kind !== 'webgpu') return false;
+    if (failed === this.backend) {
+      this.generation++;
+      const adapter = this.active?.adapter ?? 'none';
+      this.install(cpuAfterOutOfMemory(error.what, adapter), adapter);
+    }
+    return true;
   }
 
   private install({ backend, why, reason }: BackendSelection, adapter: string): void {

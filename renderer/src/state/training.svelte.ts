@@ -266,6 +266,14 @@ export class TrainingSession {
       await this.refreshOutput();
       return true;
     } catch (e) {
+      if (generation === this.generation && this.compute.fallBackAfterOutOfMemory(backend, e)) {
+        // The GPU had no room for this run: start it on the CPU (or move it, if it already began).
+        if (!this.trainer) return await this.ensureTrainer();
+        if (await this.handOver()) {
+          await this.refreshOutput();
+          return true;
+        }
+      }
       this.status = 'error';
       this.error = userMessage(e);
       return false;
@@ -377,7 +385,8 @@ export class TrainingSession {
       }
     } catch (e) {
       if (generation !== this.generation) return;
-      // The steps of a chunk cut off by a lost device were never reported: the run repeats them elsewhere.
+      // The steps of a chunk cut off by a lost device or a full GPU were never reported: the run repeats them elsewhere.
+      if (this.compute.fallBackAfterOutOfMemory(this.trainerBackend, e) && (await this.handOver())) return;
       if (
         isKernelStudioError(e) &&
         e.code === 'device-lost' &&

@@ -106,6 +106,15 @@ export async function openGpuContext(adapter: GPUAdapter): Promise<GpuContext> {
   };
 }
 
+/** A GPU allocation failed; `what` names the work ("a 4096×4096 forward pass") for the status bar. */
+export class GpuOutOfMemoryError extends KernelStudioError {
+  readonly what: string;
+  constructor(what: string, detail: string) {
+    super('out-of-memory', `The GPU ran out of memory for ${what}: ${detail}`);
+    this.what = what;
+  }
+}
+
 /**
  * Runs `encode` (synchronous GPU calls) inside 'out-of-memory' and 'validation' error
  * scopes and turns a captured error into a KernelStudioError the UI can show as is.
@@ -125,11 +134,7 @@ export async function withErrorScopes<T>(ctx: GpuContext, what: string, encode: 
   const validation = device.popErrorScope();
   const oom = device.popErrorScope();
   const [validationError, oomError] = await Promise.race([Promise.all([validation, oom]), ctx.lostSignal]);
-  if (oomError)
-    throw new KernelStudioError(
-      'out-of-memory',
-      `The GPU ran out of memory for ${what}: ${oomError.message}`,
-    );
+  if (oomError) throw new GpuOutOfMemoryError(what, oomError.message);
   if (thrown) throw thrown;
   if (validationError)
     throw new KernelStudioError('unsupported', `WebGPU rejected ${what}: ${validationError.message}`);

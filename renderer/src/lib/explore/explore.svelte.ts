@@ -54,13 +54,22 @@ export class ExploreSession {
   }
 }
 
-/** Y = backend.forward(X, K); while one pass runs, only the newest pending request is kept. */
+/**
+ * Y = backend.forward(X, K); while one pass runs, only the newest pending request is kept.
+ * `recover` may take over a failure (a GPU out of memory moves work to the CPU, and the
+ * new backend requests Y again): the old Y stays and no error is shown.
+ */
 export class LiveOutput {
   y = $state.raw<Matrix | null>(null);
   error = $state<string | null>(null);
   private running = false;
   private pending: (() => Promise<void>) | null = null;
   private generation = 0;
+  private readonly recover: (backend: ComputeBackend, error: unknown) => boolean;
+
+  constructor(recover: (backend: ComputeBackend, error: unknown) => boolean = () => false) {
+    this.recover = recover;
+  }
 
   request(backend: ComputeBackend | null, x: Matrix, k: Matrix, params: ForwardParams): void {
     const generation = ++this.generation;
@@ -77,7 +86,7 @@ export class LiveOutput {
         this.y = y;
         this.error = null;
       } catch (e) {
-        if (generation === this.generation) this.error = userMessage(e);
+        if (generation === this.generation && !this.recover(backend, e)) this.error = userMessage(e);
       }
     };
     void this.pump();
