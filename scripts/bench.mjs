@@ -195,7 +195,7 @@ function markdownTables(results, skipped) {
         r.target,
       ];
     });
-    const headers = ['workload', 'ours (ms)', 'tfjs-webgpu (ms)', 'tfjs / ours', 'copy roofline (ms)'];
+    const headers = ['workload', 'ours (ms)', 'tfjs-webgpu (ms)', 'tfjs / ours', 'roofline (ms)'];
     out.push(
       ...markdownSection(
         'WebGPU (Chromium, same adapter for ours and tfjs)',
@@ -240,7 +240,7 @@ function plainTable(results, skipped) {
   for (const r of tableRows(results)) {
     const peer = r.tfjs;
     const fail = tfjsFailure(skipped, r);
-    const roof = r.roofline ? `${roofPercent(r)} of copy` : '';
+    const roof = r.roofline ? `${roofPercent(r)} of roofline` : '';
     lines.push(
       [
         r.backend.padEnd(7),

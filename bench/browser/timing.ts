@@ -31,3 +31,24 @@ export async function measure(fn: () => Promise<void>, options: MeasureOptions =
   }
   return { medianMs: median(times), runs: times.length };
 }
+
+/**
+ * Times several functions taking turns (a, b, a, b, …), so each sees the same machine: on
+ * SwiftShader the round-trip latency comes in modes that last a while, and timing one
+ * function after the other can catch each in a different mode.
+ */
+export async function measureInTurns(
+  fns: readonly (() => Promise<void>)[],
+  options: { readonly warmup?: number; readonly runs?: number } = {},
+): Promise<Timing[]> {
+  const { warmup = 2, runs = 10 } = options;
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const times = fns.map((): number[] => []);
+  for (let i = 0; i < runs; i++)
+    for (const [j, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      times[j].push(performance.now() - t0);
+    }
+  return times.map((t) => ({ medianMs: median(t), runs: t.length }));
+}

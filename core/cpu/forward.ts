@@ -2,7 +2,7 @@
 import type { Matrix } from '../matrix';
 import type { ForwardParams, Mode } from '../types';
 import { checkForward, checkForwardParams } from '../validate';
-import { addKernelRow } from './rows';
+import { addKernelRow, correlate3x3Into } from './rows';
 
 /** The kernel as slid over the image, in float64: K, or K flipped in both axes for convolution. */
 export function effectiveKernel(
@@ -17,7 +17,8 @@ export function effectiveKernel(
 
 /**
  * Correlates X with an effective kernel into `out` (oh×ow), one output row at a time:
- * each row is accumulated in float64 tap-row by tap-row, then biased and activated.
+ * each row is accumulated in float64 tap-row by tap-row, then biased and activated
+ * (3×3 kernels take a one-pass path with the same arithmetic: `correlate3x3Into`).
  */
 export function correlateInto(
   x: Matrix,
@@ -30,6 +31,10 @@ export function correlateInto(
 ): void {
   const oh = x.rows - kh + 1;
   const ow = x.cols - kw + 1;
+  if (kh === 3 && kw === 3) {
+    correlate3x3Into(out, x.data, x.cols, oh, w, bias, relu);
+    return;
+  }
   const acc = new Float64Array(ow);
   for (let i = 0; i < oh; i++) {
     acc.fill(bias);

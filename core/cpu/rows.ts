@@ -46,6 +46,52 @@ export function addKernelRow(
 }
 
 /**
+ * A whole 3×3 correlation, biased and activated, into `out` (oh×ow):
+ * out[i·ow+j] = act(bias + Σ_{a,b<3} w[3a+b] · x[(i+a)·cols+b+j]).
+ * 3×3 is the commonest kernel (blur, Sobel, Laplacian, sharpen). With all nine taps in
+ * locals each output is summed in a register and stored once, about twice as fast as three
+ * addKernelRow passes over an accumulator; the sum runs in the same order (bias, then
+ * row by row), so the result is the same to the last bit. One function holds both loops so
+ * V8 optimises it (on-stack) during the first call, not after many calls.
+ */
+export function correlate3x3Into(
+  out: Float32Array,
+  x: Float32Array,
+  cols: number,
+  oh: number,
+  w: Float64Array,
+  bias: number,
+  relu: boolean,
+): void {
+  // Plain indexed loads: destructuring a typed array goes through its iterator.
+  const w0 = w[0];
+  const w1 = w[1];
+  const w2 = w[2];
+  const w3 = w[3];
+  const w4 = w[4];
+  const w5 = w[5];
+  const w6 = w[6];
+  const w7 = w[7];
+  const w8 = w[8];
+  const ow = cols - 2;
+  for (let i = 0; i < oh; i++) {
+    const o0 = i * cols;
+    const o1 = o0 + cols;
+    const o2 = o1 + cols;
+    const r = i * ow;
+    for (let j = 0; j < ow; j++) {
+      let s = bias;
+      s += w0 * x[o0 + j] + w1 * x[o0 + j + 1] + w2 * x[o0 + j + 2];
+      s += w3 * x[o1 + j] + w4 * x[o1 + j + 1] + w5 * x[o1 + j + 2];
+      s += w6 * x[o2 + j] + w7 * x[o2 + j + 1] + w8 * x[o2 + j + 2];
+      out[r + j] = s;
+    }
+  }
+  // ReLU on the stored values: float32 rounding keeps the sign, so this equals relu-then-round.
+  if (relu) for (let p = 0; p < oh * ow; p++) if (!(out[p] > 0)) out[p] = 0;
+}
+
+/**
  * g[gOff+b] += Σ_j d[j] · x[xOff+b+j] for b < kw, j < n: the filter gradient of one kernel
  * row as dot products of a residual row with shifted image rows, four taps per pass.
  */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuTrainer, corr2dCpu, createCpuBackend, forwardCpu } from '../../core/cpu';
+import { correlateInto } from '../../core/cpu/forward';
+import { addKernelRow } from '../../core/cpu/rows';
 import { isKernelStudioError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { fromRows } from '../../core/matrix';
@@ -100,6 +102,23 @@ describe('CPU backend vs reference on random shapes', () => {
       }
     }
   }
+
+  it('the 3×3 fast path equals the general row-by-row path bit for bit', () => {
+    const x = randomMatrix(37, 53, 31, -2, 2);
+    const w = Float64Array.from(randomKernel(3, 3, 32).data);
+    for (const relu of [false, true]) {
+      const fast = new Float32Array(35 * 51);
+      correlateInto(x, w, 3, 3, 0.3, relu, fast);
+      const general = new Float32Array(35 * 51);
+      const acc = new Float64Array(51);
+      for (let i = 0; i < 35; i++) {
+        acc.fill(0.3);
+        for (let a = 0; a < 3; a++) addKernelRow(acc, x.data, (i + a) * 53, w, a * 3, 3, 51);
+        for (let j = 0; j < 51; j++) general[i * 51 + j] = relu ? Math.max(acc[j], 0) : acc[j];
+      }
+      expect(fast).toEqual(general);
+    }
+  });
 
   it('corr2dCpu is the plain correlation, and convolve flips', () => {
     const x = randomMatrix(9, 12, 7, -1, 1);
