@@ -61,8 +61,8 @@ async function runCpu() {
     });
     return results.map((r) => {
       const median_ms = Number(r.median_ms.toFixed(3));
-      return r.impl === 'ours'
-        ? { ...r, median_ms, backend: 'cpu', impl: 'ours' }
+      return r.impl === 'ours' || r.impl === 'roofline'
+        ? { ...r, median_ms, backend: 'cpu' }
         : { ...r, median_ms, backend: 'cpu', impl: 'tfjs', peer: r.impl };
     });
   } finally {
@@ -219,6 +219,7 @@ function markdownTables(results, skipped) {
         w || !r.workload.startsWith('train') ? peerCell(w) : 'n/a²',
         fmtRatio(ratio(c?.median_ms, r.ours?.median_ms)),
         fmtRatio(ratio(w?.median_ms, r.ours?.median_ms)),
+        r.roofline ? fmt(r.roofline.median_ms) : '',
         r.target,
       ];
     });
@@ -226,11 +227,18 @@ function markdownTables(results, skipped) {
     out.push(
       ...markdownSection(
         'CPU (Node, same process for ours and the tfjs peers)',
-        [...headers, 'tfjs-wasm / ours', 'target'],
+        [...headers, 'tfjs-wasm / ours', 'fresh Y floor³ (ms)', 'target'],
         cells,
       ),
     );
-    out.push('', '² tfjs-wasm has no `Conv2DBackpropFilter`: it cannot train a kernel.', '');
+    out.push(
+      '',
+      '² tfjs-wasm has no `Conv2DBackpropFilter`: it cannot train a kernel.',
+      '',
+      '³ Allocating a fresh Float32Array of Y’s size and writing each value once: the least any',
+      'forward pass that returns a new Y costs on this machine (mostly first-touch page faults).',
+      '',
+    );
   }
   return out.join('\n');
 }

@@ -19,8 +19,8 @@ import type { TrainConfig } from '../../core/types';
 import type { WebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
 import { createWebGpuBackend, forwardProgram } from '../../renderer/src/compute/webgpu/backend';
 import { CopyProgram } from '../../renderer/src/compute/webgpu/programs/copyProgram';
-import type { Timing } from './timing';
-import { measure, measureInTurns } from './timing';
+import type { Timing } from '../timing';
+import { measure, measureInTurns } from '../timing';
 
 interface Result {
   workload: string;

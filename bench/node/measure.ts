@@ -1,9 +1,10 @@
 /** Timing helpers shared by the Node benches. */
+import { measureInTurns, median } from '../timing';
 
 export interface BenchResult {
   workload: string;
   backend: 'cpu';
-  impl: 'ours' | 'tfjs-cpu' | 'tfjs-wasm';
+  impl: 'ours' | 'tfjs-cpu' | 'tfjs-wasm' | 'roofline';
   median_ms: number;
   runs: number;
 }
@@ -37,7 +38,15 @@ export async function timeIt(
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const mid = count >> 1;
-  return { median_ms: count % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2, runs: count };
+  return { median_ms: median(times), runs: count };
+}
+
+/** `measureInTurns` (shared with the browser bench) in this file's result shape. */
+export async function timeInTurns(
+  fns: readonly (() => unknown)[],
+  { runs = 10, warmup = 2 }: TimingOptions = {},
+): Promise<{ median_ms: number; runs: number }[]> {
+  const turns = fns.map((fn) => async () => void (await fn()));
+  const timings = await measureInTurns(turns, { runs, warmup });
+  return timings.map((t) => ({ median_ms: t.medianMs, runs: t.runs }));
 }

@@ -33,9 +33,10 @@ export async function measure(fn: () => Promise<void>, options: MeasureOptions =
 }
 
 /**
- * Times several functions taking turns (a, b, a, b, …), so each sees the same machine: on
- * SwiftShader the round-trip latency comes in modes that last a while, and timing one
- * function after the other can catch each in a different mode.
+ * Times several functions taking turns (a, b, a, b, …), so each sees the same machine. Some
+ * costs come in modes that last many calls: SwiftShader's round-trip latency, and in Node
+ * the price of a fresh 4 MiB array (30× apart, by whether the allocator just handed its pages
+ * back to the OS). Timed one after the other, two functions can each catch a different mode.
  */
 export async function measureInTurns(
   fns: readonly (() => Promise<void>)[],
