@@ -266,7 +266,7 @@ test('a GPU out of memory moves the live view to the CPU and says why, with the 
   await expectYMatchesXK(app);
 
   await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
-  await expect(status).toContainText('GPU 内存不足，无法完成 a 3×3 forward pass');
+  await expect(status).toContainText('GPU 内存不足，无法完成 3×3 的前向计算');
 });
 
 test('a GPU out of memory mid-run moves the training run to the CPU, where it finishes unbroken', async ({
@@ -280,7 +280,7 @@ test('a GPU out of memory mid-run moves the training run to the CPU, where it fi
 
   // The next GPU work of the run is either its steps or its Ŷ forward pass; either moves it.
   await expect(app.getByTestId('backend-status')).toContainText(
-    /CPU — the GPU ran out of memory for (the training steps|a 6×8 forward pass)/,
+    /CPU — the GPU ran out of memory (during the training steps|for a 6×8 forward pass)/,
   );
   await expect(app.getByTestId('handover')).toContainText('The run moved to CPU at step');
   // Memory is not a lost device: the run goes on by itself and reaches its goal.

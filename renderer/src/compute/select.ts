@@ -14,7 +14,7 @@ import type { WebGpuBackend } from './webgpu/backend';
 import { createWebGpuBackend } from './webgpu/backend';
 import { en } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
-import type { DeviceLostEvent } from './webgpu/context';
+import type { DeviceLostEvent, GpuWork } from './webgpu/context';
 import { adapterIsFallback, describeAdapter } from './webgpu/context';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
@@ -86,8 +86,10 @@ export function cpuAfterDeviceLoss(
  * The CPU after the GPU ran out of memory for a piece of work. The device still works,
  * but this workload does not fit in it; the CPU has the host's memory.
  */
-export function cpuAfterOutOfMemory(what: string, adapterDescription: string | null): BackendSelection {
-  return cpu('reason.outOfMemory', { what }, adapterDescription);
+export function cpuAfterOutOfMemory(work: GpuWork, adapterDescription: string | null): BackendSelection {
+  if (work.kind === 'steps') return cpu('reason.outOfMemorySteps', undefined, adapterDescription);
+  const key = work.kind === 'forward' ? 'reason.outOfMemoryForward' : 'reason.outOfMemoryTraining';
+  return cpu(key, { shape: `${work.rows}×${work.cols}` }, adapterDescription);
 }
 
 function lostDetail(event: DeviceLostEvent): string {

@@ -104,7 +104,7 @@ export class ComputeState {
     if (failed === this.backend) {
       this.generation++;
       const adapter = this.active?.adapter ?? 'none';
-      this.install(cpuAfterOutOfMemory(error.what, adapter), adapter);
+      this.install(cpuAfterOutOfMemory(error.work, adapter), adapter);
     }
     return true;
   }

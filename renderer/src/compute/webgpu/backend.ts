@@ -77,7 +77,7 @@ export async function forwardWebGpu(
   const tfb = ctx.tfBackend;
   const outRows = x.rows - k.rows + 1;
   const outCols = x.cols - k.cols + 1;
-  const out = await withErrorScopes(ctx, `a ${x.rows}×${x.cols} forward pass`, () => {
+  const out = await withErrorScopes(ctx, { kind: 'forward', rows: x.rows, cols: x.cols }, () => {
     const img = tfb.makeTensorInfo([x.rows, x.cols], 'float32', new Float32Array(x.data));
     const kern = tfb.makeTensorInfo([k.rows, k.cols], 'float32', new Float32Array(k.data));
     const program = forwardProgram({

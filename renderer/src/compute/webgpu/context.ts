@@ -106,12 +106,24 @@ export async function openGpuContext(adapter: GPUAdapter): Promise<GpuContext> {
   };
 }
 
-/** A GPU allocation failed; `what` names the work ("a 4096×4096 forward pass") for the status bar. */
+/** The GPU work an error scope guards, so a failure can name it (in any language). */
+export type GpuWork =
+  | { readonly kind: 'forward' | 'training'; readonly rows: number; readonly cols: number }
+  | { readonly kind: 'steps' };
+
+/** The work in English words, for error messages: "a 4096×4096 forward pass". */
+export function describeWork(work: GpuWork): string {
+  if (work.kind === 'steps') return 'the training steps';
+  const shape = `${work.rows}×${work.cols}`;
+  return work.kind === 'forward' ? `a ${shape} forward pass` : `a ${shape} training run`;
+}
+
+/** A GPU allocation failed for `work`. */
 export class GpuOutOfMemoryError extends KernelStudioError {
-  readonly what: string;
-  constructor(what: string, detail: string) {
-    super('out-of-memory', `The GPU ran out of memory for ${what}: ${detail}`);
-    this.what = what;
+  readonly work: GpuWork;
+  constructor(work: GpuWork, detail: string) {
+    super('out-of-memory', `The GPU ran out of memory for ${describeWork(work)}: ${detail}`);
+    this.work = work;
   }
 }
 
@@ -119,7 +131,7 @@ export class GpuOutOfMemoryError extends KernelStudioError {
  * Runs `encode` (synchronous GPU calls) inside 'out-of-memory' and 'validation' error
  * scopes and turns a captured error into a KernelStudioError the UI can show as is.
  */
-export async function withErrorScopes<T>(ctx: GpuContext, what: string, encode: () => T): Promise<T> {
+export async function withErrorScopes<T>(ctx: GpuContext, work: GpuWork, encode: () => T): Promise<T> {
   ctx.assertAlive();
   const { device } = ctx;
   device.pushErrorScope('out-of-memory');
@@ -134,10 +146,13 @@ export async function withErrorScopes<T>(ctx: GpuContext, what: string, encode: 
   const validation = device.popErrorScope();
   const oom = device.popErrorScope();
   const [validationError, oomError] = await Promise.race([Promise.all([validation, oom]), ctx.lostSignal]);
-  if (oomError) throw new GpuOutOfMemoryError(what, oomError.message);
+  if (oomError) throw new GpuOutOfMemoryError(work, oomError.message);
   if (thrown) throw thrown;
   if (validationError)
-    throw new KernelStudioError('unsupported', `WebGPU rejected ${what}: ${validationError.message}`);
+    throw new KernelStudioError(
+      'unsupported',
+      `WebGPU rejected ${describeWork(work)}: ${validationError.message}`,
+    );
   return value as T;
 }
 

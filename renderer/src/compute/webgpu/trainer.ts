@@ -98,7 +98,7 @@ export class WebGpuTrainer implements Trainer {
     const path = forcedPath ?? chooseTrainPath(config);
     const partsLength = path === 'tiled' ? partialRows(convSpec(config)) * (layout.kernelSize + 2) : 0;
     const tfb = ctx.tfBackend;
-    const res = await withErrorScopes(ctx, `a ${x.rows}×${x.cols} training run`, () => {
+    const res = await withErrorScopes(ctx, { kind: 'training', rows: x.rows, cols: x.cols }, () => {
       const upload = (data: Float32Array): GPUBuffer => {
         const buffer = ctx.device.createBuffer({
           size: Math.max(16, data.byteLength),
@@ -144,7 +144,7 @@ export class WebGpuTrainer implements Trainer {
       const chunkFirst = this.step + 1;
       // The readback is queued right behind the steps, so it is in flight while the error
       // scopes are popped (each await is a round trip to the GPU process).
-      const reading = await withErrorScopes(this.ctx, 'the training steps', () => {
+      const reading = await withErrorScopes(this.ctx, { kind: 'steps' }, () => {
         this.encodeSteps(chunkFirst, n);
         const read = this.readState();
         read.catch(() => {}); // if the scopes throw, that error is the one reported
