@@ -48,7 +48,6 @@ export const en = {
   'gpuLost.retry': 'Retry WebGPU',
   'gpuLost.retrying': 'Retrying…',
   'gpuLost.dismiss': 'Stay on CPU',
-  'error.title': 'Something went wrong',
   'error.dismiss': 'Dismiss',
   'grid.tool': 'Tool',
   'grid.tool.paint': 'Paint',

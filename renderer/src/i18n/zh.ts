@@ -49,7 +49,6 @@ export const zh: Record<MessageKey, string> = {
   'gpuLost.retry': '重试 WebGPU',
   'gpuLost.retrying': '正在重试…',
   'gpuLost.dismiss': '继续使用 CPU',
-  'error.title': '出错了',
   'error.dismiss': '关闭',
   'grid.tool': '工具',
   'grid.tool.paint': '画笔',
