@@ -4,11 +4,11 @@
  * uninterrupted run, for SGD, momentum and Adam.
  */
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer } from '../../core/cpu';
+import { CpuTrainer, createCpuBackend } from '../../core/cpu';
 import { KernelStudioError } from '../../core/errors';
 import { randomMatrix } from '../../core/random';
-import type { OptimizerKind, TrainConfig } from '../../core/types';
-import { cpuTrainerFromState } from '../../renderer/src/compute/handover';
+import type { OptimizerKind, Trainer, TrainConfig } from '../../core/types';
+import { cpuTrainerFromState, moveTrainer } from '../../renderer/src/compute/handover';
 
 /** Convolve mode, a bias and a mean loss: every part of the state that a handover must carry. */
 const base: Omit<TrainConfig, 'optimizer'> = {
@@ -92,5 +92,28 @@ describe('handover state', () => {
     const bad = { ...t.exportState(), params: new Float64Array(2) };
     expect(() => new CpuTrainer(huge, bad)).toThrow(KernelStudioError);
     expect(() => new CpuTrainer(huge, bad)).toThrow(/params holds 2 values, the kernel needs 10/);
+  });
+});
+
+describe('moveTrainer', () => {
+  it('moves a run to the CPU backend with its step, and it goes on exactly', async () => {
+    const whole = new CpuTrainer(config('momentum'));
+    const expected = whole.runSync(20);
+    const first = new CpuTrainer(config('momentum'));
+    const head = first.runSync(8);
+    const moved = await moveTrainer(first, config('momentum'), createCpuBackend());
+    expect(moved?.step).toBe(8);
+    const tail = await moved!.trainer.run(12);
+    expect([...head.losses, ...tail.losses]).toEqual([...expected.losses]);
+  });
+
+  it('leaves a trainer that cannot export its state where it was', async () => {
+    const opaque: Trainer = {
+      backend: 'cpu',
+      run: async () => ({ firstStep: 1, losses: new Float64Array(0) }),
+      snapshot: () => new CpuTrainer(config('sgd')).snapshot(),
+      dispose: () => {},
+    };
+    expect(await moveTrainer(opaque, config('sgd'), createCpuBackend())).toBeNull();
   });
 });

@@ -3,11 +3,10 @@ import { isKernelStudioError, userMessage } from '../../../core/errors';
 import type { Matrix } from '../../../core/matrix';
 import type { ComputeBackend, DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
-import { cpuTrainerFromState } from '../compute/handover';
-import type { TrainerState } from '../compute/trainerState';
-import type { WebGpuBackend } from '../compute/webgpu/backend';
+import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
 import { LossBatcher, newRunId } from './loss-stream';
+import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
 import { cropTarget, initialWeight, nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
@@ -28,33 +27,6 @@ export const SPEEDS: Record<Speed, { readonly steps: number; readonly everyFrame
 const MAX_LOG_LINES = 2000;
 /** How long a run waits for the CPU backend that replaces a lost GPU device. */
 const HANDOVER_WAIT_MS = 10_000;
-
-/**
- * Next animation frame, or a timer if no frame comes: a hidden page gets no
- * frames at all, and a run must go on while the user watches the pop-out chart
- * (browsers throttle that timer, so a hidden run slows down but never stalls).
- */
-function nextFrame(callback: () => void): void {
-  let done = false;
-  const once = (): void => {
-    if (done) return;
-    done = true;
-    callback();
-  };
-  const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
-  raf?.(once);
-  setTimeout(once, raf ? 100 : 16);
-}
-
-type ExportableTrainer = Trainer & { exportState(): Omit<TrainerState, 'config'> };
-
-function canExport(trainer: Trainer): trainer is ExportableTrainer {
-  return typeof (trainer as Partial<ExportableTrainer>).exportState === 'function';
-}
-
-function canResume(backend: ComputeBackend): backend is WebGpuBackend {
-  return typeof (backend as Partial<WebGpuBackend>).resumeTrainer === 'function';
-}
 
 /**
  * One training run driven from the UI: Step, Run (batched steps per animation
@@ -290,20 +262,13 @@ export class TrainingSession {
     const old = this.trainer;
     const backend = this.compute.backend;
     const config = this.config;
-    if (!old || !backend || !config || !canExport(old)) return false;
-    const state: TrainerState = { config, ...old.exportState() };
-    let next: Trainer;
-    try {
-      if (backend.kind === 'cpu') next = cpuTrainerFromState(state);
-      else if (canResume(backend)) next = await backend.resumeTrainer(state);
-      else return false;
-    } catch {
-      return false;
-    }
+    if (!old || !backend || !config) return false;
+    const moved = await moveTrainer(old, config, backend);
+    if (!moved) return false;
     old.dispose();
-    this.trainer = next;
+    this.trainer = moved.trainer;
     this.trainerBackend = backend;
-    this.handover = { backend: backend.label, step: state.step };
+    this.handover = { backend: backend.label, step: moved.step };
     return true;
   }
 
