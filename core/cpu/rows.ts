@@ -51,8 +51,7 @@ export function addKernelRow(
  * 3×3 is the commonest kernel (blur, Sobel, Laplacian, sharpen). With all nine taps in
  * locals each output is summed in a register and stored once, about twice as fast as three
  * addKernelRow passes over an accumulator; the sum runs in the same order (bias, then
- * row by row), so the result is the same to the last bit. One function holds both loops so
- * V8 optimises it (on-stack) during the first call, not after many calls.
+ * row by row), so the result is the same to the last bit.
  */
 export function correlate3x3Into(
   out: Float32Array,
