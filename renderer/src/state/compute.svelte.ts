@@ -101,12 +101,15 @@ export class ComputeState {
    */
   fallBackAfterOutOfMemory(failed: ComputeBackend | null, error: unknown): boolean {
     if (!(error instanceof GpuOutOfMemoryError) || failed?.kind !== 'webgpu') return false;
-    if (failed === this.backend) {
-      this.generation++;
-      const adapter = this.active?.adapter ?? 'none';
-      this.install(cpuAfterOutOfMemory(error.work, adapter), adapter);
-    }
+    if (failed === this.backend) this.replaceWithCpu((adapter) => cpuAfterOutOfMemory(error.work, adapter));
     return true;
+  }
+
+  /** Puts the CPU in place of the current backend now, cancelling any `choose` still in flight. */
+  private replaceWithCpu(cpuFor: (adapter: string) => BackendSelection): void {
+    this.generation++;
+    const adapter = this.active?.adapter ?? 'none';
+    this.install(cpuFor(adapter), adapter);
   }
 
   private install({ backend, why, reason }: BackendSelection, adapter: string): void {
@@ -123,10 +126,8 @@ export class ComputeState {
   private onDeviceLost(lost: ComputeBackend, event: DeviceLostEvent): void {
     // Our own dispose destroys devices of backends already replaced: nothing to do.
     if (lost !== this.backend) return;
-    this.generation++;
     // 'destroyed' was deliberate: move to CPU but offer no GPU retry.
     this.deviceLost = event.reason === 'destroyed' ? null : event;
-    const adapter = this.active?.adapter ?? 'none';
-    this.install(cpuAfterDeviceLoss(event, adapter), adapter);
+    this.replaceWithCpu((adapter) => cpuAfterDeviceLoss(event, adapter));
   }
 }
