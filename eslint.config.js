@@ -87,6 +87,28 @@ export default tseslint.config(
     },
   },
   {
+    // gpu/: our WGSL programs through tfjs-webgpu. Runs in the renderer and, through Dawn, in Node (CLI, tests).
+    files: ['gpu/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', ...nodeBuiltins],
+              message: 'gpu/ runs in the renderer too: no Node or Electron.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**', 'svelte', 'svelte/*'],
+              message: 'gpu/ imports only core/, gpu/ and tfjs.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['ipc/contract.ts'],
     rules: {
       'no-restricted-syntax': [

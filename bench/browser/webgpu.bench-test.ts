@@ -16,9 +16,9 @@ import { expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import { randomMatrix } from '../../core/random';
 import type { TrainConfig } from '../../core/types';
-import type { WebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
-import { createWebGpuBackend, forwardProgram } from '../../renderer/src/compute/webgpu/backend';
-import { CopyProgram } from '../../renderer/src/compute/webgpu/programs/copyProgram';
+import type { WebGpuBackend } from '../../gpu/backend';
+import { createWebGpuBackend, forwardProgram } from '../../gpu/backend';
+import { CopyProgram } from '../../gpu/programs/copyProgram';
 import type { Timing } from '../timing';
 import { measure, measureInTurns } from '../timing';
 

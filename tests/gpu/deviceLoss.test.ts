@@ -7,8 +7,8 @@ import type { TrainConfig } from '../../core/types';
 import { cpuTrainerFromState } from '../../renderer/src/compute/handover';
 import type { BackendSelection } from '../../renderer/src/compute/select';
 import { switchOnDeviceLoss } from '../../renderer/src/compute/select';
-import { createWebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
-import type { DeviceLostEvent } from '../../renderer/src/compute/webgpu/context';
+import { createWebGpuBackend } from '../../gpu/backend';
+import type { DeviceLostEvent } from '../../gpu/context';
 import { expectClose } from './numeric';
 
 const config: TrainConfig = {

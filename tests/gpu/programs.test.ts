@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { randomMatrix } from '../../core/random';
 import { forwardRef, lossAndGradsRef, trainRef } from '../../core/reference';
 import type { Activation, LossKind, Mode, OptimizerKind, TrainConfig } from '../../core/types';
-import type { TrainPath } from '../../renderer/src/compute/webgpu/trainer';
+import type { TrainPath } from '../../gpu/trainer';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
 

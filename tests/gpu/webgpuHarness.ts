@@ -1,6 +1,6 @@
 /** Shared by the GPU tests: one WebGPU backend per test file, forced onto SwiftShader. */
-import type { WebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
-import { createWebGpuBackend } from '../../renderer/src/compute/webgpu/backend';
+import type { WebGpuBackend } from '../../gpu/backend';
+import { createWebGpuBackend } from '../../gpu/backend';
 
 let shared: Promise<WebGpuBackend> | null = null;
 

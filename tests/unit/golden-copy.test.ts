@@ -9,19 +9,22 @@ import { LOCAL_GOLDEN_DIR, SHARED_GOLDEN_DIR } from '../helpers/golden';
  */
 describe('tests/golden is an exact copy of ../shared/golden', () => {
   const shared = existsSync(SHARED_GOLDEN_DIR);
-  it.skipIf(!shared)('every shared golden file is copied byte for byte, and nothing else', () => {
-    const names = readdirSync(SHARED_GOLDEN_DIR)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
-    expect(names.length).toBeGreaterThan(0);
-    expect(
-      readdirSync(LOCAL_GOLDEN_DIR)
+  it.skipIf(!shared).each(['', 'layer'])(
+    'every shared golden file in ./%s is copied byte for byte, and nothing else',
+    (sub) => {
+      const sharedDir = join(SHARED_GOLDEN_DIR, sub);
+      const localDir = join(LOCAL_GOLDEN_DIR, sub);
+      const names = readdirSync(sharedDir)
         .filter((f) => f.endsWith('.json'))
-        .sort(),
-    ).toEqual(names);
-    for (const name of names)
-      expect(readFileSync(join(LOCAL_GOLDEN_DIR, name)), name).toEqual(
-        readFileSync(join(SHARED_GOLDEN_DIR, name)),
-      );
-  });
+        .sort();
+      expect(names.length).toBeGreaterThan(0);
+      expect(
+        readdirSync(localDir)
+          .filter((f) => f.endsWith('.json'))
+          .sort(),
+      ).toEqual(names);
+      for (const name of names)
+        expect(readFileSync(join(localDir, name)), name).toEqual(readFileSync(join(sharedDir, name)));
+    },
+  );
 });

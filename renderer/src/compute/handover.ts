@@ -8,8 +8,8 @@
  */
 import { CpuTrainer } from '../../../core/cpu';
 import type { ComputeBackend, Trainer, TrainConfig } from '../../../core/types';
-import type { TrainerState } from './trainerState';
-import type { WebGpuBackend } from './webgpu/backend';
+import type { TrainerState } from '../../../core/trainer-state';
+import type { WebGpuBackend } from '../../../gpu/backend';
 
 export function cpuTrainerFromState(state: TrainerState): Trainer {
   return new CpuTrainer(state.config, state);

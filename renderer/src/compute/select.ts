@@ -10,12 +10,12 @@
 import { createCpuBackend } from '../../../core/cpu';
 import { userMessage } from '../../../core/errors';
 import type { ComputeBackend } from '../../../core/types';
-import type { WebGpuBackend } from './webgpu/backend';
-import { createWebGpuBackend } from './webgpu/backend';
+import type { WebGpuBackend } from '../../../gpu/backend';
+import { createWebGpuBackend } from '../../../gpu/backend';
 import { en } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
-import type { DeviceLostEvent, GpuWork } from './webgpu/context';
-import { adapterIsFallback, describeAdapter } from './webgpu/context';
+import type { DeviceLostEvent, GpuWork } from '../../../gpu/context';
+import { adapterIsFallback, describeAdapter } from '../../../gpu/context';
 
 export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
 

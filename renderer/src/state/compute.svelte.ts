@@ -7,8 +7,8 @@ import {
   type BackendReason,
   type BackendSelection,
 } from '../compute/select';
-import type { WebGpuBackend } from '../compute/webgpu/backend';
-import { describeAdapter, GpuOutOfMemoryError, type DeviceLostEvent } from '../compute/webgpu/context';
+import type { WebGpuBackend } from '../../../gpu/backend';
+import { describeAdapter, GpuOutOfMemoryError, type DeviceLostEvent } from '../../../gpu/context';
 
 export type { BackendPreference };
 

@@ -5,7 +5,7 @@
  * (fallback) adapter works. tfjs only compiles, caches and encodes our programs.
  */
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { KernelStudioError } from '../../../../core/errors';
+import { KernelStudioError } from '../core/errors';
 
 export interface DeviceLostEvent {
   /** 'destroyed' means we (or a test) destroyed it on purpose: never retry. */

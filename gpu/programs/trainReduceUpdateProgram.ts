@@ -7,7 +7,7 @@
  * update, so the host never has to look at a loss before encoding the next step.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { OptimizerKind } from '../../../../../core/types';
+import type { OptimizerKind } from '../../core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
 import { LOSS_CHECK_WGSL, OPTIMIZER_UNIFORMS, optimizerWgsl } from '../wgslSnippets';

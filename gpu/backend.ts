@@ -3,11 +3,11 @@
  * backend on a device we own. What the UI calls: `createWebGpuBackend()`, then the
  * ComputeBackend methods, plus `onDeviceLost` and `resumeTrainer` for recovery.
  */
-import { KernelStudioError } from '../../../../core/errors';
-import type { Matrix } from '../../../../core/matrix';
-import type { ComputeBackend, ForwardParams, TrainConfig } from '../../../../core/types';
-import { checkForward, checkForwardParams } from '../../../../core/validate';
-import type { TrainerState } from '../trainerState';
+import { KernelStudioError } from '../core/errors';
+import type { Matrix } from '../core/matrix';
+import type { ComputeBackend, ForwardParams, TrainConfig } from '../core/types';
+import { checkForward, checkForwardParams } from '../core/validate';
+import type { TrainerState } from '../core/trainer-state';
 import type { DeviceLostListener, GpuContext } from './context';
 import { describeAdapter, openGpuContext, raceLost, withErrorScopes } from './context';
 import { Corr2dForwardProgram } from './programs/corr2dForwardProgram';

@@ -8,7 +8,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { env } from '@tensorflow/tfjs-core';
-import { KernelStudioError } from '../../../../core/errors';
+import { KernelStudioError } from '../core/errors';
 import type {
   BackendKind,
   DivergenceInfo,
@@ -16,10 +16,10 @@ import type {
   TrainChunk,
   TrainConfig,
   TrainSnapshot,
-} from '../../../../core/types';
-import { checkSteps, checkTrainConfig } from '../../../../core/validate';
-import type { TrainerState } from '../trainerState';
-import { snapshotOf } from '../trainerState';
+} from '../core/types';
+import { checkSteps, checkTrainConfig } from '../core/validate';
+import type { TrainerState } from '../core/trainer-state';
+import { snapshotOf } from '../core/trainer-state';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';

@@ -2,9 +2,9 @@
  * A training run's full state as plain data, so a run can move between backends
  * (WebGPU → CPU after a device loss) or be resumed on a fresh GPU device.
  */
-import type { Matrix } from '../../../core/matrix';
-import type { TrainerResumeState } from '../../../core/cpu';
-import type { TrainConfig, TrainSnapshot } from '../../../core/types';
+import type { Matrix } from './matrix';
+import type { TrainerResumeState } from './cpu';
+import type { TrainConfig, TrainSnapshot } from './types';
 
 /**
  * The core's TrainerResumeState (step, [W…, b], last gradients, optimizer
