@@ -56,6 +56,28 @@ export function matrixFromRows(value: unknown, name: string, maxSide: number = L
   return { rows, cols, data };
 }
 
+/**
+ * Checks a file's declared shape before anything is allocated from it: every dimension a whole
+ * number from 1 to `maxSide`. A zero dimension would make a size check pass (0 bytes) while the
+ * other one is absurd, e.g. `(99999999999, 0)`; `1e300` is an integer to JavaScript.
+ */
+export function checkDimensions(
+  dims: readonly number[],
+  name: string,
+  maxSide: number = LIMITS.maxImageSide,
+): void {
+  const text = `(${dims.join(', ')})`;
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new KernelStudioError('format', `${name}: shape ${text} is not a list of whole sizes.`);
+  if (dims.includes(0))
+    throw new KernelStudioError('empty', `${name}: shape ${text} has a zero dimension; the grid is empty.`);
+  if (dims.some((d) => d > maxSide))
+    throw new KernelStudioError(
+      'too-large',
+      `${name}: shape ${text} is over the limit of ${maxSide}×${maxSide}.`,
+    );
+}
+
 /** Checks that a Matrix built elsewhere is well formed: integer shape, matching data, finite values. */
 export function checkMatrix(m: Matrix, name: string, maxSide: number = LIMITS.maxImageSide): void {
   if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0)

@@ -5,7 +5,7 @@
  */
 import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
-import { matrixFromRows } from '../validate';
+import { checkDimensions, checkFinite } from '../validate';
 import { decodeLatin1, decodeUtf8, encodeAscii } from './utf8';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -107,6 +107,7 @@ export function decodeNpy(bytes: Uint8Array, name: string): Matrix {
       'unsupported',
       `${name}: array has ${header.shape.length} dimensions (shape (${header.shape.join(', ')})); a 2-D (rows, cols) array is needed.`,
     );
+  checkDimensions(header.shape, name);
   const [rows, cols] = header.shape;
   const needed = rows * cols * item.size;
   if (bytes.length - header.dataOffset < needed)
@@ -117,11 +118,11 @@ export function decodeNpy(bytes: Uint8Array, name: string): Matrix {
   const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, needed);
   const read = (i: number): number =>
     item.float64 ? view.getFloat64(i * 8, item.littleEndian) : view.getFloat32(i * 4, item.littleEndian);
-  const nested: number[][] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = new Array<number>(cols);
-    for (let c = 0; c < cols; c++) row[c] = read(header.fortranOrder ? c * rows + r : r * cols + c);
-    nested.push(row);
-  }
-  return matrixFromRows(nested, name);
+  const data = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++)
+      data[r * cols + c] = read(header.fortranOrder ? c * rows + r : r * cols + c);
+  const m = { rows, cols, data };
+  checkFinite(m, name);
+  return m;
 }

@@ -12,7 +12,7 @@ import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
 import { flip2d } from '../matrix';
 import type { Mode } from '../types';
-import { matrixFromRows } from '../validate';
+import { checkDimensions, checkFinite } from '../validate';
 import { decodeUtf8, encodeUtf8 } from './utf8';
 
 const HEADER_ALIGNMENT = 8;
@@ -105,7 +105,7 @@ export function readSafetensorsHeader(
       !e ||
       typeof e.dtype !== 'string' ||
       !Array.isArray(e.shape) ||
-      !e.shape.every((d) => Number.isInteger(d) && d >= 0) ||
+      !e.shape.every((d) => typeof d === 'number') ||
       !Array.isArray(offsets) ||
       offsets.length !== 2 ||
       !Number.isInteger(offsets[0]) ||
@@ -119,14 +119,15 @@ export function readSafetensorsHeader(
   return { tensors: tensors as Record<string, TensorEntry>, metadata, dataStart };
 }
 
-/** Reads one F32/F64 tensor's values. */
+/** Reads one F32/F64 tensor's values, after checking every dimension (1 to the image limit). */
 function readTensor(
   bytes: Uint8Array,
   dataStart: number,
   entry: TensorEntry,
   key: string,
   name: string,
-): number[] {
+): Float64Array {
+  checkDimensions(entry.shape, `${name}: tensor "${key}"`);
   const size = entry.dtype === 'F32' ? 4 : entry.dtype === 'F64' ? 8 : 0;
   if (size === 0)
     throw new KernelStudioError(
@@ -138,7 +139,7 @@ function readTensor(
   if (end - begin !== count * size)
     fail(name, `tensor "${key}" has ${end - begin} bytes for shape [${entry.shape.join(', ')}].`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart + begin, end - begin);
-  const values = new Array<number>(count);
+  const values = new Float64Array(count);
   for (let i = 0; i < count; i++)
     values[i] = size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
   return values;
@@ -158,9 +159,12 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsK
       `${name}: weight shape [${shape.join(', ')}] is not [1, 1, kh, kw] or [kh, kw].`,
     );
   const [rows, cols] = shape.slice(-2);
-  const values = readTensor(bytes, dataStart, weightEntry, 'weight', name);
-  const nested = Array.from({ length: rows }, (_, r) => values.slice(r * cols, (r + 1) * cols));
-  const stored = matrixFromRows(nested, name);
+  const stored = {
+    rows,
+    cols,
+    data: new Float32Array(readTensor(bytes, dataStart, weightEntry, 'weight', name)),
+  };
+  checkFinite(stored, name);
   const weight = metadata.weight_content === 'kernel-rotated-180' ? flip2d(stored) : stored;
   const biasEntry = tensors.bias;
   const bias = biasEntry === undefined ? 0 : (readTensor(bytes, dataStart, biasEntry, 'bias', name)[0] ?? 0);

@@ -17,6 +17,7 @@ import {
   importKernel,
 } from '../../core/formats';
 import { flip2d, fromRows, toRows } from '../../core/matrix';
+import { npyWithShape, safetensorsWithShape } from '../helpers/hostile-files';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const K = fromRows([
@@ -93,6 +94,58 @@ describe('.npy reader', () => {
     expect(() => decodeNpy(new Uint8Array(20), 'z.npy')).toThrow(/z\.npy: not a \.npy file/);
     const good = encodeNpy(K);
     expect(() => decodeNpy(good.subarray(0, good.length - 1), 't.npy')).toThrow(/truncated \.npy data/);
+  });
+});
+
+describe('hostile shapes (a zero or huge dimension) are refused before anything is allocated', () => {
+  /** The typed error, and how long the decoder took to give it. */
+  function refusal(decode: () => unknown): { error: KernelStudioError; ms: number } {
+    const start = performance.now();
+    try {
+      decode();
+    } catch (e) {
+      if (!(e instanceof KernelStudioError)) throw e;
+      return { error: e, ms: performance.now() - start };
+    }
+    throw new Error('expected an error');
+  }
+  const npyCases: Array<[string, RegExp]> = [
+    ['(99999999999, 0)', /zero dimension/],
+    ['(0, 99999999999)', /zero dimension/],
+    ['(0, 0)', /zero dimension/],
+    ['(99999999999, 1)', /over the limit of 4096×4096/],
+    ['(4097, 1)', /over the limit/],
+    ['(99999999999999999999, 0)', /not a list of whole sizes|zero dimension/],
+  ];
+  it.each(npyCases)('.npy with shape %s', (shape, message) => {
+    const bytes = npyWithShape(shape);
+    expect(bytes.length).toBeLessThanOrEqual(128);
+    for (const decode of [() => decodeNpy(bytes, 'h.npy'), () => importKernel(bytes, 'h.npy')]) {
+      const { error, ms } = refusal(decode);
+      expect(error.message).toMatch(/^h\.npy: shape /);
+      expect(error.message).toMatch(message);
+      expect(ms).toBeLessThan(50);
+    }
+  });
+  const safetensorsCases: Array<[string, RegExp]> = [
+    ['[1e300, 0]', /zero dimension|not a list of whole sizes/],
+    ['[99999999999, 0]', /zero dimension/],
+    ['[1, 1, 0, 99999999999]', /zero dimension/],
+    ['[1, 1, 1e300, 1e300]', /not a list of whole sizes|out-of-range/],
+    ['[5000, 1]', /over the limit|bytes for shape/],
+  ];
+  it.each(safetensorsCases)('.safetensors with weight shape %s', (shape, message) => {
+    const bytes = safetensorsWithShape(shape);
+    expect(bytes.length).toBeLessThanOrEqual(128);
+    for (const decode of [
+      () => decodeSafetensors(bytes, 'h.safetensors'),
+      () => importKernel(bytes, 'h.safetensors'),
+    ]) {
+      const { error, ms } = refusal(decode);
+      expect(error.message).toMatch(/^h\.safetensors: /);
+      expect(error.message).toMatch(message);
+      expect(ms).toBeLessThan(50);
+    }
   });
 });
 
