@@ -1,6 +1,5 @@
 /** Plain-text output in the seeds' style: matrices as aligned rows, losses as %.3f. */
 import type { Matrix } from '../core/matrix';
-import { toRows } from '../core/matrix';
 
 /** Six significant digits, no float32 noise ("0.3", not "0.30000001192092896"). */
 export function formatValue(value: number): string {
@@ -12,9 +11,19 @@ export function formatValue(value: number): string {
  * whitespace-separated matrix file, so `corr2d … > y.txt` can feed `train --y y.txt`.
  */
 export function formatMatrix(m: Matrix): string {
-  const cells = toRows(m).map((row) => row.map(formatValue));
-  const width = Math.max(...cells.flat().map((c) => c.length));
-  return cells.map((row) => row.map((c) => c.padStart(width)).join('  ')).join('\n') + '\n';
+  const cells = Array.from(m.data, formatValue);
+  // A loop, not Math.max(...cells): spreading 4096² arguments overflows the stack.
+  let width = 0;
+  for (const cell of cells) if (cell.length > width) width = cell.length;
+  const lines: string[] = [];
+  for (let r = 0; r < m.rows; r++)
+    lines.push(
+      cells
+        .slice(r * m.cols, (r + 1) * m.cols)
+        .map((c) => c.padStart(width))
+        .join('  '),
+    );
+  return lines.join('\n') + '\n';
 }
 
 /** The seeds' `'%.3f' % loss`; huge or non-finite losses stay readable. */

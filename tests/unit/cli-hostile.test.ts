@@ -1,0 +1,59 @@
+/**
+ * The real CLI (built, run as a child process) against hostile or huge inputs: it answers with
+ * one line and exit 2 at once, or does the work and exits 0 — never a hang, a crash or exit 1.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeNpy, encodeNpy } from '../../core/formats';
+import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
+import { npyWithShape } from '../helpers/hostile-files';
+
+const harness = cliHarness('cli-hostile');
+const { work, cliWith, write } = harness;
+
+beforeAll(async () => {
+  await harness.build();
+  write('k.json', '[[1]]');
+}, 120_000);
+afterAll(() => harness.dispose());
+
+describe('hostile .npy headers (the CLI reads no .safetensors: unit tests cover that decoder)', () => {
+  it.each([
+    ['zero.npy', npyWithShape('(99999999999, 0)'), /zero dimension/],
+    ['huge.npy', npyWithShape('(99999999999, 1)'), /over the limit/],
+  ])('%s fails at once with one line', (name, bytes, message) => {
+    write(name, bytes);
+    const started = Date.now();
+    expectOneLineError(cliWith({ timeout: 20_000 }, 'corr2d', '--x', name, '--k', 'k.json'), message);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('large outputs', () => {
+  it('corr2d on a 64×4096 image prints Y and writes --out, exit 0', () => {
+    // 262 144 cells: Math.max(...cells) overflowed the stack from about 400×400.
+    const rows = 64;
+    const cols = 4096;
+    const data = new Float32Array(rows * cols).map((_, i) => (i % 7) - 3);
+    write('wide.npy', encodeNpy({ rows, cols, data }));
+    const r = cliWith(
+      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      'corr2d',
+      '--x',
+      'wide.npy',
+      '--k',
+      'k.json',
+      '--out',
+      'y.npy',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(rows);
+    expect(lines[0].trim().split(/\s+/).slice(0, 8)).toEqual(['-3', '-2', '-1', '0', '1', '2', '3', '-3']);
+    const y = decodeNpy(readFileSync(join(work, 'y.npy')), 'y.npy');
+    expect([y.rows, y.cols]).toEqual([rows, cols]);
+    expect(y.data).toEqual(data);
+  });
+});
