@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Fails the run if a test changed a file outside its temp folders (tests run as root in CI).
+  globalSetup: './tests/setup/playwright-global.ts',
   timeout: 120_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,

@@ -7,5 +7,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',
+    // Fails the run if a test changed a file outside its temp folders (tests run as root in CI).
+    globalSetup: ['tests/setup/vitest-global.ts'],
   },
 });

@@ -44,6 +44,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One page: the tests share one GPU device and SwiftShader has two cores to work with.
     fileParallelism: false,
+    globalSetup: ['tests/setup/vitest-global.ts'],
     browser: webGpuBrowser,
   },
 });

@@ -43,7 +43,7 @@ describe('main handlers', () => {
 
   it('rejects a malformed argument with a typed error, before the handler runs', async () => {
     const result = await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [
-      { runId: '../../etc/passwd', points: [] },
+      { runId: '../../outside/victim', points: [] },
     ]);
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -230,7 +230,9 @@ describe('main handlers', () => {
     expect(readFileSync(join(dataDir, 'autosave', 'backup.kstudio'), 'utf8')).toBe('{"draft":1}');
     const read = await handlers.dispatch(INVOKE_CHANNELS.readBackup, []);
     expect(read).toMatchObject({ ok: true, value: { text: '{"draft":1}' } });
-    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [{ path: '/etc/passwd' }])).toMatchObject({
+    expect(
+      await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [{ path: join(dataDir, '..', 'victim.kstudio') }]),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid-argument' },
     });

@@ -32,6 +32,8 @@ let dataDir: string;
 let opened: string;
 let saved: string;
 let victim: string;
+/** Stands in for /etc/passwd: no test may name a real system file as a write target (they run as root). */
+let systemFile: string;
 let handlers: MainHandlers;
 const repoCwd = process.cwd();
 
@@ -51,6 +53,9 @@ beforeAll(() => {
   victim = join(base, 'outside', 'victim.kstudio');
   writeFileSync(opened, '{"opened":true}');
   writeFileSync(victim, 'DO NOT TOUCH');
+  systemFile = join(base, 'etc', 'passwd');
+  mkdirSync(join(base, 'etc'));
+  writeFileSync(systemFile, 'root:x:0:0:root:/root:/bin/sh\n');
   // Relative paths resolve against the cwd: put it inside the watched tree, so a stray
   // write is caught by the check below (and never lands in the repository).
   mkdirSync(join(base, 'cwd'));
@@ -83,7 +88,7 @@ function nearValidArgs(): Partial<Record<InvokeMethod, fc.Arbitrary<unknown[]>>>
       join(dataDir, 'runs', '..', '..', 'outside', 'y.npy'),
       'relative.kstudio',
       '../escape.kstudio',
-      '/etc/passwd',
+      systemFile,
       saved,
       opened,
       join(dataDir, 'recent.json'),
@@ -153,9 +158,12 @@ describe('IPC fuzzing', () => {
 
       const allowed = (file: string): boolean =>
         !relative(dataDir, file).startsWith('..') || file === saved || file === opened;
-      const strays = listFiles(base).filter((file) => !allowed(file) && file !== victim);
+      const strays = listFiles(base).filter(
+        (file) => !allowed(file) && file !== victim && file !== systemFile,
+      );
       expect(strays).toEqual([]);
       expect(readFileSync(victim, 'utf8')).toBe('DO NOT TOUCH');
+      expect(readFileSync(systemFile, 'utf8')).toBe('root:x:0:0:root:/root:/bin/sh\n');
       expect(readdirSync(join(base, 'cwd'))).toEqual([]);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     },
