@@ -23,6 +23,16 @@ const nodeBuiltins = [
   'events',
 ];
 
+/** A layer that runs in plain Node (main/services, main/browser, cli, node): no Electron, no renderer, plus `extra`. */
+function nodeLayer(files, ...extra) {
+  const patterns = [
+    { group: ['electron'], message: 'Runs in plain Node too: no Electron here.' },
+    { group: ['**/renderer/**'], message: 'No renderer code in Node.' },
+    ...extra,
+  ];
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -157,18 +167,18 @@ export default tseslint.config(
     files: ['tests/e2e/**/*.ts', 'tests/electron/**/*.ts'],
     rules: { 'no-empty-pattern': 'off' },
   },
-  {
-    files: ['cli/**/*.ts', 'main/services/**/*.ts', 'main/browser/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['electron'], message: 'Runs in plain Node too: no Electron here.' },
-            { group: ['**/renderer/**'], message: 'No renderer code in Node.' },
-          ],
-        },
-      ],
-    },
-  },
+  nodeLayer(['main/services/**/*.ts', 'main/browser/**/*.ts'], {
+    group: ['**/cli/**'],
+    message: 'Node code shared with the CLI lives in node/, not cli/.',
+  }),
+  // The CLI: plain Node, core/, gpu/ and node/ (the file I/O it shares with main).
+  nodeLayer(['cli/**/*.ts'], {
+    group: ['**/main/**', '**/preload/**'],
+    message: 'cli/ never imports main/: Node code shared with main lives in node/.',
+  }),
+  // node/: file I/O shared by the CLI and main/services. Plain Node and core/ only.
+  nodeLayer(['node/**/*.ts'], {
+    group: ['**/main/**', '**/preload/**', '**/cli/**', '**/gpu/**'],
+    message: 'node/ imports only core/ and node/.',
+  }),
 );

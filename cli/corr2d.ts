@@ -24,7 +24,7 @@ const OPTIONS: OptionTable = {
 export const MODES: readonly Mode[] = ['correlate', 'convolve'];
 export const ACTIVATIONS: readonly Activation[] = ['none', 'relu'];
 
-export function runCorr2d(argv: readonly string[], io: CliIo): number {
+export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'corr2d');
   const xPath = stringOption(options, 'x');
   const kPath = stringOption(options, 'k');
@@ -41,7 +41,7 @@ export function runCorr2d(argv: readonly string[], io: CliIo): number {
   checkKernelFits(x, k, xPath, kPath);
   const y = forwardCpu(x, k, { mode, bias, activation });
 
-  if (outPath !== undefined && outFormat !== undefined) writeMatrixOutput(outPath, outFormat, y);
+  if (outPath !== undefined && outFormat !== undefined) await writeMatrixOutput(outPath, outFormat, y);
   io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y) })}\n` : formatMatrix(y));
   return EXIT_OK;
 }

@@ -10,7 +10,7 @@ import {
 import type { Matrix } from '../core/matrix';
 import type { Mode } from '../core/types';
 import { CliError } from './errors';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from '../node/files';
 
 export type OutputFormat = 'json' | 'csv' | 'npy' | 'safetensors';
 
@@ -28,13 +28,13 @@ export function outputFormatOf(path: string, allowSafetensors: boolean): OutputF
   throw new CliError(`--out ${path}: unknown output type; use ${allowed}.`);
 }
 
-/** Writes a plain matrix (corr2d's Y). */
-export function writeMatrixOutput(path: string, format: OutputFormat, m: Matrix): void {
+/** Writes a plain matrix (corr2d's Y), atomically (the same writer as the app's saves). */
+export async function writeMatrixOutput(path: string, format: OutputFormat, m: Matrix): Promise<void> {
   const bytes =
     format === 'npy'
       ? encodeNpy(m)
       : encodeUtf8(format === 'csv' ? serializeMatrixCsv(m) : serializeMatrixJson(m));
-  writeFileAtomic(path, bytes);
+  await writeFileAtomic(path, bytes);
 }
 
 /** Writes a trained kernel with its bias and mode, through the same exporter as the app. */
@@ -44,6 +44,6 @@ export function writeKernelOutput(
   kernel: Matrix,
   bias: number,
   mode: Mode,
-): void {
-  writeFileAtomic(path, exportKernel(format, kernel, bias, mode).bytes);
+): Promise<void> {
+  return writeFileAtomic(path, exportKernel(format, kernel, bias, mode).bytes);
 }

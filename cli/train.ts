@@ -128,7 +128,7 @@ function jsonReport(chunk: TrainChunk, snapshot: TrainSnapshot): string {
   return `${JSON.stringify(report)}\n`;
 }
 
-export function runTrain(argv: readonly string[], io: CliIo): number {
+export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
   const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? 10;
   const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? 2;
@@ -157,6 +157,6 @@ export function runTrain(argv: readonly string[], io: CliIo): number {
       `weight (${shapeText(snapshot.weight)}, ${config.mode}):\n${formatMatrix(snapshot.weight)}bias: ${formatValue(snapshot.bias)}\n`,
     );
   if (outPath !== undefined && outFormat !== undefined)
-    writeKernelOutput(outPath, outFormat, snapshot.weight, snapshot.bias, config.mode);
+    await writeKernelOutput(outPath, outFormat, snapshot.weight, snapshot.bias, config.mode);
   return EXIT_OK;
 }

@@ -1,7 +1,8 @@
 import { mkdir, stat, unlink } from 'node:fs/promises';
+import { KernelStudioError } from '../../core/errors';
 import { join } from 'node:path';
 import type { BackupInfo } from '../../ipc/contract';
-import { readTextFile, writeFileAtomic } from './atomic-file';
+import { describeFsError, readTextFile, writeFileAtomic } from './atomic-file';
 
 /**
  * The autosave of unsaved work: one file, `<dataDir>/autosave/backup.kstudio`,
@@ -19,7 +20,9 @@ export class BackupStore {
   }
 
   async write(text: string): Promise<void> {
-    await mkdir(join(this.file, '..'), { recursive: true });
+    await mkdir(join(this.file, '..'), { recursive: true }).catch((error: unknown) => {
+      throw new KernelStudioError('io', `Could not save the autosave: ${describeFsError(error)}`);
+    });
     await writeFileAtomic(this.file, text);
   }
 

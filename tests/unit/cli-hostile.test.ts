@@ -2,7 +2,8 @@
  * The real CLI (built, run as a child process) against hostile or huge inputs: it answers with
  * one line and exit 2 at once, or does the work and exits 0 — never a hang, a crash or exit 1.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy } from '../../core/formats';
@@ -55,5 +56,40 @@ describe('large outputs', () => {
     const y = decodeNpy(readFileSync(join(work, 'y.npy')), 'y.npy');
     expect([y.rows, y.cols]).toEqual([rows, cols]);
     expect(y.data).toEqual(data);
+  });
+});
+
+describe('inputs are checked with stat before a byte is read', () => {
+  it('refuses /dev/zero and a FIFO at once (no 8 GB read, no hang), and a folder', () => {
+    expect(spawnSync('mkfifo', [`${work}/fifo.json`]).status).toBe(0);
+    mkdirSync(`${work}/folder.json`);
+    for (const [input, message] of [
+      ['/dev/zero', /\/dev\/zero is not a regular file/],
+      ['fifo.json', /fifo\.json is not a regular file/],
+      ['folder.json', /folder\.json is a folder, not a file/],
+    ] as const) {
+      const started = Date.now();
+      expectOneLineError(cliWith({ timeout: 20_000 }, 'corr2d', '--x', input, '--k', 'k.json'), message);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+  });
+});
+
+describe('--out keeps the file mode and writes through symlinks (the app saves the same way)', () => {
+  it('a 0600 output behind a symlink stays 0600, and the link stays a link', () => {
+    write('x1.json', '[[1, 2], [3, 4]]');
+    mkdirSync(`${work}/real`);
+    write('real/y.json', '[]');
+    chmodSync(`${work}/real/y.json`, 0o600);
+    symlinkSync('real/y.json', `${work}/y-link.json`);
+    const r = cliWith({}, 'corr2d', '--x', 'x1.json', '--k', 'k.json', '--out', 'y-link.json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(lstatSync(`${work}/y-link.json`).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(`${work}/real/y.json`, 'utf8'))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(statSync(`${work}/real/y.json`).mode & 0o7777).toBe(0o600);
   });
 });
