@@ -2,6 +2,7 @@
  * A small argument parser. node:util's parseArgs refuses option values that start
  * with "-" (`--bias -0.5`), which a numeric CLI needs, so we parse ourselves.
  */
+import { parseDecimal } from '../core/formats';
 import { CliError } from './errors';
 
 export type OptionKind = 'string' | 'boolean';
@@ -43,13 +44,15 @@ export function stringOption(options: ParsedOptions, name: string): string | und
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A finite number, or a usage error naming the option. */
+/** A finite decimal number (`0.03`, `-1`, `3e-2`; not `0x10`, `1_0` or blank), or a usage error naming the option. */
 export function numberOption(options: ParsedOptions, name: string): number | undefined {
   const text = stringOption(options, name);
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new CliError(`--${name}: "${text}" is not a finite number.`);
+  const value = parseDecimal(text);
+  if (value === undefined || !Number.isFinite(value))
+    throw new CliError(
+      `--${name}: "${text}" is not a finite number (write it in decimal, e.g. 0.5 or 3e-2).`,
+    );
   return value;
 }
 

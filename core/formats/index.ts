@@ -8,5 +8,5 @@ export { encodeSafetensors, decodeSafetensors, readSafetensorsHeader } from './s
 export type { SafetensorsKernel, WeightContent } from './safetensors';
 export { imageMagickKernel, imageMagickMethod, imageMagickCommand, imageMagickExport } from './imagemagick';
 export { pytorchSnippet, mxnetSnippet } from './snippets';
-export { formatFloat32, formatPythonFloat } from './numbers';
+export { formatFloat32, formatPythonFloat, parseDecimal, DECIMAL_NUMBER } from './numbers';
 export { encodeUtf8, decodeUtf8 } from './utf8';

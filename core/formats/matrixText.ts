@@ -7,7 +7,7 @@ import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
 import { toRows } from '../matrix';
 import { matrixFromRows } from '../validate';
-import { formatFloat32 } from './numbers';
+import { formatFloat32, parseDecimal } from './numbers';
 
 /**
  * Parses JSON holding either a 2-D array of numbers or an object with a `weight`
@@ -34,7 +34,6 @@ export function serializeMatrixJson(m: Matrix): string {
   return `[\n${lines.join(',\n')}\n]\n`;
 }
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE: Record<string, number> = {
   nan: NaN,
   '+nan': NaN,
@@ -57,7 +56,8 @@ function detectSeparator(line: string): string | RegExp {
 
 /** Reads one cell; NaN/Inf words become numbers so validation reports them as non-finite, not as text. */
 function parseCell(cell: string, name: string, line: number, column: number, firstRow: boolean): number {
-  if (DECIMAL.test(cell)) return Number(cell);
+  const value = parseDecimal(cell);
+  if (value !== undefined) return value;
   const special = NON_FINITE[cell.toLowerCase()];
   if (special !== undefined) return special;
   if (cell === '') throw new KernelStudioError('format', `${name}: line ${line}, column ${column} is empty.`);

@@ -1,5 +1,5 @@
 /**
- * Number formatting for text exports. Kernel values are float32; printing the float64
+ * Number parsing and formatting for text: CLI options, CSV cells, exports. Kernel values are float32; printing the float64
  * expansion (0.30000001192092896) would be noise, so we print the shortest decimal
  * that reads back to the same float32.
  */
@@ -20,4 +20,16 @@ export function formatFloat32(value: number): string {
 export function formatPythonFloat(value: number): string {
   const text = formatFloat32(value);
   return /[.eE]|inf|nan/i.test(text) ? text : `${text}.0`;
+}
+
+/**
+ * The one grammar for numbers typed or read as text: decimal with an optional exponent
+ * (`3`, `-0.5`, `.25`, `1e-3`, `+2E+4`). Nothing else: no hex/octal/binary (`0x50`), no
+ * separators (`1_0`), no surrounding or lone whitespace, no `Infinity`/`NaN`.
+ */
+export const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The value of `text` if it is a decimal number (see DECIMAL_NUMBER), else undefined. May be ±Infinity (`1e999`). */
+export function parseDecimal(text: string): number | undefined {
+  return DECIMAL_NUMBER.test(text) ? Number(text) : undefined;
 }

@@ -11,7 +11,7 @@ import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 import { npyWithShape } from '../helpers/hostile-files';
 
 const harness = cliHarness('cli-hostile');
-const { work, cliWith, write } = harness;
+const { work, cli, cliWith, write } = harness;
 
 beforeAll(async () => {
   await harness.build();
@@ -91,5 +91,41 @@ describe('--out keeps the file mode and writes through symlinks (the app saves t
       [3, 4],
     ]);
     expect(statSync(`${work}/real/y.json`).mode & 0o7777).toBe(0o600);
+  });
+});
+
+describe('numbers parse strictly: decimal and exponent forms only', () => {
+  it.each([
+    ['--bias', '0x10'],
+    ['--bias', '1_0'],
+    ['--bias', ' '],
+    ['--bias', ' 1'],
+    ['--bias', 'Infinity'],
+    ['--bias', '0b1'],
+    ['--bias', '0o7'],
+    ['--bias', '1e999'],
+  ])('corr2d %s %j is refused', (option, value) => {
+    expectOneLineError(
+      cli('corr2d', '--x', 'k.json', '--k', 'k.json', option, value),
+      /is not a finite number/,
+    );
+  });
+
+  it.each([
+    ['--lr', '0x10'],
+    ['--steps', '0x10'],
+    ['--seed', '0x50'],
+    ['--log-every', '1_0'],
+  ])('train %s %j is refused', (option, value) => {
+    expectOneLineError(
+      cli('train', '--x', 'k.json', '--target-k', 'k.json', '--kernel-shape', '1x1', option, value),
+      new RegExp(`${option}: "${value}" is not a finite number`),
+    );
+  });
+
+  it('accepts decimal and exponent forms', () => {
+    const r = cli('corr2d', '--x', 'k.json', '--k', 'k.json', '--bias', '-2.5e-1', '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ y: [[0.75]] });
   });
 });

@@ -11,6 +11,7 @@ import {
   parseMatrixJson,
   serializeMatrixCsv,
   serializeMatrixJson,
+  parseDecimal,
 } from '../../core/formats';
 import { decodeUtf8, encodeUtf8 } from '../../core/formats/utf8';
 import { fromRows, toRows } from '../../core/matrix';
@@ -143,5 +144,41 @@ describe('utf8', () => {
         expect(decodeUtf8(bytes, 'x')).toBe(s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
       }),
     );
+  });
+});
+
+describe('parseDecimal: the one number grammar for text', () => {
+  it('accepts decimal and exponent forms only', () => {
+    for (const [text, value] of [
+      ['3', 3],
+      ['-0.5', -0.5],
+      ['.25', 0.25],
+      ['1.', 1],
+      ['+2E+4', 20000],
+      ['1e-3', 0.001],
+    ] as const)
+      expect(parseDecimal(text)).toBe(value);
+    for (const text of [
+      '0x50',
+      '0x10',
+      '1_0',
+      ' ',
+      '',
+      ' 1',
+      '1 ',
+      'Infinity',
+      'NaN',
+      '0b1',
+      '0o7',
+      '1e',
+      'e5',
+      '--1',
+      '.',
+    ])
+      expect(parseDecimal(text), JSON.stringify(text)).toBeUndefined();
+  });
+
+  it('is what CSV cells use: 0x10 in a CSV is not a number', () => {
+    expect(() => importKernel(encodeUtf8('1,0x10\n'), 'k.csv')).toThrow(/"0x10" is not a number/);
   });
 });
