@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WORKSPACE_BYTES } from '../../core/workspace/model';
 import { RUN_ID_PATTERN } from '../../core/workspace/schema';
 import type { InvokeMethod } from '../../ipc/contract';
 
@@ -17,8 +18,20 @@ export const lossBatchSchema = z.strictObject({
 
 export const fileKindSchema = z.enum(['workspace', 'kernel', 'image', 'chart']);
 
-/** 64 MiB of text: far above any real workspace, low enough to refuse abuse. */
-export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+/**
+ * The most text a save or the autosave may write, in UTF-8 bytes: the workspace limit, which is
+ * also what main reads back (core/workspace owns the number). Counted in bytes, not characters,
+ * so nothing is written that could not be read again (30 Mi "€" is 90 MiB).
+ */
+export const MAX_TEXT_BYTES = MAX_WORKSPACE_BYTES;
+
+/** A string of at most `maxBytes` UTF-8 bytes (the length check first: characters never exceed bytes). */
+function utf8Text(maxBytes: number) {
+  return z
+    .string()
+    .max(maxBytes, `at most ${maxBytes} bytes of UTF-8`)
+    .refine((s) => Buffer.byteLength(s, 'utf8') <= maxBytes, `at most ${maxBytes} bytes of UTF-8`);
+}
 
 const pathSchema = z.string().min(1).max(4096);
 const fileNameSchema = z
@@ -31,7 +44,7 @@ export const saveTextSchema = z.strictObject({
   kind: fileKindSchema,
   path: pathSchema.optional(),
   suggestedName: fileNameSchema,
-  text: z.string().max(MAX_TEXT_BYTES),
+  text: utf8Text(MAX_TEXT_BYTES),
 });
 
 export const saveBytesSchema = z.strictObject({
@@ -55,7 +68,7 @@ export const argSchemas = {
   openBytes: z.tuple([fileKindSchema]),
   saveBytes: z.tuple([saveBytesSchema]),
   getRecent: z.tuple([]),
-  writeBackup: z.tuple([z.string().max(MAX_TEXT_BYTES)]),
+  writeBackup: z.tuple([utf8Text(MAX_TEXT_BYTES)]),
   readBackup: z.tuple([]),
   clearBackup: z.tuple([]),
   setDirty: z.tuple([dirtyStateSchema]),
