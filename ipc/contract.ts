@@ -51,6 +51,13 @@ export interface LossBatch {
   readonly points: readonly LossPoint[];
 }
 
+/** Main's word on a run's log file: a write failed (points kept, retried), the log is full, or it recovered. */
+export interface RunLogStatus {
+  readonly runId: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
 export interface RunSummary {
   readonly runId: string;
   readonly label: string;
@@ -149,6 +156,8 @@ export interface MainEvents {
   readonly menuCommand: MenuCommand;
   /** Main asks the renderer to open this workspace (Open Recent, command line, file association). */
   readonly openRequest: string;
+  /** A run log could not be written (or is full), or writes again after a failure. */
+  readonly runLogStatus: RunLogStatus;
 }
 
 /** The API the preload (or the browser-mode shim) exposes as `window.api`: one method per message. */
@@ -172,6 +181,7 @@ export interface KernelStudioApi {
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onOpenRequest(listener: (path: string) => void): () => void;
+  onRunLogStatus(listener: (status: RunLogStatus) => void): () => void;
 }
 
 /** Invoke channels, one per request method, named as on the wire. */
@@ -196,6 +206,7 @@ export const EVENT_CHANNELS = {
   onLossPoints: 'runs:points',
   onMenuCommand: 'menu:command',
   onOpenRequest: 'workspace:open-request',
+  onRunLogStatus: 'runs:log-status',
 } as const;
 
 /** Which wire channel carries each main event. */
@@ -203,6 +214,7 @@ export const MAIN_EVENT_CHANNELS: { readonly [E in keyof MainEvents]: string } =
   lossPoints: EVENT_CHANNELS.onLossPoints,
   menuCommand: EVENT_CHANNELS.onMenuCommand,
   openRequest: EVENT_CHANNELS.onOpenRequest,
+  runLogStatus: EVENT_CHANNELS.onRunLogStatus,
 };
 
 export type InvokeMethod = keyof typeof INVOKE_CHANNELS;

@@ -5,6 +5,7 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
+  type RunLogStatus,
 } from '../ipc/contract';
 
 /**
@@ -39,6 +40,7 @@ const api = {
   onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
   onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
   onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
+  onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
 } satisfies KernelStudioApi;
 
 contextBridge.exposeInMainWorld('api', api);

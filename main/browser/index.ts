@@ -2,8 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { browserAppInfo } from '../services/app-info';
 import { defaultDataDir } from '../services/paths';
+import { keepRunningOnUnhandledRejection } from '../services/unhandled';
 import { findChromium, launchChromium } from './launch';
 import { startBrowserServer } from './server';
+
+keepRunningOnUnhandledRejection((line) => console.error(`kernel-studio: ${line}`));
 
 /**
  * `npm run start:browser`: Kernel Studio without Electron. Serves the built

@@ -45,7 +45,7 @@ export class MainHandlers {
   dirty: DirtyState = { dirty: false, name: '' };
 
   constructor(private readonly host: HostContext) {
-    this.runLog = new RunLog(join(host.dataDir, 'runs'));
+    this.runLog = new RunLog(join(host.dataDir, 'runs'), (status) => host.broadcast('runLogStatus', status));
     this.recent = new RecentFiles(host.dataDir, (files) => host.recentChanged?.(files));
     this.backup = new BackupStore(host.dataDir, MAX_TEXT_BYTES);
   }
@@ -102,6 +102,7 @@ export class MainHandlers {
 
   async close(): Promise<void> {
     await this.runLog.flush();
+    this.runLog.dispose();
   }
 
   /**

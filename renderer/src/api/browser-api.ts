@@ -6,6 +6,7 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
+  type RunLogStatus,
   WIRE_BYTES_KEY,
 } from '../../../ipc/contract';
 
@@ -34,6 +35,7 @@ export function createBrowserApi(): KernelStudioApi {
   listen(EVENT_CHANNELS.onLossPoints);
   listen(EVENT_CHANNELS.onMenuCommand);
   listen(EVENT_CHANNELS.onOpenRequest);
+  listen(EVENT_CHANNELS.onRunLogStatus);
   // Only the main page answers main's dialogs; the pop-out chart tab stays out of it.
   if (!isChartView())
     events.addEventListener('dialog:request', (message) => {
@@ -71,6 +73,7 @@ export function createBrowserApi(): KernelStudioApi {
     onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
     onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
     onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
+    onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
   };
 }
 
