@@ -127,6 +127,16 @@ export interface DirtyState {
  */
 export const WIRE_BYTES_KEY = '$bytes';
 
+/**
+ * Browser mode's page identity: the event stream's first event (PAGE_HELLO_EVENT,
+ * `{ secret }`) gives each page its own secret, and every API request carries it
+ * in PAGE_HEADER; the launch cookie alone authorises nothing.
+ */
+export const PAGE_HEADER = 'X-Kernel-Studio-Page';
+export const PAGE_HELLO_EVENT = 'page:hello';
+/** Browser mode's save prompt shows the absolute path in a confirm() that starts with this line. */
+export const SAVE_CONFIRM_PREFIX = 'Kernel Studio will write to:';
+
 export interface SaveTextRequest {
   readonly kind: FileKind;
   /** Where to save: a path this session picked or opened before; omitted → ask the user (Save As). */
@@ -164,6 +174,11 @@ export interface MainEvents {
 export interface KernelStudioApi {
   getAppInfo(): Promise<IpcResult<AppInfo>>;
   openWorkspace(request?: OpenWorkspaceRequest): Promise<IpcResult<OpenedFile | null>>;
+  /**
+   * The renderer parsed the workspace `openWorkspace` returned: only now does main
+   * record it in Recent and allow plain Save to write back to it.
+   */
+  confirmOpened(path: string): Promise<IpcResult<void>>;
   saveText(request: SaveTextRequest): Promise<IpcResult<SavedFile | null>>;
   /** Asks for a file and reads it as bytes (≤ MAX_OPEN_BYTES); null when the user cancels. */
   openBytes(kind: FileKind): Promise<IpcResult<OpenedBytes | null>>;
@@ -188,6 +203,7 @@ export interface KernelStudioApi {
 export const INVOKE_CHANNELS = {
   getAppInfo: 'app:get-info',
   openWorkspace: 'workspace:open',
+  confirmOpened: 'workspace:confirm-open',
   saveText: 'file:save-text',
   openBytes: 'file:open-bytes',
   saveBytes: 'file:save-bytes',

@@ -26,6 +26,7 @@ const api = {
     request === undefined
       ? ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace)
       : ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace, request),
+  confirmOpened: (path) => ipcRenderer.invoke(INVOKE_CHANNELS.confirmOpened, path),
   saveText: (request) => ipcRenderer.invoke(INVOKE_CHANNELS.saveText, request),
   openBytes: (kind) => ipcRenderer.invoke(INVOKE_CHANNELS.openBytes, kind),
   saveBytes: (request) => ipcRenderer.invoke(INVOKE_CHANNELS.saveBytes, request),

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { KernelStudioError } from '../../core/errors';
 import { MAX_RUN_POINTS } from '../../core/workspace/schema';
 import type { LossPoint, RunLogStatus } from '../../ipc/contract';
-import { describeFsError } from './atomic-file';
+import { describeIoError } from './io-errors';
 
 /**
  * The longest line a point can take: `{"step":1000000000,"loss":-1.2345678901234567e-308}` plus
@@ -114,7 +114,7 @@ export class RunLog {
           this.onStatus({
             runId,
             ok: false,
-            message: `Could not write the loss log of run ${runId}: ${describeFsError(error)}. Its points are kept in memory and the write is retried.`,
+            message: `Could not write the loss log of run ${runId}: ${describeIoError(error)}. Its points are kept in memory and the write is retried.`,
           });
         }
       }
@@ -163,7 +163,7 @@ export class RunLog {
       size = info.size;
     } catch (error) {
       if ((error as { code?: unknown }).code === 'ENOENT') return [];
-      throw error instanceof KernelStudioError ? error : fail(describeFsError(error));
+      throw error instanceof KernelStudioError ? error : fail(describeIoError(error));
     }
     if (size > MAX_RUN_LOG_BYTES)
       throw new KernelStudioError(
@@ -179,7 +179,7 @@ export class RunLog {
         if (p && points.length < MAX_RUN_POINTS) points.push(p);
       }
     } catch (error) {
-      throw fail(describeFsError(error));
+      throw fail(describeIoError(error));
     }
     return points;
   }
