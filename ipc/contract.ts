@@ -51,6 +51,13 @@ export interface LossBatch {
   readonly points: readonly LossPoint[];
 }
 
+/** Main's word on a run's log file: a write failed (points kept, retried), the log is full, or it recovered. */
+export interface RunLogStatus {
+  readonly runId: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
 export interface RunSummary {
   readonly runId: string;
   readonly label: string;
@@ -120,6 +127,16 @@ export interface DirtyState {
  */
 export const WIRE_BYTES_KEY = '$bytes';
 
+/**
+ * Browser mode's page identity: the event stream's first event (PAGE_HELLO_EVENT,
+ * `{ secret }`) gives each page its own secret, and every API request carries it
+ * in PAGE_HEADER; the launch cookie alone authorises nothing.
+ */
+export const PAGE_HEADER = 'X-Kernel-Studio-Page';
+export const PAGE_HELLO_EVENT = 'page:hello';
+/** Browser mode's save prompt shows the absolute path in a confirm() that starts with this line. */
+export const SAVE_CONFIRM_PREFIX = 'Kernel Studio will write to:';
+
 export interface SaveTextRequest {
   readonly kind: FileKind;
   /** Where to save: a path this session picked or opened before; omitted → ask the user (Save As). */
@@ -149,12 +166,19 @@ export interface MainEvents {
   readonly menuCommand: MenuCommand;
   /** Main asks the renderer to open this workspace (Open Recent, command line, file association). */
   readonly openRequest: string;
+  /** A run log could not be written (or is full), or writes again after a failure. */
+  readonly runLogStatus: RunLogStatus;
 }
 
 /** The API the preload (or the browser-mode shim) exposes as `window.api`: one method per message. */
 export interface KernelStudioApi {
   getAppInfo(): Promise<IpcResult<AppInfo>>;
   openWorkspace(request?: OpenWorkspaceRequest): Promise<IpcResult<OpenedFile | null>>;
+  /**
+   * The renderer parsed the workspace `openWorkspace` returned: only now does main
+   * record it in Recent and allow plain Save to write back to it.
+   */
+  confirmOpened(path: string): Promise<IpcResult<void>>;
   saveText(request: SaveTextRequest): Promise<IpcResult<SavedFile | null>>;
   /** Asks for a file and reads it as bytes (≤ MAX_OPEN_BYTES); null when the user cancels. */
   openBytes(kind: FileKind): Promise<IpcResult<OpenedBytes | null>>;
@@ -172,12 +196,14 @@ export interface KernelStudioApi {
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onOpenRequest(listener: (path: string) => void): () => void;
+  onRunLogStatus(listener: (status: RunLogStatus) => void): () => void;
 }
 
 /** Invoke channels, one per request method, named as on the wire. */
 export const INVOKE_CHANNELS = {
   getAppInfo: 'app:get-info',
   openWorkspace: 'workspace:open',
+  confirmOpened: 'workspace:confirm-open',
   saveText: 'file:save-text',
   openBytes: 'file:open-bytes',
   saveBytes: 'file:save-bytes',
@@ -196,6 +222,7 @@ export const EVENT_CHANNELS = {
   onLossPoints: 'runs:points',
   onMenuCommand: 'menu:command',
   onOpenRequest: 'workspace:open-request',
+  onRunLogStatus: 'runs:log-status',
 } as const;
 
 /** Which wire channel carries each main event. */
@@ -203,6 +230,7 @@ export const MAIN_EVENT_CHANNELS: { readonly [E in keyof MainEvents]: string } =
   lossPoints: EVENT_CHANNELS.onLossPoints,
   menuCommand: EVENT_CHANNELS.onMenuCommand,
   openRequest: EVENT_CHANNELS.onOpenRequest,
+  runLogStatus: EVENT_CHANNELS.onRunLogStatus,
 };
 
 export type InvokeMethod = keyof typeof INVOKE_CHANNELS;

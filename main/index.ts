@@ -16,6 +16,7 @@ import { registerAppScheme, serveRenderer } from './protocol';
 import { workspacePaths } from './services/argv';
 import { CrashPolicy, describeGone, MainLog } from './services/crash-policy';
 import { MainHandlers } from './services/handlers';
+import { keepRunningOnUnhandledRejection } from './services/unhandled';
 import { restoreBounds, WindowStateStore } from './services/window-state';
 import { APP_URL, secureWindowOptions, webGpuSwitches } from './window-options';
 
@@ -23,6 +24,11 @@ import { APP_URL, secureWindowOptions, webGpuSwitches } from './window-options';
  * Electron glue, kept thin: window, protocol, menu, dialogs and IPC wiring.
  * Everything testable lives in services/ and runs in browser mode too.
  */
+// Electron's main only warns on an unhandled rejection (Node would exit): log it to the main log too.
+keepRunningOnUnhandledRejection((line) => {
+  console.error(line);
+  log?.write(line);
+});
 for (const [name, value] of webGpuSwitches(process.platform)) app.commandLine.appendSwitch(name, value);
 app.enableSandbox();
 registerAppScheme();

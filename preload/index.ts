@@ -5,6 +5,7 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
+  type RunLogStatus,
 } from '../ipc/contract';
 
 /**
@@ -25,6 +26,7 @@ const api = {
     request === undefined
       ? ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace)
       : ipcRenderer.invoke(INVOKE_CHANNELS.openWorkspace, request),
+  confirmOpened: (path) => ipcRenderer.invoke(INVOKE_CHANNELS.confirmOpened, path),
   saveText: (request) => ipcRenderer.invoke(INVOKE_CHANNELS.saveText, request),
   openBytes: (kind) => ipcRenderer.invoke(INVOKE_CHANNELS.openBytes, kind),
   saveBytes: (request) => ipcRenderer.invoke(INVOKE_CHANNELS.saveBytes, request),
@@ -39,6 +41,7 @@ const api = {
   onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
   onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
   onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
+  onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
 } satisfies KernelStudioApi;
 
 contextBridge.exposeInMainWorld('api', api);

@@ -2,8 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { browserAppInfo } from '../services/app-info';
 import { defaultDataDir } from '../services/paths';
-import { findChromium, launchChromium } from './launch';
+import { keepRunningOnUnhandledRejection } from '../services/unhandled';
+import { findChromium, launchChromium, writeLaunchPage, type LaunchPage } from './launch';
 import { startBrowserServer } from './server';
+
+keepRunningOnUnhandledRejection((line) => console.error(`kernel-studio: ${line}`));
 
 /**
  * `npm run start:browser`: Kernel Studio without Electron. Serves the built
@@ -25,16 +28,21 @@ async function main(argv: string[]): Promise<void> {
   const server = await startBrowserServer({ rendererDir, dataDir, port, appInfo: browserAppInfo() });
   console.log(`Kernel Studio running at ${server.url}`);
 
+  let launchPage: LaunchPage | undefined;
   if (!noOpen) {
     const chromium = findChromium();
-    if (chromium) launchChromium(chromium, server.url, join(dataDir, 'browser-profile'));
-    else
+    if (chromium) {
+      // The token goes through a private file, never on the browser's (public) command line.
+      launchPage = writeLaunchPage(server.url);
+      launchChromium(chromium, launchPage.url, join(dataDir, 'browser-profile'));
+    } else
       console.log(
         'No Chromium or Chrome found: open the address above in one (set CHROME_PATH to pick a browser).',
       );
   }
 
   const stop = () => {
+    launchPage?.dispose();
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

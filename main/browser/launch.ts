@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const CANDIDATES: Record<string, string[]> = {
   linux: ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge'],
@@ -34,10 +36,51 @@ export function findChromium(env = process.env, platform = process.platform): st
   return null;
 }
 
-/** The flags the app window needs: app mode, its own profile, WebGPU on, no background chatter. */
-export function chromiumArgs(url: string, profileDir: string): string[] {
+export interface LaunchPage {
+  /** The `file://` URL to hand the browser: no secret in it. */
+  readonly url: string;
+  readonly file: string;
+  /** Deletes the page and its folder (when the server stops). */
+  dispose(): void;
+}
+
+/**
+ * The page the browser opens first: a redirect to the tokenised address, in a
+ * fresh private folder (0700, the file 0600) under $XDG_RUNTIME_DIR or the temp
+ * folder. Only its path goes on the browser's command line, which every local
+ * user can read (`ps`); the token stays in a file only this user can read.
+ * Jupyter opens its browser the same way.
+ */
+export function writeLaunchPage(appUrl: string, env = process.env): LaunchPage {
+  const base = env.XDG_RUNTIME_DIR && existsSync(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : tmpdir();
+  const dir = mkdtempSync(join(base, 'kernel-studio-'));
+  chmodSync(dir, 0o700);
+  const file = join(dir, 'open.html');
+  const href = escapeAttribute(appUrl);
+  writeFileSync(
+    file,
+    `<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="refresh" content="0;url=${href}">\n` +
+      `<title>Kernel Studio</title>\n<p>Opening <a href="${href}">Kernel Studio</a>…</p>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  return {
+    url: pathToFileURL(file).href,
+    file,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The flags the app window needs: app mode on `launchUrl` (the launch page, never
+ * the tokenised address), its own profile, WebGPU on, no background chatter.
+ */
+export function chromiumArgs(launchUrl: string, profileDir: string): string[] {
   return [
-    `--app=${url}`,
+    `--app=${launchUrl}`,
     `--user-data-dir=${profileDir}`,
     '--enable-unsafe-webgpu',
     '--no-first-run',
@@ -48,8 +91,8 @@ export function chromiumArgs(url: string, profileDir: string): string[] {
   ];
 }
 
-export function launchChromium(executable: string, url: string, profileDir: string): void {
-  const child = spawn(executable, chromiumArgs(url, profileDir), { stdio: 'ignore', detached: true });
+export function launchChromium(executable: string, launchUrl: string, profileDir: string): void {
+  const child = spawn(executable, chromiumArgs(launchUrl, profileDir), { stdio: 'ignore', detached: true });
   child.on('error', () => undefined);
   child.unref();
 }

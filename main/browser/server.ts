@@ -1,14 +1,15 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { AppInfo, FileKind } from '../../ipc/contract';
-import { MAIN_EVENT_CHANNELS, WIRE_BYTES_KEY } from '../../ipc/contract';
+import { MAIN_EVENT_CHANNELS, PAGE_HEADER, PAGE_HELLO_EVENT, WIRE_BYTES_KEY } from '../../ipc/contract';
 import type { Dialogs } from '../services/context';
 import { MainHandlers } from '../services/handlers';
 import { MAX_TEXT_BYTES } from '../services/schemas';
-import { mimeOf, resolveStaticPath } from '../services/static-files';
-import { CONTENT_SECURITY_POLICY } from '../services/csp';
+import { mimeOf, readStaticFile } from '../services/static-files';
+import { BROWSER_MODE_CSP_HEADER } from '../services/csp';
 
 export interface BrowserServerOptions {
   rendererDir: string;
@@ -18,6 +19,8 @@ export interface BrowserServerOptions {
   port?: number;
   /** Fixed only in tests; a fresh random token per launch otherwise. */
   token?: string;
+  /** Where relative answers to a path prompt are resolved: the user's home folder (a temp folder in tests). */
+  homeDir?: string;
 }
 
 export interface BrowserServer {
@@ -28,8 +31,28 @@ export interface BrowserServer {
   close(): Promise<void>;
 }
 
-const TOKEN_COOKIE = 'ks_token';
+/** Cookies are not scoped by port: the name carries it, so two launches never overwrite each other's. */
+const tokenCookie = (port: number) => `ks_token_${port}`;
 const MAX_BODY_BYTES = MAX_TEXT_BYTES + 1024 * 1024;
+
+/**
+ * One page (tab) of the app: it exists while its event stream is open. Its
+ * secret arrives as the stream's first event, which only a script of our own
+ * origin can read, and every API call must carry it in PAGE_HEADER: the cookie
+ * alone (which the browser also sends from other local ports) authorises nothing.
+ * A dialog belongs to the page whose call opened it; only that page sees and answers it.
+ */
+interface PageConnection {
+  readonly id: string;
+  readonly secret: string;
+  readonly stream: ServerResponse;
+}
+
+interface PendingDialog {
+  readonly page: PageConnection;
+  readonly mode: 'open' | 'save';
+  readonly resolvePath: (path: string | null) => void;
+}
 
 /**
  * Kernel Studio without Electron: main's handlers behind a loopback-only HTTP
@@ -38,27 +61,41 @@ const MAX_BODY_BYTES = MAX_TEXT_BYTES + 1024 * 1024;
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const eventStreams = new Set<ServerResponse>();
-  const pendingDialogs = new Map<string, (path: string | null) => void>();
+  const home = options.homeDir ?? homedir();
+  /** Live pages by id and by secret. */
+  const pages = new Map<string, PageConnection>();
+  const pagesBySecret = new Map<string, PageConnection>();
+  const pendingDialogs = new Map<string, PendingDialog>();
 
+  const frame = (event: string, payload: unknown) => `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
   const send = (event: string, payload: unknown): void => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const stream of eventStreams) stream.write(frame);
+    for (const page of pages.values()) page.stream.write(frame(event, payload));
   };
 
-  /** The "native dialog" of browser mode: the page shows a path prompt and posts the answer back. */
-  const askPage = (request: { mode: 'open' | 'save'; kind: FileKind; suggestedName?: string }) =>
+  /**
+   * The "native dialog" of browser mode: the page that made the call shows a
+   * path prompt and posts the answer back. No page (or a closed one): cancelled.
+   */
+  const askPage = (
+    caller: string | undefined,
+    request: { mode: 'open' | 'save'; kind: FileKind; suggestedName?: string },
+  ) =>
     new Promise<string | null>((resolvePath) => {
-      if (eventStreams.size === 0) return resolvePath(null);
+      const page = caller === undefined ? undefined : pages.get(caller);
+      if (!page) return resolvePath(null);
       const id = randomUUID();
-      pendingDialogs.set(id, resolvePath);
-      send('dialog:request', { id, ...request });
+      pendingDialogs.set(id, { page, mode: request.mode, resolvePath });
+      page.stream.write(frame('dialog:request', { id, ...request }));
     });
 
   const dialogs: Dialogs = {
-    pickOpenPath: (kind) => askPage({ mode: 'open', kind }),
-    pickSavePath: (kind, suggestedName) => askPage({ mode: 'save', kind, suggestedName }),
+    pickOpenPath: (kind, caller) => askPage(caller, { mode: 'open', kind }),
+    pickSavePath: (kind, suggestedName, caller) => askPage(caller, { mode: 'save', kind, suggestedName }),
   };
+
+  /** A typed answer, made absolute: `~` and relative names start at the user's home, never our cwd. */
+  const absoluteAnswer = (answer: string): string =>
+    answer === '~' || answer.startsWith('~/') ? join(home, answer.slice(1)) : resolve(home, answer);
 
   const handlers = new MainHandlers({
     appInfo: options.appInfo,
@@ -80,37 +117,42 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Node keeps only the first of several Host headers: a request with two is refused outright.
+    if (req.rawHeaders.filter((_, i) => i % 2 === 0 && /^host$/i.test(req.rawHeaders[i]!)).length !== 1)
+      return reply(res, 400, 'text/plain', 'exactly one Host header');
     // DNS rebinding: only our own host names.
     if (!allowedHosts().has(req.headers.host ?? '')) return reply(res, 403, 'text/plain', 'bad host');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin))
       return reply(res, 403, 'text/plain', 'bad origin');
     const queryToken = url.searchParams.get('token');
-    const presented = queryToken ?? readCookie(req, TOKEN_COOKIE);
+    const presented = queryToken ?? readCookie(req, tokenCookie(port));
     if (!presented || !sameSecret(presented, token)) return reply(res, 401, 'text/plain', 'token required');
     if (queryToken)
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
 
+    if (url.pathname.startsWith('/api/')) {
+      // Another site's page (another port on 127.0.0.1 is the same *site*) never reaches the API.
+      const fetchSite = req.headers['sec-fetch-site'];
+      if (fetchSite !== undefined && fetchSite !== 'same-origin')
+        return reply(res, 403, 'text/plain', 'same-origin only');
+    }
     if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return reply(res, 405, 'text/plain', 'POST only');
       if (origin === undefined) return reply(res, 403, 'text/plain', 'origin required');
+      const pageSecret = req.headers[PAGE_HEADER.toLowerCase()];
+      const page = typeof pageSecret === 'string' ? pagesBySecret.get(pageSecret) : undefined;
+      if (!page) return reply(res, 401, 'text/plain', 'page secret required');
       const body = await readJsonBody(req);
-      if (body === undefined) return reply(res, 400, 'application/json', JSON.stringify(badBody()));
+      if (body === TOO_LARGE) return replyJson(res, 413, tooLarge());
+      if (body === undefined) return replyJson(res, 400, badBody());
       if (url.pathname.startsWith('/api/invoke/')) {
         const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
-        const result = await handlers.dispatch(channel, reviveBytes(body));
+        const result = await handlers.dispatch(channel, reviveBytes(body), page.id);
         return reply(res, 200, 'application/json', JSON.stringify(result, encodeBytes));
       }
-      if (url.pathname.startsWith('/api/dialog/')) {
-        const resolvePath = pendingDialogs.get(url.pathname.slice('/api/dialog/'.length));
-        const path = (body as { path?: unknown } | null)?.path;
-        if (!resolvePath || !(path === null || (typeof path === 'string' && path.length <= 4096)))
-          return reply(res, 400, 'application/json', JSON.stringify(badBody()));
-        pendingDialogs.delete(url.pathname.slice('/api/dialog/'.length));
-        resolvePath(path === '' ? null : path);
-        return reply(res, 200, 'application/json', '{"ok":true}');
-      }
+      if (url.pathname.startsWith('/api/dialog/')) return answerDialog(page, url.pathname, body, res);
       return reply(res, 404, 'text/plain', 'not found');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'GET only');
@@ -118,28 +160,61 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     return serveStatic((req.url ?? '/').split('?')[0], res);
   }
 
+  /**
+   * `POST /api/dialog/<id>` from the page that owns the dialog: `{ path }` answers it
+   * (null or '' cancels); `{ path, check: true }` only says which absolute path that
+   * answer means, so the page can show it before anything is written.
+   */
+  function answerDialog(page: PageConnection, pathname: string, body: unknown, res: ServerResponse): void {
+    const id = pathname.slice('/api/dialog/'.length);
+    const dialog = pendingDialogs.get(id);
+    if (!dialog || dialog.page !== page)
+      return replyJson(res, 403, {
+        ok: false,
+        error: { code: 'forbidden', message: 'That dialog belongs to another page.' },
+      });
+    const { path, check } = (body ?? {}) as { path?: unknown; check?: unknown };
+    if (!(path === null || (typeof path === 'string' && path.length <= 4096)))
+      return replyJson(res, 400, badBody());
+    const answer = typeof path === 'string' && path.trim() ? absoluteAnswer(path.trim()) : null;
+    if (check === true) return replyJson(res, 200, { ok: true, value: answer });
+    pendingDialogs.delete(id);
+    dialog.resolvePath(answer);
+    return replyJson(res, 200, { ok: true, value: answer });
+  }
+
   function openEventStream(res: ServerResponse): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
     });
-    res.write(': connected\n\n');
-    eventStreams.add(res);
-    res.on('close', () => eventStreams.delete(res));
+    const page: PageConnection = {
+      id: randomUUID(),
+      secret: randomBytes(24).toString('base64url'),
+      stream: res,
+    };
+    pages.set(page.id, page);
+    pagesBySecret.set(page.secret, page);
+    res.write(frame(PAGE_HELLO_EVENT, { secret: page.secret }));
+    res.on('close', () => {
+      pages.delete(page.id);
+      pagesBySecret.delete(page.secret);
+      // A page that goes away cancels its own dialogs, and only those.
+      for (const [id, dialog] of pendingDialogs)
+        if (dialog.page === page) {
+          pendingDialogs.delete(id);
+          dialog.resolvePath(null);
+        }
+    });
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const file = resolveStaticPath(options.rendererDir, pathname);
-    if (!file) return reply(res, 403, 'text/plain', 'forbidden');
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      return reply(res, 404, 'text/plain', 'not found');
-    }
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    return reply(res, 200, mimeOf(file), body);
+    const found = await readStaticFile(options.rendererDir, pathname);
+    if (found.status !== 200)
+      return reply(res, found.status, 'text/plain', found.status === 403 ? 'forbidden' : 'not found');
+    return reply(res, 200, mimeOf(found.file), found.body);
   }
 
   await new Promise<void>((resolveListen, rejectListen) => {
@@ -154,8 +229,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     handlers,
     async close() {
-      for (const resolvePath of pendingDialogs.values()) resolvePath(null);
-      for (const stream of eventStreams) stream.end();
+      for (const dialog of pendingDialogs.values()) dialog.resolvePath(null);
+      for (const page of pages.values()) page.stream.end();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await handlers.close();
@@ -167,6 +242,8 @@ function reply(res: ServerResponse, status: number, type: string, body: string |
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-store',
+    'Content-Security-Policy': BROWSER_MODE_CSP_HEADER,
+    'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -175,8 +252,22 @@ function reply(res: ServerResponse, status: number, type: string, body: string |
   res.end(body);
 }
 
+function replyJson(res: ServerResponse, status: number, value: unknown): void {
+  reply(res, status, 'application/json', JSON.stringify(value));
+}
+
 function badBody() {
   return { ok: false, error: { code: 'invalid-argument', message: 'The request body is not valid JSON.' } };
+}
+
+function tooLarge() {
+  return {
+    ok: false,
+    error: {
+      code: 'too-large',
+      message: `The request is over the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit of the app server.`,
+    },
+  };
 }
 
 /** JSON has no bytes: a Uint8Array travels as `{ "$bytes": base64 }` both ways (see WIRE_BYTES_KEY). */
@@ -214,14 +305,21 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+const TOO_LARGE = Symbol('too large');
+
+/**
+ * The body as JSON; undefined when it is not JSON, TOO_LARGE past MAX_BODY_BYTES
+ * (the rest is read and dropped, so the client gets the answer, not a reset).
+ */
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
   }
+  if (size > MAX_BODY_BYTES) return TOO_LARGE;
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {

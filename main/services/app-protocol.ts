@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { CONTENT_SECURITY_POLICY } from './csp';
-import { mimeOf, resolveStaticPath } from './static-files';
+import { mimeOf, readStaticFile } from './static-files';
 
 /** The renderer's origin is app://kernel-studio; IPC senders must be on it (main/window-options.ts). */
 export const APP_SCHEME = 'app';
@@ -33,15 +32,9 @@ export async function appProtocolResponse(rendererDir: string, request: Request)
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return refuse(404, 'not found');
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method not allowed');
-  const file = resolveStaticPath(rendererDir, url.pathname);
-  if (!file) return refuse(403, 'forbidden');
-  let body: Buffer;
-  try {
-    body = await readFile(file);
-  } catch {
-    return refuse(404, 'not found');
-  }
-  return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
-    headers: { 'Content-Type': mimeOf(file), ...SECURITY_HEADERS },
+  const found = await readStaticFile(rendererDir, url.pathname);
+  if (found.status !== 200) return refuse(found.status, found.status === 403 ? 'forbidden' : 'not found');
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(found.body), {
+    headers: { 'Content-Type': mimeOf(found.file), ...SECURITY_HEADERS },
   });
 }

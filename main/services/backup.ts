@@ -1,8 +1,9 @@
 import { mkdir, stat, unlink } from 'node:fs/promises';
-import { KernelStudioError } from '../../core/errors';
 import { join } from 'node:path';
 import type { BackupInfo } from '../../ipc/contract';
-import { describeFsError, readTextFile, writeFileAtomic } from './atomic-file';
+import { KernelStudioError } from '../../core/errors';
+import { readTextFile, writeFileAtomic } from './atomic-file';
+import { ioErrorOf, isErrnoError } from './io-errors';
 
 /**
  * The autosave of unsaved work: one file, `<dataDir>/autosave/backup.kstudio`,
@@ -20,10 +21,16 @@ export class BackupStore {
   }
 
   async write(text: string): Promise<void> {
-    await mkdir(join(this.file, '..'), { recursive: true }).catch((error: unknown) => {
-      throw new KernelStudioError('io', `Could not save the autosave: ${describeFsError(error)}`);
-    });
-    await writeFileAtomic(this.file, text);
+    const folder = join(this.file, '..');
+    try {
+      await mkdir(folder, { recursive: true });
+      await writeFileAtomic(this.file, text);
+    } catch (error) {
+      if (isErrnoError(error)) throw ioErrorOf(error, `Could not write the autosave in ${folder}`);
+      if (error instanceof KernelStudioError)
+        throw new KernelStudioError(error.code, `The autosave failed. ${error.message}`);
+      throw error;
+    }
   }
 
   async read(): Promise<BackupInfo | null> {

@@ -1,9 +1,12 @@
 import type { AppInfo, DirtyState, FileKind, MainEvents, RecentFile } from '../../ipc/contract';
 
-/** Native file dialogs in Electron; a path prompt relayed to the page in browser mode; stubs in tests. */
+/**
+ * Native file dialogs in Electron; a path prompt relayed to the page in browser mode; stubs in tests.
+ * `caller` is the host's id for the page that made the request (browser mode asks only that page).
+ */
 export interface Dialogs {
-  pickOpenPath(kind: FileKind): Promise<string | null>;
-  pickSavePath(kind: FileKind, suggestedName: string): Promise<string | null>;
+  pickOpenPath(kind: FileKind, caller?: string): Promise<string | null>;
+  pickSavePath(kind: FileKind, suggestedName: string, caller?: string): Promise<string | null>;
 }
 
 /** What the handlers need from their host (Electron or the browser-mode server). */

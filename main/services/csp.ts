@@ -14,3 +14,11 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/**
+ * The policy browser mode sends as a header: the page's policy plus
+ * `frame-ancestors 'none'` (which a <meta> tag cannot carry), so no other page,
+ * not even one on another local port, can frame the app. X-Frame-Options: DENY
+ * goes with it for older browsers.
+ */
+export const BROWSER_MODE_CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;

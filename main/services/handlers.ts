@@ -22,11 +22,12 @@ import {
 import { readBytesFile, readTextFile, writeFileAtomic } from './atomic-file';
 import { BackupStore } from './backup';
 import type { HostContext } from './context';
+import { ioErrorOf, isErrnoError } from './io-errors';
 import { RecentFiles } from './recent';
 import { RunLog } from './run-log';
 import { argSchemas, MAX_TEXT_BYTES } from './schemas';
 
-type Handler = (args: never) => Promise<unknown>;
+type Handler = (args: never, caller: string | undefined) => Promise<unknown>;
 
 /**
  * The main process's request handlers, independent of Electron: the desktop
@@ -39,23 +40,27 @@ export class MainHandlers {
   private readonly grantedPaths = new Set<string>();
   /** Workspaces main itself offered to the renderer (command line, file association, Open Recent). */
   private readonly offeredPaths = new Set<string>();
+  /** The workspace last read for the renderer, until it confirms it parsed (confirmOpened). */
+  private unconfirmedOpen: string | null = null;
   readonly recent: RecentFiles;
   readonly backup: BackupStore;
   /** The renderer's last report of unsaved changes. */
   dirty: DirtyState = { dirty: false, name: '' };
 
   constructor(private readonly host: HostContext) {
-    this.runLog = new RunLog(join(host.dataDir, 'runs'));
+    this.runLog = new RunLog(join(host.dataDir, 'runs'), (status) => host.broadcast('runLogStatus', status));
     this.recent = new RecentFiles(host.dataDir, (files) => host.recentChanged?.(files));
     this.backup = new BackupStore(host.dataDir, MAX_TEXT_BYTES);
   }
 
   private readonly table: Record<InvokeMethod, Handler> = {
     getAppInfo: async () => this.host.appInfo,
-    openWorkspace: async ([request]: [OpenWorkspaceRequest?]) => this.openWorkspace(request?.path),
-    saveText: async ([request]: [SaveTextRequest]) => this.save(request, request.text),
-    openBytes: async ([kind]: [FileKind]) => this.openBytes(kind),
-    saveBytes: async ([request]: [SaveBytesRequest]) => this.save(request, request.bytes),
+    openWorkspace: async ([request]: [OpenWorkspaceRequest?], caller) =>
+      this.openWorkspace(request?.path, caller),
+    confirmOpened: async ([path]: [string]) => this.confirmOpened(path),
+    saveText: async ([request]: [SaveTextRequest], caller) => this.save(request, request.text, caller),
+    openBytes: async ([kind]: [FileKind], caller) => this.openBytes(kind, caller),
+    saveBytes: async ([request]: [SaveBytesRequest], caller) => this.save(request, request.bytes, caller),
     getRecent: async () => this.recent.list(),
     writeBackup: async ([text]: [string]) => this.backup.write(text),
     readBackup: async () => this.backup.read(),
@@ -78,8 +83,15 @@ export class MainHandlers {
     return (Object.keys(INVOKE_CHANNELS) as InvokeMethod[]).find((m) => INVOKE_CHANNELS[m] === channel);
   }
 
-  /** Validates and runs one call; never throws, always answers with an envelope. */
-  async dispatch(channel: InvokeChannel | string, args: unknown): Promise<IpcResult<unknown>> {
+  /**
+   * Validates and runs one call; never throws, always answers with an envelope.
+   * `caller` is the host's id for the calling page: the dialogs it opens are that page's.
+   */
+  async dispatch(
+    channel: InvokeChannel | string,
+    args: unknown,
+    caller?: string,
+  ): Promise<IpcResult<unknown>> {
     const method = MainHandlers.methodOf(channel);
     if (!method) return failure('invalid-argument', `Unknown request "${String(channel).slice(0, 64)}".`);
     const schema: z.ZodType = argSchemas[method];
@@ -93,7 +105,7 @@ export class MainHandlers {
       );
     }
     try {
-      const value = await this.table[method](parsed.data as never);
+      const value = await this.table[method](parsed.data as never, caller);
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error: toIpcError(error) };
@@ -102,6 +114,7 @@ export class MainHandlers {
 
   async close(): Promise<void> {
     await this.runLog.flush();
+    this.runLog.dispose();
   }
 
   /**
@@ -115,7 +128,10 @@ export class MainHandlers {
     this.host.broadcast('openRequest', absolute);
   }
 
-  private async openWorkspace(requested: string | undefined): Promise<OpenedFile | null> {
+  private async openWorkspace(
+    requested: string | undefined,
+    caller: string | undefined,
+  ): Promise<OpenedFile | null> {
     let absolute: string;
     if (requested !== undefined) {
       absolute = resolve(requested);
@@ -125,18 +141,27 @@ export class MainHandlers {
         (await this.recent.has(absolute));
       if (!allowed) throw new IpcFailure('forbidden', 'Opening that file needs the Open dialog first.');
     } else {
-      const path = await this.host.dialogs.pickOpenPath('workspace');
+      const path = await this.host.dialogs.pickOpenPath('workspace', caller);
       if (path === null) return null;
       absolute = resolve(path);
     }
     const text = await readTextFile(absolute, MAX_TEXT_BYTES);
-    this.grantedPaths.add(absolute);
-    await this.recent.add(absolute).catch(() => undefined);
+    // Not granted nor recent yet: that waits until the renderer has parsed it (confirmOpened).
+    this.unconfirmedOpen = absolute;
     return { path: absolute, name: basename(absolute), text };
   }
 
-  private async openBytes(kind: FileKind): Promise<OpenedBytes | null> {
-    const path = await this.host.dialogs.pickOpenPath(kind);
+  private async confirmOpened(path: string): Promise<void> {
+    const absolute = resolve(path);
+    if (this.unconfirmedOpen !== absolute)
+      throw new IpcFailure('forbidden', 'Only the workspace just opened can be confirmed.');
+    this.unconfirmedOpen = null;
+    this.grantedPaths.add(absolute);
+    await this.recent.add(absolute).catch(() => undefined);
+  }
+
+  private async openBytes(kind: FileKind, caller: string | undefined): Promise<OpenedBytes | null> {
+    const path = await this.host.dialogs.pickOpenPath(kind, caller);
     if (path === null) return null;
     const absolute = resolve(path);
     const bytes = await readBytesFile(absolute, MAX_OPEN_BYTES);
@@ -147,6 +172,7 @@ export class MainHandlers {
   private async save(
     request: { kind: FileKind; path?: string; suggestedName: string },
     data: string | Uint8Array,
+    caller: string | undefined,
   ): Promise<SavedFile | null> {
     let target: string;
     if (request.path !== undefined) {
@@ -154,10 +180,11 @@ export class MainHandlers {
       if (!this.grantedPaths.has(target))
         throw new IpcFailure('forbidden', 'Saving there needs the Save As dialog first.');
     } else {
-      const picked = await this.host.dialogs.pickSavePath(request.kind, request.suggestedName);
+      const picked = await this.host.dialogs.pickSavePath(request.kind, request.suggestedName, caller);
       if (picked === null) return null;
       target = resolve(picked);
     }
+    // writeFileAtomic's errors already say why (an unwritable folder is named as such).
     await writeFileAtomic(target, data);
     this.grantedPaths.add(target);
     if (request.kind === 'workspace') {
@@ -198,6 +225,7 @@ const PASSTHROUGH_CODES = new Set<string>([
 
 function toIpcError(error: unknown): IpcError {
   if (error instanceof IpcFailure) return { code: error.code, message: error.message };
+  if (isErrnoError(error)) error = ioErrorOf(error, 'The file operation failed');
   if (isKernelStudioError(error))
     return {
       code: PASSTHROUGH_CODES.has(error.code) ? (error.code as IpcErrorCode) : 'invalid-argument',

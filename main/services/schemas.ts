@@ -64,6 +64,7 @@ export const dirtyStateSchema = z.strictObject({ dirty: z.boolean(), name: z.str
 export const argSchemas = {
   getAppInfo: z.tuple([]),
   openWorkspace: z.union([z.tuple([]), z.tuple([openWorkspaceSchema])]),
+  confirmOpened: z.tuple([pathSchema]),
   saveText: z.tuple([saveTextSchema]),
   openBytes: z.tuple([fileKindSchema]),
   saveBytes: z.tuple([saveBytesSchema]),

@@ -1,4 +1,5 @@
-import { extname, isAbsolute, normalize, relative, resolve, sep } from 'node:path';
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import { extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,4 +40,30 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   const rel = relative(base, target);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) return null;
   return target;
+}
+
+export type StaticFile = { status: 200; file: string; body: Buffer } | { status: 403 | 404 };
+
+/**
+ * Reads the file a URL path names inside `root` (see resolveStaticPath), without
+ * following symbolic links: a link anywhere below `root` (to a file or a folder,
+ * pointing inside or out) is refused with 403, so only what the build wrote is served.
+ */
+export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile> {
+  const file = resolveStaticPath(root, urlPath);
+  if (!file) return { status: 403 };
+  let real: string;
+  let realRoot: string;
+  try {
+    [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+  } catch {
+    return { status: 404 };
+  }
+  if (real !== join(realRoot, relative(resolve(root), file))) return { status: 403 };
+  try {
+    if (!(await lstat(real)).isFile()) return { status: 404 };
+    return { status: 200, file, body: await readFile(real) };
+  } catch {
+    return { status: 404 };
+  }
 }

@@ -1,30 +1,57 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server';
 import { browserAppInfo } from '../../main/services/app-info';
-import { INVOKE_CHANNELS } from '../../ipc/contract';
+import { INVOKE_CHANNELS, PAGE_HEADER, PAGE_HELLO_EVENT } from '../../ipc/contract';
 
 describe('browser-mode server', () => {
   let dir: string;
+  let home: string;
   let server: BrowserServer;
   let origin: string;
+  let cookie: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ks-server-'));
+    home = join(dir, 'home');
+    mkdirSync(home);
     const rendererDir = join(dir, 'renderer');
-    mkdirSync(rendererDir);
+    mkdirSync(join(rendererDir, 'assets'), { recursive: true });
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Kernel Studio</title>');
+    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
     writeFileSync(join(dir, 'secret.txt'), 'secret');
-    server = await startBrowserServer({ rendererDir, dataDir: join(dir, 'data'), appInfo: browserAppInfo() });
+    // Links inside the renderer folder: to a file outside, to a file inside, to a folder.
+    symlinkSync(join(dir, 'secret.txt'), join(rendererDir, 'outside.txt'));
+    symlinkSync(join(rendererDir, 'index.html'), join(rendererDir, 'inside.html'));
+    symlinkSync(dir, join(rendererDir, 'up'));
+    server = await startBrowserServer({
+      rendererDir,
+      dataDir: join(dir, 'data'),
+      appInfo: browserAppInfo(),
+      homeDir: home,
+    });
     origin = `http://127.0.0.1:${server.port}`;
+    cookie = `ks_token_${server.port}=${server.token}`;
   });
   afterAll(async () => {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  const invoke = (channel: string, body: string, headers: Record<string, string>) =>
+    fetch(`${origin}/api/invoke/${channel}`, { method: 'POST', headers, body });
 
   it('listens on loopback and prints a tokenised URL', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
@@ -33,66 +60,230 @@ describe('browser-mode server', () => {
   it('refuses requests without the token', async () => {
     expect((await fetch(`${origin}/`)).status).toBe(401);
     expect((await fetch(`${origin}/?token=wrong`)).status).toBe(401);
-    const invoke = await fetch(`${origin}/api/invoke/${INVOKE_CHANNELS.getAppInfo}`, {
-      method: 'POST',
-      headers: { Origin: origin },
-      body: '[]',
-    });
-    expect(invoke.status).toBe(401);
+    expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', { Origin: origin })).status).toBe(401);
   });
 
-  it('serves the page with the token and sets a session cookie', async () => {
+  it('serves the page with the token and sets a session cookie named for its port', async () => {
     const res = await fetch(server.url);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Kernel Studio');
-    expect(res.headers.get('set-cookie')).toMatch(/^ks_token=.+; HttpOnly; SameSite=Strict/);
+    expect(res.headers.get('set-cookie')).toMatch(
+      new RegExp(`^ks_token_${server.port}=.+; HttpOnly; SameSite=Strict`),
+    );
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('refuses other origins and host names', async () => {
-    const cookie = `ks_token=${server.token}`;
-    const foreign = await fetch(`${origin}/api/invoke/${INVOKE_CHANNELS.getAppInfo}`, {
-      method: 'POST',
-      headers: { Origin: 'https://evil.example', Cookie: cookie },
-      body: '[]',
+  it('cannot be framed by another page: frame-ancestors and X-Frame-Options on every answer', async () => {
+    const page = await openPage(server.port, cookie);
+    for (const res of [
+      await fetch(server.url),
+      await fetch(`${origin}/`),
+      await invoke(INVOKE_CHANNELS.getAppInfo, '[]', {
+        Origin: origin,
+        Cookie: cookie,
+        [PAGE_HEADER]: page.secret,
+      }),
+    ]) {
+      expect(res.headers.get('content-security-policy')).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+    }
+    page.close();
+  });
+
+  it('refuses other origins, other sites on 127.0.0.1 and host names', async () => {
+    const page = await openPage(server.port, cookie);
+    const headers = { Cookie: cookie, [PAGE_HEADER]: page.secret };
+    const foreign = await invoke(INVOKE_CHANNELS.getAppInfo, '[]', {
+      ...headers,
+      Origin: 'https://evil.example',
     });
     expect(foreign.status).toBe(403);
-    const noOrigin = await fetch(`${origin}/api/invoke/${INVOKE_CHANNELS.getAppInfo}`, {
-      method: 'POST',
-      headers: { Cookie: cookie },
-      body: '[]',
+    expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(403);
+    // A page on another local port is the same *site*: the browser says so, and the API refuses it.
+    const sameSite = await invoke(INVOKE_CHANNELS.getAppInfo, '[]', {
+      ...headers,
+      Origin: origin,
+      'Sec-Fetch-Site': 'same-site',
     });
-    expect(noOrigin.status).toBe(403);
+    expect(sameSite.status).toBe(403);
     expect(await rawGet(server.port, `/?token=${server.token}`, 'evil.example')).toBe(403);
+    page.close();
   });
 
-  it('answers invokes from our origin with the handlers envelope', async () => {
-    const headers = { Origin: origin, Cookie: `ks_token=${server.token}` };
-    const ok = await fetch(`${origin}/api/invoke/${INVOKE_CHANNELS.getAppInfo}`, {
-      method: 'POST',
-      headers,
-      body: '[]',
+  it('answers 400 to a request with two Host headers', async () => {
+    const twoHosts =
+      `GET /?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nHost: evil.example\r\n` +
+      'Connection: close\r\n\r\n';
+    expect(await rawRequest(server.port, twoHosts)).toMatch(/^HTTP\/1\.1 400 /);
+    const oneHost = `GET /?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`;
+    expect(await rawRequest(server.port, oneHost)).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('authorises no API call on the cookie alone: the page secret from its event stream is needed', async () => {
+    const noPage = await invoke(INVOKE_CHANNELS.getAppInfo, '[]', { Origin: origin, Cookie: cookie });
+    expect(noPage.status).toBe(401);
+    const wrong = await invoke(INVOKE_CHANNELS.getAppInfo, '[]', {
+      Origin: origin,
+      Cookie: cookie,
+      [PAGE_HEADER]: 'guessed',
     });
+    expect(wrong.status).toBe(401);
+    const page = await openPage(server.port, cookie);
+    const headers = { Origin: origin, Cookie: cookie, [PAGE_HEADER]: page.secret };
+    const ok = await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers);
     expect(await ok.json()).toMatchObject({ ok: true, value: { runtime: 'browser' } });
-    const bad = await fetch(`${origin}/api/invoke/${INVOKE_CHANNELS.readLoss}`, {
-      method: 'POST',
-      headers,
-      body: '[42]',
-    });
+    const bad = await invoke(INVOKE_CHANNELS.readLoss, '[42]', headers);
     expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    page.close();
+    // A page that is gone is no page.
+    await expect.poll(async () => (await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(401);
   });
 
-  it('does not serve files outside the renderer folder', async () => {
+  it('says "too large", not "not valid JSON", for a 70 MiB body', async () => {
+    const page = await openPage(server.port, cookie);
+    const res = await invoke(INVOKE_CHANNELS.writeBackup, JSON.stringify(['x'.repeat(70 * 1024 * 1024)]), {
+      Origin: origin,
+      Cookie: cookie,
+      [PAGE_HEADER]: page.secret,
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'too-large' } });
+    expect(existsSync(join(dir, 'data', 'autosave'))).toBe(false);
+    page.close();
+  });
+
+  it('shows a dialog only to the page that asked; another page can neither see nor answer it', async () => {
+    const a = await openPage(server.port, cookie);
+    const b = await openPage(server.port, cookie);
+    const headersOf = (page: Page) => ({ Origin: origin, Cookie: cookie, [PAGE_HEADER]: page.secret });
+    const saving = invoke(
+      INVOKE_CHANNELS.saveText,
+      JSON.stringify([{ kind: 'workspace', suggestedName: 'a.kstudio', text: '{"a":1}' }]),
+      headersOf(a),
+    );
+    const request = (await a.next('dialog:request')) as { id: string; mode: string };
+    expect(request).toMatchObject({ mode: 'save', kind: 'workspace', suggestedName: 'a.kstudio' });
+    // B's stream hears nothing of it (a loss broadcast after it proves B's stream is live and in order).
+    await invoke(
+      INVOKE_CHANNELS.appendLoss,
+      JSON.stringify([{ runId: 'r', points: [{ step: 1, loss: 1 }] }]),
+      headersOf(b),
+    );
+    await b.next('runs:points');
+    expect(b.events.map((e) => e.event)).not.toContain('dialog:request');
+
+    const answer = (page: Page, body: unknown) =>
+      fetch(`${origin}/api/dialog/${request.id}`, {
+        method: 'POST',
+        headers: headersOf(page),
+        body: JSON.stringify(body),
+      });
+    // B cannot answer (or cancel) A's dialog, and trying leaves it open.
+    expect((await answer(b, { path: join(dir, 'stolen.kstudio') })).status).toBe(403);
+    expect((await answer(b, { path: null })).status).toBe(403);
+    // A relative answer means the user's home folder, never the server's working directory.
+    const checked = await answer(a, { path: 'work/a.kstudio', check: true });
+    expect(await checked.json()).toEqual({ ok: true, value: join(home, 'work', 'a.kstudio') });
+    expect(await (await answer(a, { path: '~/a.kstudio', check: true })).json()).toEqual({
+      ok: true,
+      value: join(home, 'a.kstudio'),
+    });
+    expect((await answer(a, { path: '~/a.kstudio' })).status).toBe(200);
+    expect(await (await saving).json()).toEqual({
+      ok: true,
+      value: { path: join(home, 'a.kstudio'), name: 'a.kstudio' },
+    });
+    expect(readFileSync(join(home, 'a.kstudio'), 'utf8')).toBe('{"a":1}');
+    expect(existsSync(join(dir, 'stolen.kstudio'))).toBe(false);
+    // A closed page cancels its own dialog, and no other page's.
+    const opening = invoke(INVOKE_CHANNELS.openWorkspace, '[]', headersOf(b));
+    await b.next('dialog:request');
+    const saving2 = invoke(
+      INVOKE_CHANNELS.saveText,
+      JSON.stringify([{ kind: 'workspace', suggestedName: 'c.kstudio', text: '{}' }]),
+      headersOf(a),
+    );
+    const second = (await a.next('dialog:request')) as { id: string };
+    b.close();
+    expect(await (await opening).json()).toEqual({ ok: true, value: null });
+    const done = await fetch(`${origin}/api/dialog/${second.id}`, {
+      method: 'POST',
+      headers: headersOf(a),
+      body: JSON.stringify({ path: 'c.kstudio' }),
+    });
+    expect(done.status).toBe(200);
+    expect(await (await saving2).json()).toMatchObject({
+      ok: true,
+      value: { path: join(home, 'c.kstudio') },
+    });
+    a.close();
+  });
+
+  it('does not serve files outside the renderer folder, nor follow links inside it', async () => {
     // Raw paths: fetch() would normalise the dots away before sending.
     for (const path of [
       '/../secret.txt',
       '/%2e%2e/secret.txt',
       '/..%2fsecret.txt',
       '/assets/..%5c..%5csecret.txt',
+      '/outside.txt',
+      '/inside.html',
+      '/up/secret.txt',
     ])
       expect(await rawGet(server.port, `${path}?token=${server.token}`)).toBe(403);
+    expect(await rawGet(server.port, `/assets/app.js?token=${server.token}`)).toBe(200);
   });
 });
+
+interface Page {
+  secret: string;
+  events: { event: string; data: unknown }[];
+  next(event: string): Promise<unknown>;
+  close(): void;
+}
+
+/** Opens the event stream the way a page does and reads its secret from the first event. */
+async function openPage(port: number, cookie: string): Promise<Page> {
+  const events: { event: string; data: unknown }[] = [];
+  const waiters: (() => void)[] = [];
+  let seen = 0;
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    path: '/api/events',
+    headers: { Cookie: cookie, Host: `127.0.0.1:${port}` },
+  });
+  req.on('response', (res) => {
+    let buffer = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data) });
+        for (const wake of waiters.splice(0)) wake();
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  req.end();
+  const next = async (event: string): Promise<unknown> => {
+    for (;;) {
+      const index = events.findIndex((e, i) => i >= seen && e.event === event);
+      if (index >= 0) {
+        seen = index + 1;
+        return events[index]!.data;
+      }
+      await new Promise<void>((wake) => waiters.push(wake));
+    }
+  };
+  const hello = (await next(PAGE_HELLO_EVENT)) as { secret: string };
+  return { secret: hello.secret, events, next, close: () => req.destroy() };
+}
 
 /** A GET with the path and Host header sent exactly as given. */
 function rawGet(port: number, path: string, host = `127.0.0.1:${port}`): Promise<number> {
@@ -103,5 +294,17 @@ function rawGet(port: number, path: string, host = `127.0.0.1:${port}`): Promise
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Sends bytes exactly as given and returns the raw answer. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let out = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (out += chunk));
+    socket.on('end', () => resolve(out));
+    socket.on('error', reject);
   });
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,20 @@ const appInfo: AppInfo = {
   chromeVersion: '',
   nodeVersion: process.versions.node,
 };
+
+/**
+ * Makes a folder unwritable, even for root (tests run as root, where a 0555 mode is
+ * ignored): `chattr +i` there, chmod elsewhere. Returns the undo, or null if impossible.
+ */
+function lockFolder(folder: string): (() => void) | null {
+  if (process.getuid?.() !== 0) {
+    chmodSync(folder, 0o555);
+    return () => chmodSync(folder, 0o755);
+  }
+  const locked = spawnSync('chattr', ['+i', folder]);
+  if (locked.status !== 0) return null;
+  return () => void spawnSync('chattr', ['-i', folder]);
+}
 
 describe('main handlers', () => {
   let dataDir: string;
@@ -195,6 +210,7 @@ describe('main handlers', () => {
     writeFileSync(a, '{}');
     picked.open = a;
     await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, []);
+    await handlers.dispatch(INVOKE_CHANNELS.confirmOpened, [a]);
     picked.save = b;
     await handlers.dispatch(INVOKE_CHANNELS.saveText, [
       { kind: 'workspace', suggestedName: 'b.kstudio', text: '{}' },
@@ -256,6 +272,95 @@ describe('main handlers', () => {
       ok: false,
       error: { code: 'invalid-argument' },
     });
+  });
+  it('grants an opened file for Save, and lists it in Recent, only after the renderer parsed it', async () => {
+    // Any file can be picked in the Open dialog; one that is not a workspace must leave no trace.
+    const notAWorkspace = join(dataDir, 'passwd');
+    writeFileSync(notAWorkspace, 'root:x:0:0:root:/root:/bin/bash\n');
+    picked.open = notAWorkspace;
+    expect(await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, [])).toMatchObject({ ok: true });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRecent, [])).toEqual({ ok: true, value: [] });
+    expect(existsSync(join(dataDir, 'recent.json'))).toBe(false);
+    const save = [{ kind: 'workspace', path: notAWorkspace, suggestedName: 'passwd', text: '{}' }];
+    expect(await handlers.dispatch(INVOKE_CHANNELS.saveText, save)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(readFileSync(notAWorkspace, 'utf8')).toMatch(/^root:/);
+    // A real workspace, confirmed: now Save may write back and Recent lists it.
+    const good = join(dataDir, 'good.kstudio');
+    writeFileSync(good, '{}');
+    picked.open = good;
+    await handlers.dispatch(INVOKE_CHANNELS.openWorkspace, []);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.confirmOpened, [good])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    const recent = await handlers.dispatch(INVOKE_CHANNELS.getRecent, []);
+    expect(recent.ok && (recent.value as { path: string }[]).map((f) => f.path)).toEqual([good]);
+    expect(
+      await handlers.dispatch(INVOKE_CHANNELS.saveText, [
+        { ...save[0], path: good, suggestedName: 'good.kstudio' },
+      ]),
+    ).toMatchObject({ ok: true });
+    // Confirming a path that was not just opened grants nothing.
+    expect(await handlers.dispatch(INVOKE_CHANNELS.confirmOpened, [notAWorkspace])).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.confirmOpened, [good])).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('reports a failed autosave as a specific io error, never "internal" with a raw errno', async () => {
+    writeFileSync(join(dataDir, 'autosave'), 'a file where the autosave folder goes');
+    const result = await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{}']);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'io',
+        message: `Could not write the autosave in ${join(dataDir, 'autosave')}: a file is in the way.`,
+      },
+    });
+  });
+
+  it('reports permission errors on the autosave and on a save into a locked folder plainly', async (ctx) => {
+    const folder = join(dataDir, 'locked');
+    mkdirSync(folder);
+    const target = join(folder, 'w.kstudio');
+    writeFileSync(target, '{"old":1}');
+    picked.save = target;
+    const unlock = lockFolder(folder);
+    if (!unlock) return ctx.skip('cannot make a folder read-only here (root without chattr)');
+    try {
+      const saved = await handlers.dispatch(INVOKE_CHANNELS.saveText, [
+        { kind: 'workspace', suggestedName: 'w.kstudio', text: '{"new":1}' },
+      ]);
+      expect(saved).toEqual({
+        ok: false,
+        error: {
+          code: 'io',
+          message: `Could not save w.kstudio: its folder ${folder} is not writable. A safe save writes a new file beside it and renames it over the old one, which needs write permission on the folder.`,
+        },
+      });
+      expect(readFileSync(target, 'utf8')).toBe('{"old":1}');
+    } finally {
+      unlock();
+    }
+    const locked = lockFolder(dataDir)!;
+    try {
+      expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{}'])).toEqual({
+        ok: false,
+        error: {
+          code: 'io',
+          message: `Could not write the autosave in ${join(dataDir, 'autosave')}: permission denied.`,
+        },
+      });
+    } finally {
+      locked();
+    }
   });
   // Fuzzing every channel (≥1,000 calls each) lives in security-ipc-fuzz.test.ts.
 });

@@ -6,6 +6,10 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
+  type RunLogStatus,
+  PAGE_HEADER,
+  PAGE_HELLO_EVENT,
+  SAVE_CONFIRM_PREFIX,
   WIRE_BYTES_KEY,
 } from '../../../ipc/contract';
 
@@ -19,11 +23,31 @@ interface DialogRequest {
 /**
  * `window.api` for browser mode: the same contract over HTTP to main's handlers
  * on loopback. The session cookie carries the launch token; events arrive by SSE.
- * Main's file dialogs come back here as a path prompt.
+ * The event stream's first event is this page's own secret, which every request
+ * carries in a header (a cookie alone authorises nothing). Main's file dialogs
+ * come back here, to this page only, as a path prompt.
  */
 export function createBrowserApi(): KernelStudioApi {
   const events = new EventSource('/api/events');
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let secret: string | undefined;
+  let announce: () => void = () => undefined;
+  const firstHello = new Promise<void>((resolve) => (announce = resolve));
+  // A new stream (after a reconnect) is a new page identity with a new secret.
+  events.addEventListener(PAGE_HELLO_EVENT, (message) => {
+    secret = (JSON.parse((message as MessageEvent<string>).data) as { secret: string }).secret;
+    announce();
+  });
+  const post = async (path: string, body: string): Promise<Response> => {
+    await firstHello;
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [PAGE_HEADER]: secret ?? '' },
+      body,
+    });
+  };
+  const invoke = <T>(channel: string, args: unknown[]): Promise<IpcResult<T>> =>
+    invokeOver(post, channel, args);
 
   const listen = (channel: string) => {
     events.addEventListener(channel, (message) => {
@@ -34,10 +58,11 @@ export function createBrowserApi(): KernelStudioApi {
   listen(EVENT_CHANNELS.onLossPoints);
   listen(EVENT_CHANNELS.onMenuCommand);
   listen(EVENT_CHANNELS.onOpenRequest);
+  listen(EVENT_CHANNELS.onRunLogStatus);
   // Only the main page answers main's dialogs; the pop-out chart tab stays out of it.
   if (!isChartView())
     events.addEventListener('dialog:request', (message) => {
-      void answerDialog(JSON.parse((message as MessageEvent<string>).data) as DialogRequest);
+      void answerDialog(post, JSON.parse((message as MessageEvent<string>).data) as DialogRequest);
     });
 
   const subscribe = <T>(channel: string, listener: (payload: T) => void): (() => void) => {
@@ -53,6 +78,7 @@ export function createBrowserApi(): KernelStudioApi {
   return {
     getAppInfo: () => invoke(INVOKE_CHANNELS.getAppInfo, []),
     openWorkspace: (request) => invoke(INVOKE_CHANNELS.openWorkspace, request === undefined ? [] : [request]),
+    confirmOpened: (path) => invoke(INVOKE_CHANNELS.confirmOpened, [path]),
     saveText: (request) => invoke(INVOKE_CHANNELS.saveText, [request]),
     openBytes: (kind) => invoke(INVOKE_CHANNELS.openBytes, [kind]),
     saveBytes: (request) => invoke(INVOKE_CHANNELS.saveBytes, [request]),
@@ -71,6 +97,7 @@ export function createBrowserApi(): KernelStudioApi {
     onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
     onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
     onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
+    onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
   };
 }
 
@@ -84,13 +111,14 @@ export function isChartView(): boolean {
   return new URLSearchParams(location.search).get('view') === 'chart';
 }
 
-async function invoke<T>(channel: string, args: unknown[]): Promise<IpcResult<T>> {
+type Post = (path: string, body: string) => Promise<Response>;
+
+async function invokeOver<T>(post: Post, channel: string, args: unknown[]): Promise<IpcResult<T>> {
   try {
-    const response = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(args, encodeBytes),
-    });
+    const response = await post(
+      `/api/invoke/${encodeURIComponent(channel)}`,
+      JSON.stringify(args, encodeBytes),
+    );
     if (!response.ok && response.headers.get('Content-Type')?.includes('application/json') !== true)
       return {
         ok: false,
@@ -121,15 +149,22 @@ function reviveBytes(_key: string, value: unknown): unknown {
   return bytes;
 }
 
-async function answerDialog(request: DialogRequest): Promise<void> {
+/**
+ * Main's dialog as a prompt. A relative name starts at the user's home folder (main
+ * resolves it); before a save, the page shows the absolute path and asks once more.
+ */
+async function answerDialog(post: Post, request: DialogRequest): Promise<void> {
   const question =
     request.mode === 'open'
-      ? `Path of the ${request.kind} file to open:`
-      : `Save ${request.kind} as (full path):`;
-  const answer = window.prompt(question, request.mode === 'save' ? (request.suggestedName ?? '') : '');
-  await fetch(`/api/dialog/${encodeURIComponent(request.id)}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ path: answer && answer.trim() ? answer.trim() : null }),
-  });
+      ? `Path of the ${request.kind} file to open (relative to your home folder):`
+      : `Save ${request.kind} as (a path; relative to your home folder):`;
+  const typed = window.prompt(question, request.mode === 'save' ? (request.suggestedName ?? '') : '');
+  const url = `/api/dialog/${encodeURIComponent(request.id)}`;
+  let path = typed && typed.trim() ? typed.trim() : null;
+  if (path !== null && request.mode === 'save') {
+    const checked = await post(url, JSON.stringify({ path, check: true }));
+    const absolute = checked.ok ? ((await checked.json()) as { value: string | null }).value : null;
+    path = absolute !== null && window.confirm(`${SAVE_CONFIRM_PREFIX}\n${absolute}`) ? absolute : null;
+  }
+  await post(url, JSON.stringify({ path }));
 }

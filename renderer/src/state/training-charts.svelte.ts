@@ -1,4 +1,4 @@
-import type { LossBatch, LossPoint } from '../../../ipc/contract';
+import type { LossBatch, LossPoint, RunLogStatus } from '../../../ipc/contract';
 import type { RunRecord } from '../../../core/workspace';
 import { loadSavedRuns, mergePoints, saveRuns, type SavedRun } from './loss-stream';
 
@@ -10,6 +10,8 @@ export interface ChartRun extends SavedRun {
 export interface LossSource {
   readLoss(runId: string): Promise<LossPoint[]>;
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
+  /** Main's word on the run logs (a failed or full write); optional for views that only read. */
+  onRunLogStatus?(listener: (status: RunLogStatus) => void): () => void;
 }
 
 /** A saved run record (from a workspace) as a chart series. */
@@ -32,6 +34,9 @@ export class LossCharts {
   runs = $state.raw<ChartRun[]>([]);
   logScale = $state(false);
   error = $state('');
+  /** The latest run-log problem main reported (a write failed or a log is full); '' when none. */
+  logProblem = $state('');
+  private logProblemRun = '';
   private started = false;
 
   /**
@@ -48,7 +53,12 @@ export class LossCharts {
   start(documentRuns: readonly RunRecord[] = []): () => void {
     if (this.started) return () => undefined;
     this.started = true;
-    const off = this.source.onLossPoints((batch) => this.receive(batch));
+    const offPoints = this.source.onLossPoints((batch) => this.receive(batch));
+    const offStatus = this.source.onRunLogStatus?.((status) => this.logStatus(status));
+    const off = () => {
+      offPoints();
+      offStatus?.();
+    };
     this.syncSaved();
     const extra = documentRuns
       .filter((r) => !this.runs.some((c) => c.runId === r.id))
@@ -106,6 +116,16 @@ export class LossCharts {
       .readLoss(runId)
       .then((points) => this.update(runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, points) })))
       .catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
+  }
+
+  private logStatus(status: RunLogStatus): void {
+    if (!status.ok) {
+      this.logProblem = status.message;
+      this.logProblemRun = status.runId;
+    } else if (this.logProblemRun === status.runId) {
+      this.logProblem = '';
+      this.logProblemRun = '';
+    }
   }
 
   private receive(batch: LossBatch): void {

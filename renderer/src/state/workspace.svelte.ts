@@ -206,6 +206,8 @@ export class WorkspaceSession {
       const opened = await call('openWorkspace', ...(path === undefined ? [] : [{ path }]));
       if (!opened) return false;
       this.load(opened.text, opened.name, opened.path);
+      // Parsed: only now may main record it in Recent and let Save write back to it.
+      await call('confirmOpened', opened.path);
       void this.refreshRecent();
       return true;
     } catch (error) {
