@@ -1,5 +1,6 @@
 /** `kernel-studio train`: learn a kernel from (X, Y) on the CPU, printing the seeds' loss lines. */
 import { CpuTrainer, forwardCpu } from '../core/cpu';
+import { outputShape, validGeometry } from '../core/layer';
 import type { Matrix } from '../core/matrix';
 import { toRows } from '../core/matrix';
 import { randomKernel } from '../core/random';
@@ -93,8 +94,7 @@ function buildConfig(options: ParsedOptions): TrainConfig {
     y = forwardCpu(x, targetK, { mode, activation, bias: numberOption(options, 'target-bias') ?? 0 });
   } else {
     y = readMatrixFile(yPath as string);
-    const oh = x.rows - initWeight.rows + 1;
-    const ow = x.cols - initWeight.cols + 1;
+    const { rows: oh, cols: ow } = outputShape(validGeometry(initWeight), x);
     if (y.rows !== oh || y.cols !== ow)
       throw new CliError(
         `${yPath}: Y is ${shapeText(y)} but a ${shapeText(initWeight)} kernel on the ${shapeText(x)} image ${xPath} gives ${oh}×${ow}.`,
