@@ -129,3 +129,45 @@ export function addGradRow(
     g[gOff + b] += s;
   }
 }
+
+/**
+ * acc[j] += Σ_b w[wOff+b] · x[xOff + b·dw + j·sw] for j < n, b < kw: one kernel row with a
+ * column stride and dilation (the dense case, sw = dw = 1, is addKernelRow's).
+ */
+export function addKernelRowStrided(
+  acc: Float64Array,
+  x: Float32Array,
+  xOff: number,
+  w: Float64Array,
+  wOff: number,
+  kw: number,
+  n: number,
+  sw: number,
+  dw: number,
+): void {
+  for (let b = 0; b < kw; b++) {
+    const wb = w[wOff + b];
+    const o = xOff + b * dw;
+    for (let j = 0; j < n; j++) acc[j] += wb * x[o + j * sw];
+  }
+}
+
+/** g[gOff+b] += Σ_j d[j] · x[xOff + b·dw + j·sw]: addGradRow with a column stride and dilation. */
+export function addGradRowStrided(
+  g: Float64Array,
+  gOff: number,
+  d: Float64Array,
+  x: Float32Array,
+  xOff: number,
+  kw: number,
+  n: number,
+  sw: number,
+  dw: number,
+): void {
+  for (let b = 0; b < kw; b++) {
+    const o = xOff + b * dw;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += d[j] * x[o + j * sw];
+    g[gOff + b] += s;
+  }
+}

@@ -5,7 +5,7 @@ import { clone } from '../matrix';
 import type { BackendKind, Trainer, TrainChunk, TrainConfig, TrainSnapshot } from '../types';
 import { checkTrainConfig } from '../validate';
 import { effectiveKernel } from './forward';
-import type { TrainerResumeState } from './param-run';
+import type { EvaluateInto, TrainerResumeState } from './param-run';
 import { ParamRun } from './param-run';
 import { createStepBuffers, lossAndGradsCpu } from './step';
 
@@ -13,6 +13,33 @@ export type { TrainerResumeState } from './param-run';
 
 function toMatrix(values: Float64Array, rows: number, cols: number): Matrix {
   return { rows, cols, data: Float32Array.from(values.subarray(0, rows * cols)) };
+}
+
+/**
+ * The fused single-channel "valid" evaluation (today's fast path) over [W…, b]: writes
+ * ∂L/∂[W…, b] and returns the loss. `x` and `y` must be the run's own copies.
+ */
+export function singleChannelEvaluate(
+  x: Matrix,
+  y: Matrix,
+  kh: number,
+  kw: number,
+  opts: Pick<TrainConfig, 'mode' | 'activation' | 'loss' | 'useBias'>,
+): EvaluateInto {
+  const size = kh * kw;
+  const kernel = new Float64Array(size);
+  const gradKernel = new Float64Array(size);
+  const buffers = createStepBuffers(outputShape(validGeometry({ rows: kh, cols: kw }), x).cols);
+  const relu = opts.activation === 'relu';
+  const mean = opts.loss === 'mean';
+  const { mode, useBias } = opts;
+  return (params, grads) => {
+    effectiveKernel(params, size, mode, kernel);
+    const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, mean, gradKernel, buffers);
+    effectiveKernel(gradKernel, size, mode, grads);
+    grads[size] = useBias ? r.gradB : 0;
+    return r.loss;
+  };
 }
 
 export class CpuTrainer implements Trainer {
@@ -39,24 +66,7 @@ export class CpuTrainer implements Trainer {
     const init = new Float64Array(size + 1);
     init.set(config.initWeight.data);
     init[size] = config.initBias;
-    const kernel = new Float64Array(size);
-    const gradKernel = new Float64Array(size);
-    const buffers = createStepBuffers(outputShape(validGeometry(config.initWeight), config.x).cols);
-    const relu = config.activation === 'relu';
-    const mean = config.loss === 'mean';
-    const { mode, useBias } = config;
-    this.paramRun = new ParamRun(
-      init,
-      config.optimizer,
-      (params, grads) => {
-        effectiveKernel(params, size, mode, kernel);
-        const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, mean, gradKernel, buffers);
-        effectiveKernel(gradKernel, size, mode, grads);
-        grads[size] = useBias ? r.gradB : 0;
-        return r.loss;
-      },
-      resume,
-    );
+    this.paramRun = new ParamRun(init, config.optimizer, singleChannelEvaluate(x, y, kh, kw, config), resume);
   }
 
   /** The run's state, for handing it to another backend (see TrainerResumeState). */
