@@ -74,3 +74,11 @@ export function layerConfigOf(config: TrainConfig): LayerTrainConfig {
     initBias: [config.initBias],
   };
 }
+
+/** The layer a weight tensor implies (its channels and kernel size) with the rest given. */
+export function specForWeights(
+  w: Weights,
+  fields: Omit<ConvSpec, 'inChannels' | 'outChannels' | 'kernel'>,
+): ConvSpec {
+  return { inChannels: w.inChannels, outChannels: w.outChannels, kernel: [w.rows, w.cols], ...fields };
+}

@@ -37,6 +37,8 @@ export interface Shape2 {
 /** Bounds a layer may take (checked before any allocation). */
 export const LAYER_LIMITS = {
   maxChannels: 64,
+  /** Values in one array read from a file (an image stack or a weight). */
+  maxValues: 4 * 4096 * 4096,
   maxStride: 64,
   maxPadding: 64,
   maxDilation: 64,
@@ -134,7 +136,7 @@ function checkPair(p: Pair | undefined, name: string, min: number, max: number):
   if (!ok)
     throw new KernelStudioError(
       'invalid-argument',
-      `The ${name} is ${Array.isArray(p) ? `[${p.join(', ')}]` : String(p)}: it must be two whole numbers from ${min} to ${max} (rows, cols).`,
+      `The ${name} is ${Array.isArray(p) ? `[${p.join(', ')}]` : String(p)}: it must be two whole numbers ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`} (rows, cols).`,
     );
 }
 
@@ -150,7 +152,13 @@ function checkCount(v: number, name: string): void {
 export function checkConvSpec(spec: ConvSpec): void {
   checkCount(spec.inChannels, 'input channels');
   checkCount(spec.outChannels, 'output channels');
-  checkPair(spec.kernel, 'kernel size', 1, LIMITS.maxKernelSide);
+  checkPair(spec.kernel, 'kernel size', 1, Infinity);
+  const [kh, kw] = spec.kernel;
+  if (kh > LIMITS.maxKernelSide || kw > LIMITS.maxKernelSide)
+    throw new KernelStudioError(
+      'too-large',
+      `The kernel K is ${kh}×${kw}, over the limit of ${LIMITS.maxKernelSide}×${LIMITS.maxKernelSide}.`,
+    );
   checkPair(spec.stride, 'stride', 1, LAYER_LIMITS.maxStride);
   checkPair(spec.padding, 'padding', 0, LAYER_LIMITS.maxPadding);
   checkPair(spec.dilation, 'dilation', 1, LAYER_LIMITS.maxDilation);

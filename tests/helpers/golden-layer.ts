@@ -4,6 +4,7 @@
  */
 import type { ConvSpec, Pair } from '../../core/layer';
 import type { LayerTrainConfig } from '../../core/layer-types';
+import { specForWeights } from '../../core/layer-types';
 import type { NdArray, Tensor3, Weights } from '../../core/tensor';
 import { ndArrayFromNested, tensor3Of, weightsOf } from '../../core/tensor';
 import type { Activation, Mode } from '../../core/types';
@@ -60,16 +61,13 @@ function pair(p: [number, number]): Pair {
 
 /** The case's layer as the core describes it. */
 export function specOf(c: LayerCase, w: Weights): ConvSpec {
-  return {
-    inChannels: w.inChannels,
-    outChannels: w.outChannels,
-    kernel: [w.rows, w.cols],
+  return specForWeights(w, {
     stride: pair(c.stride),
     padding: pair(c.padding),
     dilation: pair(c.dilation),
     mode: c.mode,
     activation: c.activation,
-  };
+  });
 }
 
 export function forwardInputs(c: LayerForwardCase): {

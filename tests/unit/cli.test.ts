@@ -3,48 +3,23 @@
  * a child process through bin/kernel-studio.js, on real files in a temp folder.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, decodeSafetensors } from '../../core/formats';
+import type { Run } from '../helpers/cli-run';
+import { cliHarness, REPO } from '../helpers/cli-run';
 import type { ForwardCase, TrainCase } from '../helpers/golden';
 import { expectAllClose, loadGolden } from '../helpers/golden';
 
-const REPO = resolve(import.meta.dirname, '../..');
-// Inside the repo (the ignored tmp/ folder) so the bundle's bare imports resolve to node_modules.
-const BUILD = join(REPO, 'tmp', `cli-test-${process.pid}-${Date.now()}`);
-const BIN = join(BUILD, 'bin/kernel-studio.js');
-const work = mkdtempSync(join(tmpdir(), 'ks-cli-'));
+const h = cliHarness('cli-test');
+const { cli, write, work } = h;
 
 const golden = loadGolden();
 const edge = golden.find((c) => c.name === 'edge_vertical') as ForwardCase;
 const learn = golden.find((c) => c.name === 'learn_kernel_d2l') as TrainCase;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function write(name: string, content: string | Uint8Array): string {
-  writeFileSync(join(work, name), content);
-  return name;
-}
 /** A usage failure: exit 2, nothing on stdout, exactly one line on stderr, no stack trace. */
 function expectOneLineError(run: Run, pattern: RegExp): void {
   expect(run.status).toBe(2);
@@ -56,25 +31,14 @@ function expectOneLineError(run: Run, pattern: RegExp): void {
 }
 
 beforeAll(async () => {
-  await build({
-    configFile: join(REPO, 'cli/vite.config.ts'),
-    logLevel: 'silent',
-    build: { outDir: join(BUILD, 'out/cli'), emptyOutDir: true, sourcemap: false },
-  });
-  mkdirSync(join(BUILD, 'bin'), { recursive: true });
-  copyFileSync(join(REPO, 'bin/kernel-studio.js'), BIN);
+  await h.build();
   write('x.json', JSON.stringify(edge.x));
   write('k.csv', edge.k.map((row) => row.join(',')).join('\n') + '\n');
   write('y.json', JSON.stringify(learn.y));
   write('init.json', JSON.stringify(learn.init.weight));
 }, 120_000);
 
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(BUILD, { recursive: true, force: true });
-  const tmp = join(REPO, 'tmp');
-  if (existsSync(tmp) && readdirSync(tmp).length === 0) rmSync(tmp, { recursive: true });
-});
+afterAll(() => h.cleanUp());
 
 describe('kernel-studio --help / --version', () => {
   it('prints usage and the package version', () => {
@@ -284,8 +248,8 @@ describe('errors: exit 2 with one line naming the file, exit 3 on divergence', (
   it('missing file, unknown option, bad numbers, wrong Y shape', () => {
     expectOneLineError(cli('corr2d', '--x', 'nope.csv', '--k', 'k.csv'), /nope\.csv: no such file/);
     expectOneLineError(
-      cli('corr2d', '--x', 'x.json', '--k', 'k.csv', '--stride', '2'),
-      /unknown option --stride/,
+      cli('corr2d', '--x', 'x.json', '--k', 'k.csv', '--groups', '2'),
+      /unknown option --groups/,
     );
     expectOneLineError(
       cli('train', '--x', 'x.json', '--y', 'y.json', '--kernel-shape', '1x2', '--lr', 'fast'),

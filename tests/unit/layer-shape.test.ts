@@ -100,7 +100,7 @@ describe('layer validation', () => {
     [{ stride: [0, 1] }, /stride is \[0, 1\]: it must be two whole numbers from 1 to 64/],
     [{ padding: [-1, 0] }, /padding is \[-1, 0\]/],
     [{ dilation: [1.5, 1] }, /dilation is \[1.5, 1\]/],
-    [{ kernel: [32, 1] }, /kernel size is \[32, 1\]: it must be two whole numbers from 1 to 31/],
+    [{ kernel: [0, 1] }, /kernel size is \[0, 1\]: it must be two whole numbers ≥ 1 \(rows, cols\)/],
     [{ inChannels: 0 }, /number of input channels is 0/],
     [{ outChannels: 65 }, /number of output channels is 65/],
     [{ mode: 'flip' }, /Unknown mode "flip"/],
@@ -109,6 +109,12 @@ describe('layer validation', () => {
     const e = errorOf(() => checkConvSpec({ ...base, ...(change as Partial<ConvSpec>) }));
     expect(e.code).toBe('invalid-argument');
     expect(e.message).toMatch(message);
+  });
+
+  it('refuses a kernel over the size limit as the single-channel check does', () => {
+    const e = errorOf(() => checkConvSpec({ ...base, kernel: [32, 1] }));
+    expect(e.code).toBe('too-large');
+    expect(e.message).toBe('The kernel K is 32×1, over the limit of 31×31.');
   });
 
   it('knows the single-channel valid layer', () => {
