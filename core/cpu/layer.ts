@@ -12,7 +12,14 @@ import type { Tensor3, Weights } from '../tensor';
 import { channel, kernelOf } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardCpu } from './forward';
-import { addGradRow, addGradRowStrided, addKernelRow, addKernelRowStrided } from './rows';
+import {
+  addGrad3x3,
+  addGradRow,
+  addGradRowStrided,
+  addKernel3x3,
+  addKernelRow,
+  addKernelRowStrided,
+} from './rows';
 
 /** X with `padding` zeros on every side (X itself when there is none). */
 export function padTensor(x: Tensor3, padding: readonly [number, number]): Tensor3 {
@@ -64,8 +71,15 @@ function sweepRow(
   const [sh, sw] = spec.stride;
   const [dh, dw] = spec.dilation;
   const dense = sw === 1 && dw === 1;
+  const whole3x3 = dense && kh === 3 && kw === 3;
   for (let c = 0; c < spec.inChannels; c++) {
     const wBase = (o * spec.inChannels + c) * kh * kw;
+    if (whole3x3) {
+      const xOff = (c * xp.rows + i * sh) * xp.cols;
+      if (forward) addKernel3x3(row, xp.data, xOff, dh * xp.cols, w, wBase, ow);
+      else addGrad3x3(w, wBase, row, xp.data, xOff, dh * xp.cols, ow);
+      continue;
+    }
     for (let a = 0; a < kh; a++) {
       const xOff = (c * xp.rows + i * sh + a * dh) * xp.cols;
       const wOff = wBase + a * kw;
