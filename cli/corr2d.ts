@@ -1,15 +1,19 @@
-/** `kernel-studio corr2d`: one forward pass, Y = act(corr2d(X, mode(K)) + bias). */
-import { forwardCpu } from '../core/cpu';
+/** `kernel-studio corr2d`: one layer forward pass, Y = act(conv(X, mode(K)) + bias). */
+import { forwardLayerCpu } from '../core/cpu';
+import type { ConvSpec } from '../core/layer';
+import { specForWeights } from '../core/layer-types';
 import { toRows } from '../core/matrix';
+import { channel, kernelOf, toNested3 } from '../core/tensor';
 import type { Activation, Mode } from '../core/types';
 import type { OptionTable } from './args';
-import { choiceOption, numberOption, parseOptions, stringOption } from './args';
-import { checkKernelFits } from './checks';
+import { choiceOption, parseOptions, stringOption } from './args';
+import { readImageFile, readWeightsFile } from './arrays';
+import { checkChannels, checkKernelFits } from './checks';
 import { CliError, EXIT_OK } from './errors';
-import { readMatrixFile } from './files';
 import type { CliIo } from './io';
-import { outputFormatOf, writeMatrixOutput } from './outputs';
-import { formatMatrix } from './text';
+import { geometryOptions, perChannelOption } from './layer-args';
+import { checkStackOutput, outputFormatOf, writeMatrixOutput, writeStackOutput } from './outputs';
+import { formatMatrix, formatStack } from './text';
 
 const OPTIONS: OptionTable = {
   x: 'string',
@@ -17,6 +21,10 @@ const OPTIONS: OptionTable = {
   mode: 'string',
   bias: 'string',
   activation: 'string',
+  stride: 'string',
+  padding: 'string',
+  dilation: 'string',
+  color: 'boolean',
   out: 'string',
   json: 'boolean',
 };
@@ -32,16 +40,27 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
     throw new CliError('corr2d: --x FILE and --k FILE are required.');
   const mode = choiceOption(options, 'mode', MODES, 'correlate');
   const activation = choiceOption(options, 'activation', ACTIVATIONS, 'none');
-  const bias = numberOption(options, 'bias') ?? 0;
+  const geometry = geometryOptions(options);
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, false);
 
-  const x = readMatrixFile(xPath);
-  const k = readMatrixFile(kPath);
-  checkKernelFits(x, k, xPath, kPath);
-  const y = forwardCpu(x, k, { mode, bias, activation });
+  const x = readImageFile(xPath, options.has('color'));
+  const { weights: w } = readWeightsFile(kPath);
+  const spec: ConvSpec = specForWeights(w, { ...geometry, mode, activation });
+  checkChannels(x.channels, w.inChannels, xPath, kPath);
+  checkKernelFits(channel(x, 0), kernelOf(w, 0, 0), spec, xPath, kPath);
+  const bias = perChannelOption(options, 'bias', spec.outChannels);
+  if (outPath !== undefined && outFormat !== undefined && spec.outChannels > 1)
+    checkStackOutput(outPath, outFormat);
+  const y = forwardLayerCpu(x, w, bias, spec);
 
-  if (outPath !== undefined && outFormat !== undefined) await writeMatrixOutput(outPath, outFormat, y);
-  io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y) })}\n` : formatMatrix(y));
+  if (spec.outChannels === 1) {
+    const y2 = channel(y, 0);
+    if (outPath !== undefined && outFormat !== undefined) await writeMatrixOutput(outPath, outFormat, y2);
+    io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y2) })}\n` : formatMatrix(y2));
+  } else {
+    if (outPath !== undefined && outFormat !== undefined) await writeStackOutput(outPath, outFormat, y);
+    io.stdout(options.has('json') ? `${JSON.stringify({ y: toNested3(y) })}\n` : formatStack(y));
+  }
   return EXIT_OK;
 }

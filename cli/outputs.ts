@@ -1,14 +1,18 @@
 /** `--out FILE`: the format follows the extension. */
+import type { LayerExport } from '../core/formats';
 import {
-  exportKernel,
+  encodeNpyArray,
+  exportLayer,
   extensionOf,
+  layerExportProblem,
   serializeMatrixCsv,
   serializeMatrixJson,
   encodeNpy,
   encodeUtf8,
 } from '../core/formats';
 import type { Matrix } from '../core/matrix';
-import type { Mode } from '../core/types';
+import type { Tensor3 } from '../core/tensor';
+import { toNested3 } from '../core/tensor';
 import { CliError } from './errors';
 import { writeFileAtomic } from '../node/files';
 
@@ -37,13 +41,31 @@ export async function writeMatrixOutput(path: string, format: OutputFormat, m: M
   await writeFileAtomic(path, bytes);
 }
 
-/** Writes a trained kernel with its bias and mode, through the same exporter as the app. */
-export function writeKernelOutput(
-  path: string,
-  format: OutputFormat,
-  kernel: Matrix,
-  bias: number,
-  mode: Mode,
-): Promise<void> {
-  return writeFileAtomic(path, exportKernel(format, kernel, bias, mode).bytes);
+/** Several output channels fit .json and .npy only; checked before any work. */
+export function checkStackOutput(path: string, format: OutputFormat): void {
+  if (format === 'csv')
+    throw new CliError(
+      `--out ${path}: Y has several channels and CSV holds one 2-D matrix; use .json or .npy.`,
+    );
+}
+
+/** Writes an O×Ho×Wo output: nested JSON or a 3-D .npy. */
+export async function writeStackOutput(path: string, format: OutputFormat, t: Tensor3): Promise<void> {
+  checkStackOutput(path, format);
+  const bytes =
+    format === 'npy'
+      ? encodeNpyArray({ shape: [t.channels, t.rows, t.cols], data: t.data })
+      : encodeUtf8(`${JSON.stringify(toNested3(t))}\n`);
+  await writeFileAtomic(path, bytes);
+}
+
+/** Refuses, before training, a format that cannot hold the layer (CSV of several kernels). */
+export function checkLayerOutput(path: string, format: OutputFormat, layer: LayerExport): void {
+  const problem = layerExportProblem(format, layer);
+  if (problem !== null) throw new CliError(`--out ${path}: ${problem}`);
+}
+
+/** Writes a trained layer through the same exporter as the app (a one-channel valid layer as before). */
+export function writeLayerOutput(path: string, format: OutputFormat, layer: LayerExport): Promise<void> {
+  return writeFileAtomic(path, exportLayer(format, layer).bytes);
 }

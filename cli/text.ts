@@ -1,5 +1,7 @@
 /** Plain-text output in the seeds' style: matrices as aligned rows, losses as %.3f. */
 import type { Matrix } from '../core/matrix';
+import type { Tensor3 } from '../core/tensor';
+import { channel } from '../core/tensor';
 
 /** Six significant digits, no float32 noise ("0.3", not "0.30000001192092896"). */
 export function formatValue(value: number): string {
@@ -30,4 +32,11 @@ export function formatMatrix(m: Matrix): string {
 export function formatLoss(loss: number): string {
   if (!Number.isFinite(loss)) return String(loss);
   return Math.abs(loss) >= 1e15 ? loss.toExponential(3) : loss.toFixed(3);
+}
+
+/** Several output channels: each as `channel N:` and its rows. */
+export function formatStack(t: Tensor3): string {
+  return Array.from({ length: t.channels }, (_, c) => `channel ${c}:\n${formatMatrix(channel(t, c))}`).join(
+    '',
+  );
 }

@@ -1,18 +1,23 @@
-/** `kernel-studio train`: learn a kernel from (X, Y) on the CPU, printing the seeds' loss lines. */
-import { CpuTrainer, forwardCpu } from '../core/cpu';
-import type { Matrix } from '../core/matrix';
-import { toRows } from '../core/matrix';
-import { randomKernel } from '../core/random';
-import type { LossKind, OptimizerKind, TrainChunk, TrainConfig, TrainSnapshot } from '../core/types';
+/** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU, printing the seeds' loss lines. */
+import { CpuLayerTrainer, forwardLayerCpu } from '../core/cpu';
+import type { ConvSpec } from '../core/layer';
+import { specForWeights } from '../core/layer-types';
+import { LAYER_LIMITS, layerOutputShape } from '../core/layer';
+import type { LayerTrainConfig, LayerTrainSnapshot } from '../core/layer-types';
+import { randomKernel, randomWeights } from '../core/random';
+import type { Tensor3, Weights } from '../core/tensor';
+import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '../core/tensor';
+import type { LossKind, OptimizerKind, TrainChunk } from '../core/types';
 import { LIMITS } from '../core/types';
 import type { OptionTable, ParsedOptions } from './args';
 import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
-import { checkKernelFits, parseKernelShape, shapeText } from './checks';
+import { readImageFile, readWeightsFile } from './arrays';
+import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText } from './checks';
 import { ACTIVATIONS, MODES } from './corr2d';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
-import { readMatrixFile } from './files';
 import type { CliIo } from './io';
-import { outputFormatOf, writeKernelOutput } from './outputs';
+import { geometryOptions, perChannelOption } from './layer-args';
+import { checkLayerOutput, outputFormatOf, writeLayerOutput } from './outputs';
 import { formatLoss, formatMatrix, formatValue } from './text';
 
 const OPTIONS: OptionTable = {
@@ -21,6 +26,7 @@ const OPTIONS: OptionTable = {
   'target-k': 'string',
   'target-bias': 'string',
   'kernel-shape': 'string',
+  'out-channels': 'string',
   init: 'string',
   seed: 'string',
   bias: 'boolean',
@@ -32,6 +38,10 @@ const OPTIONS: OptionTable = {
   activation: 'string',
   loss: 'string',
   optimizer: 'string',
+  stride: 'string',
+  padding: 'string',
+  dilation: 'string',
+  color: 'boolean',
   'log-every': 'string',
   out: 'string',
   json: 'boolean',
@@ -42,28 +52,97 @@ const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];
 const MAX_STEPS = 10_000_000;
 const DEFAULT_SEED = 0;
 
-/** The starting kernel: --init FILE (its shape must agree with --kernel-shape), else seeded random. */
-function initialKernel(options: ParsedOptions): Matrix {
+function weightsText(w: Weights): string {
+  return dimsText([w.outChannels, w.inChannels, w.rows, w.cols]);
+}
+
+/** What the learned layer's weight looks like in files and JSON: 2-D for one kernel, else 4-D, or --init's rank. */
+interface Initial {
+  readonly weights: Weights;
+  /** The rank of --init when given (2, 3 or 4). */
+  readonly rank?: number;
+}
+
+/**
+ * The starting weights: --init FILE (its shape must agree with --kernel-shape, X's channels and
+ * --out-channels), else seeded random like PyTorch's Conv2d (one kernel exactly as before).
+ */
+function initialWeights(options: ParsedOptions, inChannels: number, xPath: string): Initial {
   const kernelShapeArg = stringOption(options, 'kernel-shape');
   const shape =
     kernelShapeArg === undefined ? undefined : parseKernelShape(kernelShapeArg, LIMITS.maxKernelSide);
+  const outChannels = integerOption(options, 'out-channels', 1, LAYER_LIMITS.maxChannels);
   const initPath = stringOption(options, 'init');
   if (initPath !== undefined) {
     if (options.has('seed')) throw new CliError('train: give --init FILE or --seed N, not both.');
-    const init = readMatrixFile(initPath);
-    if (shape && (init.rows !== shape[0] || init.cols !== shape[1]))
+    const { weights, rank } = readWeightsFile(initPath);
+    if (shape && (weights.rows !== shape[0] || weights.cols !== shape[1]))
       throw new CliError(
-        `${initPath}: kernel is ${shapeText(init)} but --kernel-shape is ${shape[0]}x${shape[1]}.`,
+        `${initPath}: kernel is ${shapeText(kernelOf(weights, 0, 0))} but --kernel-shape is ${shape[0]}x${shape[1]}.`,
       );
-    return init;
+    checkChannels(inChannels, weights.inChannels, xPath, initPath);
+    if (outChannels !== undefined && weights.outChannels !== outChannels)
+      throw new CliError(
+        `${initPath}: the kernel has ${weights.outChannels} output channel${weights.outChannels === 1 ? '' : 's'} but --out-channels is ${outChannels}.`,
+      );
+    return { weights, rank };
   }
   if (!shape) throw new CliError('train: --kernel-shape HxW is required (or --init FILE).');
   const seed = integerOption(options, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED;
-  return randomKernel(shape[0], shape[1], seed);
+  const o = outChannels ?? 1;
+  const weights =
+    o === 1 && inChannels === 1
+      ? weightsOfMatrix(randomKernel(shape[0], shape[1], seed))
+      : randomWeights(o, inChannels, shape[0], shape[1], seed);
+  return { weights };
 }
 
-/** Builds the TrainConfig; Y comes from --y or is generated from --target-k with the same forward pass. */
-function buildConfig(options: ParsedOptions): TrainConfig {
+function describeLayer(spec: ConvSpec): string {
+  const [kh, kw] = spec.kernel;
+  const geometry = `stride ${spec.stride.join(',')}, padding ${spec.padding.join(',')}, dilation ${spec.dilation.join(',')}`;
+  return `a ${spec.outChannels}×${spec.inChannels}×${kh}×${kw} layer (${geometry})`;
+}
+
+/** Y from --y, or generated from --target-k with the same layer; its shape must be O×Ho×Wo. */
+function targetOf(options: ParsedOptions, x: Tensor3, spec: ConvSpec, xPath: string): Tensor3 {
+  const yPath = stringOption(options, 'y');
+  const targetPath = stringOption(options, 'target-k');
+  const { rows: oh, cols: ow } = layerOutputShape(spec, x);
+  if (targetPath !== undefined) {
+    const { weights: targetK } = readWeightsFile(targetPath);
+    checkChannels(x.channels, targetK.inChannels, xPath, targetPath);
+    checkKernelFits(channel(x, 0), kernelOf(targetK, 0, 0), spec, xPath, targetPath);
+    if (
+      targetK.rows !== spec.kernel[0] ||
+      targetK.cols !== spec.kernel[1] ||
+      targetK.outChannels !== spec.outChannels
+    ) {
+      const single = spec.outChannels === 1 && spec.inChannels === 1;
+      const [kh, kw] = spec.kernel;
+      throw new CliError(
+        single
+          ? `${targetPath}: target kernel is ${shapeText(kernelOf(targetK, 0, 0))} but the learned kernel is ${kh}×${kw}.`
+          : `${targetPath}: target kernel is ${weightsText(targetK)} but the learned layer is ${spec.outChannels}×${spec.inChannels}×${kh}×${kw}.`,
+      );
+    }
+    return forwardLayerCpu(x, targetK, perChannelOption(options, 'target-bias', spec.outChannels), spec);
+  }
+  const y = readImageFile(yPath as string, false);
+  if (y.channels !== spec.outChannels || y.rows !== oh || y.cols !== ow) {
+    const plain = spec.outChannels === 1 && spec.inChannels === 1 && spec.stride.every((s) => s === 1);
+    const padded = spec.padding.some((p) => p !== 0) || spec.dilation.some((d) => d !== 1);
+    const gives = spec.outChannels === 1 ? `${oh}×${ow}` : `${spec.outChannels}×${oh}×${ow}`;
+    throw new CliError(
+      plain && !padded
+        ? `${yPath}: Y is ${tensorText(y)} but a ${spec.kernel[0]}×${spec.kernel[1]} kernel on the ${tensorText(x)} image ${xPath} gives ${gives}.`
+        : `${yPath}: Y is ${tensorText(y)} but ${describeLayer(spec)} on the ${tensorText(x)} image ${xPath} gives ${gives}.`,
+    );
+  }
+  return y;
+}
+
+/** Builds the layer's TrainConfig from the options. */
+function buildConfig(options: ParsedOptions): { config: LayerTrainConfig; initRank?: number } {
   const xPath = stringOption(options, 'x');
   if (xPath === undefined) throw new CliError('train: --x FILE is required.');
   const yPath = stringOption(options, 'y');
@@ -78,46 +157,48 @@ function buildConfig(options: ParsedOptions): TrainConfig {
   const activation = choiceOption(options, 'activation', ACTIVATIONS, 'none');
   const lr = numberOption(options, 'lr') ?? 0.03;
   if (!(lr > 0)) throw new CliError(`--lr: ${lr} must be greater than 0.`);
+  const geometry = geometryOptions(options);
 
-  const x = readMatrixFile(xPath);
-  const initWeight = initialKernel(options);
-  checkKernelFits(x, initWeight, xPath, stringOption(options, 'init') ?? '--kernel-shape');
-  let y: Matrix;
-  if (targetPath !== undefined) {
-    const targetK = readMatrixFile(targetPath);
-    checkKernelFits(x, targetK, xPath, targetPath);
-    if (targetK.rows !== initWeight.rows || targetK.cols !== initWeight.cols)
-      throw new CliError(
-        `${targetPath}: target kernel is ${shapeText(targetK)} but the learned kernel is ${shapeText(initWeight)}.`,
-      );
-    y = forwardCpu(x, targetK, { mode, activation, bias: numberOption(options, 'target-bias') ?? 0 });
-  } else {
-    y = readMatrixFile(yPath as string);
-    const oh = x.rows - initWeight.rows + 1;
-    const ow = x.cols - initWeight.cols + 1;
-    if (y.rows !== oh || y.cols !== ow)
-      throw new CliError(
-        `${yPath}: Y is ${shapeText(y)} but a ${shapeText(initWeight)} kernel on the ${shapeText(x)} image ${xPath} gives ${oh}×${ow}.`,
-      );
-  }
-  return {
+  const x = readImageFile(xPath, options.has('color'));
+  const init = initialWeights(options, x.channels, xPath);
+  const w = init.weights;
+  const spec: ConvSpec = specForWeights(w, { ...geometry, mode, activation });
+  checkKernelFits(
+    channel(x, 0),
+    kernelOf(w, 0, 0),
+    spec,
+    xPath,
+    stringOption(options, 'init') ?? '--kernel-shape',
+  );
+  const config: LayerTrainConfig = {
+    spec,
     x,
-    y,
-    mode,
-    activation,
+    y: targetOf(options, x, spec, xPath),
     useBias: options.has('bias'),
     loss: choiceOption(options, 'loss', LOSSES, 'sum'),
     optimizer: { kind: choiceOption(options, 'optimizer', OPTIMIZERS, 'sgd'), lr },
-    initWeight,
-    initBias: numberOption(options, 'init-bias') ?? 0,
+    initWeight: w,
+    initBias: perChannelOption(options, 'init-bias', spec.outChannels),
   };
+  return { config, initRank: init.rank };
 }
 
-function jsonReport(chunk: TrainChunk, snapshot: TrainSnapshot): string {
+/** The weight as JSON: 2-D for one kernel, else 4-D, or in --init's rank when it was given. */
+function weightJson(w: Weights, rank: number | undefined): unknown {
+  const r = rank ?? (w.outChannels === 1 && w.inChannels === 1 ? 2 : 4);
+  const shape = [w.outChannels, w.inChannels, w.rows, w.cols].slice(4 - r);
+  return toNested({ shape, data: w.data });
+}
+
+function biasJson(bias: Float32Array): number | number[] {
+  return bias.length === 1 ? Math.fround(bias[0]) : Array.from(bias);
+}
+
+function jsonReport(chunk: TrainChunk, snapshot: LayerTrainSnapshot, initRank: number | undefined): string {
   const report: Record<string, unknown> = {
     loss: Array.from(chunk.losses),
-    weight: toRows(snapshot.weight),
-    bias: Math.fround(snapshot.bias),
+    weight: weightJson(snapshot.weight, initRank),
+    bias: biasJson(snapshot.bias),
     backend: 'cpu',
   };
   if (chunk.diverged) {
@@ -128,20 +209,37 @@ function jsonReport(chunk: TrainChunk, snapshot: TrainSnapshot): string {
   return `${JSON.stringify(report)}\n`;
 }
 
+/** The learned layer as text: one kernel as the seeds print it, several as `[o, c]:` blocks. */
+function textReport(snapshot: LayerTrainSnapshot, spec: ConvSpec): string {
+  const w = snapshot.weight;
+  if (w.outChannels === 1 && w.inChannels === 1)
+    return `weight (${w.rows}×${w.cols}, ${spec.mode}):\n${formatMatrix(kernelOf(w, 0, 0))}bias: ${formatValue(snapshot.bias[0])}\n`;
+  let text = `weight (${weightsText(w)}, ${spec.mode}):\n`;
+  for (let o = 0; o < w.outChannels; o++)
+    for (let c = 0; c < w.inChannels; c++) text += `[${o}, ${c}]:\n${formatMatrix(kernelOf(w, o, c))}`;
+  return `${text}bias: ${Array.from(snapshot.bias, formatValue).join(', ')}\n`;
+}
+
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
   const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? 10;
   const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? 2;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, true);
-  const config = buildConfig(options);
+  const { config, initRank } = buildConfig(options);
+  if (outPath !== undefined && outFormat !== undefined)
+    checkLayerOutput(outPath, outFormat, {
+      weight: config.initWeight,
+      bias: config.initBias,
+      spec: config.spec,
+    });
 
-  const trainer = new CpuTrainer(config);
+  const trainer = new CpuLayerTrainer(config);
   const chunk = trainer.runSync(steps);
   const snapshot = trainer.snapshotSync();
   trainer.dispose();
 
-  if (options.has('json')) io.stdout(jsonReport(chunk, snapshot));
+  if (options.has('json')) io.stdout(jsonReport(chunk, snapshot, initRank));
   else {
     chunk.losses.forEach((loss, i) => {
       const step = chunk.firstStep + i;
@@ -152,11 +250,12 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     const { step, loss } = chunk.diverged;
     throw new CliError(`diverged at step ${step} (loss ${formatLoss(loss)}): lower --lr`, EXIT_DIVERGED);
   }
-  if (!options.has('json'))
-    io.stdout(
-      `weight (${shapeText(snapshot.weight)}, ${config.mode}):\n${formatMatrix(snapshot.weight)}bias: ${formatValue(snapshot.bias)}\n`,
-    );
+  if (!options.has('json')) io.stdout(textReport(snapshot, config.spec));
   if (outPath !== undefined && outFormat !== undefined)
-    await writeKernelOutput(outPath, outFormat, snapshot.weight, snapshot.bias, config.mode);
+    await writeLayerOutput(outPath, outFormat, {
+      weight: snapshot.weight,
+      bias: snapshot.bias,
+      spec: config.spec,
+    });
   return EXIT_OK;
 }

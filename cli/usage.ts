@@ -1,27 +1,33 @@
 /** The --help text; kept next to the option tables it documents. */
-export const USAGE = `Kernel Studio, headless: 2-D convolution kernels from the command line.
+export const USAGE = `Kernel Studio, headless: 2-D convolution layers from the command line.
 
 Usage:
-  kernel-studio corr2d --x FILE --k FILE [--mode correlate|convolve] [--bias B]
-                       [--activation none|relu] [--out FILE] [--json]
-  kernel-studio train  --x FILE (--y FILE | --target-k FILE [--target-bias B]) --kernel-shape HxW
-                       [--init FILE | --seed N] [--bias | --no-bias] [--init-bias B]
+  kernel-studio corr2d --x FILE --k FILE [--mode correlate|convolve] [--bias B|B1,B2,…]
+                       [--activation none|relu] [--stride R,C] [--padding R,C] [--dilation R,C]
+                       [--color] [--out FILE] [--json]
+  kernel-studio train  --x FILE (--y FILE | --target-k FILE [--target-bias B|B1,…]) --kernel-shape HxW
+                       [--out-channels O] [--init FILE | --seed N] [--bias | --no-bias] [--init-bias B|B1,…]
                        [--lr 0.03] [--steps 10] [--mode correlate|convolve] [--activation none|relu]
+                       [--stride R,C] [--padding R,C] [--dilation R,C] [--color]
                        [--loss sum|mean] [--optimizer sgd|momentum|adam] [--log-every N] [--out FILE] [--json]
   kernel-studio --help | --version
 
-Matrix files: .json (2-D array), .csv (comma, semicolon, tab or space separated; # comments),
-.npy (float32/float64, 2-D), .png/.jpg/.jpeg (grayscale, scaled to 0..1).
+Matrix files: .json (2-D array; X may be 3-D C×H×W, K 3-D C×kh×kw or 4-D O×C×kh×kw),
+.csv (comma, semicolon, tab or space separated; # comments; 2-D), .npy (float32/float64, 2-D to 4-D),
+.png/.jpg/.jpeg (grayscale, scaled to 0..1; --color keeps R, G, B as 3 channels).
 
-corr2d prints Y = act(corr2d(X, K) + bias) as rows; "convolve" flips K in both axes first.
+corr2d prints Y = act(conv(X, K) + bias) as rows (one block per output channel); "convolve" flips
+each kernel in both axes first. --stride, --padding (zeros) and --dilation take R,C or one number,
+as PyTorch's nn.Conv2d. --bias is one number for every output channel or one per channel.
 train runs full-batch gradient descent on the CPU from seed 0 unless --init or --seed is given,
 without a bias unless --bias, printing "batch N, loss L" every --log-every steps (default 2),
-then the learned kernel and bias.
+then the learned kernel(s) and bias. X's channels are the layer's input channels.
 
 --out FILE writes by extension: .json, .csv, .npy, or .safetensors (train only: a PyTorch
-Conv2d(1, 1) state dict, weight OIHW [1, 1, kh, kw] plus bias [1]).
---json prints one JSON object instead: corr2d {"y": [[…]]}; train {"loss": […], "weight": [[…]],
-"bias": b, "backend": "cpu"} (plus "diverged": {"step", "loss"} when it diverged).
+Conv2d(C, O, k, stride, padding, dilation) state dict, weight OIHW [O, C, kh, kw] plus bias [O]).
+--json prints one JSON object instead: corr2d {"y": [[…]]} (O×Ho×Wo when O > 1); train {"loss": […],
+"weight": [[…]] (O×C×kh×kw unless O = C = 1, or --init's shape), "bias": b (a list when O > 1),
+"backend": "cpu"} (plus "diverged": {"step", "loss"} when it diverged).
 
 Exit codes: 0 success, 2 bad input or usage (one line on stderr), 3 training diverged.
 `;

@@ -3,6 +3,7 @@
  * of the im2col matrix (the window under the kernel, flattened) times the flattened
  * kernel. Also the written-out sum of products for one output cell.
  */
+import { outputShape as layerOutputShape, validGeometry, validOutputShape } from './layer';
 import { flip2d, toRows, type Matrix } from './matrix';
 import type { ForwardParams, Mode } from './types';
 
@@ -13,15 +14,12 @@ export function slidKernel(k: Matrix, mode: Mode): Matrix {
 
 /** (H−kh+1)×(W−kw+1), or null when K is larger than X in either axis. */
 export function outputShape(x: Matrix, k: Matrix): { rows: number; cols: number } | null {
-  const rows = x.rows - k.rows + 1;
-  const cols = x.cols - k.cols + 1;
-  return rows >= 1 && cols >= 1 ? { rows, cols } : null;
+  return validOutputShape(x, k);
 }
 
 /** The (oh·ow)×(kh·kw) matrix whose row i·ow+j is the window of X under output cell (i, j). */
 export function im2col(x: Matrix, kh: number, kw: number): Matrix {
-  const oh = x.rows - kh + 1;
-  const ow = x.cols - kw + 1;
+  const { rows: oh, cols: ow } = layerOutputShape(validGeometry({ rows: kh, cols: kw }), x);
   const n = kh * kw;
   const data = new Float32Array(Math.max(0, oh * ow * n));
   for (let i = 0; i < oh; i++)

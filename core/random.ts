@@ -3,6 +3,7 @@
  * Math.random cannot be seeded, hence our own generator.
  */
 import type { Matrix } from './matrix';
+import type { Weights } from './tensor';
 
 /** mulberry32: a tiny 32-bit generator with good statistical quality for UI and test data. Returns [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -31,4 +32,14 @@ export function randomMatrix(rows: number, cols: number, seed: number, lo = 0, h
 export function randomKernel(kh: number, kw: number, seed: number): Matrix {
   const bound = 1 / Math.sqrt(kh * kw);
   return randomMatrix(kh, kw, seed, -bound, bound);
+}
+
+/**
+ * A starting O×C×kh×kw layer weight like PyTorch's Conv2d default: uniform(±1/√(C·kh·kw)).
+ * With O = C = 1 it is `randomKernel(kh, kw, seed)` value for value.
+ */
+export function randomWeights(o: number, c: number, kh: number, kw: number, seed: number): Weights {
+  const bound = 1 / Math.sqrt(c * kh * kw);
+  const m = randomMatrix(o * c * kh, kw, seed, -bound, bound);
+  return { outChannels: o, inChannels: c, rows: kh, cols: kw, data: m.data };
 }

@@ -3,8 +3,17 @@
  * Every backend (CPU, WebGPU) is tested against these functions, so they favour
  * obviousness over speed. They do not validate input; see `validate.ts`.
  */
+import { outputShape, validGeometry } from './layer';
 import type { Matrix } from './matrix';
-import type { Activation, DivergenceInfo, ForwardParams, LossKind, Mode, TrainConfig } from './types';
+import type {
+  Activation,
+  DivergenceInfo,
+  ForwardParams,
+  LossKind,
+  Mode,
+  OptimizerSpec,
+  TrainConfig,
+} from './types';
 import { DIVERGENCE_LIMIT } from './types';
 
 /** The kernel actually slid over the image: K itself, or K flipped in both axes for true convolution. */
@@ -17,8 +26,7 @@ function effectiveKernel(w: ArrayLike<number>, mode: Mode): Float64Array {
 
 /** 'valid' correlation of X with a kh×kw kernel given as flat row-major values. */
 function corr2dFlat(x: Matrix, k: ArrayLike<number>, kh: number, kw: number): Float64Array {
-  const oh = x.rows - kh + 1;
-  const ow = x.cols - kw + 1;
+  const { rows: oh, cols: ow } = outputShape(validGeometry({ rows: kh, cols: kw }), x);
   const y = new Float64Array(oh * ow);
   for (let i = 0; i < oh; i++) {
     for (let j = 0; j < ow; j++) {
@@ -37,7 +45,7 @@ export function corr2dRef(x: Matrix, k: Matrix, mode: Mode = 'correlate'): Float
   return corr2dFlat(x, effectiveKernel(k.data, mode), k.rows, k.cols);
 }
 
-function activate(v: number, activation: Activation): number {
+export function activate(v: number, activation: Activation): number {
   return activation === 'relu' && v <= 0 ? 0 : v;
 }
 
@@ -91,8 +99,7 @@ export function lossAndGradsRef(
     const passes = opts.activation !== 'relu' || z > 0;
     dPre[i] = passes ? 2 * residual * scale : 0;
   }
-  const oh = x.rows - kh + 1;
-  const ow = x.cols - kw + 1;
+  const { rows: oh, cols: ow } = outputShape(validGeometry({ rows: kh, cols: kw }), x);
   // ∂L/∂Keff[a,b] = Σ dPre[i,j]·X[i+a, j+b]: the correlation of X with dPre.
   const gradEff = new Float64Array(kh * kw);
   for (let a = 0; a < kh; a++) {
@@ -124,8 +131,7 @@ interface RefOptimizer {
   step(params: Float64Array, grads: Float64Array, t: number): void;
 }
 
-function makeOptimizer(config: TrainConfig, size: number): RefOptimizer {
-  const spec = config.optimizer;
+function makeOptimizer(spec: OptimizerSpec, size: number): RefOptimizer {
   const lr = spec.lr;
   if (spec.kind === 'sgd') {
     return {
@@ -169,37 +175,66 @@ function allFinite(values: ArrayLike<number>): boolean {
   return true;
 }
 
+/** The loss at a parameter vector and its gradient (same layout). */
+export type Evaluate = (params: Float64Array) => { readonly loss: number; readonly grads: ArrayLike<number> };
+
+export interface TrainLoopResult {
+  readonly losses: number[];
+  readonly params: Float64Array;
+  readonly diverged?: DivergenceInfo;
+}
+
 /**
- * Full-batch training of one kernel (and bias). Step t evaluates the loss, then updates.
+ * The training loop every reference run shares: step t evaluates the loss, then updates.
  * A loss that is non-finite or ≥ DIVERGENCE_LIMIT stops the run before its update; the
  * result then keeps the last parameters that were all finite.
  */
-export function trainRef(config: TrainConfig, steps: number): TrainRefResult {
-  const kh = config.initWeight.rows;
-  const kw = config.initWeight.cols;
-  const size = kh * kw;
-  // Parameters as one vector [W…, b] so every optimizer treats the bias like a weight.
-  const params = new Float64Array(size + 1);
-  params.set(config.initWeight.data);
-  params[size] = config.initBias;
+export function trainLoopRef(
+  init: ArrayLike<number>,
+  optimizerSpec: OptimizerSpec,
+  steps: number,
+  evaluate: Evaluate,
+): TrainLoopResult {
+  const params = Float64Array.from(init);
   let lastFinite = new Float64Array(params);
-  const grads = new Float64Array(size + 1);
-  const optimizer = makeOptimizer(config, size + 1);
-  const opts: LossOptions = config;
+  const grads = new Float64Array(params.length);
+  const optimizer = makeOptimizer(optimizerSpec, params.length);
   const losses: number[] = [];
   let diverged: DivergenceInfo | undefined;
   for (let t = 1; t <= steps; t++) {
-    const r = lossAndGradsRef(config.x, config.y, params.subarray(0, size), kh, kw, params[size], opts);
+    const r = evaluate(params);
     if (!Number.isFinite(r.loss) || r.loss >= DIVERGENCE_LIMIT) {
       diverged = { step: t, loss: r.loss };
       break;
     }
     losses.push(r.loss);
-    grads.set(r.gradW);
-    grads[size] = r.gradB;
+    grads.set(r.grads);
     optimizer.step(params, grads, t);
     if (allFinite(params)) lastFinite = new Float64Array(params);
   }
-  const final = diverged ? lastFinite : params;
-  return { losses, weight: final.slice(0, size), bias: final[size], ...(diverged ? { diverged } : {}) };
+  return { losses, params: diverged ? lastFinite : params, ...(diverged ? { diverged } : {}) };
+}
+
+/** Full-batch training of one kernel (and bias), as `trainLoopRef` over [W…, b]. */
+export function trainRef(config: TrainConfig, steps: number): TrainRefResult {
+  const kh = config.initWeight.rows;
+  const kw = config.initWeight.cols;
+  const size = kh * kw;
+  // Parameters as one vector [W…, b] so every optimizer treats the bias like a weight.
+  const init = new Float64Array(size + 1);
+  init.set(config.initWeight.data);
+  init[size] = config.initBias;
+  const grads = new Float64Array(size + 1);
+  const r = trainLoopRef(init, config.optimizer, steps, (params) => {
+    const g = lossAndGradsRef(config.x, config.y, params.subarray(0, size), kh, kw, params[size], config);
+    grads.set(g.gradW);
+    grads[size] = g.gradB;
+    return { loss: g.loss, grads };
+  });
+  return {
+    losses: r.losses,
+    weight: r.params.slice(0, size),
+    bias: r.params[size],
+    ...(r.diverged ? { diverged: r.diverged } : {}),
+  };
 }

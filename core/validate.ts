@@ -4,8 +4,19 @@
  * and every size check runs before anything is allocated.
  */
 import { KernelStudioError } from './errors';
+import type { ConvSpec, Shape2 } from './layer';
+import {
+  checkConvSpec,
+  checkModeAndActivation,
+  LAYER_LIMITS,
+  layerOutputShape,
+  outputShape,
+  validGeometry,
+} from './layer';
+import type { LayerTrainConfig } from './layer-types';
 import type { Matrix } from './matrix';
-import type { ForwardParams, TrainConfig } from './types';
+import type { Tensor3, Weights } from './tensor';
+import type { ForwardParams, LossKind, OptimizerSpec, TrainConfig } from './types';
 import { LIMITS } from './types';
 
 function shape(m: Matrix): string {
@@ -79,7 +90,12 @@ export function checkDimensions(
 }
 
 /** Checks that a Matrix built elsewhere is well formed: integer shape, matching data, finite values. */
-export function checkMatrix(m: Matrix, name: string, maxSide: number = LIMITS.maxImageSide): void {
+export function checkMatrix(
+  m: Matrix,
+  name: string,
+  maxSide: number = LIMITS.maxImageSide,
+  checkValues = true,
+): void {
   if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0)
     throw new KernelStudioError('invalid-argument', `${name} has an invalid shape ${m.rows}×${m.cols}.`);
   if (m.rows === 0 || m.cols === 0) throw new KernelStudioError('empty', `${name} is empty (${shape(m)}).`);
@@ -88,6 +104,7 @@ export function checkMatrix(m: Matrix, name: string, maxSide: number = LIMITS.ma
       'too-large',
       `${name} is ${shape(m)}, over the limit of ${maxSide}×${maxSide}.`,
     );
+  if (!checkValues) return;
   if (!(m.data instanceof Float32Array) || m.data.length !== m.rows * m.cols)
     throw new KernelStudioError(
       'invalid-argument',
@@ -124,16 +141,7 @@ export function checkForward(x: Matrix, k: Matrix): void {
 
 /** Checks the scalar forward parameters. */
 export function checkForwardParams(params: ForwardParams): void {
-  if (params.mode !== 'correlate' && params.mode !== 'convolve')
-    throw new KernelStudioError(
-      'invalid-argument',
-      `Unknown mode "${String(params.mode)}": use correlate or convolve.`,
-    );
-  if (params.activation !== 'none' && params.activation !== 'relu')
-    throw new KernelStudioError(
-      'invalid-argument',
-      `Unknown activation "${String(params.activation)}": use none or relu.`,
-    );
+  checkModeAndActivation(params);
   if (!Number.isFinite(params.bias))
     throw new KernelStudioError('non-finite', `The bias is ${params.bias}: it must be a finite number.`);
 }
@@ -159,19 +167,18 @@ export function checkTrainConfig(config: TrainConfig): void {
   checkForward(config.x, config.initWeight);
   checkForwardParams({ mode: config.mode, activation: config.activation, bias: config.initBias });
   checkMatrix(config.y, 'The target Y');
-  const oh = config.x.rows - config.initWeight.rows + 1;
-  const ow = config.x.cols - config.initWeight.cols + 1;
+  const { rows: oh, cols: ow } = outputShape(validGeometry(config.initWeight), config.x);
   if (config.y.rows !== oh || config.y.cols !== ow)
     throw new KernelStudioError(
       'invalid-argument',
       `The target Y is ${shape(config.y)} but a ${shape(config.initWeight)} kernel on a ${shape(config.x)} image gives ${oh}×${ow}.`,
     );
-  if (config.loss !== 'sum' && config.loss !== 'mean')
-    throw new KernelStudioError(
-      'invalid-argument',
-      `Unknown loss "${String(config.loss)}": use sum or mean.`,
-    );
-  const opt = config.optimizer;
+  checkLossAndOptimizer(config.loss, config.optimizer);
+}
+
+function checkLossAndOptimizer(loss: LossKind, opt: OptimizerSpec): void {
+  if (loss !== 'sum' && loss !== 'mean')
+    throw new KernelStudioError('invalid-argument', `Unknown loss "${String(loss)}": use sum or mean.`);
   if (opt.kind !== 'sgd' && opt.kind !== 'momentum' && opt.kind !== 'adam')
     throw new KernelStudioError(
       'invalid-argument',
@@ -192,4 +199,83 @@ export function checkSteps(steps: number): void {
       'invalid-argument',
       `The number of steps is ${steps}: it must be a whole number ≥ 0.`,
     );
+}
+
+function checkData(data: Float32Array, count: number, name: string, shapeText: string): void {
+  if (!(data instanceof Float32Array) || data.length !== count)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `${name} says ${shapeText} but holds ${data?.length} values.`,
+    );
+  for (let i = 0; i < count; i++)
+    if (!Number.isFinite(data[i]))
+      throw new KernelStudioError(
+        'non-finite',
+        `${name} value ${i + 1} is ${data[i]}: values must be finite.`,
+      );
+}
+
+/** Checks a C×H×W tensor: a sane channel count and image size, matching finite data. */
+export function checkTensor3(t: Tensor3, name: string): void {
+  const c = t.channels;
+  if (!Number.isInteger(c) || c < 1 || c > LAYER_LIMITS.maxChannels)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `${name} has ${c} channels: it needs 1 to ${LAYER_LIMITS.maxChannels}.`,
+    );
+  checkMatrix({ rows: t.rows, cols: t.cols, data: new Float32Array(0) }, name, LIMITS.maxImageSide, false);
+  checkData(t.data, c * t.rows * t.cols, name, `${c}×${t.rows}×${t.cols}`);
+}
+
+/** Checks an O×C×kh×kw weight against the layer it belongs to. */
+export function checkWeights(w: Weights, spec: ConvSpec, name: string): void {
+  const { outChannels: o, inChannels: c, rows, cols } = w;
+  if (o !== spec.outChannels || c !== spec.inChannels || rows !== spec.kernel[0] || cols !== spec.kernel[1])
+    throw new KernelStudioError(
+      'invalid-argument',
+      `${name} is ${o}×${c}×${rows}×${cols} but the layer needs ${spec.outChannels}×${spec.inChannels}×${spec.kernel[0]}×${spec.kernel[1]} (out×in×kh×kw).`,
+    );
+  checkData(w.data, o * c * rows * cols, name, `${o}×${c}×${rows}×${cols}`);
+}
+
+/** Checks one bias per output channel, all finite. */
+export function checkBiases(bias: ArrayLike<number>, outChannels: number, name: string): void {
+  if (bias.length !== outChannels)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `${name} has ${bias.length} values but the layer has ${outChannels} output channel${outChannels === 1 ? '' : 's'}.`,
+    );
+  for (let i = 0; i < bias.length; i++)
+    if (!Number.isFinite(bias[i]))
+      throw new KernelStudioError(
+        'non-finite',
+        `${name} ${i + 1} is ${bias[i]}: it must be a finite number.`,
+      );
+}
+
+/** Checks a whole layer forward pass and returns its output shape (Ho×Wo). */
+export function checkLayerForward(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Shape2 {
+  checkConvSpec(spec);
+  checkTensor3(x, 'The image X');
+  if (x.channels !== spec.inChannels)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The image X has ${x.channels} channel${x.channels === 1 ? '' : 's'} but the kernel expects ${spec.inChannels}.`,
+    );
+  checkWeights(w, spec, 'The kernel K');
+  checkBiases(bias, spec.outChannels, 'The bias');
+  return layerOutputShape(spec, x);
+}
+
+/** Checks a layer training setup, including that Y is O×Ho×Wo. */
+export function checkLayerTrainConfig(config: LayerTrainConfig): void {
+  const { rows, cols } = checkLayerForward(config.x, config.initWeight, config.initBias, config.spec);
+  checkTensor3(config.y, 'The target Y');
+  const o = config.spec.outChannels;
+  if (config.y.channels !== o || config.y.rows !== rows || config.y.cols !== cols)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The target Y is ${config.y.channels}×${config.y.rows}×${config.y.cols} but the layer gives ${o}×${rows}×${cols} on this image.`,
+    );
+  checkLossAndOptimizer(config.loss, config.optimizer);
 }

@@ -4,6 +4,7 @@
  * ComputeBackend methods, plus `onDeviceLost` and `resumeTrainer` for recovery.
  */
 import { KernelStudioError } from '../core/errors';
+import { outputShape, validGeometry } from '../core/layer';
 import type { Matrix } from '../core/matrix';
 import type { ComputeBackend, ForwardParams, TrainConfig } from '../core/types';
 import { checkForward, checkForwardParams } from '../core/validate';
@@ -75,8 +76,7 @@ export async function forwardWebGpu(
   checkForward(x, k);
   checkForwardParams(params);
   const tfb = ctx.tfBackend;
-  const outRows = x.rows - k.rows + 1;
-  const outCols = x.cols - k.cols + 1;
+  const { rows: outRows, cols: outCols } = outputShape(validGeometry(k), x);
   const out = await withErrorScopes(ctx, { kind: 'forward', rows: x.rows, cols: x.cols }, () => {
     const img = tfb.makeTensorInfo([x.rows, x.cols], 'float32', new Float32Array(x.data));
     const kern = tfb.makeTensorInfo([k.rows, k.cols], 'float32', new Float32Array(k.data));

@@ -1,4 +1,5 @@
 /** The CPU forward pass: act(corr2d(X, mode(K)) + bias), validated, float64-accumulated. */
+import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
 import type { ForwardParams, Mode } from '../types';
 import { checkForward, checkForwardParams } from '../validate';
@@ -29,8 +30,7 @@ export function correlateInto(
   relu: boolean,
   out: Float32Array,
 ): void {
-  const oh = x.rows - kh + 1;
-  const ow = x.cols - kw + 1;
+  const { rows: oh, cols: ow } = outputShape(validGeometry({ rows: kh, cols: kw }), x);
   if (kh === 3 && kw === 3) {
     correlate3x3Into(out, x.data, x.cols, oh, w, bias, relu);
     return;
@@ -49,8 +49,7 @@ export function correlateInto(
 export function forwardCpu(x: Matrix, k: Matrix, params: ForwardParams): Matrix {
   checkForward(x, k);
   checkForwardParams(params);
-  const rows = x.rows - k.rows + 1;
-  const cols = x.cols - k.cols + 1;
+  const { rows, cols } = outputShape(validGeometry(k), x);
   const data = new Float32Array(rows * cols);
   const w = effectiveKernel(k.data, k.data.length, params.mode);
   correlateInto(x, w, k.rows, k.cols, params.bias, params.activation === 'relu', data);

@@ -129,3 +129,126 @@ export function addGradRow(
     g[gOff + b] += s;
   }
 }
+
+/**
+ * acc[j] += Σ_b w[wOff+b] · x[xOff + b·dw + j·sw] for j < n, b < kw: one kernel row with a
+ * column stride and dilation (the dense case, sw = dw = 1, is addKernelRow's).
+ */
+export function addKernelRowStrided(
+  acc: Float64Array,
+  x: Float32Array,
+  xOff: number,
+  w: Float64Array,
+  wOff: number,
+  kw: number,
+  n: number,
+  sw: number,
+  dw: number,
+): void {
+  for (let b = 0; b < kw; b++) {
+    const wb = w[wOff + b];
+    const o = xOff + b * dw;
+    for (let j = 0; j < n; j++) acc[j] += wb * x[o + j * sw];
+  }
+}
+
+/** g[gOff+b] += Σ_j d[j] · x[xOff + b·dw + j·sw]: addGradRow with a column stride and dilation. */
+export function addGradRowStrided(
+  g: Float64Array,
+  gOff: number,
+  d: Float64Array,
+  x: Float32Array,
+  xOff: number,
+  kw: number,
+  n: number,
+  sw: number,
+  dw: number,
+): void {
+  for (let b = 0; b < kw; b++) {
+    const o = xOff + b * dw;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += d[j] * x[o + j * sw];
+    g[gOff + b] += s;
+  }
+}
+
+/**
+ * acc[j] += Σ_{a,b<3} w[wOff+3a+b] · x[xOff + a·rowStep + b + j] for j < n: a whole 3×3 kernel
+ * (dense columns, rows `rowStep` apart) in one pass, nine taps in locals, so the accumulator
+ * is loaded and stored once per output instead of three times. Used per input channel by the
+ * layer path, whose commonest kernel is 3×3.
+ */
+export function addKernel3x3(
+  acc: Float64Array,
+  x: Float32Array,
+  xOff: number,
+  rowStep: number,
+  w: Float64Array,
+  wOff: number,
+  n: number,
+): void {
+  const w0 = w[wOff];
+  const w1 = w[wOff + 1];
+  const w2 = w[wOff + 2];
+  const w3 = w[wOff + 3];
+  const w4 = w[wOff + 4];
+  const w5 = w[wOff + 5];
+  const w6 = w[wOff + 6];
+  const w7 = w[wOff + 7];
+  const w8 = w[wOff + 8];
+  const o0 = xOff;
+  const o1 = xOff + rowStep;
+  const o2 = o1 + rowStep;
+  for (let j = 0; j < n; j++) {
+    let s = acc[j];
+    s += w0 * x[o0 + j] + w1 * x[o0 + j + 1] + w2 * x[o0 + j + 2];
+    s += w3 * x[o1 + j] + w4 * x[o1 + j + 1] + w5 * x[o1 + j + 2];
+    s += w6 * x[o2 + j] + w7 * x[o2 + j + 1] + w8 * x[o2 + j + 2];
+    acc[j] = s;
+  }
+}
+
+/** g[gOff+3a+b] += Σ_j d[j] · x[xOff + a·rowStep + b + j]: a whole 3×3 filter gradient in one pass. */
+export function addGrad3x3(
+  g: Float64Array,
+  gOff: number,
+  d: Float64Array,
+  x: Float32Array,
+  xOff: number,
+  rowStep: number,
+  n: number,
+): void {
+  const o0 = xOff;
+  const o1 = xOff + rowStep;
+  const o2 = o1 + rowStep;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  let s8 = 0;
+  for (let j = 0; j < n; j++) {
+    const dj = d[j];
+    s0 += dj * x[o0 + j];
+    s1 += dj * x[o0 + j + 1];
+    s2 += dj * x[o0 + j + 2];
+    s3 += dj * x[o1 + j];
+    s4 += dj * x[o1 + j + 1];
+    s5 += dj * x[o1 + j + 2];
+    s6 += dj * x[o2 + j];
+    s7 += dj * x[o2 + j + 1];
+    s8 += dj * x[o2 + j + 2];
+  }
+  g[gOff] += s0;
+  g[gOff + 1] += s1;
+  g[gOff + 2] += s2;
+  g[gOff + 3] += s3;
+  g[gOff + 4] += s4;
+  g[gOff + 5] += s5;
+  g[gOff + 6] += s6;
+  g[gOff + 7] += s7;
+  g[gOff + 8] += s8;
+}

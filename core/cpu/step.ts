@@ -1,4 +1,5 @@
 /** One fused training evaluation on the CPU: forward, loss, ∂L/∂Keff and ∂L/∂b in a single sweep. */
+import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
 import { addGradRow, addKernelRow } from './rows';
 
@@ -31,8 +32,7 @@ export function lossAndGradsCpu(
   gradW: Float64Array,
   buffers: StepBuffers,
 ): { loss: number; gradB: number } {
-  const oh = x.rows - kh + 1;
-  const ow = x.cols - kw + 1;
+  const { rows: oh, cols: ow } = outputShape(validGeometry({ rows: kh, cols: kw }), x);
   const { acc, dRow } = buffers;
   const xd = x.data;
   const yd = y.data;

@@ -2,10 +2,17 @@
 export { exportKernel, importKernel, extensionOf, modeDescription, EXPORT_FORMATS } from './kernelExport';
 export type { ExportFormat, ExportedFile } from './kernelExport';
 export { parseMatrixJson, serializeMatrixJson, parseMatrixCsv, serializeMatrixCsv } from './matrixText';
-export { encodeNpy, decodeNpy, readNpyHeader } from './npy';
+export { encodeNpy, encodeNpyArray, decodeNpy, decodeNpyArray, readNpyHeader } from './npy';
 export type { NpyHeader } from './npy';
-export { encodeSafetensors, decodeSafetensors, readSafetensorsHeader } from './safetensors';
-export type { SafetensorsKernel, WeightContent } from './safetensors';
+export {
+  encodeSafetensors,
+  encodeSafetensorsTensors,
+  decodeSafetensors,
+  readSafetensorsHeader,
+} from './safetensors';
+export type { NamedTensor, SafetensorsKernel, WeightContent } from './safetensors';
+export { exportLayer, layerExportProblem, layerSnippet, frameworkWeights } from './layerExport';
+export type { LayerExport } from './layerExport';
 export { imageMagickKernel, imageMagickMethod, imageMagickCommand, imageMagickExport } from './imagemagick';
 export { pytorchSnippet, mxnetSnippet } from './snippets';
 export { formatFloat32, formatPythonFloat, parseDecimal, DECIMAL_NUMBER } from './numbers';

@@ -6,6 +6,8 @@
 import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
 import { checkDimensions, checkFinite } from '../validate';
+import type { NdArray } from '../tensor';
+import { ndArrayFromNested } from '../tensor';
 import { decodeLatin1, decodeUtf8, encodeAscii } from './utf8';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -13,19 +15,25 @@ const ALIGNMENT = 64;
 
 /** Writes a float32 little-endian, C-order (rows, cols) array with a version 1.0 header. */
 export function encodeNpy(m: Matrix): Uint8Array {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
+  return encodeNpyArray({ shape: [m.rows, m.cols], data: m.data });
+}
+
+/** Writes a float32 little-endian, C-order array of any rank (e.g. O×C×kh×kw) with a version 1.0 header. */
+export function encodeNpyArray(a: NdArray): Uint8Array {
+  const dims = a.shape.length === 1 ? `${a.shape[0]},` : a.shape.join(', ');
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
   const preamble = MAGIC.length + 2 + 2; // magic, version, u16 header length
   const unpadded = preamble + dict.length + 1; // + the closing newline
   const padded = Math.ceil(unpadded / ALIGNMENT) * ALIGNMENT;
   const header = dict + ' '.repeat(padded - unpadded) + '\n';
-  const out = new Uint8Array(padded + m.data.length * 4);
+  const out = new Uint8Array(padded + a.data.length * 4);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   const view = new DataView(out.buffer);
   view.setUint16(8, header.length, true);
   out.set(encodeAscii(header), preamble);
-  for (let i = 0; i < m.data.length; i++) view.setFloat32(padded + i * 4, m.data[i], true);
+  for (let i = 0; i < a.data.length; i++) view.setFloat32(padded + i * 4, a.data[i], true);
   return out;
 }
 
@@ -93,15 +101,21 @@ const ITEM_SIZES: Record<string, { size: number; littleEndian: boolean; float64:
   '>f8': { size: 8, littleEndian: false, float64: true },
 };
 
-/** Reads a 2-D float32/float64 array (either byte order, C or Fortran order) as a Matrix. */
-export function decodeNpy(bytes: Uint8Array, name: string): Matrix {
-  const header = readNpyHeader(bytes, name);
+/** The element type of a float32/float64 array, or a one-line refusal. */
+function itemOf(header: NpyHeader, name: string): { size: number; littleEndian: boolean; float64: boolean } {
   const item = ITEM_SIZES[header.descr];
   if (item === undefined)
     throw new KernelStudioError(
       'unsupported',
       `${name}: dtype '${header.descr}' is not supported; save as float32 or float64 (e.g. a.astype('<f4')).`,
     );
+  return item;
+}
+
+/** Reads a 2-D float32/float64 array (either byte order, C or Fortran order) as a Matrix. */
+export function decodeNpy(bytes: Uint8Array, name: string): Matrix {
+  const header = readNpyHeader(bytes, name);
+  const item = itemOf(header, name);
   if (header.shape.length !== 2)
     throw new KernelStudioError(
       'unsupported',
@@ -125,4 +139,48 @@ export function decodeNpy(bytes: Uint8Array, name: string): Matrix {
   const m = { rows, cols, data };
   checkFinite(m, name);
   return m;
+}
+
+/**
+ * Reads a float32/float64 array of rank 1 to 4 (either byte order, C or Fortran order), e.g. a
+ * C×H×W image or an O×C×kh×kw weight, with at most `maxValues` values.
+ */
+export function decodeNpyArray(bytes: Uint8Array, name: string, maxValues: number): NdArray {
+  const header = readNpyHeader(bytes, name);
+  const item = itemOf(header, name);
+  const shape = header.shape;
+  if (shape.length < 1 || shape.length > 4)
+    throw new KernelStudioError(
+      'unsupported',
+      `${name}: array has ${shape.length} dimensions (shape (${shape.join(', ')})); 1 to 4 are supported.`,
+    );
+  if (shape.some((d) => d === 0))
+    throw new KernelStudioError('empty', `${name} is empty (shape (${shape.join(', ')})).`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count > maxValues)
+    throw new KernelStudioError(
+      'too-large',
+      `${name} has ${count} values (shape (${shape.join(', ')})), over the limit of ${maxValues}.`,
+    );
+  const needed = count * item.size;
+  if (bytes.length - header.dataOffset < needed)
+    fail(
+      name,
+      `truncated .npy data: ${bytes.length - header.dataOffset} bytes for ${count} values of ${item.size} bytes.`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, needed);
+  const read = (i: number): number =>
+    item.float64 ? view.getFloat64(i * 8, item.littleEndian) : view.getFloat32(i * 4, item.littleEndian);
+  // Fortran order stores the first axis fastest: the C-order index i maps to Σ i_k · Π_{j<k} shape_j.
+  const fortranStrides = shape.map((_, k) => shape.slice(0, k).reduce((a, b) => a * b, 1));
+  const nested = (dim: number, offset: number): unknown => {
+    const stride = header.fortranOrder
+      ? fortranStrides[dim]
+      : shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: shape[dim] }, (_, i) =>
+      dim === shape.length - 1 ? read(offset + i * stride) : nested(dim + 1, offset + i * stride),
+    );
+  };
+  // Through the same checks as JSON input: a NaN or infinity is refused with its position.
+  return ndArrayFromNested(nested(0, 0), name, maxValues);
 }

@@ -40,9 +40,8 @@ interface TensorEntry {
 export function encodeSafetensors(kernel: Matrix, bias: number, mode: Mode): Uint8Array {
   const weightContent: WeightContent = mode === 'convolve' ? 'kernel-rotated-180' : 'kernel';
   const stored = mode === 'convolve' ? flip2d(kernel) : kernel;
-  const weightBytes = stored.data.length * 4;
-  const header = {
-    __metadata__: {
+  return encodeSafetensorsTensors(
+    {
       format: 'pt',
       producer: 'kernel-studio',
       mode,
@@ -53,19 +52,41 @@ export function encodeSafetensors(kernel: Matrix, bias: number, mode: Mode): Uin
           ? 'Trained as true convolution; PyTorch conv2d is cross-correlation, so weight is K rotated 180 degrees.'
           : 'Trained as cross-correlation, the same operation as PyTorch conv2d; weight is K as is.',
     },
-    weight: { dtype: 'F32', shape: [1, 1, kernel.rows, kernel.cols], data_offsets: [0, weightBytes] },
-    bias: { dtype: 'F32', shape: [1], data_offsets: [weightBytes, weightBytes + 4] },
-  };
+    [
+      { name: 'weight', shape: [1, 1, kernel.rows, kernel.cols], data: stored.data },
+      { name: 'bias', shape: [1], data: Float32Array.of(bias) },
+    ],
+  );
+}
+
+/** A named F32 tensor to write. */
+export interface NamedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+}
+
+/** Writes F32 tensors in order after a JSON header (padded with spaces to 8-byte alignment). */
+export function encodeSafetensorsTensors(
+  metadata: Readonly<Record<string, string>>,
+  tensors: readonly NamedTensor[],
+): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
+    offset += t.data.length * 4;
+  }
   const text = JSON.stringify(header);
   const padding = (HEADER_ALIGNMENT - (encodeUtf8(text).length % HEADER_ALIGNMENT)) % HEADER_ALIGNMENT;
   const json = encodeUtf8(text + ' '.repeat(padding)); // spaces are one byte each in UTF-8
-  const out = new Uint8Array(8 + json.length + weightBytes + 4);
+  const out = new Uint8Array(8 + json.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
-  const dataStart = 8 + json.length;
-  for (let i = 0; i < stored.data.length; i++) view.setFloat32(dataStart + i * 4, stored.data[i], true);
-  view.setFloat32(dataStart + weightBytes, bias, true);
+  let at = 8 + json.length;
+  for (const t of tensors)
+    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true);
   return out;
 }
 

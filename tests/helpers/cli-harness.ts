@@ -76,6 +76,7 @@ export function cliHarness(prefix: string): CliHarness {
 /** A usage failure: exit 2, nothing on stdout, exactly one line on stderr, no stack trace. */
 export function expectOneLineError(run: Run, pattern: RegExp): void {
   expect(run.status).toBe(2);
+  expect(run.stdout).toBe('');
   expect(run.stderr.endsWith('\n')).toBe(true);
   expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(run.stderr).toMatch(/^kernel-studio: /);

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 import type { GoldenCase } from './golden-cases';
 import { close, type Tolerance } from './golden-cases';
+import type { LayerCase } from './golden-layer';
 
 export * from './golden-cases';
+export * from './golden-layer';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -17,12 +19,21 @@ export function goldenDir(): string {
   return existsSync(SHARED_GOLDEN_DIR) ? SHARED_GOLDEN_DIR : LOCAL_GOLDEN_DIR;
 }
 
-export function loadGolden(dir = goldenDir()): GoldenCase[] {
+function readCases<T>(dir: string): T[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
   if (files.length === 0) throw new Error(`no golden cases in ${dir}`);
-  return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as GoldenCase);
+  return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as T);
+}
+
+export function loadGolden(dir = goldenDir()): GoldenCase[] {
+  return readCases<GoldenCase>(dir);
+}
+
+/** The full-layer cases (channels, padding, stride, dilation): the `layer` folder of the golden directory. */
+export function loadLayerGolden(dir = join(goldenDir(), 'layer')): LayerCase[] {
+  return readCases<LayerCase>(dir);
 }
 
 /** Throws with the first mismatching index, so a failure says where. */

@@ -237,8 +237,8 @@ describe('errors: exit 2 with one line naming the file, exit 3 on divergence', (
   it('missing file, unknown option, bad numbers, wrong Y shape', () => {
     expectOneLineError(cli('corr2d', '--x', 'nope.csv', '--k', 'k.csv'), /nope\.csv: no such file/);
     expectOneLineError(
-      cli('corr2d', '--x', 'x.json', '--k', 'k.csv', '--stride', '2'),
-      /unknown option --stride/,
+      cli('corr2d', '--x', 'x.json', '--k', 'k.csv', '--groups', '2'),
+      /unknown option --groups/,
     );
     expectOneLineError(
       cli('train', '--x', 'x.json', '--y', 'y.json', '--kernel-shape', '1x2', '--lr', 'fast'),

@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import { isKernelStudioError, userMessage } from '../../../core/errors';
+import { outputShape, validGeometry } from '../../../core/layer';
 import type { Matrix } from '../../../core/matrix';
 import type { ComputeBackend, DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
@@ -207,9 +208,10 @@ export class TrainingSession {
               bias: s.targetBias,
               activation: this.doc.activation,
             });
+      const shape = outputShape(validGeometry(initWeight), this.doc.x);
       const config: TrainConfig = {
         x: this.doc.x,
-        y: cropTarget(y, this.doc.x.rows - initWeight.rows + 1, this.doc.x.cols - initWeight.cols + 1),
+        y: cropTarget(y, shape.rows, shape.cols),
         mode: this.doc.mode,
         activation: this.doc.activation,
         useBias: s.useBias,

@@ -1,5 +1,6 @@
 /** Which loss landscape the Train view can draw for the current run or settings. */
 import { toParams, trainableCount, type LandscapeProblem } from '../../../../core/landscape';
+import { outputShape, validGeometry } from '../../../../core/layer';
 import type { Matrix } from '../../../../core/matrix';
 import { forwardRef } from '../../../../core/reference';
 import type { TrainConfig } from '../../../../core/types';
@@ -29,14 +30,11 @@ export function landscapeSetup(doc: StudioDocument, config: TrainConfig | null):
         bias: s.targetBias,
         activation: doc.activation,
       });
-      y = {
-        rows: doc.x.rows - doc.k.rows + 1,
-        cols: doc.x.cols - doc.k.cols + 1,
-        data: Float32Array.from(data),
-      };
+      y = { ...outputShape(validGeometry(doc.k), doc.x), data: Float32Array.from(data) };
     }
     try {
-      y = cropTarget(y, doc.x.rows - initWeight.rows + 1, doc.x.cols - initWeight.cols + 1);
+      const shape = outputShape(validGeometry(initWeight), doc.x);
+      y = cropTarget(y, shape.rows, shape.cols);
     } catch {
       return { count, problem: null, anchors: [] };
     }

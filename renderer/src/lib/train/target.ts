@@ -1,5 +1,6 @@
 /** The drawn/imported target Y of training: its starting values and the size it must have. */
 import { forwardCpu } from '../../../../core/cpu';
+import { outputShape, validGeometry } from '../../../../core/layer';
 import { zeros, type Matrix } from '../../../../core/matrix';
 import type { StudioDocument } from '../../state/studio.svelte';
 
@@ -17,7 +18,8 @@ export function requiredTargetShape(doc: StudioDocument): { rows: number; cols: 
   const s = doc.training;
   const kh = s.init === 'explicit' ? s.initWeight.rows : s.kernelRows;
   const kw = s.init === 'explicit' ? s.initWeight.cols : s.kernelCols;
-  return { rows: Math.max(1, doc.x.rows - kh + 1), cols: Math.max(1, doc.x.cols - kw + 1) };
+  const { rows, cols } = outputShape(validGeometry({ rows: kh, cols: kw }), doc.x);
+  return { rows: Math.max(1, rows), cols: Math.max(1, cols) };
 }
 
 export function blankTarget(doc: StudioDocument): Matrix {

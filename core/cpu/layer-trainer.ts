@@ -1,0 +1,121 @@
+/**
+ * A full-batch layer training run on the CPU (O×C×kh×kw weights, O biases, any stride,
+ * padding and dilation). Parameters are one vector [W…, b…]; the single-channel "valid"
+ * layer evaluates through today's fused fast path, so it trains exactly as `CpuTrainer`.
+ */
+import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../layer-types';
+import { isSingleChannelValid } from '../layer';
+import type { Tensor3, Weights } from '../tensor';
+import { channel } from '../tensor';
+import type { BackendKind, TrainChunk } from '../types';
+import { checkLayerTrainConfig } from '../validate';
+import { effectiveWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
+import type { EvaluateInto, TrainerResumeState } from './param-run';
+import { ParamRun } from './param-run';
+import { singleChannelEvaluate } from './trainer';
+
+function copyTensor(t: Tensor3): Tensor3 {
+  return { ...t, data: new Float32Array(t.data) };
+}
+
+function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): EvaluateInto {
+  const { spec } = config;
+  if (isSingleChannelValid(spec)) {
+    const [kh, kw] = spec.kernel;
+    return singleChannelEvaluate(channel(x, 0), channel(y, 0), kh, kw, {
+      mode: spec.mode,
+      activation: spec.activation,
+      loss: config.loss,
+      useBias: config.useBias,
+    });
+  }
+  const size = config.initWeight.data.length;
+  const xp = padTensor(x, spec.padding);
+  const weff = new Float64Array(size);
+  const gradEff = new Float64Array(size);
+  const gradB = new Float64Array(spec.outChannels);
+  const buffers = layerStepBuffers(spec, x);
+  const mean = config.loss === 'mean';
+  return (params, grads) => {
+    effectiveWeights(params, spec, weff);
+    const loss = layerLossAndGradsCpu(
+      xp,
+      y,
+      weff,
+      params.subarray(size),
+      spec,
+      mean,
+      gradEff,
+      gradB,
+      buffers,
+    );
+    // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated effective one.
+    effectiveWeights(gradEff, spec, grads);
+    for (let o = 0; o < spec.outChannels; o++) grads[size + o] = config.useBias ? gradB[o] : 0;
+    return loss;
+  };
+}
+
+export class CpuLayerTrainer implements LayerTrainer {
+  readonly backend: BackendKind = 'cpu';
+  private readonly config: LayerTrainConfig;
+  private readonly size: number;
+  private readonly paramRun: ParamRun;
+
+  /** Validates (throws KernelStudioError) and copies X and Y; `resume` continues another backend's run. */
+  constructor(config: LayerTrainConfig, resume?: TrainerResumeState) {
+    checkLayerTrainConfig(config);
+    this.config = config;
+    this.size = config.initWeight.data.length;
+    const o = config.spec.outChannels;
+    const init = new Float64Array(this.size + o);
+    init.set(config.initWeight.data);
+    for (let i = 0; i < o; i++) init[this.size + i] = config.initBias[i];
+    this.paramRun = new ParamRun(
+      init,
+      config.optimizer,
+      layerEvaluate(config, copyTensor(config.x), copyTensor(config.y)),
+      resume,
+    );
+  }
+
+  exportState(): TrainerResumeState {
+    return this.paramRun.exportState();
+  }
+
+  runSync(steps: number): TrainChunk {
+    return this.paramRun.runSync(steps);
+  }
+
+  snapshotSync(): LayerTrainSnapshot {
+    this.paramRun.checkAlive();
+    const { params, lastGrads } = this.paramRun;
+    const shape = this.config.initWeight;
+    const weights = (values: Float64Array): Weights => ({
+      outChannels: shape.outChannels,
+      inChannels: shape.inChannels,
+      rows: shape.rows,
+      cols: shape.cols,
+      data: Float32Array.from(values.subarray(0, this.size)),
+    });
+    return {
+      step: this.paramRun.step,
+      weight: weights(params),
+      bias: Float32Array.from(params.subarray(this.size)),
+      gradWeight: weights(lastGrads),
+      gradBias: Float32Array.from(lastGrads.subarray(this.size)),
+    };
+  }
+
+  async run(steps: number): Promise<TrainChunk> {
+    return this.runSync(steps);
+  }
+
+  async snapshot(): Promise<LayerTrainSnapshot> {
+    return this.snapshotSync();
+  }
+
+  dispose(): void {
+    this.paramRun.dispose();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The bookkeeping every CPU training run shares, whatever its layer: one float64 parameter
+ * vector, the optimizer, the step count, divergence (stop before the update, keep the last
+ * finite parameters) and the resume state that moves a run between backends.
+ */
+import { KernelStudioError } from '../errors';
+import type { DivergenceInfo, OptimizerSpec, TrainChunk } from '../types';
+import { DIVERGENCE_LIMIT } from '../types';
+import { checkSteps } from '../validate';
+import type { Optimizer } from './optimizer';
+import { createOptimizer } from './optimizer';
+
+/**
+ * Where a run stands, as plain data: enough to continue it exactly on another
+ * backend (WebGPU → CPU after a device loss, or back), optimizer moments included.
+ */
+export interface TrainerResumeState {
+  /** Completed update steps (Adam's bias correction continues from here). */
+  readonly step: number;
+  /** [W…, b…]: W as stored (un-flipped), then one bias per output channel. */
+  readonly params: Float64Array;
+  /** ∂L/∂[W…, b…] of the last accepted step. */
+  readonly grads: Float64Array;
+  /** Momentum velocity or Adam's m, per parameter. */
+  readonly moment1: Float64Array;
+  /** Adam's v, per parameter. */
+  readonly moment2: Float64Array;
+  readonly diverged?: DivergenceInfo;
+}
+
+/** Writes ∂L/∂params into `grads` and returns the loss at `params`. */
+export type EvaluateInto = (params: Float64Array, grads: Float64Array) => number;
+
+function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+export class ParamRun {
+  /** The current parameters (after divergence: the last finite ones). */
+  readonly params: Float64Array;
+  /** Gradient of the last step whose loss was accepted, for the heatmap. */
+  readonly lastGrads: Float64Array;
+  private readonly lastFinite: Float64Array;
+  private readonly grads: Float64Array;
+  private readonly optimizer: Optimizer;
+  private readonly evaluate: EvaluateInto;
+  private stepCount = 0;
+  private diverged: DivergenceInfo | undefined;
+  private disposed = false;
+
+  constructor(init: Float64Array, spec: OptimizerSpec, evaluate: EvaluateInto, resume?: TrainerResumeState) {
+    const n = init.length;
+    this.params = Float64Array.from(init);
+    this.lastFinite = new Float64Array(this.params);
+    this.grads = new Float64Array(n);
+    this.lastGrads = new Float64Array(n);
+    this.evaluate = evaluate;
+    this.optimizer = createOptimizer(spec, n, resume);
+    if (resume) this.restore(resume);
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  private restore(state: TrainerResumeState): void {
+    const n = this.params.length;
+    for (const [name, values] of [
+      ['params', state.params],
+      ['grads', state.grads],
+      ['moment1', state.moment1],
+      ['moment2', state.moment2],
+    ] as const)
+      if (values.length < n)
+        throw new KernelStudioError(
+          'invalid-argument',
+          `Cannot resume the run: ${name} holds ${values.length} values, the kernel needs ${n}.`,
+        );
+    if (!Number.isInteger(state.step) || state.step < 0)
+      throw new KernelStudioError('invalid-argument', `Cannot resume the run at step ${state.step}.`);
+    this.params.set(state.params.subarray(0, n));
+    this.lastFinite.set(this.params);
+    this.lastGrads.set(state.grads.subarray(0, n));
+    this.stepCount = state.step;
+    this.diverged = state.diverged;
+  }
+
+  exportState(): TrainerResumeState {
+    this.checkAlive();
+    return {
+      step: this.stepCount,
+      params: Float64Array.from(this.diverged ? this.lastFinite : this.params),
+      grads: Float64Array.from(this.lastGrads),
+      moment1: Float64Array.from(this.optimizer.moment1),
+      moment2: Float64Array.from(this.optimizer.moment2),
+      ...(this.diverged ? { diverged: this.diverged } : {}),
+    };
+  }
+
+  /** Runs up to `steps` steps; after divergence it returns at once with the same info. */
+  runSync(steps: number): TrainChunk {
+    this.checkAlive();
+    checkSteps(steps);
+    const firstStep = this.stepCount + 1;
+    if (this.diverged) return { firstStep, losses: new Float64Array(0), diverged: this.diverged };
+    const losses = new Float64Array(steps);
+    const { params, grads } = this;
+    for (let n = 0; n < steps; n++) {
+      const loss = this.evaluate(params, grads);
+      if (!Number.isFinite(loss) || loss >= DIVERGENCE_LIMIT) {
+        this.diverged = { step: this.stepCount + 1, loss };
+        params.set(this.lastFinite);
+        return { firstStep, losses: losses.slice(0, n), diverged: this.diverged };
+      }
+      losses[n] = loss;
+      this.lastGrads.set(grads);
+      this.stepCount++;
+      this.optimizer.step(params, grads, this.stepCount);
+      if (allFinite(params)) this.lastFinite.set(params);
+    }
+    return { firstStep, losses };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  checkAlive(): void {
+    if (this.disposed)
+      throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The one description of a Conv2D layer (PyTorch `nn.Conv2d` semantics) and the one owner of
+ * its output-shape formula. Every engine, the CLI and the app ask this file how big Y is;
+ * nobody writes `H − kh + 1` inline.
+ */
+import { KernelStudioError } from './errors';
+import type { Activation, Mode } from './types';
+import { LIMITS } from './types';
+
+/** A per-axis value, `[rows, cols]`. */
+export type Pair = readonly [number, number];
+
+/** Where the window goes: kernel size, stride, zero padding and dilation, each `[rows, cols]`. */
+export interface ConvGeometry {
+  /** `[kh, kw]`. */
+  readonly kernel: Pair;
+  readonly stride: Pair;
+  /** Zeros added on each side (top and bottom, left and right). */
+  readonly padding: Pair;
+  /** Gap between taps: 1 is a dense kernel, 2 skips every other pixel. */
+  readonly dilation: Pair;
+}
+
+/** A whole layer: X is inChannels×H×W, the weight outChannels×inChannels×kh×kw, the bias outChannels. */
+export interface ConvSpec extends ConvGeometry {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly mode: Mode;
+  readonly activation: Activation;
+}
+
+export interface Shape2 {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** Bounds a layer may take (checked before any allocation). */
+export const LAYER_LIMITS = {
+  maxChannels: 64,
+  /** Values in one array read from a file (an image stack or a weight). */
+  maxValues: 4 * 4096 * 4096,
+  maxStride: 64,
+  maxPadding: 64,
+  maxDilation: 64,
+} as const;
+
+const ONE: Pair = [1, 1];
+const ZERO: Pair = [0, 0];
+
+/** A layer with PyTorch's defaults (stride 1, no padding, dilation 1, one channel in and out) for what is not given. */
+export function convSpec(fields: Partial<ConvSpec> & Pick<ConvSpec, 'kernel'>): ConvSpec {
+  return {
+    inChannels: 1,
+    outChannels: 1,
+    stride: ONE,
+    padding: ZERO,
+    dilation: ONE,
+    mode: 'correlate',
+    activation: 'none',
+    ...fields,
+  };
+}
+
+/** The d2l "valid" window of a kernel: stride 1, no padding, dilation 1. */
+export function validGeometry(kernel: Shape2): ConvGeometry {
+  return { kernel: [kernel.rows, kernel.cols], stride: ONE, padding: ZERO, dilation: ONE };
+}
+
+/** PyTorch's output length along one axis: ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1 (≤ 0 when nothing fits). */
+export function outputLength(
+  n: number,
+  k: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+): number {
+  return Math.floor((n + 2 * padding - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+/** Ho×Wo of a layer on an H×W input; a side is ≤ 0 when the (dilated) kernel does not fit the padded input. */
+export function outputShape(geometry: ConvGeometry, input: Shape2): Shape2 {
+  const { kernel, stride, padding, dilation } = geometry;
+  return {
+    rows: outputLength(input.rows, kernel[0], stride[0], padding[0], dilation[0]),
+    cols: outputLength(input.cols, kernel[1], stride[1], padding[1], dilation[1]),
+  };
+}
+
+/** The "valid" output of a kernel on an input, (H−kh+1)×(W−kw+1), or null when the kernel is larger in an axis. */
+export function validOutputShape(input: Shape2, kernel: Shape2): Shape2 | null {
+  const shape = outputShape(validGeometry(kernel), input);
+  return shape.rows >= 1 && shape.cols >= 1 ? shape : null;
+}
+
+/** The extent of the dilated kernel, d·(k − 1) + 1, per axis. */
+export function kernelExtent(geometry: ConvGeometry): Pair {
+  const { kernel, dilation } = geometry;
+  return [dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1];
+}
+
+/** Whether this is the seeds' single-channel "valid" layer (the fast path of today's engine). */
+export function isSingleChannelValid(spec: ConvSpec): boolean {
+  return (
+    spec.inChannels === 1 &&
+    spec.outChannels === 1 &&
+    spec.stride[0] === 1 &&
+    spec.stride[1] === 1 &&
+    spec.padding[0] === 0 &&
+    spec.padding[1] === 0 &&
+    spec.dilation[0] === 1 &&
+    spec.dilation[1] === 1
+  );
+}
+
+/**
+ * The padding that keeps H×W at stride 1 ("same"): (d·(k − 1)) / 2 per axis. Exact only for an
+ * odd extent; for an even one PyTorch pads asymmetrically, which a symmetric pad cannot, so
+ * this returns null for that axis' kernel.
+ */
+export function samePadding(geometry: Pick<ConvGeometry, 'kernel' | 'dilation'>): Pair | null {
+  const total0 = geometry.dilation[0] * (geometry.kernel[0] - 1);
+  const total1 = geometry.dilation[1] * (geometry.kernel[1] - 1);
+  if (total0 % 2 !== 0 || total1 % 2 !== 0) return null;
+  return [total0 / 2, total1 / 2];
+}
+
+function pairText(p: Pair): string {
+  return p[0] === p[1] ? String(p[0]) : `(${p[0]}, ${p[1]})`;
+}
+
+function checkPair(p: Pair | undefined, name: string, min: number, max: number): void {
+  const ok =
+    Array.isArray(p) &&
+    p.length === 2 &&
+    p.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max);
+  if (!ok)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The ${name} is ${Array.isArray(p) ? `[${p.join(', ')}]` : String(p)}: it must be two whole numbers ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`} (rows, cols).`,
+    );
+}
+
+function checkCount(v: number, name: string): void {
+  if (!Number.isInteger(v) || v < 1 || v > LAYER_LIMITS.maxChannels)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The number of ${name} is ${v}: it must be a whole number from 1 to ${LAYER_LIMITS.maxChannels}.`,
+    );
+}
+
+/** Checks the layer's own fields (not yet against an input): channels, kernel, stride, padding, dilation, mode, activation. */
+export function checkConvSpec(spec: ConvSpec): void {
+  checkCount(spec.inChannels, 'input channels');
+  checkCount(spec.outChannels, 'output channels');
+  checkPair(spec.kernel, 'kernel size', 1, Infinity);
+  const [kh, kw] = spec.kernel;
+  if (kh > LIMITS.maxKernelSide || kw > LIMITS.maxKernelSide)
+    throw new KernelStudioError(
+      'too-large',
+      `The kernel K is ${kh}×${kw}, over the limit of ${LIMITS.maxKernelSide}×${LIMITS.maxKernelSide}.`,
+    );
+  checkPair(spec.stride, 'stride', 1, LAYER_LIMITS.maxStride);
+  checkPair(spec.padding, 'padding', 0, LAYER_LIMITS.maxPadding);
+  checkPair(spec.dilation, 'dilation', 1, LAYER_LIMITS.maxDilation);
+  checkModeAndActivation(spec);
+}
+
+/** Checks the two words every layer has (shared with the single-channel checks in validate.ts). */
+export function checkModeAndActivation(p: { readonly mode: Mode; readonly activation: Activation }): void {
+  if (p.mode !== 'correlate' && p.mode !== 'convolve')
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown mode "${String(p.mode)}": use correlate or convolve.`,
+    );
+  if (p.activation !== 'none' && p.activation !== 'relu')
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown activation "${String(p.activation)}": use none or relu.`,
+    );
+}
+
+/**
+ * The output shape of the layer on an H×W input, or a one-line error saying why there is none:
+ * the dilated kernel must fit inside the padded input.
+ */
+export function layerOutputShape(spec: ConvSpec, input: Shape2): Shape2 {
+  checkConvSpec(spec);
+  const shape = outputShape(spec, input);
+  if (shape.rows < 1 || shape.cols < 1) {
+    const [eh, ew] = kernelExtent(spec);
+    const [kh, kw] = spec.kernel;
+    const spans = eh !== kh || ew !== kw ? ` (${eh}×${ew} with dilation ${pairText(spec.dilation)})` : '';
+    const padded = `${input.rows + 2 * spec.padding[0]}×${input.cols + 2 * spec.padding[1]}`;
+    const where =
+      spec.padding[0] === 0 && spec.padding[1] === 0
+        ? `the image X is only ${padded}`
+        : `the image X padded by ${pairText(spec.padding)} is only ${padded}`;
+    throw new KernelStudioError(
+      'kernel-too-large',
+      `Kernel K is ${kh}×${kw}${spans} but ${where}: the kernel must fit inside the padded image.`,
+    );
+  }
+  return shape;
+}
