@@ -5,6 +5,8 @@
  */
 import { KernelStudioError } from '../core/errors';
 import { outputShape, validGeometry } from '../core/layer';
+import type { LayerComputeBackend } from '../core/layer-types';
+import { channel, kernelOf, tensorOfMatrix } from '../core/tensor';
 import type { Matrix } from '../core/matrix';
 import type { ComputeBackend, ForwardParams, TrainConfig } from '../core/types';
 import { checkForward, checkForwardParams } from '../core/validate';
@@ -15,10 +17,11 @@ import { Corr2dForwardProgram } from './programs/corr2dForwardProgram';
 import { Corr2dStripProgram } from './programs/corr2dStripProgram';
 import type { ConvSpec } from './stripWindow';
 import { fitsStrip } from './stripWindow';
+import { createLayerTrainerWebGpu, forwardLayerWebGpu } from './layer';
 import type { TrainPath } from './trainer';
 import { WebGpuTrainer } from './trainer';
 
-export interface WebGpuBackend extends ComputeBackend {
+export interface WebGpuBackend extends ComputeBackend, LayerComputeBackend {
   readonly kind: 'webgpu';
   readonly context: GpuContext;
   /** e.g. "google swiftshader". */
@@ -59,6 +62,17 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     createTrainer: (config) => WebGpuTrainer.create(ctx, config),
     resumeTrainer: (state) => WebGpuTrainer.create(ctx, state.config, state),
     createTrainerOnPath: (config, path) => WebGpuTrainer.create(ctx, config, undefined, path),
+    forwardLayer: (x, w, bias, spec) =>
+      forwardLayerWebGpu(ctx, x, w, bias, spec, async (x1, w1, b) =>
+        tensorOfMatrix(
+          await forwardWebGpu(ctx, channel(x1, 0), kernelOf(w1, 0, 0), {
+            mode: spec.mode,
+            bias: b,
+            activation: spec.activation,
+          }),
+        ),
+      ),
+    createLayerTrainer: (config) => createLayerTrainerWebGpu(ctx, config),
     onDeviceLost: (listener) => ctx.onDeviceLost(listener),
     dispose() {
       if (!ctx.lost) ctx.device.destroy();

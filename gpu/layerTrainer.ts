@@ -1,0 +1,258 @@
+/**
+ * Training the full layer on WebGPU (O×C×kh×kw weights, O biases, any stride, padding and
+ * dilation). The state is one GPU buffer with the same regions as the single-channel
+ * trainer's (stateLayout.ts), over the parameter vector [W…, b…]. Each step is three
+ * dispatches — residual (∂L/∂pre and loss terms per output), gradient partials over chunks
+ * of outputs, reduce + divergence check + optimizer update — and `run(n)` encodes up to
+ * LOSS_CAPACITY steps per submission, then reads the state back once, like `WebGpuTrainer`.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { env } from '@tensorflow/tfjs-core';
+import { KernelStudioError } from '../core/errors';
+import type { ConvSpec, Shape2 } from '../core/layer';
+import { outputShape } from '../core/layer';
+import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../core/layer-types';
+import type { Weights } from '../core/tensor';
+import type { BackendKind, DivergenceInfo, TrainChunk } from '../core/types';
+import { checkLayerTrainConfig, checkSteps } from '../core/validate';
+import type { GpuContext } from './context';
+import { raceLost, withErrorScopes } from './context';
+import type { Uniform } from './layerWgsl';
+import { layerSizeUniforms } from './layerWgsl';
+import {
+  LayerGradPartialsProgram,
+  layerPartialsShape,
+  partialColumns,
+} from './programs/layerGradPartialsProgram';
+import { LayerReduceUpdateProgram } from './programs/layerReduceUpdateProgram';
+import { LayerResidualProgram } from './programs/layerResidualProgram';
+import type { StateLayout } from './stateLayout';
+import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
+
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/**
+ * The state layout of a layer: the single-channel regions over `weights + biases`
+ * parameters. Offsets depend only on the parameter count; `kernelSize` (KK in WGSL) is
+ * where the biases start.
+ */
+export function layerStateLayout(weights: number, biases: number): StateLayout {
+  return { ...stateLayout(1, weights + biases - 1), kernelSize: weights };
+}
+
+interface LayerGpuResources {
+  readonly buffers: GPUBuffer[];
+  readonly tensors: { dispose(): void }[];
+  readonly x: TensorInfo;
+  readonly y: TensorInfo;
+  readonly state: TensorInfo;
+  readonly d: TensorInfo;
+  readonly parts: TensorInfo;
+  readonly stateBuffer: GPUBuffer;
+}
+
+export class WebGpuLayerTrainer implements LayerTrainer {
+  readonly backend: BackendKind = 'webgpu';
+  private readonly spec: ConvSpec;
+  private readonly out: Shape2;
+  private readonly partials: { groups: number; chunk: number };
+  private mirror: Float32Array;
+  private step = 0;
+  private diverged: DivergenceInfo | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly ctx: GpuContext,
+    private readonly config: LayerTrainConfig,
+    private readonly layout: StateLayout,
+    private readonly res: LayerGpuResources,
+    initial: Float32Array,
+  ) {
+    this.spec = config.spec;
+    this.out = outputShape(config.spec, config.x);
+    this.partials = layerPartialsShape(config.spec, this.out.rows * this.out.cols);
+    this.mirror = initial;
+  }
+
+  /** Validates (KernelStudioError) and uploads X, Y and the initial parameters. */
+  static async create(ctx: GpuContext, config: LayerTrainConfig): Promise<WebGpuLayerTrainer> {
+    checkLayerTrainConfig(config);
+    const { spec, x, y, initWeight } = config;
+    const weights = initWeight.data.length;
+    const layout = layerStateLayout(weights, spec.outChannels);
+    const initial = new Float32Array(layout.length);
+    initial.set(initWeight.data, layout.params);
+    initial.set(Float32Array.from(config.initBias), layout.params + weights);
+    initial.copyWithin(layout.lastFinite, layout.params, layout.params + layout.paramCount);
+    const out = outputShape(spec, x);
+    const n = spec.outChannels * out.rows * out.cols;
+    const { groups } = layerPartialsShape(spec, out.rows * out.cols);
+    const partsLength = groups * partialColumns(spec);
+    const tfb = ctx.tfBackend;
+    const res = await withErrorScopes(ctx, { kind: 'training', rows: x.rows, cols: x.cols }, () => {
+      const buffers: GPUBuffer[] = [];
+      const upload = (data: Float32Array): GPUBuffer => {
+        const buffer = ctx.device.createBuffer({
+          size: Math.max(16, data.byteLength),
+          usage: STORAGE,
+          mappedAtCreation: true,
+        });
+        new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);
+        buffer.unmap();
+        buffers.push(buffer);
+        return buffer;
+      };
+      const wrap = (buffer: GPUBuffer, shape: number[]) =>
+        tfb.createTensorFromGPUData({ buffer, zeroCopy: true }, shape, 'float32');
+      const stateBuffer = upload(initial);
+      const tensors = {
+        x: wrap(upload(x.data), [x.channels, x.rows, x.cols]),
+        y: wrap(upload(y.data), [n]),
+        state: wrap(stateBuffer, [layout.length]),
+        d: wrap(upload(new Float32Array(2 * n)), [2 * n]),
+        parts: wrap(upload(new Float32Array(partsLength)), [partsLength]),
+      };
+      return { buffers, tensors: Object.values(tensors), stateBuffer, ...tensors };
+    });
+    return new WebGpuLayerTrainer(ctx, config, layout, res, initial);
+  }
+
+  async run(steps: number): Promise<TrainChunk> {
+    this.checkAlive();
+    checkSteps(steps);
+    const firstStep = this.step + 1;
+    if (this.diverged) return { firstStep, losses: new Float64Array(0), diverged: this.diverged };
+    const losses: number[] = [];
+    let remaining = steps;
+    while (remaining > 0 && !this.diverged) {
+      const n = Math.min(remaining, this.layout.lossCapacity);
+      const chunkFirst = this.step + 1;
+      const reading = await withErrorScopes(this.ctx, { kind: 'steps' }, () => {
+        this.encodeSteps(chunkFirst, n);
+        const read = this.readState();
+        read.catch(() => {}); // if the scopes throw, that error is the one reported
+        return { read };
+      });
+      const state = await reading.read;
+      this.mirror = state;
+      const divergedAt = state[HEADER_DIVERGED_STEP];
+      const accepted = divergedAt > 0 ? divergedAt - chunkFirst : n;
+      for (let i = 0; i < accepted; i++) losses.push(state[this.layout.losses + i]);
+      this.step += accepted;
+      if (divergedAt > 0) this.diverged = { step: divergedAt, loss: state[HEADER_DIVERGED_LOSS] };
+      remaining -= n;
+    }
+    return {
+      firstStep,
+      losses: Float64Array.from(losses),
+      ...(this.diverged ? { diverged: this.diverged } : {}),
+    };
+  }
+
+  /** Where the run stands as of the last `run`; after divergence, the last finite parameters. */
+  async snapshot(): Promise<LayerTrainSnapshot> {
+    this.checkAlive();
+    const { layout, mirror, config } = this;
+    const weights = layout.kernelSize;
+    const params = this.diverged ? layout.lastFinite : layout.params;
+    const shaped = (offset: number): Weights => ({
+      outChannels: config.initWeight.outChannels,
+      inChannels: config.initWeight.inChannels,
+      rows: config.initWeight.rows,
+      cols: config.initWeight.cols,
+      data: mirror.slice(offset, offset + weights),
+    });
+    return {
+      step: this.step,
+      weight: shaped(params),
+      bias: mirror.slice(params + weights, params + layout.paramCount),
+      gradWeight: shaped(layout.grads),
+      gradBias: mirror.slice(layout.grads + weights, layout.grads + layout.paramCount),
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of this.res.tensors) t.dispose();
+    for (const b of this.res.buffers) b.destroy();
+  }
+
+  /** Encodes `n` steps (3 dispatches each) into tfjs's command encoder without submitting in between. */
+  private encodeSteps(first: number, n: number): void {
+    const flags = env();
+    const batch = flags.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
+    flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number.MAX_SAFE_INTEGER);
+    try {
+      for (let i = 0; i < n; i++) this.encodeStep(first + i, i);
+    } finally {
+      flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', batch);
+    }
+  }
+
+  private encodeStep(step: number, slot: number): void {
+    const { config, res, spec, out, partials } = this;
+    const tfb = this.ctx.tfBackend;
+    const sizes = layerSizeUniforms(config.x, out);
+    const lossScale = config.loss === 'mean' ? 1 / (spec.outChannels * out.rows * out.cols) : 1;
+    tfb.runWebGPUProgram(
+      new LayerResidualProgram(spec, this.layout, out.rows, out.cols),
+      [res.x, res.y, res.state],
+      'float32',
+      [...sizes, { type: 'float32', data: [lossScale] }],
+      res.d,
+    );
+    tfb.runWebGPUProgram(
+      new LayerGradPartialsProgram(spec, partials.groups),
+      [res.x, res.d],
+      'float32',
+      [...sizes, { type: 'int32', data: [partials.chunk] }, { type: 'int32', data: [partials.groups] }],
+      res.parts,
+    );
+    const { optimizer } = config;
+    const adam = optimizer.kind === 'adam';
+    const stepSize = adam ? optimizer.lr / (1 - (optimizer.beta1 ?? 0.9) ** step) : optimizer.lr;
+    const sqrtCorrection2 = adam ? Math.sqrt(1 - (optimizer.beta2 ?? 0.999) ** step) : 1;
+    const uniforms: Uniform[] = [
+      { type: 'int32', data: [partials.groups] },
+      { type: 'int32', data: [step] },
+      { type: 'int32', data: [slot] },
+      { type: 'float32', data: [stepSize] },
+      { type: 'float32', data: [sqrtCorrection2] },
+      ...[
+        optimizer.momentum ?? 0.9,
+        optimizer.beta1 ?? 0.9,
+        optimizer.beta2 ?? 0.999,
+        optimizer.eps ?? 1e-8,
+      ].map((v): Uniform => ({ type: 'float32', data: [v] })),
+    ];
+    tfb.runWebGPUProgram(
+      new LayerReduceUpdateProgram(this.layout, optimizer.kind, config.useBias),
+      [res.parts],
+      'float32',
+      uniforms,
+      res.state,
+    );
+  }
+
+  /** One readback of the whole state through a throwaway zero-copy tensor (tfjs caches reads per tensor). */
+  private async readState(): Promise<Float32Array> {
+    const view = this.ctx.tfBackend.createTensorFromGPUData(
+      { buffer: this.res.stateBuffer, zeroCopy: true },
+      [this.layout.length],
+      'float32',
+    );
+    try {
+      const values = await raceLost(this.ctx, view.data());
+      return new Float32Array(values as Float32Array);
+    } finally {
+      view.dispose();
+    }
+  }
+
+  private checkAlive(): void {
+    if (this.disposed)
+      throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
+    this.ctx.assertAlive();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Forward pass of the full layer: Y[o, i, j] = act(b[o] + Σ_c Σ_a Σ_b X[c, ·, ·] · K'[o, c, a, b])
+ * with stride, zero padding and dilation. One thread per output element, looping over the
+ * C×kh×kw taps (constants, so the inner loops unroll); adjacent threads own adjacent output
+ * columns, so their X loads coalesce on real GPUs. The single-channel "valid" layer does not
+ * come here: it keeps the strip/tile programs (gpu/backend.ts `forwardProgram`).
+ * Reference: core/layer-reference.ts `layerForwardRef`.
+ */
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { ConvSpec } from '../../core/layer';
+import {
+  LAYER_SIZE_UNIFORMS,
+  LAYER_WORKGROUP,
+  flatDispatch,
+  layerConstsWgsl,
+  layerKey,
+  layerPreWgsl,
+} from '../layerWgsl';
+
+export class LayerForwardProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0, 1, 2] };
+  dispatch: [number, number, number];
+  variableNames = ['x', 'w', 'b'];
+  uniforms = LAYER_SIZE_UNIFORMS;
+  workgroupSize: [number, number, number] = [LAYER_WORKGROUP, 1, 1];
+
+  /** The output is O×outRows×outCols. */
+  constructor(
+    private readonly spec: ConvSpec,
+    outRows: number,
+    outCols: number,
+  ) {
+    this.outputShape = [spec.outChannels, outRows, outCols];
+    this.dispatch = flatDispatch(spec.outChannels * outRows * outCols);
+    this.shaderKey = `ks_layer_forward_${layerKey(spec)}_wg${LAYER_WORKGROUP}`;
+  }
+
+  getUserCode(): string {
+    return `
+  ${layerConstsWgsl(this.spec)}
+  ${layerPreWgsl(
+    this.spec,
+    (i) => `w[${i}]`,
+    (o) => `b[${o}]`,
+  )}
+  fn main(index: i32) {
+    let plane = uniforms.outRows * uniforms.outCols;
+    if (index >= O * plane) {
+      return;
+    }
+    let o = index / plane;
+    let ij = index - o * plane;
+    let i = ij / uniforms.outCols;
+    let j = ij - i * uniforms.outCols;
+    result[index] = ksLayerAct(ksLayerPre(o, i, j));
+  }
+`;
+  }
+}

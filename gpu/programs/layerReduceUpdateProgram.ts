@@ -1,0 +1,101 @@
+/**
+ * (Layer training, pass 3 of 3) One workgroup sums the partial rows of
+ * layerGradPartialsProgram (thread t sums columns t, t + THREADS, …, so reads coalesce),
+ * records the loss at this step's slot, decides divergence on the GPU exactly as
+ * trainReduceUpdateProgram does (a non-finite loss or one ≥ 1e30 stops this and every later
+ * step of the submission), and applies SGD / momentum / Adam in place to the O·C·kh·kw
+ * weights and O biases. Column sums go straight into the state's gradient region, so no
+ * workgroup array bounds the layer's size.
+ * Reference: core/reference.ts `trainLoopRef` (the optimizers and divergence).
+ */
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { OptimizerKind } from '../../core/types';
+import type { StateLayout } from '../stateLayout';
+import { stateLayoutWgsl } from '../stateLayout';
+import { LOSS_CHECK_WGSL, OPTIMIZER_UNIFORMS, optimizerWgsl } from '../wgslSnippets';
+
+const THREADS = 256;
+
+export class LayerReduceUpdateProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number] = [1, 1, 1];
+  variableNames = ['parts'];
+  /** groups: partial rows to sum; step: 1-based global step; slot: index in the loss buffer. */
+  uniforms = `groups: i32, step: i32, slot: i32, stepSize: f32, sqrtCorrection2: f32, ${OPTIMIZER_UNIFORMS}`;
+  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+
+  /** The layout's kernelSize is the number of weights; its parameters past that are the biases. */
+  constructor(
+    private readonly layout: StateLayout,
+    private readonly optimizer: OptimizerKind,
+    private readonly useBias: boolean,
+  ) {
+    this.outputShape = [layout.length];
+    this.shaderKey = `ks_layer_reduce_update_w${layout.kernelSize}_p${layout.paramCount}_${optimizer}_bias${useBias}_wg${THREADS}`;
+  }
+
+  getUserCode(): string {
+    return `
+  ${stateLayoutWgsl(this.layout)}
+  ${LOSS_CHECK_WGSL}
+  ${optimizerWgsl(this.optimizer)}
+  const USE_BIAS = ${this.useBias};
+  const COLS = PARAM_COUNT + 1;
+  var<workgroup> lossParts: array<f32, ${THREADS}>;
+  var<workgroup> stopFlag: u32;
+  var<workgroup> allFinite: atomic<u32>;
+
+  fn main() {
+    let li = i32(localIndex);
+    var partial = 0.0;
+    for (var g = li; g < uniforms.groups; g += ${THREADS}) {
+      partial += parts[g * COLS + PARAM_COUNT];
+    }
+    lossParts[li] = partial;
+    workgroupBarrier();
+    if (li == 0) {
+      var loss = 0.0;
+      for (var t = 0; t < ${THREADS}; t++) {
+        loss += lossParts[t];
+      }
+      result[OFF_LOSSES + uniforms.slot] = loss;
+      var stop = 0u;
+      if (result[HDR_DIVERGED_STEP] > 0.0) {
+        stop = 1u;
+      } else if (!ksIsUsableLoss(loss)) {
+        result[HDR_DIVERGED_STEP] = f32(uniforms.step);
+        result[HDR_DIVERGED_LOSS] = loss;
+        stop = 1u;
+      }
+      stopFlag = stop;
+      atomicStore(&allFinite, 1u);
+    }
+    if (workgroupUniformLoad(&stopFlag) == 1u) {
+      return;
+    }
+    for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
+      let learned = p < KK || USE_BIAS;
+      var g = 0.0;
+      if (learned) {
+        for (var r = 0; r < uniforms.groups; r++) {
+          g += parts[r * COLS + p];
+        }
+        ksUpdateParam(p, g, uniforms.stepSize, uniforms.sqrtCorrection2);
+      }
+      result[OFF_GRADS + p] = g;
+      if (!ksIsFinite(result[OFF_PARAMS + p])) {
+        atomicStore(&allFinite, 0u);
+      }
+    }
+    workgroupBarrier();
+    if (atomicLoad(&allFinite) == 1u) {
+      for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
+        result[OFF_LAST_FINITE + p] = result[OFF_PARAMS + p];
+      }
+    }
+  }
+`;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The layer programs against core/layer-reference.ts on random layers: stride, padding,
+ * dilation, convolve, ReLU, several channels in and out, images with many gradient chunks;
+ * one training step (loss, ∂L/∂W, ∂L/∂b, update), every optimizer over many steps, mean
+ * loss, a frozen bias, divergence, and the single-channel "valid" layer on today's programs.
+ */
+import { describe, expect, test } from 'vitest';
+import type { ConvSpec } from '../../core/layer';
+import { convSpec, outputShape } from '../../core/layer';
+import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '../../core/layer-reference';
+import type { LayerTrainConfig } from '../../core/layer-types';
+import { randomMatrix, randomWeights } from '../../core/random';
+import type { Tensor3 } from '../../core/tensor';
+import { channel, kernelOf } from '../../core/tensor';
+import type { LossKind, OptimizerKind } from '../../core/types';
+import { layerPartialsShape } from '../../gpu/programs/layerGradPartialsProgram';
+import { expectClose } from './numeric';
+import { webgpuBackend } from './webgpuHarness';
+
+function randomTensor(c: number, h: number, w: number, seed: number): Tensor3 {
+  return { channels: c, rows: h, cols: w, data: randomMatrix(c * h, w, seed, -1, 1).data };
+}
+
+interface Layer {
+  c: number;
+  h: number;
+  w: number;
+  spec: ConvSpec;
+}
+const layer = (
+  c: number,
+  o: number,
+  h: number,
+  w: number,
+  rest: Partial<ConvSpec> & Pick<ConvSpec, 'kernel'>,
+) => ({
+  c,
+  h,
+  w,
+  spec: convSpec({ inChannels: c, outChannels: o, ...rest }),
+});
+const label = ({ c, h, w, spec }: Layer) =>
+  `${c}×${h}×${w} → ${spec.outChannels}, k ${spec.kernel.join('×')} s ${spec.stride.join(',')} p ${spec.padding.join(',')} d ${spec.dilation.join(',')} ${spec.mode} ${spec.activation}`;
+
+const layers: Layer[] = [
+  layer(1, 1, 9, 11, { kernel: [3, 2], stride: [2, 1] }),
+  layer(2, 3, 12, 10, { kernel: [3, 3], padding: [1, 1], mode: 'convolve' }),
+  layer(3, 2, 15, 17, { kernel: [3, 2], stride: [2, 3], padding: [2, 1], activation: 'relu' }),
+  layer(2, 2, 16, 14, {
+    kernel: [2, 3],
+    dilation: [2, 3],
+    padding: [1, 0],
+    mode: 'convolve',
+    activation: 'relu',
+  }),
+  layer(4, 1, 8, 8, { kernel: [1, 1] }),
+  layer(1, 4, 11, 13, { kernel: [5, 4], stride: [3, 2], padding: [3, 2], dilation: [1, 2] }),
+  // Over 256 outputs per channel: several partial rows in the gradient pass.
+  layer(3, 5, 41, 37, {
+    kernel: [5, 3],
+    stride: [1, 2],
+    padding: [2, 1],
+    dilation: [2, 1],
+    mode: 'convolve',
+  }),
+];
+
+describe('layer forward program vs layerForwardRef', () => {
+  test.each(layers.map((l) => [label(l), l] as const))('%s', async (_l, l) => {
+    const gpu = await webgpuBackend();
+    const x = randomTensor(l.c, l.h, l.w, l.h * 31 + l.c);
+    const w = randomWeights(l.spec.outChannels, l.c, ...l.spec.kernel, 17 + l.w);
+    const bias = Array.from({ length: l.spec.outChannels }, (_, i) => 0.1 * i - 0.2);
+    const y = await gpu.forwardLayer(x, w, bias, l.spec);
+    const { rows, cols } = outputShape(l.spec, x);
+    expect([y.channels, y.rows, y.cols]).toEqual([l.spec.outChannels, rows, cols]);
+    expectClose(y.data, layerForwardRef(x, w, bias, l.spec), 1e-5, 'y');
+  });
+});
+
+function config(
+  l: Layer,
+  loss: LossKind,
+  useBias: boolean,
+  kind: OptimizerKind,
+  lr: number,
+): LayerTrainConfig {
+  const x = randomTensor(l.c, l.h, l.w, 100 + l.h * 3 + l.w);
+  const { rows, cols } = outputShape(l.spec, x);
+  return {
+    spec: l.spec,
+    x,
+    y: randomTensor(l.spec.outChannels, rows, cols, 200 + l.w),
+    useBias,
+    loss,
+    optimizer: { kind, lr },
+    initWeight: randomWeights(l.spec.outChannels, l.c, ...l.spec.kernel, 300 + l.h),
+    initBias: Array.from({ length: l.spec.outChannels }, (_, i) => 0.125 - 0.05 * i),
+  };
+}
+
+test('the big layer really spans several gradient chunks', () => {
+  const big = layers[layers.length - 1];
+  const { rows, cols } = outputShape(big.spec, { rows: big.h, cols: big.w });
+  expect(layerPartialsShape(big.spec, rows * cols).groups).toBeGreaterThan(1);
+});
+
+describe('one layer training step vs layerLossAndGradsRef', () => {
+  test.each(layers.map((l, i) => [label(l), l, i] as const))('%s', async (_l, l, i) => {
+    const gpu = await webgpuBackend();
+    const lr = 0.01;
+    const loss: LossKind = i % 2 === 0 ? 'sum' : 'mean';
+    const useBias = i !== 2;
+    const cfg = config(l, loss, useBias, 'sgd', lr);
+    const ref = layerLossAndGradsRef(cfg.x, cfg.y, cfg.initWeight.data, cfg.initBias, cfg.spec, cfg);
+    const trainer = await gpu.createLayerTrainer(cfg);
+    try {
+      const chunk = await trainer.run(1);
+      expectClose(chunk.losses, [ref.loss], 1e-4, 'loss');
+      const snap = await trainer.snapshot();
+      expectClose(snap.gradWeight.data, ref.gradW, 1e-4, 'gradW');
+      expectClose(snap.gradBias, ref.gradB, 1e-4, 'gradB');
+      expectClose(
+        snap.weight.data,
+        Array.from(cfg.initWeight.data, (w, t) => w - lr * ref.gradW[t]),
+        1e-5,
+        'weight',
+      );
+      expectClose(
+        snap.bias,
+        Array.from(cfg.initBias, (b, o) => b - lr * ref.gradB[o]),
+        1e-5,
+        'bias',
+      );
+    } finally {
+      trainer.dispose();
+    }
+  });
+});
+
+describe('layer optimizers over many steps vs trainLayerRef', () => {
+  const optimizers: [OptimizerKind, number][] = [
+    ['sgd', 0.01],
+    ['momentum', 0.005],
+    ['adam', 0.02],
+  ];
+  test.each(optimizers)('%s', async (kind, lr) => {
+    const gpu = await webgpuBackend();
+    const cfg = config(layers[2], 'mean', true, kind, lr);
+    const ref = trainLayerRef(cfg, 25);
+    const trainer = await gpu.createLayerTrainer(cfg);
+    try {
+      const a = await trainer.run(10);
+      const b = await trainer.run(15);
+      expectClose([...a.losses, ...b.losses], ref.losses, 1e-4, 'losses');
+      const snap = await trainer.snapshot();
+      expectClose(snap.weight.data, ref.weight, 1e-4, 'weight');
+      expectClose(snap.bias, ref.bias, 1e-4, 'bias');
+    } finally {
+      trainer.dispose();
+    }
+  });
+});
+
+test('layer divergence: same step as trainLayerRef, last finite weights, stays stopped', async () => {
+  const gpu = await webgpuBackend();
+  const cfg = config(layers[1], 'sum', true, 'sgd', 50);
+  const ref = trainLayerRef(cfg, 60);
+  expect(ref.diverged).toBeDefined();
+  const trainer = await gpu.createLayerTrainer(cfg);
+  try {
+    const chunk = await trainer.run(60);
+    expect(chunk.diverged?.step).toBe(ref.diverged?.step);
+    expect(chunk.losses.length).toBe((ref.diverged?.step ?? 0) - 1);
+    const snap = await trainer.snapshot();
+    expect(snap.weight.data.every(Number.isFinite)).toBe(true);
+    expectClose(snap.weight.data, ref.weight, 1e-3, 'last finite weight');
+    const again = await trainer.run(5);
+    expect(again.losses.length).toBe(0);
+    expect(again.diverged?.step).toBe(ref.diverged?.step);
+  } finally {
+    trainer.dispose();
+  }
+});
+
+describe('the single-channel valid layer runs on the single-channel programs', () => {
+  const valid = layer(1, 1, 20, 23, { kernel: [3, 5], mode: 'convolve', activation: 'relu' });
+  test('forward is bit-identical to forward()', async () => {
+    const gpu = await webgpuBackend();
+    const cfg = config(valid, 'sum', true, 'sgd', 0.01);
+    const y = await gpu.forwardLayer(cfg.x, cfg.initWeight, [0.3], valid.spec);
+    const old = await gpu.forward(channel(cfg.x, 0), kernelOf(cfg.initWeight, 0, 0), {
+      mode: 'convolve',
+      activation: 'relu',
+      bias: 0.3,
+    });
+    expect(y.data).toEqual(old.data);
+  });
+  test('training is bit-identical to createTrainer()', async () => {
+    const gpu = await webgpuBackend();
+    const cfg = config(valid, 'mean', true, 'adam', 0.02);
+    const layerTrainer = await gpu.createLayerTrainer(cfg);
+    const oldTrainer = await gpu.createTrainer({
+      x: channel(cfg.x, 0),
+      y: channel(cfg.y, 0),
+      mode: 'convolve',
+      activation: 'relu',
+      useBias: true,
+      loss: 'mean',
+      optimizer: cfg.optimizer,
+      initWeight: kernelOf(cfg.initWeight, 0, 0),
+      initBias: cfg.initBias[0],
+    });
+    try {
+      const a = await layerTrainer.run(12);
+      const b = await oldTrainer.run(12);
+      expect(a.losses).toEqual(b.losses);
+      const sa = await layerTrainer.snapshot();
+      const sb = await oldTrainer.snapshot();
+      expect(sa.weight.data).toEqual(sb.weight.data);
+      expect(Array.from(sa.bias)).toEqual([sb.bias]);
+      expect([sa.weight.outChannels, sa.weight.inChannels]).toEqual([1, 1]);
+    } finally {
+      layerTrainer.dispose();
+      oldTrainer.dispose();
+    }
+  });
+});
