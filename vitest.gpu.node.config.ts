@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The GPU suites (tests/gpu, golden cases included) in Node through Dawn for Node (the optional
+ * `webgpu` package): the path a GPU machine without Chromium runs. tests/helpers/dawn-setup.ts installs
+ * navigator.gpu and, where no Vulkan driver is chosen, points Dawn at SwiftShader.
+ */
+export default defineConfig({
+  test: {
+    include: ['tests/gpu/**/*.test.ts'],
+    environment: 'node',
+    setupFiles: ['tests/helpers/dawn-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // One device at a time: the tests share the GPU (and SwiftShader the CPU cores).
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
