@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The GPU suites (tests/gpu, golden cases included) in Node through Dawn for Node (the optional
+ * The GPU suites (tests/gpu, golden cases included, and tests/gpu-node: the CLI's --backend webgpu) in Node through Dawn for Node (the optional
  * `webgpu` package): the path a GPU machine without Chromium runs. tests/helpers/dawn-setup.ts installs
  * navigator.gpu and, where no Vulkan driver is chosen, points Dawn at SwiftShader.
  */
 export default defineConfig({
   test: {
-    include: ['tests/gpu/**/*.test.ts'],
+    include: ['tests/gpu/**/*.test.ts', 'tests/gpu-node/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['tests/helpers/dawn-setup.ts'],
     testTimeout: 120_000,

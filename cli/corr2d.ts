@@ -4,6 +4,7 @@ import { toRows } from '../core/matrix';
 import type { Activation, Mode } from '../core/types';
 import type { OptionTable } from './args';
 import { choiceOption, numberOption, parseOptions, stringOption } from './args';
+import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { checkKernelFits } from './checks';
 import { CliError, EXIT_OK } from './errors';
 import { readMatrixFile } from './files';
@@ -19,12 +20,13 @@ const OPTIONS: OptionTable = {
   activation: 'string',
   out: 'string',
   json: 'boolean',
+  ...BACKEND_OPTION,
 };
 
 export const MODES: readonly Mode[] = ['correlate', 'convolve'];
 export const ACTIVATIONS: readonly Activation[] = ['none', 'relu'];
 
-export function runCorr2d(argv: readonly string[], io: CliIo): number {
+export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'corr2d');
   const xPath = stringOption(options, 'x');
   const kPath = stringOption(options, 'k');
@@ -35,13 +37,23 @@ export function runCorr2d(argv: readonly string[], io: CliIo): number {
   const bias = numberOption(options, 'bias') ?? 0;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, false);
+  const preference = backendPreference(options);
 
   const x = readMatrixFile(xPath);
   const k = readMatrixFile(kPath);
   checkKernelFits(x, k, xPath, kPath);
-  const y = forwardCpu(x, k, { mode, bias, activation });
+  const gpu = await openBackend(preference);
+  let y;
+  try {
+    y = gpu
+      ? await gpu.forward(x, k, { mode, bias, activation })
+      : forwardCpu(x, k, { mode, bias, activation });
+  } finally {
+    gpu?.dispose();
+  }
+  const backend = gpu ? 'webgpu' : 'cpu';
 
   if (outPath !== undefined && outFormat !== undefined) writeMatrixOutput(outPath, outFormat, y);
-  io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y) })}\n` : formatMatrix(y));
+  io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y), backend })}\n` : formatMatrix(y));
   return EXIT_OK;
 }

@@ -37,19 +37,21 @@ export function installDawn(): Promise<DawnStatus> {
   return installed;
 }
 
+/** The one line that says why importing `webgpu` failed and what to do. */
+export function dawnUnavailable(error: unknown): string {
+  if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND')
+    return 'WebGPU needs the optional package "webgpu" (Dawn for Node), which is not installed; run `npm install webgpu`.';
+  const message = error instanceof Error ? error.message : String(error);
+  return `the optional package "webgpu" (Dawn for Node) failed to load: ${message.split('\n')[0]}`;
+}
+
 async function load(): Promise<DawnStatus> {
   if (globalThis.navigator?.gpu) return { ok: true };
   let dawn: DawnModule;
   try {
     dawn = (await import('webgpu')) as unknown as DawnModule;
   } catch (e) {
-    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
-    return {
-      ok: false,
-      reason: missing
-        ? 'WebGPU needs the optional package "webgpu" (Dawn for Node), which is not installed; run `npm install webgpu`.'
-        : `the optional package "webgpu" (Dawn for Node) failed to load: ${(e as Error).message.split('\n')[0]}`,
-    };
+    return { ok: false, reason: dawnUnavailable(e) };
   }
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);

@@ -13,7 +13,7 @@ import { USAGE } from './usage';
 
 export const VERSION: string = version;
 
-function dispatch(argv: readonly string[], io: CliIo): number {
+function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined)
     throw new CliError('missing command; use corr2d or train (see kernel-studio --help).');
@@ -35,9 +35,9 @@ function dispatch(argv: readonly string[], io: CliIo): number {
 }
 
 /** Runs one CLI invocation; every failure becomes one stderr line and an exit code, never a stack trace. */
-export function main(argv: readonly string[], io: CliIo = processIo): number {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    return dispatch(argv, io);
+    return await dispatch(argv, io);
   } catch (error) {
     const { exitCode, line } = describeFailure(error);
     io.stderr(`kernel-studio: ${line}\n`);

@@ -3,10 +3,18 @@ import { CpuTrainer, forwardCpu } from '../core/cpu';
 import type { Matrix } from '../core/matrix';
 import { toRows } from '../core/matrix';
 import { randomKernel } from '../core/random';
-import type { LossKind, OptimizerKind, TrainChunk, TrainConfig, TrainSnapshot } from '../core/types';
+import type {
+  BackendKind,
+  LossKind,
+  OptimizerKind,
+  TrainChunk,
+  TrainConfig,
+  TrainSnapshot,
+} from '../core/types';
 import { LIMITS } from '../core/types';
 import type { OptionTable, ParsedOptions } from './args';
 import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
+import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { checkKernelFits, parseKernelShape, shapeText } from './checks';
 import { ACTIVATIONS, MODES } from './corr2d';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
@@ -35,6 +43,7 @@ const OPTIONS: OptionTable = {
   'log-every': 'string',
   out: 'string',
   json: 'boolean',
+  ...BACKEND_OPTION,
 };
 
 const LOSSES: readonly LossKind[] = ['sum', 'mean'];
@@ -113,12 +122,12 @@ function buildConfig(options: ParsedOptions): TrainConfig {
   };
 }
 
-function jsonReport(chunk: TrainChunk, snapshot: TrainSnapshot): string {
+function jsonReport(chunk: TrainChunk, snapshot: TrainSnapshot, backend: BackendKind): string {
   const report: Record<string, unknown> = {
     loss: Array.from(chunk.losses),
     weight: toRows(snapshot.weight),
     bias: Math.fround(snapshot.bias),
-    backend: 'cpu',
+    backend,
   };
   if (chunk.diverged) {
     // JSON has no NaN/Infinity: a non-finite loss is reported as a string.
@@ -128,20 +137,36 @@ function jsonReport(chunk: TrainChunk, snapshot: TrainSnapshot): string {
   return `${JSON.stringify(report)}\n`;
 }
 
-export function runTrain(argv: readonly string[], io: CliIo): number {
+/** Disposes `gpu` and rethrows: a trainer that failed to start must not keep the device open. */
+function closing(gpu: { dispose(): void }): (e: unknown) => never {
+  return (e) => {
+    gpu.dispose();
+    throw e;
+  };
+}
+
+export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
   const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? 10;
   const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? 2;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, true);
+  const preference = backendPreference(options);
   const config = buildConfig(options);
 
-  const trainer = new CpuTrainer(config);
-  const chunk = trainer.runSync(steps);
-  const snapshot = trainer.snapshotSync();
-  trainer.dispose();
+  const gpu = await openBackend(preference);
+  let chunk: TrainChunk;
+  let snapshot: TrainSnapshot;
+  const trainer = gpu ? await gpu.createTrainer(config).catch(closing(gpu)) : new CpuTrainer(config);
+  try {
+    chunk = await trainer.run(steps);
+    snapshot = await trainer.snapshot();
+  } finally {
+    trainer.dispose();
+    gpu?.dispose();
+  }
 
-  if (options.has('json')) io.stdout(jsonReport(chunk, snapshot));
+  if (options.has('json')) io.stdout(jsonReport(chunk, snapshot, trainer.backend));
   else {
     chunk.losses.forEach((loss, i) => {
       const step = chunk.firstStep + i;

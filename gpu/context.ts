@@ -98,7 +98,8 @@ export async function openGpuContext(adapter: GPUAdapter): Promise<GpuContext> {
   lostSignal.catch(() => {}); // observed by racers; never an unhandled rejection
   void device.lost.then((info) => {
     lost = { reason: info.reason, message: info.message };
-    console.warn(`[webgpu] device lost (${info.reason}): ${info.message}`);
+    // A deliberate destroy() (dispose, the CLI's exit) is not news; anything else is.
+    if (info.reason !== 'destroyed') console.warn(`[webgpu] device lost (${info.reason}): ${info.message}`);
     rejectLost(deviceLostError(lost));
     for (const listener of listeners) listener(lost);
   });
