@@ -9,6 +9,7 @@ import type { OptionTable } from './args';
 import { choiceOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
 import { checkChannels, checkKernelFits } from './checks';
+import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { CliError, EXIT_OK } from './errors';
 import type { CliIo } from './io';
 import { geometryOptions, perChannelOption } from './layer-args';
@@ -27,6 +28,7 @@ const OPTIONS: OptionTable = {
   color: 'boolean',
   out: 'string',
   json: 'boolean',
+  ...BACKEND_OPTION,
 };
 
 export const MODES: readonly Mode[] = ['correlate', 'convolve'];
@@ -43,6 +45,7 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
   const geometry = geometryOptions(options);
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, false);
+  const preference = backendPreference(options);
 
   const x = readImageFile(xPath, options.has('color'));
   const { weights: w } = readWeightsFile(kPath);
@@ -52,15 +55,22 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
   const bias = perChannelOption(options, 'bias', spec.outChannels);
   if (outPath !== undefined && outFormat !== undefined && spec.outChannels > 1)
     checkStackOutput(outPath, outFormat);
-  const y = forwardLayerCpu(x, w, bias, spec);
+  const gpu = await openBackend(preference);
+  let y;
+  try {
+    y = gpu ? await gpu.forwardLayer(x, w, bias, spec) : forwardLayerCpu(x, w, bias, spec);
+  } finally {
+    gpu?.dispose();
+  }
+  const backend = gpu ? 'webgpu' : 'cpu';
 
   if (spec.outChannels === 1) {
     const y2 = channel(y, 0);
     if (outPath !== undefined && outFormat !== undefined) await writeMatrixOutput(outPath, outFormat, y2);
-    io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y2) })}\n` : formatMatrix(y2));
+    io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y2), backend })}\n` : formatMatrix(y2));
   } else {
     if (outPath !== undefined && outFormat !== undefined) await writeStackOutput(outPath, outFormat, y);
-    io.stdout(options.has('json') ? `${JSON.stringify({ y: toNested3(y) })}\n` : formatStack(y));
+    io.stdout(options.has('json') ? `${JSON.stringify({ y: toNested3(y), backend })}\n` : formatStack(y));
   }
   return EXIT_OK;
 }

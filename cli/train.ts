@@ -1,4 +1,4 @@
-/** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU, printing the seeds' loss lines. */
+/** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing the seeds' loss lines. */
 import { CpuLayerTrainer, forwardLayerCpu } from '../core/cpu';
 import type { ConvSpec } from '../core/layer';
 import { specForWeights } from '../core/layer-types';
@@ -7,11 +7,12 @@ import type { LayerTrainConfig, LayerTrainSnapshot } from '../core/layer-types';
 import { randomKernel, randomWeights } from '../core/random';
 import type { Tensor3, Weights } from '../core/tensor';
 import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '../core/tensor';
-import type { LossKind, OptimizerKind, TrainChunk } from '../core/types';
+import type { BackendKind, LossKind, OptimizerKind, TrainChunk } from '../core/types';
 import { LIMITS } from '../core/types';
 import type { OptionTable, ParsedOptions } from './args';
 import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
+import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText } from './checks';
 import { ACTIVATIONS, MODES } from './corr2d';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
@@ -45,6 +46,7 @@ const OPTIONS: OptionTable = {
   'log-every': 'string',
   out: 'string',
   json: 'boolean',
+  ...BACKEND_OPTION,
 };
 
 const LOSSES: readonly LossKind[] = ['sum', 'mean'];
@@ -194,12 +196,17 @@ function biasJson(bias: Float32Array): number | number[] {
   return bias.length === 1 ? Math.fround(bias[0]) : Array.from(bias);
 }
 
-function jsonReport(chunk: TrainChunk, snapshot: LayerTrainSnapshot, initRank: number | undefined): string {
+function jsonReport(
+  chunk: TrainChunk,
+  snapshot: LayerTrainSnapshot,
+  initRank: number | undefined,
+  backend: BackendKind,
+): string {
   const report: Record<string, unknown> = {
     loss: Array.from(chunk.losses),
     weight: weightJson(snapshot.weight, initRank),
     bias: biasJson(snapshot.bias),
-    backend: 'cpu',
+    backend,
   };
   if (chunk.diverged) {
     // JSON has no NaN/Infinity: a non-finite loss is reported as a string.
@@ -220,6 +227,14 @@ function textReport(snapshot: LayerTrainSnapshot, spec: ConvSpec): string {
   return `${text}bias: ${Array.from(snapshot.bias, formatValue).join(', ')}\n`;
 }
 
+/** Disposes `gpu` and rethrows: a trainer that failed to start must not keep the device open. */
+function closing(gpu: { dispose(): void }): (e: unknown) => never {
+  return (e) => {
+    gpu.dispose();
+    throw e;
+  };
+}
+
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
   const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? 10;
@@ -234,12 +249,21 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       spec: config.spec,
     });
 
-  const trainer = new CpuLayerTrainer(config);
-  const chunk = trainer.runSync(steps);
-  const snapshot = trainer.snapshotSync();
-  trainer.dispose();
+  const gpu = await openBackend(backendPreference(options));
+  const trainer = gpu
+    ? await gpu.createLayerTrainer(config).catch(closing(gpu))
+    : new CpuLayerTrainer(config);
+  let chunk: TrainChunk;
+  let snapshot: LayerTrainSnapshot;
+  try {
+    chunk = await trainer.run(steps);
+    snapshot = await trainer.snapshot();
+  } finally {
+    trainer.dispose();
+    gpu?.dispose();
+  }
 
-  if (options.has('json')) io.stdout(jsonReport(chunk, snapshot, initRank));
+  if (options.has('json')) io.stdout(jsonReport(chunk, snapshot, initRank, trainer.backend));
   else {
     chunk.losses.forEach((loss, i) => {
       const step = chunk.firstStep + i;

@@ -4,12 +4,13 @@ export const USAGE = `Kernel Studio, headless: 2-D convolution layers from the c
 Usage:
   kernel-studio corr2d --x FILE --k FILE [--mode correlate|convolve] [--bias B|B1,B2,…]
                        [--activation none|relu] [--stride R,C] [--padding R,C] [--dilation R,C]
-                       [--color] [--out FILE] [--json]
+                       [--color] [--out FILE] [--json] [--backend cpu|auto|webgpu]
   kernel-studio train  --x FILE (--y FILE | --target-k FILE [--target-bias B|B1,…]) --kernel-shape HxW
                        [--out-channels O] [--init FILE | --seed N] [--bias | --no-bias] [--init-bias B|B1,…]
                        [--lr 0.03] [--steps 10] [--mode correlate|convolve] [--activation none|relu]
                        [--stride R,C] [--padding R,C] [--dilation R,C] [--color]
                        [--loss sum|mean] [--optimizer sgd|momentum|adam] [--log-every N] [--out FILE] [--json]
+                       [--backend cpu|auto|webgpu]
   kernel-studio --help | --version
 
 Matrix files: .json (2-D array; X may be 3-D C×H×W, K 3-D C×kh×kw or 4-D O×C×kh×kw),
@@ -19,15 +20,19 @@ Matrix files: .json (2-D array; X may be 3-D C×H×W, K 3-D C×kh×kw or 4-D O×
 corr2d prints Y = act(conv(X, K) + bias) as rows (one block per output channel); "convolve" flips
 each kernel in both axes first. --stride, --padding (zeros) and --dilation take R,C or one number,
 as PyTorch's nn.Conv2d. --bias is one number for every output channel or one per channel.
-train runs full-batch gradient descent on the CPU from seed 0 unless --init or --seed is given,
+train runs full-batch gradient descent (on --backend) from seed 0 unless --init or --seed is given,
 without a bias unless --bias, printing "batch N, loss L" every --log-every steps (default 2),
 then the learned kernel(s) and bias. X's channels are the layer's input channels.
 
 --out FILE writes by extension: .json, .csv, .npy, or .safetensors (train only: a PyTorch
 Conv2d(C, O, k, stride, padding, dilation) state dict, weight OIHW [O, C, kh, kw] plus bias [O]).
---json prints one JSON object instead: corr2d {"y": [[…]]} (O×Ho×Wo when O > 1); train {"loss": […],
+--json prints one JSON object instead: corr2d {"y": [[…]], "backend": "cpu"} (O×Ho×Wo when O > 1); train {"loss": […],
 "weight": [[…]] (O×C×kh×kw unless O = C = 1, or --init's shape), "bias": b (a list when O > 1),
 "backend": "cpu"} (plus "diverged": {"step", "loss"} when it diverged).
+
+--backend cpu (default) runs our CPU kernels; webgpu runs our WebGPU programs through Dawn for Node
+(the optional "webgpu" package; SwiftShader's Vulkan driver where no driver is chosen), failing if
+there is none; auto picks WebGPU on a hardware GPU adapter, else the CPU, as the app does.
 
 Exit codes: 0 success, 2 bad input or usage (one line on stderr), 3 training diverged.
 `;

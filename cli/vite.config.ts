@@ -9,7 +9,7 @@ import { defineConfig } from 'vite';
 import pkg from '../package.json' with { type: 'json' };
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const dependencies = Object.keys(pkg.dependencies ?? {});
+const dependencies = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
 const external = [
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),

@@ -12,7 +12,7 @@ import type { ComputeBackend, ForwardParams, TrainConfig } from '../core/types';
 import { checkForward, checkForwardParams } from '../core/validate';
 import type { TrainerState } from '../core/trainer-state';
 import type { DeviceLostListener, GpuContext } from './context';
-import { describeAdapter, openGpuContext, raceLost, withErrorScopes } from './context';
+import { adapterLabel, describeAdapter, openGpuContext, raceLost, withErrorScopes } from './context';
 import { Corr2dForwardProgram } from './programs/corr2dForwardProgram';
 import { Corr2dStripProgram } from './programs/corr2dStripProgram';
 import type { ConvSpec } from './stripWindow';
@@ -49,12 +49,10 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     throw new KernelStudioError('unsupported', 'WebGPU is not available: no GPU adapter was found.');
   const ctx = await openGpuContext(adapter);
   const adapterDescription = describeAdapter(adapter);
-  const info = adapter.info;
-  const vendorArch = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || adapterDescription;
 
   return {
     kind: 'webgpu',
-    label: `WebGPU · ${vendorArch}`,
+    label: `WebGPU · ${adapterLabel(adapter.info)}`,
     context: ctx,
     adapterDescription,
     isFallbackAdapter: ctx.isFallbackAdapter,

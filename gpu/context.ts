@@ -5,6 +5,7 @@
  * (fallback) adapter works. tfjs only compiles, caches and encodes our programs.
  */
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { AdapterProbe } from '../core/backend-choice';
 import { KernelStudioError } from '../core/errors';
 
 export interface DeviceLostEvent {
@@ -47,6 +48,26 @@ export function describeAdapter(adapter: GPUAdapter): string {
   return unique.length > 0 ? unique.join(' ') : 'unknown adapter';
 }
 
+/**
+ * The backend label's adapter part: vendor and architecture ("google swiftshader"). Where the
+ * architecture is empty (NVIDIA through Dawn) the description names the chip instead ("NVIDIA H200",
+ * not a bare "nvidia").
+ */
+export function adapterLabel(info: Partial<GPUAdapterInfo> | undefined): string {
+  const vendor = info?.vendor ?? '';
+  if (info?.architecture) return [vendor, info.architecture].filter(Boolean).join(' ');
+  const chip = info?.description || info?.device || '';
+  if (!chip) return vendor || 'unknown adapter';
+  return vendor && !chip.toLowerCase().startsWith(vendor.toLowerCase()) ? `${vendor} ${chip}` : chip;
+}
+
+/** What the backend rule (core/backend-choice.ts) needs to know about navigator.gpu and its adapter. */
+export function probeOf(gpu: unknown, adapter: GPUAdapter | null | undefined): AdapterProbe {
+  if (!gpu) return 'no-webgpu';
+  if (!adapter) return 'no-adapter';
+  return adapterIsFallback(adapter) ? 'software' : 'hardware';
+}
+
 export function deviceLostError(event: DeviceLostEvent): KernelStudioError {
   const why = event.message ? `: ${event.message}` : '';
   return new KernelStudioError('device-lost', `The GPU device was lost (${event.reason})${why}.`);
@@ -77,7 +98,8 @@ export async function openGpuContext(adapter: GPUAdapter): Promise<GpuContext> {
   lostSignal.catch(() => {}); // observed by racers; never an unhandled rejection
   void device.lost.then((info) => {
     lost = { reason: info.reason, message: info.message };
-    console.warn(`[webgpu] device lost (${info.reason}): ${info.message}`);
+    // A deliberate destroy() (dispose, the CLI's exit) is not news; anything else is.
+    if (info.reason !== 'destroyed') console.warn(`[webgpu] device lost (${info.reason}): ${info.message}`);
     rejectLost(deviceLostError(lost));
     for (const listener of listeners) listener(lost);
   });

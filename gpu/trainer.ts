@@ -5,9 +5,12 @@
  * loops over all steps — then reads the state back ONCE: losses, divergence flag,
  * weights, gradients and optimizer moments. That readback is also the CPU mirror that
  * survives a device loss.
+ *
+ * The programs are compiled by tfjs but dispatched raw on its device (rawProgram.ts):
+ * pipelines, bind groups and the uniform buffer are built once per trainer, a run writes
+ * every step's uniforms with one writeBuffer and encodes its steps into one compute pass.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { env } from '@tensorflow/tfjs-core';
 import { KernelStudioError } from '../core/errors';
 import type {
   BackendKind,
@@ -30,11 +33,12 @@ import {
 } from './programs/trainStripPartialsProgram';
 import { TrainReduceUpdateProgram } from './programs/trainReduceUpdateProgram';
 import { TrainSingleWorkgroupProgram, fitsSingleWorkgroup } from './programs/trainSingleWorkgroupProgram';
+import type { Uniform } from './rawProgram';
+import { RawProgram, UNIFORM_STRIDE } from './rawProgram';
 import type { StateLayout } from './stateLayout';
 import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
 import type { ConvSpec } from './stripWindow';
 
-type Uniform = { type: 'float32' | 'int32'; data: number[] };
 const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** Which program family runs a config: the one-dispatch loop or the tiled two-dispatch step. */
@@ -53,6 +57,20 @@ interface GpuResources {
   readonly state: TensorInfo;
   readonly parts: TensorInfo | null;
   readonly stateBuffer: GPUBuffer;
+  readonly partsBuffer: GPUBuffer | null;
+}
+
+/** The compiled programs of a run and their bind groups (built once per trainer). */
+interface RawPlan {
+  /** single-workgroup: the whole loop; tiled: the partials pass. Its uniforms sit in slot 0. */
+  readonly first: RawProgram;
+  readonly firstGroup: GPUBindGroup;
+  /** tiled: the reduce/update pass, one uniform slot (and bind group) per step of a submission. */
+  readonly update: RawProgram | null;
+  readonly updateGroups: GPUBindGroup[];
+  /** tiled: partial rows the update sums. */
+  readonly partialRows: number;
+  readonly uniforms: GPUBuffer;
 }
 
 export class WebGpuTrainer implements Trainer {
@@ -71,6 +89,7 @@ export class WebGpuTrainer implements Trainer {
     private readonly ctx: GpuContext,
     private readonly config: TrainConfig,
     private readonly res: GpuResources,
+    private readonly plan: RawPlan,
     initial: Float32Array,
     step: number,
     diverged: DivergenceInfo | undefined,
@@ -127,9 +146,11 @@ export class WebGpuTrainer implements Trainer {
         state,
         parts,
         stateBuffer,
+        partsBuffer,
       };
     });
-    return new WebGpuTrainer(ctx, config, res, initial, resume?.step ?? 0, resume?.diverged, path);
+    const plan = await compilePlan(ctx, config, layout, path, res);
+    return new WebGpuTrainer(ctx, config, res, plan, initial, resume?.step ?? 0, resume?.diverged, path);
   }
 
   async run(steps: number): Promise<TrainChunk> {
@@ -145,8 +166,7 @@ export class WebGpuTrainer implements Trainer {
       // The readback is queued right behind the steps, so it is in flight while the error
       // scopes are popped (each await is a round trip to the GPU process).
       const reading = await withErrorScopes(this.ctx, { kind: 'steps' }, () => {
-        this.encodeSteps(chunkFirst, n);
-        const read = this.readState();
+        const read = this.encodeSteps(chunkFirst, n);
         read.catch(() => {}); // if the scopes throw, that error is the one reported
         return { read };
       });
@@ -192,79 +212,87 @@ export class WebGpuTrainer implements Trainer {
     this.disposed = true;
     for (const t of this.res.tensors) t.dispose();
     for (const b of this.res.buffers) b.destroy();
+    this.plan.uniforms.destroy();
   }
 
-  /** Encodes `n` steps into tfjs's command encoder without submitting in between. */
-  private encodeSteps(first: number, n: number): void {
-    const flags = env();
-    const batch = flags.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
-    flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number.MAX_SAFE_INTEGER);
-    try {
-      if (this.path === 'single-workgroup') this.encodeSingleWorkgroup(first, n);
-      else for (let i = 0; i < n; i++) this.encodeTiledStep(first + i, i);
-    } finally {
-      flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', batch);
-    }
+  /**
+   * Writes the uniforms of `n` steps from step `first`, encodes them into one compute pass,
+   * queues the state's readback behind them and submits; resolves with the state.
+   */
+  private encodeSteps(first: number, n: number): Promise<Float32Array> {
+    const { plan, ctx } = this;
+    const slots = plan.update ? n + 1 : 1;
+    const data = new DataView(new ArrayBuffer(slots * UNIFORM_STRIDE));
+    if (plan.update) {
+      plan.first.writeUniforms(data, 0, this.partialsUniforms());
+      for (let i = 0; i < n; i++)
+        plan.update.writeUniforms(data, (i + 1) * UNIFORM_STRIDE, this.updateUniforms(first + i, i));
+    } else plan.first.writeUniforms(data, 0, this.singleWorkgroupUniforms(first, n));
+    ctx.device.queue.writeBuffer(plan.uniforms, 0, data.buffer, 0, data.byteLength);
+
+    const encoder = ctx.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    if (plan.update) {
+      for (let i = 0; i < n; i++) {
+        plan.first.encode(pass, plan.firstGroup);
+        plan.update.encode(pass, this.updateGroup(i));
+      }
+    } else plan.first.encode(pass, plan.firstGroup);
+    pass.end();
+    // Only what a chunk changes: header, parameters, gradients, moments and its n losses.
+    const bytes = (this.layout.losses + n) * 4;
+    const staging = ctx.device.createBuffer({
+      size: bytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    encoder.copyBufferToBuffer(this.res.stateBuffer, 0, staging, 0, bytes);
+    ctx.device.queue.submit([encoder.finish()]);
+    return this.readStaging(staging);
   }
 
-  private encodeSingleWorkgroup(first: number, n: number): void {
-    const { config, res } = this;
-    const { initWeight: w } = config;
-    const program = new TrainSingleWorkgroupProgram(
-      this.spec.outRows * this.spec.outCols,
-      w.rows,
-      w.cols,
-      config.mode,
-      config.activation,
-      config.optimizer.kind,
-      config.useBias,
-      this.layout,
+  /** The update pass's bind group for uniform slot `i` (built on first use, then kept). */
+  private updateGroup(i: number): GPUBindGroup {
+    const { plan } = this;
+    plan.updateGroups[i] ??= (plan.update as RawProgram).bindGroup(
+      plan.uniforms,
+      (i + 1) * UNIFORM_STRIDE,
+      UNIFORM_STRIDE,
     );
-    const uniforms: Uniform[] = [
+    return plan.updateGroups[i];
+  }
+
+  private singleWorkgroupUniforms(first: number, n: number): Uniform[] {
+    const { config } = this;
+    return [
       { type: 'int32', data: [n] },
       { type: 'int32', data: [first] },
       { type: 'float32', data: [this.lossScale()] },
       { type: 'float32', data: [config.optimizer.lr] },
       ...this.optimizerUniforms(),
     ];
-    this.ctx.tfBackend.runWebGPUProgram(program, [res.img, res.tgt], 'float32', uniforms, res.state);
   }
 
-  private encodeTiledStep(step: number, slot: number): void {
-    const { config, res, ctx, spec } = this;
-    const { optimizer } = config;
-    const parts = res.parts as TensorInfo;
+  private partialsUniforms(): Uniform[] {
     const lossScale: Uniform = { type: 'float32', data: [this.lossScale()] };
-    let rows: number;
-    if (fitsStripTraining(spec.kh, spec.kw)) {
-      const partials = new TrainStripPartialsProgram(spec, this.layout);
-      rows = partials.shape.partialRows;
-      const perThread: Uniform = { type: 'int32', data: [partials.shape.rowsPerThread] };
-      ctx.tfBackend.runWebGPUProgram(
-        partials,
-        [res.img, res.tgt, res.state],
-        'float32',
-        [lossScale, perThread],
-        parts,
-      );
-    } else {
-      const partials = new TrainPartialsProgram(spec, this.layout);
-      rows = partials.dispatch[0] * partials.dispatch[1];
-      ctx.tfBackend.runWebGPUProgram(partials, [res.img, res.tgt, res.state], 'float32', [lossScale], parts);
-    }
+    const { spec } = this;
+    if (!fitsStripTraining(spec.kh, spec.kw)) return [lossScale];
+    const rowsPerThread = stripPartialsShape(spec.outRows, spec.outCols, spec.kh).rowsPerThread;
+    return [lossScale, { type: 'int32', data: [rowsPerThread] }];
+  }
+
+  private updateUniforms(step: number, slot: number): Uniform[] {
+    const { optimizer } = this.config;
     const adam = optimizer.kind === 'adam';
     const stepSize = adam ? optimizer.lr / (1 - (optimizer.beta1 ?? 0.9) ** step) : optimizer.lr;
     const sqrtCorrection2 = adam ? Math.sqrt(1 - (optimizer.beta2 ?? 0.999) ** step) : 1;
-    const update = new TrainReduceUpdateProgram(this.layout, optimizer.kind, config.useBias);
-    const uniforms: Uniform[] = [
-      { type: 'int32', data: [rows] },
+    return [
+      { type: 'int32', data: [this.plan.partialRows] },
       { type: 'int32', data: [step] },
       { type: 'int32', data: [slot] },
       { type: 'float32', data: [stepSize] },
       { type: 'float32', data: [sqrtCorrection2] },
       ...this.optimizerUniforms(),
     ];
-    ctx.tfBackend.runWebGPUProgram(update, [parts], 'float32', uniforms, res.state);
   }
 
   private optimizerUniforms(): Uniform[] {
@@ -279,18 +307,15 @@ export class WebGpuTrainer implements Trainer {
     return this.config.loss === 'mean' ? 1 / (this.spec.outRows * this.spec.outCols) : 1;
   }
 
-  /** One readback of the whole state through a throwaway zero-copy tensor (tfjs caches reads per tensor). */
-  private async readState(): Promise<Float32Array> {
-    const view = this.ctx.tfBackend.createTensorFromGPUData(
-      { buffer: this.res.stateBuffer, zeroCopy: true },
-      [this.layout.length],
-      'float32',
-    );
+  /** Maps the staging copy of the state (raced against device loss), copies it out, frees it. */
+  private async readStaging(staging: GPUBuffer): Promise<Float32Array> {
     try {
-      const values = await raceLost(this.ctx, view.data());
-      return new Float32Array(values as Float32Array);
+      await raceLost(this.ctx, staging.mapAsync(GPUMapMode.READ));
+      const values = new Float32Array(this.layout.length);
+      values.set(new Float32Array(staging.getMappedRange()));
+      return values;
     } finally {
-      view.dispose();
+      staging.destroy();
     }
   }
 
@@ -299,6 +324,78 @@ export class WebGpuTrainer implements Trainer {
       throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
     this.ctx.assertAlive();
   }
+}
+
+/** Compiles the path's programs through tfjs and builds their bind groups and uniform buffer. */
+async function compilePlan(
+  ctx: GpuContext,
+  config: TrainConfig,
+  layout: StateLayout,
+  path: TrainPath,
+  res: GpuResources,
+): Promise<RawPlan> {
+  const tfb = ctx.tfBackend;
+  const spec = convSpec(config);
+  const { img, tgt, state } = res;
+  const inputBuffers = (res.buffers as GPUBuffer[]).slice(0, 2);
+  const slots = path === 'tiled' ? layout.lossCapacity + 1 : 1;
+  const uniforms = ctx.device.createBuffer({
+    size: slots * UNIFORM_STRIDE,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  if (path === 'single-workgroup') {
+    const program = new TrainSingleWorkgroupProgram(
+      spec.outRows * spec.outCols,
+      spec.kh,
+      spec.kw,
+      config.mode,
+      config.activation,
+      config.optimizer.kind,
+      config.useBias,
+      layout,
+    );
+    const first = await RawProgram.compile(tfb, program, [img, tgt], state, {
+      inputs: inputBuffers,
+      output: res.stateBuffer,
+    });
+    return {
+      first,
+      firstGroup: first.bindGroup(uniforms, 0, UNIFORM_STRIDE),
+      update: null,
+      updateGroups: [],
+      partialRows: 0,
+      uniforms,
+    };
+  }
+  const parts = res.parts as TensorInfo;
+  const partsBuffer = res.partsBuffer as GPUBuffer;
+  const strip = fitsStripTraining(spec.kh, spec.kw);
+  const partials = strip
+    ? new TrainStripPartialsProgram(spec, layout)
+    : new TrainPartialsProgram(spec, layout);
+  const partialRows =
+    partials instanceof TrainStripPartialsProgram
+      ? partials.shape.partialRows
+      : partials.dispatch[0] * partials.dispatch[1];
+  const first = await RawProgram.compile(tfb, partials, [img, tgt, state], parts, {
+    inputs: [...inputBuffers, res.stateBuffer],
+    output: partsBuffer,
+  });
+  const update = await RawProgram.compile(
+    tfb,
+    new TrainReduceUpdateProgram(layout, config.optimizer.kind, config.useBias),
+    [parts],
+    state,
+    { inputs: [partsBuffer], output: res.stateBuffer },
+  );
+  return {
+    first,
+    firstGroup: first.bindGroup(uniforms, 0, UNIFORM_STRIDE),
+    update,
+    updateGroups: [],
+    partialRows,
+    uniforms,
+  };
 }
 
 function convSpec(config: TrainConfig): ConvSpec {

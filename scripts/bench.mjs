@@ -5,12 +5,15 @@
  *   1. CPU (Node): bench/node/cpu.ts, our TypeScript kernels vs tfjs-cpu and tfjs-wasm,
  *      loaded through jiti (runs the TypeScript directly).
  *   2. WebGPU (Chromium, --enable-unsafe-webgpu): bench/browser/webgpu.bench-test.ts through
- *      Vitest browser mode; it prints one `BENCH_JSON {...}` line.
+ *      Vitest browser mode; it prints one `BENCH_JSON {...}` line. With --node (`npm run bench:gpu`)
+ *      the same bench (bench/webgpu.ts) runs in this process on Dawn for Node instead
+ *      (bench/node/run-webgpu.ts): SwiftShader where no Vulkan driver is chosen, else the real GPU.
  *
  * Options:
  *   --json          print ONLY `{"results": [...]}` on stdout (progress goes to stderr)
  *   --quick         a smoke run: fewer workloads, fewer runs, small tfjs budgets
  *   --only=cpu|webgpu   run one half
+ *   --node          run the WebGPU half in Node through Dawn for Node, not in Chromium
  *   --write-docs    rewrite the generated part of docs/performance.md (default on a full
  *                   run of both halves); --no-docs never writes it
  *
@@ -22,13 +25,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { swiftShaderEnv } from './swiftshader.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const known = ['--json', '--quick', '--write-docs', '--no-docs'];
+const known = ['--json', '--quick', '--write-docs', '--no-docs', '--node'];
+const inNode = args.includes('--node');
 for (const a of args)
   if (!known.includes(a) && !/^--only=(cpu|webgpu)$/.test(a)) {
     console.error(`bench: unknown option ${a} (known: ${known.join(' ')} --only=cpu|webgpu)`);
@@ -39,19 +44,46 @@ const writeDocs = !args.includes('--no-docs') && (args.includes('--write-docs') 
 /** Progress and tables go to stderr under --json, so stdout carries the JSON object alone. */
 const log = (...parts) => (json ? console.error(...parts) : console.log(...parts));
 
-/** bench/node/cpu.ts through jiti, which runs TypeScript (and tfjs's ESM) in Node 20 without a build. */
-async function loadCpuBench() {
+/** A bench module through jiti, which runs TypeScript (and tfjs's ESM) in Node 20 without a build. */
+async function loadBench(file) {
   const { createJiti } = await import('jiti');
-  return createJiti(import.meta.url).import(join(root, 'bench/node/cpu.ts'));
+  return createJiti(import.meta.url).import(join(root, file));
+}
+
+/** Runs `fn` with console.log sent to stderr under --json (tfjs greets on stdout when loaded in Node). */
+async function keepingStdout(fn) {
+  const consoleLog = console.log;
+  if (json) console.log = (...parts) => console.error(...parts);
+  try {
+    return await fn();
+  } finally {
+    console.log = consoleLog;
+  }
+}
+
+/** tfjs's rows name their peer, as the tables expect. */
+const webGpuRows = (report) => ({
+  adapter: report.adapter,
+  skipped: report.skipped ?? [],
+  results: report.results.map((r) => (r.impl === 'tfjs' ? { ...r, peer: 'tfjs-webgpu' } : r)),
+});
+
+/** The WebGPU bench in this process on Dawn for Node (`--node`, `npm run bench:gpu`). */
+async function runWebGpuInNode() {
+  Object.assign(process.env, swiftShaderEnv());
+  log(
+    `— WebGPU (Node, Dawn for Node${process.env.VK_ICD_FILENAMES ? `; VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES}` : ''}) —`,
+  );
+  const { runWebGpuBenchInNode } = await loadBench('bench/node/run-webgpu.ts');
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+  const tfjsBudgetMs = Number(process.env.BENCH_TFJS_BUDGET_MS) || undefined;
+  return webGpuRows(await keepingStdout(() => runWebGpuBenchInNode({ quick, only, tfjsBudgetMs })));
 }
 
 async function runCpu() {
   log('— CPU (Node) —');
-  const { runCpuBench } = await loadCpuBench();
-  // tfjs greets on stdout when loaded in Node; keep stdout for the JSON.
-  const consoleLog = console.log;
-  if (json) console.log = (...parts) => console.error(...parts);
-  try {
+  const { runCpuBench } = await loadBench('bench/node/cpu.ts');
+  return keepingStdout(async () => {
     const results = await runCpuBench({
       quick,
       onResult: (r) =>
@@ -65,9 +97,7 @@ async function runCpu() {
         ? { ...r, median_ms, backend: 'cpu' }
         : { ...r, median_ms, backend: 'cpu', impl: 'tfjs', peer: r.impl };
     });
-  } finally {
-    console.log = consoleLog;
-  }
+  });
 }
 
 function runWebGpu() {
@@ -98,12 +128,7 @@ function runWebGpu() {
         reject(new Error(`the browser bench failed (exit ${code}${match ? '' : ', no BENCH_JSON line'})`));
         return;
       }
-      const parsed = JSON.parse(match[1]);
-      resolve({
-        adapter: parsed.adapter,
-        skipped: parsed.skipped ?? [],
-        results: parsed.results.map((r) => (r.impl === 'tfjs' ? { ...r, peer: 'tfjs-webgpu' } : r)),
-      });
+      resolve(webGpuRows(JSON.parse(match[1])));
     });
   });
 }
@@ -198,7 +223,7 @@ function markdownTables(results, skipped) {
     const headers = ['workload', 'ours (ms)', 'tfjs-webgpu (ms)', 'tfjs / ours', 'roofline (ms)'];
     out.push(
       ...markdownSection(
-        'WebGPU (Chromium, same adapter for ours and tfjs)',
+        `WebGPU (${inNode ? 'Node, Dawn for Node' : 'Chromium'}, same adapter for ours and tfjs)`,
         [...headers, '% of roofline', 'target'],
         cells,
       ),
@@ -272,11 +297,19 @@ function chromiumVersion() {
   }
 }
 
+function dawnVersion() {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules/webgpu/package.json'), 'utf8')).version;
+  } catch {
+    return 'version unknown';
+  }
+}
+
 function machine(adapter) {
   const cpus = os.cpus();
   return [
     `${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} × ${cpus[0]?.model?.trim() ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
-    `Node ${process.version}; ${chromiumVersion()}${adapter ? `; WebGPU adapter: ${adapter}` : ''}`,
+    `Node ${process.version}; ${inNode ? `Dawn for Node (webgpu ${dawnVersion()})` : chromiumVersion()}${adapter ? `; WebGPU adapter: ${adapter}` : ''}`,
     `load average at the end of the run: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
@@ -320,7 +353,7 @@ let adapter;
 try {
   if (only !== 'webgpu') results.push(...(await runCpu()));
   if (only !== 'cpu') {
-    const web = await runWebGpu();
+    const web = inNode ? await runWebGpuInNode() : await runWebGpu();
     results.push(...web.results);
     skipped = web.skipped;
     adapter = web.adapter;

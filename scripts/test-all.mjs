@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronBinaryStatus } from './electron-binary.mjs';
+import { swiftShaderEnv } from './swiftshader.mjs';
 
 const root = join(import.meta.dirname, '..');
 const results = join(root, 'test-results');
@@ -79,6 +80,21 @@ run(
     `--outputFile=${join(results, 'gpu.json')}`,
   ],
   { report: vitestReport(join(results, 'gpu.json')) },
+);
+// The same GPU suites in Node through Dawn for Node (the optional `webgpu` package): the headless
+// path a GPU machine without Chromium runs. Without a chosen Vulkan driver, SwiftShader's (Debian's chromium).
+run(
+  'GPU tests (Node, Dawn for Node)',
+  [
+    'vitest',
+    'run',
+    '--config',
+    'vitest.gpu.node.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${join(results, 'gpu-node.json')}`,
+  ],
+  { env: swiftShaderEnv(), report: vitestReport(join(results, 'gpu-node.json')) },
 );
 if (built) {
   run('e2e tests (built renderer in Chromium + real main handlers)', ['playwright', 'test'], {

@@ -1,6 +1,7 @@
 /** Backend selection: what runs, and the reason shown to the user. */
 import { describe, expect, test } from 'vitest';
 import type { ComputeBackend } from '../../core/types';
+import { adapterIsFallback, adapterLabel, describeAdapter } from '../../gpu/context';
 import { selectBackend } from '../../renderer/src/compute/select';
 
 function fakeAdapter(info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }): GPUAdapter {
@@ -64,18 +65,38 @@ describe('selectBackend', () => {
     expect(s.reason).toBe('CPU — chosen in settings');
   });
 
-  test('this browser: SwiftShader is a fallback adapter, so auto picks CPU', async () => {
+  // The real adapter (Chromium's SwiftShader, Dawn's SwiftShader, or a hardware GPU through Dawn):
+  // what auto picks and what the label says derive from its own info, not from SwiftShader's.
+  async function realAdapter(): Promise<GPUAdapter> {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw new Error('the GPU tests need a WebGPU adapter');
+    return adapter;
+  }
+
+  test('this adapter: auto picks CPU on a software adapter, WebGPU on hardware', async () => {
+    const adapter = await realAdapter();
     const s = await selectBackend();
-    expect(s.backend.kind).toBe('cpu');
-    expect(s.reason).toMatch(/software \(fallback\) GPU adapter: .*swiftshader/i);
+    try {
+      if (adapterIsFallback(adapter)) {
+        expect(s.backend.kind).toBe('cpu');
+        expect(s.reason).toBe(`CPU — only a software (fallback) GPU adapter: ${describeAdapter(adapter)}`);
+      } else {
+        expect(s.backend.kind).toBe('webgpu');
+        expect(s.reason).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
+      }
+    } finally {
+      s.backend.dispose();
+    }
   });
 
-  test('this browser: forcing WebGPU works on SwiftShader and computes', async () => {
+  test('this adapter: forcing WebGPU works and computes', async () => {
+    const adapter = await realAdapter();
     const s = await selectBackend({ preference: 'webgpu' });
     try {
       expect(s.backend.kind).toBe('webgpu');
-      expect(s.backend.label).toMatch(/^WebGPU · google swiftshader/);
-      expect(s.reason).toMatch(/forced on a software adapter/);
+      expect(s.backend.label).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
+      if (adapterIsFallback(adapter)) expect(s.reason).toMatch(/forced on a software adapter/);
+      else expect(s.reason).toBe(s.backend.label);
       const y = await s.backend.forward(
         { rows: 3, cols: 3, data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) },
         { rows: 2, cols: 2, data: Float32Array.from([0, 1, 2, 3]) },
@@ -85,5 +106,23 @@ describe('selectBackend', () => {
     } finally {
       s.backend.dispose();
     }
+  });
+});
+
+describe('adapterLabel', () => {
+  test('vendor and architecture where the architecture is known', () => {
+    expect(adapterLabel({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader' })).toBe(
+      'google swiftshader',
+    );
+  });
+
+  test('an empty architecture (NVIDIA through Dawn) names the chip from the description', () => {
+    expect(adapterLabel({ vendor: 'nvidia', architecture: '', description: 'NVIDIA H200' })).toBe(
+      'NVIDIA H200',
+    );
+    expect(adapterLabel({ vendor: 'amd', architecture: '', description: 'Radeon RX 7900' })).toBe(
+      'amd Radeon RX 7900',
+    );
+    expect(adapterLabel({ vendor: 'nvidia', architecture: '', description: '', device: '' })).toBe('nvidia');
   });
 });

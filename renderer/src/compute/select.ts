@@ -1,12 +1,10 @@
 /**
- * Which backend runs, and why — always shown in the UI.
- *
- * auto:   a hardware adapter → WebGPU; a software (fallback) adapter such as SwiftShader,
- *         or none → CPU (a software GPU is slower than our CPU kernels).
- * cpu:    always CPU.
- * webgpu: WebGPU on any adapter, fallback included (that is how the tests run it);
- *         with no adapter at all it falls back to CPU and says so.
+ * Which backend runs, and why — always shown in the UI. The rule itself (auto, cpu, webgpu)
+ * is core/backend-choice.ts, shared with the CLI; this file probes the adapter, builds the
+ * backend and words the reason. Forcing WebGPU with no adapter falls back to CPU and says so.
  */
+import type { BackendPreference } from '../../../core/backend-choice';
+import { decideBackend, needsAdapterProbe } from '../../../core/backend-choice';
 import { createCpuBackend } from '../../../core/cpu';
 import { userMessage } from '../../../core/errors';
 import type { ComputeBackend } from '../../../core/types';
@@ -15,9 +13,9 @@ import { createWebGpuBackend } from '../../../gpu/backend';
 import { en } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
 import type { DeviceLostEvent, GpuWork } from '../../../gpu/context';
-import { adapterIsFallback, describeAdapter } from '../../../gpu/context';
+import { describeAdapter, probeOf } from '../../../gpu/context';
 
-export type BackendPreference = 'auto' | 'cpu' | 'webgpu';
+export type { BackendPreference };
 
 type ReasonKey = Extract<keyof typeof en, `reason.${string}`>;
 
@@ -98,30 +96,35 @@ function lostDetail(event: DeviceLostEvent): string {
 
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendSelection> {
   const preference = options.preference ?? 'auto';
-  if (preference === 'cpu') return cpu('reason.forcedCpu', undefined, null);
+  if (!needsAdapterProbe(preference)) return cpu('reason.forcedCpu', undefined, null);
   const gpu = options.gpu === undefined ? (globalThis.navigator?.gpu ?? null) : options.gpu;
-  const forced = preference === 'webgpu';
-  if (!gpu) return cpu(forced ? 'reason.noWebGpuForced' : 'reason.noWebGpu', undefined, null);
 
   let adapter: GPUAdapter | null = null;
-  try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  } catch (e) {
-    return cpu('reason.adapterFailed', { detail: userMessage(e) }, null);
+  if (gpu) {
+    try {
+      adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    } catch (e) {
+      return cpu('reason.adapterFailed', { detail: userMessage(e) }, null);
+    }
   }
-  if (!adapter) return cpu(forced ? 'reason.noAdapterForced' : 'reason.noAdapter', undefined, null);
-
-  const description = describeAdapter(adapter);
-  const fallback = adapterIsFallback(adapter);
-  if (fallback && !forced) return cpu('reason.fallback', { adapter: description }, description);
+  const decision = decideBackend(preference, probeOf(gpu, adapter));
+  const description = adapter ? describeAdapter(adapter) : null;
+  if (decision.backend === 'cpu' || !adapter) {
+    const forced = decision.forced;
+    if (decision.why === 'no-webgpu')
+      return cpu(forced ? 'reason.noWebGpuForced' : 'reason.noWebGpu', undefined, null);
+    if (decision.why === 'no-adapter')
+      return cpu(forced ? 'reason.noAdapterForced' : 'reason.noAdapter', undefined, null);
+    return cpu('reason.fallback', { adapter: description ?? '' }, description);
+  }
 
   const create = options.createWebGpu ?? ((a: GPUAdapter) => createWebGpuBackend({ adapter: a }));
   try {
     const backend = await create(adapter);
-    const key = fallback ? 'reason.forcedOnFallback' : 'reason.hardware';
+    const key = decision.why === 'forced-on-fallback' ? 'reason.forcedOnFallback' : 'reason.hardware';
     return selection(backend, { key, params: { label: backend.label }, cpu: false }, description);
   } catch (e) {
-    return cpu('reason.startFailed', { adapter: description, detail: userMessage(e) }, description);
+    return cpu('reason.startFailed', { adapter: description ?? '', detail: userMessage(e) }, description);
   }
 }
 
