@@ -57,9 +57,9 @@ export class MainHandlers {
     openBytes: async ([kind]: [FileKind]) => this.openBytes(kind),
     saveBytes: async ([request]: [SaveBytesRequest]) => this.save(request, request.bytes),
     getRecent: async () => this.recent.list(),
-    writeBackup: async ([text]: [string]) => this.backup.write(text),
-    readBackup: async () => this.backup.read(),
-    clearBackup: async () => this.backup.clear(),
+    writeBackup: async ([text, session]: [string, string]) => this.backup.write(text, session),
+    readBackup: async ([session]: [string]) => this.backup.read(session),
+    clearBackup: async ([id]: [string]) => this.backup.clear(id),
     setDirty: async ([state]: [DirtyState]) => {
       this.dirty = state;
       this.host.dirtyChanged?.(state);
@@ -161,8 +161,6 @@ export class MainHandlers {
     await writeFileAtomic(target, data);
     this.grantedPaths.add(target);
     if (request.kind === 'workspace') {
-      // The work is safe on disk now: the crash backup has done its job.
-      await this.backup.clear().catch(() => undefined);
       await this.recent.add(target).catch(() => undefined);
     }
     return { path: target, name: basename(target) };

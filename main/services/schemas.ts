@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RUN_ID_PATTERN } from '../../core/workspace/schema';
-import type { InvokeMethod } from '../../ipc/contract';
+import { BACKUP_ID_PATTERN, type InvokeMethod } from '../../ipc/contract';
 
 /** Run ids become file names, so they are kept to a safe alphabet (the one a workspace file allows). */
 export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'a run id is 1–64 letters, digits, "-" or "_"');
@@ -47,6 +47,8 @@ export const openWorkspaceSchema = z.strictObject({ path: pathSchema.optional() 
 
 export const dirtyStateSchema = z.strictObject({ dirty: z.boolean(), name: z.string().max(255) });
 
+const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN);
+
 /** The argument tuple each invoke channel accepts; anything else is refused before the handler runs. */
 export const argSchemas = {
   getAppInfo: z.tuple([]),
@@ -55,9 +57,9 @@ export const argSchemas = {
   openBytes: z.tuple([fileKindSchema]),
   saveBytes: z.tuple([saveBytesSchema]),
   getRecent: z.tuple([]),
-  writeBackup: z.tuple([z.string().max(MAX_TEXT_BYTES)]),
-  readBackup: z.tuple([]),
-  clearBackup: z.tuple([]),
+  writeBackup: z.tuple([z.string().max(MAX_TEXT_BYTES), backupIdSchema]),
+  readBackup: z.tuple([backupIdSchema]),
+  clearBackup: z.tuple([backupIdSchema]),
   setDirty: z.tuple([dirtyStateSchema]),
   appendLoss: z.tuple([lossBatchSchema]),
   readLoss: z.tuple([runIdSchema]),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { cell, expectGrid, grid, panel, readGrid, typeCell } from './grid';
 
 const root = resolve(import.meta.dirname, '../..');
 /** pngjs ships no types; this is the one call the test needs. */
@@ -15,29 +16,6 @@ interface Golden {
 }
 const golden = (name: string): Golden =>
   JSON.parse(readFileSync(resolve(root, 'tests/golden', `${name}.json`), 'utf8')) as Golden;
-
-/** The editor panel (tools + grid) whose accessible name is `name`. */
-const panel = (app: Page, name: string): Locator => app.getByRole('group', { name, exact: true });
-const grid = (app: Page, name: string): Locator => app.getByRole('grid', { name, exact: true });
-const cell = (g: Locator, row: number, col: number): Locator =>
-  g.getByRole('gridcell', { name: new RegExp(`^row ${row}, column ${col}, value `) });
-
-/** Reads a grid back from its cells' accessible names ("row r, column c, value v"). */
-async function readGrid(app: Page, name: string): Promise<number[][]> {
-  return grid(app, name).evaluate((el) => {
-    const out: number[][] = [];
-    for (const c of el.querySelectorAll('[role="gridcell"]')) {
-      const m = /^row (\d+), column (\d+), value (\S+)$/.exec(c.getAttribute('aria-label') ?? '');
-      if (!m) throw new Error(`unexpected cell name ${c.getAttribute('aria-label')}`);
-      (out[Number(m[1]) - 1] ??= [])[Number(m[2]) - 1] = Number(m[3]);
-    }
-    return out;
-  });
-}
-
-async function expectGrid(app: Page, name: string, expected: number[][]): Promise<void> {
-  await expect.poll(() => readGrid(app, name).catch(() => null)).toEqual(expected);
-}
 
 async function setSize(editor: Locator, rows: number, cols: number): Promise<void> {
   await editor.getByRole('spinbutton', { name: 'Rows' }).fill(String(rows));
@@ -208,17 +186,6 @@ test('a 256×256 X is drawn on a canvas with one virtual gridcell that follows t
   console.log(`long tasks during 5 edits at 256²/11×11: ${JSON.stringify(long.map(Math.round))}`);
   expect(Math.max(0, ...long)).toBeLessThan(250);
 });
-
-/** Sets one cell by keyboard: focus the grid, walk to it, type the value, Enter. */
-async function typeCell(app: Page, name: string, row: number, col: number, value: string): Promise<void> {
-  await grid(app, name).focus();
-  await app.keyboard.press('PageUp');
-  for (let r = 1; r < row; r++) await app.keyboard.press('ArrowDown');
-  await app.keyboard.press('Home');
-  for (let c = 1; c < col; c++) await app.keyboard.press('ArrowRight');
-  await app.keyboard.type(value);
-  await app.keyboard.press('Enter');
-}
 
 test('painting tools: eyedropper, value brush, slider, eraser, flood fill', async ({ app }) => {
   await app.getByRole('button', { name: /^Sanity test/ }).click();
