@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { PNG } from './png';
 import { cell, expectGrid, grid, panel, readGrid, typeCell } from './grid';
 
 const root = resolve(import.meta.dirname, '../..');
-/** pngjs ships no types; this is the one call the test needs. */
-const { PNG } = createRequire(import.meta.url)('pngjs') as {
-  PNG: { sync: { read(buffer: Buffer): { width: number; height: number; data: Buffer } } };
-};
 interface Golden {
   x: number[][];
   expected: { y: number[][] };

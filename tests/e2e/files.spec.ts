@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { answerNextPrompt } from './dialogs';
 import { expect, test } from './fixtures';
+import { PNG } from './png';
 import { readGrid, typeCell } from './grid';
 
 /**
@@ -332,4 +333,22 @@ test('imports a kernel file as the initial kernel of training', async ({ app }) 
   await expect(app.getByTestId('file-error')).toContainText('bad.csv');
   await app.getByRole('button', { name: 'Close' }).click();
   await expect(app.getByLabel('Initial values', { exact: true })).toHaveValue('0.25 -0.5');
+});
+
+test("Export's 'Y, the training target' is the Y training learns (target bias, not K's bias)", async ({
+  app,
+}) => {
+  // K's bias is 5; the Train view's target bias stays 0, so training learns X ⋆ K.
+  await app.getByRole('spinbutton', { name: 'Bias b' }).fill('5');
+  await app.getByRole('spinbutton', { name: 'Bias b' }).press('Tab');
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(app.getByRole('spinbutton', { name: 'Target bias' })).toHaveValue('0');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  const pngPath = join(dir, 'y.png');
+  answerNextPrompt(app, pngPath);
+  await app.getByRole('button', { name: 'Y', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText('Saved y.png');
+  // d2l's Y is 0 at the top left, between −1 and 1: mid gray. With K's bias it would be 5 of 0…6.
+  const png = PNG.sync.read(readFileSync(pngPath));
+  expect(png.data[0]).toBe(128);
 });

@@ -10,7 +10,8 @@ import {
   saveRuns,
 } from '../../renderer/src/state/loss-stream';
 import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
-import { cropTarget, initialWeight, runLabel } from '../../renderer/src/state/training.svelte';
+import { cropTarget, initialWeight } from '../../core/train/setup';
+import { runLabel } from '../../renderer/src/state/training.svelte';
 
 afterEach(() => vi.useRealTimers());
 

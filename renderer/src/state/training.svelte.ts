@@ -9,9 +9,10 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { cropTarget, initialWeight, nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
+import { trainingSetup } from '../../../core/train/setup';
+import { nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
 
-export { cropTarget, initialWeight, runLabel };
+export { runLabel };
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
@@ -198,26 +199,8 @@ export class TrainingSession {
     this.busy = true;
     try {
       const s = this.doc.training;
-      const initWeight = initialWeight(s);
-      const y =
-        s.targetSource === 'drawn' && this.doc.drawnTarget
-          ? this.doc.drawnTarget
-          : await backend.forward(this.doc.x, this.doc.k, {
-              mode: this.doc.mode,
-              bias: s.targetBias,
-              activation: this.doc.activation,
-            });
-      const config: TrainConfig = {
-        x: this.doc.x,
-        y: cropTarget(y, this.doc.x.rows - initWeight.rows + 1, this.doc.x.cols - initWeight.cols + 1),
-        mode: this.doc.mode,
-        activation: this.doc.activation,
-        useBias: s.useBias,
-        loss: s.loss,
-        optimizer: { kind: s.optimizer, lr: s.lr },
-        initWeight,
-        initBias: s.initBias,
-      };
+      const { config } = trainingSetup(this.doc);
+      const initWeight = config.initWeight;
       const trainer = await backend.createTrainer(config);
       if (generation !== this.generation) {
         trainer.dispose();
