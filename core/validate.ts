@@ -6,6 +6,7 @@
 import { KernelStudioError } from './errors';
 import type { Matrix } from './matrix';
 import type { ForwardParams, TrainConfig } from './types';
+import { BOUNDS, formatBoundEnd, withinBound } from './bounds';
 import { LIMITS } from './types';
 
 function shape(m: Matrix): string {
@@ -155,8 +156,11 @@ export function checkTrainConfig(config: TrainConfig): void {
       'invalid-argument',
       `Unknown optimizer "${String(opt.kind)}": use sgd, momentum or adam.`,
     );
-  checkRate(opt.lr, 'The learning rate', 0, Infinity, false);
-  if (opt.lr === undefined) throw new KernelStudioError('invalid-argument', 'The learning rate is missing.');
+  if (!withinBound(opt.lr, BOUNDS.lr))
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The learning rate is ${opt.lr}: it must be from ${formatBoundEnd(BOUNDS.lr.min)} to ${formatBoundEnd(BOUNDS.lr.max)}.`,
+    );
   checkRate(opt.momentum, 'The momentum', 0, 1, true);
   checkRate(opt.beta1, 'Adam beta1', 0, 1, true);
   checkRate(opt.beta2, 'Adam beta2', 0, 1, true);

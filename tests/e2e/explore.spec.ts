@@ -309,7 +309,9 @@ test('grid operations: invert, flips, shifts, transpose, resize with an anchor, 
   await expect.poll(() => readGrid(app, 'Input X')).not.toEqual(first);
 });
 
-test('K sizes: non-square, clamped to 31×31; typed negative values with the keyboard', async ({ app }) => {
+test('K sizes: non-square, at most 31×31 (more is refused with a message); typed negative values', async ({
+  app,
+}) => {
   const k = panel(app, 'Kernel K');
   await setSize(k, 3, 1);
   await expect(grid(app, 'Kernel K').getByRole('gridcell')).toHaveCount(3);
@@ -317,6 +319,9 @@ test('K sizes: non-square, clamped to 31×31; typed negative values with the key
   await expectGrid(app, 'Kernel K', [[1], [-0.5], [0]]);
   await setSize(panel(app, 'Input X'), 40, 40);
   await setSize(k, 99, 31);
+  await expect(k.getByRole('alert')).toHaveText('Rows: enter a whole number from 1 to 31.');
+  await expect(k.getByRole('heading', { name: /Kernel K 3×31/ })).toBeVisible();
+  await setSize(k, 31, 31);
   await expect(k.getByRole('heading', { name: /Kernel K 31×31/ })).toBeVisible();
   await expect(app.getByText('= 10×10')).toBeVisible();
 });
