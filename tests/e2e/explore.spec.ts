@@ -131,9 +131,11 @@ test('K larger than X gives a clear message', async ({ app }) => {
   await expect(app.getByRole('alert')).toContainText('K (4×2) is larger than X (3×3)');
 });
 
-test('importing a PNG gives its grayscale grid', async ({ app }) => {
-  const file = resolve(root, 'tests/fixtures/images/gray-4x3.png');
-  const png = PNG.sync.read(readFileSync(file));
+const grayPng = resolve(root, 'tests/fixtures/images/gray-4x3.png');
+
+/** The gray-4x3 fixture as the app's grayscale grid (BT.601 luma in 0…1). */
+function grayFixture(): number[][] {
+  const png = PNG.sync.read(readFileSync(grayPng));
   const expected: number[][] = [];
   for (let r = 0; r < png.height; r++) {
     const row: number[] = [];
@@ -143,11 +145,46 @@ test('importing a PNG gives its grayscale grid', async ({ app }) => {
     }
     expected.push(row);
   }
-  await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
+  return expected;
+}
+
+test('importing a PNG gives its grayscale grid', async ({ app }) => {
+  const expected = grayFixture();
+  await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(grayPng);
   await expect(app.getByText('Imported gray-4x3.png as 3×4')).toBeVisible();
   const got = await readGrid(app, 'Input X');
   expect(got.length).toBe(3);
   got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 3)));
+});
+
+test('a PNG dropped on X imports it as X; dropped on K it is refused with the reason, K kept', async ({
+  app,
+}) => {
+  const bytes = [...readFileSync(grayPng)];
+  const drop = (target: string, name: string) =>
+    grid(app, target).evaluate(
+      (el, [data, fileName]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], fileName, { type: 'image/png' }));
+        el.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      [bytes, name] as const,
+    );
+  const k = await readGrid(app, 'Kernel K');
+  await drop('Kernel K', 'photo.png');
+  await expect(app.getByRole('alert')).toHaveText(
+    'photo.png is an image, and K takes a kernel file (.json, .csv or .npy): drop the image on X to import it there.',
+  );
+  expect(await readGrid(app, 'Kernel K')).toEqual(k);
+  await expect(app.getByTestId('file-error')).toHaveCount(0);
+
+  await drop('Input X', 'gray-4x3.png');
+  await expect(app.getByRole('status').filter({ hasText: 'Imported gray-4x3.png as 3×4' })).toBeVisible();
+  const expected = grayFixture();
+  const got = await readGrid(app, 'Input X');
+  expect(got.length).toBe(3);
+  got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 3)));
+  await expect(app.getByTestId('file-error')).toHaveCount(0);
 });
 
 test('a 256×256 X is drawn on a canvas with one virtual gridcell that follows the cursor', async ({

@@ -139,6 +139,8 @@ export const en = {
   'explore.importHi': 'Value for white',
   'explore.importDrop': 'Drop an image here',
   'explore.imported': 'Imported {name} as {rows}×{cols}',
+  'explore.imageNotKernel':
+    '{name} is an image, and K takes a kernel file (.json, .csv or .npy): drop the image on X to import it there.',
   'explore.importFailed': 'Could not import the image: {error}',
   'explore.im2col': 'Correlation as a matrix product',
   'explore.im2colNote':
@@ -287,6 +289,7 @@ export const en = {
   'file.opened': 'Opened {name}',
   'file.exported': 'Saved {name}',
   'file.copied': 'Copied to the clipboard',
+  'file.dropImageOnX': '{name} is an image: drop it on the X grid to import it as X.',
   'file.imported': 'Imported a {rows}×{cols} kernel from {name} into K',
   'file.errorTitle': 'Could not complete that',
   'file.backupFound': 'Unsaved work from {time} can be restored.',

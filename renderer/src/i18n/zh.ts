@@ -139,6 +139,8 @@ export const zh: Record<MessageKey, string> = {
   'explore.importHi': '白色对应的数值',
   'explore.importDrop': '将图像拖放到这里',
   'explore.imported': '已导入 {name}，大小 {rows}×{cols}',
+  'explore.imageNotKernel':
+    '{name} 是图像，而 K 需要卷积核文件（.json、.csv 或 .npy）：请把图像拖到 X 上导入。',
   'explore.importFailed': '无法导入图像：{error}',
   'explore.im2col': '互相关写成矩阵乘法',
   'explore.im2colNote':
@@ -281,6 +283,7 @@ export const zh: Record<MessageKey, string> = {
   'file.opened': '已打开 {name}',
   'file.exported': '已保存 {name}',
   'file.copied': '已复制到剪贴板',
+  'file.dropImageOnX': '{name} 是图像：请拖到 X 网格上，作为 X 导入。',
   'file.imported': '已从 {name} 导入 {rows}×{cols} 卷积核到 K',
   'file.errorTitle': '无法完成该操作',
   'file.backupFound': '{time} 未保存的工作可以恢复。',
