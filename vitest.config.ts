@@ -1,7 +1,15 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-/** Unit tests run in Node; GPU tests run in real Chromium (see vitest.gpu.config.ts). */
+/**
+ * Unit tests run in Node; GPU tests run in real Chromium (see vitest.gpu.config.ts).
+ * The Svelte plugin compiles rune state classes (`.svelte.ts`), so their tests
+ * (`.svelte.test.ts`) run them for real under `$effect.root` and `flushSync`;
+ * the `browser` condition picks Svelte's client runtime, where effects run.
+ */
 export default defineConfig({
+  plugins: [svelte({ configFile: './svelte.config.js' })],
+  resolve: { conditions: ['browser'] },
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',

@@ -17,6 +17,7 @@ import type { LayerTrainConfig } from './layer-types';
 import type { Matrix } from './matrix';
 import type { Tensor3, Weights } from './tensor';
 import type { ForwardParams, LossKind, OptimizerSpec, TrainConfig } from './types';
+import { BOUNDS, formatBoundEnd, withinBound } from './bounds';
 import { LIMITS } from './types';
 
 function shape(m: Matrix): string {
@@ -184,8 +185,11 @@ function checkLossAndOptimizer(loss: LossKind, opt: OptimizerSpec): void {
       'invalid-argument',
       `Unknown optimizer "${String(opt.kind)}": use sgd, momentum or adam.`,
     );
-  checkRate(opt.lr, 'The learning rate', 0, Infinity, false);
-  if (opt.lr === undefined) throw new KernelStudioError('invalid-argument', 'The learning rate is missing.');
+  if (!withinBound(opt.lr, BOUNDS.lr))
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The learning rate is ${opt.lr}: it must be from ${formatBoundEnd(BOUNDS.lr.min)} to ${formatBoundEnd(BOUNDS.lr.max)}.`,
+    );
   checkRate(opt.momentum, 'The momentum', 0, 1, true);
   checkRate(opt.beta1, 'Adam beta1', 0, 1, true);
   checkRate(opt.beta2, 'Adam beta2', 0, 1, true);

@@ -108,11 +108,18 @@ export interface RecentFile {
   readonly openedAt: string;
 }
 
+/** A backup's id: the renderer session that wrote it (letters, digits, dashes). */
+export const BACKUP_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
 /** The autosaved copy of unsaved work left by an earlier session. */
 export interface BackupInfo {
+  /** Which backup this is (the session that wrote it): what clearBackup takes. */
+  readonly id: string;
   readonly text: string;
   /** ISO 8601, when it was written. */
   readonly savedAt: string;
+  /** How many older backups wait behind this one. */
+  readonly more: number;
 }
 
 /** What the renderer tells main about unsaved changes, so main can ask before closing the window. */
@@ -184,10 +191,12 @@ export interface KernelStudioApi {
   openBytes(kind: FileKind): Promise<IpcResult<OpenedBytes | null>>;
   saveBytes(request: SaveBytesRequest): Promise<IpcResult<SavedFile | null>>;
   getRecent(): Promise<IpcResult<RecentFile[]>>;
-  /** Autosave of unsaved work, to the data folder; replaces the previous backup. */
-  writeBackup(text: string): Promise<IpcResult<void>>;
-  readBackup(): Promise<IpcResult<BackupInfo | null>>;
-  clearBackup(): Promise<IpcResult<void>>;
+  /** Autosave of unsaved work, to the data folder; replaces this session's previous backup only. */
+  writeBackup(text: string, session: string): Promise<IpcResult<void>>;
+  /** The newest backup another session left (null when none). */
+  readBackup(session: string): Promise<IpcResult<BackupInfo | null>>;
+  /** Deletes one backup: this session's own, or one the user restored or discarded. */
+  clearBackup(id: string): Promise<IpcResult<void>>;
   setDirty(state: DirtyState): Promise<IpcResult<void>>;
   appendLoss(batch: LossBatch): Promise<IpcResult<void>>;
   readLoss(runId: string): Promise<IpcResult<LossPoint[]>>;

@@ -4,6 +4,7 @@
  * docs/workspace.schema.json is generated from this (`workspaceJsonSchema`).
  */
 import { z } from 'zod';
+import { BOUNDS, TRAINING_BOUNDS, type NumberBound } from '../bounds';
 import { LIMITS } from '../types';
 import { WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
 
@@ -13,6 +14,12 @@ export const MAX_RUNS = 500;
 export const MAX_RUN_POINTS = 100_000;
 
 const finite = z.number();
+
+/** A number inside one of the bounds the UI also enforces (core/bounds.ts). */
+function bounded(b: NumberBound) {
+  const n = z.number().min(b.min).max(b.max);
+  return b.whole ? n.int() : n;
+}
 
 /** A rectangular grid of finite numbers, 1…maxSide in both axes. */
 export function gridSchema(maxSide: number) {
@@ -36,27 +43,22 @@ export function gridSchema(maxSide: number) {
 
 const imageGrid = gridSchema(LIMITS.maxImageSide);
 const kernelGrid = gridSchema(LIMITS.maxKernelSide);
-const kernelSide = z.number().int().min(1).max(LIMITS.maxKernelSide);
 
 export const trainingSchema = z.strictObject({
-  kernelRows: kernelSide,
-  kernelCols: kernelSide,
+  kernelRows: bounded(TRAINING_BOUNDS.kernelRows),
+  kernelCols: bounded(TRAINING_BOUNDS.kernelCols),
   init: z.enum(['seeded', 'zeros', 'explicit']),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 53 - 1),
+  seed: bounded(TRAINING_BOUNDS.seed),
   initWeight: kernelGrid,
-  initBias: finite,
+  initBias: bounded(TRAINING_BOUNDS.initBias),
   useBias: z.boolean(),
-  lr: z.number().positive().max(1e6),
-  steps: z.number().int().min(0).max(10_000_000),
-  logEvery: z.number().int().min(1).max(10_000_000),
+  lr: bounded(TRAINING_BOUNDS.lr),
+  steps: bounded(TRAINING_BOUNDS.steps),
+  logEvery: bounded(TRAINING_BOUNDS.logEvery),
   loss: z.enum(['sum', 'mean']),
   optimizer: z.enum(['sgd', 'momentum', 'adam']),
   targetSource: z.enum(['kernel', 'drawn']),
-  targetBias: finite,
+  targetBias: bounded(TRAINING_BOUNDS.targetBias),
 });
 
 export const runSchema = z.strictObject({
@@ -72,7 +74,7 @@ export const runSchema = z.strictObject({
 export const documentSchema = z.strictObject({
   x: imageGrid,
   k: kernelGrid,
-  bias: finite,
+  bias: bounded(BOUNDS.bias),
   mode: z.enum(['correlate', 'convolve']),
   activation: z.enum(['none', 'relu']),
   drawnTarget: imageGrid.nullable(),

@@ -62,9 +62,9 @@ export class MainHandlers {
     openBytes: async ([kind]: [FileKind], caller) => this.openBytes(kind, caller),
     saveBytes: async ([request]: [SaveBytesRequest], caller) => this.save(request, request.bytes, caller),
     getRecent: async () => this.recent.list(),
-    writeBackup: async ([text]: [string]) => this.backup.write(text),
-    readBackup: async () => this.backup.read(),
-    clearBackup: async () => this.backup.clear(),
+    writeBackup: async ([text, session]: [string, string]) => this.backup.write(text, session),
+    readBackup: async ([session]: [string]) => this.backup.read(session),
+    clearBackup: async ([id]: [string]) => this.backup.clear(id),
     setDirty: async ([state]: [DirtyState]) => {
       this.dirty = state;
       this.host.dirtyChanged?.(state);
@@ -188,8 +188,6 @@ export class MainHandlers {
     await writeFileAtomic(target, data);
     this.grantedPaths.add(target);
     if (request.kind === 'workspace') {
-      // The work is safe on disk now: the crash backup has done its job.
-      await this.backup.clear().catch(() => undefined);
       await this.recent.add(target).catch(() => undefined);
     }
     return { path: target, name: basename(target) };

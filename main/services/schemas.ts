@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_WORKSPACE_BYTES } from '../../core/workspace/model';
 import { RUN_ID_PATTERN } from '../../core/workspace/schema';
-import type { InvokeMethod } from '../../ipc/contract';
+import { BACKUP_ID_PATTERN, type InvokeMethod } from '../../ipc/contract';
 
 /** Run ids become file names, so they are kept to a safe alphabet (the one a workspace file allows). */
 export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'a run id is 1–64 letters, digits, "-" or "_"');
@@ -60,6 +60,8 @@ export const openWorkspaceSchema = z.strictObject({ path: pathSchema.optional() 
 
 export const dirtyStateSchema = z.strictObject({ dirty: z.boolean(), name: z.string().max(255) });
 
+const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN);
+
 /** The argument tuple each invoke channel accepts; anything else is refused before the handler runs. */
 export const argSchemas = {
   getAppInfo: z.tuple([]),
@@ -69,9 +71,9 @@ export const argSchemas = {
   openBytes: z.tuple([fileKindSchema]),
   saveBytes: z.tuple([saveBytesSchema]),
   getRecent: z.tuple([]),
-  writeBackup: z.tuple([utf8Text(MAX_TEXT_BYTES)]),
-  readBackup: z.tuple([]),
-  clearBackup: z.tuple([]),
+  writeBackup: z.tuple([utf8Text(MAX_TEXT_BYTES), backupIdSchema]),
+  readBackup: z.tuple([backupIdSchema]),
+  clearBackup: z.tuple([backupIdSchema]),
   setDirty: z.tuple([dirtyStateSchema]),
   appendLoss: z.tuple([lossBatchSchema]),
   readLoss: z.tuple([runIdSchema]),

@@ -1,43 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { PNG } from './png';
+import { cell, expectGrid, grid, panel, readGrid, typeCell } from './grid';
 
 const root = resolve(import.meta.dirname, '../..');
-/** pngjs ships no types; this is the one call the test needs. */
-const { PNG } = createRequire(import.meta.url)('pngjs') as {
-  PNG: { sync: { read(buffer: Buffer): { width: number; height: number; data: Buffer } } };
-};
 interface Golden {
   x: number[][];
   expected: { y: number[][] };
 }
 const golden = (name: string): Golden =>
   JSON.parse(readFileSync(resolve(root, 'tests/golden', `${name}.json`), 'utf8')) as Golden;
-
-/** The editor panel (tools + grid) whose accessible name is `name`. */
-const panel = (app: Page, name: string): Locator => app.getByRole('group', { name, exact: true });
-const grid = (app: Page, name: string): Locator => app.getByRole('grid', { name, exact: true });
-const cell = (g: Locator, row: number, col: number): Locator =>
-  g.getByRole('gridcell', { name: new RegExp(`^row ${row}, column ${col}, value `) });
-
-/** Reads a grid back from its cells' accessible names ("row r, column c, value v"). */
-async function readGrid(app: Page, name: string): Promise<number[][]> {
-  return grid(app, name).evaluate((el) => {
-    const out: number[][] = [];
-    for (const c of el.querySelectorAll('[role="gridcell"]')) {
-      const m = /^row (\d+), column (\d+), value (\S+)$/.exec(c.getAttribute('aria-label') ?? '');
-      if (!m) throw new Error(`unexpected cell name ${c.getAttribute('aria-label')}`);
-      (out[Number(m[1]) - 1] ??= [])[Number(m[2]) - 1] = Number(m[3]);
-    }
-    return out;
-  });
-}
-
-async function expectGrid(app: Page, name: string, expected: number[][]): Promise<void> {
-  await expect.poll(() => readGrid(app, name).catch(() => null)).toEqual(expected);
-}
 
 async function setSize(editor: Locator, rows: number, cols: number): Promise<void> {
   await editor.getByRole('spinbutton', { name: 'Rows' }).fill(String(rows));
@@ -157,9 +131,11 @@ test('K larger than X gives a clear message', async ({ app }) => {
   await expect(app.getByRole('alert')).toContainText('K (4×2) is larger than X (3×3)');
 });
 
-test('importing a PNG gives its grayscale grid', async ({ app }) => {
-  const file = resolve(root, 'tests/fixtures/images/gray-4x3.png');
-  const png = PNG.sync.read(readFileSync(file));
+const grayPng = resolve(root, 'tests/fixtures/images/gray-4x3.png');
+
+/** The gray-4x3 fixture as the app's grayscale grid (BT.601 luma in 0…1). */
+function grayFixture(): number[][] {
+  const png = PNG.sync.read(readFileSync(grayPng));
   const expected: number[][] = [];
   for (let r = 0; r < png.height; r++) {
     const row: number[] = [];
@@ -169,11 +145,46 @@ test('importing a PNG gives its grayscale grid', async ({ app }) => {
     }
     expected.push(row);
   }
-  await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
+  return expected;
+}
+
+test('importing a PNG gives its grayscale grid', async ({ app }) => {
+  const expected = grayFixture();
+  await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(grayPng);
   await expect(app.getByText('Imported gray-4x3.png as 3×4')).toBeVisible();
   const got = await readGrid(app, 'Input X');
   expect(got.length).toBe(3);
   got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 3)));
+});
+
+test('a PNG dropped on X imports it as X; dropped on K it is refused with the reason, K kept', async ({
+  app,
+}) => {
+  const bytes = [...readFileSync(grayPng)];
+  const drop = (target: string, name: string) =>
+    grid(app, target).evaluate(
+      (el, [data, fileName]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], fileName, { type: 'image/png' }));
+        el.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      [bytes, name] as const,
+    );
+  const k = await readGrid(app, 'Kernel K');
+  await drop('Kernel K', 'photo.png');
+  await expect(app.getByRole('alert')).toHaveText(
+    'photo.png is an image, and K takes a kernel file (.json, .csv or .npy): drop the image on X to import it there.',
+  );
+  expect(await readGrid(app, 'Kernel K')).toEqual(k);
+  await expect(app.getByTestId('file-error')).toHaveCount(0);
+
+  await drop('Input X', 'gray-4x3.png');
+  await expect(app.getByRole('status').filter({ hasText: 'Imported gray-4x3.png as 3×4' })).toBeVisible();
+  const expected = grayFixture();
+  const got = await readGrid(app, 'Input X');
+  expect(got.length).toBe(3);
+  got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 3)));
+  await expect(app.getByTestId('file-error')).toHaveCount(0);
 });
 
 test('a 256×256 X is drawn on a canvas with one virtual gridcell that follows the cursor', async ({
@@ -208,17 +219,6 @@ test('a 256×256 X is drawn on a canvas with one virtual gridcell that follows t
   console.log(`long tasks during 5 edits at 256²/11×11: ${JSON.stringify(long.map(Math.round))}`);
   expect(Math.max(0, ...long)).toBeLessThan(250);
 });
-
-/** Sets one cell by keyboard: focus the grid, walk to it, type the value, Enter. */
-async function typeCell(app: Page, name: string, row: number, col: number, value: string): Promise<void> {
-  await grid(app, name).focus();
-  await app.keyboard.press('PageUp');
-  for (let r = 1; r < row; r++) await app.keyboard.press('ArrowDown');
-  await app.keyboard.press('Home');
-  for (let c = 1; c < col; c++) await app.keyboard.press('ArrowRight');
-  await app.keyboard.type(value);
-  await app.keyboard.press('Enter');
-}
 
 test('painting tools: eyedropper, value brush, slider, eraser, flood fill', async ({ app }) => {
   await app.getByRole('button', { name: /^Sanity test/ }).click();
@@ -346,7 +346,9 @@ test('grid operations: invert, flips, shifts, transpose, resize with an anchor, 
   await expect.poll(() => readGrid(app, 'Input X')).not.toEqual(first);
 });
 
-test('K sizes: non-square, clamped to 31×31; typed negative values with the keyboard', async ({ app }) => {
+test('K sizes: non-square, at most 31×31 (more is refused with a message); typed negative values', async ({
+  app,
+}) => {
   const k = panel(app, 'Kernel K');
   await setSize(k, 3, 1);
   await expect(grid(app, 'Kernel K').getByRole('gridcell')).toHaveCount(3);
@@ -354,6 +356,9 @@ test('K sizes: non-square, clamped to 31×31; typed negative values with the key
   await expectGrid(app, 'Kernel K', [[1], [-0.5], [0]]);
   await setSize(panel(app, 'Input X'), 40, 40);
   await setSize(k, 99, 31);
+  await expect(k.getByRole('alert')).toHaveText('Rows: enter a whole number from 1 to 31.');
+  await expect(k.getByRole('heading', { name: /Kernel K 3×31/ })).toBeVisible();
+  await setSize(k, 31, 31);
   await expect(k.getByRole('heading', { name: /Kernel K 31×31/ })).toBeVisible();
   await expect(app.getByText('= 10×10')).toBeVisible();
 });

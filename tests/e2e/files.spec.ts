@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { answerNextPrompt } from './dialogs';
 import { expect, test } from './fixtures';
+import { PNG } from './png';
+import { readGrid, typeCell } from './grid';
 
 /**
  * Workspaces and exports through the real main handlers in browser mode: the
@@ -175,40 +177,71 @@ test('opening a malformed file shows a clear error and leaves the workspace unto
   await expect(kernelView).toHaveText('1×2 [[7, 8]]');
 });
 
-test('unsaved work is autosaved, and the next launch offers to restore it', async ({ app, server }) => {
-  const kernelFile = join(dir, 'k.json');
-  writeFileSync(kernelFile, '[[9, 8, 7]]');
-  await app.getByRole('button', { name: 'Export…' }).click();
-  await importKernel(app, kernelFile);
-  await app.getByRole('button', { name: 'Close' }).click();
-  const backup = join(server.dataDir, 'autosave', 'backup.kstudio');
-  await expect
-    .poll(() => {
+/** Every autosave backup on disk, as X's top-left value (one file per session). */
+function backupsX(dataDir: string): number[] {
+  const folder = join(dataDir, 'autosave');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.kstudio'))
+    .map((name) => {
       try {
-        return (JSON.parse(readFileSync(backup, 'utf8')) as { document: { k: number[][] } }).document.k;
+        return (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { document: { x: number[][] } })
+          .document.x[0][0];
       } catch {
-        return null;
+        return NaN;
       }
     })
-    .toEqual([[9, 8, 7]]);
+    .sort((a, b) => a - b);
+}
+
+test('autosave never stops while a backup is unanswered; both stay until the user decides', async ({
+  app,
+  server,
+}) => {
+  await typeCell(app, 'Input X', 1, 1, '11');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([11]);
 
   // "Crash" and relaunch: close the page without unload handlers, open a fresh one on the same data folder.
-  const next = await app.context().newPage();
+  const second = await app.context().newPage();
   await app.close();
-  await next.goto(server.url);
-  await expect(next.getByText(/Unsaved work from .* was recovered/)).toBeVisible();
-  await next.getByRole('button', { name: 'Restore' }).click();
-  await expect(next).toHaveTitle('• Untitled — Kernel Studio');
-  await next.getByRole('button', { name: 'Export…' }).click();
-  await expect(next.getByTestId('export-kernel')).toHaveText('1×3 [[9, 8, 7]]');
-  await next.getByRole('button', { name: 'Close' }).click();
+  await second.goto(server.url);
+  const banner = (page: Page) => page.getByRole('status', { name: 'Restore' });
+  await expect(banner(second)).toContainText(/Unsaved work from .* can be restored\./);
+  // Ignore the banner and keep working: this work is autosaved too, beside the older backup.
+  await typeCell(second, 'Input X', 1, 1, '22');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([11, 22]);
 
-  // Saving drops the backup.
-  answerNextPrompt(next, join(dir, 'restored.kstudio'));
-  await next.getByRole('button', { name: 'Save As…' }).click();
-  await expect(next).toHaveTitle('restored.kstudio — Kernel Studio');
-  await expect.poll(() => existsSync(backup)).toBe(false);
-  await next.close();
+  const third = await second.context().newPage();
+  await second.close();
+  await third.goto(server.url);
+  await expect(banner(third)).toContainText('1 older backups wait behind it.');
+  await third.getByRole('button', { name: 'Restore' }).click();
+  await expect.poll(() => readGrid(third, 'Input X').then((x) => x[0][0])).toBe(22);
+  await expect(third).toHaveTitle('• Untitled — Kernel Studio');
+  // The older backup is still offered, and still on disk.
+  await expect(banner(third)).toContainText('can be restored');
+  expect(backupsX(server.dataDir)).toEqual([11, 22]);
+
+  // Save As with the banner up asks first; cancelling saves nothing and keeps the backup.
+  const questions: string[] = [];
+  third.once('dialog', (dialog) => {
+    questions.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await third.getByRole('button', { name: 'Save As…' }).click();
+  await expect
+    .poll(() => questions)
+    .toEqual([expect.stringMatching(/can still be restored\. Discard that backup/)]);
+  await expect(banner(third)).toBeVisible();
+  expect(backupsX(server.dataDir)).toEqual([11, 22]);
+
+  // Agreeing discards the older backup explicitly; saving then drops this session's own.
+  answerNextPrompt(third, join(dir, 'restored.kstudio'));
+  await third.getByRole('button', { name: 'Save As…' }).click();
+  await expect(third).toHaveTitle('restored.kstudio — Kernel Studio');
+  await expect(banner(third)).toHaveCount(0);
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([]);
+  await third.close();
 });
 
 test('Open asks before discarding unsaved changes; Open Recent and drag-and-drop open workspaces and kernels', async ({
@@ -300,4 +333,22 @@ test('imports a kernel file as the initial kernel of training', async ({ app }) 
   await expect(app.getByTestId('file-error')).toContainText('bad.csv');
   await app.getByRole('button', { name: 'Close' }).click();
   await expect(app.getByLabel('Initial values', { exact: true })).toHaveValue('0.25 -0.5');
+});
+
+test("Export's 'Y, the training target' is the Y training learns (target bias, not K's bias)", async ({
+  app,
+}) => {
+  // K's bias is 5; the Train view's target bias stays 0, so training learns X ⋆ K.
+  await app.getByRole('spinbutton', { name: 'Bias b' }).fill('5');
+  await app.getByRole('spinbutton', { name: 'Bias b' }).press('Tab');
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(app.getByRole('spinbutton', { name: 'Target bias' })).toHaveValue('0');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  const pngPath = join(dir, 'y.png');
+  answerNextPrompt(app, pngPath);
+  await app.getByRole('button', { name: 'Y', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText('Saved y.png');
+  // d2l's Y is 0 at the top left, between −1 and 1: mid gray. With K's bias it would be 5 of 0…6.
+  const png = PNG.sync.read(readFileSync(pngPath));
+  expect(png.data[0]).toBe(128);
 });

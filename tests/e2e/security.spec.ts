@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../main/services/csp';
 import { expect, test } from './fixtures';
@@ -43,8 +43,10 @@ test('after a renderer crash, the reload main asks for (?recovered=1) restores t
   await expect.poll(readK).not.toEqual(original);
   const edited = await readK();
   await expect(app).toHaveTitle('• Untitled — Kernel Studio');
-  const backup = resolve(server.dataDir, 'autosave', 'backup.kstudio');
-  await expect.poll(() => existsSync(backup)).toBe(true);
+  const backups = resolve(server.dataDir, 'autosave');
+  await expect
+    .poll(() => existsSync(backups) && readdirSync(backups).some((n) => n.endsWith('.kstudio')))
+    .toBe(true);
 
   // A real renderer crash (the tab's process dies), as Electron reports in render-process-gone.
   const crashed = app.waitForEvent('crash');

@@ -272,11 +272,11 @@ describe('BackupStore', () => {
     const dataDir = join(dir, 'backup-data');
     mkdirSync(dataDir);
     writeFileSync(join(dataDir, 'autosave'), 'a file where the folder should be');
-    await expect(new BackupStore(dataDir, 1024).write('draft')).rejects.toMatchObject({
+    await expect(new BackupStore(dataDir, 1024).write('draft', 'session-a')).rejects.toMatchObject({
       name: 'KernelStudioError',
       code: 'io',
       message: expect.stringMatching(
-        /^Could not save the autosave: (a part of the path is not a folder|a file of that name is in the way)$/,
+        /^Could not write the autosave in .*autosave: (a part of the path is not a folder|a file of that name is in the way)\.$/,
       ),
     });
   });

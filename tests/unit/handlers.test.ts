@@ -237,29 +237,49 @@ describe('main handlers', () => {
     await damaged.close();
   });
 
-  it('writes the autosave backup to the data folder, reads it back, and drops it after a save', async () => {
-    expect(await handlers.dispatch(INVOKE_CHANNELS.readBackup, [])).toEqual({ ok: true, value: null });
-    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{"draft":1}'])).toEqual({
+  it('keeps one autosave backup per session: a later session is offered the newest other one, none is overwritten', async () => {
+    const read = (session: string) => handlers.dispatch(INVOKE_CHANNELS.readBackup, [session]);
+    expect(await read('b')).toEqual({ ok: true, value: null });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{"draft":1}', 'a'])).toEqual({
       ok: true,
       value: undefined,
     });
-    expect(readFileSync(join(dataDir, 'autosave', 'backup.kstudio'), 'utf8')).toBe('{"draft":1}');
-    const read = await handlers.dispatch(INVOKE_CHANNELS.readBackup, []);
-    expect(read).toMatchObject({ ok: true, value: { text: '{"draft":1}' } });
+    expect(readFileSync(join(dataDir, 'autosave', 'a.kstudio'), 'utf8')).toBe('{"draft":1}');
+    // A session never sees its own backup; another one does.
+    expect(await read('a')).toEqual({ ok: true, value: null });
+    expect(await read('b')).toMatchObject({ ok: true, value: { id: 'a', text: '{"draft":1}', more: 0 } });
+    // Session b writes newer work: a's backup stays, b's is offered first to a third session.
+    await new Promise((r) => setTimeout(r, 20));
+    await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{"draft":2}', 'b']);
+    expect(await read('c')).toMatchObject({ ok: true, value: { id: 'b', text: '{"draft":2}', more: 1 } });
     expect(
-      await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [{ path: join(dataDir, '..', 'victim.kstudio') }]),
+      await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [
+        { path: join(dataDir, '..', 'victim.kstudio') },
+        'a',
+      ]),
     ).toMatchObject({
       ok: false,
       error: { code: 'invalid-argument' },
     });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, ['../x'])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+    // Saving a workspace leaves every backup alone (the renderer drops its own after a save).
     picked.save = join(dataDir, 'saved.kstudio');
     await handlers.dispatch(INVOKE_CHANNELS.saveText, [
       { kind: 'workspace', suggestedName: 's.kstudio', text: '{}' },
     ]);
-    expect(existsSync(join(dataDir, 'autosave', 'backup.kstudio'))).toBe(false);
-    await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['x']);
-    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, [])).toEqual({ ok: true, value: undefined });
-    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, [])).toEqual({ ok: true, value: undefined });
+    expect(existsSync(join(dataDir, 'autosave', 'a.kstudio'))).toBe(true);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, ['b'])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.clearBackup, ['b'])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(await read('c')).toMatchObject({ ok: true, value: { id: 'a', more: 0 } });
   });
 
   it('records the dirty state; rejects a malformed one', async () => {
@@ -316,12 +336,12 @@ describe('main handlers', () => {
 
   it('reports a failed autosave as a specific io error, never "internal" with a raw errno', async () => {
     writeFileSync(join(dataDir, 'autosave'), 'a file where the autosave folder goes');
-    const result = await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{}']);
+    const result = await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{}', 'a']);
     expect(result).toEqual({
       ok: false,
       error: {
         code: 'io',
-        message: `Could not write the autosave in ${join(dataDir, 'autosave')}: a file is in the way.`,
+        message: `Could not write the autosave in ${join(dataDir, 'autosave')}: a file of that name is in the way.`,
       },
     });
   });
@@ -342,7 +362,7 @@ describe('main handlers', () => {
         ok: false,
         error: {
           code: 'io',
-          message: `Could not save w.kstudio: its folder ${folder} is not writable. A safe save writes a new file beside it and renames it over the old one, which needs write permission on the folder.`,
+          message: `Could not save w.kstudio: the folder ${folder} is not writable, and a safe save replaces the file through its folder.`,
         },
       });
       expect(readFileSync(target, 'utf8')).toBe('{"old":1}');
@@ -351,7 +371,7 @@ describe('main handlers', () => {
     }
     const locked = lockFolder(dataDir)!;
     try {
-      expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{}'])).toEqual({
+      expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, ['{}', 'a'])).toEqual({
         ok: false,
         error: {
           code: 'io',

@@ -59,9 +59,9 @@ describe('preload', () => {
     await api.saveBytes({ kind: 'kernel', suggestedName: 'k.npy', bytes });
     await api.openBytes('kernel');
     await api.getRecent();
-    await api.writeBackup('{}');
-    await api.readBackup();
-    await api.clearBackup();
+    await api.writeBackup('{}', 's-1');
+    await api.readBackup('s-1');
+    await api.clearBackup('s-0');
     await api.setDirty({ dirty: true, name: 'a' });
     expect(invoked).toEqual([
       [INVOKE_CHANNELS.getAppInfo, []],
@@ -71,9 +71,9 @@ describe('preload', () => {
       [INVOKE_CHANNELS.saveBytes, [{ kind: 'kernel', suggestedName: 'k.npy', bytes }]],
       [INVOKE_CHANNELS.openBytes, ['kernel']],
       [INVOKE_CHANNELS.getRecent, []],
-      [INVOKE_CHANNELS.writeBackup, ['{}']],
-      [INVOKE_CHANNELS.readBackup, []],
-      [INVOKE_CHANNELS.clearBackup, []],
+      [INVOKE_CHANNELS.writeBackup, ['{}', 's-1']],
+      [INVOKE_CHANNELS.readBackup, ['s-1']],
+      [INVOKE_CHANNELS.clearBackup, ['s-0']],
       [INVOKE_CHANNELS.setDirty, [{ dirty: true, name: 'a' }]],
     ]);
     // Every invoke channel is distinct.

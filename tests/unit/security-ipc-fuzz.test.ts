@@ -108,9 +108,9 @@ function nearValidArgs(): Partial<Record<InvokeMethod, fc.Arbitrary<unknown[]>>>
     openBytes: fc.tuple(kind),
     saveBytes: fc.tuple(save(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.string()))),
     getRecent: fc.constant([]),
-    writeBackup: fc.tuple(fc.string({ maxLength: 64 })),
-    readBackup: fc.constant([]),
-    clearBackup: fc.constant([]),
+    writeBackup: fc.tuple(fc.string({ maxLength: 64 }), runId),
+    readBackup: fc.tuple(runId),
+    clearBackup: fc.tuple(runId),
     setDirty: fc.tuple(fc.record({ dirty: fc.boolean(), name }, optional)),
     appendLoss: fc.tuple(
       fc.record(

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { BOUNDS, type NumberBound } from '../../core/bounds';
 import { fromRows, type Matrix } from '../../core/matrix';
 import {
   DEFAULT_TRAINING,
@@ -56,21 +57,29 @@ export function matrixArb(maxSide: number): fc.Arbitrary<Matrix> {
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 });
 
+/** Any value a field with this bound accepts (the UI reads the same table), ends included. */
+export function boundedArb(b: NumberBound): fc.Arbitrary<number> {
+  const inside = b.whole
+    ? fc.integer({ min: b.min, max: b.max })
+    : fc.double({ min: b.min, max: b.max, noNaN: true });
+  return fc.oneof(inside, fc.constantFrom(b.min, b.max));
+}
+
 export const trainingArb: fc.Arbitrary<TrainingModel> = fc.record({
-  kernelRows: fc.integer({ min: 1, max: 31 }),
-  kernelCols: fc.integer({ min: 1, max: 31 }),
+  kernelRows: boundedArb(BOUNDS.kernelSide),
+  kernelCols: boundedArb(BOUNDS.kernelSide),
   init: fc.constantFrom('seeded', 'zeros', 'explicit'),
-  seed: fc.integer({ min: 0, max: 2 ** 31 }),
+  seed: boundedArb(BOUNDS.seed),
   initWeight: matrixArb(4),
-  initBias: finite,
+  initBias: boundedArb(BOUNDS.bias),
   useBias: fc.boolean(),
-  lr: fc.double({ min: 1e-9, max: 10, noNaN: true }),
-  steps: fc.integer({ min: 0, max: 100_000 }),
-  logEvery: fc.integer({ min: 1, max: 1000 }),
+  lr: boundedArb(BOUNDS.lr),
+  steps: boundedArb(BOUNDS.steps),
+  logEvery: boundedArb(BOUNDS.logEvery),
   loss: fc.constantFrom('sum', 'mean'),
   optimizer: fc.constantFrom('sgd', 'momentum', 'adam'),
   targetSource: fc.constantFrom('kernel', 'drawn'),
-  targetBias: finite,
+  targetBias: boundedArb(BOUNDS.bias),
 });
 
 const runArb: fc.Arbitrary<RunRecord> = fc.record(
@@ -87,7 +96,7 @@ const runArb: fc.Arbitrary<RunRecord> = fc.record(
 export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc.record({
   x: matrixArb(8),
   k: matrixArb(4),
-  bias: finite,
+  bias: boundedArb(BOUNDS.bias),
   mode: fc.constantFrom('correlate', 'convolve'),
   activation: fc.constantFrom('none', 'relu'),
   drawnTarget: fc.option(matrixArb(6), { nil: null }),

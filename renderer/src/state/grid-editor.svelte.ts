@@ -3,6 +3,7 @@
  * keyboard cursor and the digits typed so far. The matrix itself is not here: it is
  * a prop, and every edit goes out through `onChange` as a new matrix.
  */
+import { BOUNDS, parseBounded } from '../../../core/bounds';
 import type { Matrix } from '../../../core/matrix';
 
 export type GridTool = 'paint' | 'erase' | 'pick' | 'fill';
@@ -18,6 +19,8 @@ export class GridEditorState {
   /** Digits typed at the cursor, not yet committed with Enter. */
   typing = $state('');
   seed = $state(1);
+  /** What was last typed into a cell and refused (the cell kept its value); '' when none. */
+  refused = $state('');
 
   /** Keeps the cursor inside a grid that may have shrunk. */
   clamp(m: Matrix): void {
@@ -29,6 +32,7 @@ export class GridEditorState {
     this.row = Math.max(0, Math.min(m.rows - 1, row));
     this.col = Math.max(0, Math.min(m.cols - 1, col));
     this.typing = '';
+    this.refused = '';
   }
 
   /** Handles a key that moves the cursor or types; returns true when the key was used. */
@@ -55,12 +59,12 @@ export class GridEditorState {
     return true;
   }
 
-  /** The typed value, or null when nothing valid is typed. Clears the buffer. */
+  /** The typed value, or null when nothing valid is typed (then `refused` holds the text). Clears the buffer. */
   takeTyped(): number | null {
     const text = this.typing.trim();
     this.typing = '';
-    if (text === '' || text === '-') return null;
-    const v = Number(text);
-    return Number.isFinite(v) ? v : null;
+    const v = parseBounded(text, BOUNDS.value);
+    this.refused = v === null ? text : '';
+    return v;
   }
 }

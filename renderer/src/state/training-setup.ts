@@ -1,26 +1,6 @@
 /** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
-import { zeros, type Matrix } from '../../../core/matrix';
-import { randomKernel } from '../../../core/random';
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
 import type { TrainingSettings } from './studio.svelte';
-
-/** The top-left (rows×cols) block of Y: what a kernel of another shape than the target's must produce. */
-export function cropTarget(y: Matrix, rows: number, cols: number): Matrix {
-  if (rows > y.rows || cols > y.cols)
-    throw new Error(
-      `The target Y is ${y.rows}×${y.cols}, smaller than the ${rows}×${cols} this kernel produces.`,
-    );
-  if (rows === y.rows && cols === y.cols) return y;
-  const data = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) data.set(y.data.subarray(r * y.cols, r * y.cols + cols), r * cols);
-  return { rows, cols, data };
-}
-
-export function initialWeight(s: TrainingSettings): Matrix {
-  if (s.init === 'explicit') return s.initWeight;
-  if (s.init === 'zeros') return zeros(s.kernelRows, s.kernelCols);
-  return randomKernel(s.kernelRows, s.kernelCols, s.seed);
-}
 
 /** A run's label in the chart legend: the settings that tell runs apart. */
 export function runLabel(s: TrainingSettings): string {

@@ -1,6 +1,5 @@
 import { untrack } from 'svelte';
 import { isKernelStudioError, userMessage } from '../../../core/errors';
-import { outputShape, validGeometry } from '../../../core/layer';
 import type { Matrix } from '../../../core/matrix';
 import type { ComputeBackend, DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
@@ -10,9 +9,10 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { cropTarget, initialWeight, nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
+import { trainingSetup } from '../../../core/train/setup';
+import { nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
 
-export { cropTarget, initialWeight, runLabel };
+export { runLabel };
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
@@ -199,27 +199,8 @@ export class TrainingSession {
     this.busy = true;
     try {
       const s = this.doc.training;
-      const initWeight = initialWeight(s);
-      const y =
-        s.targetSource === 'drawn' && this.doc.drawnTarget
-          ? this.doc.drawnTarget
-          : await backend.forward(this.doc.x, this.doc.k, {
-              mode: this.doc.mode,
-              bias: s.targetBias,
-              activation: this.doc.activation,
-            });
-      const shape = outputShape(validGeometry(initWeight), this.doc.x);
-      const config: TrainConfig = {
-        x: this.doc.x,
-        y: cropTarget(y, shape.rows, shape.cols),
-        mode: this.doc.mode,
-        activation: this.doc.activation,
-        useBias: s.useBias,
-        loss: s.loss,
-        optimizer: { kind: s.optimizer, lr: s.lr },
-        initWeight,
-        initBias: s.initBias,
-      };
+      const { config } = trainingSetup(this.doc);
+      const initWeight = config.initWeight;
       const trainer = await backend.createTrainer(config);
       if (generation !== this.generation) {
         trainer.dispose();

@@ -9,6 +9,7 @@ import {
 } from '../../../core/workspace';
 import { untrack } from 'svelte';
 import { call } from '../api/client';
+import { localTime } from './local-time';
 import type { StudioDocument } from './studio.svelte';
 
 const SAVED_BY = 'Kernel Studio';
@@ -64,7 +65,7 @@ export interface WorkspaceUi {
   confirm(message: string): boolean;
   /** Translated text for the few strings the session shows. */
   t(
-    key: 'file.untitled' | 'file.confirmDiscard' | 'file.saved' | 'file.opened',
+    key: 'file.untitled' | 'file.confirmDiscard' | 'file.confirmDropBackup' | 'file.saved' | 'file.opened',
     params?: Record<string, string>,
   ): string;
 }
@@ -87,6 +88,8 @@ export class WorkspaceSession {
   notice = $state('');
   /** A backup left by an earlier session, waiting for Restore or Discard. */
   backup = $state.raw<BackupInfo | null>(null);
+  /** This session's own backup file (main keeps one per session, so newer work never overwrites an older backup). */
+  readonly sessionId: string = crypto.randomUUID();
   recent = $state.raw<RecentFile[]>([]);
 
   /** The document's serialized form, as of the last pause in editing. */
@@ -133,12 +136,13 @@ export class WorkspaceSession {
       $effect(() => {
         void call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
       });
-      // Autosave unsaved work (not while an older backup is still waiting for the user's answer).
+      // Autosave unsaved work, always: into this session's own backup, beside any older one still unanswered.
       $effect(() => {
         const text = this.text;
-        if (!this.dirty || this.backup !== null || text === '') return;
+        if (!this.dirty || text === '') return;
         const timer = setTimeout(() => {
-          if (text === this.text && this.dirty) void call('writeBackup', text).catch(() => undefined);
+          if (text === this.text && this.dirty)
+            void call('writeBackup', text, this.sessionId).catch(() => undefined);
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
@@ -154,18 +158,23 @@ export class WorkspaceSession {
     this.stop();
   }
 
-  /** On launch: is there unsaved work from a session that did not end cleanly? */
+  /** On launch (and after each answer): the newest unsaved work another session left behind. */
   async checkBackup(): Promise<void> {
     try {
-      this.backup = await call('readBackup');
+      this.backup = await call('readBackup', this.sessionId);
     } catch {
       this.backup = null;
     }
   }
 
+  /**
+   * Loads the offered backup as unsaved work. It becomes this session's backup
+   * before the old file goes, so no moment exists where it is on disk nowhere;
+   * an older backup behind it is offered next.
+   */
   async restoreBackup(): Promise<void> {
     const backup = this.backup;
-    if (!backup) return;
+    if (!backup || !this.confirmDiscard()) return;
     try {
       const model = parseWorkspace(backup.text, 'The autosaved backup');
       applyDocument(this.doc, model);
@@ -173,15 +182,34 @@ export class WorkspaceSession {
       this.path = null;
       this.name = null;
       this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
-      this.backup = null;
+      await call('writeBackup', backup.text, this.sessionId);
+      await call('clearBackup', backup.id);
+      await this.checkBackup();
     } catch (error) {
       this.fail(error);
     }
   }
 
+  /** The user's explicit "no" to the offered backup; an older one behind it is offered next. */
   async discardBackup(): Promise<void> {
+    const backup = this.backup;
+    if (!backup) return;
     this.backup = null;
-    await call('clearBackup').catch((error: unknown) => this.fail(error));
+    await call('clearBackup', backup.id).catch((error: unknown) => this.fail(error));
+    await this.checkBackup();
+  }
+
+  /**
+   * Save, Open and New answer an unanswered backup first: the user discards it
+   * (and goes on) or cancels (and can still restore it). Never silent.
+   */
+  private async settleBackup(): Promise<boolean> {
+    const backup = this.backup;
+    if (!backup) return true;
+    const time = localTime(backup.savedAt);
+    if (!this.ui.confirm(this.ui.t('file.confirmDropBackup', { time }))) return false;
+    await this.discardBackup();
+    return true;
   }
 
   /** True when there is nothing to lose, or the user agreed to lose it. */
@@ -189,19 +217,23 @@ export class WorkspaceSession {
     return !this.dirty || this.ui.confirm(this.ui.t('file.confirmDiscard', { name: this.displayName }));
   }
 
-  newWorkspace(): void {
-    if (!this.confirmDiscard()) return;
+  private dropOwnBackup(): void {
+    void call('clearBackup', this.sessionId).catch(() => undefined);
+  }
+
+  async newWorkspace(): Promise<void> {
+    if (!this.confirmDiscard() || !(await this.settleBackup())) return;
     applyDocument(this.doc, defaultDocument());
     this.path = null;
     this.name = null;
     this.savedText = serialize(this.doc);
     this.error = null;
-    void call('clearBackup').catch(() => undefined);
+    this.dropOwnBackup();
   }
 
   /** Open… (a dialog), or a path main offered (Open Recent, command line, file association). */
   async open(path?: string): Promise<boolean> {
-    if (!this.confirmDiscard()) return false;
+    if (!this.confirmDiscard() || !(await this.settleBackup())) return false;
     try {
       const opened = await call('openWorkspace', ...(path === undefined ? [] : [{ path }]));
       if (!opened) return false;
@@ -218,7 +250,7 @@ export class WorkspaceSession {
 
   /** A workspace dropped on the window: read in the renderer, so it has no path to save back to. */
   async openDropped(file: File): Promise<boolean> {
-    if (!this.confirmDiscard()) return false;
+    if (!this.confirmDiscard() || !(await this.settleBackup())) return false;
     try {
       if (file.size > MAX_WORKSPACE_BYTES)
         throw new Error(
@@ -244,6 +276,7 @@ export class WorkspaceSession {
   }
 
   async save(saveAs = false): Promise<boolean> {
+    if (!(await this.settleBackup())) return false;
     try {
       const text = serializeWorkspace(snapshotDocument(this.doc), SAVED_BY);
       const saved = await call('saveText', {
@@ -258,6 +291,8 @@ export class WorkspaceSession {
       this.savedText = text;
       this.error = null;
       this.notice = this.ui.t('file.saved', { name: saved.name });
+      // The work is safe on disk now: this session's backup has done its job.
+      this.dropOwnBackup();
       void this.refreshRecent();
       return true;
     } catch (error) {

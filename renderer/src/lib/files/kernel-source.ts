@@ -1,5 +1,6 @@
 import { forwardCpu } from '../../../../core/cpu';
 import type { Matrix } from '../../../../core/matrix';
+import { targetY } from '../../../../core/train/setup';
 import type { Mode } from '../../../../core/types';
 import type { StudioDocument } from '../../state/studio.svelte';
 
@@ -26,16 +27,14 @@ export function describeKernel(m: Matrix): string {
 }
 
 /**
- * The grids Export saves as PNG: X; Y, the training target (the drawn one when
- * training uses it, else X ⋆ K + bias); Ŷ from the learned kernel (null before any run).
+ * The grids Export saves as PNG: X; Y, the training target (core's targetY, the
+ * one training learns: the drawn Y, or X ⋆ K + the target bias); Ŷ from the
+ * learned kernel (null before any run).
  */
 export function exportGrid(doc: StudioDocument, which: 'x' | 'y' | 'yhat'): Matrix | null {
   if (which === 'x') return doc.x;
   const params = { mode: doc.mode, activation: doc.activation };
-  if (which === 'y')
-    return doc.training.targetSource === 'drawn' && doc.drawnTarget
-      ? doc.drawnTarget
-      : forwardCpu(doc.x, doc.k, { ...params, bias: doc.bias });
+  if (which === 'y') return targetY(doc);
   return doc.learnedWeight
     ? forwardCpu(doc.x, doc.learnedWeight, { ...params, bias: doc.learnedBias })
     : null;

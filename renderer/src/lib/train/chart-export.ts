@@ -4,6 +4,7 @@
  * (chart-png.ts) — so the SVG and the PNG show the same chart. Plus the data as
  * CSV. Pure functions, no DOM: unit-tested in Node.
  */
+import { compactTick } from './number-format';
 
 export interface ChartSeries {
   readonly runId: string;
@@ -62,12 +63,6 @@ export function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
   for (let e = a; e <= b; e++) out.push(10 ** e);
   return out;
-}
-
-function tickText(v: number): string {
-  if (v === 0) return '0';
-  const abs = Math.abs(v);
-  return abs >= 1e5 || abs < 1e-3 ? v.toExponential(0) : String(+v.toPrecision(6));
 }
 
 /** Smallest and largest value, without spreading a long array into Math.min (stack limits). */
@@ -133,8 +128,8 @@ export function chartScene(
     plot,
     xTicks: linearTicks(xMin, xMax)
       .filter((v) => Number.isInteger(v) && v >= xMin)
-      .map((v) => ({ at: round(px(v)), text: tickText(v) })),
-    yTicks: yTickValues.map((v) => ({ at: round(py(v)), text: tickText(v) })),
+      .map((v) => ({ at: round(px(v)), text: compactTick(v) })),
+    yTicks: yTickValues.map((v) => ({ at: round(py(v)), text: compactTick(v) })),
     lines,
   };
 }

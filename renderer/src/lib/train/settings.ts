@@ -23,11 +23,3 @@ export function kernelText(m: Matrix): string {
     .map((r) => r.map((v) => String(Math.round(v * 1e6) / 1e6)).join(' '))
     .join('; ');
 }
-
-/** A number from a form field within [min, max] (and whole if asked), else null. */
-export function parseNumber(text: string, min: number, max: number, whole = false): number | null {
-  if (text.trim() === '') return null;
-  const v = Number(text);
-  if (!Number.isFinite(v) || v < min || v > max || (whole && !Number.isInteger(v))) return null;
-  return v;
-}

@@ -1,0 +1,72 @@
+/**
+ * Every numeric bound a user can type against, in one table. The UI's fields,
+ * core's validator and the workspace schema all read it, so whatever the UI
+ * accepts also validates, saves and reopens.
+ */
+import { LIMITS } from './types';
+
+export interface NumberBound {
+  readonly min: number;
+  readonly max: number;
+  /** Whole numbers only. */
+  readonly whole: boolean;
+}
+
+const real = (min: number, max: number): NumberBound => ({ min, max, whole: false });
+const whole = (min: number, max: number): NumberBound => ({ min, max, whole: true });
+
+export const BOUNDS = {
+  /** Learning rate. */
+  lr: real(1e-12, 1e6),
+  /** Steps of one Run. */
+  steps: whole(1, 10_000_000),
+  logEvery: whole(1, 10_000_000),
+  /** mulberry32 takes a 32-bit seed. */
+  seed: whole(0, 2 ** 32 - 1),
+  /** Any bias a user types: K's, the target's, the initial one. */
+  bias: real(-1e6, 1e6),
+  /** A grid cell or the brush value. */
+  value: real(-1e6, 1e6),
+  kernelSide: whole(1, LIMITS.maxKernelSide),
+  /** Rows or columns of an image the editor draws (the file limit, LIMITS.maxImageSide, is larger). */
+  imageSide: whole(1, 256),
+} as const satisfies Record<string, NumberBound>;
+
+export type BoundName = keyof typeof BOUNDS;
+
+/** Which bound each numeric training setting has: the settings form and the workspace schema read this. */
+export const TRAINING_BOUNDS = {
+  kernelRows: BOUNDS.kernelSide,
+  kernelCols: BOUNDS.kernelSide,
+  seed: BOUNDS.seed,
+  initBias: BOUNDS.bias,
+  lr: BOUNDS.lr,
+  steps: BOUNDS.steps,
+  logEvery: BOUNDS.logEvery,
+  targetBias: BOUNDS.bias,
+} as const satisfies Record<string, NumberBound>;
+
+export type NumericSetting = keyof typeof TRAINING_BOUNDS;
+
+/** Is `v` inside the bound? */
+export function withinBound(v: number, b: NumberBound): boolean {
+  return Number.isFinite(v) && v >= b.min && v <= b.max && (!b.whole || Number.isInteger(v));
+}
+
+/**
+ * What a user typed, as a number inside the bound, or null. Only a plain
+ * decimal or exponent number counts: `--5`, `1.2.3`, `1e999` and an empty field
+ * are refused rather than silently becoming 0 or Infinity.
+ */
+export function parseBounded(text: string, b: NumberBound): number | null {
+  const t = text.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return null;
+  const v = Number(t);
+  return withinBound(v, b) ? v : null;
+}
+
+/** A bound's end as a field's message writes it: 1e-12, 1e6, 31, -1000000 → -1e6. */
+export function formatBoundEnd(v: number): string {
+  const big = Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3);
+  return big ? v.toExponential().replace('e+', 'e') : String(v);
+}

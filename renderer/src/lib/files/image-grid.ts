@@ -1,0 +1,30 @@
+/** Images (PNG, JPEG, WebP) as grayscale grids: what the import box and a drop on X both use. */
+import { fitSize, grayFromRgba } from '../../../../core/grid-ops';
+import type { Matrix } from '../../../../core/matrix';
+
+/** Cells a side an imported image is fitted into unless the user asks for another size. */
+export const IMPORT_MAX_SIDE = 64;
+
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
+
+/** By MIME type, or by name when the type is missing (some drops carry none). */
+export function isImageFile(file: File): boolean {
+  return IMAGE_TYPES.includes(file.type) || (file.type === '' && IMAGE_EXTENSIONS.test(file.name));
+}
+
+/** Decodes, downsamples to fit `maxSide` and converts to grayscale in [lo, hi]. */
+export async function imageFileToGrid(file: File, maxSide: number, lo: number, hi: number): Promise<Matrix> {
+  if (!isImageFile(file)) throw new Error(`${file.name}: not a PNG, JPEG or WebP image`);
+  const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const { rows, cols } = fitSize(bitmap.width, bitmap.height, maxSide);
+  const canvas = document.createElement('canvas');
+  canvas.width = cols;
+  canvas.height = rows;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, cols, rows);
+  bitmap.close();
+  return grayFromRgba(ctx.getImageData(0, 0, cols, rows).data, cols, rows, lo, hi);
+}

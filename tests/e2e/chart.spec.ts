@@ -1,0 +1,42 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** The loss axis' tick labels as the chart draws them (its accessible description). */
+async function lossTicks(page: Page): Promise<string[]> {
+  const chart = page.getByRole('img', { name: 'Loss per step' });
+  await expect(chart).toHaveAccessibleDescription(/^Loss axis: \S/);
+  const description = await chart.evaluate(
+    (el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent ?? '',
+  );
+  return description.replace(/^Loss axis: /, '').split(', ');
+}
+
+test('huge losses get compact axis ticks (1e26, 5.4M) in the main chart and the pop-out, linear and log', async ({
+  app,
+  server,
+}) => {
+  // The sanity preset with a 2×2 learned kernel at lr 0.03 blows up to ~1e26 within 10 steps.
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  for (const side of ['Kernel rows', 'Kernel columns']) {
+    await app.getByLabel(side, { exact: true }).fill('2');
+    await app.getByLabel(side, { exact: true }).blur();
+  }
+  for (let i = 0; i < 10; i++) await app.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toContainText('step 10');
+
+  const pages: Page[] = [app, await app.context().newPage()];
+  await pages[1].goto(`${server.url}&view=chart`);
+  for (const page of pages)
+    for (const log of [false, true]) {
+      await page.getByRole('checkbox', { name: 'Log scale' }).setChecked(log);
+      const ticks = await lossTicks(page);
+      // Every label fits the 60 px axis: a few characters, never a run of zeros or thousands separators.
+      for (const t of ticks) expect(t, ticks.join(' ')).toMatch(/^-?\d+(\.\d+)?([kMG]|e-?\d+)?$/);
+      expect(Math.max(...ticks.map((t) => t.length)), ticks.join(' ')).toBeLessThanOrEqual(7);
+      expect(
+        ticks.some((t) => /e2\d$/.test(t)),
+        ticks.join(' '),
+      ).toBe(true);
+    }
+});
