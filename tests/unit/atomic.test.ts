@@ -107,7 +107,7 @@ describe('writeFileAtomic', () => {
     }
     // The writer really ran: both versions were seen on disk at some point.
     expect([...seen].sort()).toEqual(['A', 'B']);
-  }, 120_000);
+  }, 300_000); // 60 child processes; generous for loaded CI machines
 });
 
 const isRoot = process.getuid?.() === 0;

@@ -126,6 +126,6 @@ describe('numbers parse strictly: decimal and exponent forms only', () => {
   it('accepts decimal and exponent forms', () => {
     const r = cli('corr2d', '--x', 'k.json', '--k', 'k.json', '--bias', '-2.5e-1', '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ y: [[0.75]] });
+    expect(JSON.parse(r.stdout)).toEqual({ y: [[0.75]], backend: 'cpu' });
   });
 });

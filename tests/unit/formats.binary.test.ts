@@ -124,7 +124,8 @@ describe('hostile shapes (a zero or huge dimension) are refused before anything 
       const { error, ms } = refusal(decode);
       expect(error.message).toMatch(/^h\.npy: shape /);
       expect(error.message).toMatch(message);
-      expect(ms).toBeLessThan(50);
+      // Not a speed check: the old decoder allocated the rows first and ran for 99 s before failing.
+      expect(ms).toBeLessThan(5_000);
     }
   });
   const safetensorsCases: Array<[string, RegExp]> = [
@@ -144,7 +145,8 @@ describe('hostile shapes (a zero or huge dimension) are refused before anything 
       const { error, ms } = refusal(decode);
       expect(error.message).toMatch(/^h\.safetensors: /);
       expect(error.message).toMatch(message);
-      expect(ms).toBeLessThan(50);
+      // Not a speed check: the old decoder allocated the rows first and ran for 99 s before failing.
+      expect(ms).toBeLessThan(5_000);
     }
   });
 });

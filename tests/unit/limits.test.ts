@@ -28,7 +28,7 @@ describe('text write limits count bytes', () => {
     const euros = '€'.repeat(30 * 1024 * 1024);
     expect(euros.length).toBeLessThan(MAX_WORKSPACE_BYTES);
     for (const [channel, args] of [
-      [INVOKE_CHANNELS.writeBackup, [euros]],
+      [INVOKE_CHANNELS.writeBackup, [euros, 'session-a']],
       [INVOKE_CHANNELS.saveText, [{ kind: 'workspace', suggestedName: 'e.kstudio', text: euros }]],
     ] as const) {
       const result = await handlers.dispatch(channel, args);
@@ -39,14 +39,15 @@ describe('text write limits count bytes', () => {
 
   it('accepts text just under the limit in bytes, and reads it back', async () => {
     const text = '€'.repeat(Math.floor(MAX_WORKSPACE_BYTES / 3));
-    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [text])).toEqual({
+    expect(await handlers.dispatch(INVOKE_CHANNELS.writeBackup, [text, 'session-a'])).toEqual({
       ok: true,
       value: undefined,
     });
-    expect(statSync(join(dataDir, 'autosave', 'backup.kstudio')).size).toBeLessThanOrEqual(
+    expect(statSync(join(dataDir, 'autosave', 'session-a.kstudio')).size).toBeLessThanOrEqual(
       MAX_WORKSPACE_BYTES,
     );
-    const read = await handlers.dispatch(INVOKE_CHANNELS.readBackup, []);
+    // Another session is offered the backup session-a left.
+    const read = await handlers.dispatch(INVOKE_CHANNELS.readBackup, ['session-b']);
     expect(read.ok && (read.value as { text: string } | null)?.text === text).toBe(true);
   }, 60_000);
 });

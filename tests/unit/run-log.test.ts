@@ -33,7 +33,7 @@ describe('run log', () => {
     await expect.poll(() => statuses.length).toBe(1);
     expect(statuses[0]).toMatchObject({ runId: 'r1', ok: false });
     expect(statuses[0]!.message).toBe(
-      'Could not write the loss log of run r1: it is a folder. Its points are kept in memory and the write is retried.',
+      'Could not write the loss log of run r1: it is a folder, not a file. Its points are kept in memory and the write is retried.',
     );
     expect(await log.flush()).toBe(false);
     log.append('r1', points(4, 2));
