@@ -130,6 +130,7 @@ function installMenu(recent: readonly RecentFile[]): void {
       process.platform === 'darwin',
       recent,
       (path) => requestOpen(path),
+      app.isPackaged,
     ),
   );
 }

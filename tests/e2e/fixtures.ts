@@ -1,6 +1,6 @@
 import { test as base, chromium, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,16 +20,26 @@ export interface AppServer {
   origin: string;
   token: string;
   dataDir: string;
+  /** The server's home folder ($HOME): relative answers to path prompts land here. */
+  home: string;
   process: ChildProcess;
 }
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
-/** Starts `node out/main/browser.js --no-open` (what `npm run start:browser` runs) and reads the URL it prints. */
-export async function startAppServer(): Promise<AppServer> {
+/**
+ * Starts `node out/main/browser.js --no-open` (what `npm run start:browser` runs) and reads the URL
+ * it prints. Its data folder and its home folder are temp folders of the test.
+ */
+export async function startAppServer(
+  args: readonly string[] = ['--no-open'],
+  env: NodeJS.ProcessEnv = {},
+): Promise<AppServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ks-e2e-'));
-  const child = spawn(process.execPath, [join(repoRoot, 'out/main/browser.js'), '--no-open'], {
-    env: { ...process.env, KERNEL_STUDIO_DATA_DIR: dataDir },
+  const home = join(dataDir, 'home');
+  mkdirSync(home);
+  const child = spawn(process.execPath, [join(repoRoot, 'out/main/browser.js'), ...args], {
+    env: { ...process.env, KERNEL_STUDIO_DATA_DIR: dataDir, HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -47,7 +57,14 @@ export async function startAppServer(): Promise<AppServer> {
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
   const parsed = new URL(url);
-  return { url, origin: parsed.origin, token: parsed.searchParams.get('token')!, dataDir, process: child };
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token')!,
+    dataDir,
+    home,
+    process: child,
+  };
 }
 
 export async function stopAppServer(server: AppServer): Promise<void> {

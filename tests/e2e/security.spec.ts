@@ -1,7 +1,23 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../main/services/csp';
-import { expect, test } from './fixtures';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dialog, Page } from '@playwright/test';
+import { SAVE_CONFIRM_PREFIX } from '../../ipc/contract';
+import { BROWSER_MODE_CSP_HEADER, CONTENT_SECURITY_POLICY } from '../../main/services/csp';
+import { answerNextPrompt } from './dialogs';
+import { expect, startAppServer, stopAppServer, test } from './fixtures';
 
 const builtIndex = resolve(import.meta.dirname, '../../out/renderer/index.html');
 
@@ -22,7 +38,8 @@ test('the built index.html carries the strict CSP and loads no inline script', a
   expect(html).not.toMatch(/\son[a-z]+="/);
   // The page that is served is that file, with the same policy as a header.
   const res = await app.request.get(server.url);
-  expect(res.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  expect(res.headers()['content-security-policy']).toBe(BROWSER_MODE_CSP_HEADER);
+  expect(BROWSER_MODE_CSP_HEADER.startsWith(CONTENT_SECURITY_POLICY)).toBe(true);
   expect(await app.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
     'undefined',
   );
@@ -66,3 +83,154 @@ test('after a renderer crash, the reload main asks for (?recovered=1) restores t
   await expect(reloaded).toHaveTitle('• Untitled — Kernel Studio');
   await reloaded.close();
 });
+
+test('the token never reaches a command line: Chromium opens a private redirect page that leads to the app', async ({
+  browser,
+}) => {
+  // A stand-in for Chromium that records the command line it was given, as `ps` would show it.
+  const bin = mkdtempSync(join(tmpdir(), 'ks-fake-chrome-'));
+  const runtime = mkdtempSync(join(tmpdir(), 'ks-runtime-'));
+  const argsFile = join(bin, 'args.txt');
+  const recorder = join(bin, 'chromium');
+  writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\n`);
+  chmodSync(recorder, 0o755);
+  const server = await startAppServer([], { CHROME_PATH: recorder, XDG_RUNTIME_DIR: runtime });
+  try {
+    await expect.poll(() => existsSync(argsFile)).toBe(true);
+    const args = readFileSync(argsFile, 'utf8').trim().split('\n');
+    expect(args.join(' ')).not.toContain(server.token);
+    const app = args.find((a) => a.startsWith('--app='))!.slice('--app='.length);
+    expect(app).toMatch(/^file:\/\//);
+    const launchPage = fileURLToPath(app);
+    expect(dirname(dirname(launchPage))).toBe(runtime);
+    expect(statSync(dirname(launchPage)).mode & 0o777).toBe(0o700);
+    expect(statSync(launchPage).mode & 0o777).toBe(0o600);
+    // The page it names takes a real Chromium to the app, logged in.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(app);
+    await expect(page).toHaveURL(server.url);
+    await expect(page.getByRole('toolbar', { name: 'Main toolbar' })).toBeVisible();
+    await context.close();
+  } finally {
+    await stopAppServer(server);
+    rmSync(bin, { recursive: true, force: true });
+    rmSync(runtime, { recursive: true, force: true });
+  }
+});
+
+test('a page on another local port cannot frame the app', async ({ app, server }) => {
+  const evil = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(`<!doctype html><iframe name="victim" src="${server.url}" width="800" height="600"></iframe>`);
+  });
+  await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+  try {
+    const page = await app.context().newPage();
+    const blocked = page.waitForEvent('console', (m) => /frame-ancestors|X-Frame-Options/.test(m.text()));
+    await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+    await blocked;
+    const frame = page.frame({ name: 'victim' })!;
+    await expect(frame.getByRole('toolbar', { name: 'Main toolbar' })).toHaveCount(0);
+    await page.close();
+  } finally {
+    evil.close();
+  }
+});
+
+test('two tabs: Save As prompts only in the tab that asked, and cancelling in the other tab does not cancel it', async ({
+  app,
+  server,
+  browser,
+}) => {
+  // Another window (its own context, so its own renderer process: a prompt open in one tab
+  // would block every tab of its process).
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await other.goto(server.url);
+  await expect(other.getByRole('toolbar', { name: 'Main toolbar' })).toBeVisible();
+  const otherDialogs: string[] = [];
+  const target = join(server.home, 'from-a.kstudio');
+
+  // A asks first and holds its prompt open.
+  const aPrompt = new Promise<Dialog>((resolvePrompt) =>
+    app.once('dialog', (dialog) => resolvePrompt(dialog)),
+  );
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  const prompt = await aPrompt;
+  expect(prompt.type()).toBe('prompt');
+
+  // B saves too, and cancels its own prompt: only B's save ends.
+  other.on('dialog', (dialog) => {
+    otherDialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await other.getByRole('button', { name: 'Save As…' }).click();
+  await expect.poll(() => otherDialogs.length).toBe(1);
+
+  // A answers (a name relative to the home folder), confirms the absolute path it is shown, and saves.
+  const confirm = new Promise<Dialog>((resolveConfirm) =>
+    app.once('dialog', (dialog) => resolveConfirm(dialog)),
+  );
+  await prompt.accept('from-a.kstudio');
+  const shown = await confirm;
+  expect(shown.message()).toBe(`${SAVE_CONFIRM_PREFIX}\n${target}`);
+  await shown.accept();
+  await expect(app).toHaveTitle('from-a.kstudio — Kernel Studio');
+  expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ format: 'kernel-studio-workspace' });
+  // B only ever saw its own prompt.
+  expect(otherDialogs).toHaveLength(1);
+  await expect(other).toHaveTitle('Kernel Studio');
+  await otherContext.close();
+});
+
+test('declining the absolute path shown before a save writes nothing', async ({ app, server }) => {
+  const dialogs: string[] = [];
+  const handler = (dialog: Dialog) => {
+    dialogs.push(dialog.message());
+    if (dialog.type() === 'prompt') void dialog.accept('declined.kstudio');
+    else void dialog.dismiss();
+  };
+  app.on('dialog', handler);
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  await expect.poll(() => dialogs.length).toBe(2);
+  app.off('dialog', handler);
+  expect(dialogs[1]).toBe(`${SAVE_CONFIRM_PREFIX}\n${join(server.home, 'declined.kstudio')}`);
+  await expect(app).toHaveTitle('Kernel Studio');
+  expect(existsSync(join(server.home, 'declined.kstudio'))).toBe(false);
+  expect(existsSync(resolve('declined.kstudio'))).toBe(false);
+});
+
+test('a run log that cannot be written keeps the server up, is shown in the Train view, and catches up', async ({
+  app,
+  server,
+}) => {
+  // A file where the runs folder goes: every log write fails (what ENOSPC or EACCES would do).
+  const runs = join(server.dataDir, 'runs');
+  writeFileSync(runs, 'in the way');
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText(/^Done/);
+  const problem = app.getByRole('alert').filter({ hasText: 'Could not write the loss log of run' });
+  await expect(problem).toBeVisible();
+  await expect(problem).toContainText('Its points are kept in memory and the write is retried.');
+  expect(server.process.exitCode).toBeNull();
+  // The server still answers: a save goes through.
+  await saveAs(app, join(server.home, 'still-alive.kstudio'));
+  expect(existsSync(join(server.home, 'still-alive.kstudio'))).toBe(true);
+  // The obstacle goes: the retry writes the kept points and the message clears.
+  rmSync(runs);
+  await expect(problem).toHaveCount(0, { timeout: 40_000 });
+  const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+  const lines = readFileSync(join(runs, `${runId}.jsonl`), 'utf8')
+    .trim()
+    .split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  expect(server.process.exitCode).toBeNull();
+});
+
+async function saveAs(app: Page, path: string): Promise<void> {
+  answerNextPrompt(app, path);
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  await expect(app).toHaveTitle(`${basename(path)} — Kernel Studio`);
+}

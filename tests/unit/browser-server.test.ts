@@ -141,13 +141,15 @@ describe('browser-mode server', () => {
 
   it('says "too large", not "not valid JSON", for a 70 MiB body', async () => {
     const page = await openPage(server.port, cookie);
-    const res = await invoke(INVOKE_CHANNELS.writeBackup, JSON.stringify(['x'.repeat(70 * 1024 * 1024)]), {
+    // A fresh connection (a pooled one could meet the server's keep-alive timeout mid-upload).
+    const answer = await rawPost(server.port, `/api/invoke/${INVOKE_CHANNELS.writeBackup}`, {
       Origin: origin,
       Cookie: cookie,
       [PAGE_HEADER]: page.secret,
+      body: JSON.stringify(['x'.repeat(70 * 1024 * 1024)]),
     });
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'too-large' } });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'too-large' } });
     expect(existsSync(join(dir, 'data', 'autosave'))).toBe(false);
     page.close();
   });
@@ -306,5 +308,23 @@ function rawRequest(port: number, text: string): Promise<string> {
     socket.on('data', (chunk: string) => (out += chunk));
     socket.on('end', () => resolve(out));
     socket.on('error', reject);
+  });
+}
+
+/** A POST on its own connection; `body` is sent as is. */
+function rawPost(
+  port: number,
+  path: string,
+  { body, ...headers }: Record<string, string> & { body: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }

@@ -38,6 +38,10 @@ export function createBrowserApi(): KernelStudioApi {
     secret = (JSON.parse((message as MessageEvent<string>).data) as { secret: string }).secret;
     announce();
   });
+  // A refused stream (no longer logged in) is final: calls go ahead and get the server's refusal.
+  events.addEventListener('error', () => {
+    if (events.readyState === EventSource.CLOSED) announce();
+  });
   const post = async (path: string, body: string): Promise<Response> => {
     await firstHello;
     return fetch(path, {
