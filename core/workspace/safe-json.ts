@@ -77,24 +77,50 @@ export function parseUntrustedJson(text: string, fileName: string, limits: JsonS
   return value;
 }
 
-/** Walks a parsed JSON value without recursion; returns the first forbidden key and where it is. */
+/**
+ * Walks a parsed JSON value without recursion; returns the first forbidden key and where it is.
+ * Paths are built only for the answer: each visited object remembers its parent and key, so
+ * millions of small objects (loss points) cost no strings.
+ */
 export function findForbiddenKey(root: unknown): { key: string; path: string } | null {
-  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: '(top level)' }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
+  const parents: number[] = [-1];
+  const keys: Array<string | number> = [''];
+  const values: unknown[] = [root];
+  const pathOf = (node: number): string => {
+    const parts: Array<string | number> = [];
+    for (let n = node; n > 0; n = parents[n]) parts.push(keys[n]);
+    if (parts.length === 0) return 'the top level';
+    let out = '';
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const part = parts[i];
+      out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+    }
+    return out;
+  };
+  for (let node = 0; node < values.length; node++) {
+    const value = values[node];
+    if (value === null || typeof value !== 'object') continue; // only the root can be a primitive
     if (Array.isArray(value)) {
       // Arrays of numbers (the grids) are the bulk of a file: skip them cheaply.
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (item !== null && typeof item === 'object') stack.push({ value: item, path: `${path}[${i}]` });
+        if (item !== null && typeof item === 'object') {
+          values.push(item);
+          parents.push(node);
+          keys.push(i);
+        }
       }
       continue;
     }
-    for (const key of Object.keys(value)) {
-      const where = path === '(top level)' ? key : `${path}.${key}`;
-      if (FORBIDDEN_KEYS.has(key)) return { key, path: path === '(top level)' ? 'the top level' : path };
-      stack.push({ value: (value as Record<string, unknown>)[key], path: where });
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (FORBIDDEN_KEYS.has(key)) return { key, path: pathOf(node) };
+      const item = record[key];
+      if (item !== null && typeof item === 'object') {
+        values.push(item);
+        parents.push(node);
+        keys.push(key);
+      }
     }
   }
   return null;
