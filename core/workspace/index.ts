@@ -3,6 +3,14 @@ export * from './model';
 export { parseWorkspace, serializeWorkspace, workspaceToFile, workspaceFromFile, formatPath } from './io';
 export { migrate, MIGRATIONS } from './migrate';
 export type { MigrationStep, JsonObject } from './migrate';
-export { parseUntrustedJson, findForbiddenKey, FORBIDDEN_KEYS } from './safe-json';
-export { workspaceFileSchema, workspaceJsonSchema, RUN_ID_PATTERN, MAX_RUNS, MAX_RUN_POINTS } from './schema';
+export { parseUntrustedJson, checkJsonShape, findForbiddenKey, FORBIDDEN_KEYS } from './safe-json';
+export type { JsonShapeLimits } from './safe-json';
+export {
+  workspaceFileSchema,
+  workspaceJsonSchema,
+  RUN_ID_PATTERN,
+  MAX_RUNS,
+  MAX_RUN_POINTS,
+  WORKSPACE_JSON_LIMITS,
+} from './schema';
 export type { WorkspaceFileV1 } from './schema';

@@ -16,8 +16,8 @@ import {
   type WorkspaceDocument,
 } from './model';
 import { migrate, MIGRATIONS, type MigrationStep } from './migrate';
-import { parseUntrustedJson } from './safe-json';
-import { workspaceFileSchema, type WorkspaceFileV1 } from './schema';
+import { oneLine, parseUntrustedJson } from './safe-json';
+import { WORKSPACE_JSON_LIMITS, workspaceFileSchema, type WorkspaceFileV1 } from './schema';
 
 type TrainingJson = WorkspaceFileV1['document']['training'];
 
@@ -162,7 +162,11 @@ function parseUnchecked(
       'too-large',
       `${fileName} is over the workspace limit of ${MAX_WORKSPACE_BYTES / 1024 / 1024} MiB.`,
     );
-  const json = parseUntrustedJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, fileName);
+  const json = parseUntrustedJson(
+    text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    fileName,
+    WORKSPACE_JSON_LIMITS,
+  );
   const current = migrate(json, fileName, steps);
   const parsed = workspaceFileSchema.safeParse(current);
   if (!parsed.success) {
@@ -175,7 +179,7 @@ function parseUnchecked(
         'non-finite',
         `${fileName}: ${where} is ${value}; values must be finite numbers.`,
       );
-    throw new KernelStudioError('format', `${fileName}: ${where}: ${issue?.message ?? 'invalid'}.`);
+    throw new KernelStudioError('format', `${fileName}: ${where}: ${oneLine(issue?.message ?? 'invalid')}.`);
   }
   return workspaceFromFile(parsed.data);
 }

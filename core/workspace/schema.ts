@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { BOUNDS, TRAINING_BOUNDS, type NumberBound } from '../bounds';
 import { LIMITS } from '../types';
-import { WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
+import { MAX_WORKSPACE_BYTES, WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
+import type { JsonShapeLimits } from './safe-json';
 
 /** A run id is also a file name in main's run log, so it keeps to a safe alphabet. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -21,25 +22,118 @@ function bounded(b: NumberBound) {
   return b.whole ? n.int() : n;
 }
 
-/** A rectangular grid of finite numbers, 1…maxSide in both axes. */
-export function gridSchema(maxSide: number) {
-  return z
-    .array(z.array(finite).min(1).max(maxSide))
-    .min(1)
-    .max(maxSide)
-    .superRefine((rows, ctx) => {
-      const cols = rows[0]?.length ?? 0;
-      for (let r = 1; r < rows.length; r++)
-        if (rows[r].length !== cols) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [r],
-            message: `row ${r + 1} has ${rows[r].length} values but row 1 has ${cols}`,
-          });
-          return;
-        }
-    });
+/** The smallest thing a valid file repeats in bulk: a loss point, `{"step":1,"loss":0},`. */
+const MIN_POINT_CHARS = 20;
+
+/**
+ * What the text of a valid file can hold, checked before it is parsed (safe-json.ts): a file
+ * is at most 6 levels deep (runs → run → settings → initWeight → row → value); its longest
+ * list is a run's points; its lists and objects are mostly points, each at least 20 characters.
+ */
+export const WORKSPACE_JSON_LIMITS: JsonShapeLimits = {
+  maxDepth: 8,
+  maxEntries: Math.max(MAX_RUN_POINTS, LIMITS.maxImageSide, MAX_RUNS),
+  maxContainers:
+    Math.ceil(MAX_WORKSPACE_BYTES / MIN_POINT_CHARS) +
+    2 * (LIMITS.maxImageSide + 1) +
+    MAX_RUNS * (4 + LIMITS.maxKernelSide) +
+    64,
+};
+
+/** The first problem a bulk check found: where (relative to the value) and what. */
+interface BulkIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
 }
+
+/** For each bulk schema, the plain zod form it stands for: what docs/workspace.schema.json shows. */
+const documentedAs = new WeakMap<object, z.ZodType>();
+
+/**
+ * A schema for the bulk of a file (grids, loss points: up to 16 M values) checked by a plain loop
+ * that stops at the first problem. Zod would check `documented` element by element and collect
+ * every issue: seconds for a valid 4096² grid, and millions of issue objects (a stack overflow)
+ * for a grid of strings. The JSON Schema still comes from `documented`.
+ */
+function bulk<T>(documented: z.ZodType<T>, firstIssue: (value: unknown) => BulkIssue | null): z.ZodType<T> {
+  const schema = z.unknown().superRefine((value, ctx) => {
+    const issue = firstIssue(value);
+    if (issue) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+  });
+  documentedAs.set(schema, documented);
+  return schema as unknown as z.ZodType<T>;
+}
+
+function listIssue(value: unknown, what: string, min: number, max: number): BulkIssue | null {
+  if (!Array.isArray(value)) return { path: [], message: `expected a list of ${what}` };
+  if (value.length < min) return { path: [], message: `needs at least ${min} ${what}` };
+  if (value.length > max) return { path: [], message: `has ${value.length} ${what}; the limit is ${max}` };
+  return null;
+}
+
+function numberIssue(value: unknown, path: (string | number)[]): BulkIssue | null {
+  if (typeof value !== 'number') return { path, message: 'expected a number' };
+  if (!Number.isFinite(value)) return { path, message: 'values must be finite numbers' };
+  return null;
+}
+
+/** The first problem in a grid: not a list, too few or many rows or columns, ragged, or a cell not a finite number. */
+function gridIssue(value: unknown, maxSide: number): BulkIssue | null {
+  const rowsIssue = listIssue(value, 'rows', 1, maxSide);
+  if (rowsIssue) return rowsIssue;
+  const rows = value as unknown[];
+  let cols = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (r === 0) {
+      const colsIssue = listIssue(row, 'values', 1, maxSide);
+      if (colsIssue) return { path: [0], message: colsIssue.message };
+      cols = (row as unknown[]).length;
+    } else if (!Array.isArray(row)) return { path: [r], message: 'expected a list of values' };
+    else if (row.length !== cols)
+      return { path: [r], message: `row ${r + 1} has ${row.length} values but row 1 has ${cols}` };
+    const cells = row as unknown[];
+    for (let c = 0; c < cols; c++) {
+      const v = cells[c];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return numberIssue(v, [r, c]);
+    }
+  }
+  return null;
+}
+
+/** A rectangular grid of finite numbers, 1…maxSide in both axes. */
+export function gridSchema(maxSide: number): z.ZodType<number[][]> {
+  const documented = z.array(z.array(finite).min(1).max(maxSide)).min(1).max(maxSide);
+  return bulk(documented, (value) => gridIssue(value, maxSide));
+}
+
+const MAX_STEP = 1e9;
+
+/** The first problem in a run's loss points: each exactly `{step, loss}`, step a whole number 1…1e9, loss finite. */
+function pointsIssue(value: unknown): BulkIssue | null {
+  const listProblem = listIssue(value, 'points', 0, MAX_RUN_POINTS);
+  if (listProblem) return listProblem;
+  const points = value as unknown[];
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (p === null || typeof p !== 'object' || Array.isArray(p))
+      return { path: [i], message: 'expected an object {step, loss}' };
+    const keys = Object.keys(p);
+    const extra = keys.find((k) => k !== 'step' && k !== 'loss');
+    if (extra !== undefined) return { path: [i], message: `unknown key "${extra.slice(0, 40)}"` };
+    const { step, loss } = p as { step?: unknown; loss?: unknown };
+    if (typeof step !== 'number' || !Number.isInteger(step) || step < 1 || step > MAX_STEP)
+      return { path: [i, 'step'], message: `expected a whole number from 1 to ${MAX_STEP}` };
+    const lossIssue = numberIssue(loss, [i, 'loss']);
+    if (lossIssue) return lossIssue;
+  }
+  return null;
+}
+
+const pointsSchema = bulk(
+  z.array(z.strictObject({ step: z.number().int().min(1).max(MAX_STEP), loss: finite })).max(MAX_RUN_POINTS),
+  pointsIssue,
+);
 
 const imageGrid = gridSchema(LIMITS.maxImageSide);
 const kernelGrid = gridSchema(LIMITS.maxKernelSide);
@@ -66,10 +160,22 @@ export const runSchema = z.strictObject({
   label: z.string().max(200),
   createdAt: z.string().max(64).optional(),
   settings: trainingSchema,
-  points: z
-    .array(z.strictObject({ step: z.number().int().min(1).max(1e9), loss: finite }))
-    .max(MAX_RUN_POINTS),
+  points: pointsSchema,
 });
+
+/** A list of at most `max` items whose length is checked before any item is, so 100 000 bad runs cost one issue. */
+function boundedArray<T extends z.ZodType>(item: T, max: number) {
+  const checked = z.array(item).max(max);
+  const lengthFirst = z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const issue = listIssue(value, 'items', 0, max);
+      if (issue) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+    })
+    .pipe(checked);
+  documentedAs.set(lengthFirst, checked);
+  return lengthFirst as unknown as typeof checked;
+}
 
 export const documentSchema = z.strictObject({
   x: imageGrid,
@@ -90,17 +196,26 @@ export const workspaceFileSchema = z.strictObject({
   /** Which app wrote it, for people reading the file; ignored on load. */
   savedBy: z.string().max(200).optional(),
   document: documentSchema,
-  runs: z.array(runSchema).max(MAX_RUNS),
+  runs: boundedArray(runSchema, MAX_RUNS),
 });
 
 export type WorkspaceFileV1 = z.infer<typeof workspaceFileSchema>;
 
+/** How the JSON Schema is generated: a bulk or length-first schema shows the plain zod form it checks. */
+const JSON_SCHEMA_OPTIONS: Parameters<typeof z.toJSONSchema>[1] = {
+  target: 'draft-2020-12',
+  override: ({ zodSchema, jsonSchema }) => {
+    const documented = documentedAs.get(zodSchema);
+    if (documented === undefined) return;
+    const { $schema: _, ...plain } = z.toJSONSchema(documented, JSON_SCHEMA_OPTIONS);
+    for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
+    Object.assign(jsonSchema, plain);
+  },
+};
+
 /** The JSON Schema checked into docs/workspace.schema.json (a unit test keeps them equal). */
 export function workspaceJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(workspaceFileSchema, { target: 'draft-2020-12' }) as Record<
-    string,
-    unknown
-  >;
+  const generated = z.toJSONSchema(workspaceFileSchema, JSON_SCHEMA_OPTIONS) as Record<string, unknown>;
   return {
     ...generated,
     $id: 'https://github.com/kernel-studio/kernel-studio/docs/workspace.schema.json',
