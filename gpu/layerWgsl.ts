@@ -101,6 +101,66 @@ export function layerPreWgsl(
 `;
 }
 
+/** Layers with at most this many taps per output (C·kh·kw) keep the window in registers (`layerOutputsWgsl`). */
+export const WINDOW_MAX_TAPS = 64;
+
+export function fitsWindow(spec: ConvSpec): boolean {
+  return spec.inChannels * spec.kernel[0] * spec.kernel[1] <= WINDOW_MAX_TAPS;
+}
+
+/**
+ * `fn ksLayerOutputs(i, j)`: calls `ksEmit(o, z)` with the pre-activation z of every output
+ * channel o at position (i, j). For small layers (`fitsWindow`) the C×kh×kw window is read
+ * once into named registers (unrolled; zeros in the padding) and dotted with each channel's
+ * weights, so one thread serves all O channels with one read of X; larger layers call
+ * `ksLayerPre` per channel. Needs `layerPreWgsl` with the same accessors, and `ksEmit`.
+ */
+export function layerOutputsWgsl(
+  spec: ConvSpec,
+  weight: (index: string) => string,
+  bias: (o: string) => string,
+): string {
+  if (!fitsWindow(spec))
+    return `
+  fn ksLayerOutputs(i: i32, j: i32) {
+    for (var o = 0; o < O; o++) {
+      ksEmit(o, ksLayerPre(o, i, j));
+    }
+  }
+`;
+  const [kh, kw] = spec.kernel;
+  const loads: string[] = [];
+  const terms: string[] = [];
+  for (let c = 0; c < spec.inChannels; c++)
+    for (let a = 0; a < kh; a++) {
+      loads.push(`let r${c}_${a} = r0 + ${a * spec.dilation[0]};
+      let row${c}_${a} = (${c} * uniforms.inRows + clamp(r${c}_${a}, 0, uniforms.inRows - 1)) * uniforms.inCols;
+      let in${c}_${a} = r${c}_${a} >= 0 && r${c}_${a} < uniforms.inRows;`);
+      for (let b = 0; b < kw; b++) {
+        const q = `col${b}`;
+        loads.push(
+          `let v${c}_${a}_${b} = select(0.0, x[row${c}_${a} + clamp(${q}, 0, uniforms.inCols - 1)], in${c}_${a} && ${q} >= 0 && ${q} < uniforms.inCols);`,
+        );
+        const sa = spec.mode === 'convolve' ? kh - 1 - a : a;
+        const sb = spec.mode === 'convolve' ? kw - 1 - b : b;
+        terms.push(`v${c}_${a}_${b} * ${weight(`base + ${(c * kh + sa) * kw + sb}`)}`);
+      }
+    }
+  const cols = Array.from({ length: kw }, (_, b) => `let col${b} = q0 + ${b * spec.dilation[1]};`);
+  return `
+  fn ksLayerOutputs(i: i32, j: i32) {
+    let r0 = i * SH - PH;
+    let q0 = j * SW - PW;
+    ${cols.join('\n    ')}
+    ${loads.join('\n    ')}
+    for (var o = 0; o < O; o++) {
+      let base = o * KSIZE;
+      ksEmit(o, ${bias('o')} + ${terms.join('\n        + ')});
+    }
+  }
+`;
+}
+
 /** Threads per workgroup of the flat layer programs. */
 export const LAYER_WORKGROUP = 64;
 

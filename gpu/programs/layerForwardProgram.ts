@@ -1,8 +1,9 @@
 /**
  * Forward pass of the full layer: Y[o, i, j] = act(b[o] + Σ_c Σ_a Σ_b X[c, ·, ·] · K'[o, c, a, b])
- * with stride, zero padding and dilation. One thread per output element, looping over the
- * C×kh×kw taps (constants, so the inner loops unroll); adjacent threads own adjacent output
- * columns, so their X loads coalesce on real GPUs. The single-channel "valid" layer does not
+ * with stride, zero padding and dilation. One thread per output position (i, j) computes all
+ * O channels there (`layerOutputsWgsl`: the window in registers for small layers, the
+ * C×kh×kw loop per channel above that); adjacent threads own adjacent output columns, so
+ * their X loads and Y stores coalesce on real GPUs. The single-channel "valid" layer does not
  * come here: it keeps the strip/tile programs (gpu/backend.ts `forwardProgram`).
  * Reference: core/layer-reference.ts `layerForwardRef`.
  */
@@ -14,6 +15,7 @@ import {
   flatDispatch,
   layerConstsWgsl,
   layerKey,
+  layerOutputsWgsl,
   layerPreWgsl,
 } from '../layerWgsl';
 
@@ -33,28 +35,30 @@ export class LayerForwardProgram implements WebGPUProgram {
     outCols: number,
   ) {
     this.outputShape = [spec.outChannels, outRows, outCols];
-    this.dispatch = flatDispatch(spec.outChannels * outRows * outCols);
+    this.dispatch = flatDispatch(outRows * outCols);
     this.shaderKey = `ks_layer_forward_${layerKey(spec)}_wg${LAYER_WORKGROUP}`;
   }
 
   getUserCode(): string {
+    const weight = (i: string) => `w[${i}]`;
+    const bias = (o: string) => `b[${o}]`;
     return `
   ${layerConstsWgsl(this.spec)}
-  ${layerPreWgsl(
-    this.spec,
-    (i) => `w[${i}]`,
-    (o) => `b[${o}]`,
-  )}
+  ${layerPreWgsl(this.spec, weight, bias)}
+  ${layerOutputsWgsl(this.spec, weight, bias)}
+  var<private> ksPlane: i32;
+  var<private> ksPos: i32;
+  fn ksEmit(o: i32, z: f32) {
+    result[o * ksPlane + ksPos] = ksLayerAct(z);
+  }
   fn main(index: i32) {
-    let plane = uniforms.outRows * uniforms.outCols;
-    if (index >= O * plane) {
+    ksPlane = uniforms.outRows * uniforms.outCols;
+    if (index >= ksPlane) {
       return;
     }
-    let o = index / plane;
-    let ij = index - o * plane;
-    let i = ij / uniforms.outCols;
-    let j = ij - i * uniforms.outCols;
-    result[index] = ksLayerAct(ksLayerPre(o, i, j));
+    ksPos = index;
+    let i = index / uniforms.outCols;
+    ksLayerOutputs(i, index - i * uniforms.outCols);
   }
 `;
   }

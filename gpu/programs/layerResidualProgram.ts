@@ -5,7 +5,8 @@
  *   result[p]     = 2·r·scale, or 0 where ReLU is off (z ≤ 0)      (r = act(z) − Y)
  *   result[N + p] = r²·scale                                         (N = O·Ho·Wo)
  *
- * One thread per output element, the same layout and tap loop as layerForwardProgram.
+ * One thread per output position for all O channels, the same layout and taps as
+ * layerForwardProgram (`layerOutputsWgsl`).
  * Reference: core/layer-reference.ts `layerLossAndGradsRef` (its dPre and loss terms).
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -16,6 +17,7 @@ import {
   flatDispatch,
   layerConstsWgsl,
   layerKey,
+  layerOutputsWgsl,
   layerPreWgsl,
 } from '../layerWgsl';
 import type { StateLayout } from '../stateLayout';
@@ -39,34 +41,35 @@ export class LayerResidualProgram implements WebGPUProgram {
   ) {
     const n = spec.outChannels * outRows * outCols;
     this.outputShape = [2 * n];
-    this.dispatch = flatDispatch(n);
+    this.dispatch = flatDispatch(outRows * outCols);
     this.shaderKey = `ks_layer_residual_${layerKey(spec)}_p${layout.paramCount}_wg${LAYER_WORKGROUP}`;
   }
 
   getUserCode(): string {
+    const weight = (i: string) => `state[OFF_PARAMS + ${i}]`;
+    const bias = (o: string) => `state[OFF_PARAMS + KK + ${o}]`;
     return `
   ${layerConstsWgsl(this.spec)}
   ${stateLayoutWgsl(this.layout)}
-  ${layerPreWgsl(
-    this.spec,
-    (i) => `state[OFF_PARAMS + ${i}]`,
-    (o) => `state[OFF_PARAMS + KK + ${o}]`,
-  )}
+  ${layerPreWgsl(this.spec, weight, bias)}
+  ${layerOutputsWgsl(this.spec, weight, bias)}
+  var<private> ksPlane: i32;
+  var<private> ksPos: i32;
+  fn ksEmit(o: i32, z: f32) {
+    let at = o * ksPlane + ksPos;
+    let r = ksLayerAct(z) - y[at];
+    ${this.spec.activation === 'relu' ? 'let d = select(2.0 * r, 0.0, z <= 0.0);' : 'let d = 2.0 * r;'}
+    result[at] = d * uniforms.lossScale;
+    result[O * ksPlane + at] = r * r * uniforms.lossScale;
+  }
   fn main(index: i32) {
-    let plane = uniforms.outRows * uniforms.outCols;
-    let n = O * plane;
-    if (index >= n) {
+    ksPlane = uniforms.outRows * uniforms.outCols;
+    if (index >= ksPlane) {
       return;
     }
-    let o = index / plane;
-    let ij = index - o * plane;
-    let i = ij / uniforms.outCols;
-    let j = ij - i * uniforms.outCols;
-    let z = ksLayerPre(o, i, j);
-    let r = ksLayerAct(z) - y[index];
-    ${this.spec.activation === 'relu' ? 'let d = select(2.0 * r, 0.0, z <= 0.0);' : 'let d = 2.0 * r;'}
-    result[index] = d * uniforms.lossScale;
-    result[n + index] = r * r * uniforms.lossScale;
+    ksPos = index;
+    let i = index / uniforms.outCols;
+    ksLayerOutputs(i, index - i * uniforms.outCols);
   }
 `;
   }

@@ -13,6 +13,7 @@ import { randomMatrix, randomWeights } from '../../core/random';
 import type { Tensor3 } from '../../core/tensor';
 import { channel, kernelOf } from '../../core/tensor';
 import type { LossKind, OptimizerKind } from '../../core/types';
+import { fitsWindow } from '../../gpu/layerWgsl';
 import { layerPartialsShape } from '../../gpu/programs/layerGradPartialsProgram';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
@@ -55,6 +56,14 @@ const layers: Layer[] = [
   }),
   layer(4, 1, 8, 8, { kernel: [1, 1] }),
   layer(1, 4, 11, 13, { kernel: [5, 4], stride: [3, 2], padding: [3, 2], dilation: [1, 2] }),
+  // Over WINDOW_MAX_TAPS (C·kh·kw = 100): one C×kh×kw loop per output channel.
+  layer(4, 2, 14, 13, {
+    kernel: [5, 5],
+    stride: [2, 1],
+    padding: [2, 2],
+    mode: 'convolve',
+    activation: 'relu',
+  }),
   // Over 256 outputs per channel: several partial rows in the gradient pass.
   layer(3, 5, 41, 37, {
     kernel: [5, 3],
@@ -99,7 +108,9 @@ function config(
   };
 }
 
-test('the big layer really spans several gradient chunks', () => {
+test('the cases cover both forward variants and several gradient chunks', () => {
+  expect(layers.filter((l) => fitsWindow(l.spec)).length).toBeGreaterThan(0);
+  expect(layers.filter((l) => !fitsWindow(l.spec)).length).toBeGreaterThan(0);
   const big = layers[layers.length - 1];
   const { rows, cols } = outputShape(big.spec, { rows: big.h, cols: big.w });
   expect(layerPartialsShape(big.spec, rows * cols).groups).toBeGreaterThan(1);
