@@ -7,12 +7,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRows } from '../../core/matrix';
-import { createWebGpuBackend } from '../../gpu/backend';
 import type { TrainPath } from '../../gpu/trainer';
 import { installDawn } from '../../cli/dawn';
 import type { GoldenCase, Tolerance } from '../../tests/helpers/golden-cases';
 import { close, configFromCase } from '../../tests/helpers/golden-cases';
-import { runWebGpuBench } from '../webgpu';
 
 function mismatch(actual: ArrayLike<number>, expected: number[], tol: Tolerance): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} ≠ ${expected.length}`;
@@ -26,6 +24,8 @@ async function goldenChecks(dir: string): Promise<{ name: string; ok: boolean; d
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as GoldenCase);
+  // Loaded after Dawn is installed: gpu/ and tfjs expect WebGPU's globals.
+  const { createWebGpuBackend } = await import('../../gpu/backend');
   const gpu = await createWebGpuBackend();
   const out: { name: string; ok: boolean; detail?: string }[] = [];
   try {
@@ -66,6 +66,7 @@ const golden = goldenDir ? await goldenChecks(goldenDir) : [];
 // The bench logs its progress with console.log; stdout carries the JSON alone.
 const log = console.log;
 console.log = (...parts: unknown[]) => console.error(...parts);
+const { runWebGpuBench } = await import('../webgpu');
 const bench = flags.includes('--skip-bench')
   ? null
   : await runWebGpuBench({ quick: flags.includes('--quick') });
