@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prepares tmp/device/ for scripts/device-bench.sh on a GPU machine that has no Node, no
 // node_modules, no Chromium and no network (see docs/performance.md, "On a real GPU"):
-//   harness.mjs                 bench/node/device-harness.ts bundled with everything but `webgpu`
+//   harness.mjs, assets/        bench/node/device-harness.ts bundled with everything but `webgpu`
 //   node_modules/webgpu/        Dawn for Node: index.js, package.json, dist/linux-x64/dawn.node.xz
 //   node.xz                     this machine's Node binary
 //   golden/*.json               the golden cases
