@@ -20,8 +20,10 @@ import type { WebGpuBackend } from '../gpu/backend';
 import { createWebGpuBackend, forwardProgram } from '../gpu/backend';
 import { CopyProgram } from '../gpu/programs/copyProgram';
 import type { ConvSpec } from '../gpu/stripWindow';
+import type { ProgramTuning } from '../gpu/tuning';
 import type { Timing } from './timing';
 import { measure, measureInTurns } from './timing';
+import { benchLayer } from './browser/layer';
 
 export interface Result {
   workload: string;
@@ -89,6 +91,7 @@ async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: numbe
   const workload = `corr2d ${side}² ${k}×${k}`;
   if (!selected(workload)) return;
   const tfb = ours.context.tfBackend;
+  const tuning = ours.tuning;
   const x = randomMatrix(side, side, side, -1, 1);
   const w = randomMatrix(k, k, k, -1, 1);
   const img = tfb.makeTensorInfo([side, side], 'float32', x.data);
@@ -96,7 +99,7 @@ async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: numbe
   const out = side - k + 1;
   const spec = { outRows: out, outCols: out, kh: k, kw: k, mode: 'correlate', activation: 'none' } as const;
   const ourRun = async () => {
-    const program = forwardProgram(spec);
+    const program = forwardProgram(spec, tuning);
     const y = tfb.runWebGPUProgram(program, [img, kern], 'float32', [{ type: 'float32', data: [0] }]);
     await drain(tfb);
     tfb.disposeData(y.dataId);
@@ -110,7 +113,7 @@ async function benchCorr2d(ours: WebGpuBackend, tfjs: WebGPUBackend, side: numbe
   };
   // Filed under the corr2d workload it bounds: a vec4 copy of the same ~side² floats in and out.
   record(workload, 'roofline', await measure(copyRun, { warmup: 2, runs: 10 }), `vec4 copy of ${side}² f32`);
-  if (batch > 1) await benchCorr2dBatched(tfb, workload, img, kern, spec);
+  if (batch > 1) await benchCorr2dBatched(tfb, workload, img, kern, spec, tuning);
   tfb.disposeData(img.dataId);
   tfb.disposeData(kern.dataId);
 
@@ -149,6 +152,7 @@ async function benchCorr2dBatched(
   img: TensorInfo,
   kern: TensorInfo,
   spec: ConvSpec,
+  tuning: ProgramTuning,
 ): Promise<void> {
   const name = `${workload} batched`;
   const note = `${batch} dispatches per wait, time ÷ ${batch}`;
@@ -163,7 +167,7 @@ async function benchCorr2dBatched(
     if (out) tfb.disposeData(out.dataId);
     return { medianMs: t.medianMs / batch, runs: t.runs };
   };
-  const program = forwardProgram(spec);
+  const program = forwardProgram(spec, tuning);
   const bias = [{ type: 'float32', data: [0] }];
   record(
     name,
@@ -336,7 +340,9 @@ export async function runWebGpuBench(options: BenchOptions = {}): Promise<BenchR
   await tf.ready();
   const tfjs = tf.backend() as WebGPUBackend;
   const ours = await createWebGpuBackend();
-  console.log(`adapter: ${ours.label} (fallback: ${ours.isFallbackAdapter})`);
+  console.log(
+    `adapter: ${ours.label} (fallback: ${ours.isFallbackAdapter}; programs tuned for ${ours.tuning})`,
+  );
   try {
     const sides = quick ? [1024] : [1024, 2048];
     const kernels = quick ? [3] : [3, 7, 11];
@@ -345,6 +351,8 @@ export async function runWebGpuBench(options: BenchOptions = {}): Promise<BenchR
     await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 10, 10);
     await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 1000, 50);
     await benchTraining(ours, tfjs, '256² 5×5+bias', bigConfig(), 100, quick ? 2 : 5);
+    // The full layer (issue 14): RGB 512² → 8 channels, forward and one training step, vs tfjs.
+    await benchLayer(ours, tfjs, { record, drain, selected, tfjsBudgetMs });
     return { adapter: ours.label, results, skipped };
   } finally {
     ours.dispose();

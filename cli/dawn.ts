@@ -45,6 +45,17 @@ export function dawnUnavailable(error: unknown): string {
   return `the optional package "webgpu" (Dawn for Node) failed to load: ${message.split('\n')[0]}`;
 }
 
+/**
+ * Dawn's own flags, comma-separated, from KERNEL_STUDIO_DAWN_FLAGS: e.g. `backend=null` runs
+ * everything on Dawn's null backend (no GPU work at all), which measures the host's cost alone.
+ */
+export function dawnFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.KERNEL_STUDIO_DAWN_FLAGS ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+}
+
 async function load(): Promise<DawnStatus> {
   if (globalThis.navigator?.gpu) return { ok: true };
   let dawn: DawnModule;
@@ -54,7 +65,7 @@ async function load(): Promise<DawnStatus> {
     return { ok: false, reason: dawnUnavailable(e) };
   }
   Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
+  const gpu = dawn.create(dawnFlags());
   // Node ≥ 21 defines a read-only navigator; define the property rather than assign it.
   if (globalThis.navigator)
     Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true });

@@ -18,6 +18,8 @@ import { Corr2dStripProgram } from './programs/corr2dStripProgram';
 import type { ConvSpec } from './stripWindow';
 import { fitsStrip } from './stripWindow';
 import { createLayerTrainerWebGpu, forwardLayerWebGpu } from './layer';
+import type { ProgramTuning } from './tuning';
+import { HARDWARE_STRIP_MAX_TAPS, tuningFor } from './tuning';
 import type { TrainPath } from './trainer';
 import { WebGpuTrainer } from './trainer';
 
@@ -27,6 +29,8 @@ export interface WebGpuBackend extends ComputeBackend, LayerComputeBackend {
   /** e.g. "google swiftshader". */
   readonly adapterDescription: string;
   readonly isFallbackAdapter: boolean;
+  /** Which programs run: tuned for a software adapter or a hardware GPU (tuning.ts). */
+  readonly tuning: ProgramTuning;
   createTrainer(config: TrainConfig): Promise<WebGpuTrainer>;
   /** Continues a run from exported state (optimizer moments included) on this device. */
   resumeTrainer(state: TrainerState): Promise<WebGpuTrainer>;
@@ -39,6 +43,8 @@ export interface WebGpuBackend extends ComputeBackend, LayerComputeBackend {
 export interface CreateWebGpuOptions {
   /** Use this adapter instead of requesting one (select.ts passes the one it inspected). */
   readonly adapter?: GPUAdapter;
+  /** Force the program choice (tests cover both sides on any adapter); default: by the adapter. */
+  readonly tuning?: ProgramTuning;
 }
 
 /** Opens a device and returns the backend; throws KernelStudioError('unsupported') without WebGPU. */
@@ -49,6 +55,7 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     throw new KernelStudioError('unsupported', 'WebGPU is not available: no GPU adapter was found.');
   const ctx = await openGpuContext(adapter);
   const adapterDescription = describeAdapter(adapter);
+  const tuning = options.tuning ?? tuningFor(ctx.isFallbackAdapter);
 
   return {
     kind: 'webgpu',
@@ -56,7 +63,8 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     context: ctx,
     adapterDescription,
     isFallbackAdapter: ctx.isFallbackAdapter,
-    forward: (x, k, params) => forwardWebGpu(ctx, x, k, params),
+    tuning,
+    forward: (x, k, params) => forwardWebGpu(ctx, x, k, params, tuning),
     createTrainer: (config) => WebGpuTrainer.create(ctx, config),
     resumeTrainer: (state) => WebGpuTrainer.create(ctx, state.config, state),
     createTrainerOnPath: (config, path) => WebGpuTrainer.create(ctx, config, undefined, path),
@@ -84,6 +92,7 @@ export async function forwardWebGpu(
   x: Matrix,
   k: Matrix,
   params: ForwardParams,
+  tuning: ProgramTuning = 'software',
 ): Promise<Matrix> {
   checkForward(x, k);
   checkForwardParams(params);
@@ -92,14 +101,17 @@ export async function forwardWebGpu(
   const out = await withErrorScopes(ctx, { kind: 'forward', rows: x.rows, cols: x.cols }, () => {
     const img = tfb.makeTensorInfo([x.rows, x.cols], 'float32', new Float32Array(x.data));
     const kern = tfb.makeTensorInfo([k.rows, k.cols], 'float32', new Float32Array(k.data));
-    const program = forwardProgram({
-      outRows,
-      outCols,
-      kh: k.rows,
-      kw: k.cols,
-      mode: params.mode,
-      activation: params.activation,
-    });
+    const program = forwardProgram(
+      {
+        outRows,
+        outCols,
+        kh: k.rows,
+        kw: k.cols,
+        mode: params.mode,
+        activation: params.activation,
+      },
+      tuning,
+    );
     const result = tfb.runWebGPUProgram(program, [img, kern], 'float32', [
       { type: 'float32', data: [params.bias] },
     ]);
@@ -115,7 +127,15 @@ export async function forwardWebGpu(
   }
 }
 
-/** The forward program for a kernel size: register strips up to STRIP_MAX_TAPS, workgroup tiles above. */
-export function forwardProgram(spec: ConvSpec): Corr2dStripProgram | Corr2dForwardProgram {
-  return fitsStrip(spec.kh, spec.kw) ? new Corr2dStripProgram(spec) : new Corr2dForwardProgram(spec);
+/**
+ * The forward program for a kernel size and tuning: register strips up to STRIP_MAX_TAPS on a
+ * software adapter and up to HARDWARE_STRIP_MAX_TAPS on hardware, shared-memory tiles above.
+ */
+export function forwardProgram(
+  spec: ConvSpec,
+  tuning: ProgramTuning = 'software',
+): Corr2dStripProgram | Corr2dForwardProgram {
+  const strip =
+    tuning === 'hardware' ? spec.kh * spec.kw <= HARDWARE_STRIP_MAX_TAPS : fitsStrip(spec.kh, spec.kw);
+  return strip ? new Corr2dStripProgram(spec) : new Corr2dForwardProgram(spec, tuning);
 }

@@ -45,17 +45,22 @@ export function uniformLayout(lengths: readonly number[]): { offsets: number[]; 
   return { offsets, byteLength: Math.ceil(offset / maxAlign) * maxAlign };
 }
 
-/** Writes `uniforms` at `base` in `view`, at the offsets `uniformLayout` gives. */
-export function packUniforms(uniforms: readonly Uniform[], view: DataView, base: number): void {
-  const { offsets } = uniformLayout(uniforms.map((u) => u.data.length));
-  uniforms.forEach((u, i) => {
-    const data = u.data.length === 0 ? [1] : u.data;
-    data.forEach((v, j) => {
-      const at = base + offsets[i] + 4 * j;
-      if (u.type === 'int32') view.setInt32(at, v, true);
-      else view.setFloat32(at, v, true);
-    });
-  });
+/** Writes `uniforms` at `base` in `view`, at `offsets` (from `uniformLayout`). */
+export function packUniforms(
+  uniforms: readonly Uniform[],
+  view: DataView,
+  base: number,
+  offsets: readonly number[] = uniformLayout(uniforms.map((u) => u.data.length)).offsets,
+): void {
+  for (let i = 0; i < uniforms.length; i++) {
+    const { type, data } = uniforms[i];
+    const at = base + offsets[i];
+    if (data.length === 0) view.setInt32(at, 1, true);
+    for (let j = 0; j < data.length; j++) {
+      if (type === 'int32') view.setInt32(at + 4 * j, data[j], true);
+      else view.setFloat32(at + 4 * j, data[j], true);
+    }
+  }
 }
 
 type TfjsInternals = { pipelineCache: Record<string, GPUComputePipeline | Promise<GPUComputePipeline>> };
@@ -69,6 +74,11 @@ export class RawProgram {
     private readonly fixed: readonly Uniform[],
     private readonly buffers: readonly GPUBuffer[],
   ) {}
+
+  /** Offsets of the program's own uniforms, computed on first use (their lengths never change). */
+  private definedOffsets: number[] | null = null;
+  /** tfjs's own uniform values, packed once; copied in front of each dispatch's values. */
+  private fixedBytes: Uint8Array | null = null;
 
   /**
    * Compiles `program` through tfjs (compile-only: nothing is dispatched) for these inputs and
@@ -106,14 +116,24 @@ export class RawProgram {
     return new RawProgram(tfb.device, pipeline, [x, y, z], fixed, [buffers.output, ...buffers.inputs]);
   }
 
-  /** Bytes one dispatch's uniform block takes (≤ UNIFORM_STRIDE for every program we have). */
-  uniformBytes(defined: readonly Uniform[]): number {
-    return uniformLayout([...this.fixed, ...defined].map((u) => u.data.length)).byteLength;
-  }
-
-  /** Writes this program's uniform block, with `defined` after tfjs's own values, at `base`. */
+  /**
+   * Writes this program's uniform block, with `defined` after tfjs's own values, at `base`.
+   * Throws if the block would not fit in UNIFORM_STRIDE bytes.
+   */
   writeUniforms(view: DataView, base: number, defined: readonly Uniform[]): void {
-    packUniforms([...this.fixed, ...defined], view, base);
+    if (!this.definedOffsets || !this.fixedBytes) {
+      const all = [...this.fixed, ...defined];
+      const layout = uniformLayout(all.map((u) => u.data.length));
+      if (layout.byteLength > UNIFORM_STRIDE)
+        throw new Error(`a uniform block of ${layout.byteLength} bytes exceeds ${UNIFORM_STRIDE}`);
+      this.definedOffsets = layout.offsets.slice(this.fixed.length);
+      const fixedEnd = this.fixed.length < all.length ? layout.offsets[this.fixed.length] : layout.byteLength;
+      const scratch = new DataView(new ArrayBuffer(layout.byteLength));
+      packUniforms(this.fixed, scratch, 0, layout.offsets);
+      this.fixedBytes = new Uint8Array(scratch.buffer, 0, fixedEnd);
+    }
+    new Uint8Array(view.buffer, view.byteOffset + base, this.fixedBytes.length).set(this.fixedBytes);
+    packUniforms(defined, view, base, this.definedOffsets);
   }
 
   /** The bind group tfjs would build: output, inputs, then the uniform block at `offset`. */

@@ -39,8 +39,6 @@ import type { StateLayout } from './stateLayout';
 import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
 import type { ConvSpec } from './stripWindow';
 
-const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
 /** Which program family runs a config: the one-dispatch loop or the tiled two-dispatch step. */
 export type TrainPath = 'single-workgroup' | 'tiled';
 
@@ -121,7 +119,7 @@ export class WebGpuTrainer implements Trainer {
       const upload = (data: Float32Array): GPUBuffer => {
         const buffer = ctx.device.createBuffer({
           size: Math.max(16, data.byteLength),
-          usage: STORAGE,
+          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
           mappedAtCreation: true,
         });
         new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);

@@ -2,8 +2,7 @@
  * Bench rows for the full layer: an RGB 512² image into 8 output channels with a 3×3 kernel
  * ("same" padding), forward and one training step, ours vs tfjs on the same adapter. The
  * rows take the bench's own `record`/`drain`/`selected`/budget (`LayerBenchHooks`), so the
- * WebGPU bench calls `benchLayer(ours, tfjs, hooks)` next to its other workloads;
- * layer.bench-test.ts runs them on their own.
+ * WebGPU bench (bench/webgpu.ts) calls `benchLayer(ours, tfjs, hooks)` after its other workloads.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';

@@ -6,20 +6,20 @@
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { ConvSpec } from '../stripWindow';
+import type { ProgramTuning } from '../tuning';
+import { tileGroupRows } from '../tuning';
 import { activationWgsl, effectiveIndexWgsl } from '../wgslSnippets';
 
 const GROUP_SIDE = 16;
-/** Rows per workgroup: few threads per workgroup keep barriers cheap on CPU-emulated GPUs (SwiftShader). */
-const GROUP_ROWS = 4;
 /** Stays under WebGPU's default 16 KiB of workgroup memory with room to spare. */
 const MAX_TILE_FLOATS = 3584;
 /** Unrolled multiply-adds per thread above which the shader keeps its loops. */
 const UNROLL_LIMIT = 512;
 
 /** Outputs per thread along x: 4 while the halo tile fits in workgroup memory, else fewer. */
-export function outputsPerThread(kh: number, kw: number): number {
+export function outputsPerThread(kh: number, kw: number, groupRows: number): number {
   for (const vx of [4, 2, 1]) {
-    const tileFloats = (GROUP_ROWS + kh - 1) * (GROUP_SIDE * vx + kw - 1) + kh * kw;
+    const tileFloats = (groupRows + kh - 1) * (GROUP_SIDE * vx + kw - 1) + kh * kw;
     if (tileFloats <= MAX_TILE_FLOATS) return vx;
   }
   return 1;
@@ -32,15 +32,22 @@ export class Corr2dForwardProgram implements WebGPUProgram {
   dispatch: [number, number, number];
   variableNames = ['img', 'kern'];
   uniforms = 'bias: f32,';
-  workgroupSize: [number, number, number] = [GROUP_SIDE, GROUP_ROWS, 1];
+  workgroupSize: [number, number, number];
   private readonly vx: number;
+  /** Rows of GROUP_SIDE threads per workgroup, by tuning (tuning.ts). */
+  private readonly groupRows: number;
 
-  constructor(private readonly spec: ConvSpec) {
+  constructor(
+    private readonly spec: ConvSpec,
+    tuning: ProgramTuning = 'software',
+  ) {
     const { outRows, outCols, kh, kw, mode, activation } = spec;
+    this.groupRows = tileGroupRows(tuning);
+    this.workgroupSize = [GROUP_SIDE, this.groupRows, 1];
     this.outputShape = [outRows, outCols];
-    this.vx = outputsPerThread(kh, kw);
-    this.dispatch = [Math.ceil(outCols / (GROUP_SIDE * this.vx)), Math.ceil(outRows / GROUP_ROWS), 1];
-    this.shaderKey = `ks_corr2d_fwd_${kh}x${kw}_${mode}_${activation}_vx${this.vx}_wg${GROUP_SIDE}x${GROUP_ROWS}_${kh * kw * this.vx > UNROLL_LIMIT ? 'loops' : 'unrolled'}`;
+    this.vx = outputsPerThread(kh, kw, this.groupRows);
+    this.dispatch = [Math.ceil(outCols / (GROUP_SIDE * this.vx)), Math.ceil(outRows / this.groupRows), 1];
+    this.shaderKey = `ks_corr2d_fwd_${tuning}_${kh}x${kw}_${mode}_${activation}_vx${this.vx}_wg${GROUP_SIDE}x${this.groupRows}_${kh * kw * this.vx > UNROLL_LIMIT ? 'loops' : 'unrolled'}`;
   }
 
   /**
@@ -92,7 +99,7 @@ export class Corr2dForwardProgram implements WebGPUProgram {
     const { kh, kw, mode } = this.spec;
     const vx = this.vx;
     const tileCols = GROUP_SIDE * vx;
-    const haloRows = GROUP_ROWS + kh - 1;
+    const haloRows = this.groupRows + kh - 1;
     const haloCols = tileCols + kw - 1;
     return `
   const KH = ${kh};
@@ -109,9 +116,9 @@ export class Corr2dForwardProgram implements WebGPUProgram {
     let imgCols = uniforms.imgShape.y;
     let outRows = uniforms.outShape.x;
     let outCols = uniforms.outShape.y;
-    let row0 = i32(workgroupId.y) * ${GROUP_ROWS};
+    let row0 = i32(workgroupId.y) * ${this.groupRows};
     let col0 = i32(workgroupId.x) * ${tileCols};
-    for (var i = li; i < HALO_ROWS * HALO_COLS; i += ${GROUP_SIDE * GROUP_ROWS}) {
+    for (var i = li; i < HALO_ROWS * HALO_COLS; i += ${GROUP_SIDE * this.groupRows}) {
       let r = row0 + i / HALO_COLS;
       let c = col0 + i % HALO_COLS;
       var v = 0.0;
@@ -120,7 +127,7 @@ export class Corr2dForwardProgram implements WebGPUProgram {
       }
       xTile[i] = v;
     }
-    for (var i = li; i < KK; i += ${GROUP_SIDE * GROUP_ROWS}) {
+    for (var i = li; i < KK; i += ${GROUP_SIDE * this.groupRows}) {
       wTile[i] = kern[${effectiveIndexWgsl(mode, 'i')}];
     }
     workgroupBarrier();
