@@ -5,7 +5,7 @@
  */
 import { KernelStudioError } from '../core/errors';
 import type { Matrix } from '../core/matrix';
-import type { ComputeBackend, ForwardParams, TrainConfig } from '../core/types';
+import type { ComputeBackend, ForwardParams, TrainConfig, TrainerResumeState } from '../core/types';
 import { checkForward, checkForwardParams } from '../core/validate';
 import type { TrainerState } from '../core/trainer-state';
 import type { DeviceLostListener, GpuContext } from './context';
@@ -23,7 +23,7 @@ export interface WebGpuBackend extends ComputeBackend {
   /** e.g. "google swiftshader". */
   readonly adapterDescription: string;
   readonly isFallbackAdapter: boolean;
-  createTrainer(config: TrainConfig): Promise<WebGpuTrainer>;
+  createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<WebGpuTrainer>;
   /** Continues a run from exported state (optimizer moments included) on this device. */
   resumeTrainer(state: TrainerState): Promise<WebGpuTrainer>;
   /** For tests and benchmarks: pin the program family instead of choosing by image size. */
@@ -55,7 +55,8 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     adapterDescription,
     isFallbackAdapter: ctx.isFallbackAdapter,
     forward: (x, k, params) => forwardWebGpu(ctx, x, k, params),
-    createTrainer: (config) => WebGpuTrainer.create(ctx, config),
+    createTrainer: (config, resumeFrom) =>
+      WebGpuTrainer.create(ctx, config, resumeFrom && { ...resumeFrom, config }),
     resumeTrainer: (state) => WebGpuTrainer.create(ctx, state.config, state),
     createTrainerOnPath: (config, path) => WebGpuTrainer.create(ctx, config, undefined, path),
     onDeviceLost: (listener) => ctx.onDeviceLost(listener),

@@ -1,6 +1,6 @@
 /** The CPU compute backend: always available, the fallback when WebGPU is not. */
 import type { Matrix } from '../matrix';
-import type { ComputeBackend, ForwardParams, TrainConfig, Trainer } from '../types';
+import type { ComputeBackend, ForwardParams, TrainConfig, Trainer, TrainerResumeState } from '../types';
 import { forwardCpu } from './forward';
 import { CpuTrainer } from './trainer';
 
@@ -11,8 +11,8 @@ export function createCpuBackend(): ComputeBackend {
     async forward(x: Matrix, k: Matrix, params: ForwardParams): Promise<Matrix> {
       return forwardCpu(x, k, params);
     },
-    async createTrainer(config: TrainConfig): Promise<Trainer> {
-      return new CpuTrainer(config);
+    async createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<Trainer> {
+      return new CpuTrainer(config, resumeFrom);
     },
     dispose(): void {},
   };

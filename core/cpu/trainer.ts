@@ -2,7 +2,15 @@
 import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
 import { clone } from '../matrix';
-import type { BackendKind, DivergenceInfo, Trainer, TrainChunk, TrainConfig, TrainSnapshot } from '../types';
+import type {
+  BackendKind,
+  DivergenceInfo,
+  Trainer,
+  TrainChunk,
+  TrainConfig,
+  TrainerResumeState,
+  TrainSnapshot,
+} from '../types';
 import { DIVERGENCE_LIMIT } from '../types';
 import { checkSteps, checkTrainConfig } from '../validate';
 import { effectiveKernel } from './forward';
@@ -20,23 +28,7 @@ function toMatrix(values: Float64Array, rows: number, cols: number): Matrix {
   return { rows, cols, data: Float32Array.from(values.subarray(0, rows * cols)) };
 }
 
-/**
- * Where a run stands, as plain data: enough to continue it exactly on another
- * backend (WebGPU → CPU after a device loss, or back), optimizer moments included.
- */
-export interface TrainerResumeState {
-  /** Completed update steps (Adam's bias correction continues from here). */
-  readonly step: number;
-  /** [W…, b]: W row-major as stored (un-flipped). */
-  readonly params: Float64Array;
-  /** ∂L/∂[W…, b] of the last accepted step. */
-  readonly grads: Float64Array;
-  /** Momentum velocity or Adam's m, per parameter. */
-  readonly moment1: Float64Array;
-  /** Adam's v, per parameter. */
-  readonly moment2: Float64Array;
-  readonly diverged?: DivergenceInfo;
-}
+export type { TrainerResumeState };
 
 export class CpuTrainer implements Trainer {
   readonly backend: BackendKind = 'cpu';

@@ -354,3 +354,51 @@ test('switching the backend mid-run moves the run with Adam’s state and it goe
     ),
   );
 });
+
+test('a reopened workspace shows its learned kernel and step, and Run continues it exactly (Adam moments saved)', async ({
+  app,
+  server,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-resume-e2e-'));
+  try {
+    await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+    await expect(app.getByTestId('backend-status')).toContainText('CPU');
+    await app.getByRole('tab', { name: 'Train' }).click();
+    await app.getByLabel('Optimizer', { exact: true }).selectOption('adam');
+    await runAndWait(app, 10);
+    const learned = await gridValues(app, 'Learned kernel');
+
+    const workspace = join(dir, 'trained.kstudio');
+    answerNextPrompt(app, workspace);
+    await app.getByRole('button', { name: 'Save As…' }).click();
+    await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
+    await app.getByRole('button', { name: 'New' }).click();
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Ready · step 0');
+    answerNextPrompt(app, workspace);
+    await app.getByRole('button', { name: 'Open…' }).click();
+    await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
+
+    // On screen at once: the learned kernel and the step count, not "Press Step or Run".
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Paused · step 10');
+    expect(await gridValues(app, 'Learned kernel')).toEqual(learned);
+    await expect(app.getByText('Press Step or Run to start.')).toHaveCount(0);
+
+    // Run continues the same run to step 20: its losses are those of 20 uninterrupted steps.
+    await runAndWait(app, 20);
+    const resumed = await runLogOnDisk(app, server, 20);
+
+    // Reset forgets the learned kernel (Export offers K again); a fresh 20-step run is the reference.
+    await app.getByRole('button', { name: 'Reset' }).click();
+    await app.getByRole('button', { name: 'Export…' }).click();
+    await expect(app.getByRole('heading', { name: 'Kernel: K (nothing learned yet)' })).toBeVisible();
+    await app.getByRole('button', { name: 'Close' }).click();
+    await app.getByLabel('Steps', { exact: true }).fill('20');
+    await app.getByLabel('Steps', { exact: true }).blur();
+    await runAndWait(app, 20);
+    const fresh = await runLogOnDisk(app, server, 20);
+    expect(fresh.runId).not.toBe(resumed.runId);
+    expect(resumed.losses).toEqual(fresh.losses);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

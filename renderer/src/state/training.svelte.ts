@@ -1,7 +1,13 @@
 import { untrack } from 'svelte';
 import { isKernelStudioError, userMessage } from '../../../core/errors';
 import type { Matrix } from '../../../core/matrix';
-import type { ComputeBackend, DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
+import type {
+  ComputeBackend,
+  DivergenceInfo,
+  Trainer,
+  TrainConfig,
+  TrainerResumeState,
+} from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -9,7 +15,10 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
+import { forwardCpu } from '../../../core/cpu/forward';
 import { trainingSetup } from '../../../core/train/setup';
+import { snapshotOf } from '../../../core/trainer-state';
+import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
 import { nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
 
 export { runLabel };
@@ -60,6 +69,8 @@ export class TrainingSession {
   config = $state.raw<TrainConfig | null>(null);
 
   private trainer: Trainer | null = null;
+  /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
+  private resumeFrom: { state: TrainerResumeState; inputs: readonly unknown[] } | null = null;
   private trainerBackend: ComputeBackend | null = null;
   private inputs: readonly unknown[] = [];
   private points: LossPoint[] = [];
@@ -87,9 +98,57 @@ export class TrainingSession {
         untrack(() => {
           this.reset(false);
           this.charts.adopt(doc.runs);
+          this.showSaved();
         });
       });
     });
+    this.showSaved();
+  }
+
+  /**
+   * A document that holds a learned kernel and its run's state (a reopened
+   * workspace): show that kernel, bias and step, paused, and let the next
+   * Step/Run continue it exactly (optimizer moments included) while the
+   * settings, X, K and target stay as saved.
+   */
+  private showSaved(): void {
+    const saved = this.doc.trainer;
+    const weight = this.doc.learnedWeight;
+    if (!saved || !weight) return;
+    const run = this.doc.runs.find((r) => r.id === saved.runId);
+    const settings = this.doc.training;
+    this.runId = saved.runId;
+    this.settings = settings;
+    this.createdAt = run?.createdAt ?? nowIso();
+    this.points = run ? [...run.points] : [];
+    this.log = this.points.filter((p) => p.step % settings.logEvery === 0).slice(-MAX_LOG_LINES);
+    this.step = saved.step;
+    this.weight = weight;
+    this.bias = this.doc.learnedBias;
+    this.status = 'paused';
+    const state = resumeStateOf(saved);
+    this.resumeFrom = { state, inputs: this.currentInputs() };
+    try {
+      const { config } = trainingSetup(this.doc);
+      const snap = snapshotOf({ ...state, config });
+      this.target = config.y;
+      this.gradWeight = snap.gradWeight;
+      this.yHat = forwardCpu(config.x, snap.weight, {
+        mode: config.mode,
+        bias: snap.bias,
+        activation: config.activation,
+      });
+    } catch {
+      // The saved state does not fit the document (edited by hand): the next Step/Run says why.
+    }
+  }
+
+  /** Reset: forgets the run, and the learned kernel Export would offer (the chart keeps the run for comparison). */
+  clear(): void {
+    this.reset();
+    this.doc.learnedWeight = null;
+    this.doc.learnedBias = 0;
+    this.doc.trainer = null;
   }
 
   get busyNow(): boolean {
@@ -155,6 +214,7 @@ export class TrainingSession {
     this.handover = null;
     this.runId = null;
     this.settings = null;
+    this.resumeFrom = null;
   }
 
   /** Removes runs from the chart and from the document (what a saved workspace holds). */
@@ -176,6 +236,17 @@ export class TrainingSession {
     });
     this.doc.learnedWeight = this.weight;
     this.doc.learnedBias = this.bias;
+    this.doc.trainer = this.exportRun(runId);
+  }
+
+  /** The run's state for the workspace; null after divergence (a diverged run is not continued) or if it cannot export. */
+  private exportRun(runId: string): SavedTrainer | null {
+    if (!this.trainer || this.diverged) return null;
+    try {
+      return savedTrainerOf(runId, this.trainer.exportState());
+    } catch {
+      return null;
+    }
   }
 
   /** What the run depends on; a change means the next Step/Run starts afresh. The backend is not here: a run moves. */
@@ -189,6 +260,11 @@ export class TrainingSession {
     if (this.trainer && inputs.every((v, i) => v === this.inputs[i])) {
       if (this.compute.backend === this.trainerBackend || (await this.handOver())) return true;
     }
+    const resume =
+      !this.trainer && this.resumeFrom && inputs.every((v, i) => v === this.resumeFrom!.inputs[i])
+        ? this.resumeFrom
+        : null;
+    if (resume) return this.resumeSaved(resume.state);
     this.reset();
     const backend = this.compute.backend;
     if (!backend) {
@@ -230,6 +306,43 @@ export class TrainingSession {
         }
       }
       this.status = 'error';
+      this.error = userMessage(e);
+      return false;
+    } finally {
+      if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  /** Continues the run a reopened workspace saved: same run id, step, kernel and optimizer moments. */
+  private async resumeSaved(state: TrainerResumeState): Promise<boolean> {
+    const backend = this.compute.backend;
+    if (!backend) {
+      this.error = 'The compute backend is still starting; try again in a moment.';
+      return false;
+    }
+    const generation = this.generation;
+    this.busy = true;
+    try {
+      const { config } = trainingSetup(this.doc);
+      const trainer = await backend.createTrainer(config, state);
+      if (generation !== this.generation) {
+        trainer.dispose();
+        return false;
+      }
+      this.trainer = trainer;
+      this.trainerBackend = backend;
+      this.config = config;
+      this.inputs = this.resumeFrom?.inputs ?? this.currentInputs();
+      this.resumeFrom = null;
+      this.target = config.y;
+      const snap = await trainer.snapshot();
+      this.gradWeight = snap.gradWeight;
+      this.path = [this.params(snap.weight, snap.bias)];
+      await this.refreshOutput();
+      return true;
+    } catch (e) {
+      // The saved state does not fit the current setup: start afresh instead.
+      this.resumeFrom = null;
       this.error = userMessage(e);
       return false;
     } finally {
