@@ -1,5 +1,5 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand, RecentFile } from '../ipc/contract';
+import { COMMAND_ACCELERATORS, type MenuCommand, type RecentFile } from '../ipc/contract';
 
 /** The application menu: standard roles plus our commands, which are forwarded to the renderer. */
 export function buildMenu(
@@ -8,9 +8,9 @@ export function buildMenu(
   recent: readonly RecentFile[] = [],
   openRecent: (path: string) => void = () => undefined,
 ): Menu {
-  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+  const item = (label: string, command: MenuCommand): MenuItemConstructorOptions => ({
     label,
-    accelerator,
+    accelerator: COMMAND_ACCELERATORS[command],
     click: () => send(command),
   });
   const template: MenuItemConstructorOptions[] = [
@@ -18,8 +18,8 @@ export function buildMenu(
     {
       label: '&File',
       submenu: [
-        item('New', 'new', 'CmdOrCtrl+N'),
-        item('Open…', 'open', 'CmdOrCtrl+O'),
+        item('New', 'new'),
+        item('Open…', 'open'),
         {
           label: 'Open Recent',
           enabled: recent.length > 0,
@@ -28,8 +28,8 @@ export function buildMenu(
             : [{ label: 'No recent workspaces', enabled: false }],
         },
         { type: 'separator' },
-        item('Save', 'save', 'CmdOrCtrl+S'),
-        item('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),
+        item('Save', 'save'),
+        item('Save As…', 'save-as'),
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -37,8 +37,8 @@ export function buildMenu(
     {
       label: '&Edit',
       submenu: [
-        item('Undo', 'undo', 'CmdOrCtrl+Z'),
-        item('Redo', 'redo', 'CmdOrCtrl+Shift+Z'),
+        item('Undo', 'undo'),
+        item('Redo', 'redo'),
         { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
@@ -68,7 +68,7 @@ export function buildMenu(
         },
         { label: 'Language', submenu: [item('English', 'locale-en'), item('简体中文', 'locale-zh')] },
         { type: 'separator' },
-        item('Loss Chart Window', 'chart-window', 'CmdOrCtrl+Shift+L'),
+        item('Loss Chart Window', 'chart-window'),
       ],
     },
     { role: 'windowMenu' },

@@ -402,3 +402,37 @@ test('a reopened workspace shows its learned kernel and step, and Run continues 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a run whose loss grows stops early with a warning naming the step and the likely cause', async ({
+  app,
+}) => {
+  const status = app.getByRole('status', { name: 'Training status' });
+  const setShape = async (rows: string, cols: string) => {
+    await setField(app, 'Kernel rows', rows);
+    await setField(app, 'Kernel columns', cols);
+  };
+  // A 3×3 learned kernel against the 1×2 target of d2l's image: 3.7 climbs to hundreds within 10 steps.
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await setShape('3', '3');
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(status).toHaveText(/^Loss growing · step \d+$/);
+  const step = /step (\d+)/.exec((await status.textContent())!)![1];
+  const alert = app.getByRole('alert');
+  await expect(alert).toContainText(`at step ${step}, against`);
+  await expect(alert).toContainText('The learning rate (0.03) is likely too large for this problem.');
+  await expect(alert).toContainText(/diverges here above lr \d/);
+  await expect(alert).not.toContainText('last finite');
+  expect(Number(step)).toBeLessThan(10);
+
+  // Run goes on anyway when asked; the warning is not repeated for this run.
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(status).toHaveText('Done · step 10');
+
+  // The sanity preset with a 2×2 learned kernel (lr 0.03) is stopped within its first steps, long before 5e26.
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await setShape('2', '2');
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(status).toHaveText(/^Loss growing · step [1-5]$/);
+});

@@ -16,6 +16,7 @@ import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
 import { forwardCpu } from '../../../core/cpu/forward';
+import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/growth';
 import { trainingSetup } from '../../../core/train/setup';
 import { snapshotOf } from '../../../core/trainer-state';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
@@ -23,7 +24,7 @@ import { nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
 
 export { runLabel };
 
-export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
+export type RunStatus = 'idle' | 'running' | 'paused' | 'growing' | 'done' | 'diverged' | 'error';
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
 
 /** Steps per animation frame, and every how many frames a batch runs. */
@@ -59,6 +60,10 @@ export class TrainingSession {
   /** The trainable parameters after each update (for the landscape path). */
   path = $state.raw<(readonly [number, number])[]>([]);
   diverged = $state.raw<DivergenceInfo | null>(null);
+  /** The loss is growing (far above the first step's, or rising step after step): the run paused at `growth.step`. */
+  growth = $state.raw<(LossGrowth & { readonly lrLimit: number | null }) | null>(null);
+  /** The user chose to go on after a growth warning: no second warning for this run. */
+  private growthAccepted = false;
   error = $state('');
   /** Set when the run moved to another backend: where to, and at which step. */
   handover = $state.raw<{ backend: string; step: number; paused?: boolean } | null>(null);
@@ -158,10 +163,12 @@ export class TrainingSession {
   /** One update step. */
   async stepOnce(): Promise<void> {
     if (this.busy || this.status === 'running') return;
+    this.acceptGrowth();
     if (!(await this.ensureTrainer())) return;
     if (this.diverged) return;
     await this.advance(1);
-    if (this.status !== 'diverged' && this.status !== 'error') this.status = 'paused';
+    if (this.status !== 'diverged' && this.status !== 'error' && this.status !== 'growing')
+      this.status = 'paused';
     this.record();
     await this.batcher.flush();
   }
@@ -169,6 +176,7 @@ export class TrainingSession {
   /** Runs to `steps` (or `steps` more when already there), a batch per animation frame. */
   async run(): Promise<void> {
     if (this.busy || this.status === 'running') return;
+    this.acceptGrowth();
     if (!(await this.ensureTrainer())) return;
     if (this.diverged) return;
     const steps = this.settings?.steps ?? 10;
@@ -177,6 +185,13 @@ export class TrainingSession {
     this.frames = 0;
     const generation = this.generation;
     nextFrame(() => void this.frame(generation));
+  }
+
+  /** Step or Run after a growth warning: the user goes on anyway. */
+  private acceptGrowth(): void {
+    if (!this.growth) return;
+    this.growth = null;
+    this.growthAccepted = true;
   }
 
   pause(): void {
@@ -210,6 +225,8 @@ export class TrainingSession {
     this.path = [];
     this.points = [];
     this.diverged = null;
+    this.growth = null;
+    this.growthAccepted = false;
     this.error = '';
     this.handover = null;
     this.runId = null;
@@ -438,6 +455,7 @@ export class TrainingSession {
       this.gradWeight = snap.gradWeight;
       this.path = [...this.path, this.params(snap.weight, snap.bias)];
       await this.refreshOutput();
+      if (!chunk.diverged) this.watchGrowth();
       if (chunk.diverged) {
         this.diverged = chunk.diverged;
         this.status = 'diverged';
@@ -462,6 +480,17 @@ export class TrainingSession {
     } finally {
       if (generation === this.generation) this.busy = false;
     }
+  }
+
+  /** Pauses the run with a warning the first time its loss is seen growing (the step shown is the step reached). */
+  private watchGrowth(): void {
+    if (this.growthAccepted || this.growth || !this.config) return;
+    const growth = detectGrowth(this.points);
+    if (!growth) return;
+    this.growth = { ...growth, lrLimit: lrLimit(this.config) };
+    this.status = 'growing';
+    this.record();
+    void this.batcher.flush();
   }
 
   private async refreshOutput(): Promise<void> {

@@ -124,11 +124,19 @@ export class WorkspaceSession {
         if (!this.dirty || text === '') return;
         const timer = setTimeout(() => {
           if (text === this.text && this.dirty)
-            void call('writeBackup', text, this.sessionId).catch(() => undefined);
+            void this.backupCall(() => call('writeBackup', text, this.sessionId)).catch(() => undefined);
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
     });
+  }
+
+  /** Backup writes and deletes reach main one at a time, in order: an autosave sent during a Save never lands after the Save's delete. */
+  private backupQueue: Promise<unknown> = Promise.resolve();
+  private backupCall<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.backupQueue.then(op, op);
+    this.backupQueue = next.catch(() => undefined);
+    return next;
   }
 
   private refreshText(): void {
@@ -164,8 +172,8 @@ export class WorkspaceSession {
       this.path = null;
       this.name = null;
       this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
-      await call('writeBackup', backup.text, this.sessionId);
-      await call('clearBackup', backup.id);
+      await this.backupCall(() => call('writeBackup', backup.text, this.sessionId));
+      await this.backupCall(() => call('clearBackup', backup.id));
       await this.checkBackup();
     } catch (error) {
       this.fail(error);
@@ -177,7 +185,7 @@ export class WorkspaceSession {
     const backup = this.backup;
     if (!backup) return;
     this.backup = null;
-    await call('clearBackup', backup.id).catch((error: unknown) => this.fail(error));
+    await this.backupCall(() => call('clearBackup', backup.id)).catch((error: unknown) => this.fail(error));
     await this.checkBackup();
   }
 
@@ -200,7 +208,7 @@ export class WorkspaceSession {
   }
 
   private dropOwnBackup(): void {
-    void call('clearBackup', this.sessionId).catch(() => undefined);
+    void this.backupCall(() => call('clearBackup', this.sessionId)).catch(() => undefined);
   }
 
   async newWorkspace(): Promise<void> {
