@@ -20,7 +20,7 @@ import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/grow
 import { trainingSetup } from '../../../core/train/setup';
 import { snapshotOf } from '../../../core/trainer-state';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
-import { nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
+import { nowIso, runGoal, runLabel, thinPoints, upsertRun } from './training-setup';
 
 export { runLabel };
 
@@ -180,7 +180,7 @@ export class TrainingSession {
     if (!(await this.ensureTrainer())) return;
     if (this.diverged) return;
     const steps = this.settings?.steps ?? 10;
-    this.goal = this.step >= steps ? this.step + steps : steps;
+    this.goal = runGoal(this.step, steps);
     this.status = 'running';
     this.frames = 0;
     const generation = this.generation;
