@@ -67,12 +67,32 @@ export interface TrainChunk {
   readonly diverged?: DivergenceInfo;
 }
 
+/**
+ * Where a run stands, as plain data: enough to continue it exactly on another
+ * backend (WebGPU → CPU after a device loss, or back), optimizer moments included.
+ */
+export interface TrainerResumeState {
+  /** Completed update steps (Adam's bias correction continues from here). */
+  readonly step: number;
+  /** [W…, b…]: W row-major as stored (un-flipped), then one bias per output channel. */
+  readonly params: Float64Array;
+  /** ∂L/∂[W…, b] of the last accepted step. */
+  readonly grads: Float64Array;
+  /** Momentum velocity or Adam's m, per parameter. */
+  readonly moment1: Float64Array;
+  /** Adam's v, per parameter. */
+  readonly moment2: Float64Array;
+  readonly diverged?: DivergenceInfo;
+}
+
 /** A live training run on one backend. */
 export interface Trainer {
   readonly backend: BackendKind;
   /** Runs up to `steps` steps (fewer if it diverges) and reports each step's loss. */
   run(steps: number): Promise<TrainChunk>;
   snapshot(): Promise<TrainSnapshot>;
+  /** The whole run as plain data (no device access): what `createTrainer(config, resumeFrom)` continues exactly. */
+  exportState(): TrainerResumeState;
   dispose(): void;
 }
 
@@ -82,7 +102,8 @@ export interface ComputeBackend {
   /** A human-readable name for the status bar, e.g. "CPU" or "WebGPU · NVIDIA …". */
   readonly label: string;
   forward(x: Matrix, k: Matrix, params: ForwardParams): Promise<Matrix>;
-  createTrainer(config: TrainConfig): Promise<Trainer>;
+  /** A new run, or with `resumeFrom` the continuation of an exported one (another backend's, or a saved workspace's). */
+  createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<Trainer>;
   dispose(): void;
 }
 

@@ -8,7 +8,7 @@ import { outputShape, validGeometry } from '../core/layer';
 import type { LayerComputeBackend } from '../core/layer-types';
 import { channel, kernelOf, tensorOfMatrix } from '../core/tensor';
 import type { Matrix } from '../core/matrix';
-import type { ComputeBackend, ForwardParams, TrainConfig } from '../core/types';
+import type { ComputeBackend, ForwardParams, TrainConfig, TrainerResumeState } from '../core/types';
 import { checkForward, checkForwardParams } from '../core/validate';
 import type { TrainerState } from '../core/trainer-state';
 import type { DeviceLostListener, GpuContext } from './context';
@@ -31,7 +31,7 @@ export interface WebGpuBackend extends ComputeBackend, LayerComputeBackend {
   readonly isFallbackAdapter: boolean;
   /** Which programs run: tuned for a software adapter or a hardware GPU (tuning.ts). */
   readonly tuning: ProgramTuning;
-  createTrainer(config: TrainConfig): Promise<WebGpuTrainer>;
+  createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<WebGpuTrainer>;
   /** Continues a run from exported state (optimizer moments included) on this device. */
   resumeTrainer(state: TrainerState): Promise<WebGpuTrainer>;
   /** For tests and benchmarks: pin the program family instead of choosing by image size. */
@@ -65,7 +65,8 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     isFallbackAdapter: ctx.isFallbackAdapter,
     tuning,
     forward: (x, k, params) => forwardWebGpu(ctx, x, k, params, tuning),
-    createTrainer: (config) => WebGpuTrainer.create(ctx, config),
+    createTrainer: (config, resumeFrom) =>
+      WebGpuTrainer.create(ctx, config, resumeFrom && { ...resumeFrom, config }),
     resumeTrainer: (state) => WebGpuTrainer.create(ctx, state.config, state),
     createTrainerOnPath: (config, path) => WebGpuTrainer.create(ctx, config, undefined, path),
     forwardLayer: (x, w, bias, spec) =>

@@ -208,6 +208,21 @@ export interface KernelStudioApi {
   onRunLogStatus(listener: (status: RunLogStatus) => void): () => void;
 }
 
+/**
+ * Keyboard accelerators of the app's commands (Electron's syntax), listed once:
+ * main's menu shows them, and in browser mode (no native menu) the renderer's
+ * command registry matches key presses against the same table.
+ */
+export const COMMAND_ACCELERATORS: Partial<Record<MenuCommand, string>> = {
+  new: 'CmdOrCtrl+N',
+  open: 'CmdOrCtrl+O',
+  save: 'CmdOrCtrl+S',
+  'save-as': 'CmdOrCtrl+Shift+S',
+  undo: 'CmdOrCtrl+Z',
+  redo: 'CmdOrCtrl+Shift+Z',
+  'chart-window': 'CmdOrCtrl+Shift+L',
+};
+
 /** Invoke channels, one per request method, named as on the wire. */
 export const INVOKE_CHANNELS = {
   getAppInfo: 'app:get-info',

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand, RecentFile } from '../ipc/contract';
+import { COMMAND_ACCELERATORS, type MenuCommand, type RecentFile } from '../ipc/contract';
 
 /**
  * The application menu's template: standard roles plus our commands, which are
@@ -12,9 +12,10 @@ export function menuTemplate(
   openRecent: (path: string) => void = () => undefined,
   isPackaged = true,
 ): MenuItemConstructorOptions[] {
-  const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+  // Accelerators come from the one command table (ipc/contract), which browser-mode keys read too.
+  const item = (label: string, command: MenuCommand): MenuItemConstructorOptions => ({
     label,
-    accelerator,
+    accelerator: COMMAND_ACCELERATORS[command],
     click: () => send(command),
   });
   const template: MenuItemConstructorOptions[] = [
@@ -22,8 +23,8 @@ export function menuTemplate(
     {
       label: '&File',
       submenu: [
-        item('New', 'new', 'CmdOrCtrl+N'),
-        item('Open…', 'open', 'CmdOrCtrl+O'),
+        item('New', 'new'),
+        item('Open…', 'open'),
         {
           label: 'Open Recent',
           enabled: recent.length > 0,
@@ -32,8 +33,8 @@ export function menuTemplate(
             : [{ label: 'No recent workspaces', enabled: false }],
         },
         { type: 'separator' },
-        item('Save', 'save', 'CmdOrCtrl+S'),
-        item('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),
+        item('Save', 'save'),
+        item('Save As…', 'save-as'),
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -41,8 +42,8 @@ export function menuTemplate(
     {
       label: '&Edit',
       submenu: [
-        item('Undo', 'undo', 'CmdOrCtrl+Z'),
-        item('Redo', 'redo', 'CmdOrCtrl+Shift+Z'),
+        item('Undo', 'undo'),
+        item('Redo', 'redo'),
         { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
@@ -72,7 +73,7 @@ export function menuTemplate(
         },
         { label: 'Language', submenu: [item('English', 'locale-en'), item('简体中文', 'locale-zh')] },
         { type: 'separator' },
-        item('Loss Chart Window', 'chart-window', 'CmdOrCtrl+Shift+L'),
+        item('Loss Chart Window', 'chart-window'),
       ],
     },
     { role: 'windowMenu' },

@@ -4,29 +4,14 @@
  * finite parameters) and the resume state that moves a run between backends.
  */
 import { KernelStudioError } from '../errors';
-import type { DivergenceInfo, OptimizerSpec, TrainChunk } from '../types';
+import type { DivergenceInfo, OptimizerSpec, TrainChunk, TrainerResumeState } from '../types';
 import { DIVERGENCE_LIMIT } from '../types';
 import { checkSteps } from '../validate';
 import type { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizer';
 
-/**
- * Where a run stands, as plain data: enough to continue it exactly on another
- * backend (WebGPU → CPU after a device loss, or back), optimizer moments included.
- */
-export interface TrainerResumeState {
-  /** Completed update steps (Adam's bias correction continues from here). */
-  readonly step: number;
-  /** [W…, b…]: W as stored (un-flipped), then one bias per output channel. */
-  readonly params: Float64Array;
-  /** ∂L/∂[W…, b…] of the last accepted step. */
-  readonly grads: Float64Array;
-  /** Momentum velocity or Adam's m, per parameter. */
-  readonly moment1: Float64Array;
-  /** Adam's v, per parameter. */
-  readonly moment2: Float64Array;
-  readonly diverged?: DivergenceInfo;
-}
+// Where a run stands, as plain data (core/types.ts owns the shape; [W…, b…] for any layer).
+export type { TrainerResumeState };
 
 /** Writes ∂L/∂params into `grads` and returns the loss at `params`. */
 export type EvaluateInto = (params: Float64Array, grads: Float64Array) => number;

@@ -80,6 +80,14 @@ export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): Works
       training: trainingToJson(doc.training),
       learnedWeight: doc.learnedWeight ? toRows(doc.learnedWeight) : null,
       learnedBias: doc.learnedBias,
+      trainer: doc.trainer && {
+        runId: doc.trainer.runId,
+        step: doc.trainer.step,
+        params: [...doc.trainer.params],
+        grads: [...doc.trainer.grads],
+        moment1: [...doc.trainer.moment1],
+        moment2: [...doc.trainer.moment2],
+      },
     },
     runs: doc.runs.map((run) => mapRun(run, trainingToJson)),
   };
@@ -97,6 +105,7 @@ export function workspaceFromFile(file: WorkspaceFileV1): WorkspaceDocument {
     training: trainingFromJson(d.training),
     learnedWeight: d.learnedWeight ? fromRows(d.learnedWeight) : null,
     learnedBias: d.learnedBias,
+    trainer: d.trainer ?? null,
     runs: file.runs.map((run): RunRecord => mapRun(run, trainingFromJson)),
   };
 }

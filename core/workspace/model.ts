@@ -4,7 +4,7 @@
  * `StudioDocument` to and from this, and main never needs more than the text.
  */
 import { fromRows, type Matrix } from '../matrix';
-import type { Activation, LossKind, Mode, OptimizerKind } from '../types';
+import type { Activation, LossKind, Mode, OptimizerKind, TrainerResumeState } from '../types';
 
 export const WORKSPACE_FORMAT = 'kernel-studio-workspace';
 /** The version this build writes; `migrate` brings older files up to it. */
@@ -50,6 +50,42 @@ export interface RunRecord {
   readonly points: readonly RunPoint[];
 }
 
+/**
+ * Where the learned kernel's run stands, so a reopened workspace continues it
+ * exactly: step count, [W…, b], last gradients and the optimizer's moments
+ * (momentum's velocity, Adam's m and v). Saved only for a run that did not diverge.
+ */
+export interface SavedTrainer {
+  /** The run (in `runs`) the learned kernel belongs to. */
+  readonly runId: string;
+  readonly step: number;
+  readonly params: readonly number[];
+  readonly grads: readonly number[];
+  readonly moment1: readonly number[];
+  readonly moment2: readonly number[];
+}
+
+export function savedTrainerOf(runId: string, state: TrainerResumeState): SavedTrainer {
+  return {
+    runId,
+    step: state.step,
+    params: Array.from(state.params),
+    grads: Array.from(state.grads),
+    moment1: Array.from(state.moment1),
+    moment2: Array.from(state.moment2),
+  };
+}
+
+export function resumeStateOf(saved: SavedTrainer): TrainerResumeState {
+  return {
+    step: saved.step,
+    params: Float64Array.from(saved.params),
+    grads: Float64Array.from(saved.grads),
+    moment1: Float64Array.from(saved.moment1),
+    moment2: Float64Array.from(saved.moment2),
+  };
+}
+
 /** Everything a workspace saves. */
 export interface WorkspaceDocument {
   readonly x: Matrix;
@@ -61,8 +97,30 @@ export interface WorkspaceDocument {
   readonly training: TrainingModel;
   readonly learnedWeight: Matrix | null;
   readonly learnedBias: number;
+  /** The learned kernel's run, ready to continue (null when nothing is learned, or it diverged). */
+  readonly trainer: SavedTrainer | null;
   readonly runs: readonly RunRecord[];
 }
+
+/** The document's fields, listed once: the renderer's snapshot, apply and dirty tracking iterate this. */
+export const DOCUMENT_FIELDS = [
+  'x',
+  'k',
+  'bias',
+  'mode',
+  'activation',
+  'drawnTarget',
+  'training',
+  'learnedWeight',
+  'learnedBias',
+  'trainer',
+  'runs',
+] as const satisfies readonly (keyof WorkspaceDocument)[];
+
+/** Compile-time check that DOCUMENT_FIELDS names every field of WorkspaceDocument. */
+export type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;
+const allFieldsListed: MissingDocumentFields extends never ? true : false = true;
+void allFieldsListed;
 
 /** The seeds' 6×8 image: white (1) with columns 2–5 black (0). */
 export function seedEdgeImage(): Matrix {
@@ -99,6 +157,7 @@ export function defaultDocument(): WorkspaceDocument {
     training: DEFAULT_TRAINING,
     learnedWeight: null,
     learnedBias: 0,
+    trainer: null,
     runs: [],
   };
 }

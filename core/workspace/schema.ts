@@ -177,6 +177,12 @@ function boundedArray<T extends z.ZodType>(item: T, max: number) {
   return lengthFirst as unknown as typeof checked;
 }
 
+/** [W…, b] of a kernel up to the size limit. */
+const paramVector = z
+  .array(finite)
+  .min(2)
+  .max(LIMITS.maxKernelSide ** 2 + 1);
+
 export const documentSchema = z.strictObject({
   x: imageGrid,
   k: kernelGrid,
@@ -187,6 +193,18 @@ export const documentSchema = z.strictObject({
   training: trainingSchema,
   learnedWeight: kernelGrid.nullable(),
   learnedBias: finite,
+  /** Added in 0.2 without a version bump: older files have none (read as null). */
+  trainer: z
+    .strictObject({
+      runId: z.string().regex(RUN_ID_PATTERN),
+      step: z.number().int().min(0).max(1e9),
+      params: paramVector,
+      grads: paramVector,
+      moment1: paramVector,
+      moment2: paramVector,
+    })
+    .nullable()
+    .optional(),
 });
 
 /** The whole file, current version. */

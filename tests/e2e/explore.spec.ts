@@ -537,3 +537,35 @@ test('an image dropped on the import area is downsampled and mapped to the value
     );
   }
 });
+
+test('undo history outlives tab switches; dropped and imported kernels are undoable edits', async ({
+  app,
+}) => {
+  const k0 = await readGrid(app, 'Kernel K');
+  await typeCell(app, 'Kernel K', 1, 1, '5');
+  await expectGrid(app, 'Kernel K', [[5, k0[0][1]]]);
+  // Explore → Train → Explore used to re-create the session and lose this history.
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.locator('body').click({ position: { x: 2, y: 2 } });
+  await app.keyboard.press('Control+z');
+  await expectGrid(app, 'Kernel K', k0);
+  await app.keyboard.press('Control+Shift+z');
+  await expectGrid(app, 'Kernel K', [[5, k0[0][1]]]);
+
+  // A kernel file dropped on the window replaces K as one undoable edit.
+  await app.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['1,2\n3,4\n'], 'k.csv'));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await expectGrid(app, 'Kernel K', [
+    [1, 2],
+    [3, 4],
+  ]);
+  // Undo works from the Train tab too (the command registry, not a view, owns it).
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await app.keyboard.press('Control+z');
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await expectGrid(app, 'Kernel K', [[5, k0[0][1]]]);
+});

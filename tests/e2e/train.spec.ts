@@ -159,9 +159,17 @@ for (const backend of ['cpu', 'webgpu'] as const) {
 
     test('a huge learning rate reports divergence and keeps a finite kernel', async ({ app }) => {
       await setField(app, 'Learning rate', '100');
+      // Growth is caught first; going on anyway, the loss overflows.
+      await runAndWait(app, 0, 'Loss growing');
       await runAndWait(app, 0, 'Diverged');
       const alert = app.getByRole('alert');
-      await expect(alert).toContainText(/diverged at step \d+/);
+      // The status and the message agree: step N blew up, the kernel kept is step N − 1's, the status' step.
+      const kept = Number(
+        /step (\d+)/.exec((await app.getByRole('status', { name: 'Training status' }).textContent())!)![1],
+      );
+      await expect(alert).toContainText(
+        new RegExp(`At step ${kept + 1} the loss (became|reached) \\S+[^]* from step ${kept}\\.`),
+      );
       await expect(alert).toContainText('Lower the learning rate');
       const learned = await gridValues(app, 'Learned kernel');
       expect(learned).toHaveLength(2);
@@ -353,4 +361,86 @@ test('switching the backend mid-run moves the run with Adam’s state and it goe
       1e-4 * Math.abs(loss) + 1e-6,
     ),
   );
+});
+
+test('a reopened workspace shows its learned kernel and step, and Run continues it exactly (Adam moments saved)', async ({
+  app,
+  server,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-resume-e2e-'));
+  try {
+    await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+    await expect(app.getByTestId('backend-status')).toContainText('CPU');
+    await app.getByRole('tab', { name: 'Train' }).click();
+    await app.getByLabel('Optimizer', { exact: true }).selectOption('adam');
+    await runAndWait(app, 10);
+    const learned = await gridValues(app, 'Learned kernel');
+
+    const workspace = join(dir, 'trained.kstudio');
+    answerNextPrompt(app, workspace);
+    await app.getByRole('button', { name: 'Save As…' }).click();
+    await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
+    await app.getByRole('button', { name: 'New' }).click();
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Ready · step 0');
+    answerNextPrompt(app, workspace);
+    await app.getByRole('button', { name: 'Open…' }).click();
+    await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
+
+    // On screen at once: the learned kernel and the step count, not "Press Step or Run".
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Paused · step 10');
+    expect(await gridValues(app, 'Learned kernel')).toEqual(learned);
+    await expect(app.getByText('Press Step or Run to start.')).toHaveCount(0);
+
+    // Run continues the same run to step 20: its losses are those of 20 uninterrupted steps.
+    await runAndWait(app, 20);
+    const resumed = await runLogOnDisk(app, server, 20);
+
+    // Reset forgets the learned kernel (Export offers K again); a fresh 20-step run is the reference.
+    await app.getByRole('button', { name: 'Reset' }).click();
+    await app.getByRole('button', { name: 'Export…' }).click();
+    await expect(app.getByRole('heading', { name: 'Kernel: K (nothing learned yet)' })).toBeVisible();
+    await app.getByRole('button', { name: 'Close' }).click();
+    await app.getByLabel('Steps', { exact: true }).fill('20');
+    await app.getByLabel('Steps', { exact: true }).blur();
+    await runAndWait(app, 20);
+    const fresh = await runLogOnDisk(app, server, 20);
+    expect(fresh.runId).not.toBe(resumed.runId);
+    expect(resumed.losses).toEqual(fresh.losses);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run whose loss grows stops early with a warning naming the step and the likely cause', async ({
+  app,
+}) => {
+  const status = app.getByRole('status', { name: 'Training status' });
+  const setShape = async (rows: string, cols: string) => {
+    await setField(app, 'Kernel rows', rows);
+    await setField(app, 'Kernel columns', cols);
+  };
+  // A 3×3 learned kernel against the 1×2 target of d2l's image: 3.7 climbs to hundreds within 10 steps.
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await setShape('3', '3');
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(status).toHaveText(/^Loss growing · step \d+$/);
+  const step = /step (\d+)/.exec((await status.textContent())!)![1];
+  const alert = app.getByRole('alert');
+  await expect(alert).toContainText(`at step ${step}, against`);
+  await expect(alert).toContainText('The learning rate (0.03) is likely too large for this problem.');
+  await expect(alert).toContainText(/diverges here above lr \d/);
+  await expect(alert).not.toContainText('last finite');
+  expect(Number(step)).toBeLessThan(10);
+
+  // Run goes on anyway when asked; the warning is not repeated for this run.
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(status).toHaveText('Done · step 10');
+
+  // The sanity preset with a 2×2 learned kernel (lr 0.03) is stopped within its first steps, long before 5e26.
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await setShape('2', '2');
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(status).toHaveText(/^Loss growing · step [1-5]$/);
 });

@@ -1,10 +1,10 @@
 /** device.destroy() in the middle of a run: no crash, the loss is reported, the run continues on CPU. */
 import { expect, test } from 'vitest';
+import { CpuTrainer } from '../../core/cpu';
 import { isKernelStudioError } from '../../core/errors';
 import { randomMatrix } from '../../core/random';
 import { trainRef } from '../../core/reference';
 import type { TrainConfig } from '../../core/types';
-import { cpuTrainerFromState } from '../../renderer/src/compute/handover';
 import type { BackendSelection } from '../../renderer/src/compute/select';
 import { switchOnDeviceLoss } from '../../renderer/src/compute/select';
 import { createWebGpuBackend } from '../../gpu/backend';
@@ -50,7 +50,7 @@ test('destroying the device mid-run reports device-lost and the run continues on
   // The mirror of the last completed readback moves to the CPU; SGD continues exactly.
   const state = trainer.exportState();
   expect(state.step).toBeGreaterThanOrEqual(10);
-  const cpu = cpuTrainerFromState(state);
+  const cpu = new CpuTrainer(state.config, state);
   const more = await cpu.run(5);
   expect(more.firstStep).toBe(state.step + 1);
   const snap = await cpu.snapshot();

@@ -23,7 +23,7 @@ describe('the loss chart writes numbers compactly at any magnitude', () => {
   });
 
   it('losses in the log and readout: one format, 5 significant digits', () => {
-    expect(formatLoss(3.7)).toBe('3.7');
+    expect(formatLoss(3.7)).toBe('3.7000');
     expect(formatLoss(0.123456)).toBe('0.12346');
     expect(formatLoss(603.12345)).toBe('603.12');
     expect(formatLoss(5.4e26)).toBe('5.4000e+26');

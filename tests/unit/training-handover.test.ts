@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { CpuTrainer, createCpuBackend } from '../../core/cpu';
 import { KernelStudioError } from '../../core/errors';
 import { randomMatrix } from '../../core/random';
-import type { OptimizerKind, Trainer, TrainConfig } from '../../core/types';
-import { cpuTrainerFromState, moveTrainer } from '../../renderer/src/compute/handover';
+import type { OptimizerKind, TrainConfig } from '../../core/types';
+import { moveTrainer } from '../../renderer/src/compute/handover';
 
 /** Convolve mode, a bias and a mean loss: every part of the state that a handover must carry. */
 const base: Omit<TrainConfig, 'optimizer'> = {
@@ -37,7 +37,7 @@ describe.each(['sgd', 'momentum', 'adam'] as const)('handover with %s', (kind) =
     const state = { config: config(kind), ...first.exportState() };
     const lastGrad = first.snapshotSync().gradWeight;
     first.dispose();
-    const resumed = cpuTrainerFromState(state);
+    const resumed = new CpuTrainer(state.config, state);
     const before = await resumed.snapshot();
     expect(before.step).toBe(12);
     // The gradient heatmap keeps the last gradient until the next step.
@@ -107,13 +107,9 @@ describe('moveTrainer', () => {
     expect([...head.losses, ...tail.losses]).toEqual([...expected.losses]);
   });
 
-  it('leaves a trainer that cannot export its state where it was', async () => {
-    const opaque: Trainer = {
-      backend: 'cpu',
-      run: async () => ({ firstStep: 1, losses: new Float64Array(0) }),
-      snapshot: () => new CpuTrainer(config('sgd')).snapshot(),
-      dispose: () => {},
-    };
+  it('leaves a trainer that cannot export its state (disposed) where it was', async () => {
+    const opaque = new CpuTrainer(config('sgd'));
+    opaque.dispose();
     expect(await moveTrainer(opaque, config('sgd'), createCpuBackend())).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import {
 import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
 import { cropTarget, initialWeight } from '../../core/train/setup';
 import { runLabel } from '../../renderer/src/state/training.svelte';
+import { runGoal } from '../../renderer/src/state/training-setup';
 
 afterEach(() => vi.useRealTimers());
 
@@ -123,5 +124,14 @@ describe('training setup', () => {
     expect(parseKernelText('1 x')).toMatch(/finite/);
     expect(parseKernelText(' ')).toMatch(/at least/);
     expect(kernelText(fromRows([[0.3, 0.2]]))).toBe('0.3 0.2');
+  });
+});
+
+describe('run goal', () => {
+  it('runs `steps` from the start, and `steps` more from where the run stands', () => {
+    expect(runGoal(0, 10)).toBe(10);
+    expect(runGoal(4, 10)).toBe(10);
+    expect(runGoal(10, 10)).toBe(20);
+    expect(runGoal(13, 10)).toBe(23);
   });
 });

@@ -26,6 +26,14 @@ export function sampleDocument(): WorkspaceDocument {
     training: { ...DEFAULT_TRAINING, optimizer: 'adam', useBias: true, lr: 0.1 },
     learnedWeight: fromRows([[0.9999, -1.0001]]),
     learnedBias: -0.0025,
+    trainer: {
+      runId: 'run-1',
+      step: 2,
+      params: [0.9999, -1.0001, -0.0025],
+      grads: [0.5, -0.25, 0.125],
+      moment1: [0.01, 0.02, 0.03],
+      moment2: [1e-4, 2e-4, 3e-4],
+    },
     runs: [
       {
         id: 'run-1',
@@ -103,5 +111,18 @@ export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc.record({
   training: trainingArb,
   learnedWeight: fc.option(matrixArb(4), { nil: null }),
   learnedBias: finite,
+  trainer: fc.option(
+    fc.integer({ min: 1, max: 4 }).chain((n) =>
+      fc.record({
+        runId: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/),
+        step: fc.integer({ min: 0, max: 1e6 }),
+        params: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+        grads: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+        moment1: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+        moment2: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+      }),
+    ),
+    { nil: null },
+  ),
   runs: fc.array(runArb, { maxLength: 3 }),
 });

@@ -131,7 +131,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 /**
  * Calls `onSwitch` with the backend to use after the device is lost: a fresh WebGPU
  * device when the loss was not deliberate and one can be had, else CPU. Running
- * trainers move with `cpuTrainerFromState(trainer.exportState())` (see handover.ts)
+ * trainers move with `backend.createTrainer(config, trainer.exportState())` (see handover.ts)
  * or `resumeTrainer(state)` on a new WebGPU backend. Returns the unsubscribe function.
  */
 export function switchOnDeviceLoss(

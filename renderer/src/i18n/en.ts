@@ -242,12 +242,19 @@ export const en = {
   'train.status.running': 'Running',
   'train.status.paused': 'Paused',
   'train.status.done': 'Done',
+  'train.diverged':
+    'At step {step} the loss became {loss}. The kernel shown is the last finite one, from step {kept}. Lower the learning rate (now {lr}) and press Reset.',
+  'train.divergedLimit':
+    'At step {step} the loss reached {loss}, past the divergence limit of 1e30. The kernel shown is from step {kept}. Lower the learning rate (now {lr}) and press Reset.',
+  'train.growing':
+    'The loss is growing: {loss} at step {step}, against {first} at step 1. The learning rate ({lr}) is likely too large for this problem.',
+  'train.growingLimit': 'Gradient descent diverges here above lr {limit} (2 ÷ the steepest curvature).',
+  'train.growingNext': 'Lower it and press Reset, or press Run to go on anyway.',
+  'train.status.growing': 'Loss growing',
   'train.status.diverged': 'Diverged',
   'train.status.error': 'Error',
   'train.stepCount': 'step {step}',
   'train.shortcuts': 'Keys: Space run/pause · S step · R reset',
-  'train.diverged':
-    'Training diverged at step {step}: the loss was {loss}. The kernel shown is the last finite one. Lower the learning rate (now {lr}) and press Reset.',
   'train.cell': 'row {row}, column {col}, value {value}',
   'train.notStarted': 'Press Step or Run to start.',
   'train.targetKernel': 'Target kernel',

@@ -237,12 +237,19 @@ export const zh: Record<MessageKey, string> = {
   'train.status.running': '运行中',
   'train.status.paused': '已暂停',
   'train.status.done': '完成',
+  'train.diverged':
+    '第 {step} 步的损失变为 {loss}。显示的卷积核是最后一个有限值，来自第 {kept} 步。请降低学习率（当前 {lr}）并按“重置”。',
+  'train.divergedLimit':
+    '第 {step} 步的损失达到 {loss}，超过发散阈值 1e30。显示的卷积核来自第 {kept} 步。请降低学习率（当前 {lr}）并按“重置”。',
+  'train.growing':
+    '损失正在增大：第 {step} 步为 {loss}，而第 1 步为 {first}。学习率（{lr}）很可能对这个问题过大。',
+  'train.growingLimit': '学习率超过 {limit}（2 ÷ 最陡曲率）时梯度下降在此发散。',
+  'train.growingNext': '请降低学习率并按“重置”，或按“运行”继续。',
+  'train.status.growing': '损失增大',
   'train.status.diverged': '已发散',
   'train.status.error': '出错',
   'train.stepCount': '第 {step} 步',
   'train.shortcuts': '快捷键：空格 运行/暂停 · S 单步 · R 重置',
-  'train.diverged':
-    '训练在第 {step} 步发散：损失为 {loss}。显示的是最后一个有限的卷积核。请降低学习率（当前 {lr}）并点击重置。',
   'train.cell': '第 {row} 行，第 {col} 列，值 {value}',
   'train.notStarted': '点击单步或运行开始。',
   'train.targetKernel': '目标卷积核',

@@ -4,6 +4,7 @@ import {
   defaultDocument,
   type InitKindModel,
   type RunRecord,
+  type SavedTrainer,
   type TrainingModel,
 } from '../../../core/workspace/model';
 
@@ -34,6 +35,8 @@ export class StudioDocument {
   /** The learned kernel and bias, once a run has produced them. */
   learnedWeight = $state.raw<Matrix | null>(null);
   learnedBias = $state(0);
+  /** The learned kernel's run state (step, optimizer moments), so Step/Run continue it after reopening. */
+  trainer = $state.raw<SavedTrainer | null>(null);
   /** Training run histories (id, label, settings, loss points), saved with the workspace. */
   runs = $state.raw<RunRecord[]>([]);
   /** Bumped each time a whole document is loaded (New, Open, Restore): views drop run state of the old one. */

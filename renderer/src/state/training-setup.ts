@@ -2,6 +2,11 @@
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
 import type { TrainingSettings } from './studio.svelte';
 
+/** Where Run stops: `steps` from the start, or `steps` more once the run is already there (a reopened run continues). */
+export function runGoal(step: number, steps: number): number {
+  return step >= steps ? step + steps : steps;
+}
+
 /** A run's label in the chart legend: the settings that tell runs apart. */
 export function runLabel(s: TrainingSettings): string {
   const init = s.init === 'seeded' ? `seed ${s.seed}` : s.init;

@@ -1,7 +1,13 @@
 import { untrack } from 'svelte';
 import { isKernelStudioError, userMessage } from '../../../core/errors';
 import type { Matrix } from '../../../core/matrix';
-import type { ComputeBackend, DivergenceInfo, Trainer, TrainConfig } from '../../../core/types';
+import type {
+  ComputeBackend,
+  DivergenceInfo,
+  Trainer,
+  TrainConfig,
+  TrainerResumeState,
+} from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -9,12 +15,16 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
+import { forwardCpu } from '../../../core/cpu/forward';
+import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/growth';
 import { trainingSetup } from '../../../core/train/setup';
-import { nowIso, runLabel, thinPoints, upsertRun } from './training-setup';
+import { snapshotOf } from '../../../core/trainer-state';
+import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
+import { nowIso, runGoal, runLabel, thinPoints, upsertRun } from './training-setup';
 
 export { runLabel };
 
-export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
+export type RunStatus = 'idle' | 'running' | 'paused' | 'growing' | 'done' | 'diverged' | 'error';
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
 
 /** Steps per animation frame, and every how many frames a batch runs. */
@@ -50,6 +60,10 @@ export class TrainingSession {
   /** The trainable parameters after each update (for the landscape path). */
   path = $state.raw<(readonly [number, number])[]>([]);
   diverged = $state.raw<DivergenceInfo | null>(null);
+  /** The loss is growing (far above the first step's, or rising step after step): the run paused at `growth.step`. */
+  growth = $state.raw<(LossGrowth & { readonly lrLimit: number | null }) | null>(null);
+  /** The user chose to go on after a growth warning: no second warning for this run. */
+  private growthAccepted = false;
   error = $state('');
   /** Set when the run moved to another backend: where to, and at which step. */
   handover = $state.raw<{ backend: string; step: number; paused?: boolean } | null>(null);
@@ -60,6 +74,8 @@ export class TrainingSession {
   config = $state.raw<TrainConfig | null>(null);
 
   private trainer: Trainer | null = null;
+  /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
+  private resumeFrom: { state: TrainerResumeState; inputs: readonly unknown[] } | null = null;
   private trainerBackend: ComputeBackend | null = null;
   private inputs: readonly unknown[] = [];
   private points: LossPoint[] = [];
@@ -87,9 +103,57 @@ export class TrainingSession {
         untrack(() => {
           this.reset(false);
           this.charts.adopt(doc.runs);
+          this.showSaved();
         });
       });
     });
+    this.showSaved();
+  }
+
+  /**
+   * A document that holds a learned kernel and its run's state (a reopened
+   * workspace): show that kernel, bias and step, paused, and let the next
+   * Step/Run continue it exactly (optimizer moments included) while the
+   * settings, X, K and target stay as saved.
+   */
+  private showSaved(): void {
+    const saved = this.doc.trainer;
+    const weight = this.doc.learnedWeight;
+    if (!saved || !weight) return;
+    const run = this.doc.runs.find((r) => r.id === saved.runId);
+    const settings = this.doc.training;
+    this.runId = saved.runId;
+    this.settings = settings;
+    this.createdAt = run?.createdAt ?? nowIso();
+    this.points = run ? [...run.points] : [];
+    this.log = this.points.filter((p) => p.step % settings.logEvery === 0).slice(-MAX_LOG_LINES);
+    this.step = saved.step;
+    this.weight = weight;
+    this.bias = this.doc.learnedBias;
+    this.status = 'paused';
+    const state = resumeStateOf(saved);
+    this.resumeFrom = { state, inputs: this.currentInputs() };
+    try {
+      const { config } = trainingSetup(this.doc);
+      const snap = snapshotOf({ ...state, config });
+      this.target = config.y;
+      this.gradWeight = snap.gradWeight;
+      this.yHat = forwardCpu(config.x, snap.weight, {
+        mode: config.mode,
+        bias: snap.bias,
+        activation: config.activation,
+      });
+    } catch {
+      // The saved state does not fit the document (edited by hand): the next Step/Run says why.
+    }
+  }
+
+  /** Reset: forgets the run, and the learned kernel Export would offer (the chart keeps the run for comparison). */
+  clear(): void {
+    this.reset();
+    this.doc.learnedWeight = null;
+    this.doc.learnedBias = 0;
+    this.doc.trainer = null;
   }
 
   get busyNow(): boolean {
@@ -99,10 +163,12 @@ export class TrainingSession {
   /** One update step. */
   async stepOnce(): Promise<void> {
     if (this.busy || this.status === 'running') return;
+    this.acceptGrowth();
     if (!(await this.ensureTrainer())) return;
     if (this.diverged) return;
     await this.advance(1);
-    if (this.status !== 'diverged' && this.status !== 'error') this.status = 'paused';
+    if (this.status !== 'diverged' && this.status !== 'error' && this.status !== 'growing')
+      this.status = 'paused';
     this.record();
     await this.batcher.flush();
   }
@@ -110,14 +176,22 @@ export class TrainingSession {
   /** Runs to `steps` (or `steps` more when already there), a batch per animation frame. */
   async run(): Promise<void> {
     if (this.busy || this.status === 'running') return;
+    this.acceptGrowth();
     if (!(await this.ensureTrainer())) return;
     if (this.diverged) return;
     const steps = this.settings?.steps ?? 10;
-    this.goal = this.step >= steps ? this.step + steps : steps;
+    this.goal = runGoal(this.step, steps);
     this.status = 'running';
     this.frames = 0;
     const generation = this.generation;
     nextFrame(() => void this.frame(generation));
+  }
+
+  /** Step or Run after a growth warning: the user goes on anyway. */
+  private acceptGrowth(): void {
+    if (!this.growth) return;
+    this.growth = null;
+    this.growthAccepted = true;
   }
 
   pause(): void {
@@ -151,10 +225,13 @@ export class TrainingSession {
     this.path = [];
     this.points = [];
     this.diverged = null;
+    this.growth = null;
+    this.growthAccepted = false;
     this.error = '';
     this.handover = null;
     this.runId = null;
     this.settings = null;
+    this.resumeFrom = null;
   }
 
   /** Removes runs from the chart and from the document (what a saved workspace holds). */
@@ -176,6 +253,17 @@ export class TrainingSession {
     });
     this.doc.learnedWeight = this.weight;
     this.doc.learnedBias = this.bias;
+    this.doc.trainer = this.exportRun(runId);
+  }
+
+  /** The run's state for the workspace; null after divergence (a diverged run is not continued) or if it cannot export. */
+  private exportRun(runId: string): SavedTrainer | null {
+    if (!this.trainer || this.diverged) return null;
+    try {
+      return savedTrainerOf(runId, this.trainer.exportState());
+    } catch {
+      return null;
+    }
   }
 
   /** What the run depends on; a change means the next Step/Run starts afresh. The backend is not here: a run moves. */
@@ -189,6 +277,11 @@ export class TrainingSession {
     if (this.trainer && inputs.every((v, i) => v === this.inputs[i])) {
       if (this.compute.backend === this.trainerBackend || (await this.handOver())) return true;
     }
+    const resume =
+      !this.trainer && this.resumeFrom && inputs.every((v, i) => v === this.resumeFrom!.inputs[i])
+        ? this.resumeFrom
+        : null;
+    if (resume) return this.resumeSaved(resume.state);
     this.reset();
     const backend = this.compute.backend;
     if (!backend) {
@@ -230,6 +323,43 @@ export class TrainingSession {
         }
       }
       this.status = 'error';
+      this.error = userMessage(e);
+      return false;
+    } finally {
+      if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  /** Continues the run a reopened workspace saved: same run id, step, kernel and optimizer moments. */
+  private async resumeSaved(state: TrainerResumeState): Promise<boolean> {
+    const backend = this.compute.backend;
+    if (!backend) {
+      this.error = 'The compute backend is still starting; try again in a moment.';
+      return false;
+    }
+    const generation = this.generation;
+    this.busy = true;
+    try {
+      const { config } = trainingSetup(this.doc);
+      const trainer = await backend.createTrainer(config, state);
+      if (generation !== this.generation) {
+        trainer.dispose();
+        return false;
+      }
+      this.trainer = trainer;
+      this.trainerBackend = backend;
+      this.config = config;
+      this.inputs = this.resumeFrom?.inputs ?? this.currentInputs();
+      this.resumeFrom = null;
+      this.target = config.y;
+      const snap = await trainer.snapshot();
+      this.gradWeight = snap.gradWeight;
+      this.path = [this.params(snap.weight, snap.bias)];
+      await this.refreshOutput();
+      return true;
+    } catch (e) {
+      // The saved state does not fit the current setup: start afresh instead.
+      this.resumeFrom = null;
       this.error = userMessage(e);
       return false;
     } finally {
@@ -325,6 +455,7 @@ export class TrainingSession {
       this.gradWeight = snap.gradWeight;
       this.path = [...this.path, this.params(snap.weight, snap.bias)];
       await this.refreshOutput();
+      if (!chunk.diverged) this.watchGrowth();
       if (chunk.diverged) {
         this.diverged = chunk.diverged;
         this.status = 'diverged';
@@ -349,6 +480,17 @@ export class TrainingSession {
     } finally {
       if (generation === this.generation) this.busy = false;
     }
+  }
+
+  /** Pauses the run with a warning the first time its loss is seen growing (the step shown is the step reached). */
+  private watchGrowth(): void {
+    if (this.growthAccepted || this.growth || !this.config) return;
+    const growth = detectGrowth(this.points);
+    if (!growth) return;
+    this.growth = { ...growth, lrLimit: lrLimit(this.config) };
+    this.status = 'growing';
+    this.record();
+    void this.batcher.flush();
   }
 
   private async refreshOutput(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { BackupInfo, RecentFile } from '../../../ipc/contract';
 import { userMessage } from '../../../core/errors';
 import {
+  DOCUMENT_FIELDS,
   defaultDocument,
   MAX_WORKSPACE_BYTES,
   parseWorkspace,
@@ -22,32 +23,13 @@ const SERIALIZE_IDLE_MS = 120;
  * field, so an effect that calls it re-runs on any document edit (all are `$state.raw`).
  */
 export function snapshotDocument(doc: StudioDocument): WorkspaceDocument {
-  return {
-    x: doc.x,
-    k: doc.k,
-    bias: doc.bias,
-    mode: doc.mode,
-    activation: doc.activation,
-    drawnTarget: doc.drawnTarget,
-    training: doc.training,
-    learnedWeight: doc.learnedWeight,
-    learnedBias: doc.learnedBias,
-    runs: doc.runs,
-  };
+  return Object.fromEntries(DOCUMENT_FIELDS.map((f) => [f, doc[f]])) as unknown as WorkspaceDocument;
 }
 
 /** Replaces every saved field of the live document (one assignment each). */
 export function applyDocument(doc: StudioDocument, model: WorkspaceDocument): void {
-  doc.x = model.x;
-  doc.k = model.k;
-  doc.bias = model.bias;
-  doc.mode = model.mode;
-  doc.activation = model.activation;
-  doc.drawnTarget = model.drawnTarget;
-  doc.training = model.training;
-  doc.learnedWeight = model.learnedWeight;
-  doc.learnedBias = model.learnedBias;
-  doc.runs = [...model.runs];
+  const target = doc as unknown as Record<string, unknown>;
+  for (const f of DOCUMENT_FIELDS) target[f] = f === 'runs' ? [...model.runs] : model[f];
   doc.loads++;
 }
 
@@ -142,11 +124,19 @@ export class WorkspaceSession {
         if (!this.dirty || text === '') return;
         const timer = setTimeout(() => {
           if (text === this.text && this.dirty)
-            void call('writeBackup', text, this.sessionId).catch(() => undefined);
+            void this.backupCall(() => call('writeBackup', text, this.sessionId)).catch(() => undefined);
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
     });
+  }
+
+  /** Backup writes and deletes reach main one at a time, in order: an autosave sent during a Save never lands after the Save's delete. */
+  private backupQueue: Promise<unknown> = Promise.resolve();
+  private backupCall<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.backupQueue.then(op, op);
+    this.backupQueue = next.catch(() => undefined);
+    return next;
   }
 
   private refreshText(): void {
@@ -182,8 +172,8 @@ export class WorkspaceSession {
       this.path = null;
       this.name = null;
       this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
-      await call('writeBackup', backup.text, this.sessionId);
-      await call('clearBackup', backup.id);
+      await this.backupCall(() => call('writeBackup', backup.text, this.sessionId));
+      await this.backupCall(() => call('clearBackup', backup.id));
       await this.checkBackup();
     } catch (error) {
       this.fail(error);
@@ -195,7 +185,7 @@ export class WorkspaceSession {
     const backup = this.backup;
     if (!backup) return;
     this.backup = null;
-    await call('clearBackup', backup.id).catch((error: unknown) => this.fail(error));
+    await this.backupCall(() => call('clearBackup', backup.id)).catch((error: unknown) => this.fail(error));
     await this.checkBackup();
   }
 
@@ -218,7 +208,7 @@ export class WorkspaceSession {
   }
 
   private dropOwnBackup(): void {
-    void call('clearBackup', this.sessionId).catch(() => undefined);
+    void this.backupCall(() => call('clearBackup', this.sessionId)).catch(() => undefined);
   }
 
   async newWorkspace(): Promise<void> {

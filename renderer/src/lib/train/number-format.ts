@@ -31,5 +31,5 @@ export function formatLoss(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e6 || a < 1e-4)) return v.toExponential(4);
-  return trim(v.toPrecision(5));
+  return v.toPrecision(5);
 }

@@ -1,0 +1,78 @@
+/**
+ * Early warning of a run that is blowing up, long before a loss turns
+ * non-finite: the loss far above the first step's, or rising several steps in
+ * a row to above it. And the likely cause, an lr past 2 ÷ the steepest
+ * curvature of the (quadratic) loss.
+ */
+import { im2col } from '../im2col';
+import type { TrainConfig } from '../types';
+import { outputShape, validGeometry } from '../layer';
+
+export interface LossPointLike {
+  readonly step: number;
+  readonly loss: number;
+}
+
+export interface LossGrowth {
+  readonly kind: 'far-above-start' | 'rising';
+  /** The first step's loss, and the last step's (step, loss) when growth was seen. */
+  readonly firstLoss: number;
+  readonly step: number;
+  readonly loss: number;
+}
+
+/** How far above the first step's loss counts as growth, and how many rising steps in a row. */
+export const GROWTH = { factor: 100, risingSteps: 5 } as const;
+
+export function detectGrowth(points: readonly LossPointLike[]): LossGrowth | null {
+  if (points.length < 2) return null;
+  const firstLoss = points[0].loss;
+  const { step, loss } = points[points.length - 1];
+  if (!Number.isFinite(loss)) return null; // non-finite is divergence proper, reported by the trainer
+  if (firstLoss > 0 && loss > firstLoss * GROWTH.factor)
+    return { kind: 'far-above-start', firstLoss, step, loss };
+  let rising = 0;
+  for (let i = points.length - 1; i > 0 && points[i].loss > points[i - 1].loss; i--) rising++;
+  if (rising >= GROWTH.risingSteps && loss > firstLoss) return { kind: 'rising', firstLoss, step, loss };
+  return null;
+}
+
+/** Above this many multiply-adds per power-iteration step the limit is not worth computing. */
+const MAX_WORK = 4_000_000;
+
+/**
+ * The learning rate above which plain gradient descent diverges on this problem:
+ * 2 ÷ λmax of the loss' Hessian (2·AᵀA for the sum loss, ÷ n for the mean, A =
+ * im2col(X) with a ones column for a trained bias). Exact without ReLU; null with
+ * ReLU, or when the problem is too large to estimate quickly.
+ */
+export function lrLimit(config: TrainConfig): number | null {
+  if (config.activation !== 'none') return null;
+  const { rows: kh, cols: kw } = config.initWeight;
+  const out = outputShape(validGeometry(config.initWeight), config.x);
+  const n = out.rows * out.cols;
+  const p = kh * kw + (config.useBias ? 1 : 0);
+  if (n * p > MAX_WORK) return null;
+  const a = im2col(config.x, kh, kw);
+  const at = (r: number, c: number) => (c < a.cols ? a.data[r * a.cols + c] : 1);
+  let v = new Float64Array(p).fill(1 / Math.sqrt(p));
+  let lambda = 0;
+  for (let iter = 0; iter < 100; iter++) {
+    const u = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      let s = 0;
+      for (let c = 0; c < p; c++) s += at(r, c) * v[c];
+      u[r] = s;
+    }
+    const w = new Float64Array(p);
+    for (let r = 0; r < n; r++) for (let c = 0; c < p; c++) w[c] += at(r, c) * u[r];
+    const norm = Math.hypot(...w);
+    if (norm === 0) return null;
+    const converged = Math.abs(norm - lambda) <= 1e-9 * norm;
+    lambda = norm;
+    v = w.map((x) => x / norm);
+    if (converged) break;
+  }
+  const hessianMax = (2 * lambda) / (config.loss === 'mean' ? n : 1);
+  return hessianMax > 0 ? 2 / hessianMax : null;
+}
