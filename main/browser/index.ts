@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseDecimal } from '../../core/formats/numbers';
 import { browserAppInfo } from '../services/app-info';
 import { defaultDataDir } from '../services/paths';
 import { keepRunningOnUnhandledRejection } from '../services/unhandled';
@@ -17,7 +18,8 @@ keepRunningOnUnhandledRejection((line) => console.error(`kernel-studio: ${line}`
 async function main(argv: string[]): Promise<void> {
   const noOpen = argv.includes('--no-open');
   const portIndex = argv.indexOf('--port');
-  const port = portIndex >= 0 ? Number(argv[portIndex + 1]) : 0;
+  // The one decimal grammar (core/formats/numbers): `0x50` is refused, not read as port 80.
+  const port = portIndex >= 0 ? (parseDecimal(argv[portIndex + 1] ?? '') ?? NaN) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error('kernel-studio: --port needs a number from 0 to 65535');
     process.exit(2);

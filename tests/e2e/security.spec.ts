@@ -234,3 +234,9 @@ async function saveAs(app: Page, path: string): Promise<void> {
   await app.getByRole('button', { name: 'Save As…' }).click();
   await expect(app).toHaveTitle(`${basename(path)} — Kernel Studio`);
 }
+
+test('--port takes decimal only: 0x50 is refused, not read as port 80', async () => {
+  await expect(startAppServer(['--no-open', '--port', '0x50'])).rejects.toThrow(
+    /--port needs a number from 0 to 65535/,
+  );
+});
