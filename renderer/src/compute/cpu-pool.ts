@@ -17,14 +17,25 @@ interface PageWorker {
 }
 type PageWorkerConstructor = new (url: URL, options: { type: 'module'; name: string }) => PageWorker;
 
-function webPort(worker: PageWorker): BandPort {
+/** A port whose worker starts on its first task, so a CPU backend that never runs a large pass starts no thread. */
+function webPort(spawn: () => PageWorker): BandPort {
+  let worker: PageWorker | null = null;
+  let listener: (result: BandResult) => void = () => {};
+  const started = (): PageWorker => {
+    if (worker) return worker;
+    const w = spawn();
+    w.addEventListener('message', (e) => listener(e.data as BandResult));
+    w.addEventListener('error', (e) => listener({ id: -1, error: e.message || 'CPU worker failed' }));
+    worker = w;
+    return w;
+  };
   return {
-    post: (task, transfer) => worker.postMessage(task, transfer),
-    onResult(listener) {
-      worker.addEventListener('message', (e) => listener(e.data as BandResult));
-      worker.addEventListener('error', (e) => listener({ id: -1, error: e.message || 'CPU worker failed' }));
+    post: (task, transfer) => started().postMessage(task, transfer),
+    onResult: (l) => void (listener = l),
+    terminate() {
+      worker?.terminate();
+      worker = null;
     },
-    terminate: () => worker.terminate(),
   };
 }
 
@@ -34,7 +45,9 @@ export function createWebCpuPool(): CpuPool | null {
   if (!Worker || workers === 0) return null;
   return createCpuPool(
     Array.from({ length: workers }, () =>
-      webPort(new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module', name: 'cpu-pool' })),
+      webPort(
+        () => new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module', name: 'cpu-pool' }),
+      ),
     ),
   );
 }
