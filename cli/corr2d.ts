@@ -1,5 +1,6 @@
 /** `kernel-studio corr2d`: one layer forward pass, Y = act(conv(X, mode(K)) + bias). */
-import { forwardLayerCpu } from '../core/cpu';
+import { createCpuBackend } from '../core/cpu';
+import { createNodeCpuPool } from '../node/cpu-pool';
 import type { ConvSpec } from '../core/layer';
 import { specForWeights } from '../core/layer-types';
 import { toRows } from '../core/matrix';
@@ -56,11 +57,13 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
   if (outPath !== undefined && outFormat !== undefined && spec.outChannels > 1)
     checkStackOutput(outPath, outFormat);
   const gpu = await openBackend(preference);
+  // The CPU uses every core: worker threads take bands of output rows (bit-identical to one thread).
+  const engine = gpu ?? createCpuBackend(createNodeCpuPool());
   let y;
   try {
-    y = gpu ? await gpu.forwardLayer(x, w, bias, spec) : forwardLayerCpu(x, w, bias, spec);
+    y = await engine.forwardLayer(x, w, bias, spec);
   } finally {
-    gpu?.dispose();
+    engine.dispose();
   }
   const backend = gpu ? 'webgpu' : 'cpu';
 

@@ -22,7 +22,7 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   build: {
-    ssr: resolve(root, 'cli/index.ts'),
+    ssr: true,
     outDir: resolve(root, 'out/cli'),
     emptyOutDir: true,
     target: 'node20',
@@ -30,7 +30,9 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: {
       external,
-      output: { format: 'es', entryFileNames: 'index.js' },
+      // The CPU pool's worker (node/cpu-pool.ts) is loaded from beside the bundle.
+      input: { index: resolve(root, 'cli/index.ts'), 'cpu-worker': resolve(root, 'node/cpu-worker.ts') },
+      output: { format: 'es', entryFileNames: '[name].js' },
     },
   },
   ssr: { target: 'node', noExternal: [] },

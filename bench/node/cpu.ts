@@ -2,13 +2,18 @@
  * The CPU benchmark: our plain-TypeScript kernels against tfjs-cpu and tfjs-wasm on the
  * same inputs in the same process. Run it with `npx jiti bench/node/run-cpu.ts`.
  */
-import { CpuTrainer, forwardCpu } from '../../core/cpu';
-import { randomKernel, randomMatrix } from '../../core/random';
+import type { CpuPool } from '../../core/cpu';
+import { CpuTrainer, forwardCpu, forwardLayerCpu } from '../../core/cpu';
+import { convSpec } from '../../core/layer';
+import { createNodeCpuPool } from '../../node/cpu-pool';
+import { randomKernel, randomMatrix, randomWeights } from '../../core/random';
+import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
 import type { TrainConfig } from '../../core/types';
 import type { BenchResult, TimingOptions } from './measure';
 import { timeInTurns, timeIt } from './measure';
 import type { TfBackend } from './tfjs-peers';
 import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
+import { pytorchCpuPeers } from './pytorch';
 
 export type { BenchResult } from './measure';
 
@@ -18,6 +23,8 @@ const FULL = { ours: { runs: 10, warmup: 3 }, peer: { runs: 10, warmup: 1, budge
 const QUICK = { ours: { runs: 3, warmup: 1 }, peer: { runs: 3, warmup: 1, budgetMs: 500, minRuns: 1 } };
 let OURS: TimingOptions = FULL.ours;
 let PEER: TimingOptions = FULL.peer;
+/** Our worker threads (one per core beyond this one), for the `ours-threads` rows. */
+let pool: CpuPool;
 
 /** d2l's toy problem: a 6×8 image with a black band, Y = corr2d(X, [1, −1]). */
 function d2lConfig(): TrainConfig {
@@ -76,12 +83,18 @@ async function forwardPeers(
   const outLength = (side - k + 1) ** 2;
   // The floor under any forward pass that returns a fresh Y: allocate it and write each
   // value once. On these VMs first-touch page faults make this far from free.
-  const [ours, floor] = await timeInTurns(
-    [() => forwardCpu(x, kernel, params), () => new Float32Array(outLength).fill(0.5)],
+  const spec = convSpec({ kernel: [k, k], activation: params.activation });
+  const [ours, threads, floor] = await timeInTurns(
+    [
+      () => forwardCpu(x, kernel, params),
+      () => pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [params.bias], spec),
+      () => new Float32Array(outLength).fill(0.5),
+    ],
     OURS,
   );
   const results: BenchResult[] = [
     { workload, backend: 'cpu', impl: 'ours', ...ours },
+    { workload, backend: 'cpu', impl: 'ours-threads', ...threads },
     { workload, backend: 'cpu', impl: 'roofline', ...floor },
   ];
   for (const backend of withPeers ? (['cpu', 'wasm'] as TfBackend[]) : []) {
@@ -137,6 +150,36 @@ export async function runCpuBench({
   quick = false,
 }: CpuBenchOptions = {}): Promise<BenchResult[]> {
   ({ ours: OURS, peer: PEER } = quick ? QUICK : FULL);
+  pool = createNodeCpuPool();
+  try {
+    return await runAll(peersAt2048, onResult, quick);
+  } finally {
+    pool.dispose();
+  }
+}
+
+/** The RGB 512² → 8-channel 3×3 "same" layer forward pass (the browser bench's layer row), one thread and every core. */
+async function layerRows(): Promise<BenchResult[]> {
+  const workload = 'layer RGB 512² → 8, 3×3 same';
+  const x = { channels: 3, rows: 512, cols: 512, data: randomMatrix(3 * 512, 512, 31, -1, 1).data };
+  const w = randomWeights(8, 3, 3, 3, 32);
+  const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
+  const spec = convSpec({ kernel: [3, 3], inChannels: 3, outChannels: 8, padding: [1, 1] });
+  const [ours, threads] = await timeInTurns(
+    [() => forwardLayerCpu(x, w, bias, spec), () => pool.forwardLayer(x, w, bias, spec)],
+    OURS,
+  );
+  return [
+    { workload, backend: 'cpu', impl: 'ours', ...ours },
+    { workload, backend: 'cpu', impl: 'ours-threads', ...threads },
+  ];
+}
+
+async function runAll(
+  peersAt2048: boolean,
+  onResult: (r: BenchResult) => void,
+  quick: boolean,
+): Promise<BenchResult[]> {
   const all: BenchResult[] = [];
   const add = (rs: BenchResult[]): void => {
     for (const r of rs) onResult(r);
@@ -148,11 +191,16 @@ export async function runCpuBench({
   add(await forwardPeers('edit→Y 256² 11×11 (bias+relu)', 256, 11, 0.1, true));
   const d2l = d2lConfig();
   add(await trainPeers('train d2l 6×8 1×2, 10 steps', d2l, 10, true));
-  if (quick) return all;
+  if (quick) {
+    add(await pytorchCpuPeers(true, (line) => process.stderr.write(`${line}\n`)));
+    return all;
+  }
   add(await trainPeers('train d2l 6×8 1×2, 1000 steps', d2l, 1000, true));
   const medium = mediumConfig();
   add(await trainPeers('train 256² 5×5+bias, 100 steps', medium, 100, false));
   // tfjs-cpu needs ~0.7 s per step here, so it is compared on 5 steps instead of 100.
   add(await trainPeers('train 256² 5×5+bias, 5 steps', medium, 5, true));
+  add(await layerRows());
+  add(await pytorchCpuPeers(false, (line) => process.stderr.write(`${line}\n`)));
   return all;
 }

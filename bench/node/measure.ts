@@ -4,9 +4,12 @@ import { measureInTurns, median } from '../timing';
 export interface BenchResult {
   workload: string;
   backend: 'cpu';
-  impl: 'ours' | 'tfjs-cpu' | 'tfjs-wasm' | 'roofline';
+  /** `ours-threads`: our forward pass on every core (core/cpu/pool.ts, node/cpu-pool.ts). */
+  impl: 'ours' | 'ours-threads' | 'tfjs-cpu' | 'tfjs-wasm' | 'roofline' | 'pytorch-cpu';
   median_ms: number;
   runs: number;
+  /** Fastest and slowest timed run, where the measurer reports them. */
+  spread_ms?: [number, number];
 }
 
 export interface TimingOptions {

@@ -11,6 +11,7 @@ import type { ComputeBackend } from '../../../core/types';
 import type { WebGpuBackend } from '../../../gpu/backend';
 import { createWebGpuBackend } from '../../../gpu/backend';
 import { en } from '../i18n/en';
+import { createWebCpuPool } from './cpu-pool';
 import { formatMessage } from '../i18n/format';
 import type { DeviceLostEvent, GpuWork } from '../../../gpu/context';
 import { describeAdapter, probeOf } from '../../../gpu/context';
@@ -69,7 +70,7 @@ function cpu(
   params: Record<string, string> | undefined,
   adapterDescription: string | null,
 ): BackendSelection {
-  return selection(createCpuBackend(), { key, params, cpu: true }, adapterDescription);
+  return selection(createCpuBackend(createWebCpuPool()), { key, params, cpu: true }, adapterDescription);
 }
 
 /** The CPU after a lost device, with the loss in the reason. */

@@ -1,0 +1,10 @@
+/** A CPU pool worker (worker_threads): computes the bands core/cpu/pool.ts sends it. */
+import { parentPort } from 'node:worker_threads';
+import type { BandTask } from '../core/cpu/pool';
+import { runBandTask } from '../core/cpu/pool';
+
+const port = parentPort;
+port?.on('message', (task: BandTask) => {
+  const { result, transfer } = runBandTask(task);
+  port.postMessage(result, transfer);
+});

@@ -1,0 +1,12 @@
+/** A CPU pool worker (Web Worker): computes the bands core/cpu/pool.ts sends it. */
+import type { BandTask } from '../../../core/cpu/pool';
+import { runBandTask } from '../../../core/cpu/pool';
+
+const scope = self as unknown as {
+  onmessage: ((e: { data: BandTask }) => void) | null;
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+};
+scope.onmessage = (e) => {
+  const { result, transfer } = runBandTask(e.data);
+  scope.postMessage(result, transfer);
+};

@@ -1,0 +1,130 @@
+/**
+ * The CPU pool (core/cpu/pool.ts): bands of output rows computed on other threads give the
+ * one-thread result to the last bit, for single-channel "valid" passes and for full layers
+ * (padding, stride, dilation, several channels), through real worker_threads (node/cpu-pool.ts)
+ * and through ports that run the same worker code in this thread.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BandPort, BandResult } from '../../core/cpu';
+import {
+  createCpuBackend,
+  createCpuPool,
+  forwardCpu,
+  forwardLayerCpu,
+  rowBands,
+  runBandTask,
+} from '../../core/cpu';
+import { KernelStudioError } from '../../core/errors';
+import type { ConvSpec } from '../../core/layer';
+import { convSpec } from '../../core/layer';
+import { randomKernel, randomMatrix, randomWeights } from '../../core/random';
+import type { Tensor3 } from '../../core/tensor';
+import { createNodeCpuPool } from '../../node/cpu-pool';
+
+/** A port running the worker's own handler in this thread, answering on a later task. */
+function inThreadPort(): BandPort {
+  let listener: (r: BandResult) => void = () => {};
+  return {
+    post: (task) => void setTimeout(() => listener(runBandTask(structuredClone(task)).result)),
+    onResult: (l) => void (listener = l),
+    terminate: () => {},
+  };
+}
+
+/** The first index where a and b differ in bits (-1: none); deep equality is too slow on ~10⁶ values. */
+function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (ua.length !== ub.length) return Math.min(ua.length, ub.length);
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
+  return -1;
+}
+
+function tensor(channels: number, rows: number, cols: number, seed: number): Tensor3 {
+  return { channels, rows, cols, data: randomMatrix(channels * rows, cols, seed, -1, 1).data };
+}
+
+const LAYERS: [string, Tensor3, ConvSpec][] = [
+  ['1×1 valid 3×3', tensor(1, 700, 650, 1), convSpec({ kernel: [3, 3], activation: 'relu' })],
+  ['1×1 valid 7×7 convolve', tensor(1, 600, 620, 2), convSpec({ kernel: [7, 7], mode: 'convolve' })],
+  [
+    '3→8 3×3 same',
+    tensor(3, 257, 300, 3),
+    convSpec({ kernel: [3, 3], inChannels: 3, outChannels: 8, padding: [1, 1], activation: 'relu' }),
+  ],
+  [
+    '2→3 5×4 stride 2, dilation 2, padding 3',
+    tensor(2, 301, 280, 4),
+    convSpec({
+      kernel: [5, 4],
+      inChannels: 2,
+      outChannels: 3,
+      stride: [2, 3],
+      dilation: [2, 1],
+      padding: [3, 2],
+    }),
+  ],
+];
+
+describe('rowBands', () => {
+  it('covers every row once, in order, with no empty band', () => {
+    for (const [rows, parts] of [
+      [1, 4],
+      [7, 3],
+      [1021, 2],
+      [16, 16],
+    ]) {
+      const bands = rowBands(rows, parts);
+      expect(bands[0][0]).toBe(0);
+      expect(bands.at(-1)?.[1]).toBe(rows);
+      bands.forEach(([a, b], i) => {
+        expect(b).toBeGreaterThan(a);
+        if (i > 0) expect(a).toBe(bands[i - 1][1]);
+      });
+    }
+  });
+});
+
+describe.each([
+  ['worker threads', () => createNodeCpuPool(2)],
+  ['three in-thread ports', () => createCpuPool([inThreadPort(), inThreadPort(), inThreadPort()])],
+])('CPU pool over %s', (_name, make) => {
+  const pool = make();
+  afterAll(() => pool.dispose());
+
+  it.each(LAYERS)('%s is bit-identical to one thread', async (_label, x, spec) => {
+    const w = randomWeights(spec.outChannels, spec.inChannels, spec.kernel[0], spec.kernel[1], 9);
+    const bias = Array.from({ length: spec.outChannels }, (_, o) => 0.1 * o - 0.2);
+    const one = forwardLayerCpu(x, w, bias, spec);
+    const many = await pool.forwardLayer(x, w, bias, spec);
+    expect([many.channels, many.rows, many.cols]).toEqual([one.channels, one.rows, one.cols]);
+    expect(firstBitDifference(many.data, one.data)).toBe(-1);
+  });
+
+  it('rejects bad input with the one-thread error', async () => {
+    const x = tensor(2, 600, 600, 5);
+    const w = randomWeights(1, 3, 3, 3, 6);
+    const spec = convSpec({ kernel: [3, 3], inChannels: 3 });
+    const expected = (() => {
+      try {
+        forwardLayerCpu(x, w, [0], spec);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(expected).toBeInstanceOf(KernelStudioError);
+    await expect(pool.forwardLayer(x, w, [0], spec)).rejects.toThrow((expected as Error).message);
+  });
+});
+
+describe('createCpuBackend with a pool', () => {
+  it('forward() matches forwardCpu bit for bit and dispose() ends the workers', async () => {
+    const backend = createCpuBackend(createNodeCpuPool(1));
+    const x = randomMatrix(800, 900, 7, -1, 1);
+    const k = randomKernel(5, 5, 8);
+    const params = { mode: 'convolve', bias: 0.25, activation: 'relu' } as const;
+    const y = await backend.forward(x, k, params);
+    expect(firstBitDifference(y.data, forwardCpu(x, k, params).data)).toBe(-1);
+    backend.dispose();
+  });
+});
