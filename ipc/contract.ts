@@ -58,12 +58,6 @@ export interface RunLogStatus {
   readonly message: string;
 }
 
-export interface RunSummary {
-  readonly runId: string;
-  readonly label: string;
-  readonly points: number;
-}
-
 export type FileKind = 'workspace' | 'kernel' | 'image' | 'chart';
 
 export interface OpenedFile {

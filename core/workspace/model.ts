@@ -64,7 +64,7 @@ export interface WorkspaceDocument {
   readonly runs: readonly RunRecord[];
 }
 
-/** The seeds' 6×8 image: white (1) with columns 2–5 black (0). */
+/** d2l's 6×8 image: white (1) with columns 2–5 black (0). */
 export function seedEdgeImage(): Matrix {
   return fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]));
 }
@@ -87,7 +87,7 @@ export const DEFAULT_TRAINING: TrainingModel = {
   targetBias: 0,
 };
 
-/** What New gives: the seeds' edge image, K = [1, −1], default training, no runs. */
+/** What New gives: d2l's edge image, K = [1, −1], default training, no runs. */
 export function defaultDocument(): WorkspaceDocument {
   return {
     x: seedEdgeImage(),

@@ -7,7 +7,6 @@ import type { Matrix } from '../../core/matrix';
 import { fromRows } from '../../core/matrix';
 import { randomKernel, randomMatrix } from '../../core/random';
 import { corr2dRef, forwardRef, trainRef } from '../../core/reference';
-import { divergenceMessage } from '../../core/train/divergence';
 import type { Activation, LossKind, Mode, OptimizerSpec, TrainConfig } from '../../core/types';
 import { expectAllClose } from '../helpers/golden';
 import { configFromCase, forwardCases, trainCases } from './compute-fixtures';
@@ -193,7 +192,6 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
     expect(chunk.diverged).toBeDefined();
     expect(chunk.diverged!.step).toBe(ref.diverged!.step);
     expect(chunk.losses.length).toBe(chunk.diverged!.step - 1);
-    expect(divergenceMessage(chunk.diverged!)).toContain(`diverged at step ${chunk.diverged!.step}`);
     const snap = trainer.snapshotSync();
     expect(snap.step).toBe(chunk.diverged!.step - 1);
     expect(Array.from(snap.weight.data).every(Number.isFinite)).toBe(true);

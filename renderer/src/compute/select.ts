@@ -8,7 +8,6 @@ import { decideBackend, needsAdapterProbe } from '../../../core/backend-choice';
 import { createCpuBackend } from '../../../core/cpu';
 import { userMessage } from '../../../core/errors';
 import type { ComputeBackend } from '../../../core/types';
-import type { WebGpuBackend } from '../../../gpu/backend';
 import { createWebGpuBackend } from '../../../gpu/backend';
 import { en } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
@@ -126,42 +125,4 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   } catch (e) {
     return cpu('reason.startFailed', { adapter: description ?? '', detail: userMessage(e) }, description);
   }
-}
-
-/**
- * Calls `onSwitch` with the backend to use after the device is lost: a fresh WebGPU
- * device when the loss was not deliberate and one can be had, else CPU. Running
- * trainers move with `cpuTrainerFromState(trainer.exportState())` (see handover.ts)
- * or `resumeTrainer(state)` on a new WebGPU backend. Returns the unsubscribe function.
- */
-export function switchOnDeviceLoss(
-  backend: WebGpuBackend,
-  onSwitch: (selection: BackendSelection, event: DeviceLostEvent) => void,
-  options: SelectOptions = {},
-): () => void {
-  return backend.onDeviceLost((event) => {
-    const lostCpu = () => cpuAfterDeviceLoss(event, backend.adapterDescription);
-    if (event.reason === 'destroyed') {
-      onSwitch(lostCpu(), event);
-      return;
-    }
-    void selectBackend({ ...options, preference: options.preference ?? 'webgpu' }).then(
-      (fresh) =>
-        onSwitch(
-          fresh.backend.kind === 'webgpu'
-            ? selection(
-                fresh.backend,
-                {
-                  key: 'reason.recovered',
-                  params: { label: fresh.backend.label, detail: lostDetail(event) },
-                  cpu: false,
-                },
-                fresh.adapterDescription,
-              )
-            : lostCpu(),
-          event,
-        ),
-      () => onSwitch(lostCpu(), event),
-    );
-  });
 }

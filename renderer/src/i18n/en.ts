@@ -122,7 +122,7 @@ export const en = {
   'explore.breakdownCell': 'Y at row {row}, column {col}:',
   'explore.breakdownHint': 'Hover or focus a cell of Y to see its sum of products.',
   'explore.presets': 'Presets',
-  'explore.presetGroup.seeds': 'From the book',
+  'explore.presetGroup.d2l': 'From the book',
   'explore.presetGroup.classic': 'Classic kernels',
   'explore.presetGroup.exercises': 'Exercises',
   'explore.anim': 'Sliding window',

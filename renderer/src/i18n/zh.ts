@@ -122,7 +122,7 @@ export const zh: Record<MessageKey, string> = {
   'explore.breakdownCell': 'Y 第 {row} 行第 {col} 列：',
   'explore.breakdownHint': '将鼠标悬停在 Y 的单元格上（或聚焦）以查看乘积之和。',
   'explore.presets': '预设',
-  'explore.presetGroup.seeds': '书中的例子',
+  'explore.presetGroup.d2l': '书中的例子',
   'explore.presetGroup.classic': '经典卷积核',
   'explore.presetGroup.exercises': '练习',
   'explore.anim': '滑动窗口',

@@ -92,10 +92,6 @@ export class TrainingSession {
     });
   }
 
-  get busyNow(): boolean {
-    return this.busy;
-  }
-
   /** One update step. */
   async stepOnce(): Promise<void> {
     if (this.busy || this.status === 'running') return;

@@ -5,6 +5,7 @@ import {
   MAX_WORKSPACE_BYTES,
   parseWorkspace,
   serializeWorkspace,
+  WORKSPACE_EXTENSION,
   type WorkspaceDocument,
 } from '../../../core/workspace';
 import { untrack } from 'svelte';
@@ -282,7 +283,7 @@ export class WorkspaceSession {
       const saved = await call('saveText', {
         kind: 'workspace',
         ...(saveAs || this.path === null ? {} : { path: this.path }),
-        suggestedName: this.name ?? 'untitled.kstudio',
+        suggestedName: this.name ?? `untitled.${WORKSPACE_EXTENSION}`,
         text,
       });
       if (!saved) return false;
