@@ -6,6 +6,7 @@ import { trainRef } from '../../core/reference';
 import type { TrainConfig } from '../../core/types';
 import { cpuTrainerFromState } from '../../renderer/src/compute/handover';
 import { cpuAfterDeviceLoss } from '../../renderer/src/compute/select';
+import { reasonText } from '../../renderer/src/i18n/reason';
 import { createWebGpuBackend } from '../../gpu/backend';
 import type { DeviceLostEvent } from '../../gpu/context';
 import { expectClose } from './numeric';
@@ -42,7 +43,7 @@ test('destroying the device mid-run reports device-lost and the run continues on
   expect(lost[0].reason).toBe('destroyed');
   const fallback = cpuAfterDeviceLoss(lost[0], gpu.adapterDescription);
   expect(fallback.backend.kind).toBe('cpu');
-  expect(fallback.reason).toMatch(/^CPU — the GPU device was lost \(destroyed/);
+  expect(reasonText(fallback.why)).toMatch(/^CPU — the GPU device was lost \(destroyed/);
   await expect(
     gpu.forward(config.x, config.initWeight, { mode: 'correlate', bias: 0, activation: 'none' }),
   ).rejects.toMatchObject({ code: 'device-lost' });

@@ -35,7 +35,6 @@ export const en = {
   'reason.outOfMemoryForward': 'the GPU ran out of memory for a {shape} forward pass',
   'reason.outOfMemoryTraining': 'the GPU ran out of memory for a {shape} training run',
   'reason.outOfMemorySteps': 'the GPU ran out of memory during the training steps',
-  'reason.recovered': '{label} (recovered after the GPU device was lost: {detail})',
   'about.title': 'About Kernel Studio',
   'about.version': 'Version {version}',
   'about.close': 'Close',

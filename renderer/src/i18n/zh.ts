@@ -37,7 +37,6 @@ export const zh: Record<MessageKey, string> = {
   'reason.outOfMemoryForward': 'GPU 内存不足，无法完成 {shape} 的前向计算',
   'reason.outOfMemoryTraining': 'GPU 内存不足，无法运行 {shape} 的训练',
   'reason.outOfMemorySteps': '训练步骤中 GPU 内存不足',
-  'reason.recovered': '{label}（GPU 设备丢失后已恢复：{detail}）',
   'about.title': '关于 Kernel Studio',
   'about.version': '版本 {version}',
   'about.close': '关闭',
