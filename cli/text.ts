@@ -1,4 +1,4 @@
-/** Plain-text output in the seeds' style: matrices as aligned rows, losses as %.3f. */
+/** Plain-text output in d2l's style: matrices as aligned rows, losses as %.3f. */
 import type { Matrix } from '../core/matrix';
 import type { Tensor3 } from '../core/tensor';
 import { channel } from '../core/tensor';
@@ -28,7 +28,7 @@ export function formatMatrix(m: Matrix): string {
   return lines.join('\n') + '\n';
 }
 
-/** The seeds' `'%.3f' % loss`; huge or non-finite losses stay readable. */
+/** d2l's `'%.3f' % loss`; huge or non-finite losses stay readable. */
 export function formatLoss(loss: number): string {
   if (!Number.isFinite(loss)) return String(loss);
   return Math.abs(loss) >= 1e15 ? loss.toExponential(3) : loss.toFixed(3);

@@ -1,4 +1,4 @@
-/** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing the seeds' loss lines. */
+/** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing d2l's loss lines. */
 import { CpuLayerTrainer, forwardLayerCpu } from '../core/cpu';
 import type { ConvSpec } from '../core/layer';
 import { specForWeights } from '../core/layer-types';
@@ -216,7 +216,7 @@ function jsonReport(
   return `${JSON.stringify(report)}\n`;
 }
 
-/** The learned layer as text: one kernel as the seeds print it, several as `[o, c]:` blocks. */
+/** The learned layer as text: one kernel as d2l prints it, several as `[o, c]:` blocks. */
 function textReport(snapshot: LayerTrainSnapshot, spec: ConvSpec): string {
   const w = snapshot.weight;
   if (w.outChannels === 1 && w.inChannels === 1)

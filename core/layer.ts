@@ -98,7 +98,7 @@ export function kernelExtent(geometry: ConvGeometry): Pair {
   return [dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1];
 }
 
-/** Whether this is the seeds' single-channel "valid" layer (the fast path of today's engine). */
+/** Whether this is d2l's single-channel "valid" layer (the fast path of today's engine). */
 export function isSingleChannelValid(spec: ConvSpec): boolean {
   return (
     spec.inChannels === 1 &&

@@ -1,13 +1,13 @@
 /**
- * One-click presets for the Explore view: the seeds' cases, classic kernels and the
+ * One-click presets for the Explore view: d2l's cases, classic kernels and the
  * d2l exercises. Pure data; names and "what to notice" notes live in the i18n
  * catalogs under `preset.<id>.name` / `preset.<id>.note`.
  */
 import { fromRows, transpose, type Matrix } from './matrix';
 import type { Activation, Mode } from './types';
 
-export type PresetGroup = 'seeds' | 'classic' | 'exercises';
-export const PRESET_GROUPS: readonly PresetGroup[] = ['seeds', 'classic', 'exercises'];
+export type PresetGroup = 'd2l' | 'classic' | 'exercises';
+export const PRESET_GROUPS: readonly PresetGroup[] = ['d2l', 'classic', 'exercises'];
 
 export interface Preset {
   readonly id: string;
@@ -24,7 +24,7 @@ export interface Preset {
   readonly showIm2col?: boolean;
 }
 
-/** The seeds' 3×3 image 0…8. */
+/** d2l's 3×3 image 0…8. */
 export function sanityImage(): Matrix {
   return fromRows([
     [0, 1, 2],
@@ -33,7 +33,7 @@ export function sanityImage(): Matrix {
   ]);
 }
 
-/** The seeds' 6×8 image: white (1) with columns 2–5 black (0). */
+/** d2l's 6×8 image: white (1) with columns 2–5 black (0). */
 export function edgeImage(): Matrix {
   return fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]));
 }
@@ -91,10 +91,10 @@ const K_EDGE = fromRows([[1, -1]]);
 const K3 = (rows: number[][]): Matrix => fromRows(rows);
 
 export const PRESETS: readonly Preset[] = [
-  // The seeds.
+  // d2l's examples.
   {
     id: 'sanity',
-    group: 'seeds',
+    group: 'd2l',
     x: sanityImage(),
     k: fromRows([
       [0, 1],
@@ -103,7 +103,7 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'convolveVsCorrelate',
-    group: 'seeds',
+    group: 'd2l',
     x: sanityImage(),
     k: fromRows([
       [0, 1],
@@ -111,8 +111,8 @@ export const PRESETS: readonly Preset[] = [
     ]),
     mode: 'convolve',
   },
-  { id: 'edge', group: 'seeds', x: edgeImage(), k: K_EDGE },
-  { id: 'edgeTransposed', group: 'seeds', x: transpose(edgeImage()), k: K_EDGE },
+  { id: 'edge', group: 'd2l', x: edgeImage(), k: K_EDGE },
+  { id: 'edgeTransposed', group: 'd2l', x: transpose(edgeImage()), k: K_EDGE },
   // Classic kernels.
   {
     id: 'identity',

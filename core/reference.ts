@@ -17,7 +17,7 @@ import type {
 import { DIVERGENCE_LIMIT } from './types';
 
 /** The kernel actually slid over the image: K itself, or K flipped in both axes for true convolution. */
-function effectiveKernel(w: ArrayLike<number>, mode: Mode): Float64Array {
+function slidKernelValues(w: ArrayLike<number>, mode: Mode): Float64Array {
   const n = w.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = mode === 'convolve' ? w[n - 1 - i] : w[i];
@@ -40,9 +40,9 @@ function corr2dFlat(x: Matrix, k: ArrayLike<number>, kh: number, kw: number): Fl
   return y;
 }
 
-/** `corr2d(X, K)` of the seeds: a (H−kh+1)×(W−kw+1) row-major result; 'convolve' flips K first. */
+/** d2l's `corr2d(X, K)`: a (H−kh+1)×(W−kw+1) row-major result; 'convolve' flips K first. */
 export function corr2dRef(x: Matrix, k: Matrix, mode: Mode = 'correlate'): Float64Array {
-  return corr2dFlat(x, effectiveKernel(k.data, mode), k.rows, k.cols);
+  return corr2dFlat(x, slidKernelValues(k.data, mode), k.rows, k.cols);
 }
 
 export function activate(v: number, activation: Activation): number {
@@ -87,7 +87,7 @@ export function lossAndGradsRef(
   bias: number,
   opts: LossOptions,
 ): LossAndGrads {
-  const pre = corr2dFlat(x, effectiveKernel(w, opts.mode), kh, kw);
+  const pre = corr2dFlat(x, slidKernelValues(w, opts.mode), kh, kw);
   const n = pre.length;
   const scale = opts.loss === 'mean' ? 1 / n : 1;
   const dPre = new Float64Array(n);
@@ -111,8 +111,8 @@ export function lossAndGradsRef(
       gradEff[a * kw + b] = sum;
     }
   }
-  // Flipping is a permutation, so the stored weight's gradient is the flipped effective gradient.
-  const gradW = effectiveKernel(gradEff, opts.mode);
+  // Flipping is a permutation, so the stored weight's gradient is the flipped slid gradient.
+  const gradW = slidKernelValues(gradEff, opts.mode);
   let gradB = 0;
   if (opts.useBias) for (let i = 0; i < n; i++) gradB += dPre[i];
   return { loss: loss * scale, gradW, gradB };

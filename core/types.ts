@@ -3,7 +3,7 @@ import type { Matrix } from './matrix';
 /** Cross-correlation slides K as is (what deep-learning "convolution" layers do); convolve flips K first. */
 export type Mode = 'correlate' | 'convolve';
 export type Activation = 'none' | 'relu';
-/** `sum` is the seeds' `l.sum()`; `mean` divides by the number of output cells. */
+/** `sum` is d2l's `l.sum()`; `mean` divides by the number of output cells. */
 export type LossKind = 'sum' | 'mean';
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 export type BackendKind = 'cpu' | 'webgpu';

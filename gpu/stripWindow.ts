@@ -56,7 +56,7 @@ export function stripPrologueWgsl(outShape: string, rowsPerThread: string): stri
     let rowEnd = min(rowBegin + ${rowsPerThread}, outRows);`;
 }
 
-/** The stored index of effective tap e: convolve flips both axes, i.e. reverses the flat order. */
+/** The stored index of slid tap e: convolve flips both axes, i.e. reverses the flat order. */
 export function storedTap(mode: Mode, kernelSize: number, e: number): number {
   return mode === 'convolve' ? kernelSize - 1 - e : e;
 }
@@ -93,8 +93,8 @@ export function stripLoopWgsl(kh: number, kw: number, body: (r: string, x: Windo
   return lines.join('\n    ');
 }
 
-/** `let w{a}_{b} = <source>[<index>];` for every tap, in effective (slid) order. */
-export function weightRegistersWgsl(kh: number, kw: number, load: (effective: number) => string): string {
+/** `let w{a}_{b} = <source>[<index>];` for every tap, in slid order. */
+export function weightRegistersWgsl(kh: number, kw: number, load: (slid: number) => string): string {
   const lines: string[] = [];
   for (let a = 0; a < kh; a++)
     for (let b = 0; b < kw; b++) lines.push(`let w${a}_${b} = ${load(a * kw + b)};`);

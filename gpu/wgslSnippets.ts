@@ -14,7 +14,7 @@ export const LOSS_CHECK_WGSL = `
   }
 `;
 
-/** Index into the stored kernel of effective (slid) element i: convolve flips both axes, i.e. reverses the flat order. */
+/** Index into the stored kernel of slid element i: convolve flips both axes, i.e. reverses the flat order. */
 export function effectiveIndexWgsl(mode: Mode, i: string): string {
   return mode === 'convolve' ? `(KK - 1 - (${i}))` : `(${i})`;
 }

@@ -58,10 +58,11 @@ export interface RunLogStatus {
   readonly message: string;
 }
 
-export interface RunSummary {
+/** One run in the loss chart's list. Main keeps the list (it owns the run logs) and broadcasts each change. */
+export interface RunListEntry {
   readonly runId: string;
   readonly label: string;
-  readonly points: number;
+  readonly hidden: boolean;
 }
 
 export type FileKind = 'workspace' | 'kernel' | 'image' | 'chart';
@@ -175,6 +176,8 @@ export interface MainEvents {
   readonly openRequest: string;
   /** A run log could not be written (or is full), or writes again after a failure. */
   readonly runLogStatus: RunLogStatus;
+  /** The chart's run list changed (the main window set it): every view shows the same runs. */
+  readonly runList: readonly RunListEntry[];
 }
 
 /** The API the preload (or the browser-mode shim) exposes as `window.api`: one method per message. */
@@ -200,12 +203,17 @@ export interface KernelStudioApi {
   setDirty(state: DirtyState): Promise<IpcResult<void>>;
   appendLoss(batch: LossBatch): Promise<IpcResult<void>>;
   readLoss(runId: string): Promise<IpcResult<LossPoint[]>>;
+  /** The chart's run list as main keeps it (survives a reload of any view). */
+  getRunList(): Promise<IpcResult<RunListEntry[]>>;
+  /** Replaces the run list (the main window's chart); main broadcasts it as `runList`. */
+  setRunList(runs: readonly RunListEntry[]): Promise<IpcResult<void>>;
   /** Opens (or focuses) the pop-out loss chart window, fed by the same loss broadcast. */
   openChartWindow(): Promise<IpcResult<void>>;
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onOpenRequest(listener: (path: string) => void): () => void;
   onRunLogStatus(listener: (status: RunLogStatus) => void): () => void;
+  onRunList(listener: (runs: readonly RunListEntry[]) => void): () => void;
 }
 
 /**
@@ -238,6 +246,8 @@ export const INVOKE_CHANNELS = {
   setDirty: 'workspace:set-dirty',
   appendLoss: 'runs:append',
   readLoss: 'runs:read',
+  getRunList: 'runs:get-list',
+  setRunList: 'runs:set-list',
   openChartWindow: 'window:open-chart',
 } as const;
 
@@ -247,6 +257,7 @@ export const EVENT_CHANNELS = {
   onMenuCommand: 'menu:command',
   onOpenRequest: 'workspace:open-request',
   onRunLogStatus: 'runs:log-status',
+  onRunList: 'runs:list',
 } as const;
 
 /** Which wire channel carries each main event. */
@@ -255,6 +266,7 @@ export const MAIN_EVENT_CHANNELS: { readonly [E in keyof MainEvents]: string } =
   menuCommand: EVENT_CHANNELS.onMenuCommand,
   openRequest: EVENT_CHANNELS.onOpenRequest,
   runLogStatus: EVENT_CHANNELS.onRunLogStatus,
+  runList: EVENT_CHANNELS.onRunList,
 };
 
 export type InvokeMethod = keyof typeof INVOKE_CHANNELS;

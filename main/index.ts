@@ -9,6 +9,7 @@ import {
   type MainEvents,
   type RecentFile,
 } from '../ipc/contract';
+import { WORKSPACE_EXTENSION } from '../core/workspace/model';
 import { guardedInvoke } from './ipc-guard';
 import { lockDownContents, lockDownSession } from './lockdown';
 import { buildMenu } from './menu';
@@ -34,7 +35,7 @@ app.enableSandbox();
 registerAppScheme();
 
 const FILTERS: Record<FileKind, Electron.FileFilter[]> = {
-  workspace: [{ name: 'Kernel Studio workspace', extensions: ['kstudio'] }],
+  workspace: [{ name: 'Kernel Studio workspace', extensions: [WORKSPACE_EXTENSION] }],
   kernel: [{ name: 'Kernel', extensions: ['json', 'csv', 'npy', 'safetensors', 'txt'] }],
   image: [{ name: 'Image', extensions: ['png'] }],
   chart: [{ name: 'Chart', extensions: ['png', 'svg', 'csv'] }],

@@ -6,7 +6,7 @@ import { checkForward, checkForwardParams } from '../validate';
 import { addKernelRow, correlate3x3Into } from './rows';
 
 /** The kernel as slid over the image, in float64: K, or K flipped in both axes for convolution. */
-export function effectiveKernel(
+export function slidKernelValues(
   k: ArrayLike<number>,
   size: number,
   mode: Mode,
@@ -17,7 +17,7 @@ export function effectiveKernel(
 }
 
 /**
- * Correlates X with an effective kernel into `out` (oh×ow), one output row at a time:
+ * Correlates X with a slid kernel into `out` (oh×ow), one output row at a time:
  * each row is accumulated in float64 tap-row by tap-row, then biased and activated
  * (3×3 kernels take a one-pass path with the same arithmetic: `correlate3x3Into`).
  */
@@ -51,12 +51,12 @@ export function forwardCpu(x: Matrix, k: Matrix, params: ForwardParams): Matrix 
   checkForwardParams(params);
   const { rows, cols } = outputShape(validGeometry(k), x);
   const data = new Float32Array(rows * cols);
-  const w = effectiveKernel(k.data, k.data.length, params.mode);
+  const w = slidKernelValues(k.data, k.data.length, params.mode);
   correlateInto(x, w, k.rows, k.cols, params.bias, params.activation === 'relu', data);
   return { rows, cols, data };
 }
 
-/** The seeds' `corr2d(X, K)` ('valid'), or true convolution with mode 'convolve'. */
+/** d2l's `corr2d(X, K)` ('valid'), or true convolution with mode 'convolve'. */
 export function corr2dCpu(x: Matrix, k: Matrix, mode: Mode = 'correlate'): Matrix {
   return forwardCpu(x, k, { mode, bias: 0, activation: 'none' });
 }

@@ -9,7 +9,7 @@ import type { Tensor3, Weights } from '../tensor';
 import { channel } from '../tensor';
 import type { BackendKind, TrainChunk } from '../types';
 import { checkLayerTrainConfig } from '../validate';
-import { effectiveWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
+import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
 import type { EvaluateInto, TrainerResumeState } from './param-run';
 import { ParamRun } from './param-run';
 import { singleChannelEvaluate } from './trainer';
@@ -37,7 +37,7 @@ function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): Evalua
   const buffers = layerStepBuffers(spec, x);
   const mean = config.loss === 'mean';
   return (params, grads) => {
-    effectiveWeights(params, spec, weff);
+    slidWeights(params, spec, weff);
     const loss = layerLossAndGradsCpu(
       xp,
       y,
@@ -49,8 +49,8 @@ function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): Evalua
       gradB,
       buffers,
     );
-    // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated effective one.
-    effectiveWeights(gradEff, spec, grads);
+    // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated slid one.
+    slidWeights(gradEff, spec, grads);
     for (let o = 0; o < spec.outChannels; o++) grads[size + o] = config.useBias ? gradB[o] : 0;
     return loss;
   };

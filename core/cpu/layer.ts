@@ -37,7 +37,7 @@ export function padTensor(x: Tensor3, padding: readonly [number, number]): Tenso
 }
 
 /** The weights as slid, in float64: K, or each kh×kw kernel rotated 180° for convolution. */
-export function effectiveWeights(
+export function slidWeights(
   w: ArrayLike<number>,
   spec: ConvSpec,
   out: Float64Array = new Float64Array(w.length),
@@ -105,7 +105,7 @@ export function accumulateRow(
   sweepRow(true, w, acc, xp, spec, o, i, ow);
 }
 
-/** gradW (effective layout) += the filter gradient of one output row's residual d (channel o, row i). */
+/** gradW (slid layout) += the filter gradient of one output row's residual d (channel o, row i). */
 export function accumulateGradRow(
   gradW: Float64Array,
   d: Float64Array,
@@ -130,7 +130,7 @@ export function forwardLayerCpu(x: Tensor3, w: Weights, bias: ArrayLike<number>,
     return { channels: 1, rows: y.rows, cols: y.cols, data: y.data };
   }
   const xp = padTensor(x, spec.padding);
-  const weff = effectiveWeights(w.data, spec);
+  const weff = slidWeights(w.data, spec);
   const relu = spec.activation === 'relu';
   const out = new Float32Array(spec.outChannels * oh * ow);
   const acc = new Float64Array(ow);
@@ -152,7 +152,7 @@ export interface LayerStepBuffers {
 }
 
 /**
- * The loss at effective weights `w` and biases `bias`, ∂L/∂w (effective layout) into `gradW`
+ * The loss at slid weights `w` and biases `bias`, ∂L/∂w (slid layout) into `gradW`
  * and ∂L/∂b into `gradB`. `xp` is X already padded. Each output row is finished (forward,
  * residual, gradient) while its image rows are in cache.
  */

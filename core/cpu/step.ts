@@ -16,7 +16,7 @@ export function createStepBuffers(outCols: number): StepBuffers {
 }
 
 /**
- * Evaluates the loss at kernel `w` (effective, i.e. already flipped for convolution) and
+ * Evaluates the loss at kernel `w` (slid, i.e. already flipped for convolution) and
  * writes ∂L/∂w into `gradW`; returns the loss and ∂L/∂b. Each output row is finished
  * (forward, residual, gradient) while its kh image rows are still in cache.
  */

@@ -4,7 +4,7 @@ import type { Matrix } from '../matrix';
 import { clone } from '../matrix';
 import type { BackendKind, Trainer, TrainChunk, TrainConfig, TrainSnapshot } from '../types';
 import { checkTrainConfig } from '../validate';
-import { effectiveKernel } from './forward';
+import { slidKernelValues } from './forward';
 import type { EvaluateInto, TrainerResumeState } from './param-run';
 import { ParamRun } from './param-run';
 import { createStepBuffers, lossAndGradsCpu } from './step';
@@ -34,9 +34,9 @@ export function singleChannelEvaluate(
   const mean = opts.loss === 'mean';
   const { mode, useBias } = opts;
   return (params, grads) => {
-    effectiveKernel(params, size, mode, kernel);
+    slidKernelValues(params, size, mode, kernel);
     const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, mean, gradKernel, buffers);
-    effectiveKernel(gradKernel, size, mode, grads);
+    slidKernelValues(gradKernel, size, mode, grads);
     grads[size] = useBias ? r.gradB : 0;
     return r.loss;
   };

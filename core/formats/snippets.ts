@@ -59,7 +59,7 @@ export function mxnetSnippet(kernel: Matrix, bias: number, mode: Mode): string {
   if (useBias) lines.push(`conv2d.bias.set_data(nd.array([${formatPythonFloat(bias)}]))`);
   lines.push(
     '',
-    '# X has shape (N, C, H, W) = (1, 1, H, W), as in the seeds: X.reshape((1, 1, 6, 8))',
+    '# X has shape (N, C, H, W) = (1, 1, H, W), as in d2l: X.reshape((1, 1, 6, 8))',
     '# Y = conv2d(X)',
     '',
   );

@@ -122,7 +122,7 @@ export type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOC
 const allFieldsListed: MissingDocumentFields extends never ? true : false = true;
 void allFieldsListed;
 
-/** The seeds' 6×8 image: white (1) with columns 2–5 black (0). */
+/** d2l's 6×8 image: white (1) with columns 2–5 black (0). */
 export function seedEdgeImage(): Matrix {
   return fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]));
 }
@@ -145,7 +145,7 @@ export const DEFAULT_TRAINING: TrainingModel = {
   targetBias: 0,
 };
 
-/** What New gives: the seeds' edge image, K = [1, −1], default training, no runs. */
+/** What New gives: d2l's edge image, K = [1, −1], default training, no runs. */
 export function defaultDocument(): WorkspaceDocument {
   return {
     x: seedEdgeImage(),

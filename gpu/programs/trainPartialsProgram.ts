@@ -84,7 +84,7 @@ export class TrainPartialsProgram implements WebGPUProgram {
   var<workgroup> red: array<vec2<f32>, ${THREADS}>;
   var<workgroup> gradParts: array<f32, ${Math.max(1, kk * split)}>;
 
-  /** Σ over this tile's rows part, part+SPLIT, … of ∂L/∂pre · X for effective weight p. */
+  /** Σ over this tile's rows part, part+SPLIT, … of ∂L/∂pre · X for slid weight p. */
   fn gradientPart(p: i32, part: i32) -> f32 {
     let a = p / KW;
     let b = p % KW;

@@ -182,7 +182,7 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
         break;
       }
 
-      // 3. The update, on stored (un-flipped) parameters; ws mirrors them in effective order.
+      // 3. The update, on stored (un-flipped) parameters; ws mirrors them in slid order.
       let t = f32(uniforms.firstStep + s);
       let stepSize = ${adam ? 'uniforms.lr / (1.0 - pow(uniforms.beta1, t))' : 'uniforms.lr'};
       let sqrtCorrection2 = ${adam ? 'sqrt(1.0 - pow(uniforms.beta2, t))' : '1.0'};

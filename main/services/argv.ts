@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { WORKSPACE_EXTENSION } from '../../core/workspace/model';
 
 /**
  * The `.kstudio` workspaces among a command line: what the OS passes when a workspace is
@@ -14,6 +15,8 @@ export function workspacePaths(
 ): string[] {
   return argv
     .slice(packaged ? 1 : 2)
-    .filter((arg) => !arg.startsWith('-') && arg.toLowerCase().endsWith('.kstudio') && exists(arg))
+    .filter(
+      (arg) => !arg.startsWith('-') && arg.toLowerCase().endsWith(`.${WORKSPACE_EXTENSION}`) && exists(arg),
+    )
     .map((arg) => resolve(arg));
 }

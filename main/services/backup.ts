@@ -2,6 +2,7 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BACKUP_ID_PATTERN, type BackupInfo } from '../../ipc/contract';
 import { KernelStudioError } from '../../core/errors';
+import { WORKSPACE_EXTENSION } from '../../core/workspace/model';
 import { readTextFile, writeFileAtomic } from './atomic-file';
 import { ioErrorOf, isErrnoError } from './io-errors';
 
@@ -24,7 +25,7 @@ export class BackupStore {
 
   fileOf(id: string): string {
     if (!BACKUP_ID_PATTERN.test(id)) throw new Error(`Not a backup id: ${id}`);
-    return join(this.dir, `${id}.kstudio`);
+    return join(this.dir, `${id}.${WORKSPACE_EXTENSION}`);
   }
 
   async write(text: string, session: string): Promise<void> {
@@ -44,8 +45,9 @@ export class BackupStore {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const found: { id: string; mtime: number }[] = [];
     for (const name of names) {
-      const id = name.slice(0, -'.kstudio'.length);
-      if (!name.endsWith('.kstudio') || id === session || !BACKUP_ID_PATTERN.test(id)) continue;
+      const suffix = `.${WORKSPACE_EXTENSION}`;
+      const id = name.slice(0, -suffix.length);
+      if (!name.endsWith(suffix) || id === session || !BACKUP_ID_PATTERN.test(id)) continue;
       const info = await stat(join(this.dir, name)).catch(() => null);
       if (info?.isFile()) found.push({ id, mtime: info.mtimeMs });
     }

@@ -15,6 +15,7 @@ import {
   type OpenedBytes,
   type OpenedFile,
   type OpenWorkspaceRequest,
+  type RunListEntry,
   type SaveBytesRequest,
   type SavedFile,
   type SaveTextRequest,
@@ -42,6 +43,8 @@ export class MainHandlers {
   private readonly offeredPaths = new Set<string>();
   /** The workspace last read for the renderer, until it confirms it parsed (confirmOpened). */
   private unconfirmedOpen: string | null = null;
+  /** The loss chart's runs: main owns them with their logs, every view reads and follows them. */
+  private runList: readonly RunListEntry[] = [];
   readonly recent: RecentFiles;
   readonly backup: BackupStore;
   /** The renderer's last report of unsaved changes. */
@@ -71,6 +74,11 @@ export class MainHandlers {
     },
     appendLoss: async ([batch]: [LossBatch]) => this.appendLoss(batch),
     readLoss: async ([runId]: [string]) => this.runLog.read(runId),
+    getRunList: async () => [...this.runList],
+    setRunList: async ([runs]: [RunListEntry[]]) => {
+      this.runList = runs;
+      this.host.broadcast('runList', runs);
+    },
     openChartWindow: async () => {
       if (!this.host.openChartWindow)
         throw new IpcFailure('unsupported', 'This host cannot open a chart window.');

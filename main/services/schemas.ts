@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_WORKSPACE_BYTES } from '../../core/workspace/model';
-import { RUN_ID_PATTERN } from '../../core/workspace/schema';
+import { MAX_RUNS, RUN_ID_PATTERN } from '../../core/workspace/schema';
 import { BACKUP_ID_PATTERN, type InvokeMethod } from '../../ipc/contract';
 
 /** Run ids become file names, so they are kept to a safe alphabet (the one a workspace file allows). */
@@ -15,6 +15,11 @@ export const lossBatchSchema = z.strictObject({
     .min(1)
     .max(100_000),
 });
+
+/** The chart's run list: at most as many runs as a workspace may hold, labels as a workspace's. */
+export const runListSchema = z
+  .array(z.strictObject({ runId: runIdSchema, label: z.string().max(200), hidden: z.boolean() }))
+  .max(MAX_RUNS);
 
 export const fileKindSchema = z.enum(['workspace', 'kernel', 'image', 'chart']);
 
@@ -77,5 +82,7 @@ export const argSchemas = {
   setDirty: z.tuple([dirtyStateSchema]),
   appendLoss: z.tuple([lossBatchSchema]),
   readLoss: z.tuple([runIdSchema]),
+  getRunList: z.tuple([]),
+  setRunList: z.tuple([runListSchema]),
   openChartWindow: z.tuple([]),
 } satisfies Record<InvokeMethod, z.ZodType>;

@@ -20,7 +20,7 @@ async function setSize(editor: Locator, rows: number, cols: number): Promise<voi
   await editor.getByRole('spinbutton', { name: 'Columns' }).press('Tab');
 }
 
-test('drawing the edge image and K=[1,−1] by hand gives the seeds’ Y; transpose gives zeros; undo restores', async ({
+test('drawing the edge image and K=[1,−1] by hand gives d2l’s Y; transpose gives zeros; undo restores', async ({
   app,
 }) => {
   // Start somewhere else, so that clearing and resizing really happen.

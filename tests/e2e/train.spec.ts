@@ -106,7 +106,7 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       expect(Math.abs(learned[0] - 1)).toBeLessThan(0.05);
       expect(Math.abs(learned[1] + 1)).toBeLessThan(0.05);
 
-      // The log panel in the seeds' words, every 2 steps.
+      // The log panel in d2l's words, every 2 steps.
       const log = app.getByRole('log', { name: 'Training log' });
       await expect(log.locator('div')).toHaveCount(15);
       await expect(log.locator('div').first()).toHaveText(/^batch 2, loss \d+\.\d{3}$/);

@@ -5,8 +5,8 @@ import { isKernelStudioError } from '../../core/errors';
 import { randomMatrix } from '../../core/random';
 import { trainRef } from '../../core/reference';
 import type { TrainConfig } from '../../core/types';
-import type { BackendSelection } from '../../renderer/src/compute/select';
-import { switchOnDeviceLoss } from '../../renderer/src/compute/select';
+import { cpuAfterDeviceLoss } from '../../renderer/src/compute/select';
+import { reasonText } from '../../renderer/src/i18n/reason';
 import { createWebGpuBackend } from '../../gpu/backend';
 import type { DeviceLostEvent } from '../../gpu/context';
 import { expectClose } from './numeric';
@@ -25,8 +25,8 @@ const config: TrainConfig = {
 
 test('destroying the device mid-run reports device-lost and the run continues on CPU', async () => {
   const gpu = await createWebGpuBackend();
-  const switched: { selection: BackendSelection; event: DeviceLostEvent }[] = [];
-  switchOnDeviceLoss(gpu, (selection, event) => switched.push({ selection, event }));
+  const lost: DeviceLostEvent[] = [];
+  gpu.onDeviceLost((event) => lost.push(event));
   const trainer = await gpu.createTrainer(config);
   const before = await trainer.run(10);
   expect(before.losses.length).toBe(10);
@@ -39,10 +39,11 @@ test('destroying the device mid-run reports device-lost and the run continues on
   );
   // The steps were encoded before destroy() but read back after it: our error, not a crash or a hang.
   expect(isKernelStudioError(error) && error.code).toBe('device-lost');
-  await expect.poll(() => switched.length).toBe(1);
-  expect(switched[0].event.reason).toBe('destroyed');
-  expect(switched[0].selection.backend.kind).toBe('cpu');
-  expect(switched[0].selection.reason).toMatch(/^CPU — the GPU device was lost \(destroyed/);
+  await expect.poll(() => lost.length).toBe(1);
+  expect(lost[0].reason).toBe('destroyed');
+  const fallback = cpuAfterDeviceLoss(lost[0], gpu.adapterDescription);
+  expect(fallback.backend.kind).toBe('cpu');
+  expect(reasonText(fallback.why)).toMatch(/^CPU — the GPU device was lost \(destroyed/);
   await expect(
     gpu.forward(config.x, config.initWeight, { mode: 'correlate', bias: 0, activation: 'none' }),
   ).rejects.toMatchObject({ code: 'device-lost' });

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { ComputeBackend } from '../../core/types';
 import { adapterIsFallback, adapterLabel, describeAdapter } from '../../gpu/context';
 import { selectBackend } from '../../renderer/src/compute/select';
+import { reasonText } from '../../renderer/src/i18n/reason';
 
 function fakeAdapter(info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }): GPUAdapter {
   return { info, limits: {}, features: new Set() } as unknown as GPUAdapter;
@@ -18,7 +19,7 @@ describe('selectBackend', () => {
   test('no WebGPU at all → CPU', async () => {
     const s = await selectBackend({ gpu: null });
     expect(s.backend.kind).toBe('cpu');
-    expect(s.reason).toMatch(/^CPU — .*no WebGPU/);
+    expect(reasonText(s.why)).toMatch(/^CPU — .*no WebGPU/);
   });
 
   test('no adapter → CPU, also when WebGPU is forced', async () => {
@@ -26,7 +27,7 @@ describe('selectBackend', () => {
     expect(auto.backend.kind).toBe('cpu');
     const forced = await selectBackend({ gpu: fakeGpu(null), preference: 'webgpu' });
     expect(forced.backend.kind).toBe('cpu');
-    expect(forced.reason).toMatch(/WebGPU was requested but no GPU adapter/);
+    expect(reasonText(forced.why)).toMatch(/WebGPU was requested but no GPU adapter/);
   });
 
   test('fallback adapter → CPU in auto, naming the adapter', async () => {
@@ -35,7 +36,7 @@ describe('selectBackend', () => {
       createWebGpu: stubWebGpu,
     });
     expect(s.backend.kind).toBe('cpu');
-    expect(s.reason).toBe('CPU — only a software (fallback) GPU adapter: google swiftshader');
+    expect(reasonText(s.why)).toBe('CPU — only a software (fallback) GPU adapter: google swiftshader');
     expect(s.adapterDescription).toBe('google swiftshader');
   });
 
@@ -45,7 +46,7 @@ describe('selectBackend', () => {
       createWebGpu: stubWebGpu,
     });
     expect(s.backend.kind).toBe('webgpu');
-    expect(s.reason).toBe('WebGPU · nvidia ampere');
+    expect(reasonText(s.why)).toBe('WebGPU · nvidia ampere');
   });
 
   test('WebGPU that fails to start → CPU with the error', async () => {
@@ -56,13 +57,13 @@ describe('selectBackend', () => {
       },
     });
     expect(s.backend.kind).toBe('cpu');
-    expect(s.reason).toMatch(/WebGPU failed to start on nvidia ampere: requestDevice failed/);
+    expect(reasonText(s.why)).toMatch(/WebGPU failed to start on nvidia ampere: requestDevice failed/);
   });
 
   test('forced CPU → CPU', async () => {
     const s = await selectBackend({ preference: 'cpu' });
     expect(s.backend.kind).toBe('cpu');
-    expect(s.reason).toBe('CPU — chosen in settings');
+    expect(reasonText(s.why)).toBe('CPU — chosen in settings');
   });
 
   // The real adapter (Chromium's SwiftShader, Dawn's SwiftShader, or a hardware GPU through Dawn):
@@ -79,10 +80,12 @@ describe('selectBackend', () => {
     try {
       if (adapterIsFallback(adapter)) {
         expect(s.backend.kind).toBe('cpu');
-        expect(s.reason).toBe(`CPU — only a software (fallback) GPU adapter: ${describeAdapter(adapter)}`);
+        expect(reasonText(s.why)).toBe(
+          `CPU — only a software (fallback) GPU adapter: ${describeAdapter(adapter)}`,
+        );
       } else {
         expect(s.backend.kind).toBe('webgpu');
-        expect(s.reason).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
+        expect(reasonText(s.why)).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
       }
     } finally {
       s.backend.dispose();
@@ -95,8 +98,8 @@ describe('selectBackend', () => {
     try {
       expect(s.backend.kind).toBe('webgpu');
       expect(s.backend.label).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
-      if (adapterIsFallback(adapter)) expect(s.reason).toMatch(/forced on a software adapter/);
-      else expect(s.reason).toBe(s.backend.label);
+      if (adapterIsFallback(adapter)) expect(reasonText(s.why)).toMatch(/forced on a software adapter/);
+      else expect(reasonText(s.why)).toBe(s.backend.label);
       const y = await s.backend.forward(
         { rows: 3, cols: 3, data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) },
         { rows: 2, cols: 2, data: Float32Array.from([0, 1, 2, 3]) },

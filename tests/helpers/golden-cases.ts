@@ -41,7 +41,7 @@ export interface TrainCase {
 }
 export type GoldenCase = ForwardCase | TrainCase;
 
-/** The golden train case as the config every backend takes (plain SGD, as in the seeds). */
+/** The golden train case as the config every backend takes (plain SGD, as in d2l). */
 export function configFromCase(c: TrainCase): TrainConfig {
   return {
     x: fromRows(c.x),

@@ -52,7 +52,7 @@ describe('kernel-studio --help / --version', () => {
   });
 });
 
-describe('the seeds: edge detection and learning K back', () => {
+describe('d2l: edge detection and learning K back', () => {
   it('corr2d --json reproduces the golden Y', () => {
     const r = cli('corr2d', '--x', 'x.json', '--k', 'k.csv', '--json');
     expect(r.status).toBe(0);
@@ -98,7 +98,7 @@ describe('the seeds: edge detection and learning K back', () => {
     expect(out.bias).toBe(0);
   });
 
-  it('train prints "batch N, loss L" every 2 steps like the seeds, then the kernel', () => {
+  it('train prints "batch N, loss L" every 2 steps like d2l, then the kernel', () => {
     const r = cli(
       'train',
       '--x',

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '../../core/cpu';
-import { effectiveWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '../../core/cpu/layer';
+import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '../../core/cpu/layer';
 import { createStepBuffers, lossAndGradsCpu } from '../../core/cpu/step';
-import { effectiveKernel } from '../../core/cpu/forward';
+import { slidKernelValues } from '../../core/cpu/forward';
 import { KernelStudioError } from '../../core/errors';
 import type { ConvSpec } from '../../core/layer';
 import { outputShape } from '../../core/layer';
@@ -186,7 +186,7 @@ describe('layer gradients', () => {
       fc.property(layerArb, (config) => {
         const { spec, x, y } = config;
         const ref = layerLossAndGradsRef(x, y, config.initWeight.data, config.initBias, spec, config);
-        const weff = effectiveWeights(config.initWeight.data, spec);
+        const weff = slidWeights(config.initWeight.data, spec);
         const gradEff = new Float64Array(weff.length);
         const gradB = new Float64Array(spec.outChannels);
         const loss = layerLossAndGradsCpu(
@@ -202,7 +202,7 @@ describe('layer gradients', () => {
         );
         const tol = { rtol: 1e-9, atol: 1e-9 };
         expectAllClose([loss], [ref.loss], tol, 'loss');
-        expectAllClose(effectiveWeights(gradEff, spec), ref.gradW, tol, 'gradW');
+        expectAllClose(slidWeights(gradEff, spec), ref.gradW, tol, 'gradW');
         if (config.useBias) expectAllClose(gradB, ref.gradB, tol, 'gradB');
       }),
       { numRuns: 150 },
@@ -279,7 +279,7 @@ describe('one channel, stride 1, no padding: the existing engine', () => {
         const x = randomMatrix(h + kh - 1, w + kw - 1, seed, -1, 1);
         const y = randomMatrix(h, w, seed + 2, -1, 1);
         const k = randomMatrix(kh, kw, seed + 1, -1, 1);
-        const eff = effectiveKernel(k.data, kh * kw, mode);
+        const eff = slidKernelValues(k.data, kh * kw, mode);
         const gradSingle = new Float64Array(kh * kw);
         const single = lossAndGradsCpu(
           x,

@@ -35,7 +35,7 @@ import { randomMatrix } from '../../core/random';
 import { presetById, sanityImage } from '../../core/presets';
 import { autoScale, colourOf, pendingColour, writeColours } from '../../renderer/src/lib/grid/colour';
 
-/** The seeds' sanity case: X = 0…8 (3×3), K = [[0, 1], [2, 3]]. */
+/** d2l's sanity case: X = 0…8 (3×3), K = [[0, 1], [2, 3]]. */
 const sanity = () => ({ x: sanityImage(), k: presetById('sanity')!.k });
 
 const m23 = fromRows([

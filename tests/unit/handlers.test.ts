@@ -3,19 +3,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS, type AppInfo, type LossBatch, type MainEvents } from '../../ipc/contract';
+import { INVOKE_CHANNELS, type LossBatch, type MainEvents } from '../../ipc/contract';
+import { testAppInfo } from '../helpers/app-info';
 import type { Dialogs } from '../../main/services/context';
 import { MainHandlers } from '../../main/services/handlers';
 
-const appInfo: AppInfo = {
-  name: 'Kernel Studio',
-  version: '0.0.0-test',
-  runtime: 'browser',
-  platform: 'linux',
-  electronVersion: '',
-  chromeVersion: '',
-  nodeVersion: process.versions.node,
-};
+const appInfo = testAppInfo;
 
 /**
  * Makes a folder unwritable, even for root (tests run as root, where a 0555 mode is
@@ -96,6 +89,26 @@ describe('main handlers', () => {
       .trim()
       .split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual(batch.points);
+  });
+
+  it('keeps the chart run list, broadcasts each change, and refuses unsafe ids', async () => {
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({ ok: true, value: [] });
+    const runs = [
+      { runId: 'run-1', label: 'lr 0.03', hidden: true },
+      { runId: 'run-2', label: 'run 2', hidden: false },
+    ];
+    expect(await handlers.dispatch(INVOKE_CHANNELS.setRunList, [runs])).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(events).toEqual([['runList', runs]]);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({ ok: true, value: runs });
+    for (const bad of [[{ runId: '../etc', label: 'x', hidden: false }], [{ runId: 'ok', label: 3 }], 'x']) {
+      const refused = await handlers.dispatch(INVOKE_CHANNELS.setRunList, [bad]);
+      expect(refused.ok || refused.error.code).toBe('invalid-argument');
+    }
+    expect(events).toHaveLength(1);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({ ok: true, value: runs });
   });
 
   it('saves only where the user picked, atomically', async () => {

@@ -2,13 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fromRows, toRows } from '../../core/matrix';
 import type { LossBatch } from '../../ipc/contract';
 import { kernelText, parseKernelText } from '../../renderer/src/lib/train/settings';
-import {
-  LossBatcher,
-  loadSavedRuns,
-  mergePoints,
-  newRunId,
-  saveRuns,
-} from '../../renderer/src/state/loss-stream';
+import { LossBatcher, mergePoints, newRunId } from '../../renderer/src/state/loss-stream';
 import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
 import { cropTarget, initialWeight } from '../../core/train/setup';
 import { runLabel } from '../../renderer/src/state/training.svelte';
@@ -62,20 +56,6 @@ describe('run ids and saved runs', () => {
     const b = newRunId(1000);
     expect(a).not.toBe(b);
     for (const id of [a, b]) expect(id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-  });
-
-  it('round-trips saved runs and drops unsafe ids', () => {
-    const store = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => store.set(k, v),
-    };
-    saveRuns([{ runId: 'run-1-1', label: 'lr 0.03', hidden: true }], storage);
-    expect(loadSavedRuns(storage)).toEqual([{ runId: 'run-1-1', label: 'lr 0.03', hidden: true }]);
-    store.set('kernel-studio.train.runs', JSON.stringify([{ runId: '../etc' }, { runId: 'ok', label: 3 }]));
-    expect(loadSavedRuns(storage)).toEqual([{ runId: 'ok', label: '3', hidden: false }]);
-    store.set('kernel-studio.train.runs', '{not json');
-    expect(loadSavedRuns(storage)).toEqual([]);
   });
 
   it('merges points without duplicating steps a restore already has', () => {

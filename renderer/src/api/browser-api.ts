@@ -6,6 +6,7 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
+  type RunListEntry,
   type RunLogStatus,
   PAGE_HEADER,
   PAGE_HELLO_EVENT,
@@ -63,6 +64,7 @@ export function createBrowserApi(): KernelStudioApi {
   listen(EVENT_CHANNELS.onMenuCommand);
   listen(EVENT_CHANNELS.onOpenRequest);
   listen(EVENT_CHANNELS.onRunLogStatus);
+  listen(EVENT_CHANNELS.onRunList);
   // Only the main page answers main's dialogs; the pop-out chart tab stays out of it.
   if (!isChartView())
     events.addEventListener('dialog:request', (message) => {
@@ -93,6 +95,8 @@ export function createBrowserApi(): KernelStudioApi {
     setDirty: (state) => invoke(INVOKE_CHANNELS.setDirty, [state]),
     appendLoss: (batch) => invoke(INVOKE_CHANNELS.appendLoss, [batch]),
     readLoss: (runId) => invoke(INVOKE_CHANNELS.readLoss, [runId]),
+    getRunList: () => invoke(INVOKE_CHANNELS.getRunList, []),
+    setRunList: (runs) => invoke(INVOKE_CHANNELS.setRunList, [runs]),
     // A browser opens the chart as a popup window of the same origin; it follows the same SSE stream.
     openChartWindow: async () =>
       window.open(chartWindowUrl(), CHART_WINDOW_NAME, 'popup,width=780,height=560') !== null
@@ -102,6 +106,7 @@ export function createBrowserApi(): KernelStudioApi {
     onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
     onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
     onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
+    onRunList: (listener) => subscribe<readonly RunListEntry[]>(EVENT_CHANNELS.onRunList, listener),
   };
 }
 

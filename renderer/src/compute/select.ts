@@ -8,43 +8,42 @@ import { decideBackend, needsAdapterProbe } from '../../../core/backend-choice';
 import { createCpuBackend } from '../../../core/cpu';
 import { userMessage } from '../../../core/errors';
 import type { ComputeBackend } from '../../../core/types';
-import type { WebGpuBackend } from '../../../gpu/backend';
 import { createWebGpuBackend } from '../../../gpu/backend';
-import { en } from '../i18n/en';
 import { createWebCpuPool } from './cpu-pool';
-import { formatMessage } from '../i18n/format';
 import type { DeviceLostEvent, GpuWork } from '../../../gpu/context';
 import { describeAdapter, probeOf } from '../../../gpu/context';
 
 export type { BackendPreference };
 
-type ReasonKey = Extract<keyof typeof en, `reason.${string}`>;
+/** The message keys a backend reason can name (the i18n catalogues word them; typecheck holds them in step). */
+export type ReasonKey =
+  | 'reason.forcedCpu'
+  | 'reason.noWebGpu'
+  | 'reason.noWebGpuForced'
+  | 'reason.adapterFailed'
+  | 'reason.noAdapter'
+  | 'reason.noAdapterForced'
+  | 'reason.fallback'
+  | 'reason.hardware'
+  | 'reason.forcedOnFallback'
+  | 'reason.startFailed'
+  | 'reason.deviceLost'
+  | 'reason.outOfMemoryForward'
+  | 'reason.outOfMemoryTraining'
+  | 'reason.outOfMemorySteps';
 
 /** Why a backend was chosen, as a message key and its parameters, so the UI can say it in any language. */
 export interface BackendReason {
-  readonly key: Exclude<ReasonKey, 'reason.cpu'>;
+  readonly key: ReasonKey;
   readonly params?: Readonly<Record<string, string>>;
   /** CPU was chosen: the line reads "CPU — …". */
   readonly cpu: boolean;
 }
 
-type Translate = (key: ReasonKey, params?: Record<string, string>) => string;
-
-/** The reason in words, through `t` (the UI's language); English by default. */
-export function reasonText(
-  why: BackendReason,
-  t: Translate = (key, params) => formatMessage(en[key], params),
-): string {
-  const line = t(why.key, why.params ? { ...why.params } : undefined);
-  return why.cpu ? t('reason.cpu', { why: line }) : line;
-}
-
 export interface BackendSelection {
   readonly backend: ComputeBackend;
-  /** Why, for the status bar (translated there). */
+  /** Why, for the status bar (worded there, in the UI's language: `i18n/reason.ts`). */
   readonly why: BackendReason;
-  /** The same in English, e.g. "CPU — only a software (fallback) GPU adapter: google swiftshader" (logs, tests). */
-  readonly reason: string;
   /** The adapter that was looked at, if any (even when CPU was chosen). */
   readonly adapterDescription: string | null;
 }
@@ -62,7 +61,7 @@ function selection(
   why: BackendReason,
   adapterDescription: string | null,
 ): BackendSelection {
-  return { backend, why, reason: reasonText(why), adapterDescription };
+  return { backend, why, adapterDescription };
 }
 
 function cpu(
@@ -127,42 +126,4 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   } catch (e) {
     return cpu('reason.startFailed', { adapter: description ?? '', detail: userMessage(e) }, description);
   }
-}
-
-/**
- * Calls `onSwitch` with the backend to use after the device is lost: a fresh WebGPU
- * device when the loss was not deliberate and one can be had, else CPU. Running
- * trainers move with `backend.createTrainer(config, trainer.exportState())` (see handover.ts)
- * or `resumeTrainer(state)` on a new WebGPU backend. Returns the unsubscribe function.
- */
-export function switchOnDeviceLoss(
-  backend: WebGpuBackend,
-  onSwitch: (selection: BackendSelection, event: DeviceLostEvent) => void,
-  options: SelectOptions = {},
-): () => void {
-  return backend.onDeviceLost((event) => {
-    const lostCpu = () => cpuAfterDeviceLoss(event, backend.adapterDescription);
-    if (event.reason === 'destroyed') {
-      onSwitch(lostCpu(), event);
-      return;
-    }
-    void selectBackend({ ...options, preference: options.preference ?? 'webgpu' }).then(
-      (fresh) =>
-        onSwitch(
-          fresh.backend.kind === 'webgpu'
-            ? selection(
-                fresh.backend,
-                {
-                  key: 'reason.recovered',
-                  params: { label: fresh.backend.label, detail: lostDetail(event) },
-                  cpu: false,
-                },
-                fresh.adapterDescription,
-              )
-            : lostCpu(),
-          event,
-        ),
-      () => onSwitch(lostCpu(), event),
-    );
-  });
 }

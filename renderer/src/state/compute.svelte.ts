@@ -17,8 +17,6 @@ export interface ActiveBackend {
   readonly label: string;
   /** Why this backend is active (the status bar says it in the UI's language). */
   readonly why: BackendReason;
-  /** The same in English. */
-  readonly reason: string;
   /** What WebGPU adapter exists, whether or not it is used. */
   readonly adapter: string;
 }
@@ -112,12 +110,12 @@ export class ComputeState {
     this.install(cpuFor(adapter), adapter);
   }
 
-  private install({ backend, why, reason }: BackendSelection, adapter: string): void {
+  private install({ backend, why }: BackendSelection, adapter: string): void {
     this.unsubscribeLoss?.();
     this.unsubscribeLoss = undefined;
     const previous = this.backend;
     this.backend = backend;
-    this.active = { kind: backend.kind, label: backend.label, why, reason, adapter };
+    this.active = { kind: backend.kind, label: backend.label, why, adapter };
     if (previous && previous !== backend) previous.dispose();
     if (isWebGpu(backend))
       this.unsubscribeLoss = backend.onDeviceLost((event) => this.onDeviceLost(backend, event));

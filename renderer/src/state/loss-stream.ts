@@ -4,7 +4,6 @@
  * step); main logs them to `<dataDir>/runs/<runId>.jsonl` and broadcasts them to
  * every view, and the charts draw what main broadcasts.
  */
-import { RUN_ID_PATTERN } from '../../../core/workspace';
 import type { LossBatch, LossPoint } from '../../../ipc/contract';
 
 /** main's schema takes at most 100 000 points a message; stay well below. */
@@ -60,40 +59,6 @@ let runCounter = 0;
 export function newRunId(now = Date.now()): string {
   runCounter++;
   return `run-${now}-${runCounter}`;
-}
-
-/** What is remembered about a chart's run across reloads (a workspace file will save it too). */
-export interface SavedRun {
-  readonly runId: string;
-  readonly label: string;
-  readonly hidden: boolean;
-}
-
-/** Where the main window keeps its chart's run list (the pop-out window follows it). */
-export const RUNS_KEY = 'kernel-studio.train.runs';
-
-export function loadSavedRuns(
-  storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
-): SavedRun[] {
-  try {
-    const parsed: unknown = JSON.parse(storage?.getItem(RUNS_KEY) ?? '[]');
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((r: unknown) => {
-      const run = r as Partial<SavedRun> | null;
-      if (!run || typeof run.runId !== 'string' || !RUN_ID_PATTERN.test(run.runId)) return [];
-      return [{ runId: run.runId, label: String(run.label ?? run.runId), hidden: run.hidden === true }];
-    });
-  } catch {
-    return [];
-  }
-}
-
-export function saveRuns(
-  runs: readonly SavedRun[],
-  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
-): void {
-  const plain = runs.map(({ runId, label, hidden }) => ({ runId, label, hidden }));
-  storage?.setItem(RUNS_KEY, JSON.stringify(plain));
 }
 
 /** Adds points to a run's series, ignoring steps it already has (a restore and a broadcast may overlap). */

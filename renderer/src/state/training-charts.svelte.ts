@@ -1,8 +1,8 @@
-import type { LossBatch, LossPoint, RunLogStatus } from '../../../ipc/contract';
+import type { LossBatch, LossPoint, RunListEntry, RunLogStatus } from '../../../ipc/contract';
 import type { RunRecord } from '../../../core/workspace';
-import { loadSavedRuns, mergePoints, saveRuns, type SavedRun } from './loss-stream';
+import { mergePoints } from './loss-stream';
 
-export interface ChartRun extends SavedRun {
+export interface ChartRun extends RunListEntry {
   readonly steps: readonly number[];
   readonly losses: readonly number[];
 }
@@ -12,6 +12,11 @@ export interface LossSource {
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   /** Main's word on the run logs (a failed or full write); optional for views that only read. */
   onRunLogStatus?(listener: (status: RunLogStatus) => void): () => void;
+  /** Main's run list (it owns the runs with their logs). */
+  getRunList(): Promise<readonly RunListEntry[]>;
+  /** Replaces main's run list; main broadcasts it to every view. */
+  setRunList(runs: readonly RunListEntry[]): Promise<void>;
+  onRunList(listener: (runs: readonly RunListEntry[]) => void): () => void;
 }
 
 /** A saved run record (from a workspace) as a chart series. */
@@ -26,9 +31,9 @@ export function chartRunOf(record: RunRecord, hidden = false): ChartRun {
 
 /**
  * The runs the loss chart shows: live points come only from main's broadcast
- * (so every view, the pop-out window included, sees the same stream); the list
- * survives a reload through localStorage + main's run log, and an opened
- * workspace brings its own runs (`adopt`).
+ * (so every view, the pop-out window included, sees the same stream). Main owns
+ * the run list: the main window sets it, every view follows main's broadcast, and
+ * a reloaded view asks main for it; an opened workspace brings its own runs (`adopt`).
  */
 export class LossCharts {
   runs = $state.raw<ChartRun[]>([]);
@@ -38,49 +43,66 @@ export class LossCharts {
   logProblem = $state('');
   private logProblemRun = '';
   private started = false;
+  /** The list changed here before main's answered `getRunList` arrived: that answer is stale. */
+  private changedLocally = false;
 
   /**
    * `follower`: a view that only shows what the main window keeps (the pop-out
-   * chart): it never writes the saved list, so two windows never fight over it.
+   * chart): it never sets main's list, so two windows never fight over it.
    */
   constructor(
     private readonly source: LossSource,
-    private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined = globalThis.localStorage,
     private readonly follower = false,
   ) {}
 
-  /** Subscribes to main's broadcast and restores the saved runs, then adds the document's; idempotent. */
-  start(documentRuns: readonly RunRecord[] = []): () => void {
-    if (this.started) return () => undefined;
+  /**
+   * Subscribes to main's broadcasts, adds the document's runs, and asks main for the list
+   * it keeps (after a reload of this view); idempotent. Resolves once main has answered.
+   */
+  start(documentRuns: readonly RunRecord[] = []): { off: () => void; ready: Promise<void> } {
+    if (this.started) return { off: () => undefined, ready: Promise.resolve() };
     this.started = true;
     const offPoints = this.source.onLossPoints((batch) => this.receive(batch));
     const offStatus = this.source.onRunLogStatus?.((status) => this.logStatus(status));
+    const offList = this.follower ? this.source.onRunList((runs) => this.follow(runs)) : undefined;
     const off = () => {
       offPoints();
       offStatus?.();
+      offList?.();
     };
-    this.syncSaved();
-    const extra = documentRuns
-      .filter((r) => !this.runs.some((c) => c.runId === r.id))
-      .map((r) => chartRunOf(r));
-    if (extra.length) {
-      this.runs = [...this.runs, ...extra];
-      this.persist();
-    }
-    return off;
+    const extra = documentRuns.map((r) => chartRunOf(r));
+    if (extra.length) this.runs = extra;
+    const ready = this.source.getRunList().then(
+      (kept) => {
+        if (this.follower) this.follow(kept);
+        else if (!this.changedLocally) {
+          const mine = this.runs.filter((r) => !kept.some((k) => k.runId === r.runId));
+          this.follow([...kept, ...mine]);
+          if (mine.length) this.persist();
+        }
+      },
+      (e: unknown) => void (this.error = e instanceof Error ? e.message : String(e)),
+    );
+    return { off, ready };
   }
 
   /**
-   * Makes the list match what another window saved (the pop-out chart follows the
-   * main window this way): new runs are added and filled from main's run log,
-   * labels and visibility follow, removed runs go.
+   * Makes the list match main's (the pop-out chart follows the main window this way):
+   * new runs are added and filled from main's run log, labels and visibility follow,
+   * removed runs go.
    */
-  syncSaved(): void {
-    const saved = loadSavedRuns(this.storage);
+  private follow(list: readonly RunListEntry[]): void {
     const current = this.runs;
     const find = (runId: string) => current.find((r) => r.runId === runId);
-    this.runs = saved.map((s) => ({ steps: [], losses: [], ...find(s.runId), ...s }));
-    for (const run of saved.filter((s) => !find(s.runId))) this.fill(run.runId);
+    this.runs = list.map(({ runId, label, hidden }) => ({
+      steps: [],
+      losses: [],
+      ...find(runId),
+      runId,
+      label,
+      hidden,
+    }));
+    for (const run of list.filter((s) => !find(s.runId))) this.fill(run.runId);
   }
 
   /** Shows exactly a document's runs (a workspace was opened, restored or made new). */
@@ -139,6 +161,11 @@ export class LossCharts {
   }
 
   private persist(): void {
-    if (!this.follower) saveRuns(this.runs, this.storage);
+    if (this.follower) return;
+    this.changedLocally = true;
+    const plain = this.runs.map(({ runId, label, hidden }) => ({ runId, label, hidden }));
+    this.source.setRunList(plain).catch((e: unknown) => {
+      this.error = e instanceof Error ? e.message : String(e);
+    });
   }
 }

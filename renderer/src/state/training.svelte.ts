@@ -156,10 +156,6 @@ export class TrainingSession {
     this.doc.trainer = null;
   }
 
-  get busyNow(): boolean {
-    return this.busy;
-  }
-
   /** One update step. */
   async stepOnce(): Promise<void> {
     if (this.busy || this.status === 'running') return;

@@ -6,6 +6,7 @@ import {
   MAX_WORKSPACE_BYTES,
   parseWorkspace,
   serializeWorkspace,
+  WORKSPACE_EXTENSION,
   type WorkspaceDocument,
 } from '../../../core/workspace';
 import { untrack } from 'svelte';
@@ -272,7 +273,7 @@ export class WorkspaceSession {
       const saved = await call('saveText', {
         kind: 'workspace',
         ...(saveAs || this.path === null ? {} : { path: this.path }),
-        suggestedName: this.name ?? 'untitled.kstudio',
+        suggestedName: this.name ?? `untitled.${WORKSPACE_EXTENSION}`,
         text,
       });
       if (!saved) return false;
