@@ -5,4 +5,4 @@ export { migrate, MIGRATIONS } from './migrate';
 export type { MigrationStep, JsonObject } from './migrate';
 export { parseUntrustedJson, findForbiddenKey, FORBIDDEN_KEYS } from './safe-json';
 export { workspaceFileSchema, workspaceJsonSchema, RUN_ID_PATTERN, MAX_RUNS, MAX_RUN_POINTS } from './schema';
-export type { WorkspaceFileV1 } from './schema';
+export type { WorkspaceFile } from './schema';

@@ -3,12 +3,13 @@
  * (grids as `Matrix`). Pure data, no Svelte: the renderer maps its
  * `StudioDocument` to and from this, and main never needs more than the text.
  */
+import type { LayerFields } from '../layer-stack';
 import { fromRows, type Matrix } from '../matrix';
-import type { Activation, LossKind, Mode, OptimizerKind } from '../types';
+import type { LossKind, OptimizerKind } from '../types';
 
 export const WORKSPACE_FORMAT = 'kernel-studio-workspace';
 /** The version this build writes; `migrate` brings older files up to it. */
-export const WORKSPACE_VERSION = 1;
+export const WORKSPACE_VERSION = 2;
 export const WORKSPACE_EXTENSION = 'kstudio';
 /** 64 MiB: far above any real workspace, low enough to refuse abuse (main checks the file size first). */
 export const MAX_WORKSPACE_BYTES = 64 * 1024 * 1024;
@@ -50,13 +51,12 @@ export interface RunRecord {
   readonly points: readonly RunPoint[];
 }
 
-/** Everything a workspace saves. */
-export interface WorkspaceDocument {
-  readonly x: Matrix;
-  readonly k: Matrix;
-  readonly bias: number;
-  readonly mode: Mode;
-  readonly activation: Activation;
+/**
+ * Everything a workspace saves. The layer Explore shows is `channels` (X, C ≥ 1 grids of one
+ * H×W), `kernels` (the weight, O×C grids of one kh×kw), `biases` (O values) and the geometry;
+ * a one-channel "valid" layer is today's single X, K and bias.
+ */
+export interface WorkspaceDocument extends LayerFields {
   readonly drawnTarget: Matrix | null;
   readonly training: TrainingModel;
   readonly learnedWeight: Matrix | null;
@@ -87,12 +87,39 @@ export const DEFAULT_TRAINING: TrainingModel = {
   targetBias: 0,
 };
 
+/**
+ * The fields of a document, listed once: the renderer's snapshot and apply walk this list, and a
+ * compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
+ */
+export const DOCUMENT_FIELDS = [
+  'channels',
+  'kernels',
+  'biases',
+  'stride',
+  'padding',
+  'dilation',
+  'mode',
+  'activation',
+  'drawnTarget',
+  'training',
+  'learnedWeight',
+  'learnedBias',
+  'runs',
+] as const satisfies readonly (keyof WorkspaceDocument)[];
+
+/** `never` exactly when DOCUMENT_FIELDS names every field (a missing one fails `documentFieldsComplete`). */
+type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;
+export const documentFieldsComplete: [MissingDocumentFields] extends [never] ? true : never = true;
+
 /** What New gives: the seeds' edge image, K = [1, −1], default training, no runs. */
 export function defaultDocument(): WorkspaceDocument {
   return {
-    x: seedEdgeImage(),
-    k: fromRows([[1, -1]]),
-    bias: 0,
+    channels: [seedEdgeImage()],
+    kernels: [[fromRows([[1, -1]])]],
+    biases: [0],
+    stride: [1, 1],
+    padding: [0, 0],
+    dilation: [1, 1],
     mode: 'correlate',
     activation: 'none',
     drawnTarget: null,

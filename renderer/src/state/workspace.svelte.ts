@@ -1,6 +1,7 @@
 import type { BackupInfo, RecentFile } from '../../../ipc/contract';
 import { userMessage } from '../../../core/errors';
 import {
+  DOCUMENT_FIELDS,
   defaultDocument,
   MAX_WORKSPACE_BYTES,
   parseWorkspace,
@@ -22,32 +23,13 @@ const SERIALIZE_IDLE_MS = 120;
  * field, so an effect that calls it re-runs on any document edit (all are `$state.raw`).
  */
 export function snapshotDocument(doc: StudioDocument): WorkspaceDocument {
-  return {
-    x: doc.x,
-    k: doc.k,
-    bias: doc.bias,
-    mode: doc.mode,
-    activation: doc.activation,
-    drawnTarget: doc.drawnTarget,
-    training: doc.training,
-    learnedWeight: doc.learnedWeight,
-    learnedBias: doc.learnedBias,
-    runs: doc.runs,
-  };
+  return Object.fromEntries(DOCUMENT_FIELDS.map((f) => [f, doc[f]])) as unknown as WorkspaceDocument;
 }
 
 /** Replaces every saved field of the live document (one assignment each). */
 export function applyDocument(doc: StudioDocument, model: WorkspaceDocument): void {
-  doc.x = model.x;
-  doc.k = model.k;
-  doc.bias = model.bias;
-  doc.mode = model.mode;
-  doc.activation = model.activation;
-  doc.drawnTarget = model.drawnTarget;
-  doc.training = model.training;
-  doc.learnedWeight = model.learnedWeight;
-  doc.learnedBias = model.learnedBias;
-  doc.runs = [...model.runs];
+  const target = doc as unknown as Record<string, unknown>;
+  for (const f of DOCUMENT_FIELDS) target[f] = f === 'runs' ? [...model.runs] : model[f];
   doc.loads++;
 }
 
