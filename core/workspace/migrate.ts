@@ -26,9 +26,10 @@ function layerOfSingleChannel(file: JsonObject): JsonObject {
   return {
     ...file,
     document: {
-      x: [x],
-      k: [[k]],
-      bias: [bias],
+      // A missing field stays missing, for the schema to name.
+      ...(x !== undefined && { x: [x] }),
+      ...(k !== undefined && { k: [[k]] }),
+      ...(bias !== undefined && { bias: [bias] }),
       stride: [1, 1],
       padding: [0, 0],
       dilation: [1, 1],
