@@ -66,9 +66,19 @@ test("d2l's 2-channel example built by hand gives [[56, 72], [104, 120]]", async
     [104, 120],
   ]);
 
-  // Undo takes the second output away again.
+  // Undo takes back the last typed value of the second output's kernel.
   await app.getByRole('button', { name: 'Undo' }).click();
-  await expect(grid(app, 'K output 2 input 2')).toHaveCount(1);
+  await expectGrid(app, 'K output 2 input 2', [
+    [2, 3],
+    [4, 0],
+  ]);
+
+  // d2l's stacked example as a preset: the third output channel is K + 2's.
+  await app.getByRole('button', { name: 'K, K+1, K+2: 3 outputs' }).click();
+  await expectGrid(app, 'Y channel 3', [
+    [96, 128],
+    [192, 224],
+  ]);
 });
 
 test("stride 2 and padding 1 change the output shape to PyTorch's formula", async ({ app }) => {
