@@ -116,3 +116,15 @@ export function specOfLayer(layer: LayerFields): ConvSpec {
     activation: layer.activation,
   };
 }
+
+/** X replaced by `channels`; every output keeps its kernels for the channels that remain and gets zero kernels for new ones. */
+export function withInputs(
+  layer: Pick<LayerFields, 'kernels'>,
+  channels: readonly Matrix[],
+): Pick<LayerFields, 'channels' | 'kernels'> {
+  const k0 = layer.kernels[0][0];
+  return {
+    channels,
+    kernels: layer.kernels.map((row) => channels.map((_, c) => row[c] ?? zeros(k0.rows, k0.cols))),
+  };
+}

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { expectGrid, grid, panel, setSize, typeCell } from './grid';
+import { expectGrid, grid, panel, readGrid, setSize, typeCell } from './grid';
+import { PNG } from './png';
 
 async function typeGrid(app: Page, name: string, values: number[][]): Promise<void> {
   for (let r = 0; r < values.length; r++)
@@ -104,4 +108,34 @@ test("stride 2 and padding 1 change the output shape to PyTorch's formula", asyn
   await app.getByRole('button', { name: 'Same padding' }).click();
   await expect(shape).toHaveText('X 1×6×8 → Y 1×6×8');
   await expect(app.getByRole('spinbutton', { name: 'Padding rows', exact: true })).toHaveValue('1');
+});
+
+test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ app }) => {
+  // 2×3 opaque pixels: red, green, blue / white, black, grey 51.
+  const pixels = [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+    [255, 255, 255],
+    [0, 0, 0],
+    [51, 51, 51],
+  ];
+  const png = new PNG({ width: 3, height: 2 });
+  pixels.forEach((p, i) => png.data.set([...p, 255], i * 4));
+  const dir = mkdtempSync(join(tmpdir(), 'ks-layer-'));
+  try {
+    const file = join(dir, 'rgb.png');
+    writeFileSync(file, PNG.sync.write(png));
+    await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).check();
+    await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
+    await expect(app.getByText('Imported rgb.png as 2×3')).toBeVisible();
+    const channel = (ch: number) => [0, 1].map((r) => [0, 1, 2].map((c) => pixels[r * 3 + c][ch] / 255));
+    for (const ch of [0, 1, 2]) {
+      const got = await readGrid(app, `X channel ${ch + 1}`);
+      got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(channel(ch)[r][c], 3)));
+    }
+    await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 3×2×3 → Y 1×2×2');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,10 +5,12 @@ import {
   addOutputChannel,
   removeInputChannel,
   removeOutputChannel,
+  withInputs,
   specOfLayer,
   stackChannels,
   stackKernels,
 } from '../../core/layer-stack';
+import { rgbFromRgba } from '../../core/grid-ops';
 import { fromRows, toRows } from '../../core/matrix';
 import { channel } from '../../core/tensor';
 import { DOCUMENT_FIELDS, defaultDocument } from '../../core/workspace';
@@ -96,6 +98,24 @@ describe('StudioDocument: the layer and its first channel', () => {
     expect(toRows(channel(y, 0))).toEqual([
       [56, 72],
       [104, 120],
+    ]);
+  });
+
+  it('a colour image becomes 3 channels (over white where transparent); every output gets a kernel per channel', () => {
+    const rgb = rgbFromRgba([255, 0, 51, 255, 0, 0, 0, 0], 2, 1);
+    expect(rgb.map((m) => toRows(m).map((row) => row.map((v) => Math.round(v * 1e6) / 1e6)))).toEqual([
+      [[1, 1]],
+      [[0, 1]],
+      [[0.2, 1]],
+    ]);
+    const doc = new StudioDocument();
+    Object.assign(doc, addOutputChannel(doc));
+    doc.kernels = [[fromRows([[1, -1]])], [fromRows([[2, 2]])]];
+    Object.assign(doc, withInputs(doc, rgb));
+    expect(doc.channels).toBe(rgb);
+    expect(doc.kernels.map((row) => row.map(toRows))).toEqual([
+      [[[1, -1]], [[0, 0]], [[0, 0]]],
+      [[[2, 2]], [[0, 0]], [[0, 0]]],
     ]);
   });
 });

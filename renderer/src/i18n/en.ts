@@ -114,6 +114,7 @@ export const en = {
   'layerPreset.padRect': 'Padding (2, 1), 5×3',
   'layerPreset.strideTwo': 'Stride 2',
   'layerPreset.strideRect': 'Stride (3, 4)',
+  'layer.importColour': 'Keep colour (3 channels R, G, B)',
   'layer.label': 'Channels, padding and stride',
   'layer.geometry': 'Stride, padding and dilation',
   'layer.stride.0': 'Stride rows',

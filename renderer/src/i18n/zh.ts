@@ -115,6 +115,7 @@ export const zh: Record<MessageKey, string> = {
   'layerPreset.padRect': '填充 (2, 1)，5×3',
   'layerPreset.strideTwo': '步幅 2',
   'layerPreset.strideRect': '步幅 (3, 4)',
+  'layer.importColour': '保留颜色（R、G、B 3 个通道）',
   'layer.label': '通道、填充与步幅',
   'layer.geometry': '步幅、填充与膨胀',
   'layer.stride.0': '行步幅',
