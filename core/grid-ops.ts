@@ -201,6 +201,24 @@ export function grayFromRgba(rgba: ArrayLike<number>, width: number, height: num
   return out;
 }
 
+/** RGBA pixels as three channels R, G, B in [lo, hi], composited over white like `grayFromRgba`. */
+export function rgbFromRgba(
+  rgba: ArrayLike<number>,
+  width: number,
+  height: number,
+  lo = 0,
+  hi = 1,
+): Matrix[] {
+  return [0, 1, 2].map((ch) => {
+    const out = zeros(height, width);
+    for (let i = 0; i < width * height; i++) {
+      const a = rgba[i * 4 + 3] / 255;
+      out.data[i] = lo + (hi - lo) * ((rgba[i * 4 + ch] / 255) * a + (1 - a));
+    }
+    return out;
+  });
+}
+
 /** The size an image of w×h gets when fitted within maxSide×maxSide, never upscaled. */
 export function fitSize(width: number, height: number, maxSide: number): { rows: number; cols: number } {
   const scale = Math.min(1, maxSide / Math.max(width, height));

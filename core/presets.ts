@@ -242,3 +242,50 @@ export function presetById(id: string): Preset | undefined {
 export function presetImage(preset: Preset, current: Matrix): Matrix {
   return preset.keepLargeX && current.rows >= 8 && current.cols >= 8 ? current : preset.x;
 }
+
+/**
+ * d2l's "Padding and Stride" and "Multiple Input and Multiple Output Channels" examples as
+ * whole layers (X as channels, O×C kernels, geometry); names and notes in the i18n catalogs
+ * under `layerPreset.<id>`.
+ */
+export interface LayerPreset {
+  readonly id: string;
+  readonly channels: readonly Matrix[];
+  readonly kernels: readonly (readonly Matrix[])[];
+  readonly stride?: readonly [number, number];
+  readonly padding?: readonly [number, number];
+}
+
+const plus = (m: Matrix, v: number): Matrix => ({ ...m, data: m.data.map((x) => x + v) });
+/** d2l's 2×3×3 X: 0…8 and 1…9. */
+const d2lX = (): Matrix[] => [sanityImage(), plus(sanityImage(), 1)];
+/** d2l's 2×2×2 K: [[0, 1], [2, 3]] and [[1, 2], [3, 4]]. */
+const d2lK = (): Matrix[] => {
+  const k = fromRows([
+    [0, 1],
+    [2, 3],
+  ]);
+  return [k, plus(k, 1)];
+};
+/** An 8×8 ramp 0…63 (d2l draws a random 8×8 X; only the shape matters there). */
+const ramp8 = (): Matrix =>
+  fromRows(Array.from({ length: 8 }, (_, r) => Array.from({ length: 8 }, (_, c) => r * 8 + c)));
+const ones = (rows: number, cols: number): Matrix =>
+  fromRows(Array.from({ length: rows }, () => Array(cols).fill(1)));
+
+export const LAYER_PRESETS: readonly LayerPreset[] = [
+  { id: 'twoChannels', channels: d2lX(), kernels: [d2lK()] },
+  { id: 'threeOutputs', channels: d2lX(), kernels: [0, 1, 2].map((v) => d2lK().map((k) => plus(k, v))) },
+  {
+    id: 'oneByOne',
+    channels: [sanityImage(), plus(sanityImage(), 1), plus(sanityImage(), 2)],
+    kernels: [
+      [fromRows([[1]]), fromRows([[0]]), fromRows([[-1]])],
+      [fromRows([[0.5]]), fromRows([[0.5]]), fromRows([[0]])],
+    ],
+  },
+  { id: 'padSame', channels: [ramp8()], kernels: [[ones(3, 3)]], padding: [1, 1] },
+  { id: 'padRect', channels: [ramp8()], kernels: [[ones(5, 3)]], padding: [2, 1] },
+  { id: 'strideTwo', channels: [ramp8()], kernels: [[ones(3, 3)]], padding: [1, 1], stride: [2, 2] },
+  { id: 'strideRect', channels: [ramp8()], kernels: [[ones(3, 5)]], padding: [0, 1], stride: [3, 4] },
+];

@@ -11,11 +11,14 @@ import { randomKernel } from '../random';
 import type { TrainConfig } from '../types';
 import type { TrainingModel, WorkspaceDocument } from '../workspace/model';
 
-/** The fields of a document a training setup depends on. */
-export type TrainingInputs = Pick<
-  WorkspaceDocument,
-  'x' | 'k' | 'mode' | 'activation' | 'drawnTarget' | 'training'
->;
+/**
+ * The fields of a document a training setup depends on. Training learns one channel: `x` is
+ * X's first channel and `k` the kernel for output 1, input 1 (the renderer's document has both).
+ */
+export type TrainingInputs = Pick<WorkspaceDocument, 'mode' | 'activation' | 'drawnTarget' | 'training'> & {
+  readonly x: Matrix;
+  readonly k: Matrix;
+};
 
 /** The kernel a run starts from: the given values, zeros, or a seeded draw. */
 export function initialWeight(s: TrainingModel): Matrix {

@@ -13,4 +13,4 @@ export {
   MAX_RUN_POINTS,
   WORKSPACE_JSON_LIMITS,
 } from './schema';
-export type { WorkspaceFileV1 } from './schema';
+export type { WorkspaceFile } from './schema';

@@ -17,9 +17,9 @@ import {
 } from './model';
 import { migrate, MIGRATIONS, type MigrationStep } from './migrate';
 import { oneLine, parseUntrustedJson } from './safe-json';
-import { WORKSPACE_JSON_LIMITS, workspaceFileSchema, type WorkspaceFileV1 } from './schema';
+import { WORKSPACE_JSON_LIMITS, workspaceFileSchema, type WorkspaceFile } from './schema';
 
-type TrainingJson = WorkspaceFileV1['document']['training'];
+type TrainingJson = WorkspaceFile['document']['training'];
 
 function trainingFromJson(t: TrainingJson): TrainingModel {
   return { ...t, initWeight: fromRows(t.initWeight) };
@@ -64,16 +64,19 @@ function mapRun<S, T>(
   };
 }
 
-/** The file object (version 1) for a document; `savedBy` e.g. "Kernel Studio 0.1.0". */
-export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): WorkspaceFileV1 {
+/** The file object (the current version) for a document; `savedBy` e.g. "Kernel Studio 0.1.0". */
+export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): WorkspaceFile {
   return {
     format: WORKSPACE_FORMAT,
     version: WORKSPACE_VERSION,
     ...(savedBy !== undefined ? { savedBy } : {}),
     document: {
-      x: toRows(doc.x),
-      k: toRows(doc.k),
-      bias: doc.bias,
+      x: doc.channels.map(toRows),
+      k: doc.kernels.map((row) => row.map(toRows)),
+      bias: [...doc.biases],
+      stride: [doc.stride[0], doc.stride[1]],
+      padding: [doc.padding[0], doc.padding[1]],
+      dilation: [doc.dilation[0], doc.dilation[1]],
       mode: doc.mode,
       activation: doc.activation,
       drawnTarget: doc.drawnTarget ? toRows(doc.drawnTarget) : null,
@@ -93,12 +96,15 @@ export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): Works
   };
 }
 
-export function workspaceFromFile(file: WorkspaceFileV1): WorkspaceDocument {
+export function workspaceFromFile(file: WorkspaceFile): WorkspaceDocument {
   const d = file.document;
   return {
-    x: fromRows(d.x),
-    k: fromRows(d.k),
-    bias: d.bias,
+    channels: d.x.map(fromRows),
+    kernels: d.k.map((row) => row.map(fromRows)),
+    biases: d.bias,
+    stride: d.stride,
+    padding: d.padding,
+    dilation: d.dilation,
     mode: d.mode,
     activation: d.activation,
     drawnTarget: d.drawnTarget ? fromRows(d.drawnTarget) : null,

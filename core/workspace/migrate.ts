@@ -4,8 +4,7 @@
  * forbidden keys) and returns a version-(n+1) file; `migrate` chains them up
  * to WORKSPACE_VERSION. The schema then checks the result as usual.
  *
- * Version 1 is the first released format, so the table is empty today; when
- * the format changes, bump WORKSPACE_VERSION and add `1: (v1) => v2` here.
+ * When the format changes, bump WORKSPACE_VERSION and add `n: (vn) => vn+1` here.
  */
 import { KernelStudioError } from '../errors';
 import { WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
@@ -13,7 +12,33 @@ import { WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
 export type JsonObject = Record<string, unknown>;
 export type MigrationStep = (file: JsonObject) => JsonObject;
 
-export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {};
+const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * 1 → 2, the full layer: X becomes a stack of one channel, K a 1×1 grid of kernels, the bias a
+ * list of one, with PyTorch's default geometry (stride 1, no padding, dilation 1). Lossless; a
+ * document that is not an object is passed on for the schema to name.
+ */
+function layerOfSingleChannel(file: JsonObject): JsonObject {
+  const doc = file.document;
+  if (!isObject(doc)) return file;
+  const { x, k, bias, ...rest } = doc;
+  return {
+    ...file,
+    document: {
+      // A missing field stays missing, for the schema to name.
+      ...(x !== undefined && { x: [x] }),
+      ...(k !== undefined && { k: [[k]] }),
+      ...(bias !== undefined && { bias: [bias] }),
+      stride: [1, 1],
+      padding: [0, 0],
+      dilation: [1, 1],
+      ...rest,
+    },
+  };
+}
+
+export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = { 1: layerOfSingleChannel };
 
 /**
  * Checks the header (`format`, `version`) and brings the file up to `target`.

@@ -3,12 +3,13 @@
  * (grids as `Matrix`). Pure data, no Svelte: the renderer maps its
  * `StudioDocument` to and from this, and main never needs more than the text.
  */
+import type { LayerFields } from '../layer-stack';
 import { fromRows, type Matrix } from '../matrix';
-import type { Activation, LossKind, Mode, OptimizerKind, TrainerResumeState } from '../types';
+import type { LossKind, OptimizerKind, TrainerResumeState } from '../types';
 
 export const WORKSPACE_FORMAT = 'kernel-studio-workspace';
 /** The version this build writes; `migrate` brings older files up to it. */
-export const WORKSPACE_VERSION = 1;
+export const WORKSPACE_VERSION = 2;
 export const WORKSPACE_EXTENSION = 'kstudio';
 /** 64 MiB: far above any real workspace, low enough to refuse abuse (main checks the file size first). */
 export const MAX_WORKSPACE_BYTES = 64 * 1024 * 1024;
@@ -86,13 +87,12 @@ export function resumeStateOf(saved: SavedTrainer): TrainerResumeState {
   };
 }
 
-/** Everything a workspace saves. */
-export interface WorkspaceDocument {
-  readonly x: Matrix;
-  readonly k: Matrix;
-  readonly bias: number;
-  readonly mode: Mode;
-  readonly activation: Activation;
+/**
+ * Everything a workspace saves. The layer Explore shows is `channels` (X, C ≥ 1 grids of one
+ * H×W), `kernels` (the weight, O×C grids of one kh×kw), `biases` (O values) and the geometry;
+ * a one-channel "valid" layer is today's single X, K and bias.
+ */
+export interface WorkspaceDocument extends LayerFields {
   readonly drawnTarget: Matrix | null;
   readonly training: TrainingModel;
   readonly learnedWeight: Matrix | null;
@@ -101,26 +101,6 @@ export interface WorkspaceDocument {
   readonly trainer: SavedTrainer | null;
   readonly runs: readonly RunRecord[];
 }
-
-/** The document's fields, listed once: the renderer's snapshot, apply and dirty tracking iterate this. */
-export const DOCUMENT_FIELDS = [
-  'x',
-  'k',
-  'bias',
-  'mode',
-  'activation',
-  'drawnTarget',
-  'training',
-  'learnedWeight',
-  'learnedBias',
-  'trainer',
-  'runs',
-] as const satisfies readonly (keyof WorkspaceDocument)[];
-
-/** Compile-time check that DOCUMENT_FIELDS names every field of WorkspaceDocument. */
-export type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;
-const allFieldsListed: MissingDocumentFields extends never ? true : false = true;
-void allFieldsListed;
 
 /** d2l's 6×8 image: white (1) with columns 2–5 black (0). */
 export function seedEdgeImage(): Matrix {
@@ -145,12 +125,40 @@ export const DEFAULT_TRAINING: TrainingModel = {
   targetBias: 0,
 };
 
+/**
+ * The fields of a document, listed once: the renderer's snapshot and apply walk this list, and a
+ * compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
+ */
+export const DOCUMENT_FIELDS = [
+  'channels',
+  'kernels',
+  'biases',
+  'stride',
+  'padding',
+  'dilation',
+  'mode',
+  'activation',
+  'drawnTarget',
+  'training',
+  'learnedWeight',
+  'learnedBias',
+  'trainer',
+  'runs',
+] as const satisfies readonly (keyof WorkspaceDocument)[];
+
+/** `never` exactly when DOCUMENT_FIELDS names every field (a missing one fails `documentFieldsComplete`). */
+type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;
+export const documentFieldsComplete: [MissingDocumentFields] extends [never] ? true : never = true;
+
 /** What New gives: d2l's edge image, K = [1, −1], default training, no runs. */
 export function defaultDocument(): WorkspaceDocument {
   return {
-    x: seedEdgeImage(),
-    k: fromRows([[1, -1]]),
-    bias: 0,
+    channels: [seedEdgeImage()],
+    kernels: [[fromRows([[1, -1]])]],
+    biases: [0],
+    stride: [1, 1],
+    padding: [0, 0],
+    dilation: [1, 1],
     mode: 'correlate',
     activation: 'none',
     drawnTarget: null,

@@ -1,10 +1,11 @@
 /**
- * The zod schema of a version-1 `.kstudio` file: strict objects (unknown keys
+ * The zod schema of a `.kstudio` file (the current version): strict objects (unknown keys
  * are errors), grids as 2-D arrays of finite numbers within the size limits.
  * docs/workspace.schema.json is generated from this (`workspaceJsonSchema`).
  */
 import { z } from 'zod';
 import { BOUNDS, TRAINING_BOUNDS, type NumberBound } from '../bounds';
+import { LAYER_LIMITS } from '../layer';
 import { LIMITS } from '../types';
 import { MAX_WORKSPACE_BYTES, WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
 import type { JsonShapeLimits } from './safe-json';
@@ -137,6 +138,19 @@ const pointsSchema = bulk(
 
 const imageGrid = gridSchema(LIMITS.maxImageSide);
 const kernelGrid = gridSchema(LIMITS.maxKernelSide);
+/** X: C grids (1…LAYER_LIMITS.maxChannels); that they share one H×W is checked on the document. */
+const imageStack = z.array(imageGrid).min(1).max(LAYER_LIMITS.maxChannels);
+/** The weight: O lists of C kernels. */
+const weightStack = z
+  .array(z.array(kernelGrid).min(1).max(LAYER_LIMITS.maxChannels))
+  .min(1)
+  .max(LAYER_LIMITS.maxChannels);
+
+/** A `[rows, cols]` pair of whole numbers in min…max. */
+function pairSchema(min: number, max: number) {
+  const n = z.number().int().min(min).max(max);
+  return z.tuple([n, n]);
+}
 
 export const trainingSchema = z.strictObject({
   kernelRows: bounded(TRAINING_BOUNDS.kernelRows),
@@ -183,29 +197,71 @@ const paramVector = z
   .min(2)
   .max(LIMITS.maxKernelSide ** 2 + 1);
 
-export const documentSchema = z.strictObject({
-  x: imageGrid,
-  k: kernelGrid,
-  bias: bounded(BOUNDS.bias),
-  mode: z.enum(['correlate', 'convolve']),
-  activation: z.enum(['none', 'relu']),
-  drawnTarget: imageGrid.nullable(),
-  training: trainingSchema,
-  learnedWeight: kernelGrid.nullable(),
-  learnedBias: finite,
-  /** Added in 0.2 without a version bump: older files have none (read as null). */
-  trainer: z
-    .strictObject({
-      runId: z.string().regex(RUN_ID_PATTERN),
-      step: z.number().int().min(0).max(1e9),
-      params: paramVector,
-      grads: paramVector,
-      moment1: paramVector,
-      moment2: paramVector,
-    })
-    .nullable()
-    .optional(),
-});
+type Issue = { readonly path: (string | number)[]; readonly message: string };
+type Rows = readonly (readonly number[])[];
+const shapeOf = (g: Rows) => `${g.length}×${g[0]?.length ?? 0}`;
+
+/** Where the layer's arrays disagree: channels of different H×W, a ragged weight, C or O mismatches, too many values. */
+export function layerIssues(d: {
+  readonly x: readonly Rows[];
+  readonly k: readonly (readonly Rows[])[];
+  readonly bias: readonly number[];
+}): Issue | null {
+  const c = d.x.length;
+  const h = shapeOf(d.x[0]);
+  const xAt = d.x.findIndex((g) => shapeOf(g) !== h);
+  if (xAt >= 0)
+    return { path: ['x', xAt], message: `channel ${xAt + 1} is ${shapeOf(d.x[xAt])} but channel 1 is ${h}` };
+  const values = c * d.x[0].length * (d.x[0][0]?.length ?? 0);
+  if (values > LAYER_LIMITS.maxValues)
+    return { path: ['x'], message: `X holds ${values} values, over the limit of ${LAYER_LIMITS.maxValues}` };
+  const kh = shapeOf(d.k[0][0]);
+  for (let o = 0; o < d.k.length; o++) {
+    if (d.k[o].length !== c)
+      return {
+        path: ['k', o],
+        message: `output channel ${o + 1} has ${d.k[o].length} kernels but X has ${c} channels`,
+      };
+    const at = d.k[o].findIndex((g) => shapeOf(g) !== kh);
+    if (at >= 0)
+      return { path: ['k', o, at], message: `this kernel is ${shapeOf(d.k[o][at])} but the first is ${kh}` };
+  }
+  if (d.bias.length !== d.k.length)
+    return { path: ['bias'], message: `${d.bias.length} biases for ${d.k.length} output channels` };
+  return null;
+}
+
+export const documentSchema = z
+  .strictObject({
+    x: imageStack,
+    k: weightStack,
+    bias: z.array(bounded(BOUNDS.bias)).min(1).max(LAYER_LIMITS.maxChannels),
+    stride: pairSchema(1, LAYER_LIMITS.maxStride),
+    padding: pairSchema(0, LAYER_LIMITS.maxPadding),
+    dilation: pairSchema(1, LAYER_LIMITS.maxDilation),
+    mode: z.enum(['correlate', 'convolve']),
+    activation: z.enum(['none', 'relu']),
+    drawnTarget: imageGrid.nullable(),
+    training: trainingSchema,
+    learnedWeight: kernelGrid.nullable(),
+    learnedBias: finite,
+    /** Added in 0.2 without a version bump: older files have none (read as null). */
+    trainer: z
+      .strictObject({
+        runId: z.string().regex(RUN_ID_PATTERN),
+        step: z.number().int().min(0).max(1e9),
+        params: paramVector,
+        grads: paramVector,
+        moment1: paramVector,
+        moment2: paramVector,
+      })
+      .nullable()
+      .optional(),
+  })
+  .superRefine((d, ctx) => {
+    const issue = layerIssues(d);
+    if (issue) ctx.addIssue({ code: 'custom', ...issue });
+  });
 
 /** The whole file, current version. */
 export const workspaceFileSchema = z.strictObject({
@@ -217,7 +273,7 @@ export const workspaceFileSchema = z.strictObject({
   runs: boundedArray(runSchema, MAX_RUNS),
 });
 
-export type WorkspaceFileV1 = z.infer<typeof workspaceFileSchema>;
+export type WorkspaceFile = z.infer<typeof workspaceFileSchema>;
 
 /** How the JSON Schema is generated: a bulk or length-first schema shows the plain zod form it checks. */
 const JSON_SCHEMA_OPTIONS: Parameters<typeof z.toJSONSchema>[1] = {
@@ -237,8 +293,8 @@ export function workspaceJsonSchema(): Record<string, unknown> {
   return {
     ...generated,
     $id: 'https://github.com/kernel-studio/kernel-studio/docs/workspace.schema.json',
-    title: 'Kernel Studio workspace (.kstudio), version 1',
+    title: `Kernel Studio workspace (.kstudio), version ${WORKSPACE_VERSION}`,
     description:
-      'Grids are rectangular 2-D arrays of finite numbers (row-major); rectangularity is checked by the app, not expressible here.',
+      'Grids are rectangular 2-D arrays of finite numbers (row-major); x is C grids of one H×W, k is O×C grids of one kh×kw, bias has O values. Rectangularity and these shape agreements are checked by the app, not expressible here.',
   };
 }

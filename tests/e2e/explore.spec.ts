@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { PNG } from './png';
-import { cell, expectGrid, grid, panel, readGrid, typeCell } from './grid';
+import { cell, expectGrid, grid, panel, readGrid, setSize, typeCell } from './grid';
 
 const root = resolve(import.meta.dirname, '../..');
 interface Golden {
@@ -12,13 +12,6 @@ interface Golden {
 }
 const golden = (name: string): Golden =>
   JSON.parse(readFileSync(resolve(root, 'tests/golden', `${name}.json`), 'utf8')) as Golden;
-
-async function setSize(editor: Locator, rows: number, cols: number): Promise<void> {
-  await editor.getByRole('spinbutton', { name: 'Rows' }).fill(String(rows));
-  await editor.getByRole('spinbutton', { name: 'Rows' }).press('Tab');
-  await editor.getByRole('spinbutton', { name: 'Columns' }).fill(String(cols));
-  await editor.getByRole('spinbutton', { name: 'Columns' }).press('Tab');
-}
 
 test('drawing the edge image and K=[1,−1] by hand gives d2l’s Y; transpose gives zeros; undo restores', async ({
   app,

@@ -54,8 +54,8 @@ test('save a workspace, change it, open the saved file: restored, and the title 
   await app.getByRole('button', { name: 'Save As…' }).click();
   await expect(app).toHaveTitle('first.kstudio — Kernel Studio');
   const saved = JSON.parse(readFileSync(workspace, 'utf8')) as Record<string, unknown>;
-  expect(saved).toMatchObject({ format: 'kernel-studio-workspace', version: 1 });
-  expect((saved.document as { k: number[][] }).k).toEqual([[1, -1]]);
+  expect(saved).toMatchObject({ format: 'kernel-studio-workspace', version: 2 });
+  expect((saved.document as { k: number[][][][] }).k).toEqual([[[[1, -1]]]]);
 
   // Change the document: import a kernel into K.
   const kernelFile = join(dir, 'k.json');
@@ -80,12 +80,12 @@ test('save a workspace, change it, open the saved file: restored, and the title 
   await app.getByRole('button', { name: 'Close' }).click();
   await app.keyboard.press('Control+s');
   await expect(app).toHaveTitle('first.kstudio — Kernel Studio');
-  expect((JSON.parse(readFileSync(workspace, 'utf8')) as { document: { k: number[][] } }).document.k).toEqual(
-    [
-      [2, 3],
-      [4, 5],
-    ],
-  );
+  expect(
+    (JSON.parse(readFileSync(workspace, 'utf8')) as { document: { k: number[][][][] } }).document.k[0][0],
+  ).toEqual([
+    [2, 3],
+    [4, 5],
+  ]);
 });
 
 test('exports the kernel as .npy and .safetensors with correct bytes on disk', async ({ app }) => {
@@ -185,8 +185,8 @@ function backupsX(dataDir: string): number[] {
     .filter((name) => name.endsWith('.kstudio'))
     .map((name) => {
       try {
-        return (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { document: { x: number[][] } })
-          .document.x[0][0];
+        return (JSON.parse(readFileSync(join(folder, name), 'utf8')) as { document: { x: number[][][] } })
+          .document.x[0][0][0];
       } catch {
         return NaN;
       }

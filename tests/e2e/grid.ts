@@ -40,3 +40,11 @@ export async function typeCell(
   await app.keyboard.type(value);
   await app.keyboard.press('Enter');
 }
+
+/** Sets an editor panel's size through its Rows and Columns fields. */
+export async function setSize(editor: Locator, rows: number, cols: number): Promise<void> {
+  await editor.getByRole('spinbutton', { name: 'Rows' }).fill(String(rows));
+  await editor.getByRole('spinbutton', { name: 'Rows' }).press('Tab');
+  await editor.getByRole('spinbutton', { name: 'Columns' }).fill(String(cols));
+  await editor.getByRole('spinbutton', { name: 'Columns' }).press('Tab');
+}

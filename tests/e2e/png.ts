@@ -1,6 +1,15 @@
 import { createRequire } from 'node:module';
 
-/** pngjs ships no types; this is the one call the tests need. */
+interface PngImage {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+/** pngjs ships no types; these are the calls the tests need. */
 export const { PNG } = createRequire(import.meta.url)('pngjs') as {
-  PNG: { sync: { read(buffer: Buffer): { width: number; height: number; data: Buffer } } };
+  PNG: {
+    new (size: { width: number; height: number }): PngImage;
+    sync: { read(buffer: Buffer): PngImage; write(png: PngImage): Buffer };
+  };
 };

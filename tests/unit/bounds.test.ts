@@ -29,7 +29,7 @@ describe('one numeric-bounds table for the UI, the validator and the workspace s
         initBias: BOUNDS.bias[end],
         targetBias: BOUNDS.bias[end],
       };
-      const text = serializeWorkspace({ ...doc, bias: BOUNDS.bias[end], training }, 'test');
+      const text = serializeWorkspace({ ...doc, biases: [BOUNDS.bias[end]], training }, 'test');
       expect(parseWorkspace(text, 'ends.kstudio').training).toEqual(training);
       const config = {
         x: fromRows([[1, 2, 3]]),

@@ -24,7 +24,7 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
 
   it("d2l's defaults learn without a warning; lr past 2 ÷ curvature grows and is caught", () => {
     const doc = defaultDocument();
-    const healthy = trainingSetup(doc).config;
+    const healthy = trainingSetup({ ...doc, x: doc.channels[0], k: doc.kernels[0][0] }).config;
     const run = (lr: number, steps: number) =>
       Array.from(new CpuTrainer({ ...healthy, optimizer: { kind: 'sgd', lr } }).runSync(steps).losses);
     expect(detectGrowth(points(run(0.03, 10)))).toBeNull();

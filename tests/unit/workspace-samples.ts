@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { KernelStudioError } from '../../core/errors';
 import { BOUNDS, type NumberBound } from '../../core/bounds';
 import { fromRows, type Matrix } from '../../core/matrix';
 import {
@@ -16,7 +18,7 @@ export { DEFAULT_TRAINING };
 export function sampleDocument(): WorkspaceDocument {
   return {
     ...defaultDocument(),
-    bias: 0.25,
+    biases: [0.25],
     mode: 'convolve',
     activation: 'relu',
     drawnTarget: fromRows([
@@ -54,14 +56,35 @@ const f32 = fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6
 export function matrixArb(maxSide: number): fc.Arbitrary<Matrix> {
   return fc
     .tuple(fc.integer({ min: 1, max: maxSide }), fc.integer({ min: 1, max: maxSide }))
-    .chain(([r, c]) =>
-      fc.array(f32, { minLength: r * c, maxLength: r * c }).map((v) => ({
-        rows: r,
-        cols: c,
-        data: Float32Array.from(v),
-      })),
-    );
+    .chain(([r, c]) => sizedMatrixArb(r, c));
 }
+
+function sizedMatrixArb(rows: number, cols: number): fc.Arbitrary<Matrix> {
+  return fc
+    .array(f32, { minLength: rows * cols, maxLength: rows * cols })
+    .map((v) => ({ rows, cols, data: Float32Array.from(v) }));
+}
+
+const side = (max: number) => fc.integer({ min: 1, max });
+const pairArb = (min: number, max: number) =>
+  fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })) as fc.Arbitrary<readonly [number, number]>;
+
+/** A consistent layer: C channels of one H×W, O×C kernels of one kh×kw, O biases, any geometry. */
+const layerArb = fc
+  .record({ c: side(3), o: side(3), h: side(8), w: side(8), kh: side(4), kw: side(4) })
+  .chain(({ c, o, h, w, kh, kw }) =>
+    fc.record({
+      channels: fc.array(sizedMatrixArb(h, w), { minLength: c, maxLength: c }),
+      kernels: fc.array(fc.array(sizedMatrixArb(kh, kw), { minLength: c, maxLength: c }), {
+        minLength: o,
+        maxLength: o,
+      }),
+      biases: fc.array(boundedArb(BOUNDS.bias), { minLength: o, maxLength: o }),
+      stride: pairArb(1, 64),
+      padding: pairArb(0, 64),
+      dilation: pairArb(1, 64),
+    }),
+  );
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 });
 
@@ -101,28 +124,41 @@ const runArb: fc.Arbitrary<RunRecord> = fc.record(
   { requiredKeys: ['id', 'label', 'settings', 'points'] },
 );
 
-export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc.record({
-  x: matrixArb(8),
-  k: matrixArb(4),
-  bias: boundedArb(BOUNDS.bias),
-  mode: fc.constantFrom('correlate', 'convolve'),
-  activation: fc.constantFrom('none', 'relu'),
-  drawnTarget: fc.option(matrixArb(6), { nil: null }),
-  training: trainingArb,
-  learnedWeight: fc.option(matrixArb(4), { nil: null }),
-  learnedBias: finite,
-  trainer: fc.option(
-    fc.integer({ min: 1, max: 4 }).chain((n) =>
-      fc.record({
-        runId: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/),
-        step: fc.integer({ min: 0, max: 1e6 }),
-        params: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-        grads: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-        moment1: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-        moment2: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-      }),
-    ),
-    { nil: null },
-  ),
-  runs: fc.array(runArb, { maxLength: 3 }),
-});
+export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc
+  .tuple(
+    layerArb,
+    fc.record({
+      mode: fc.constantFrom('correlate', 'convolve'),
+      activation: fc.constantFrom('none', 'relu'),
+      drawnTarget: fc.option(matrixArb(6), { nil: null }),
+      training: trainingArb,
+      learnedWeight: fc.option(matrixArb(4), { nil: null }),
+      learnedBias: finite,
+      trainer: fc.option(
+        fc.integer({ min: 1, max: 4 }).chain((n) =>
+          fc.record({
+            runId: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/),
+            step: fc.integer({ min: 0, max: 1e6 }),
+            params: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+            grads: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+            moment1: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+            moment2: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
+          }),
+        ),
+        { nil: null },
+      ),
+      runs: fc.array(runArb, { maxLength: 3 }),
+    }),
+  )
+  .map(([layer, rest]) => ({ ...layer, ...rest }));
+
+/** The KernelStudioError `fn` throws (the test fails when it throws nothing or something else). */
+export function errorOf(fn: () => unknown): KernelStudioError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(KernelStudioError);
+    return error as KernelStudioError;
+  }
+  throw new Error('expected a KernelStudioError');
+}

@@ -1,3 +1,5 @@
+import type { Pair } from '../../../core/layer';
+import { withChannel, withKernel, type Kernels } from '../../../core/layer-stack';
 import type { Matrix } from '../../../core/matrix';
 import type { Activation, Mode } from '../../../core/types';
 import {
@@ -18,15 +20,21 @@ export type TrainingSettings = TrainingModel;
 const INITIAL = defaultDocument();
 
 /**
- * The document the user is editing: what a workspace file saves. Grids are
- * replaced, never mutated in place (`$state.raw`), so every edit is one
- * assignment that views, undo history and autosave can all observe.
+ * The document the user is editing: what a workspace file saves (its fields are the core's
+ * DOCUMENT_FIELDS). Grids are replaced, never mutated in place (`$state.raw`), so every edit
+ * is one assignment that views, undo history and autosave can all observe.
  * Its initial values are the core's `defaultDocument()`.
+ *
+ * The layer is `channels` (X, C×H×W), `kernels` (O×C kernels) and `biases` (O); `x`, `k` and
+ * `bias` are the first channel, kernel and bias, for the single-channel views and training.
  */
 export class StudioDocument {
-  x = $state.raw<Matrix>(INITIAL.x);
-  k = $state.raw<Matrix>(INITIAL.k);
-  bias = $state(0);
+  channels = $state.raw<readonly Matrix[]>(INITIAL.channels);
+  kernels = $state.raw<Kernels>(INITIAL.kernels);
+  biases = $state.raw<readonly number[]>(INITIAL.biases);
+  stride = $state.raw<Pair>(INITIAL.stride);
+  padding = $state.raw<Pair>(INITIAL.padding);
+  dilation = $state.raw<Pair>(INITIAL.dilation);
   mode = $state<Mode>('correlate');
   activation = $state<Activation>('none');
   /** A drawn or imported target Y for training (used when targetSource is 'drawn'). */
@@ -39,6 +47,31 @@ export class StudioDocument {
   trainer = $state.raw<SavedTrainer | null>(null);
   /** Training run histories (id, label, settings, loss points), saved with the workspace. */
   runs = $state.raw<RunRecord[]>([]);
+
+  /** X's first channel; setting it to another size crops or zero-pads the other channels to match. */
+  get x(): Matrix {
+    return this.channels[0];
+  }
+  set x(m: Matrix) {
+    this.channels = withChannel(this.channels, 0, m);
+  }
+
+  /** The kernel from input 1 to output 1; setting it to another size resizes every kernel to match. */
+  get k(): Matrix {
+    return this.kernels[0][0];
+  }
+  set k(m: Matrix) {
+    this.kernels = withKernel(this.kernels, 0, 0, m);
+  }
+
+  /** Output 1's bias. */
+  get bias(): number {
+    return this.biases[0];
+  }
+  set bias(b: number) {
+    this.biases = this.biases.map((v, o) => (o === 0 ? b : v));
+  }
+
   /** Bumped each time a whole document is loaded (New, Open, Restore): views drop run state of the old one. */
   loads = $state(0);
 }

@@ -6,17 +6,19 @@ import type { Matrix } from '../../../../core/matrix';
 import type { Cell } from '../../../../core/grid-ops';
 import { userMessage } from '../../../../core/errors';
 import { outputShape } from '../../../../core/im2col';
-import type { Activation, ComputeBackend, ForwardParams, Mode } from '../../../../core/types';
+import type { ComputeBackend, ForwardParams } from '../../../../core/types';
+import type { LayerFields } from '../../../../core/layer-stack';
 import { History } from '../../state/history.svelte';
 import type { StudioDocument } from '../../state/studio.svelte';
 
-export interface DocSnapshot {
-  readonly x: Matrix;
-  readonly k: Matrix;
-  readonly bias: number;
-  readonly mode: Mode;
-  readonly activation: Activation;
-}
+/** What Explore's undo restores: the whole layer (X's channels, the kernels, biases, geometry, mode, activation). */
+export type DocSnapshot = LayerFields;
+/** An edit: layer fields, or the first channel/kernel/bias (`x`, `k`, `bias`) as today's editors make them. */
+export type DocChange = Partial<LayerFields> & {
+  readonly x?: Matrix;
+  readonly k?: Matrix;
+  readonly bias?: number;
+};
 
 export class ExploreSession {
   readonly history = new History<DocSnapshot>();
@@ -27,20 +29,28 @@ export class ExploreSession {
 
   snapshot(): DocSnapshot {
     const d = this.doc;
-    return { x: d.x, k: d.k, bias: d.bias, mode: d.mode, activation: d.activation };
+    return {
+      channels: d.channels,
+      kernels: d.kernels,
+      biases: d.biases,
+      stride: d.stride,
+      padding: d.padding,
+      dilation: d.dilation,
+      mode: d.mode,
+      activation: d.activation,
+    };
   }
 
-  private restore(s: DocSnapshot): void {
+  private restore(s: DocChange): void {
     Object.assign(this.doc, s);
   }
 
   /** Applies an edit as one undo step (or part of the step named `group`). */
-  edit(change: Partial<DocSnapshot>, group?: string): void {
-    const before = this.snapshot();
-    const keys = Object.keys(change) as (keyof DocSnapshot)[];
-    if (keys.every((key) => change[key] === before[key])) return;
-    this.history.record(before, group);
-    this.restore({ ...this.snapshot(), ...change });
+  edit(change: DocChange, group?: string): void {
+    const keys = Object.keys(change) as (keyof DocChange)[];
+    if (keys.every((key) => change[key] === this.doc[key])) return;
+    this.history.record(this.snapshot(), group);
+    this.restore(change);
   }
 
   undo(): void {

@@ -1,5 +1,5 @@
 /** Images (PNG, JPEG, WebP) as grayscale grids: what the import box and a drop on X both use. */
-import { fitSize, grayFromRgba } from '../../../../core/grid-ops';
+import { fitSize, grayFromRgba, rgbFromRgba } from '../../../../core/grid-ops';
 import type { Matrix } from '../../../../core/matrix';
 
 /** Cells a side an imported image is fitted into unless the user asks for another size. */
@@ -13,8 +13,8 @@ export function isImageFile(file: File): boolean {
   return IMAGE_TYPES.includes(file.type) || (file.type === '' && IMAGE_EXTENSIONS.test(file.name));
 }
 
-/** Decodes, downsamples to fit `maxSide` and converts to grayscale in [lo, hi]. */
-export async function imageFileToGrid(file: File, maxSide: number, lo: number, hi: number): Promise<Matrix> {
+/** Decodes and downsamples to fit `maxSide`: the RGBA pixels. */
+async function decodeImage(file: File, maxSide: number): Promise<ImageData> {
   if (!isImageFile(file)) throw new Error(`${file.name}: not a PNG, JPEG or WebP image`);
   const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const { rows, cols } = fitSize(bitmap.width, bitmap.height, maxSide);
@@ -26,5 +26,17 @@ export async function imageFileToGrid(file: File, maxSide: number, lo: number, h
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(bitmap, 0, 0, cols, rows);
   bitmap.close();
-  return grayFromRgba(ctx.getImageData(0, 0, cols, rows).data, cols, rows, lo, hi);
+  return ctx.getImageData(0, 0, cols, rows);
+}
+
+/** Decodes, downsamples to fit `maxSide` and converts to grayscale in [lo, hi]. */
+export async function imageFileToGrid(file: File, maxSide: number, lo: number, hi: number): Promise<Matrix> {
+  const img = await decodeImage(file, maxSide);
+  return grayFromRgba(img.data, img.width, img.height, lo, hi);
+}
+
+/** The same, keeping colour: channels R, G, B in [lo, hi]. */
+export async function imageFileToRgb(file: File, maxSide: number, lo: number, hi: number): Promise<Matrix[]> {
+  const img = await decodeImage(file, maxSide);
+  return rgbFromRgba(img.data, img.width, img.height, lo, hi);
 }

@@ -1,0 +1,58 @@
+/**
+ * The full layer's live output: Y (O×Ho×Wo) from the backend's `forwardLayer` for the document's
+ * channels, kernels, biases and geometry (the single-channel valid layer takes the engine's
+ * fast path by itself). The shape comes from core/layer, or the one-line reason there is none.
+ * The newest request wins; older results are dropped.
+ */
+import { userMessage } from '../../../../core/errors';
+import { layerOutputShape, type Shape2 } from '../../../../core/layer';
+import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '../../../../core/layer-stack';
+import type { LayerComputeBackend } from '../../../../core/layer-types';
+import type { Tensor3 } from '../../../../core/tensor';
+import type { ComputeBackend } from '../../../../core/types';
+
+export type LayerShape =
+  { readonly shape: Shape2; readonly error: null } | { readonly shape: null; readonly error: string };
+
+/** Ho×Wo of the layer on X, or why it has none (the kernel does not fit, a bad geometry). */
+export function layerShape(layer: LayerFields): LayerShape {
+  try {
+    return { shape: layerOutputShape(specOfLayer(layer), layer.channels[0]), error: null };
+  } catch (e) {
+    return { shape: null, error: userMessage(e) };
+  }
+}
+
+function hasLayer(backend: ComputeBackend): backend is ComputeBackend & LayerComputeBackend {
+  return 'forwardLayer' in backend && typeof backend.forwardLayer === 'function';
+}
+
+export class LayerOutput {
+  y = $state.raw<Tensor3 | null>(null);
+  error = $state<string | null>(null);
+  private generation = 0;
+
+  async request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
+    const generation = ++this.generation;
+    if (!backend || !hasLayer(backend)) return;
+    const { error } = layerShape(layer);
+    if (error !== null) {
+      this.y = null;
+      this.error = error;
+      return;
+    }
+    try {
+      const y = await backend.forwardLayer(
+        stackChannels(layer.channels),
+        stackKernels(layer.kernels),
+        layer.biases,
+        specOfLayer(layer),
+      );
+      if (generation !== this.generation) return;
+      this.y = y;
+      this.error = null;
+    } catch (e) {
+      if (generation === this.generation) this.error = userMessage(e);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { expectGrid, grid, panel, readGrid, setSize, typeCell } from './grid';
+import { PNG } from './png';
+
+async function typeGrid(app: Page, name: string, values: number[][]): Promise<void> {
+  for (let r = 0; r < values.length; r++)
+    for (let c = 0; c < values[r].length; c++) await typeCell(app, name, r + 1, c + 1, String(values[r][c]));
+  await expectGrid(app, name, values);
+}
+
+async function setNumber(app: Page, name: string, value: number): Promise<void> {
+  const field = app.getByRole('spinbutton', { name, exact: true });
+  await field.fill(String(value));
+  await field.press('Tab');
+}
+
+/** PyTorch's output length, written out here on its own so the app's formula is checked, not reused. */
+const outLen = (n: number, k: number, s: number, p: number, d: number) =>
+  Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+
+test("d2l's 2-channel example built by hand gives [[56, 72], [104, 120]]", async ({ app }) => {
+  await setSize(panel(app, 'Input X'), 3, 3);
+  await setSize(panel(app, 'Kernel K'), 2, 2);
+  await app.getByRole('button', { name: 'Add input channel' }).click();
+  await expect(grid(app, 'X channel 2')).toBeVisible();
+  await typeGrid(app, 'X channel 1', [
+    [0, 1, 2],
+    [3, 4, 5],
+    [6, 7, 8],
+  ]);
+  await typeGrid(app, 'X channel 2', [
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+  ]);
+  await typeGrid(app, 'K output 1 input 1', [
+    [0, 1],
+    [2, 3],
+  ]);
+  await typeGrid(app, 'K output 1 input 2', [
+    [1, 2],
+    [3, 4],
+  ]);
+  await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 2×3×3 → Y 1×2×2');
+  await expectGrid(app, 'Y channel 1', [
+    [56, 72],
+    [104, 120],
+  ]);
+
+  // A second output channel (K + 1 on both inputs, as d2l stacks K, K+1, K+2).
+  await app.getByRole('button', { name: 'Add output channel' }).click();
+  await typeGrid(app, 'K output 2 input 1', [
+    [1, 2],
+    [3, 4],
+  ]);
+  await typeGrid(app, 'K output 2 input 2', [
+    [2, 3],
+    [4, 5],
+  ]);
+  await expectGrid(app, 'Y channel 2', [
+    [76, 100],
+    [148, 172],
+  ]);
+  await expectGrid(app, 'Y channel 1', [
+    [56, 72],
+    [104, 120],
+  ]);
+
+  // Undo takes back the last typed value of the second output's kernel.
+  await app.getByRole('button', { name: 'Undo' }).click();
+  await expectGrid(app, 'K output 2 input 2', [
+    [2, 3],
+    [4, 0],
+  ]);
+
+  // d2l's stacked example as a preset: the third output channel is K + 2's.
+  await app.getByRole('button', { name: 'K, K+1, K+2: 3 outputs' }).click();
+  await expectGrid(app, 'Y channel 3', [
+    [96, 128],
+    [192, 224],
+  ]);
+});
+
+test("stride 2 and padding 1 change the output shape to PyTorch's formula", async ({ app }) => {
+  // The default document: X 6×8, K 1×2.
+  const shape = app.getByRole('status', { name: 'Layer output shape' });
+  await expect(shape).toHaveText('X 1×6×8 → Y 1×6×7');
+  await setNumber(app, 'Stride rows', 2);
+  await setNumber(app, 'Stride columns', 2);
+  await setNumber(app, 'Padding rows', 1);
+  await setNumber(app, 'Padding columns', 1);
+  const [oh, ow] = [outLen(6, 1, 2, 1, 1), outLen(8, 2, 2, 1, 1)];
+  expect([oh, ow]).toEqual([4, 5]);
+  await expect(shape).toHaveText(`X 1×6×8 → Y 1×${oh}×${ow}`);
+  await expect(grid(app, 'Y channel 1').getByRole('gridcell')).toHaveCount(oh * ow);
+
+  // Dilation 3 on the columns: the dilated 1×4 window.
+  await setNumber(app, 'Dilation columns', 3);
+  await expect(shape).toHaveText(`X 1×6×8 → Y 1×${oh}×${outLen(8, 2, 2, 1, 3)}`);
+  // "Same" padding is refused for the even kernel and keeps H×W for an odd one.
+  await expect(app.getByRole('button', { name: 'Same padding' })).toBeDisabled();
+  await setNumber(app, 'Dilation columns', 1);
+  await setSize(panel(app, 'Kernel K'), 3, 3);
+  await app.getByRole('button', { name: 'Same padding' }).click();
+  await expect(shape).toHaveText('X 1×6×8 → Y 1×6×8');
+  await expect(app.getByRole('spinbutton', { name: 'Padding rows', exact: true })).toHaveValue('1');
+});
+
+test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ app }) => {
+  // 2×3 opaque pixels: red, green, blue / white, black, grey 51.
+  const pixels = [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+    [255, 255, 255],
+    [0, 0, 0],
+    [51, 51, 51],
+  ];
+  const png = new PNG({ width: 3, height: 2 });
+  pixels.forEach((p, i) => png.data.set([...p, 255], i * 4));
+  const dir = mkdtempSync(join(tmpdir(), 'ks-layer-'));
+  try {
+    const file = join(dir, 'rgb.png');
+    writeFileSync(file, PNG.sync.write(png));
+    await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).check();
+    await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
+    await expect(app.getByText('Imported rgb.png as 2×3')).toBeVisible();
+    const channel = (ch: number) => [0, 1].map((r) => [0, 1, 2].map((c) => pixels[r * 3 + c][ch] / 255));
+    for (const ch of [0, 1, 2]) {
+      const got = await readGrid(app, `X channel ${ch + 1}`);
+      got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(channel(ch)[r][c], 3)));
+    }
+    await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 3×2×3 → Y 1×2×2');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
