@@ -270,9 +270,14 @@ function tooLarge() {
   };
 }
 
-/** JSON has no bytes: a Uint8Array travels as `{ "$bytes": base64 }` both ways (see WIRE_BYTES_KEY). */
-function encodeBytes(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? { [WIRE_BYTES_KEY]: Buffer.from(value).toString('base64') } : value;
+/**
+ * JSON has no bytes: a Uint8Array travels as `{ "$bytes": base64 }` both ways (see WIRE_BYTES_KEY).
+ * The raw value is read from the holder: JSON.stringify hands a replacer a Buffer already turned
+ * into `{type: 'Buffer', data}` by Buffer#toJSON (and main's file reads return Buffers).
+ */
+function encodeBytes(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  return raw instanceof Uint8Array ? { [WIRE_BYTES_KEY]: Buffer.from(raw).toString('base64') } : value;
 }
 
 /** Turns `{ "$bytes": base64 }` objects in a request body (a few levels deep) back into Uint8Arrays. */
