@@ -32,6 +32,12 @@ export class LayerOutput {
   error = $state<string | null>(null);
   private generation = 0;
 
+  /**
+   * `onFailure` is asked first when a pass fails: the compute state's out-of-memory failover
+   * (true when it switched backends; the new backend then asks for Y again).
+   */
+  constructor(private readonly onFailure?: (backend: ComputeBackend, error: unknown) => boolean) {}
+
   async request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
     const generation = ++this.generation;
     if (!backend || !hasLayer(backend)) return;
@@ -52,7 +58,9 @@ export class LayerOutput {
       this.y = y;
       this.error = null;
     } catch (e) {
-      if (generation === this.generation) this.error = userMessage(e);
+      if (generation !== this.generation) return;
+      if (this.onFailure?.(backend, e)) return;
+      this.error = userMessage(e);
     }
   }
 }
