@@ -13,6 +13,7 @@ import type { OptionTable, ParsedOptions } from './args';
 import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
+import { createNodeCpuPool } from '../node/cpu-pool';
 import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText } from './checks';
 import { ACTIVATIONS, MODES } from './corr2d';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
@@ -250,9 +251,11 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     });
 
   const gpu = await openBackend(backendPreference(options));
+  // On the CPU, a large run splits each step over every core (small ones never start a thread).
+  const pool = gpu ? null : createNodeCpuPool();
   const trainer = gpu
     ? await gpu.createLayerTrainer(config).catch(closing(gpu))
-    : new CpuLayerTrainer(config);
+    : new CpuLayerTrainer(config, undefined, pool);
   let chunk: TrainChunk;
   let snapshot: LayerTrainSnapshot;
   try {
@@ -260,6 +263,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     snapshot = await trainer.snapshot();
   } finally {
     trainer.dispose();
+    pool?.dispose();
     gpu?.dispose();
   }
 

@@ -50,7 +50,7 @@ function d2lConfig(): TrainConfig {
 }
 
 /** 256² with a 5×5 kernel and bias: Y comes from a hidden kernel, mean loss keeps lr scale-free. */
-function mediumConfig(): TrainConfig {
+export function mediumConfig(): TrainConfig {
   const x = randomMatrix(256, 256, 11, -1, 1);
   const y = forwardCpu(x, randomKernel(5, 5, 12), { mode: 'correlate', bias: 0.3, activation: 'none' });
   return {
@@ -112,15 +112,21 @@ async function trainPeers(
   config: TrainConfig,
   steps: number,
   withPeer: boolean,
+  withThreads = false,
 ): Promise<BenchResult[]> {
-  const results: BenchResult[] = [
-    {
-      workload,
-      backend: 'cpu',
-      impl: 'ours',
-      ...(await timeIt(() => new CpuTrainer(config).runSync(steps), OURS)),
-    },
-  ];
+  const one = () => new CpuTrainer(config).runSync(steps);
+  const results: BenchResult[] = [];
+  if (withThreads) {
+    // Every core: each step split into row bands over our worker threads (timed in turns with one thread).
+    const all = async () => {
+      const trainer = new CpuTrainer(config, undefined, pool);
+      await trainer.run(steps);
+      trainer.dispose();
+    };
+    const [ours, threads] = await timeInTurns([one, all], OURS);
+    results.push({ workload, backend: 'cpu', impl: 'ours', ...ours });
+    results.push({ workload, backend: 'cpu', impl: 'ours-threads', ...threads });
+  } else results.push({ workload, backend: 'cpu', impl: 'ours', ...(await timeIt(one, OURS)) });
   if (withPeer) {
     await useTfBackend('cpu');
     results.push({
@@ -197,7 +203,7 @@ async function runAll(
   }
   add(await trainPeers('train d2l 6×8 1×2, 1000 steps', d2l, 1000, true));
   const medium = mediumConfig();
-  add(await trainPeers('train 256² 5×5+bias, 100 steps', medium, 100, false));
+  add(await trainPeers('train 256² 5×5+bias, 100 steps', medium, 100, false, true));
   // tfjs-cpu needs ~0.7 s per step here, so it is compared on 5 steps instead of 100.
   add(await trainPeers('train 256² 5×5+bias, 5 steps', medium, 5, true));
   add(await layerRows());

@@ -1,6 +1,6 @@
 /**
- * A short CPU comparison for a loaded machine: our forward pass on one thread and on every
- * core, in interleaved turns, then PyTorch CPU (all threads) on the same workloads, repeated
+ * A short CPU comparison for a loaded machine: our forward pass and training on one thread and
+ * on every core, in interleaved turns, then PyTorch CPU (all threads) on the same workloads, repeated
  * `--rounds=N` times (default 2) so load swings show as a spread across rounds.
  * Command: npx jiti bench/node/run-cpu-threads.ts [--rounds=3]
  */
@@ -9,8 +9,9 @@ import { convSpec } from '../../core/layer';
 import { randomKernel, randomMatrix } from '../../core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
-import { timeInTurns, timeIt } from './measure';
+import { timeInTurns } from './measure';
 import { pytorchCpuPeers } from './pytorch';
+import { mediumConfig } from './cpu';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 2);
 const pool = createNodeCpuPool();
@@ -33,21 +34,21 @@ for (let round = 1; round <= rounds; round++) {
       `corr2d 1024² ${k}×${k}: ours 1 thread ${fmt(one.median_ms)} ms, ${pool.threads} threads ${fmt(all.median_ms)} ms`,
     );
   }
-  const x = randomMatrix(256, 256, 11, -1, 1);
-  const y = forwardCpu(x, randomKernel(5, 5, 12), { mode: 'correlate', bias: 0.3, activation: 'none' });
-  const config = {
-    x,
-    y,
-    mode: 'correlate',
-    activation: 'none',
-    useBias: true,
-    loss: 'mean',
-    optimizer: { kind: 'sgd', lr: 0.1 },
-    initWeight: randomKernel(5, 5, 13),
-    initBias: 0,
-  } as const;
-  const train = await timeIt(() => new CpuTrainer(config).runSync(100), { runs: 5, warmup: 1 });
-  console.log(`train 256² 5×5+bias, 100 steps: ours ${fmt(train.median_ms)} ms`);
+  const config = mediumConfig();
+  const [train, trainAll] = await timeInTurns(
+    [
+      () => new CpuTrainer(config).runSync(100),
+      async () => {
+        const trainer = new CpuTrainer(config, undefined, pool);
+        await trainer.run(100);
+        trainer.dispose();
+      },
+    ],
+    { runs: 5, warmup: 1 },
+  );
+  console.log(
+    `train 256² 5×5+bias, 100 steps: ours 1 thread ${fmt(train.median_ms)} ms, ${pool.threads} threads ${fmt(trainAll.median_ms)} ms`,
+  );
   for (const r of await pytorchCpuPeers(false, (line) => console.log(line)))
     console.log(
       `${r.workload}: PyTorch ${fmt(r.median_ms)} ms (runs ${r.runs}, ${r.spread_ms?.map((t) => t.toFixed(1)).join('–')} ms)`,

@@ -15,7 +15,7 @@ import { CpuTrainer } from './trainer';
 
 /**
  * The CPU backend; with a `pool` (the host's worker threads) forward passes use every core,
- * bit-identical to one thread. The backend owns the pool and disposes it.
+ * bit-identical to one thread, and large training runs split each step over them. The backend owns the pool and disposes it.
  */
 export function createCpuBackend(pool: CpuPool | null = null): ComputeBackend & LayerComputeBackend {
   return {
@@ -30,13 +30,13 @@ export function createCpuBackend(pool: CpuPool | null = null): ComputeBackend & 
       return { rows: y.rows, cols: y.cols, data: y.data };
     },
     async createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<Trainer> {
-      return new CpuTrainer(config, resumeFrom);
+      return new CpuTrainer(config, resumeFrom, pool);
     },
     async forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3> {
       return pool ? pool.forwardLayer(x, w, bias, spec) : forwardLayerCpu(x, w, bias, spec);
     },
     async createLayerTrainer(config: LayerTrainConfig): Promise<LayerTrainer> {
-      return new CpuLayerTrainer(config);
+      return new CpuLayerTrainer(config, undefined, pool);
     },
     dispose(): void {
       pool?.dispose();

@@ -12,13 +12,14 @@ import { checkLayerTrainConfig } from '../validate';
 import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
 import type { EvaluateInto, TrainerResumeState } from './param-run';
 import { ParamRun } from './param-run';
+import type { CpuPool } from './pool';
 import { singleChannelEvaluate } from './trainer';
 
 function copyTensor(t: Tensor3): Tensor3 {
   return { ...t, data: new Float32Array(t.data) };
 }
 
-function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): EvaluateInto {
+export function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): EvaluateInto {
   const { spec } = config;
   if (isSingleChannelValid(spec)) {
     const [kh, kw] = spec.kernel;
@@ -62,8 +63,11 @@ export class CpuLayerTrainer implements LayerTrainer {
   private readonly size: number;
   private readonly paramRun: ParamRun;
 
-  /** Validates (throws KernelStudioError) and copies X and Y; `resume` continues another backend's run. */
-  constructor(config: LayerTrainConfig, resume?: TrainerResumeState) {
+  /**
+   * Validates (throws KernelStudioError) and copies X and Y; `resume` continues another backend's
+   * run. With a `pool`, `run` evaluates large problems on every thread (the host's workers).
+   */
+  constructor(config: LayerTrainConfig, resume?: TrainerResumeState, pool: CpuPool | null = null) {
     checkLayerTrainConfig(config);
     this.config = config;
     this.size = config.initWeight.data.length;
@@ -71,12 +75,10 @@ export class CpuLayerTrainer implements LayerTrainer {
     const init = new Float64Array(this.size + o);
     init.set(config.initWeight.data);
     for (let i = 0; i < o; i++) init[this.size + i] = config.initBias[i];
-    this.paramRun = new ParamRun(
-      init,
-      config.optimizer,
-      layerEvaluate(config, copyTensor(config.x), copyTensor(config.y)),
-      resume,
-    );
+    const x = copyTensor(config.x);
+    const y = copyTensor(config.y);
+    this.paramRun = new ParamRun(init, config.optimizer, layerEvaluate(config, x, y), resume);
+    if (pool) this.paramRun.usePool(() => pool.trainEvaluation({ ...config, x, y }));
   }
 
   exportState(): TrainerResumeState {
@@ -108,7 +110,7 @@ export class CpuLayerTrainer implements LayerTrainer {
   }
 
   async run(steps: number): Promise<TrainChunk> {
-    return this.runSync(steps);
+    return this.paramRun.run(steps);
   }
 
   async snapshot(): Promise<LayerTrainSnapshot> {

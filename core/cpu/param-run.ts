@@ -9,12 +9,16 @@ import { DIVERGENCE_LIMIT } from '../types';
 import { checkSteps } from '../validate';
 import type { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizer';
+import type { PooledEvaluation } from './pool';
 
 // Where a run stands, as plain data (core/types.ts owns the shape; [W…, b…] for any layer).
 export type { TrainerResumeState };
 
 /** Writes ∂L/∂params into `grads` and returns the loss at `params`. */
 export type EvaluateInto = (params: Float64Array, grads: Float64Array) => number;
+
+/** EvaluateInto whose loss comes later; `grads` is written before the promise resolves. */
+export type AsyncEvaluateInto = (params: Float64Array, grads: Float64Array) => Promise<number>;
 
 function allFinite(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
@@ -33,6 +37,8 @@ export class ParamRun {
   private stepCount = 0;
   private diverged: DivergenceInfo | undefined;
   private disposed = false;
+  private openPool: (() => Promise<PooledEvaluation | null>) | null = null;
+  private pooled: Promise<PooledEvaluation | null> | null = null;
 
   constructor(init: Float64Array, spec: OptimizerSpec, evaluate: EvaluateInto, resume?: TrainerResumeState) {
     const n = init.length;
@@ -85,30 +91,77 @@ export class ParamRun {
 
   /** Runs up to `steps` steps; after divergence it returns at once with the same info. */
   runSync(steps: number): TrainChunk {
+    const chunk = this.beginChunk(steps);
+    if ('diverged' in chunk) return chunk;
+    const { losses } = chunk;
+    for (let n = 0; n < steps; n++) {
+      const stop = this.accept(this.evaluate(this.params, this.grads), losses, n);
+      if (stop) return stop;
+    }
+    return { firstStep: chunk.firstStep, losses };
+  }
+
+  /**
+   * `runSync` with an evaluation that finishes later (bands computed on other threads). The
+   * steps, divergence and optimizer are exactly runSync's; `evaluate` writes the gradients
+   * into the vector it is given, as `EvaluateInto` does.
+   */
+  async runAsync(steps: number, evaluate: AsyncEvaluateInto): Promise<TrainChunk> {
+    const chunk = this.beginChunk(steps);
+    if ('diverged' in chunk) return chunk;
+    const { losses } = chunk;
+    for (let n = 0; n < steps; n++) {
+      const loss = await evaluate(this.params, this.grads);
+      this.checkAlive();
+      const stop = this.accept(loss, losses, n);
+      if (stop) return stop;
+    }
+    return { firstStep: chunk.firstStep, losses };
+  }
+
+  /**
+   * Lets `run` evaluate on every thread: `open` (called once, on the first run) gives the
+   * pooled evaluation, or null where the problem is too small to gain from it.
+   */
+  usePool(open: () => Promise<PooledEvaluation | null>): void {
+    this.openPool = open;
+  }
+
+  /** Runs up to `steps` steps, on every thread where a pool was given and pays off. */
+  async run(steps: number): Promise<TrainChunk> {
+    // A pool that cannot start (a worker failed to load) leaves the run on this thread.
+    this.pooled ??= this.openPool ? this.openPool().catch(() => null) : Promise.resolve(null);
+    const pooled = await this.pooled;
+    return pooled ? this.runAsync(steps, pooled.evaluate) : this.runSync(steps);
+  }
+
+  private beginChunk(steps: number): TrainChunk {
     this.checkAlive();
     checkSteps(steps);
     const firstStep = this.stepCount + 1;
     if (this.diverged) return { firstStep, losses: new Float64Array(0), diverged: this.diverged };
-    const losses = new Float64Array(steps);
+    return { firstStep, losses: new Float64Array(steps) };
+  }
+
+  /** Takes step n's loss (gradients in this.grads): the update, or the divergence chunk that ends the run. */
+  private accept(loss: number, losses: Float64Array, n: number): TrainChunk | null {
     const { params, grads } = this;
-    for (let n = 0; n < steps; n++) {
-      const loss = this.evaluate(params, grads);
-      if (!Number.isFinite(loss) || loss >= DIVERGENCE_LIMIT) {
-        this.diverged = { step: this.stepCount + 1, loss };
-        params.set(this.lastFinite);
-        return { firstStep, losses: losses.slice(0, n), diverged: this.diverged };
-      }
-      losses[n] = loss;
-      this.lastGrads.set(grads);
-      this.stepCount++;
-      this.optimizer.step(params, grads, this.stepCount);
-      if (allFinite(params)) this.lastFinite.set(params);
+    if (!Number.isFinite(loss) || loss >= DIVERGENCE_LIMIT) {
+      this.diverged = { step: this.stepCount + 1, loss };
+      params.set(this.lastFinite);
+      return { firstStep: this.stepCount + 1 - n, losses: losses.slice(0, n), diverged: this.diverged };
     }
-    return { firstStep, losses };
+    losses[n] = loss;
+    this.lastGrads.set(grads);
+    this.stepCount++;
+    this.optimizer.step(params, grads, this.stepCount);
+    if (allFinite(params)) this.lastFinite.set(params);
+    return null;
   }
 
   dispose(): void {
     this.disposed = true;
+    void this.pooled?.then((p) => p?.close());
   }
 
   checkAlive(): void {

@@ -4,26 +4,79 @@
  * with padding 0. Every output value sees the same window, weights and summation order as in
  * one thread, so the result is bit-identical. The threads themselves are the host's (worker
  * threads in the CLI, Web Workers in the renderer): core only sees `BandPort`s, so it stays pure.
+ *
+ * Training uses the same bands: each thread keeps its band of X and Y for the whole run and, per
+ * step, gets the parameters and returns its part of the loss and gradients (sums over its output
+ * rows), which this thread adds up. Only the summation order differs from one thread.
  */
 import type { ConvSpec } from '../layer';
+import type { LayerTrainConfig } from '../layer-types';
 import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
+import { layerEvaluate } from './layer-trainer';
+import type { AsyncEvaluateInto, EvaluateInto } from './param-run';
 
-/** One band's job: a plain, structured-cloneable forward problem (X already padded, padding 0). */
-export interface BandTask {
-  readonly id: number;
+/** One band's forward job: a plain, structured-cloneable problem (X already padded, padding 0). */
+export interface ForwardTask {
+  readonly kind: 'forward';
   readonly x: Tensor3;
   readonly w: Weights;
   readonly bias: readonly number[];
   readonly spec: ConvSpec;
 }
 
+/** A training run's band problem (X rows, Y rows, padding 0, the sum loss), kept by the worker as `run`. */
+export interface TrainOpenTask {
+  readonly kind: 'train-open';
+  readonly run: number;
+  readonly config: BandTrainProblem;
+}
+
+/** One step of run `run` at `params`: the band's loss and gradients come back. */
+export interface TrainStepTask {
+  readonly kind: 'train-step';
+  readonly run: number;
+  readonly params: Float64Array;
+}
+
+export interface TrainCloseTask {
+  readonly kind: 'train-close';
+  readonly run: number;
+}
+
+/** What a worker is sent; `id` pairs it with its result. */
+export type BandTask = (ForwardTask | TrainOpenTask | TrainStepTask | TrainCloseTask) & {
+  readonly id: number;
+};
+
 export interface BandResult {
   readonly id: number;
   readonly y?: Tensor3;
+  readonly loss?: number;
+  readonly grads?: Float64Array;
   readonly error?: string;
 }
+
+/** The part of a layer run one band evaluates. */
+export type BandTrainProblem = Pick<LayerTrainConfig, 'spec' | 'x' | 'y' | 'useBias' | 'initWeight'>;
+
+/** The evaluation of one band's problem: loss summed over its outputs, gradients unscaled. */
+function bandEvaluate(p: BandTrainProblem): EvaluateInto {
+  return layerEvaluate(
+    {
+      ...p,
+      loss: 'sum',
+      optimizer: { kind: 'sgd', lr: 0 },
+      initBias: new Float32Array(p.spec.outChannels),
+    },
+    p.x,
+    p.y,
+  );
+}
+
+/** A worker's training runs, by id. */
+export type BandRuns = Map<number, { evaluate: EvaluateInto; grads: Float64Array }>;
 
 /** A worker as core sees it; the host adapts worker_threads or Web Workers to this. */
 export interface BandPort {
@@ -32,11 +85,29 @@ export interface BandPort {
   terminate(): void;
 }
 
-/** What a worker runs on each message: the band, or the error's message. */
-export function runBandTask(task: BandTask): { result: BandResult; transfer: ArrayBuffer[] } {
+/** What a worker runs on each message (`runs` is the worker's own): the band's result, or the error's message. */
+export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResult; transfer: ArrayBuffer[] } {
   try {
-    const y = forwardLayerCpu(task.x, task.w, task.bias, task.spec);
-    return { result: { id: task.id, y }, transfer: [y.data.buffer as ArrayBuffer] };
+    switch (task.kind) {
+      case 'forward': {
+        const y = forwardLayerCpu(task.x, task.w, task.bias, task.spec);
+        return { result: { id: task.id, y }, transfer: [y.data.buffer as ArrayBuffer] };
+      }
+      case 'train-open': {
+        const size = task.config.initWeight.data.length + task.config.spec.outChannels;
+        runs.set(task.run, { evaluate: bandEvaluate(task.config), grads: new Float64Array(size) });
+        return { result: { id: task.id }, transfer: [] };
+      }
+      case 'train-step': {
+        const run = runs.get(task.run);
+        if (!run) throw new Error(`No training run ${task.run} in this worker.`);
+        const loss = run.evaluate(task.params, run.grads);
+        return { result: { id: task.id, loss, grads: run.grads }, transfer: [] };
+      }
+      case 'train-close':
+        runs.delete(task.run);
+        return { result: { id: task.id }, transfer: [] };
+    }
   } catch (e) {
     return { result: { id: task.id, error: e instanceof Error ? e.message : String(e) }, transfer: [] };
   }
@@ -45,10 +116,29 @@ export function runBandTask(task: BandTask): { result: BandResult; transfer: Arr
 /** Below this many multiply-adds a forward pass stays on the calling thread (a round trip costs ~0.1–1 ms). */
 export const POOL_MIN_MACS = 1 << 21;
 
+/**
+ * Below this many multiply-adds per step (forward and gradient together) a training run stays
+ * on the calling thread: each step costs one round trip to every worker (~0.05–0.3 ms).
+ */
+export const TRAIN_POOL_MIN_MACS = 1 << 21;
+
+/** A training run's evaluation spread over the pool's threads. */
+export interface PooledEvaluation {
+  readonly evaluate: AsyncEvaluateInto;
+  /** Frees the workers' copies of the run's bands. */
+  close(): void;
+}
+
 export interface CpuPool {
   /** Threads that compute, the caller's included. */
   readonly threads: number;
   forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
+  /**
+   * The run's loss-and-gradient evaluation on every thread, or null when the problem is too
+   * small to gain from it (`minMacs`, default TRAIN_POOL_MIN_MACS) or there is one thread.
+   * The config must be valid (the trainer checked it).
+   */
+  trainEvaluation(config: LayerTrainConfig, minMacs?: number): Promise<PooledEvaluation | null>;
   dispose(): void;
 }
 
@@ -84,7 +174,8 @@ function bandProblem(xp: Tensor3, spec: ConvSpec, r0: number, r1: number): { x: 
  */
 export function createCpuPool(ports: readonly BandPort[]): CpuPool {
   let nextId = 0;
-  const pending = new Map<number, { resolve: (y: Tensor3) => void; reject: (e: Error) => void }>();
+  let nextRun = 0;
+  const pending = new Map<number, { resolve: (r: BandResult) => void; reject: (e: Error) => void }>();
   for (const port of ports)
     port.onResult((r) => {
       if (r.id < 0) {
@@ -96,15 +187,21 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       const waiter = pending.get(r.id);
       if (!waiter) return;
       pending.delete(r.id);
-      if (r.y) waiter.resolve(r.y);
-      else waiter.reject(new Error(r.error ?? 'CPU worker failed'));
+      if (r.error === undefined) waiter.resolve(r);
+      else waiter.reject(new Error(r.error));
     });
-  const send = (port: BandPort, task: Omit<BandTask, 'id'>): Promise<Tensor3> =>
+  type Task = ForwardTask | TrainOpenTask | TrainStepTask | TrainCloseTask;
+  const send = (port: BandPort, task: Task, transfer: ArrayBuffer[] = []): Promise<BandResult> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      port.post({ ...task, id }, [task.x.data.buffer as ArrayBuffer]);
+      port.post({ ...task, id }, transfer);
     });
+  const forwardBand = async (port: BandPort, task: Omit<ForwardTask, 'kind'>): Promise<Tensor3> => {
+    const r = await send(port, { kind: 'forward', ...task }, [task.x.data.buffer as ArrayBuffer]);
+    if (!r.y) throw new Error('CPU worker returned no output');
+    return r.y;
+  };
   return {
     threads: ports.length + 1,
     async forwardLayer(x, w, bias, spec) {
@@ -117,7 +214,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       // Workers take bands 1…n (each gets its own copy of X's rows, transferred); this thread takes band 0.
       const remote = bands
         .slice(1)
-        .map(([r0, r1], b) => send(ports[b], { ...bandProblem(xp, spec, r0, r1), w, bias: biasList }));
+        .map(([r0, r1], b) => forwardBand(ports[b], { ...bandProblem(xp, spec, r0, r1), w, bias: biasList }));
       const first = bandProblem(xp, spec, bands[0][0], bands[0][1]);
       const ys = [forwardLayerCpu(first.x, w, biasList, first.spec), ...(await Promise.all(remote))];
       const out = new Float32Array(spec.outChannels * oh * ow);
@@ -127,6 +224,54 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
           out.set(y.data.subarray(o * y.rows * ow, (o + 1) * y.rows * ow), (o * oh + r0) * ow);
       });
       return { channels: spec.outChannels, rows: oh, cols: ow, data: out };
+    },
+    async trainEvaluation(config, minMacs = TRAIN_POOL_MIN_MACS) {
+      const { spec } = config;
+      const oh = config.y.rows;
+      const ow = config.y.cols;
+      const macs = 2 * spec.outChannels * oh * ow * spec.inChannels * spec.kernel[0] * spec.kernel[1];
+      if (ports.length === 0 || macs < minMacs || oh < 2) return null;
+      const xp = padTensor(config.x, spec.padding);
+      const bands = rowBands(oh, ports.length + 1);
+      const problems: BandTrainProblem[] = bands.map(([r0, r1]) => ({
+        ...bandProblem(xp, spec, r0, r1),
+        y: sliceRows(config.y, r0, r1),
+        useBias: config.useBias,
+        initWeight: config.initWeight,
+      }));
+      const run = nextRun++;
+      const remote = ports.slice(0, bands.length - 1);
+      await Promise.all(
+        remote.map((port, b) => {
+          const p = problems[b + 1];
+          return send(port, { kind: 'train-open', run, config: p }, [
+            p.x.data.buffer as ArrayBuffer,
+            p.y.data.buffer as ArrayBuffer,
+          ]);
+        }),
+      );
+      const local = bandEvaluate(problems[0]);
+      const scale = config.loss === 'mean' ? 1 / (spec.outChannels * oh * ow) : 1;
+      let closed = false;
+      return {
+        async evaluate(params, grads) {
+          const parts = remote.map((port) => send(port, { kind: 'train-step', run, params }));
+          let loss = local(params, grads);
+          for (const part of await Promise.all(parts)) {
+            loss += part.loss ?? NaN;
+            const g = part.grads;
+            if (!g || g.length !== grads.length) throw new Error('CPU worker returned no gradients');
+            for (let i = 0; i < grads.length; i++) grads[i] += g[i];
+          }
+          if (scale !== 1) for (let i = 0; i < grads.length; i++) grads[i] *= scale;
+          return loss * scale;
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          for (const port of remote) send(port, { kind: 'train-close', run }).catch(() => {});
+        },
+      };
     },
     dispose() {
       for (const port of ports) port.terminate();

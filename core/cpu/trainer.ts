@@ -7,6 +7,8 @@ import { checkTrainConfig } from '../validate';
 import { slidKernelValues } from './forward';
 import type { EvaluateInto, TrainerResumeState } from './param-run';
 import { ParamRun } from './param-run';
+import type { CpuPool } from './pool';
+import { layerConfigOf } from '../layer-types';
 import { createStepBuffers, lossAndGradsCpu } from './step';
 
 export type { TrainerResumeState } from './param-run';
@@ -53,9 +55,10 @@ export class CpuTrainer implements Trainer {
   /**
    * Validates the config (throws KernelStudioError) and copies what it needs.
    * With `resume`, the run continues from that state (another backend's export)
-   * and behaves exactly as if it had run those steps here.
+   * and behaves exactly as if it had run those steps here. With a `pool`, `run` evaluates
+   * large problems on every thread (the host's workers).
    */
-  constructor(config: TrainConfig, resume?: TrainerResumeState) {
+  constructor(config: TrainConfig, resume?: TrainerResumeState, pool: CpuPool | null = null) {
     checkTrainConfig(config);
     // Own copies: the caller may keep editing X and Y while this run is paused.
     const x = clone(config.x);
@@ -67,6 +70,7 @@ export class CpuTrainer implements Trainer {
     init.set(config.initWeight.data);
     init[size] = config.initBias;
     this.paramRun = new ParamRun(init, config.optimizer, singleChannelEvaluate(x, y, kh, kw, config), resume);
+    if (pool) this.paramRun.usePool(() => pool.trainEvaluation(layerConfigOf({ ...config, x, y })));
   }
 
   /** The run's state, for handing it to another backend (see TrainerResumeState). */
@@ -93,7 +97,7 @@ export class CpuTrainer implements Trainer {
   }
 
   async run(steps: number): Promise<TrainChunk> {
-    return this.runSync(steps);
+    return this.paramRun.run(steps);
   }
 
   async snapshot(): Promise<TrainSnapshot> {

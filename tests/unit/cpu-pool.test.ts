@@ -5,7 +5,10 @@
  * and through ports that run the same worker code in this thread.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BandPort, BandResult } from '../../core/cpu';
+import type { BandPort, BandResult, BandRuns } from '../../core/cpu';
+import { CpuLayerTrainer, CpuTrainer } from '../../core/cpu';
+import type { LayerTrainConfig } from '../../core/layer-types';
+import type { TrainConfig } from '../../core/types';
 import {
   createCpuBackend,
   createCpuPool,
@@ -21,11 +24,15 @@ import { randomKernel, randomMatrix, randomWeights } from '../../core/random';
 import type { Tensor3 } from '../../core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 
-/** A port running the worker's own handler in this thread, answering on a later task. */
-function inThreadPort(): BandPort {
+/** A port running the worker's own handler in this thread, answering on a later task; counts what it is sent. */
+function inThreadPort(sent: string[] = []): BandPort {
   let listener: (r: BandResult) => void = () => {};
+  const runs: BandRuns = new Map();
   return {
-    post: (task) => void setTimeout(() => listener(runBandTask(structuredClone(task)).result)),
+    post: (task) => {
+      sent.push(task.kind);
+      setTimeout(() => listener(structuredClone(runBandTask(structuredClone(task), runs).result)));
+    },
     onResult: (l) => void (listener = l),
     terminate: () => {},
   };
@@ -126,5 +133,111 @@ describe('createCpuBackend with a pool', () => {
     const y = await backend.forward(x, k, params);
     expect(firstBitDifference(y.data, forwardCpu(x, k, params).data)).toBe(-1);
     backend.dispose();
+  });
+});
+
+/** A single-channel run large enough for the pool (256² X, 5×5 kernel + bias, sum loss, momentum). */
+function bigSingleChannel(): TrainConfig {
+  const x = randomMatrix(256, 256, 11, -1, 1);
+  const target = randomKernel(5, 5, 12);
+  return {
+    x,
+    y: forwardCpu(x, target, { mode: 'correlate', bias: 0.3, activation: 'none' }),
+    mode: 'correlate',
+    activation: 'none',
+    useBias: true,
+    loss: 'sum',
+    optimizer: { kind: 'momentum', lr: 2e-6 },
+    initWeight: randomKernel(5, 5, 13),
+    initBias: 0,
+  };
+}
+
+/** A 3→4 layer with padding, stride and dilation, mean loss, Adam, frozen biases. */
+function bigLayer(): LayerTrainConfig {
+  const spec = convSpec({
+    kernel: [3, 3],
+    inChannels: 3,
+    outChannels: 4,
+    padding: [2, 1],
+    stride: [1, 2],
+    dilation: [2, 1],
+    activation: 'relu',
+  });
+  const x = tensor(3, 200, 260, 14);
+  const target = randomWeights(4, 3, 3, 3, 15);
+  return {
+    spec,
+    x,
+    y: forwardLayerCpu(x, target, [0.1, -0.2, 0.3, 0], spec),
+    useBias: false,
+    loss: 'mean',
+    optimizer: { kind: 'adam', lr: 0.01 },
+    initWeight: randomWeights(4, 3, 3, 3, 16),
+    initBias: [0.1, -0.2, 0.3, 0],
+  };
+}
+
+/** Same values up to float64 rounding in another summation order. */
+function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rel = 1e-9): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b[i])));
+}
+
+describe.each([
+  ['worker threads', () => ({ pool: createNodeCpuPool(1), sent: null })],
+  [
+    'three in-thread ports',
+    () => {
+      const sent: string[] = [];
+      return { pool: createCpuPool([inThreadPort(sent), inThreadPort(sent), inThreadPort(sent)]), sent };
+    },
+  ],
+])('training over %s', (_name, make) => {
+  it('a single-channel run gives the one-thread losses, kernel and bias', async () => {
+    const { pool, sent } = make();
+    const config = bigSingleChannel();
+    const one = new CpuTrainer(config);
+    const many = new CpuTrainer(config, undefined, pool);
+    const [a, b] = [await one.run(12), await many.run(12)];
+    expectClose(b.losses, a.losses);
+    const [sa, sb] = [one.snapshotSync(), many.snapshotSync()];
+    expectClose(sb.weight.data, sa.weight.data, 1e-6);
+    expect(sb.bias).toBeCloseTo(sa.bias, 6);
+    expectClose(many.exportState().params, one.exportState().params);
+    if (sent) expect(sent.filter((k) => k === 'train-step')).toHaveLength(3 * 12);
+    many.dispose();
+    pool.dispose();
+  });
+
+  it('a 3→4 layer (padding, stride, dilation, mean loss, Adam, frozen biases) gives the one-thread run', async () => {
+    const { pool, sent } = make();
+    const config = bigLayer();
+    const one = new CpuLayerTrainer(config);
+    const many = new CpuLayerTrainer(config, undefined, pool);
+    expectClose((await many.run(8)).losses, (await one.run(8)).losses);
+    expectClose((await many.run(4)).losses, (await one.run(4)).losses);
+    expectClose(many.exportState().params, one.exportState().params);
+    expectClose(many.exportState().moment2, one.exportState().moment2, 1e-7);
+    if (sent) expect(sent.filter((k) => k === 'train-step').length).toBeGreaterThanOrEqual(12);
+    pool.dispose();
+  });
+});
+
+describe('training stays on one thread', () => {
+  it("when the problem is small (d2l's 6×8) or no worker exists", async () => {
+    const sent: string[] = [];
+    const pool = createCpuPool([inThreadPort(sent)]);
+    const x = randomMatrix(6, 8, 1, -1, 1);
+    const config: TrainConfig = {
+      ...bigSingleChannel(),
+      x,
+      y: forwardCpu(x, randomKernel(1, 2, 2), { mode: 'correlate', bias: 0, activation: 'none' }),
+      initWeight: randomKernel(1, 2, 3),
+    };
+    await new CpuTrainer(config, undefined, pool).run(5);
+    expect(sent).toEqual([]);
+    expect(await createCpuPool([]).trainEvaluation(bigLayer())).toBeNull();
   });
 });
