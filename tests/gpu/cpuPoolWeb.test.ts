@@ -3,7 +3,7 @@
  * renderer/src/compute/cpu-worker.ts give the one-thread result to the last bit.
  */
 import { describe, expect, it } from 'vitest';
-import { forwardLayerCpu } from '../../core/cpu';
+import { CpuLayerTrainer, forwardLayerCpu } from '../../core/cpu';
 import { convSpec } from '../../core/layer';
 import { randomMatrix, randomWeights } from '../../core/random';
 import { createWebCpuPool } from '../../renderer/src/compute/cpu-pool';
@@ -32,6 +32,34 @@ describe.skipIf(!('Worker' in globalThis))('createWebCpuPool (Web Workers)', () 
       const b = new Uint32Array(many.data.buffer);
       expect(b.length).toBe(a.length);
       expect(a.findIndex((v, i) => v !== b[i])).toBe(-1);
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  it('trains a 3→2 layer on workers as one thread does (each step split over the bands)', async () => {
+    const pool = createWebCpuPool();
+    if (!pool) return;
+    try {
+      const spec = convSpec({ kernel: [3, 3], inChannels: 3, outChannels: 2, padding: [1, 1] });
+      const x = { channels: 3, rows: 200, cols: 210, data: randomMatrix(600, 210, 3, -1, 1).data };
+      const config = {
+        spec,
+        x,
+        y: forwardLayerCpu(x, randomWeights(2, 3, 3, 3, 4), [0.2, -0.1], spec),
+        useBias: true,
+        loss: 'mean',
+        optimizer: { kind: 'sgd', lr: 0.05 },
+        initWeight: randomWeights(2, 3, 3, 3, 5),
+        initBias: [0, 0],
+      } as const;
+      const evaluation = await pool.trainEvaluation(config);
+      expect(evaluation, 'the problem is large enough for the pool').not.toBeNull();
+      evaluation?.close();
+      const one = await new CpuLayerTrainer(config).run(6);
+      const many = await new CpuLayerTrainer(config, undefined, pool).run(6);
+      expect(many.losses.length).toBe(6);
+      many.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i], 9));
     } finally {
       pool.dispose();
     }
