@@ -5,7 +5,7 @@ import type { ConvSpec } from '../core/layer';
 import { specForWeights } from '../core/layer-types';
 import { toRows } from '../core/matrix';
 import { channel, kernelOf, toNested3 } from '../core/tensor';
-import type { Activation, Mode } from '../core/types';
+import { ACTIVATIONS, MODES } from '../core/types';
 import type { OptionTable } from './args';
 import { choiceOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
@@ -13,7 +13,7 @@ import { checkChannels, checkKernelFits } from './checks';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { CliError, EXIT_OK } from './errors';
 import type { CliIo } from './io';
-import { geometryOptions, perChannelOption } from './layer-args';
+import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
 import { checkStackOutput, outputFormatOf, writeMatrixOutput, writeStackOutput } from './outputs';
 import { formatMatrix, formatStack } from './text';
 
@@ -32,17 +32,14 @@ const OPTIONS: OptionTable = {
   ...BACKEND_OPTION,
 };
 
-export const MODES: readonly Mode[] = ['correlate', 'convolve'];
-export const ACTIVATIONS: readonly Activation[] = ['none', 'relu'];
-
 export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'corr2d');
   const xPath = stringOption(options, 'x');
   const kPath = stringOption(options, 'k');
   if (xPath === undefined || kPath === undefined)
     throw new CliError('corr2d: --x FILE and --k FILE are required.');
-  const mode = choiceOption(options, 'mode', MODES, 'correlate');
-  const activation = choiceOption(options, 'activation', ACTIVATIONS, 'none');
+  const mode = choiceOption(options, 'mode', MODES, DOCUMENT_DEFAULTS.mode);
+  const activation = choiceOption(options, 'activation', ACTIVATIONS, DOCUMENT_DEFAULTS.activation);
   const geometry = geometryOptions(options);
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, false);

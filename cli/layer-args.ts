@@ -5,6 +5,10 @@ import { LAYER_LIMITS } from '../core/layer';
 import type { ParsedOptions } from './args';
 import { stringOption } from './args';
 import { CliError } from './errors';
+import { defaultDocument } from '../core/workspace/model';
+
+/** The app's new document: the CLI's defaults (mode, activation) are the app's. */
+export const DOCUMENT_DEFAULTS = defaultDocument();
 
 /** `R,C` or one number for both, whole numbers within [min, max]. */
 export function pairOption(

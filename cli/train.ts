@@ -7,18 +7,18 @@ import type { LayerTrainConfig, LayerTrainSnapshot } from '../core/layer-types';
 import { randomKernel, randomWeights } from '../core/random';
 import type { Tensor3, Weights } from '../core/tensor';
 import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '../core/tensor';
-import type { BackendKind, LossKind, OptimizerKind, TrainChunk } from '../core/types';
-import { LIMITS } from '../core/types';
+import type { BackendKind, TrainChunk } from '../core/types';
+import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '../core/types';
+import { DEFAULT_TRAINING } from '../core/workspace/model';
 import type { OptionTable, ParsedOptions } from './args';
 import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { createNodeCpuPool } from '../node/cpu-pool';
 import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText } from './checks';
-import { ACTIVATIONS, MODES } from './corr2d';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
-import { geometryOptions, perChannelOption } from './layer-args';
+import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
 import { checkLayerOutput, outputFormatOf, writeLayerOutput } from './outputs';
 import { formatLoss, formatMatrix, formatValue } from './text';
 
@@ -50,10 +50,7 @@ const OPTIONS: OptionTable = {
   ...BACKEND_OPTION,
 };
 
-const LOSSES: readonly LossKind[] = ['sum', 'mean'];
-const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];
 const MAX_STEPS = 10_000_000;
-const DEFAULT_SEED = 0;
 
 function weightsText(w: Weights): string {
   return dimsText([w.outChannels, w.inChannels, w.rows, w.cols]);
@@ -91,7 +88,7 @@ function initialWeights(options: ParsedOptions, inChannels: number, xPath: strin
     return { weights, rank };
   }
   if (!shape) throw new CliError('train: --kernel-shape HxW is required (or --init FILE).');
-  const seed = integerOption(options, 'seed', 0, 0xffffffff) ?? DEFAULT_SEED;
+  const seed = integerOption(options, 'seed', 0, 0xffffffff) ?? DEFAULT_TRAINING.seed;
   const o = outChannels ?? 1;
   const weights =
     o === 1 && inChannels === 1
@@ -156,9 +153,9 @@ function buildConfig(options: ParsedOptions): { config: LayerTrainConfig; initRa
     throw new CliError('train: give --bias or --no-bias, not both.');
   if (options.has('target-bias') && targetPath === undefined)
     throw new CliError('train: --target-bias needs --target-k.');
-  const mode = choiceOption(options, 'mode', MODES, 'correlate');
-  const activation = choiceOption(options, 'activation', ACTIVATIONS, 'none');
-  const lr = numberOption(options, 'lr') ?? 0.03;
+  const mode = choiceOption(options, 'mode', MODES, DOCUMENT_DEFAULTS.mode);
+  const activation = choiceOption(options, 'activation', ACTIVATIONS, DOCUMENT_DEFAULTS.activation);
+  const lr = numberOption(options, 'lr') ?? DEFAULT_TRAINING.lr;
   if (!(lr > 0)) throw new CliError(`--lr: ${lr} must be greater than 0.`);
   const geometry = geometryOptions(options);
 
@@ -177,9 +174,9 @@ function buildConfig(options: ParsedOptions): { config: LayerTrainConfig; initRa
     spec,
     x,
     y: targetOf(options, x, spec, xPath),
-    useBias: options.has('bias'),
-    loss: choiceOption(options, 'loss', LOSSES, 'sum'),
-    optimizer: { kind: choiceOption(options, 'optimizer', OPTIMIZERS, 'sgd'), lr },
+    useBias: options.has('bias') || (!options.has('no-bias') && DEFAULT_TRAINING.useBias),
+    loss: choiceOption(options, 'loss', LOSS_KINDS, DEFAULT_TRAINING.loss),
+    optimizer: { kind: choiceOption(options, 'optimizer', OPTIMIZER_KINDS, DEFAULT_TRAINING.optimizer), lr },
     initWeight: w,
     initBias: perChannelOption(options, 'init-bias', spec.outChannels),
   };
@@ -238,8 +235,8 @@ function closing(gpu: { dispose(): void }): (e: unknown) => never {
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
-  const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? 10;
-  const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? 2;
+  const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? DEFAULT_TRAINING.steps;
+  const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? DEFAULT_TRAINING.logEvery;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, true);
   const { config, initRank } = buildConfig(options);

@@ -1,15 +1,20 @@
-/** The --help text; kept next to the option tables it documents. */
+/** The --help text; kept next to the option tables it documents. Defaults and choices are the app's. */
+import { ACTIVATIONS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '../core/types';
+import { DEFAULT_TRAINING as T } from '../core/workspace/model';
+
+const choices = (list: readonly string[]): string => list.join('|');
+
 export const USAGE = `Kernel Studio, headless: 2-D convolution layers from the command line.
 
 Usage:
-  kernel-studio corr2d --x FILE --k FILE [--mode correlate|convolve] [--bias B|B1,B2,…]
-                       [--activation none|relu] [--stride R,C] [--padding R,C] [--dilation R,C]
+  kernel-studio corr2d --x FILE --k FILE [--mode ${choices(MODES)}] [--bias B|B1,B2,…]
+                       [--activation ${choices(ACTIVATIONS)}] [--stride R,C] [--padding R,C] [--dilation R,C]
                        [--color] [--out FILE] [--json] [--backend cpu|auto|webgpu]
   kernel-studio train  --x FILE (--y FILE | --target-k FILE [--target-bias B|B1,…]) --kernel-shape HxW
                        [--out-channels O] [--init FILE | --seed N] [--bias | --no-bias] [--init-bias B|B1,…]
-                       [--lr 0.03] [--steps 10] [--mode correlate|convolve] [--activation none|relu]
+                       [--lr ${T.lr}] [--steps ${T.steps}] [--mode ${choices(MODES)}] [--activation ${choices(ACTIVATIONS)}]
                        [--stride R,C] [--padding R,C] [--dilation R,C] [--color]
-                       [--loss sum|mean] [--optimizer sgd|momentum|adam] [--log-every N] [--out FILE] [--json]
+                       [--loss ${choices(LOSS_KINDS)}] [--optimizer ${choices(OPTIMIZER_KINDS)}] [--log-every N] [--out FILE] [--json]
                        [--backend cpu|auto|webgpu]
   kernel-studio --help | --version
 
@@ -20,8 +25,8 @@ Matrix files: .json (2-D array; X may be 3-D C×H×W, K 3-D C×kh×kw or 4-D O×
 corr2d prints Y = act(conv(X, K) + bias) as rows (one block per output channel); "convolve" flips
 each kernel in both axes first. --stride, --padding (zeros) and --dilation take R,C or one number,
 as PyTorch's nn.Conv2d. --bias is one number for every output channel or one per channel.
-train runs full-batch gradient descent (on --backend) from seed 0 unless --init or --seed is given,
-without a bias unless --bias, printing "batch N, loss L" every --log-every steps (default 2),
+train runs full-batch gradient descent (on --backend) from seed ${T.seed} unless --init or --seed is given,
+without a bias unless --bias, printing "batch N, loss L" every --log-every steps (default ${T.logEvery}),
 then the learned kernel(s) and bias. X's channels are the layer's input channels.
 
 --out FILE writes by extension: .json, .csv, .npy, or .safetensors (train only: a PyTorch

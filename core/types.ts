@@ -1,11 +1,19 @@
 import type { Matrix } from './matrix';
 
+/**
+ * The choices, listed once: the types, the workspace schema, the CLI's options and the app's
+ * selects all read these lists (the first entry of each is the default).
+ */
 /** Cross-correlation slides K as is (what deep-learning "convolution" layers do); convolve flips K first. */
-export type Mode = 'correlate' | 'convolve';
-export type Activation = 'none' | 'relu';
+export const MODES = ['correlate', 'convolve'] as const;
+export const ACTIVATIONS = ['none', 'relu'] as const;
 /** `sum` is d2l's `l.sum()`; `mean` divides by the number of output cells. */
-export type LossKind = 'sum' | 'mean';
-export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+export const LOSS_KINDS = ['sum', 'mean'] as const;
+export const OPTIMIZER_KINDS = ['sgd', 'momentum', 'adam'] as const;
+export type Mode = (typeof MODES)[number];
+export type Activation = (typeof ACTIVATIONS)[number];
+export type LossKind = (typeof LOSS_KINDS)[number];
+export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
 export type BackendKind = 'cpu' | 'webgpu';
 
 /** The parameters of a Conv2D forward pass: `act(corr2d(X, mode(K)) + bias)`. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { BOUNDS, TRAINING_BOUNDS, type NumberBound } from '../bounds';
 import { LAYER_LIMITS } from '../layer';
-import { LIMITS } from '../types';
+import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '../types';
 import { MAX_WORKSPACE_BYTES, WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
 import type { JsonShapeLimits } from './safe-json';
 
@@ -163,8 +163,8 @@ export const trainingSchema = z.strictObject({
   lr: bounded(TRAINING_BOUNDS.lr),
   steps: bounded(TRAINING_BOUNDS.steps),
   logEvery: bounded(TRAINING_BOUNDS.logEvery),
-  loss: z.enum(['sum', 'mean']),
-  optimizer: z.enum(['sgd', 'momentum', 'adam']),
+  loss: z.enum(LOSS_KINDS),
+  optimizer: z.enum(OPTIMIZER_KINDS),
   targetSource: z.enum(['kernel', 'drawn']),
   targetBias: bounded(TRAINING_BOUNDS.targetBias),
 });
@@ -239,8 +239,8 @@ export const documentSchema = z
     stride: pairSchema(1, LAYER_LIMITS.maxStride),
     padding: pairSchema(0, LAYER_LIMITS.maxPadding),
     dilation: pairSchema(1, LAYER_LIMITS.maxDilation),
-    mode: z.enum(['correlate', 'convolve']),
-    activation: z.enum(['none', 'relu']),
+    mode: z.enum(MODES),
+    activation: z.enum(ACTIVATIONS),
     drawnTarget: imageGrid.nullable(),
     training: trainingSchema,
     learnedWeight: kernelGrid.nullable(),

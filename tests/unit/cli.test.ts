@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, decodeSafetensors } from '../../core/formats';
+import { OPTIMIZER_KINDS } from '../../core/types';
+import { DEFAULT_TRAINING } from '../../core/workspace/model';
 import { cliHarness, expectOneLineError, REPO } from '../helpers/cli-harness';
 import type { ForwardCase, TrainCase } from '../helpers/golden';
 import { expectAllClose, loadGolden } from '../helpers/golden';
@@ -119,6 +121,17 @@ describe('d2l: edge detection and learning K back', () => {
     const weight = lines[6].trim().split(/\s+/).map(Number);
     expectAllClose(weight, learn.expected.weight.flat(), { rtol: 1e-3, atol: 1e-4 }, 'printed weight');
     expect(lines[7]).toBe('bias: 0');
+  });
+
+  it("uses the app's defaults (the new document's training settings) where an option is left out", () => {
+    const r = cli('train', '--x', 'x.json', '--y', 'y.json', '--kernel-shape', '1x2', '--json');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { loss: number[]; bias: number };
+    expect(report.loss).toHaveLength(DEFAULT_TRAINING.steps);
+    if (!DEFAULT_TRAINING.useBias) expect(report.bias).toBe(0);
+    const help = cli('--help').stdout;
+    expect(help).toContain(`[--lr ${DEFAULT_TRAINING.lr}] [--steps ${DEFAULT_TRAINING.steps}]`);
+    expect(help).toContain(`[--optimizer ${OPTIMIZER_KINDS.join('|')}]`);
   });
 
   it('--log-every 5 and --target-k with a seed also learn the edge detector', () => {
