@@ -18,7 +18,7 @@ import type { LossCharts } from './training-charts.svelte';
 import { forwardCpu } from '../../../core/cpu/forward';
 import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/growth';
 import { trainingSetup } from '../../../core/train/setup';
-import { snapshotOf } from '../../../core/trainer-state';
+import { snapshotOf } from '../../../core/train/resume';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
 import { nowIso, runGoal, runLabel, thinPoints, upsertRun } from './training-setup';
 
@@ -135,7 +135,7 @@ export class TrainingSession {
     this.resumeFrom = { state, inputs: this.currentInputs() };
     try {
       const { config } = trainingSetup(this.doc);
-      const snap = snapshotOf({ ...state, config });
+      const snap = snapshotOf(state, config.initWeight);
       this.target = config.y;
       this.gradWeight = snap.gradWeight;
       this.yHat = forwardCpu(config.x, snap.weight, {
