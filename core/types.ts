@@ -104,6 +104,14 @@ export interface Trainer {
   dispose(): void;
 }
 
+/** A backend's device went away: 'destroyed' on purpose (ours or a test's, never retried), else 'unknown'. */
+export interface DeviceLostEvent {
+  readonly reason: 'destroyed' | 'unknown';
+  readonly message: string;
+}
+
+export type DeviceLostListener = (event: DeviceLostEvent) => void;
+
 /** A compute backend: CPU kernels or our WGSL programs on WebGPU. */
 export interface ComputeBackend {
   readonly kind: BackendKind;
@@ -112,6 +120,8 @@ export interface ComputeBackend {
   forward(x: Matrix, k: Matrix, params: ForwardParams): Promise<Matrix>;
   /** A new run, or with `resumeFrom` the continuation of an exported one (another backend's, or a saved workspace's). */
   createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<Trainer>;
+  /** Subscribes to the loss of the backend's device (a GPU's; the CPU has none); returns the unsubscribe function. */
+  onDeviceLost?(listener: DeviceLostListener): () => void;
   dispose(): void;
 }
 

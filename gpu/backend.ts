@@ -1,7 +1,7 @@
 /**
  * The WebGPU ComputeBackend: our WGSL programs, compiled and encoded by tfjs's WebGPU
  * backend on a device we own. What the UI calls: `createWebGpuBackend()`, then the
- * ComputeBackend methods, plus `onDeviceLost` and `resumeTrainer` for recovery.
+ * ComputeBackend methods, plus `onDeviceLost` for recovery.
  */
 import { KernelStudioError } from '../core/errors';
 import { outputShape, validGeometry } from '../core/layer';
@@ -10,7 +10,6 @@ import { channel, kernelOf, tensorOfMatrix } from '../core/tensor';
 import type { Matrix } from '../core/matrix';
 import type { ComputeBackend, ForwardParams, TrainConfig, TrainerResumeState } from '../core/types';
 import { checkForward, checkForwardParams } from '../core/validate';
-import type { TrainerState } from '../core/trainer-state';
 import type { DeviceLostListener, GpuContext } from './context';
 import { adapterLabel, describeAdapter, openGpuContext, raceLost, withErrorScopes } from './context';
 import { Corr2dForwardProgram } from './programs/corr2dForwardProgram';
@@ -32,8 +31,6 @@ export interface WebGpuBackend extends ComputeBackend, LayerComputeBackend {
   /** Which programs run: tuned for a software adapter or a hardware GPU (tuning.ts). */
   readonly tuning: ProgramTuning;
   createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<WebGpuTrainer>;
-  /** Continues a run from exported state (optimizer moments included) on this device. */
-  resumeTrainer(state: TrainerState): Promise<WebGpuTrainer>;
   /** For tests and benchmarks: pin the program family instead of choosing by image size. */
   createTrainerOnPath(config: TrainConfig, path: TrainPath): Promise<WebGpuTrainer>;
   /** Subscribes to device loss; returns the unsubscribe function. */
@@ -65,9 +62,7 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
     isFallbackAdapter: ctx.isFallbackAdapter,
     tuning,
     forward: (x, k, params) => forwardWebGpu(ctx, x, k, params, tuning),
-    createTrainer: (config, resumeFrom) =>
-      WebGpuTrainer.create(ctx, config, resumeFrom && { ...resumeFrom, config }),
-    resumeTrainer: (state) => WebGpuTrainer.create(ctx, state.config, state),
+    createTrainer: (config, resumeFrom) => WebGpuTrainer.create(ctx, config, resumeFrom),
     createTrainerOnPath: (config, path) => WebGpuTrainer.create(ctx, config, undefined, path),
     forwardLayer: (x, w, bias, spec) =>
       forwardLayerWebGpu(ctx, x, w, bias, spec, async (x1, w1, b) =>

@@ -8,13 +8,9 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { AdapterProbe } from '../core/backend-choice';
 import { KernelStudioError } from '../core/errors';
 
-export interface DeviceLostEvent {
-  /** 'destroyed' means we (or a test) destroyed it on purpose: never retry. */
-  readonly reason: GPUDeviceLostReason;
-  readonly message: string;
-}
+import type { DeviceLostEvent, DeviceLostListener } from '../core/types';
 
-export type DeviceLostListener = (event: DeviceLostEvent) => void;
+export type { DeviceLostEvent, DeviceLostListener };
 
 export interface GpuContext {
   readonly device: GPUDevice;

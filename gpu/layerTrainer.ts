@@ -29,8 +29,6 @@ import { LayerResidualProgram } from './programs/layerResidualProgram';
 import type { StateLayout } from './stateLayout';
 import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
 
-const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
 /**
  * The state layout of a layer: the single-channel regions over `weights + biases`
  * parameters. Offsets depend only on the parameter count; `kernelSize` (KK in WGSL) is
@@ -94,7 +92,7 @@ export class WebGpuLayerTrainer implements LayerTrainer {
       const upload = (data: Float32Array): GPUBuffer => {
         const buffer = ctx.device.createBuffer({
           size: Math.max(16, data.byteLength),
-          usage: STORAGE,
+          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
           mappedAtCreation: true,
         });
         new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);

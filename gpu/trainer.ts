@@ -18,11 +18,11 @@ import type {
   Trainer,
   TrainChunk,
   TrainConfig,
+  TrainerResumeState,
   TrainSnapshot,
 } from '../core/types';
 import { checkSteps, checkTrainConfig } from '../core/validate';
-import type { TrainerState } from '../core/trainer-state';
-import { snapshotOf } from '../core/trainer-state';
+import { checkResumeState, snapshotOf } from '../core/train/resume';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
@@ -105,7 +105,7 @@ export class WebGpuTrainer implements Trainer {
   static async create(
     ctx: GpuContext,
     config: TrainConfig,
-    resume?: TrainerState,
+    resume?: TrainerResumeState,
     forcedPath?: TrainPath,
   ): Promise<WebGpuTrainer> {
     checkTrainConfig(config);
@@ -186,16 +186,15 @@ export class WebGpuTrainer implements Trainer {
 
   async snapshot(): Promise<TrainSnapshot> {
     this.checkAlive();
-    return snapshotOf(this.exportState());
+    return snapshotOf(this.exportState(), this.config.initWeight);
   }
 
   /** The state as of the last completed `run` (no GPU access: works after a device loss). */
-  exportState(): TrainerState {
+  exportState(): TrainerResumeState {
     const { layout, mirror } = this;
     const p = layout.paramCount;
     const slice = (offset: number) => Float64Array.from(mirror.subarray(offset, offset + p));
     return {
-      config: this.config,
       step: this.step,
       params: slice(this.diverged ? layout.lastFinite : layout.params),
       grads: slice(layout.grads),
@@ -416,14 +415,16 @@ function partialRows(spec: ConvSpec): number {
   return groupsX * groupsY;
 }
 
-function initialState(layout: StateLayout, config: TrainConfig, resume?: TrainerState): Float32Array {
+function initialState(layout: StateLayout, config: TrainConfig, resume?: TrainerResumeState): Float32Array {
   const state = new Float32Array(layout.length);
   if (resume) {
-    state.set(resume.params, layout.params);
-    state.set(resume.params, layout.lastFinite);
-    state.set(resume.grads, layout.grads);
-    state.set(resume.moment1, layout.moment1);
-    state.set(resume.moment2, layout.moment2);
+    const p = layout.paramCount;
+    checkResumeState(resume, p);
+    state.set(resume.params.subarray(0, p), layout.params);
+    state.set(resume.params.subarray(0, p), layout.lastFinite);
+    state.set(resume.grads.subarray(0, p), layout.grads);
+    state.set(resume.moment1.subarray(0, p), layout.moment1);
+    state.set(resume.moment2.subarray(0, p), layout.moment2);
     if (resume.diverged) {
       state[HEADER_DIVERGED_STEP] = resume.diverged.step;
       state[HEADER_DIVERGED_LOSS] = resume.diverged.loss;

@@ -1,7 +1,6 @@
 /** The CPU backend's public surface. */
 export { corr2dCpu, forwardCpu } from './forward';
 export { CpuTrainer } from './trainer';
-export type { TrainerResumeState } from './trainer';
 export { forwardLayerCpu } from './layer';
 export { CpuLayerTrainer } from './layer-trainer';
 export { createCpuBackend } from './backend';

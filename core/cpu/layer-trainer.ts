@@ -7,10 +7,10 @@ import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../laye
 import { isSingleChannelValid } from '../layer';
 import type { Tensor3, Weights } from '../tensor';
 import { channel } from '../tensor';
-import type { BackendKind, TrainChunk } from '../types';
+import type { BackendKind, TrainChunk, TrainerResumeState } from '../types';
 import { checkLayerTrainConfig } from '../validate';
 import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
-import type { EvaluateInto, TrainerResumeState } from './param-run';
+import type { EvaluateInto } from './param-run';
 import { ParamRun } from './param-run';
 import type { CpuPool } from './pool';
 import { singleChannelEvaluate } from './trainer';

@@ -3,16 +3,14 @@
  * vector, the optimizer, the step count, divergence (stop before the update, keep the last
  * finite parameters) and the resume state that moves a run between backends.
  */
-import { KernelStudioError } from '../errors';
 import type { DivergenceInfo, OptimizerSpec, TrainChunk, TrainerResumeState } from '../types';
 import { DIVERGENCE_LIMIT } from '../types';
+import { KernelStudioError } from '../errors';
+import { checkResumeState } from '../train/resume';
 import { checkSteps } from '../validate';
 import type { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizer';
 import type { PooledEvaluation } from './pool';
-
-// Where a run stands, as plain data (core/types.ts owns the shape; [W…, b…] for any layer).
-export type { TrainerResumeState };
 
 /** Writes ∂L/∂params into `grads` and returns the loss at `params`. */
 export type EvaluateInto = (params: Float64Array, grads: Float64Array) => number;
@@ -57,19 +55,7 @@ export class ParamRun {
 
   private restore(state: TrainerResumeState): void {
     const n = this.params.length;
-    for (const [name, values] of [
-      ['params', state.params],
-      ['grads', state.grads],
-      ['moment1', state.moment1],
-      ['moment2', state.moment2],
-    ] as const)
-      if (values.length < n)
-        throw new KernelStudioError(
-          'invalid-argument',
-          `Cannot resume the run: ${name} holds ${values.length} values, the kernel needs ${n}.`,
-        );
-    if (!Number.isInteger(state.step) || state.step < 0)
-      throw new KernelStudioError('invalid-argument', `Cannot resume the run at step ${state.step}.`);
+    checkResumeState(state, n);
     this.params.set(state.params.subarray(0, n));
     this.lastFinite.set(this.params);
     this.lastGrads.set(state.grads.subarray(0, n));

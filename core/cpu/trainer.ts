@@ -2,20 +2,22 @@
 import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
 import { clone } from '../matrix';
-import type { BackendKind, Trainer, TrainChunk, TrainConfig, TrainSnapshot } from '../types';
+import type {
+  BackendKind,
+  Trainer,
+  TrainChunk,
+  TrainConfig,
+  TrainerResumeState,
+  TrainSnapshot,
+} from '../types';
+import { snapshotOf } from '../train/resume';
 import { checkTrainConfig } from '../validate';
 import { slidKernelValues } from './forward';
-import type { EvaluateInto, TrainerResumeState } from './param-run';
+import type { EvaluateInto } from './param-run';
 import { ParamRun } from './param-run';
 import type { CpuPool } from './pool';
 import { layerConfigOf } from '../layer-types';
 import { createStepBuffers, lossAndGradsCpu } from './step';
-
-export type { TrainerResumeState } from './param-run';
-
-function toMatrix(values: Float64Array, rows: number, cols: number): Matrix {
-  return { rows, cols, data: Float32Array.from(values.subarray(0, rows * cols)) };
-}
 
 /**
  * The fused single-channel "valid" evaluation (today's fast path) over [W…, b]: writes
@@ -48,7 +50,6 @@ export class CpuTrainer implements Trainer {
   readonly backend: BackendKind = 'cpu';
   private readonly kh: number;
   private readonly kw: number;
-  private readonly size: number;
   /** [W (row-major, as stored, un-flipped)…, b] in float64: the optimizer sees one vector. */
   private readonly paramRun: ParamRun;
 
@@ -65,7 +66,7 @@ export class CpuTrainer implements Trainer {
     const y = clone(config.y);
     const kh = (this.kh = config.initWeight.rows);
     const kw = (this.kw = config.initWeight.cols);
-    const size = (this.size = kh * kw);
+    const size = kh * kw;
     const init = new Float64Array(size + 1);
     init.set(config.initWeight.data);
     init[size] = config.initBias;
@@ -85,15 +86,8 @@ export class CpuTrainer implements Trainer {
 
   snapshotSync(): TrainSnapshot {
     this.paramRun.checkAlive();
-    const { kh, kw, size } = this;
-    const { params, lastGrads } = this.paramRun;
-    return {
-      step: this.paramRun.step,
-      weight: toMatrix(params, kh, kw),
-      bias: params[size],
-      gradWeight: toMatrix(lastGrads, kh, kw),
-      gradBias: lastGrads[size],
-    };
+    const { params, lastGrads, step } = this.paramRun;
+    return snapshotOf({ step, params, grads: lastGrads }, { rows: this.kh, cols: this.kw });
   }
 
   async run(steps: number): Promise<TrainChunk> {

@@ -51,7 +51,7 @@ test('destroying the device mid-run reports device-lost and the run continues on
   // The mirror of the last completed readback moves to the CPU; SGD continues exactly.
   const state = trainer.exportState();
   expect(state.step).toBeGreaterThanOrEqual(10);
-  const cpu = new CpuTrainer(state.config, state);
+  const cpu = new CpuTrainer(config, state);
   const more = await cpu.run(5);
   expect(more.firstStep).toBe(state.step + 1);
   const snap = await cpu.snapshot();

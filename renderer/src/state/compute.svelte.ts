@@ -1,4 +1,5 @@
-import type { ComputeBackend } from '../../../core/types';
+import { isKernelStudioError } from '../../../core/errors';
+import type { ComputeBackend, DeviceLostEvent } from '../../../core/types';
 import {
   cpuAfterDeviceLoss,
   cpuAfterOutOfMemory,
@@ -7,8 +8,7 @@ import {
   type BackendReason,
   type BackendSelection,
 } from '../compute/select';
-import type { WebGpuBackend } from '../../../gpu/backend';
-import { describeAdapter, GpuOutOfMemoryError, type DeviceLostEvent } from '../../../gpu/context';
+import { describeAdapter, GpuOutOfMemoryError } from '../../../gpu/context';
 
 export type { BackendPreference };
 
@@ -28,9 +28,11 @@ function savedPreference(): BackendPreference {
   return saved === 'cpu' || saved === 'webgpu' ? saved : 'auto';
 }
 
-function isWebGpu(backend: ComputeBackend): backend is WebGpuBackend {
-  return backend.kind === 'webgpu' && 'onDeviceLost' in backend;
-}
+/** How long a failover waits for the lost device's own event (it comes first in practice: gpu/context.ts). */
+export const FAILOVER_WAIT_MS = 10_000;
+
+/** Picks a backend for a preference: `selectBackend` in the app; tests hand in their own adapters. */
+export type SelectBackend = (preference: BackendPreference) => Promise<BackendSelection>;
 
 /**
  * Which compute backend runs corr2d and training, and why. The user's choice
@@ -46,6 +48,43 @@ export class ComputeState {
   deviceLost = $state.raw<DeviceLostEvent | null>(null);
   private generation = 0;
   private unsubscribeLoss: (() => void) | undefined;
+  /** Who awaits the next installed backend (`ready`, `failOver`). */
+  private waiting: ((backend: ComputeBackend) => void)[] = [];
+
+  constructor(private readonly select: SelectBackend = (preference) => selectBackend({ preference })) {}
+
+  /** The active backend: now if one is installed, else once the first `choose` installs one. */
+  ready(): Promise<ComputeBackend> {
+    return this.replacing(null);
+  }
+
+  /**
+   * Work on `failed` threw `error`. When that error is a GPU failing (out of memory, or its device
+   * lost), the work moves: this resolves with the backend that replaces `failed` (the CPU, or what a
+   * newer choice installed), to continue the work there. Any other error, or one from the CPU, is not
+   * ours to handle: null. A lost device's replacement is installed by the device's own loss event;
+   * should that not come within FAILOVER_WAIT_MS, null.
+   */
+  async failOver(failed: ComputeBackend | null, error: unknown): Promise<ComputeBackend | null> {
+    if (this.fallBackAfterOutOfMemory(failed, error)) return this.replacing(failed);
+    if (failed?.kind !== 'webgpu' || !isKernelStudioError(error) || error.code !== 'device-lost') return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>(
+      (resolve) => (timer = setTimeout(() => resolve(null), FAILOVER_WAIT_MS)),
+    );
+    try {
+      return await Promise.race([this.replacing(failed), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The installed backend if it is not `old`, else the next one installed. */
+  private replacing(old: ComputeBackend | null): Promise<ComputeBackend> {
+    const now = this.backend;
+    if (now && now !== old) return Promise.resolve(now);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
 
   /** Picks the backend for `preference`; a newer call wins over one still in flight. */
   async choose(preference: BackendPreference = this.preference): Promise<void> {
@@ -53,7 +92,7 @@ export class ComputeState {
     this.preference = preference;
     this.deviceLost = null;
     globalThis.localStorage?.setItem(STORAGE_KEY, preference);
-    const selection = await selectBackend({ preference });
+    const selection = await this.select(preference);
     if (generation !== this.generation) {
       selection.backend.dispose();
       return;
@@ -117,8 +156,10 @@ export class ComputeState {
     this.backend = backend;
     this.active = { kind: backend.kind, label: backend.label, why, adapter };
     if (previous && previous !== backend) previous.dispose();
-    if (isWebGpu(backend))
-      this.unsubscribeLoss = backend.onDeviceLost((event) => this.onDeviceLost(backend, event));
+    this.unsubscribeLoss = backend.onDeviceLost?.((event) => this.onDeviceLost(backend, event));
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve(backend);
   }
 
   private onDeviceLost(lost: ComputeBackend, event: DeviceLostEvent): void {

@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import { isKernelStudioError, userMessage } from '../../../core/errors';
+import { userMessage } from '../../../core/errors';
 import type { Matrix } from '../../../core/matrix';
 import type {
   ComputeBackend,
@@ -18,7 +18,7 @@ import type { LossCharts } from './training-charts.svelte';
 import { forwardCpu } from '../../../core/cpu/forward';
 import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/growth';
 import { trainingSetup } from '../../../core/train/setup';
-import { snapshotOf } from '../../../core/trainer-state';
+import { snapshotOf } from '../../../core/train/resume';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
 import { nowIso, runGoal, runLabel, thinPoints, upsertRun } from './training-setup';
 
@@ -36,8 +36,6 @@ export const SPEEDS: Record<Speed, { readonly steps: number; readonly everyFrame
 };
 
 const MAX_LOG_LINES = 2000;
-/** How long a run waits for the CPU backend that replaces a lost GPU device. */
-const HANDOVER_WAIT_MS = 10_000;
 
 /**
  * One training run driven from the UI: Step, Run (batched steps per animation
@@ -135,7 +133,7 @@ export class TrainingSession {
     this.resumeFrom = { state, inputs: this.currentInputs() };
     try {
       const { config } = trainingSetup(this.doc);
-      const snap = snapshotOf({ ...state, config });
+      const snap = snapshotOf(state, config.initWeight);
       this.target = config.y;
       this.gradWeight = snap.gradWeight;
       this.yHat = forwardCpu(config.x, snap.weight, {
@@ -381,12 +379,9 @@ export class TrainingSession {
     return true;
   }
 
-  /** After a lost device: wait (bounded) for ComputeState to install the replacement backend, then move the run. */
-  private async recoverFromDeviceLoss(lost: ComputeBackend | null): Promise<boolean> {
-    const deadline = Date.now() + HANDOVER_WAIT_MS;
-    while (this.compute.backend === lost && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    return this.compute.backend !== lost && this.handOver();
+  /** After a lost device: ComputeState's failover resolves with the backend that replaces it; the run moves there. */
+  private async recoverFromDeviceLoss(lost: ComputeBackend | null, error: unknown): Promise<boolean> {
+    return (await this.compute.failOver(lost, error)) !== null && this.handOver();
   }
 
   private params(w: Matrix, b: number): readonly [number, number] {
@@ -462,11 +457,7 @@ export class TrainingSession {
       if (generation !== this.generation) return;
       // The steps of a chunk cut off by a lost device or a full GPU were never reported: the run repeats them elsewhere.
       if (this.compute.fallBackAfterOutOfMemory(this.trainerBackend, e) && (await this.handOver())) return;
-      if (
-        isKernelStudioError(e) &&
-        e.code === 'device-lost' &&
-        (await this.recoverFromDeviceLoss(this.trainerBackend))
-      ) {
+      if (await this.recoverFromDeviceLoss(this.trainerBackend, e)) {
         this.pauseIfDeviceLost();
         return;
       }

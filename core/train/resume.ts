@@ -1,0 +1,45 @@
+/**
+ * A run's resumable state (`TrainerResumeState`, core/types.ts) read the same way by
+ * every backend: checked against the parameter count before it is loaded, and turned
+ * into the snapshot it stands for (kernel, bias, last gradients) without a device.
+ */
+import { KernelStudioError } from '../errors';
+import type { Matrix } from '../matrix';
+import type { TrainerResumeState, TrainSnapshot } from '../types';
+
+/** Throws KernelStudioError unless `state` holds `paramCount` values per array and a whole step. */
+export function checkResumeState(state: TrainerResumeState, paramCount: number): void {
+  for (const [name, values] of [
+    ['params', state.params],
+    ['grads', state.grads],
+    ['moment1', state.moment1],
+    ['moment2', state.moment2],
+  ] as const)
+    if (values.length < paramCount)
+      throw new KernelStudioError(
+        'invalid-argument',
+        `Cannot resume the run: ${name} holds ${values.length} values, the kernel needs ${paramCount}.`,
+      );
+  if (!Number.isInteger(state.step) || state.step < 0)
+    throw new KernelStudioError('invalid-argument', `Cannot resume the run at step ${state.step}.`);
+}
+
+function matrixOf(values: Float64Array, rows: number, cols: number): Matrix {
+  return { rows, cols, data: Float32Array.from(values.subarray(0, rows * cols)) };
+}
+
+/** What `Trainer.snapshot()` reports for a single-kernel run's state ([W…, b]) and its kernel shape. */
+export function snapshotOf(
+  state: Pick<TrainerResumeState, 'step' | 'params' | 'grads'>,
+  kernel: { readonly rows: number; readonly cols: number },
+): TrainSnapshot {
+  const { rows, cols } = kernel;
+  const size = rows * cols;
+  return {
+    step: state.step,
+    weight: matrixOf(state.params, rows, cols),
+    bias: state.params[size],
+    gradWeight: matrixOf(state.grads, rows, cols),
+    gradBias: state.grads[size],
+  };
+}
