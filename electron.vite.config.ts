@@ -1,8 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 const root = import.meta.dirname;
+
+/**
+ * The app icon (build/icon.ico, the one the packager uses) as the renderer's favicon.ico, so the
+ * browser's automatic /favicon.ico request finds it in Electron (app://) and in browser mode.
+ */
+function favicon(): Plugin {
+  return {
+    name: 'kernel-studio-favicon',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'favicon.ico',
+        source: readFileSync(resolve(root, 'build/icon.ico')),
+      });
+    },
+  };
+}
 
 /**
  * One build for the three Electron targets. `main` also emits the browser-mode
@@ -35,7 +54,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') }), favicon()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       // tfjs-backend-webgpu is large; no point warning about it on every build.

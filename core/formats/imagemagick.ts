@@ -25,12 +25,24 @@ export function imageMagickMethod(mode: Mode): 'Correlate' | 'Convolve' {
 }
 
 /**
- * A full command line (ImageMagick 7 `magick`; IM6 users write `convert`) whose output
- * is Kernel Studio's Y: same values, same (H−kh+1)×(W−kw+1) size. The bias, on the
- * 0..1 scale, becomes `convolve:bias` as a percentage of the range (it must precede
- * `-morphology`).
+ * The program each ImageMagick version runs as: version 7 is `magick` (its `convert` is a
+ * deprecated alias that behaves like IM6); version 6 has no `magick` and runs as `convert`.
+ * The options after it are the same in both.
  */
-export function imageMagickCommand(kernel: Matrix, bias: number, mode: Mode): string {
+export const IMAGEMAGICK_PROGRAMS = { 7: 'magick', 6: 'convert' } as const;
+export type ImageMagickVersion = keyof typeof IMAGEMAGICK_PROGRAMS;
+
+/**
+ * A full command line for ImageMagick `version` (7 by default) whose output is Kernel
+ * Studio's Y: same values, same (H−kh+1)×(W−kw+1) size. The bias, on the 0..1 scale,
+ * becomes `convolve:bias` as a percentage of the range (it must precede `-morphology`).
+ */
+export function imageMagickCommand(
+  kernel: Matrix,
+  bias: number,
+  mode: Mode,
+  version: ImageMagickVersion = 7,
+): string {
   const biasDefine = bias === 0 ? '' : ` -define convolve:bias=${formatFloat32(bias * 100)}%`;
   const gravity = mode === 'convolve' ? 'NorthWest' : 'SouthEast';
   const chop =
@@ -38,7 +50,8 @@ export function imageMagickCommand(kernel: Matrix, bias: number, mode: Mode): st
       ? ` -gravity ${gravity} -chop ${kernel.cols - 1}x${kernel.rows - 1} +repage`
       : '';
   const kernelText = imageMagickKernel(kernel, true);
-  return `magick input.png -colorspace Gray${biasDefine} -morphology ${imageMagickMethod(mode)} '${kernelText}'${chop} output.png`;
+  const program = IMAGEMAGICK_PROGRAMS[version];
+  return `${program} input.png -colorspace Gray${biasDefine} -morphology ${imageMagickMethod(mode)} '${kernelText}'${chop} output.png`;
 }
 
 /** The text export: comments naming the semantics, the kernel string, and the command. */
@@ -47,10 +60,13 @@ export function imageMagickExport(kernel: Matrix, bias: number, mode: Mode): str
   return [
     `# Kernel Studio kernel for ImageMagick: ${kernel.rows}×${kernel.cols} (rows×cols), written WxH, row-major.`,
     `# Mode ${mode}: ${operation}. ImageMagick's Correlate slides the kernel as is; Convolve rotates it 180° first.`,
-    '# The command pins the kernel origin at +0+0 and chops the border so the output is the d2l "valid" Y.',
+    '# The commands pin the kernel origin at +0+0 and chop the border so the output is the d2l "valid" Y.',
     '# Negative results clip to 0 unless ImageMagick is built with HDRI; add a bias (convolve:bias) to see them.',
     imageMagickKernel(kernel),
-    imageMagickCommand(kernel, bias, mode),
+    ...([7, 6] as const).flatMap((version) => [
+      `# ImageMagick ${version}: the program is \`${IMAGEMAGICK_PROGRAMS[version]}\`.`,
+      imageMagickCommand(kernel, bias, mode, version),
+    ]),
     '',
   ].join('\n');
 }

@@ -13,7 +13,13 @@ export {
 export type { NamedTensor, SafetensorsKernel, WeightContent } from './safetensors';
 export { exportLayer, layerExportProblem, layerSnippet, frameworkWeights } from './layerExport';
 export type { LayerExport } from './layerExport';
-export { imageMagickKernel, imageMagickMethod, imageMagickCommand, imageMagickExport } from './imagemagick';
+export {
+  IMAGEMAGICK_PROGRAMS,
+  imageMagickKernel,
+  imageMagickMethod,
+  imageMagickCommand,
+  imageMagickExport,
+} from './imagemagick';
 export { pytorchSnippet, mxnetSnippet } from './snippets';
 export { formatFloat32, formatPythonFloat, parseDecimal, DECIMAL_NUMBER } from './numbers';
 export { encodeUtf8, decodeUtf8 } from './utf8';

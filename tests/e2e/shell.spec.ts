@@ -24,6 +24,8 @@ test('the status bar names the WebGPU adapter Chromium gave us, and why it is or
 
   await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('webgpu');
   await expect(status).toContainText(`Backend: WebGPU · ${adapter!.name}`);
+  // The adapter is named once: the reason says why WebGPU runs, not the label again.
+  expect((await status.innerText()).split(adapter!.name)).toHaveLength(2);
   await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
   await expect(status).toContainText('Backend: CPU');
 
@@ -97,4 +99,20 @@ test('About names the versions and the active backend', async ({ app }) => {
   await expect(about.getByTestId('about-browser')).toContainText('Chrome/');
   await about.getByRole('button', { name: 'Close' }).click();
   await expect(about).toBeHidden();
+});
+
+test('the favicon the browser asks for is served: the app icon from build/icon.ico', async ({ app }) => {
+  const got = await app.evaluate(async () => {
+    const res = await fetch('/favicon.ico');
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      bytes: [...new Uint8Array(await res.arrayBuffer())],
+    };
+  });
+  expect(got.status).toBe(200);
+  expect(got.type).toBe('image/x-icon');
+  expect(
+    Buffer.from(got.bytes).equals(readFileSync(resolve(import.meta.dirname, '../../build/icon.ico'))),
+  ).toBe(true);
 });

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forwardCpu } from '../../core/cpu';
-import { exportKernel, imageMagickCommand, imageMagickKernel } from '../../core/formats';
+import {
+  exportKernel,
+  IMAGEMAGICK_PROGRAMS,
+  imageMagickCommand,
+  imageMagickKernel,
+} from '../../core/formats';
+import type { ImageMagickVersion } from '../../core/formats/imagemagick';
 import { decodeUtf8 } from '../../core/formats/utf8';
 import { fromRows } from '../../core/matrix';
 
@@ -28,9 +34,21 @@ describe('ImageMagick export', () => {
     expect(imageMagickCommand(K, 0.5, 'convolve')).toBe(
       "magick input.png -colorspace Gray -define convolve:bias=50% -morphology Convolve '3x2+0+0: 1,2,3,4,5,6' -gravity NorthWest -chop 2x1 +repage output.png",
     );
+    expect(imageMagickCommand(K, 0, 'correlate', 6)).toBe(
+      "convert input.png -colorspace Gray -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
+    );
     const file = exportKernel('imagemagick', K, 0, 'convolve');
     expect(file.extension).toBe('txt');
     expect(text('imagemagick', 'convolve')).toMatch(/Convolve rotates it 180°/);
+    // Both versions' commands, each under a line that names its version and program.
+    const lines = text('imagemagick', 'correlate').split('\n');
+    for (const [version, program] of [
+      [7, 'magick'],
+      [6, 'convert'],
+    ] as const) {
+      const at = lines.indexOf(`# ImageMagick ${version}: the program is \`${program}\`.`);
+      expect(lines[at + 1]).toBe(imageMagickCommand(K, 0, 'correlate', version));
+    }
   });
 });
 
@@ -68,15 +86,14 @@ describe('PyTorch and MXNet snippets', () => {
   });
 });
 
-/** The first ImageMagick that answers with a real version line (a stand-in `convert` may not). */
-function findImageMagick(): string | undefined {
-  for (const bin of ['magick', 'convert-im6.q16', 'convert']) {
-    const run = spawnSync(bin, ['-version'], { encoding: 'utf8' });
-    if (run.status === 0 && /^Version: ImageMagick/m.test(run.stdout)) return bin;
-  }
-  return undefined;
+/** The major version of the ImageMagick that `program` runs, if it is a real one (a stand-in may not answer). */
+function versionOf(program: string): ImageMagickVersion | undefined {
+  const run = spawnSync(program, ['-version'], { encoding: 'utf8' });
+  const major = /^Version: ImageMagick (\d+)\./m.exec(run.status === 0 ? run.stdout : '')?.[1];
+  return major === '6' || major === '7' ? (Number(major) as ImageMagickVersion) : undefined;
 }
-const imageMagick = findImageMagick();
+/** The installed version whose program is the one our command names for it (IM7 `magick`, IM6 `convert`). */
+const imageMagick = ([7, 6] as const).find((v) => versionOf(IMAGEMAGICK_PROGRAMS[v]) === v);
 if (!imageMagick) console.warn('formats.exports: no ImageMagick found; skipping the command-line check.');
 
 /** Splits our suggested command on spaces, keeping '…' quoted parts whole. */
@@ -84,7 +101,7 @@ function splitCommand(command: string): string[] {
   return (command.match(/'[^']*'|\S+/g) ?? []).map((part) => part.replace(/^'|'$/g, ''));
 }
 
-describe.skipIf(!imageMagick)('the suggested ImageMagick command (needs ImageMagick)', () => {
+describe.skipIf(!imageMagick)(`the suggested ImageMagick ${imageMagick} command, run as written`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ks-im-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const x = fromRows([
@@ -102,16 +119,12 @@ describe.skipIf(!imageMagick)('the suggested ImageMagick command (needs ImageMag
     const output = join(dir, `y-${mode}.pgm`);
     const levels = Array.from(x.data, (v) => Math.round(v * 65535));
     writeFileSync(input, `P2\n${x.cols} ${x.rows}\n65535\n${levels.join(' ')}\n`);
-    const args = splitCommand(imageMagickCommand(k, 0.1, mode)).slice(1);
+    const [program, ...args] = splitCommand(imageMagickCommand(k, 0.1, mode, imageMagick));
+    expect(program).toBe(IMAGEMAGICK_PROGRAMS[imageMagick!]);
     args[0] = input;
-    args[args.length - 1] = output;
-    const run = spawnSync(
-      imageMagick as string,
-      [...args.slice(0, -1), '-depth', '16', '-compress', 'none', output],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const run = spawnSync(program, [...args.slice(0, -1), '-depth', '16', '-compress', 'none', output], {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     const [, width, height, max, ...values] = readFileSync(output, 'utf8').trim().split(/\s+/).map(Number);
     const y = forwardCpu(x, k, { mode, bias: 0.1, activation: 'none' });
