@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { setSize } from './grid';
 
 /**
  * The Explore view's layout at two window sizes, light and dark: X, K and Y side by
@@ -85,5 +86,38 @@ for (const scheme of ['light', 'dark'] as const) {
     const name = `screenshot-train-1280x800-${scheme}.png`;
     await app.screenshot({ path: info.outputPath(name) });
     if (update) await app.screenshot({ path: resolve(docs, name) });
+  });
+}
+
+for (const [what, side] of [
+  ['the d2l default', 0],
+  ['a 32×32 X', 32],
+] as const) {
+  test(`Train at 1280×800 with ${what}: the loss chart is visible without scrolling, X shown read-only`, async ({
+    app,
+  }) => {
+    await app.setViewportSize({ width: 1280, height: 800 });
+    if (side) await setSize(app.getByRole('group', { name: 'Input X', exact: true }), side, side);
+    await app.getByRole('tab', { name: 'Train' }).click();
+    await app.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText(/^(Done|Loss growing)/);
+    const chart = app.getByTestId('loss-chart');
+    await expect(chart).toBeVisible();
+    const top = (await chart.boundingBox())!.y;
+    expect(await app.evaluate(() => document.scrollingElement?.scrollTop ?? 0)).toBe(0);
+    expect(top, 'the chart starts inside the 800 px window').toBeLessThan(800 - 120);
+    // X is shown in Train, read-only, at its real size.
+    const x = app.getByRole('grid', { name: 'Image X', exact: true });
+    await expect(x).toBeVisible();
+    await expect(x).toHaveAttribute('aria-readonly', 'true');
+    await expect(x).toHaveAttribute('aria-rowcount', String(side || 6));
+    if (side) {
+      // A large Y is a heatmap: its number shows on hover.
+      const y = app.getByRole('grid', { name: 'Target Y', exact: true });
+      const b = (await y.boundingBox())!;
+      expect(b.height).toBeLessThan(260);
+      await y.hover({ position: { x: 2, y: 2 } });
+      await expect(app.getByTestId('heatmap-readout-Target Y')).toHaveText(/^row 1, column 1: -?\d/);
+    }
   });
 }

@@ -109,7 +109,7 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       // The log panel in d2l's words, every 2 steps.
       const log = app.getByRole('log', { name: 'Training log' });
       await expect(log.locator('div')).toHaveCount(15);
-      await expect(log.locator('div').first()).toHaveText(/^batch 2, loss \d+\.\d{3}$/);
+      await expect(log.locator('div').first()).toHaveText(/^batch 2, loss \d+\.\d+$/);
 
       // The chart (fed by main's broadcast) has one point per step.
       const current = app.locator('li[aria-current="true"]');
@@ -131,6 +131,8 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       const legend = chart.locator('.u-legend .u-series');
       await expect(legend.nth(0).locator('.u-value')).toHaveText('2');
       await expect(legend.nth(1).locator('.u-value')).toHaveText(losses[1].toPrecision(5));
+      // The log writes the loss as the chart does.
+      await expect(log.locator('div').first()).toHaveText(`batch 2, loss ${losses[1].toPrecision(5)}`);
 
       // A reload restores the chart from main's run log.
       await app.reload();
@@ -443,4 +445,45 @@ test('a run whose loss grows stops early with a warning naming the step and the 
   await setShape('2', '2');
   await app.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(status).toHaveText(/^Loss growing · step [1-5]$/);
+});
+
+test('each run has its own name, its number first, in the run list, the chart legend and the log', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await setField(app, 'Steps', '5');
+  await runAndWait(app, 5);
+  const names = ['Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0', 'Run 2 · lr 0.03 · sgd · sum · 1×2 · seed 0'];
+  const list = app.getByRole('list', { name: 'Runs' }).getByRole('listitem');
+  await expect(list).toHaveCount(2);
+  await expect(list.nth(0)).toContainText(names[0]);
+  await expect(list.nth(1)).toContainText(names[1]);
+  await expect(app.locator('li[aria-current="true"]')).toContainText(names[1]);
+  const legend = app.getByTestId('loss-chart').locator('.u-legend .u-series');
+  await expect(legend.nth(1)).toContainText(names[0]);
+  await expect(legend.nth(2)).toContainText(names[1]);
+  await expect(app.getByRole('log', { name: 'Training log' }).locator('header')).toHaveText(names[1]);
+});
+
+test('in 中文 the training log and run names are Chinese, losses written as the chart writes them', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await app.getByRole('button', { name: '运行', exact: true }).click();
+  await expect(app.getByRole('status', { name: '训练状态' })).toHaveText('完成 · 第 10 步');
+  const name = '运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0';
+  await expect(app.getByRole('list', { name: '运行记录' }).getByRole('listitem')).toContainText(name);
+  const log = app.getByRole('log', { name: '训练日志' });
+  await expect(log.locator('header')).toHaveText(name);
+  const lines = log.locator('div');
+  await expect(lines).toHaveCount(5);
+  // Each line: d2l's "batch i, loss l" in Chinese, the loss with 5 significant digits (number-format.ts).
+  for (const line of await lines.all()) {
+    const step = await line.getAttribute('data-step');
+    const loss = Number(await line.getAttribute('data-loss'));
+    await expect(line).toHaveText(`第 ${step} 批，损失 ${loss.toPrecision(5)}`);
+  }
 });

@@ -5,8 +5,10 @@ import { kernelText, parseKernelText } from '../../renderer/src/lib/train/settin
 import { LossBatcher, mergePoints, newRunId } from '../../renderer/src/state/loss-stream';
 import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
 import { cropTarget, initialWeight } from '../../core/train/setup';
-import { runLabel } from '../../renderer/src/state/training.svelte';
-import { runGoal } from '../../renderer/src/state/training-setup';
+import { en, type MessageKey } from '../../renderer/src/i18n/en';
+import { formatMessage } from '../../renderer/src/i18n/format';
+import { zh } from '../../renderer/src/i18n/zh';
+import { englishRunNamer, nextRunNumber, runGoal, runLabel } from '../../renderer/src/state/training-setup';
 
 afterEach(() => vi.useRealTimers());
 
@@ -89,7 +91,30 @@ describe('training setup', () => {
     expect(Array.from(initialWeight({ ...DEFAULT_TRAINING, init: 'zeros' }).data)).toEqual([0, 0]);
     const explicit = fromRows([[0.3, 0.2]]);
     expect(initialWeight({ ...DEFAULT_TRAINING, init: 'explicit', initWeight: explicit })).toBe(explicit);
-    expect(runLabel(DEFAULT_TRAINING)).toBe('lr 0.03 · sgd · sum · 1×2 · seed 0');
+  });
+
+  it('names each run by its number and settings, in the UI language', () => {
+    const zhT = (key: MessageKey, params?: Record<string, string | number>) => formatMessage(zh[key], params);
+    const enT = (key: MessageKey, params?: Record<string, string | number>) => formatMessage(en[key], params);
+    expect(runLabel(enT, 3, DEFAULT_TRAINING)).toBe('Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0');
+    expect(englishRunNamer(3, DEFAULT_TRAINING)).toBe(runLabel(enT, 3, DEFAULT_TRAINING));
+    const adam = {
+      ...DEFAULT_TRAINING,
+      optimizer: 'adam',
+      loss: 'mean',
+      init: 'zeros',
+      useBias: true,
+    } as const;
+    expect(runLabel(zhT, 1, adam)).toBe('运行 1 · 学习率 0.03 · Adam · 均方 · 1×2+b · 全零');
+    expect(runLabel(zhT, 2, DEFAULT_TRAINING)).toBe('运行 2 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0');
+  });
+
+  it('numbers runs one past the highest, whatever language the labels are in', () => {
+    expect(nextRunNumber([])).toBe(1);
+    // A label of an older version has no number; it does not count.
+    expect(nextRunNumber(['lr 0.03 · sgd · sum · 1×2 · seed 0'])).toBe(1);
+    expect(nextRunNumber(['Run 2 · lr 0.03', '运行 7 · 学习率 0.03', 'Run 5 · lr 1'])).toBe(8);
+    expect(nextRunNumber(['Run 10 · lr 0.03', 'run-123-4'])).toBe(11);
   });
 
   it('parses kernel text and form numbers', () => {

@@ -1,16 +1,56 @@
 /** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
+import { en, type MessageKey } from '../i18n/en';
+import { formatMessage } from '../i18n/format';
+import { zh } from '../i18n/zh';
 import type { TrainingSettings } from './studio.svelte';
+
+/** A message catalog lookup (`I18n.t`). */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+/** Names a run from its number and settings, in the UI's language. */
+export type RunNamer = (number: number, s: TrainingSettings) => string;
 
 /** Where Run stops: `steps` from the start, or `steps` more once the run is already there (a reopened run continues). */
 export function runGoal(step: number, steps: number): number {
   return step >= steps ? step + steps : steps;
 }
 
-/** A run's label in the chart legend: the settings that tell runs apart. */
-export function runLabel(s: TrainingSettings): string {
-  const init = s.init === 'seeded' ? `seed ${s.seed}` : s.init;
-  return `lr ${s.lr} · ${s.optimizer} · ${s.loss} · ${s.kernelRows}×${s.kernelCols}${s.useBias ? '+b' : ''} · ${init}`;
+/**
+ * A run's name in the run list, the chart legend and the log: its number, then the
+ * settings that tell runs apart ("Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0").
+ */
+export function runLabel(t: Translate, number: number, s: TrainingSettings): string {
+  return t('train.run.label', {
+    number,
+    lr: s.lr,
+    optimizer: t(`train.run.${s.optimizer}`),
+    loss: t(`train.run.${s.loss}`),
+    shape: `${s.kernelRows}×${s.kernelCols}${s.useBias ? '+b' : ''}`,
+    init: t(`train.run.${s.init}`, { seed: s.seed }),
+  });
+}
+
+/** Names runs in English (a session without a UI language: the unit tests). */
+export const englishRunNamer: RunNamer = (number, s) =>
+  runLabel((key, params) => formatMessage(en[key], params), number, s);
+
+/** "Run 3 …" / "运行 3 …" in every language the labels may have been written in. */
+const NUMBERED = [en, zh].map(
+  (catalog) =>
+    new RegExp(
+      `^${catalog['train.run.label'].split('{number}')[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d+)`,
+    ),
+);
+
+/** The next run's number: one past the highest among the labels (1 for the first run). */
+export function nextRunNumber(labels: readonly string[]): number {
+  let highest = 0;
+  for (const label of labels)
+    for (const pattern of NUMBERED) {
+      const match = pattern.exec(label);
+      if (match) highest = Math.max(highest, Number(match[1]));
+    }
+  return highest + 1;
 }
 
 /**

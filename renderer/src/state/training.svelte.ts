@@ -20,9 +20,15 @@ import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/grow
 import { trainingSetup } from '../../../core/train/setup';
 import { snapshotOf } from '../../../core/train/resume';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
-import { nowIso, runGoal, runLabel, thinPoints, upsertRun } from './training-setup';
-
-export { runLabel };
+import {
+  englishRunNamer,
+  nextRunNumber,
+  nowIso,
+  runGoal,
+  thinPoints,
+  upsertRun,
+  type RunNamer,
+} from './training-setup';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'growing' | 'done' | 'diverged' | 'error';
 export type Speed = 'slow' | 'normal' | 'fast' | 'max';
@@ -66,6 +72,8 @@ export class TrainingSession {
   /** Set when the run moved to another backend: where to, and at which step. */
   handover = $state.raw<{ backend: string; step: number; paused?: boolean } | null>(null);
   runId = $state<string | null>(null);
+  /** The current run's name ("Run 3 · lr 0.03 · …"): run list, chart legend and log. */
+  label = $state('');
   /** The settings of the current run (null before the first Step/Run). */
   settings = $state.raw<TrainingSettings | null>(null);
   /** The config the current run was created with. */
@@ -89,6 +97,7 @@ export class TrainingSession {
     private readonly compute: ComputeState,
     private readonly charts: LossCharts,
     send: (batch: { runId: string; points: readonly LossPoint[] }) => Promise<unknown>,
+    private readonly nameRun: RunNamer = englishRunNamer,
   ) {
     this.batcher = new LossBatcher(send, 100, (e) => (this.error = userMessage(e)));
     // A whole new document (New, Open, Restore): forget the old run, show the new document's runs.
@@ -121,6 +130,7 @@ export class TrainingSession {
     const run = this.doc.runs.find((r) => r.id === saved.runId);
     const settings = this.doc.training;
     this.runId = saved.runId;
+    this.label = run?.label ?? saved.runId;
     this.settings = settings;
     this.createdAt = run?.createdAt ?? nowIso();
     this.points = run ? [...run.points] : [];
@@ -224,6 +234,7 @@ export class TrainingSession {
     this.error = '';
     this.handover = null;
     this.runId = null;
+    this.label = '';
     this.settings = null;
     this.resumeFrom = null;
   }
@@ -240,7 +251,7 @@ export class TrainingSession {
     if (!runId || !settings || this.points.length === 0 || !this.weight) return;
     this.doc.runs = upsertRun(this.doc.runs, {
       id: runId,
-      label: runLabel(settings),
+      label: this.label,
       createdAt: this.createdAt,
       settings,
       points: thinPoints(this.points),
@@ -301,7 +312,8 @@ export class TrainingSession {
       this.target = config.y;
       this.runId = newRunId();
       this.createdAt = nowIso();
-      this.charts.addRun(this.runId, runLabel(s));
+      this.label = this.nameRun(nextRunNumber(this.charts.runs.map((r) => r.label)), s);
+      this.charts.addRun(this.runId, this.label);
       this.weight = initWeight;
       this.bias = s.initBias;
       this.path = [this.params(initWeight, s.initBias)];

@@ -29,6 +29,18 @@ export function diverging(value: number, maxAbs: number): { background: string; 
   return { background: `rgb(${r}, ${g}, ${b})`, text: Math.abs(t) > 0.55 ? '#fff' : '#111' };
 }
 
+/** The largest finite |value| of the matrices (at least 1e-12): a colour scale bound they share. */
+export function largestAbs(...matrices: readonly ({ readonly data: ArrayLike<number> } | null)[]): number {
+  let limit = 1e-12;
+  for (const m of matrices)
+    if (m)
+      for (let i = 0; i < m.data.length; i++) {
+        const a = Math.abs(m.data[i]);
+        if (Number.isFinite(a) && a > limit) limit = a;
+      }
+  return limit;
+}
+
 /** Numbers as the grids show them: 3 decimals, or exponent form when huge or tiny. */
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);
