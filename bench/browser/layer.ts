@@ -6,15 +6,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { ConvSpec } from '../../core/layer';
-import { convSpec, outputShape } from '../../core/layer';
+import { outputShape } from '../../core/layer';
 import type { LayerTrainConfig } from '../../core/layer-types';
-import { randomMatrix, randomWeights } from '../../core/random';
 import type { Tensor3 } from '../../core/tensor';
 import type { WebGpuBackend } from '../../gpu/backend';
 import { layerSizeUniforms } from '../../gpu/layerWgsl';
 import { LayerForwardProgram } from '../../gpu/programs/layerForwardProgram';
 import type { Timing } from '../timing';
+import {
+  LAYER_FORWARD_WORKLOAD,
+  LAYER_SIDE,
+  LAYER_SPEC,
+  LAYER_TRAIN_WORKLOAD,
+  layerBenchConfig,
+} from '../layer-problem';
 import { measure } from '../timing';
 
 export interface LayerBenchHooks {
@@ -25,28 +30,9 @@ export interface LayerBenchHooks {
   readonly tfjsBudgetMs: number;
 }
 
-const SIDE = 512;
-const SPEC: ConvSpec = convSpec({ inChannels: 3, outChannels: 8, kernel: [3, 3], padding: [1, 1] });
-const NAME = `RGB ${SIDE}² → 8, 3×3 same`;
-
-function image(channels: number, rows: number, cols: number, seed: number): Tensor3 {
-  return { channels, rows, cols, data: randomMatrix(channels * rows, cols, seed, -1, 1).data };
-}
-
-function layerConfig(): LayerTrainConfig {
-  const x = image(3, SIDE, SIDE, 3);
-  const out = outputShape(SPEC, x);
-  return {
-    spec: SPEC,
-    x,
-    y: image(SPEC.outChannels, out.rows, out.cols, 4),
-    useBias: true,
-    loss: 'mean',
-    optimizer: { kind: 'sgd', lr: 1e-2 },
-    initWeight: randomWeights(SPEC.outChannels, SPEC.inChannels, ...SPEC.kernel, 5),
-    initBias: new Float32Array(SPEC.outChannels),
-  };
-}
+const SIDE = LAYER_SIDE;
+const SPEC = LAYER_SPEC;
+const layerConfig = layerBenchConfig;
 
 /** tfjs's layout: NHWC image, [kh, kw, C, O] filter, explicit "same" padding. */
 function tfjsLayer(cfg: LayerTrainConfig): {
@@ -81,7 +67,7 @@ async function benchLayerForward(
   tfjs: WebGPUBackend,
   hooks: LayerBenchHooks,
 ): Promise<void> {
-  const workload = `layer ${NAME}`;
+  const workload = LAYER_FORWARD_WORKLOAD;
   if (!hooks.selected(workload)) return;
   const cfg = layerConfig();
   const tfb = ours.context.tfBackend;
@@ -120,7 +106,7 @@ async function benchLayerTrainStep(
   tfjs: WebGPUBackend,
   hooks: LayerBenchHooks,
 ): Promise<void> {
-  const workload = `train layer ${NAME}+bias, 1 step`;
+  const workload = LAYER_TRAIN_WORKLOAD;
   if (!hooks.selected(workload)) return;
   const cfg = layerConfig();
   const trainer = await ours.createLayerTrainer(cfg);

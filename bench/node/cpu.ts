@@ -3,10 +3,11 @@
  * same inputs in the same process. Run it with `npx jiti bench/node/run-cpu.ts`.
  */
 import type { CpuPool } from '../../core/cpu';
-import { CpuTrainer, forwardCpu, forwardLayerCpu } from '../../core/cpu';
+import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '../../core/cpu';
+import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { convSpec } from '../../core/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
-import { randomKernel, randomMatrix, randomWeights } from '../../core/random';
+import { randomKernel, randomMatrix } from '../../core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
 import type { TrainConfig } from '../../core/types';
 import type { BenchResult, TimingOptions } from './measure';
@@ -164,20 +165,29 @@ export async function runCpuBench({
   }
 }
 
-/** The RGB 512² → 8-channel 3×3 "same" layer forward pass (the browser bench's layer row), one thread and every core. */
+/**
+ * The RGB 512² → 8-channel 3×3 "same" layer (the WebGPU bench's layer rows): the forward pass
+ * and one training step (as the app runs it: `run(1)`), one thread and every core.
+ */
 async function layerRows(): Promise<BenchResult[]> {
-  const workload = 'layer RGB 512² → 8, 3×3 same';
-  const x = { channels: 3, rows: 512, cols: 512, data: randomMatrix(3 * 512, 512, 31, -1, 1).data };
-  const w = randomWeights(8, 3, 3, 3, 32);
+  const config = layerBenchConfig();
+  const { x, initWeight: w, spec } = config;
   const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
-  const spec = convSpec({ kernel: [3, 3], inChannels: 3, outChannels: 8, padding: [1, 1] });
   const [ours, threads] = await timeInTurns(
     [() => forwardLayerCpu(x, w, bias, spec), () => pool.forwardLayer(x, w, bias, spec)],
     OURS,
   );
+  const one = new CpuLayerTrainer(config);
+  const all = new CpuLayerTrainer(config, undefined, pool);
+  const [step, stepThreads] = await timeInTurns([() => one.run(1), () => all.run(1)], OURS);
+  one.dispose();
+  all.dispose();
+  const [forward, train] = [LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD];
   return [
-    { workload, backend: 'cpu', impl: 'ours', ...ours },
-    { workload, backend: 'cpu', impl: 'ours-threads', ...threads },
+    { workload: forward, backend: 'cpu', impl: 'ours', ...ours },
+    { workload: forward, backend: 'cpu', impl: 'ours-threads', ...threads },
+    { workload: train, backend: 'cpu', impl: 'ours', ...step },
+    { workload: train, backend: 'cpu', impl: 'ours-threads', ...stepThreads },
   ];
 }
 

@@ -63,5 +63,20 @@ if not quick:
         results.append(
             {"workload": "layer RGB 512² → 8, 3×3 same", **timed(lambda: F.conv2d(x8, w8, b8, padding=1))}
         )
+    y8 = torch.rand(1, 8, 512, 512, generator=g) * 2 - 1
+    w8 = w8.clone().requires_grad_()
+    b8 = b8.clone().requires_grad_()
+
+    def layer_step():
+        loss = ((F.conv2d(x8, w8, b8, padding=1) - y8) ** 2).mean()
+        w8.grad = None
+        b8.grad = None
+        loss.backward()
+        with torch.no_grad():
+            w8.sub_(1e-2 * w8.grad)
+            b8.sub_(1e-2 * b8.grad)
+        return loss.item()
+
+    results.append({"workload": "train layer RGB 512² → 8, 3×3 same+bias, 1 step", **timed(layer_step)})
 
 print(json.dumps({"threads": torch.get_num_threads(), "torch": torch.__version__, "results": results}))
