@@ -1,4 +1,4 @@
-import type { BackupInfo, RecentFile } from '../../../ipc/contract';
+import type { BackupInfo, InvokeArgs, InvokeMethod, InvokeValue, RecentFile } from '../../../ipc/contract';
 import { userMessage } from '../../../core/errors';
 import {
   DOCUMENT_FIELDS,
@@ -10,7 +10,6 @@ import {
   type WorkspaceDocument,
 } from '../../../core/workspace';
 import { untrack } from 'svelte';
-import { call } from '../api/client';
 import { localTime } from './local-time';
 import type { StudioDocument } from './studio.svelte';
 
@@ -43,7 +42,15 @@ function serialize(doc: StudioDocument): string {
   }
 }
 
+/** Calls main and unwraps the envelope: `call` in renderer/src/api/client.ts (tests: the real handlers). */
+export type CallMain = <M extends InvokeMethod>(method: M, ...args: InvokeArgs<M>) => Promise<InvokeValue<M>>;
+
+/** What the session needs from the window around it. */
 export interface WorkspaceUi {
+  /** Main's API (Save, Open, backups, Recent, the dirty flag). */
+  call: CallMain;
+  /** Shows the window title. */
+  setTitle(title: string): void;
   /** Asks the user to confirm discarding unsaved changes. */
   confirm(message: string): boolean;
   /** Translated text for the few strings the session shows. */
@@ -114,10 +121,10 @@ export class WorkspaceSession {
         return () => clearTimeout(timer);
       });
       $effect(() => {
-        document.title = this.title;
+        this.ui.setTitle(this.title);
       });
       $effect(() => {
-        void call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
+        void this.ui.call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
       });
       // Autosave unsaved work, always: into this session's own backup, beside any older one still unanswered.
       $effect(() => {
@@ -125,7 +132,9 @@ export class WorkspaceSession {
         if (!this.dirty || text === '') return;
         const timer = setTimeout(() => {
           if (text === this.text && this.dirty)
-            void this.backupCall(() => call('writeBackup', text, this.sessionId)).catch(() => undefined);
+            void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).catch(
+              () => undefined,
+            );
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
@@ -152,7 +161,7 @@ export class WorkspaceSession {
   /** On launch (and after each answer): the newest unsaved work another session left behind. */
   async checkBackup(): Promise<void> {
     try {
-      this.backup = await call('readBackup', this.sessionId);
+      this.backup = await this.ui.call('readBackup', this.sessionId);
     } catch {
       this.backup = null;
     }
@@ -173,8 +182,8 @@ export class WorkspaceSession {
       this.path = null;
       this.name = null;
       this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
-      await this.backupCall(() => call('writeBackup', backup.text, this.sessionId));
-      await this.backupCall(() => call('clearBackup', backup.id));
+      await this.backupCall(() => this.ui.call('writeBackup', backup.text, this.sessionId));
+      await this.backupCall(() => this.ui.call('clearBackup', backup.id));
       await this.checkBackup();
     } catch (error) {
       this.fail(error);
@@ -186,7 +195,9 @@ export class WorkspaceSession {
     const backup = this.backup;
     if (!backup) return;
     this.backup = null;
-    await this.backupCall(() => call('clearBackup', backup.id)).catch((error: unknown) => this.fail(error));
+    await this.backupCall(() => this.ui.call('clearBackup', backup.id)).catch((error: unknown) =>
+      this.fail(error),
+    );
     await this.checkBackup();
   }
 
@@ -209,7 +220,7 @@ export class WorkspaceSession {
   }
 
   private dropOwnBackup(): void {
-    void this.backupCall(() => call('clearBackup', this.sessionId)).catch(() => undefined);
+    void this.backupCall(() => this.ui.call('clearBackup', this.sessionId)).catch(() => undefined);
   }
 
   async newWorkspace(): Promise<void> {
@@ -226,11 +237,11 @@ export class WorkspaceSession {
   async open(path?: string): Promise<boolean> {
     if (!this.confirmDiscard() || !(await this.settleBackup())) return false;
     try {
-      const opened = await call('openWorkspace', ...(path === undefined ? [] : [{ path }]));
+      const opened = await this.ui.call('openWorkspace', ...(path === undefined ? [] : [{ path }]));
       if (!opened) return false;
       this.load(opened.text, opened.name, opened.path);
       // Parsed: only now may main record it in Recent and let Save write back to it.
-      await call('confirmOpened', opened.path);
+      await this.ui.call('confirmOpened', opened.path);
       void this.refreshRecent();
       return true;
     } catch (error) {
@@ -270,7 +281,7 @@ export class WorkspaceSession {
     if (!(await this.settleBackup())) return false;
     try {
       const text = serializeWorkspace(snapshotDocument(this.doc), SAVED_BY);
-      const saved = await call('saveText', {
+      const saved = await this.ui.call('saveText', {
         kind: 'workspace',
         ...(saveAs || this.path === null ? {} : { path: this.path }),
         suggestedName: this.name ?? `untitled.${WORKSPACE_EXTENSION}`,
@@ -280,6 +291,11 @@ export class WorkspaceSession {
       this.path = saved.path;
       this.name = saved.name;
       this.savedText = text;
+      // What was saved is the document now, unless it changed during the save: clean at once.
+      if (serialize(this.doc) === text) {
+        this.text = text;
+        this.pending = false;
+      }
       this.error = null;
       this.notice = this.ui.t('file.saved', { name: saved.name });
       // The work is safe on disk now: this session's backup has done its job.
@@ -293,7 +309,7 @@ export class WorkspaceSession {
   }
 
   async refreshRecent(): Promise<void> {
-    this.recent = await call('getRecent').catch(() => this.recent);
+    this.recent = await this.ui.call('getRecent').catch(() => this.recent);
   }
 
   fail(error: unknown): void {
