@@ -3,9 +3,15 @@
  * of the im2col matrix (the window under the kernel, flattened) times the flattened
  * kernel. Also the written-out sum of products for one output cell.
  */
-import { outputShape as layerOutputShape, validGeometry, validOutputShape } from './layer';
+import {
+  outputShape as layerOutputShape,
+  validGeometry,
+  validOutputShape,
+  windowTaps,
+  type ConvGeometry,
+} from './layer';
 import { flip2d, toRows, type Matrix } from './matrix';
-import type { ForwardParams, Mode } from './types';
+import type { Activation, ForwardParams, Mode } from './types';
 
 /** The kernel actually slid over the image: K for correlation, K flipped in both axes for convolution. */
 export function slidKernel(k: Matrix, mode: Mode): Matrix {
@@ -86,32 +92,86 @@ export interface Breakdown {
   readonly text: string;
 }
 
+/** A layer's breakdown: the single-channel one, with each input channel's part. */
+export interface LayerBreakdown extends Breakdown {
+  readonly channels: readonly ChannelTerms[];
+}
+
 function paren(v: number): string {
   const s = formatValue(v);
   return v < 0 ? `(${s})` : s;
 }
 
-/** The sum of products behind output cell (i, j), written out as in d2l's figure. */
-export function breakdown(x: Matrix, k: Matrix, i: number, j: number, params: ForwardParams): Breakdown {
-  const w = slidKernel(k, params.mode);
-  const terms: { x: number; k: number }[] = [];
-  let sum = 0;
-  for (let a = 0; a < w.rows; a++)
-    for (let b = 0; b < w.cols; b++) {
-      const xv = x.data[(i + a) * x.cols + j + b];
-      const kv = w.data[a * w.cols + b];
-      terms.push({ x: xv, k: kv });
-      sum += xv * kv;
-    }
-  sum = Math.fround(sum);
-  const relu = params.activation === 'relu';
-  const biased = Math.fround(sum + params.bias);
-  const value = relu ? Math.max(0, biased) : biased;
+/** One input channel's part of an output cell: its products and their sum. */
+export interface ChannelTerms {
+  readonly terms: readonly { x: number; k: number }[];
+  readonly sum: number;
+}
+
+/** A layer's input channels and the kernels of one output channel, with its bias, as the breakdown reads them. */
+export interface BreakdownLayer {
+  readonly channels: readonly Matrix[];
+  /** One kernel per input channel (the output channel's row of the weight). */
+  readonly kernels: readonly Matrix[];
+  readonly bias: number;
+  readonly geometry: Omit<ConvGeometry, 'kernel'>;
+  readonly mode: Mode;
+  readonly activation: Activation;
+}
+
+function writeTerms(terms: readonly { x: number; k: number }[]): string {
   const shown = terms.length > 25 ? [...terms.slice(0, 12), null, ...terms.slice(-12)] : terms;
+  return shown.map((t) => (t ? `${paren(t.x)}×${paren(t.k)}` : '…')).join(' + ');
+}
+
+/**
+ * The sum of products behind output cell (i, j) of a layer, written out as in d2l's figure:
+ * one sum per input channel (a tap in the zero padding reads 0), then the sum over channels,
+ * the bias and ReLU. One channel reads `0×0 + 1×1 + 3×2 + 4×3 = 19`; two read
+ * `X1: … = 19; X2: … = 37; 19 + 37 = 56`.
+ */
+export function layerBreakdown(layer: BreakdownLayer, i: number, j: number): LayerBreakdown {
+  const k0 = layer.kernels[0];
+  const taps = windowTaps({ ...layer.geometry, kernel: [k0.rows, k0.cols] }, i, j);
+  const channels = layer.channels.map((x, c): ChannelTerms => {
+    const w = slidKernel(layer.kernels[c], layer.mode);
+    let sum = 0;
+    const terms = taps.map((t, n) => {
+      const inside = t.rows >= 0 && t.cols >= 0 && t.rows < x.rows && t.cols < x.cols;
+      const term = { x: inside ? x.data[t.rows * x.cols + t.cols] : 0, k: w.data[n] };
+      sum += term.x * term.k;
+      return term;
+    });
+    return { terms, sum: Math.fround(sum) };
+  });
+  const sum = Math.fround(channels.reduce((s, c) => s + c.sum, 0));
+  const relu = layer.activation === 'relu';
+  const biased = Math.fround(sum + layer.bias);
+  const value = relu ? Math.max(0, biased) : biased;
   let text =
-    shown.map((t) => (t ? `${paren(t.x)}×${paren(t.k)}` : '…')).join(' + ') + ` = ${formatValue(sum)}`;
-  if (params.bias !== 0)
-    text += `; ${formatValue(sum)} + b (${formatValue(params.bias)}) = ${formatValue(biased)}`;
+    channels.length === 1
+      ? `${writeTerms(channels[0].terms)} = ${formatValue(sum)}`
+      : channels.map((c, n) => `X${n + 1}: ${writeTerms(c.terms)} = ${formatValue(c.sum)}`).join('; ') +
+        `; ${channels.map((c) => paren(c.sum)).join(' + ')} = ${formatValue(sum)}`;
+  if (layer.bias !== 0)
+    text += `; ${formatValue(sum)} + b (${formatValue(layer.bias)}) = ${formatValue(biased)}`;
   if (relu) text += `; relu(${formatValue(biased)}) = ${formatValue(value)}`;
-  return { terms, sum, bias: params.bias, relu, value, text };
+  return { channels, terms: channels.flatMap((c) => c.terms), sum, bias: layer.bias, relu, value, text };
+}
+
+/** The single-channel "valid" breakdown (d2l's figure): the layer breakdown of one X and one K. */
+export function breakdown(x: Matrix, k: Matrix, i: number, j: number, params: ForwardParams): Breakdown {
+  const { kernel: _kernel, ...geometry } = validGeometry(k);
+  return layerBreakdown(
+    {
+      channels: [x],
+      kernels: [k],
+      bias: params.bias,
+      geometry,
+      mode: params.mode,
+      activation: params.activation,
+    },
+    i,
+    j,
+  );
 }

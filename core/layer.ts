@@ -202,3 +202,20 @@ export function layerOutputShape(spec: ConvSpec, input: Shape2): Shape2 {
   }
   return shape;
 }
+
+/**
+ * Where the taps of the window behind output cell (row, col) sit on X: tap (i, j) reads
+ * X[row·s₀ − p₀ + i·d₀][col·s₁ − p₁ + j·d₁]. A tap outside X (negative, or past its size)
+ * reads the zero padding. Row-major over the kernel.
+ */
+export function windowTaps(geometry: ConvGeometry, row: number, col: number): Shape2[] {
+  const { kernel, stride, padding, dilation } = geometry;
+  const taps: Shape2[] = [];
+  for (let i = 0; i < kernel[0]; i++)
+    for (let j = 0; j < kernel[1]; j++)
+      taps.push({
+        rows: row * stride[0] - padding[0] + i * dilation[0],
+        cols: col * stride[1] - padding[1] + j * dilation[1],
+      });
+  return taps;
+}

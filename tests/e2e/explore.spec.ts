@@ -562,3 +562,35 @@ test('undo history outlives tab switches; dropped and imported kernels are undoa
   await app.getByRole('tab', { name: 'Explore' }).click();
   await expectGrid(app, 'Kernel K', [[5, k0[0][1]]]);
 });
+
+test('a preset edited afterwards is marked modified and its note no longer claims what is false', async ({
+  app,
+}) => {
+  const button = app.getByRole('button', { name: /^Transposed image/ });
+  const note = app.getByRole('note', { name: 'About this preset' });
+  await button.click();
+  await expect(note).toContainText('Y is all zeros');
+  await expect(button).toHaveText('Transposed image');
+
+  await typeCell(app, 'Input X', 1, 1, '5');
+  await expect.poll(async () => (await readGrid(app, 'Output Y')).flat().some((v) => v !== 0)).toBe(true);
+  await expect(note).not.toContainText('Y is all zeros');
+  await expect(note).toContainText('modified');
+  await expect(note).toContainText('X or K changed since this preset was applied');
+  await expect(button).toHaveAttribute('aria-pressed', 'true');
+  await expect(button).toHaveText('Transposed image · modified');
+
+  // Undo brings back the preset's own X: the note holds again.
+  await app.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(note).toContainText('Y is all zeros');
+  await typeCell(app, 'Kernel K', 1, 1, '3');
+  await expect(note).toContainText('modified');
+  await note.getByRole('button', { name: 'Apply again' }).click();
+  await expect(note).toContainText('Y is all zeros');
+  await expect.poll(async () => (await readGrid(app, 'Output Y')).flat().every((v) => v === 0)).toBe(true);
+
+  // The direction slider is the preset's own control: K changes, the preset is not modified.
+  await app.getByRole('button', { name: /^Edge in direction v/ }).click();
+  await app.getByRole('slider', { name: /^Direction θ/ }).press('Home');
+  await expect(app.getByRole('note', { name: 'About this preset' })).not.toContainText('modified');
+});

@@ -18,6 +18,12 @@ async function setNumber(app: Page, name: string, value: number): Promise<void> 
   await field.press('Tab');
 }
 
+/** Explore's two views: X, K and Y side by side, or the layer's channels and geometry. */
+async function view(app: Page, name: 'X, K and Y' | 'Channels, padding and stride'): Promise<void> {
+  await app.getByRole('tab', { name, exact: true }).click();
+  await expect(app.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
+}
+
 /** PyTorch's output length, written out here on its own so the app's formula is checked, not reused. */
 const outLen = (n: number, k: number, s: number, p: number, d: number) =>
   Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
@@ -25,6 +31,7 @@ const outLen = (n: number, k: number, s: number, p: number, d: number) =>
 test("d2l's 2-channel example built by hand gives [[56, 72], [104, 120]]", async ({ app }) => {
   await setSize(panel(app, 'Input X'), 3, 3);
   await setSize(panel(app, 'Kernel K'), 2, 2);
+  await view(app, 'Channels, padding and stride');
   await app.getByRole('button', { name: 'Add input channel' }).click();
   await expect(grid(app, 'X channel 2')).toBeVisible();
   await typeGrid(app, 'X channel 1', [
@@ -87,6 +94,7 @@ test("d2l's 2-channel example built by hand gives [[56, 72], [104, 120]]", async
 
 test("stride 2 and padding 1 change the output shape to PyTorch's formula", async ({ app }) => {
   // The default document: X 6×8, K 1×2.
+  await view(app, 'Channels, padding and stride');
   const shape = app.getByRole('status', { name: 'Layer output shape' });
   await expect(shape).toHaveText('X 1×6×8 → Y 1×6×7');
   await setNumber(app, 'Stride rows', 2);
@@ -104,7 +112,9 @@ test("stride 2 and padding 1 change the output shape to PyTorch's formula", asyn
   // "Same" padding is refused for the even kernel and keeps H×W for an odd one.
   await expect(app.getByRole('button', { name: 'Same padding' })).toBeDisabled();
   await setNumber(app, 'Dilation columns', 1);
+  await view(app, 'X, K and Y');
   await setSize(panel(app, 'Kernel K'), 3, 3);
+  await view(app, 'Channels, padding and stride');
   await app.getByRole('button', { name: 'Same padding' }).click();
   await expect(shape).toHaveText('X 1×6×8 → Y 1×6×8');
   await expect(app.getByRole('spinbutton', { name: 'Padding rows', exact: true })).toHaveValue('1');
@@ -129,6 +139,7 @@ test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ 
     await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).check();
     await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
     await expect(app.getByText('Imported rgb.png as 2×3')).toBeVisible();
+    await view(app, 'Channels, padding and stride');
     const channel = (ch: number) => [0, 1].map((r) => [0, 1, 2].map((c) => pixels[r * 3 + c][ch] / 255));
     for (const ch of [0, 1, 2]) {
       const got = await readGrid(app, `X channel ${ch + 1}`);
@@ -138,4 +149,48 @@ test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('X, K and Y show the layer: the sum over channels, padding as ghost cells, the stride in the sliding window', async ({
+  app,
+}) => {
+  await view(app, 'Channels, padding and stride');
+  await app.getByRole('button', { name: '2 input channels (d2l)' }).click();
+  await view(app, 'X, K and Y');
+  const region = app.getByRole('region', { name: 'Sum of products' });
+  await grid(app, 'Output Y')
+    .getByRole('gridcell', { name: /^row 1, column 1,/ })
+    .hover();
+  await expect(region).toContainText(
+    'X1: 0×0 + 1×1 + 3×2 + 4×3 = 19; X2: 1×1 + 2×2 + 4×3 + 5×4 = 37; 19 + 37 = 56',
+  );
+
+  await view(app, 'Channels, padding and stride');
+  for (const name of ['Padding rows', 'Padding columns', 'Stride rows', 'Stride columns'])
+    await setNumber(app, name, name.startsWith('Padding') ? 1 : 2);
+  await view(app, 'X, K and Y');
+  await expect(app.getByText('= 2 rows,')).toBeVisible();
+  // The padding is drawn: X's first cell sits one cell in from the grid's edge on both axes.
+  const x = await grid(app, 'Input X').boundingBox();
+  const first = await grid(app, 'Input X')
+    .getByRole('gridcell', { name: /^row 1, column 1,/ })
+    .boundingBox();
+  expect(first!.x - x!.x).toBeCloseTo(first!.width, 0);
+  expect(first!.y - x!.y).toBeCloseTo(first!.height, 0);
+  expect(x!.width).toBeCloseTo(5 * first!.width, 0);
+
+  // The window steps by the stride and reads zeros in the padding.
+  await app.mouse.move(0, 0);
+  const anim = app.getByRole('group', { name: 'Sliding window' });
+  await anim.getByRole('button', { name: 'Step' }).click();
+  await expect(anim.getByText('1 / 4')).toBeVisible();
+  await expect(region).toContainText(
+    'Y at row 1, column 2: X1: 0×0 + 0×1 + 1×2 + 2×3 = 8; X2: 0×1 + 0×2 + 2×3 + 3×4 = 18; 8 + 18 = 26',
+  );
+  await anim.getByRole('slider', { name: 'Window position' }).press('Home');
+  await expect(region).toContainText(
+    'Y at row 1, column 1: X1: 0×0 + 0×1 + 0×2 + 0×3 = 0; X2: 0×1 + 0×2 + 0×3 + 1×4 = 4',
+  );
+  await anim.getByRole('button', { name: 'Show all' }).click();
+  expect((await readGrid(app, 'Output Y'))[0]).toEqual([4, 26]);
 });

@@ -97,6 +97,8 @@ export const en = {
   'grid.typing': 'Typing {text}: Enter to commit, Escape to cancel',
   'grid.help': 'Arrows, Home/End and Page Up/Down move; type digits or - then Enter; Space paints.',
   'grid.legend': 'Colour scale from {lo} to {hi}',
+  'explore.views': 'Explore views',
+  'explore.view.kernel': 'X, K and Y',
   'explore.label': 'Explore',
   'explore.inputX': 'Input X',
   'explore.kernelK': 'Kernel K',
@@ -144,6 +146,8 @@ export const en = {
   'explore.act.none': 'None',
   'explore.act.relu': 'ReLU',
   'explore.shape': 'Y shape: ({h}−{kh}+1)×({w}−{kw}+1) = {oh}×{ow}',
+  'explore.shapeLayer':
+    'Y shape: ⌊({h} + 2·{ph} − {dh}·({kh}−1) − 1) / {sh}⌋ + 1 = {oh} rows, ⌊({w} + 2·{pw} − {dw}·({kw}−1) − 1) / {sw}⌋ + 1 = {ow} columns',
   'explore.kTooLarge':
     'K ({kh}×{kw}) is larger than X ({h}×{w}): the kernel fits nowhere, so Y is empty. Make X larger or K smaller.',
   'explore.computeError': 'Could not compute Y: {error}',
@@ -176,6 +180,10 @@ export const en = {
     'Each row of the im2col matrix is one window of X; times the flattened kernel it gives the flattened Y (before bias and activation).',
   'explore.im2colTooBig': 'Shown for small sizes only: at most 64 output cells and 25 kernel values.',
   'explore.library': 'Presets and image import',
+  'explore.presetModified': 'modified',
+  'explore.presetModifiedNote':
+    'X or K changed since this preset was applied, so its note may no longer hold.',
+  'explore.presetReapply': 'Apply again',
   'explore.presetNote': 'About this preset',
   'explore.direction': 'Direction θ = {degrees}°',
   'explore.undoKey': 'Undo (Ctrl+Z)',

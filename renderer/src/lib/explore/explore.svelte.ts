@@ -1,12 +1,9 @@
 /**
- * The Explore view's state: undoable edits of the document, the live output Y
- * (latest request wins, stale results are dropped) and the hovered output cell.
+ * The Explore view's state: undoable edits of the document, the hovered output cell and
+ * the view shown (the live Y is `LayerOutput`'s).
  */
 import type { Matrix } from '../../../../core/matrix';
 import type { Cell } from '../../../../core/grid-ops';
-import { userMessage } from '../../../../core/errors';
-import { outputShape } from '../../../../core/im2col';
-import type { ComputeBackend, ForwardParams } from '../../../../core/types';
 import type { LayerFields } from '../../../../core/layer-stack';
 import { History } from '../../state/history.svelte';
 import type { StudioDocument } from '../../state/studio.svelte';
@@ -20,10 +17,14 @@ export type DocChange = Partial<LayerFields> & {
   readonly bias?: number;
 };
 
+export type ExploreViewId = 'kernel' | 'layer';
+
 export class ExploreSession {
   readonly history = new History<DocSnapshot>();
   hover = $state.raw<Cell | null>(null);
   showIm2col = $state(false);
+  /** Explore's two views: X, K and Y side by side, or the layer's channels and geometry. */
+  view = $state<ExploreViewId>('kernel');
 
   constructor(private readonly doc: StudioDocument) {}
 
@@ -61,55 +62,5 @@ export class ExploreSession {
   redo(): void {
     const s = this.history.redo(this.snapshot());
     if (s) this.restore(s);
-  }
-}
-
-/**
- * Y = backend.forward(X, K); while one pass runs, only the newest pending request is kept.
- * `recover` may take over a failure (a GPU out of memory moves work to the CPU, and the
- * new backend requests Y again): the old Y stays and no error is shown.
- */
-export class LiveOutput {
-  y = $state.raw<Matrix | null>(null);
-  error = $state<string | null>(null);
-  private running = false;
-  private pending: (() => Promise<void>) | null = null;
-  private generation = 0;
-  private readonly recover: (backend: ComputeBackend, error: unknown) => boolean;
-
-  constructor(recover: (backend: ComputeBackend, error: unknown) => boolean = () => false) {
-    this.recover = recover;
-  }
-
-  request(backend: ComputeBackend | null, x: Matrix, k: Matrix, params: ForwardParams): void {
-    const generation = ++this.generation;
-    if (!backend) return;
-    if (!outputShape(x, k)) {
-      this.y = null;
-      this.error = null;
-      return;
-    }
-    this.pending = async () => {
-      try {
-        const y = await backend.forward(x, k, params);
-        if (generation !== this.generation) return;
-        this.y = y;
-        this.error = null;
-      } catch (e) {
-        if (generation === this.generation && !this.recover(backend, e)) this.error = userMessage(e);
-      }
-    };
-    void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    while (this.pending) {
-      const job = this.pending;
-      this.pending = null;
-      await job();
-    }
-    this.running = false;
   }
 }

@@ -18,18 +18,55 @@ export interface DrawOptions {
   readonly revealed: number;
   readonly highlight: readonly Rect[];
   readonly cursor: { row: number; col: number } | null;
+  /**
+   * Zero padding drawn as ghost cells around the matrix, `[rows, cols]` on each side. Highlights
+   * and the cursor are in the matrix's coordinates: a window may reach into the ghost cells.
+   */
+  readonly pad?: readonly [number, number];
+}
+
+/** The ghost cells of the zero padding: a dashed outline and a faint 0 around the matrix. */
+function drawPadding(ctx: CanvasRenderingContext2D, m: Matrix, o: DrawOptions, pr: number, pc: number): void {
+  const rows = m.rows + 2 * pr;
+  const cols = m.cols + 2 * pc;
+  const ghost = (r: number, c: number): boolean => r < pr || c < pc || r >= pr + m.rows || c >= pc + m.cols;
+  ctx.save();
+  ctx.fillStyle = o.scale.dark ? 'rgba(255,255,255,0.04)' : 'rgba(0,0,0,0.03)';
+  ctx.strokeStyle = o.scale.dark ? 'rgba(255,255,255,0.25)' : 'rgba(0,0,0,0.3)';
+  ctx.setLineDash([2, 2]);
+  ctx.lineWidth = 1;
+  ctx.font = `${Math.min(14, Math.floor(o.cell * 0.36))}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      if (!ghost(r, c)) continue;
+      ctx.fillRect(c * o.cell, r * o.cell, o.cell, o.cell);
+      if (o.cell >= 6) ctx.strokeRect(c * o.cell + 0.5, r * o.cell + 0.5, o.cell - 1, o.cell - 1);
+      if (o.numbers) {
+        ctx.fillStyle = o.scale.dark ? 'rgba(255,255,255,0.35)' : 'rgba(0,0,0,0.35)';
+        ctx.fillText('0', c * o.cell + o.cell / 2, r * o.cell + o.cell / 2);
+        ctx.fillStyle = o.scale.dark ? 'rgba(255,255,255,0.04)' : 'rgba(0,0,0,0.03)';
+      }
+    }
+  ctx.restore();
 }
 
 let scratch: HTMLCanvasElement | null = null;
 
 export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): void {
   const dpr = globalThis.devicePixelRatio || 1;
+  const [pr, pc] = o.pad ?? [0, 0];
   const w = m.cols * o.cell;
   const h = m.rows * o.cell;
-  canvas.width = Math.max(1, Math.round(w * dpr));
-  canvas.height = Math.max(1, Math.round(h * dpr));
+  canvas.width = Math.max(1, Math.round((w + 2 * pc * o.cell) * dpr));
+  canvas.height = Math.max(1, Math.round((h + 2 * pr * o.cell) * dpr));
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  if (pr > 0 || pc > 0) drawPadding(ctx, m, o, pr, pc);
+  // Everything below is drawn in the matrix's own coordinates.
+  ctx.translate(pc * o.cell, pr * o.cell);
   scratch ??= document.createElement('canvas');
   scratch.width = m.cols;
   scratch.height = m.rows;
@@ -37,7 +74,6 @@ export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): 
   const image = sctx.createImageData(m.cols, m.rows);
   writeColours(image.data, m.data, o.revealed, o.scale);
   sctx.putImageData(image, 0, 0);
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(scratch, 0, 0, w, h);
   if (o.cell >= 8) {
