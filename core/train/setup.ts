@@ -73,3 +73,26 @@ export function trainingSetup(doc: TrainingInputs, target: Matrix = targetY(doc)
   };
   return { config, target, out };
 }
+
+export interface Shape {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/**
+ * The shapes a run relates, known before it starts: the target Y's (the drawn one's,
+ * else X ⋆ K's), the learned kernel's, and the output Ŷ that kernel makes from X
+ * (a side ≤ 0 when the kernel is larger than X).
+ */
+export function trainingShapes(doc: TrainingInputs): { target: Shape; learned: Shape; out: Shape } {
+  const s = doc.training;
+  const learned = s.init === 'explicit' ? s.initWeight : { rows: s.kernelRows, cols: s.kernelCols };
+  const drawn = s.targetSource === 'drawn' ? doc.drawnTarget : null;
+  const target = drawn ?? outputShape(validGeometry(doc.k), doc.x);
+  const out = outputShape(validGeometry(learned), doc.x);
+  return {
+    target: { rows: target.rows, cols: target.cols },
+    learned: { rows: learned.rows, cols: learned.cols },
+    out: { rows: out.rows, cols: out.cols },
+  };
+}

@@ -443,6 +443,8 @@ test('a run whose loss grows stops early with a warning naming the step and the 
   await app.getByRole('button', { name: /^Sanity test/ }).click();
   await app.getByRole('tab', { name: 'Train' }).click();
   await setShape('2', '2');
+  // (the preset chose an lr that converges; the issue's case is d2l's 0.03)
+  await setField(app, 'Learning rate', '0.03');
   await app.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(status).toHaveText(/^Loss growing · step [1-5]$/);
 });
@@ -486,4 +488,44 @@ test('in 中文 the training log and run names are Chinese, losses written as th
     const loss = Number(await line.getAttribute('data-loss'));
     await expect(line).toHaveText(`第 ${step} 批，损失 ${loss.toPrecision(5)}`);
   }
+});
+
+test('Train follows the kernel shapes: the target and learned shapes show before Run, and a preset leaves settings that run', async ({
+  app,
+}) => {
+  const note = app.getByTestId('shape-note');
+  const status = app.getByRole('status', { name: 'Training status' });
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(note).toHaveText(
+    'Target Y from X ⋆ K (1×2) is 6×7; the learned 1×2 kernel makes Ŷ 6×7 from X 6×8: the same shape.',
+  );
+  // A larger learned kernel crops Y: said before Run, in the K mode too; one click learns K's shape again.
+  await setField(app, 'Kernel rows', '3');
+  await setField(app, 'Kernel columns', '3');
+  await expect(note).toContainText('makes Ŷ 4×6 from X 6×8, so Run learns only Y’s top-left 4×6 block.');
+  await app.getByRole('button', { name: 'Learn a 1×2 kernel, like K' }).click();
+  await expect(note).toContainText('the same shape');
+  await expect(app.getByLabel('Kernel rows', { exact: true })).toHaveValue('1');
+  await app.getByLabel('Target Y', { exact: true }).selectOption('drawn');
+  await expect(note).toContainText('Target Y from your drawing is 6×7');
+  await app.getByLabel('Target Y', { exact: true }).selectOption('kernel');
+
+  // The sanity preset: Train learns a 2×2 kernel at an lr that converges, and Run with that runs.
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(note).toHaveText(
+    'Target Y from X ⋆ K (2×2) is 2×2; the learned 2×2 kernel makes Ŷ 2×2 from X 3×3: the same shape.',
+  );
+  await expect(app.getByLabel('Learning rate', { exact: true })).toHaveValue('0.001');
+  await runAndWait(app, 10);
+  await expect(app.getByRole('alert')).toHaveCount(0);
+
+  // d2l's 1×2 learned kernel on the sanity image: the issue's failing Run, now said before Run.
+  await setField(app, 'Kernel rows', '1');
+  await setField(app, 'Kernel columns', '2');
+  await expect(app.getByRole('alert')).toHaveText(
+    'Target Y from X ⋆ K (2×2) is 2×2, smaller than the Ŷ 3×2 the learned 1×2 kernel makes from X 3×3: Run cannot start.',
+  );
+  await expect(status).toHaveText('Ready · step 0');
 });

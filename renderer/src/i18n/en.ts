@@ -306,6 +306,15 @@ export const en = {
   'train.run.seeded': 'seed {seed}',
   'train.run.zeros': 'zeros',
   'train.run.explicit': 'explicit',
+  'train.shape.fromK': 'X ⋆ K ({k})',
+  'train.shape.drawn': 'your drawing',
+  'train.shape.same':
+    'Target Y from {source} is {target}; the learned {learned} kernel makes Ŷ {out} from X {x}: the same shape.',
+  'train.shape.crop':
+    'Target Y from {source} is {target}; the learned {learned} kernel makes Ŷ {out} from X {x}, so Run learns only Y’s top-left {out} block.',
+  'train.shape.tooSmall':
+    'Target Y from {source} is {target}, smaller than the Ŷ {out} the learned {learned} kernel makes from X {x}: Run cannot start.',
+  'train.shape.useK': 'Learn a {k} kernel, like K',
   'train.targetKernel': 'Target kernel',
   'train.learnedKernel': 'Learned kernel',
   'train.learnedBias': 'bias {bias}',

@@ -300,6 +300,15 @@ export const zh: Record<MessageKey, string> = {
   'train.run.seeded': '种子 {seed}',
   'train.run.zeros': '全零',
   'train.run.explicit': '指定值',
+  'train.shape.fromK': 'X ⋆ K（{k}）',
+  'train.shape.drawn': '你绘制的图',
+  'train.shape.same':
+    '来自{source}的目标 Y 为 {target}；学习的 {learned} 卷积核由 X {x} 得到 Ŷ {out}：形状相同。',
+  'train.shape.crop':
+    '来自{source}的目标 Y 为 {target}；学习的 {learned} 卷积核由 X {x} 得到 Ŷ {out}，因此运行只学习 Y 左上角的 {out} 块。',
+  'train.shape.tooSmall':
+    '来自{source}的目标 Y 为 {target}，小于学习的 {learned} 卷积核由 X {x} 得到的 Ŷ {out}：无法开始运行。',
+  'train.shape.useK': '学习与 K 相同的 {k} 卷积核',
   'train.targetKernel': '目标卷积核',
   'train.learnedKernel': '学到的卷积核',
   'train.learnedBias': '偏置 {bias}',

@@ -1,4 +1,6 @@
 /** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
+import { lrLimit } from '../../../core/train/growth';
+import { trainingSetup, type Shape, type TrainingInputs } from '../../../core/train/setup';
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
 import { en, type MessageKey } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
@@ -51,6 +53,48 @@ export function nextRunNumber(labels: readonly string[]): number {
       if (match) highest = Math.max(highest, Number(match[1]));
     }
   return highest + 1;
+}
+
+/** How the target Y relates to the Ŷ the learned kernel makes from X: same shape, larger (cropped), or too small. */
+export type ShapeFit = 'same' | 'crop' | 'tooSmall';
+
+/** Same shape; a larger Y (Run learns its top-left block); or too small (Run cannot start), as core's cropTarget decides. */
+export function shapeFit(target: Shape, out: Shape): ShapeFit {
+  if (out.rows < 1 || out.cols < 1 || target.rows < out.rows || target.cols < out.cols) return 'tooSmall';
+  return target.rows === out.rows && target.cols === out.cols ? 'same' : 'crop';
+}
+
+/** Settings that learn a kernel of K's shape back from K's Y (given initial values of another shape give way to a seeded draw). */
+export function learnKShape(s: TrainingSettings, k: Shape): TrainingSettings {
+  const keep = s.init !== 'explicit' || (s.initWeight.rows === k.rows && s.initWeight.cols === k.cols);
+  return {
+    ...s,
+    targetSource: 'kernel',
+    kernelRows: k.rows,
+    kernelCols: k.cols,
+    init: keep ? s.init : 'seeded',
+  };
+}
+
+/** The largest 1, 2 or 5 × 10ⁿ at most `v` (a learning rate a user would type). */
+export function roundLr(v: number): number {
+  const decade = 10 ** Math.floor(Math.log10(v));
+  const step = [5, 2, 1].find((m) => m * decade <= v * (1 + 1e-9)) ?? 1;
+  return Number((step * decade).toPrecision(1));
+}
+
+/**
+ * The training settings a preset leaves (the preset's X and K in `doc`): learn K's shape from
+ * K's Y, at a learning rate below the one (plain or momentum) gradient descent diverges at
+ * (core's lrLimit; Adam's steps are bounded), so that Run with these settings runs.
+ */
+export function trainingForPreset(doc: TrainingInputs): TrainingSettings {
+  const next = learnKShape(doc.training, doc.k);
+  if (next.optimizer === 'adam') return next;
+  // (spelled out: a StudioDocument's x and k are getters, which a spread would drop)
+  const { x, k, mode, activation, drawnTarget } = doc;
+  const limit = lrLimit(trainingSetup({ x, k, mode, activation, drawnTarget, training: next }).config);
+  return limit !== null && next.lr >= limit ? { ...next, lr: roundLr(limit / 2) } : next;
 }
 
 /**

@@ -21,14 +21,6 @@ export function viridis(t: number): Rgb {
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
 }
 
-/** A diverging blue–white–red colour for a value scaled by `maxAbs`, and a readable text colour on it. */
-export function diverging(value: number, maxAbs: number): { background: string; text: string } {
-  const t = maxAbs > 0 && Number.isFinite(value) ? Math.max(-1, Math.min(1, value / maxAbs)) : 0;
-  const fade = (c: number) => Math.round(255 + (c - 255) * Math.abs(t));
-  const [r, g, b] = t >= 0 ? [fade(202), fade(0), fade(32)] : [fade(5), fade(113), fade(176)];
-  return { background: `rgb(${r}, ${g}, ${b})`, text: Math.abs(t) > 0.55 ? '#fff' : '#111' };
-}
-
 /** The largest finite |value| of the matrices (at least 1e-12): a colour scale bound they share. */
 export function largestAbs(...matrices: readonly ({ readonly data: ArrayLike<number> } | null)[]): number {
   let limit = 1e-12;

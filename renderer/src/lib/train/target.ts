@@ -1,6 +1,6 @@
 /** The drawn/imported target Y of training: its starting values and the size it must have. */
 import { forwardCpu } from '../../../../core/cpu';
-import { outputShape, validGeometry } from '../../../../core/layer';
+import { trainingShapes } from '../../../../core/train/setup';
 import { zeros, type Matrix } from '../../../../core/matrix';
 import type { StudioDocument } from '../../state/studio.svelte';
 
@@ -15,10 +15,7 @@ export function targetFromKernel(doc: StudioDocument): Matrix {
 
 /** The smallest Y the learned kernel's shape needs on this X (a larger one is cropped to its top-left). */
 export function requiredTargetShape(doc: StudioDocument): { rows: number; cols: number } {
-  const s = doc.training;
-  const kh = s.init === 'explicit' ? s.initWeight.rows : s.kernelRows;
-  const kw = s.init === 'explicit' ? s.initWeight.cols : s.kernelCols;
-  const { rows, cols } = outputShape(validGeometry({ rows: kh, cols: kw }), doc.x);
+  const { rows, cols } = trainingShapes(doc).out;
   return { rows: Math.max(1, rows), cols: Math.max(1, cols) };
 }
 
