@@ -6,6 +6,7 @@
 import { KernelStudioError } from '../errors';
 import type { DivergenceInfo, OptimizerSpec, TrainChunk, TrainerResumeState } from '../types';
 import { DIVERGENCE_LIMIT } from '../types';
+import { checkResumeState } from '../trainer-state';
 import { checkSteps } from '../validate';
 import type { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizer';
@@ -51,19 +52,7 @@ export class ParamRun {
 
   private restore(state: TrainerResumeState): void {
     const n = this.params.length;
-    for (const [name, values] of [
-      ['params', state.params],
-      ['grads', state.grads],
-      ['moment1', state.moment1],
-      ['moment2', state.moment2],
-    ] as const)
-      if (values.length < n)
-        throw new KernelStudioError(
-          'invalid-argument',
-          `Cannot resume the run: ${name} holds ${values.length} values, the kernel needs ${n}.`,
-        );
-    if (!Number.isInteger(state.step) || state.step < 0)
-      throw new KernelStudioError('invalid-argument', `Cannot resume the run at step ${state.step}.`);
+    checkResumeState(state, n);
     this.params.set(state.params.subarray(0, n));
     this.lastFinite.set(this.params);
     this.lastGrads.set(state.grads.subarray(0, n));
