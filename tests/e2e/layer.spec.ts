@@ -195,8 +195,11 @@ test('a layer learned from a colour PNG (3 channels in, 2 out) exports as .npy a
     // The learned layer as the Train view shows it: output 1, then output 2 (picked), each 3 kernels of 1×2.
     const shown: number[] = [];
     for (const o of [1, 2]) {
-      if (o === 2) await app.getByRole('combobox', { name: 'Output channel' }).selectOption('1');
+      if (o === 2) await app.getByRole('combobox', { name: 'Output channel' }).selectOption({ label: '2' });
       for (const c of [1, 2, 3]) {
+        await expect(
+          app.getByRole('grid', { name: `Learned kernel · output ${o}, input ${c}`, exact: true }),
+        ).toBeVisible();
         const values = await heatmapValues(app, `Learned kernel · output ${o}, input ${c}`);
         expect(values).toHaveLength(2);
         shown.push(...values);
@@ -211,7 +214,7 @@ test('a layer learned from a colour PNG (3 channels in, 2 out) exports as .npy a
     await app.getByRole('combobox', { name: 'Format' }).selectOption('npy');
     answerNextPrompt(app, npyPath);
     await app.getByRole('button', { name: 'Save file…' }).click();
-    await expect(app.getByRole('status', { name: 'Status' })).toContainText('Saved layer.npy');
+    await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText('Saved layer.npy');
     const loaded = execFileSync(
       'python3',
       [
@@ -230,7 +233,9 @@ test('a layer learned from a colour PNG (3 channels in, 2 out) exports as .npy a
     await app.getByRole('combobox', { name: 'Format' }).selectOption('safetensors');
     answerNextPrompt(app, stPath);
     await app.getByRole('button', { name: 'Save file…' }).click();
-    await expect(app.getByRole('status', { name: 'Status' })).toContainText('Saved layer.safetensors');
+    await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText(
+      'Saved layer.safetensors',
+    );
     const st = safetensorsOf(readFileSync(stPath));
     expect(st.header.weight).toMatchObject({ dtype: 'F32', shape: [2, 3, 1, 2] });
     expect(st.header.bias).toMatchObject({ dtype: 'F32', shape: [2] });
