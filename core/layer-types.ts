@@ -7,8 +7,16 @@
 import type { ConvSpec } from './layer';
 import { validGeometry } from './layer';
 import type { Tensor3, Weights } from './tensor';
-import { tensorOfMatrix, weightsOfMatrix } from './tensor';
-import type { BackendKind, LossKind, OptimizerSpec, TrainChunk, TrainConfig } from './types';
+import { channel, kernelOf, tensorOfMatrix, weightsOfMatrix } from './tensor';
+import type {
+  BackendKind,
+  ComputeBackend,
+  LossKind,
+  OptimizerSpec,
+  TrainChunk,
+  TrainConfig,
+  TrainerResumeState,
+} from './types';
 
 /** Everything a layer training run needs; the same object drives every backend. */
 export interface LayerTrainConfig {
@@ -42,6 +50,8 @@ export interface LayerTrainer {
   readonly backend: BackendKind;
   run(steps: number): Promise<TrainChunk>;
   snapshot(): Promise<LayerTrainSnapshot>;
+  /** The whole run as plain data ([W…, b…], moments): what `createLayerTrainer(config, resumeFrom)` continues exactly. */
+  exportState(): TrainerResumeState;
   dispose(): void;
 }
 
@@ -49,7 +59,13 @@ export interface LayerTrainer {
 export interface LayerComputeBackend {
   /** act(conv(X, W) + b): O×Ho×Wo. */
   forwardLayer(x: Tensor3, weight: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
-  createLayerTrainer(config: LayerTrainConfig): Promise<LayerTrainer>;
+  /** A new run, or with `resumeFrom` the continuation of an exported one (another backend's, or a saved workspace's). */
+  createLayerTrainer(config: LayerTrainConfig, resumeFrom?: TrainerResumeState): Promise<LayerTrainer>;
+}
+
+/** Whether a backend runs the full layer (both of ours do; a test double may not). */
+export function isLayerBackend(backend: ComputeBackend): backend is ComputeBackend & LayerComputeBackend {
+  return 'createLayerTrainer' in backend && 'forwardLayer' in backend;
 }
 
 /**
@@ -72,6 +88,21 @@ export function layerConfigOf(config: TrainConfig): LayerTrainConfig {
     optimizer: config.optimizer,
     initWeight: weightsOfMatrix(config.initWeight),
     initBias: [config.initBias],
+  };
+}
+
+/** The single-channel run of a one-channel "valid" layer config (the inverse of `layerConfigOf`). */
+export function singleChannelConfig(config: LayerTrainConfig): TrainConfig {
+  return {
+    x: channel(config.x, 0),
+    y: channel(config.y, 0),
+    mode: config.spec.mode,
+    activation: config.spec.activation,
+    useBias: config.useBias,
+    loss: config.loss,
+    optimizer: config.optimizer,
+    initWeight: kernelOf(config.initWeight, 0, 0),
+    initBias: config.initBias[0],
   };
 }
 

@@ -74,7 +74,7 @@ export async function createWebGpuBackend(options: CreateWebGpuOptions = {}): Pr
           }),
         ),
       ),
-    createLayerTrainer: (config) => createLayerTrainerWebGpu(ctx, config),
+    createLayerTrainer: (config, resumeFrom) => createLayerTrainerWebGpu(ctx, config, resumeFrom),
     onDeviceLost: (listener) => ctx.onDeviceLost(listener),
     dispose() {
       if (!ctx.lost) ctx.device.destroy();

@@ -7,9 +7,10 @@
 import type { ConvSpec } from '../core/layer';
 import { isSingleChannelValid } from '../core/layer';
 import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../core/layer-types';
+import { singleChannelConfig } from '../core/layer-types';
 import type { Tensor3, Weights } from '../core/tensor';
-import { channel, kernelOf, weightsOfMatrix } from '../core/tensor';
-import type { TrainConfig, Trainer } from '../core/types';
+import { weightsOfMatrix } from '../core/tensor';
+import type { Trainer, TrainerResumeState } from '../core/types';
 import { checkLayerForward, checkLayerTrainConfig } from '../core/validate';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
@@ -58,25 +59,12 @@ export async function forwardLayerWebGpu(
 export async function createLayerTrainerWebGpu(
   ctx: GpuContext,
   config: LayerTrainConfig,
+  resumeFrom?: TrainerResumeState,
 ): Promise<LayerTrainer> {
   checkLayerTrainConfig(config);
-  if (!isSingleChannelValid(config.spec)) return WebGpuLayerTrainer.create(ctx, config);
-  return new SingleChannelLayerTrainer(await WebGpuTrainer.create(ctx, singleChannelConfig(config)));
-}
-
-/** The single-channel run of a one-channel "valid" layer config (the inverse of `layerConfigOf`). */
-export function singleChannelConfig(config: LayerTrainConfig): TrainConfig {
-  return {
-    x: channel(config.x, 0),
-    y: channel(config.y, 0),
-    mode: config.spec.mode,
-    activation: config.spec.activation,
-    useBias: config.useBias,
-    loss: config.loss,
-    optimizer: config.optimizer,
-    initWeight: kernelOf(config.initWeight, 0, 0),
-    initBias: config.initBias[0],
-  };
+  if (!isSingleChannelValid(config.spec)) return WebGpuLayerTrainer.create(ctx, config, resumeFrom);
+  const single = singleChannelConfig(config);
+  return new SingleChannelLayerTrainer(await WebGpuTrainer.create(ctx, single, resumeFrom));
 }
 
 /** A single-channel `Trainer` seen as a `LayerTrainer` (1×1×kh×kw weight, one bias). */
@@ -97,6 +85,9 @@ class SingleChannelLayerTrainer implements LayerTrainer {
       gradWeight: weightsOfMatrix(s.gradWeight),
       gradBias: Float32Array.of(s.gradBias),
     };
+  }
+  exportState(): TrainerResumeState {
+    return this.trainer.exportState();
   }
   dispose(): void {
     this.trainer.dispose();

@@ -13,7 +13,7 @@ import type { ConvSpec, Shape2 } from '../core/layer';
 import { outputShape } from '../core/layer';
 import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../core/layer-types';
 import type { Weights } from '../core/tensor';
-import type { BackendKind, DivergenceInfo, TrainChunk } from '../core/types';
+import type { BackendKind, DivergenceInfo, TrainChunk, TrainerResumeState } from '../core/types';
 import { checkLayerTrainConfig, checkSteps } from '../core/validate';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
@@ -27,7 +27,13 @@ import {
 import { LayerReduceUpdateProgram } from './programs/layerReduceUpdateProgram';
 import { LayerResidualProgram } from './programs/layerResidualProgram';
 import type { StateLayout } from './stateLayout';
-import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
+import {
+  HEADER_DIVERGED_LOSS,
+  HEADER_DIVERGED_STEP,
+  readResumeState,
+  stateLayout,
+  writeResumeState,
+} from './stateLayout';
 
 /**
  * The state layout of a layer: the single-channel regions over `weights + biases`
@@ -65,23 +71,29 @@ export class WebGpuLayerTrainer implements LayerTrainer {
     private readonly layout: StateLayout,
     private readonly res: LayerGpuResources,
     initial: Float32Array,
+    resume: TrainerResumeState | undefined,
   ) {
     this.spec = config.spec;
     this.out = outputShape(config.spec, config.x);
     this.partials = layerPartialsShape(config.spec, this.out.rows * this.out.cols);
     this.mirror = initial;
+    this.step = resume?.step ?? 0;
+    this.diverged = resume?.diverged;
   }
 
-  /** Validates (KernelStudioError) and uploads X, Y and the initial parameters. */
-  static async create(ctx: GpuContext, config: LayerTrainConfig): Promise<WebGpuLayerTrainer> {
+  /**
+   * Validates (KernelStudioError) and uploads X, Y and the initial parameters: fresh, or
+   * `resume`'s (another backend's export, or a saved workspace's), optimizer moments included.
+   */
+  static async create(
+    ctx: GpuContext,
+    config: LayerTrainConfig,
+    resume?: TrainerResumeState,
+  ): Promise<WebGpuLayerTrainer> {
     checkLayerTrainConfig(config);
-    const { spec, x, y, initWeight } = config;
-    const weights = initWeight.data.length;
-    const layout = layerStateLayout(weights, spec.outChannels);
-    const initial = new Float32Array(layout.length);
-    initial.set(initWeight.data, layout.params);
-    initial.set(Float32Array.from(config.initBias), layout.params + weights);
-    initial.copyWithin(layout.lastFinite, layout.params, layout.params + layout.paramCount);
+    const { spec, x, y } = config;
+    const layout = layerStateLayout(config.initWeight.data.length, spec.outChannels);
+    const initial = initialLayerState(layout, config, resume);
     const out = outputShape(spec, x);
     const n = spec.outChannels * out.rows * out.cols;
     const { groups } = layerPartialsShape(spec, out.rows * out.cols);
@@ -112,7 +124,7 @@ export class WebGpuLayerTrainer implements LayerTrainer {
       };
       return { buffers, tensors: Object.values(tensors), stateBuffer, ...tensors };
     });
-    return new WebGpuLayerTrainer(ctx, config, layout, res, initial);
+    return new WebGpuLayerTrainer(ctx, config, layout, res, initial, resume);
   }
 
   async run(steps: number): Promise<TrainChunk> {
@@ -167,6 +179,11 @@ export class WebGpuLayerTrainer implements LayerTrainer {
       gradWeight: shaped(layout.grads),
       gradBias: mirror.slice(layout.grads + weights, layout.grads + layout.paramCount),
     };
+  }
+
+  /** The state as of the last completed `run` (no GPU access: works after a device loss). */
+  exportState(): TrainerResumeState {
+    return readResumeState(this.mirror, this.layout, this.step, this.diverged);
   }
 
   dispose(): void {
@@ -253,4 +270,22 @@ export class WebGpuLayerTrainer implements LayerTrainer {
       throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
     this.ctx.assertAlive();
   }
+}
+
+/** The state buffer a run starts from: the config's initial parameters, or `resume`'s whole state. */
+function initialLayerState(
+  layout: StateLayout,
+  config: LayerTrainConfig,
+  resume: TrainerResumeState | undefined,
+): Float32Array {
+  const state = new Float32Array(layout.length);
+  if (resume) {
+    writeResumeState(state, layout, resume);
+    return state;
+  }
+  const weights = config.initWeight.data.length;
+  state.set(config.initWeight.data, layout.params);
+  state.set(Float32Array.from(config.initBias), layout.params + weights);
+  state.copyWithin(layout.lastFinite, layout.params, layout.params + layout.paramCount);
+  return state;
 }

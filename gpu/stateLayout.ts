@@ -11,6 +11,9 @@
  *   lastFinite : the last params that were all finite            — P
  *   losses     : loss of each step of the current submission     — lossCapacity
  */
+import { checkResumeState } from '../core/train/resume';
+import type { DivergenceInfo, TrainerResumeState } from '../core/types';
+
 export const HEADER_DIVERGED_STEP = 0;
 export const HEADER_DIVERGED_LOSS = 1;
 const HEADER_SIZE = 4;
@@ -70,4 +73,41 @@ export function stateLayoutWgsl(layout: StateLayout): string {
   const HDR_DIVERGED_STEP = ${HEADER_DIVERGED_STEP};
   const HDR_DIVERGED_LOSS = ${HEADER_DIVERGED_LOSS};
 `;
+}
+
+/**
+ * Writes a resumed run into a fresh state buffer: parameters (also as the last finite ones),
+ * last gradients, both moments and the divergence header. Throws a one-line error when the
+ * state holds fewer values than the layout's parameters.
+ */
+export function writeResumeState(state: Float32Array, layout: StateLayout, resume: TrainerResumeState): void {
+  const p = layout.paramCount;
+  checkResumeState(resume, p);
+  state.set(resume.params.subarray(0, p), layout.params);
+  state.set(resume.params.subarray(0, p), layout.lastFinite);
+  state.set(resume.grads.subarray(0, p), layout.grads);
+  state.set(resume.moment1.subarray(0, p), layout.moment1);
+  state.set(resume.moment2.subarray(0, p), layout.moment2);
+  if (resume.diverged) {
+    state[HEADER_DIVERGED_STEP] = resume.diverged.step;
+    state[HEADER_DIVERGED_LOSS] = resume.diverged.loss;
+  }
+}
+
+/** The run's state read from a mirror of the buffer (after divergence, the last finite parameters). */
+export function readResumeState(
+  mirror: Float32Array,
+  layout: StateLayout,
+  step: number,
+  diverged: DivergenceInfo | undefined,
+): TrainerResumeState {
+  const slice = (offset: number) => Float64Array.from(mirror.subarray(offset, offset + layout.paramCount));
+  return {
+    step,
+    params: slice(diverged ? layout.lastFinite : layout.params),
+    grads: slice(layout.grads),
+    moment1: slice(layout.moment1),
+    moment2: slice(layout.moment2),
+    ...(diverged ? { diverged } : {}),
+  };
 }

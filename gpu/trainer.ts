@@ -22,7 +22,7 @@ import type {
   TrainSnapshot,
 } from '../core/types';
 import { checkSteps, checkTrainConfig } from '../core/validate';
-import { checkResumeState, snapshotOf } from '../core/train/resume';
+import { snapshotOf } from '../core/train/resume';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
@@ -36,7 +36,13 @@ import { TrainSingleWorkgroupProgram, fitsSingleWorkgroup } from './programs/tra
 import type { Uniform } from './rawProgram';
 import { RawProgram, UNIFORM_STRIDE } from './rawProgram';
 import type { StateLayout } from './stateLayout';
-import { HEADER_DIVERGED_LOSS, HEADER_DIVERGED_STEP, stateLayout } from './stateLayout';
+import {
+  HEADER_DIVERGED_LOSS,
+  HEADER_DIVERGED_STEP,
+  readResumeState,
+  stateLayout,
+  writeResumeState,
+} from './stateLayout';
 import type { ConvSpec } from './stripWindow';
 
 /** Which program family runs a config: the one-dispatch loop or the tiled two-dispatch step. */
@@ -191,17 +197,7 @@ export class WebGpuTrainer implements Trainer {
 
   /** The state as of the last completed `run` (no GPU access: works after a device loss). */
   exportState(): TrainerResumeState {
-    const { layout, mirror } = this;
-    const p = layout.paramCount;
-    const slice = (offset: number) => Float64Array.from(mirror.subarray(offset, offset + p));
-    return {
-      step: this.step,
-      params: slice(this.diverged ? layout.lastFinite : layout.params),
-      grads: slice(layout.grads),
-      moment1: slice(layout.moment1),
-      moment2: slice(layout.moment2),
-      ...(this.diverged ? { diverged: this.diverged } : {}),
-    };
+    return readResumeState(this.mirror, this.layout, this.step, this.diverged);
   }
 
   dispose(): void {
@@ -418,17 +414,7 @@ function partialRows(spec: ConvSpec): number {
 function initialState(layout: StateLayout, config: TrainConfig, resume?: TrainerResumeState): Float32Array {
   const state = new Float32Array(layout.length);
   if (resume) {
-    const p = layout.paramCount;
-    checkResumeState(resume, p);
-    state.set(resume.params.subarray(0, p), layout.params);
-    state.set(resume.params.subarray(0, p), layout.lastFinite);
-    state.set(resume.grads.subarray(0, p), layout.grads);
-    state.set(resume.moment1.subarray(0, p), layout.moment1);
-    state.set(resume.moment2.subarray(0, p), layout.moment2);
-    if (resume.diverged) {
-      state[HEADER_DIVERGED_STEP] = resume.diverged.step;
-      state[HEADER_DIVERGED_LOSS] = resume.diverged.loss;
-    }
+    writeResumeState(state, layout, resume);
     return state;
   }
   state.set(config.initWeight.data, layout.params);

@@ -35,8 +35,11 @@ export function createCpuBackend(pool: CpuPool | null = null): ComputeBackend & 
     async forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3> {
       return pool ? pool.forwardLayer(x, w, bias, spec) : forwardLayerCpu(x, w, bias, spec);
     },
-    async createLayerTrainer(config: LayerTrainConfig): Promise<LayerTrainer> {
-      return new CpuLayerTrainer(config, undefined, pool);
+    async createLayerTrainer(
+      config: LayerTrainConfig,
+      resumeFrom?: TrainerResumeState,
+    ): Promise<LayerTrainer> {
+      return new CpuLayerTrainer(config, resumeFrom, pool);
     },
     dispose(): void {
       pool?.dispose();

@@ -5,7 +5,8 @@
  */
 import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../layer-types';
 import { isSingleChannelValid } from '../layer';
-import type { Tensor3, Weights } from '../tensor';
+import type { Tensor3 } from '../tensor';
+import { layerSnapshotOf } from '../train/resume';
 import { channel } from '../tensor';
 import type { BackendKind, TrainChunk, TrainerResumeState } from '../types';
 import { checkLayerTrainConfig } from '../validate';
@@ -92,21 +93,7 @@ export class CpuLayerTrainer implements LayerTrainer {
   snapshotSync(): LayerTrainSnapshot {
     this.paramRun.checkAlive();
     const { params, lastGrads } = this.paramRun;
-    const shape = this.config.initWeight;
-    const weights = (values: Float64Array): Weights => ({
-      outChannels: shape.outChannels,
-      inChannels: shape.inChannels,
-      rows: shape.rows,
-      cols: shape.cols,
-      data: Float32Array.from(values.subarray(0, this.size)),
-    });
-    return {
-      step: this.paramRun.step,
-      weight: weights(params),
-      bias: Float32Array.from(params.subarray(this.size)),
-      gradWeight: weights(lastGrads),
-      gradBias: Float32Array.from(lastGrads.subarray(this.size)),
-    };
+    return layerSnapshotOf({ step: this.paramRun.step, params, grads: lastGrads }, this.config.initWeight);
   }
 
   async run(steps: number): Promise<TrainChunk> {

@@ -4,7 +4,9 @@
  * into the snapshot it stands for (kernel, bias, last gradients) without a device.
  */
 import { KernelStudioError } from '../errors';
+import type { LayerTrainSnapshot } from '../layer-types';
 import type { Matrix } from '../matrix';
+import type { Weights } from '../tensor';
 import type { TrainerResumeState, TrainSnapshot } from '../types';
 
 /** Throws KernelStudioError unless `state` holds `paramCount` values per array and a whole step. */
@@ -41,5 +43,32 @@ export function snapshotOf(
     bias: state.params[size],
     gradWeight: matrixOf(state.grads, rows, cols),
     gradBias: state.grads[size],
+  };
+}
+
+/** Values shaped like `like` (O×C×kh×kw): the first `like.data.length` of `values`, as float32. */
+export function weightsLike(values: Float64Array, like: Weights): Weights {
+  const { outChannels, inChannels, rows, cols } = like;
+  return {
+    outChannels,
+    inChannels,
+    rows,
+    cols,
+    data: Float32Array.from(values.subarray(0, like.data.length)),
+  };
+}
+
+/** What `LayerTrainer.snapshot()` reports for an exported state of a layer shaped like `like`. */
+export function layerSnapshotOf(
+  state: Pick<TrainerResumeState, 'step' | 'params' | 'grads'>,
+  like: Weights,
+): LayerTrainSnapshot {
+  const size = like.data.length;
+  return {
+    step: state.step,
+    weight: weightsLike(state.params, like),
+    bias: Float32Array.from(state.params.subarray(size)),
+    gradWeight: weightsLike(state.grads, like),
+    gradBias: Float32Array.from(state.grads.subarray(size)),
   };
 }

@@ -1,75 +1,138 @@
 /**
- * The one place a training setup is built from a document: the initial
- * kernel, the target Y, the output shape and the TrainConfig. The app's
- * training session, its landscape view and Export's "Y, the training target"
- * all read it, so they cannot disagree about which Y is being learned.
+ * The one place a training setup is built from a document: the layer that is learned, its
+ * initial weights, the target Y, the output shape and the LayerTrainConfig. The app's
+ * training session, its landscape view and Export's "Y, the training target" all read it, so
+ * they cannot disagree about which Y is being learned. The single-channel "valid" case is the
+ * same layer with C = O = 1 (the engines keep it on their fast path).
  */
-import { forwardCpu } from '../cpu/forward';
-import { outputShape, validGeometry } from '../layer';
-import { zeros, type Matrix } from '../matrix';
-import { randomKernel } from '../random';
+import { KernelStudioError } from '../errors';
+import { forwardLayerCpu } from '../cpu/layer';
+import { isSingleChannelValid, layerOutputShape, outputShape, type ConvSpec, type Shape2 } from '../layer';
+import { specOfLayer, stackChannels, stackKernels } from '../layer-stack';
+import { singleChannelConfig, type LayerTrainConfig } from '../layer-types';
+import { randomWeights } from '../random';
+import { tensorOfMatrix, weightsOfMatrix, type Tensor3, type Weights } from '../tensor';
 import type { TrainConfig } from '../types';
 import type { TrainingModel, WorkspaceDocument } from '../workspace/model';
 
-/**
- * The fields of a document a training setup depends on. Training learns one channel: `x` is
- * X's first channel and `k` the kernel for output 1, input 1 (the renderer's document has both).
- */
-export type TrainingInputs = Pick<WorkspaceDocument, 'mode' | 'activation' | 'drawnTarget' | 'training'> & {
-  readonly x: Matrix;
-  readonly k: Matrix;
-};
+/** The fields of a document a training setup depends on: the layer, the target and the settings. */
+export type TrainingInputs = Pick<
+  WorkspaceDocument,
+  | 'channels'
+  | 'kernels'
+  | 'stride'
+  | 'padding'
+  | 'dilation'
+  | 'mode'
+  | 'activation'
+  | 'drawnTarget'
+  | 'training'
+>;
 
-/** The kernel a run starts from: the given values, zeros, or a seeded draw. */
-export function initialWeight(s: TrainingModel): Matrix {
-  if (s.init === 'explicit') return s.initWeight;
-  if (s.init === 'zeros') return zeros(s.kernelRows, s.kernelCols);
-  return randomKernel(s.kernelRows, s.kernelCols, s.seed);
+/** The document's own layer (K's kernel size). Fields are read one by one: a live document's are accessors, not spreadable. */
+function documentSpec(doc: TrainingInputs): ConvSpec {
+  const { channels, kernels, stride, padding, dilation, mode, activation } = doc;
+  return specOfLayer({ channels, kernels, biases: [], stride, padding, dilation, mode, activation });
 }
 
-/** The target Y as the user set it up: the drawn one in 'drawn' mode, else X ⋆ K + the target bias. */
-export function targetY(doc: TrainingInputs): Matrix {
+/** The layer that is learned: the document's channels, outputs and geometry, with the learned kernel's size. */
+export function learnedSpec(doc: TrainingInputs): ConvSpec {
   const s = doc.training;
-  if (s.targetSource === 'drawn' && doc.drawnTarget) return doc.drawnTarget;
-  return forwardCpu(doc.x, doc.k, { mode: doc.mode, bias: s.targetBias, activation: doc.activation });
+  return { ...documentSpec(doc), kernel: [s.kernelRows, s.kernelCols] };
 }
 
-/** The top-left (rows×cols) block of Y: what a kernel of another shape than the target's must produce. */
-export function cropTarget(y: Matrix, rows: number, cols: number): Matrix {
+/**
+ * The weights a run starts from (O×C×kh×kw): the given values, zeros, or a seeded draw like
+ * PyTorch's Conv2d (for one kernel, `randomKernel` value for value). Given values hold one
+ * kh×kw kernel, so they start only a one-kernel layer.
+ */
+export function initialWeight(s: TrainingModel, inChannels = 1, outChannels = 1): Weights {
+  const { kernelRows: kh, kernelCols: kw } = s;
+  if (s.init === 'explicit') {
+    if (inChannels * outChannels !== 1)
+      throw new KernelStudioError(
+        'invalid-argument',
+        `The given initial values are one ${kh}×${kw} kernel, but this layer learns ${outChannels}×${inChannels} kernels (out×in): start from a seeded draw or zeros.`,
+      );
+    return weightsOfMatrix(s.initWeight);
+  }
+  if (s.init === 'zeros')
+    return {
+      outChannels,
+      inChannels,
+      rows: kh,
+      cols: kw,
+      data: new Float32Array(outChannels * inChannels * kh * kw),
+    };
+  return randomWeights(outChannels, inChannels, kh, kw, s.seed);
+}
+
+/** Why a drawn target cannot be used (it is one grid, so it fits a one-output layer), or null when it can. */
+export function drawnTargetProblem(doc: Pick<TrainingInputs, 'kernels'>): string | null {
+  const o = doc.kernels.length;
+  return o === 1
+    ? null
+    : `A drawn target Y is one grid, but this layer has ${o} output channels: Y comes from the target kernels K (+ the target bias), or remove output channels to draw it.`;
+}
+
+/**
+ * The target Y as the user set it up (O×H×W): the drawn one in 'drawn' mode (one output
+ * channel), else the document's layer applied to X with K and the target bias on every output.
+ */
+export function targetY(doc: TrainingInputs): Tensor3 {
+  const s = doc.training;
+  if (s.targetSource === 'drawn' && doc.drawnTarget) {
+    const problem = drawnTargetProblem(doc);
+    if (problem) throw new KernelStudioError('invalid-argument', problem);
+    return tensorOfMatrix(doc.drawnTarget);
+  }
+  const spec = documentSpec(doc);
+  const biases = new Float32Array(spec.outChannels).fill(s.targetBias);
+  return forwardLayerCpu(stackChannels(doc.channels), stackKernels(doc.kernels), biases, spec);
+}
+
+/** The top-left (rows×cols) block of every channel of Y: what a kernel of another shape than the target's must produce. */
+export function cropTarget(y: Tensor3, rows: number, cols: number): Tensor3 {
   if (rows > y.rows || cols > y.cols)
-    throw new Error(
+    throw new KernelStudioError(
+      'invalid-argument',
       `The target Y is ${y.rows}×${y.cols}, smaller than the ${rows}×${cols} this kernel produces.`,
     );
   if (rows === y.rows && cols === y.cols) return y;
-  const data = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) data.set(y.data.subarray(r * y.cols, r * y.cols + cols), r * cols);
-  return { rows, cols, data };
+  const data = new Float32Array(y.channels * rows * cols);
+  for (let c = 0; c < y.channels; c++)
+    for (let r = 0; r < rows; r++) {
+      const from = (c * y.rows + r) * y.cols;
+      data.set(y.data.subarray(from, from + cols), (c * rows + r) * cols);
+    }
+  return { channels: y.channels, rows, cols, data };
 }
 
 export interface TrainingSetup {
-  readonly config: TrainConfig;
-  /** Y before cropping to the learned kernel's output shape. */
-  readonly target: Matrix;
-  /** The learned kernel's output shape (config.y's). */
-  readonly out: { readonly rows: number; readonly cols: number };
+  readonly config: LayerTrainConfig;
+  /** Y before cropping to the learned layer's output shape. */
+  readonly target: Tensor3;
+  /** The learned layer's output shape (config.y's rows and cols). */
+  readonly out: Shape2;
 }
 
-/** Builds the whole setup; throws a one-line error when the target is smaller than the output. */
-export function trainingSetup(doc: TrainingInputs, target: Matrix = targetY(doc)): TrainingSetup {
+/** Builds the whole setup; throws a one-line error when the kernel does not fit or the target is smaller than the output. */
+export function trainingSetup(doc: TrainingInputs, target: Tensor3 = targetY(doc)): TrainingSetup {
   const s = doc.training;
-  const initWeight = initialWeight(s);
-  // core/layer owns the shape formula; a kernel larger than X gives a side ≤ 0, refused by cropTarget.
-  const out = outputShape(validGeometry(initWeight), doc.x);
-  const config: TrainConfig = {
-    x: doc.x,
+  const spec = learnedSpec(doc);
+  const initWeight = initialWeight(s, spec.inChannels, spec.outChannels);
+  const x = stackChannels(doc.channels);
+  // core/layer owns the shape formula and says why a kernel does not fit the (padded) image.
+  const out = layerOutputShape(spec, x);
+  const config: LayerTrainConfig = {
+    spec,
+    x,
     y: cropTarget(target, out.rows, out.cols),
-    mode: doc.mode,
-    activation: doc.activation,
     useBias: s.useBias,
     loss: s.loss,
     optimizer: { kind: s.optimizer, lr: s.lr },
     initWeight,
-    initBias: s.initBias,
+    initBias: new Float32Array(spec.outChannels).fill(s.initBias),
   };
   return { config, target, out };
 }
@@ -81,18 +144,24 @@ export interface Shape {
 
 /**
  * The shapes a run relates, known before it starts: the target Y's (the drawn one's,
- * else X ⋆ K's), the learned kernel's, and the output Ŷ that kernel makes from X
- * (a side ≤ 0 when the kernel is larger than X).
+ * else the document's layer's on X), the learned kernel's, and the output Ŷ the learned
+ * layer makes from X (a side ≤ 0 when the kernel is larger than the padded X).
  */
 export function trainingShapes(doc: TrainingInputs): { target: Shape; learned: Shape; out: Shape } {
   const s = doc.training;
   const learned = s.init === 'explicit' ? s.initWeight : { rows: s.kernelRows, cols: s.kernelCols };
   const drawn = s.targetSource === 'drawn' ? doc.drawnTarget : null;
-  const target = drawn ?? outputShape(validGeometry(doc.k), doc.x);
-  const out = outputShape(validGeometry(learned), doc.x);
+  const x = doc.channels[0];
+  const target = drawn ?? outputShape(documentSpec(doc), x);
+  const out = outputShape({ ...learnedSpec(doc), kernel: [learned.rows, learned.cols] }, x);
   return {
     target: { rows: target.rows, cols: target.cols },
     learned: { rows: learned.rows, cols: learned.cols },
     out: { rows: out.rows, cols: out.cols },
   };
+}
+
+/** The one-kernel "valid" view of a layer config (for the landscape and the lr limit), or null for any other layer. */
+export function singleKernelConfig(config: LayerTrainConfig): TrainConfig | null {
+  return isSingleChannelValid(config.spec) ? singleChannelConfig(config) : null;
 }

@@ -11,6 +11,7 @@ export {
   RUN_ID_PATTERN,
   MAX_RUNS,
   MAX_RUN_POINTS,
+  MAX_TRAINER_PARAMS,
   WORKSPACE_JSON_LIMITS,
 } from './schema';
 export type { WorkspaceFile } from './schema';

@@ -5,7 +5,9 @@
  * and says what is wrong and where; nothing else is ever thrown.
  */
 import { KernelStudioError } from '../errors';
+import { stackKernels } from '../layer-stack';
 import { fromRows, toRows } from '../matrix';
+import { toNested4 } from '../tensor';
 import {
   MAX_WORKSPACE_BYTES,
   WORKSPACE_FORMAT,
@@ -81,8 +83,8 @@ export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): Works
       activation: doc.activation,
       drawnTarget: doc.drawnTarget ? toRows(doc.drawnTarget) : null,
       training: trainingToJson(doc.training),
-      learnedWeight: doc.learnedWeight ? toRows(doc.learnedWeight) : null,
-      learnedBias: doc.learnedBias,
+      learnedWeight: doc.learnedWeight ? toNested4(doc.learnedWeight) : null,
+      learnedBias: [...doc.learnedBias],
       trainer: doc.trainer && {
         runId: doc.trainer.runId,
         step: doc.trainer.step,
@@ -109,7 +111,7 @@ export function workspaceFromFile(file: WorkspaceFile): WorkspaceDocument {
     activation: d.activation,
     drawnTarget: d.drawnTarget ? fromRows(d.drawnTarget) : null,
     training: trainingFromJson(d.training),
-    learnedWeight: d.learnedWeight ? fromRows(d.learnedWeight) : null,
+    learnedWeight: d.learnedWeight ? stackKernels(d.learnedWeight.map((row) => row.map(fromRows))) : null,
     learnedBias: d.learnedBias,
     trainer: d.trainer ?? null,
     runs: file.runs.map((run): RunRecord => mapRun(run, trainingFromJson)),

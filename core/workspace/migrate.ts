@@ -38,7 +38,28 @@ function layerOfSingleChannel(file: JsonObject): JsonObject {
   };
 }
 
-export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = { 1: layerOfSingleChannel };
+/**
+ * 2 → 3, the learned layer: `learnedWeight` (one kh×kw grid) becomes O×C×kh×kw with O = C = 1,
+ * `learnedBias` (one number) a list of one. Lossless; anything else is passed on for the schema.
+ */
+function learnedLayerOfKernel(file: JsonObject): JsonObject {
+  const doc = file.document;
+  if (!isObject(doc)) return file;
+  const { learnedWeight, learnedBias } = doc;
+  return {
+    ...file,
+    document: {
+      ...doc,
+      ...(Array.isArray(learnedWeight) && { learnedWeight: [[learnedWeight]] }),
+      ...(typeof learnedBias === 'number' && { learnedBias: learnedWeight === null ? [] : [learnedBias] }),
+    },
+  };
+}
+
+export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
+  1: layerOfSingleChannel,
+  2: learnedLayerOfKernel,
+};
 
 /**
  * Checks the header (`format`, `version`) and brings the file up to `target`.

@@ -5,11 +5,12 @@
  */
 import type { LayerFields } from '../layer-stack';
 import { fromRows, type Matrix } from '../matrix';
+import type { Weights } from '../tensor';
 import type { LossKind, OptimizerKind, TrainerResumeState } from '../types';
 
 export const WORKSPACE_FORMAT = 'kernel-studio-workspace';
 /** The version this build writes; `migrate` brings older files up to it. */
-export const WORKSPACE_VERSION = 2;
+export const WORKSPACE_VERSION = 3;
 export const WORKSPACE_EXTENSION = 'kstudio';
 /** 64 MiB: far above any real workspace, low enough to refuse abuse (main checks the file size first). */
 export const MAX_WORKSPACE_BYTES = 64 * 1024 * 1024;
@@ -52,8 +53,8 @@ export interface RunRecord {
 }
 
 /**
- * Where the learned kernel's run stands, so a reopened workspace continues it
- * exactly: step count, [W…, b], last gradients and the optimizer's moments
+ * Where the learned layer's run stands, so a reopened workspace continues it
+ * exactly: step count, [W…, b…], last gradients and the optimizer's moments
  * (momentum's velocity, Adam's m and v). Saved only for a run that did not diverge.
  */
 export interface SavedTrainer {
@@ -95,9 +96,11 @@ export function resumeStateOf(saved: SavedTrainer): TrainerResumeState {
 export interface WorkspaceDocument extends LayerFields {
   readonly drawnTarget: Matrix | null;
   readonly training: TrainingModel;
-  readonly learnedWeight: Matrix | null;
-  readonly learnedBias: number;
-  /** The learned kernel's run, ready to continue (null when nothing is learned, or it diverged). */
+  /** The learned layer's weight, O×C×kh×kw (null before any run). */
+  readonly learnedWeight: Weights | null;
+  /** The learned layer's O biases (empty before any run). */
+  readonly learnedBias: readonly number[];
+  /** The learned layer's run, ready to continue (null when nothing is learned, or it diverged). */
   readonly trainer: SavedTrainer | null;
   readonly runs: readonly RunRecord[];
 }
@@ -164,7 +167,7 @@ export function defaultDocument(): WorkspaceDocument {
     drawnTarget: null,
     training: DEFAULT_TRAINING,
     learnedWeight: null,
-    learnedBias: 0,
+    learnedBias: [],
     trainer: null,
     runs: [],
   };

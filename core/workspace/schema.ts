@@ -14,6 +14,11 @@ import type { JsonShapeLimits } from './safe-json';
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_RUNS = 500;
 export const MAX_RUN_POINTS = 100_000;
+/**
+ * The most parameters ([W…, b…]) a saved run state holds, as many as a run's points: a layer
+ * with more is saved without its resume state (its learned weights are still saved).
+ */
+export const MAX_TRAINER_PARAMS = MAX_RUN_POINTS;
 
 const finite = z.number();
 
@@ -33,7 +38,7 @@ const MIN_POINT_CHARS = 20;
  */
 export const WORKSPACE_JSON_LIMITS: JsonShapeLimits = {
   maxDepth: 8,
-  maxEntries: Math.max(MAX_RUN_POINTS, LIMITS.maxImageSide, MAX_RUNS),
+  maxEntries: Math.max(MAX_RUN_POINTS, LIMITS.maxImageSide, MAX_RUNS, MAX_TRAINER_PARAMS),
   maxContainers:
     Math.ceil(MAX_WORKSPACE_BYTES / MIN_POINT_CHARS) +
     2 * (LIMITS.maxImageSide + 1) +
@@ -191,11 +196,8 @@ function boundedArray<T extends z.ZodType>(item: T, max: number) {
   return lengthFirst as unknown as typeof checked;
 }
 
-/** [W…, b] of a kernel up to the size limit. */
-const paramVector = z
-  .array(finite)
-  .min(2)
-  .max(LIMITS.maxKernelSide ** 2 + 1);
+/** [W…, b…] of a layer up to the size limit. */
+const paramVector = z.array(finite).min(2).max(MAX_TRAINER_PARAMS);
 
 type Issue = { readonly path: (string | number)[]; readonly message: string };
 type Rows = readonly (readonly number[])[];
@@ -215,20 +217,47 @@ export function layerIssues(d: {
   const values = c * d.x[0].length * (d.x[0][0]?.length ?? 0);
   if (values > LAYER_LIMITS.maxValues)
     return { path: ['x'], message: `X holds ${values} values, over the limit of ${LAYER_LIMITS.maxValues}` };
-  const kh = shapeOf(d.k[0][0]);
-  for (let o = 0; o < d.k.length; o++) {
-    if (d.k[o].length !== c)
+  return (
+    weightIssue(d.k, c, 'k') ??
+    (d.bias.length !== d.k.length
+      ? { path: ['bias'], message: `${d.bias.length} biases for ${d.k.length} output channels` }
+      : null)
+  );
+}
+
+/** Where a weight (O lists of kernels) is ragged or does not have C kernels per output; `name` starts the path. */
+function weightIssue(k: readonly (readonly Rows[])[], c: number, name: string): Issue | null {
+  const kh = shapeOf(k[0][0]);
+  for (let o = 0; o < k.length; o++) {
+    if (k[o].length !== c)
       return {
-        path: ['k', o],
-        message: `output channel ${o + 1} has ${d.k[o].length} kernels but X has ${c} channels`,
+        path: [name, o],
+        message: `output channel ${o + 1} has ${k[o].length} kernels but X has ${c} channels`,
       };
-    const at = d.k[o].findIndex((g) => shapeOf(g) !== kh);
+    const at = k[o].findIndex((g) => shapeOf(g) !== kh);
     if (at >= 0)
-      return { path: ['k', o, at], message: `this kernel is ${shapeOf(d.k[o][at])} but the first is ${kh}` };
+      return { path: [name, o, at], message: `this kernel is ${shapeOf(k[o][at])} but the first is ${kh}` };
   }
-  if (d.bias.length !== d.k.length)
-    return { path: ['bias'], message: `${d.bias.length} biases for ${d.k.length} output channels` };
   return null;
+}
+
+/** Where the learned layer disagrees: a ragged weight, kernels for other than X's channels, O ≠ the number of biases. */
+export function learnedIssues(d: {
+  readonly x: readonly Rows[];
+  readonly learnedWeight: readonly (readonly Rows[])[] | null;
+  readonly learnedBias: readonly number[];
+}): Issue | null {
+  const w = d.learnedWeight;
+  if (!w)
+    return d.learnedBias.length === 0
+      ? null
+      : { path: ['learnedBias'], message: 'biases without a learned weight' };
+  return (
+    weightIssue(w, d.x.length, 'learnedWeight') ??
+    (d.learnedBias.length !== w.length
+      ? { path: ['learnedBias'], message: `${d.learnedBias.length} biases for ${w.length} output channels` }
+      : null)
+  );
 }
 
 export const documentSchema = z
@@ -243,8 +272,9 @@ export const documentSchema = z
     activation: z.enum(ACTIVATIONS),
     drawnTarget: imageGrid.nullable(),
     training: trainingSchema,
-    learnedWeight: kernelGrid.nullable(),
-    learnedBias: finite,
+    /** O×C×kh×kw (version 3; a single grid before). */
+    learnedWeight: weightStack.nullable(),
+    learnedBias: z.array(finite).max(LAYER_LIMITS.maxChannels),
     /** Added in 0.2 without a version bump: older files have none (read as null). */
     trainer: z
       .strictObject({
@@ -259,7 +289,7 @@ export const documentSchema = z
       .optional(),
   })
   .superRefine((d, ctx) => {
-    const issue = layerIssues(d);
+    const issue = layerIssues(d) ?? learnedIssues(d);
     if (issue) ctx.addIssue({ code: 'custom', ...issue });
   });
 
@@ -295,6 +325,6 @@ export function workspaceJsonSchema(): Record<string, unknown> {
     $id: 'https://github.com/kernel-studio/kernel-studio/docs/workspace.schema.json',
     title: `Kernel Studio workspace (.kstudio), version ${WORKSPACE_VERSION}`,
     description:
-      'Grids are rectangular 2-D arrays of finite numbers (row-major); x is C grids of one H×W, k is O×C grids of one kh×kw, bias has O values. Rectangularity and these shape agreements are checked by the app, not expressible here.',
+      'Grids are rectangular 2-D arrays of finite numbers (row-major); x is C grids of one H×W, k and learnedWeight are O×C grids of one kh×kw, bias and learnedBias have O values. Rectangularity and these shape agreements are checked by the app, not expressible here.',
   };
 }

@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { answerNextPrompt } from './dialogs';
 import { expect, test } from './fixtures';
 import { expectGrid, grid, panel, readGrid, setSize, typeCell } from './grid';
 import { PNG } from './png';
@@ -193,4 +195,108 @@ test('X, K and Y show the layer: the sum over channels, padding as ghost cells, 
   );
   await anim.getByRole('button', { name: 'Show all' }).click();
   expect((await readGrid(app, 'Output Y'))[0]).toEqual([4, 26]);
+});
+
+/** The values of a read-only grid (a heatmap), read from its cells' accessible names. */
+async function heatmapValues(app: Page, name: string): Promise<number[]> {
+  const cells = app.getByRole('grid', { name, exact: true }).getByRole('gridcell');
+  const labels = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return labels.map((l) => Number(/value (\S+)$/.exec(l)?.[1]));
+}
+
+/** A safetensors file's header: each tensor's dtype, shape and byte range; and the bytes after it. */
+function safetensorsOf(bytes: Buffer): {
+  header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  values: (name: string) => number[];
+} {
+  const headerLen = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLen).toString('utf8')) as ReturnType<
+    typeof safetensorsOf
+  >['header'];
+  const values = (name: string) => {
+    const [from, to] = header[name].data_offsets;
+    const body = bytes.subarray(8 + headerLen + from, 8 + headerLen + to);
+    return Array.from(
+      new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)),
+    );
+  };
+  return { header, values };
+}
+
+test('a layer learned from a colour PNG (3 channels in, 2 out) exports as .npy and a PyTorch Conv2d state dict', async ({
+  app,
+}) => {
+  // 4×5 pixels of varied colour, so every channel carries something to learn from.
+  const png = new PNG({ width: 5, height: 4 });
+  for (let i = 0; i < 20; i++)
+    png.data.set([(i * 53) % 256, (i * 97 + 40) % 256, (i * 31 + 200) % 256, 255], i * 4);
+  const dir = mkdtempSync(join(tmpdir(), 'ks-layer-train-'));
+  try {
+    const file = join(dir, 'colour.png');
+    writeFileSync(file, PNG.sync.write(png));
+    await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).check();
+    await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
+    await expect(app.getByText('Imported colour.png as 4×5')).toBeVisible();
+    await app.getByRole('button', { name: 'Add output channel' }).click();
+    // Output 2 gets a kernel of its own, so the two outputs differ.
+    await typeCell(app, 'K output 2 input 1', 1, 1, '0.5');
+    await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 3×4×5 → Y 2×4×4');
+
+    await app.getByRole('tab', { name: 'Train' }).click();
+    await app.getByLabel('Loss', { exact: true }).selectOption('mean');
+    await app.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 10');
+
+    // The learned layer as the Train view shows it: output 1, then output 2 (picked), each 3 kernels of 1×2.
+    const shown: number[] = [];
+    for (const o of [1, 2]) {
+      if (o === 2) await app.getByRole('combobox', { name: 'Output channel' }).selectOption({ label: '2' });
+      for (const c of [1, 2, 3]) {
+        await expect(
+          app.getByRole('grid', { name: `Learned kernel · output ${o}, input ${c}`, exact: true }),
+        ).toBeVisible();
+        const values = await heatmapValues(app, `Learned kernel · output ${o}, input ${c}`);
+        expect(values).toHaveLength(2);
+        shown.push(...values);
+      }
+      await expect(app.getByRole('grid', { name: `Output Ŷ · output ${o}`, exact: true })).toBeVisible();
+    }
+    expect(shown.some((v) => v !== 0)).toBe(true);
+
+    await app.getByRole('button', { name: 'Export…' }).click();
+    await expect(app.getByTestId('export-kernel')).toHaveText(/^2×3×1×2 \(out×in×kh×kw\), bias \[0, 0\]$/);
+    const npyPath = join(dir, 'layer.npy');
+    await app.getByRole('combobox', { name: 'Format' }).selectOption('npy');
+    answerNextPrompt(app, npyPath);
+    await app.getByRole('button', { name: 'Save file…' }).click();
+    await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText('Saved layer.npy');
+    const loaded = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import json, sys, numpy as np; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), str(a.dtype), a.ravel().tolist()]))',
+        npyPath,
+      ],
+      { encoding: 'utf8' },
+    );
+    const [shape, dtype, values] = JSON.parse(loaded) as [number[], string, number[]];
+    expect(shape).toEqual([2, 3, 1, 2]);
+    expect(dtype).toBe('float32');
+    values.forEach((v, i) => expect(Math.abs(v - shown[i]), `weight ${i}`).toBeLessThanOrEqual(5e-4));
+
+    const stPath = join(dir, 'layer.safetensors');
+    await app.getByRole('combobox', { name: 'Format' }).selectOption('safetensors');
+    answerNextPrompt(app, stPath);
+    await app.getByRole('button', { name: 'Save file…' }).click();
+    await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText(
+      'Saved layer.safetensors',
+    );
+    const st = safetensorsOf(readFileSync(stPath));
+    expect(st.header.weight).toMatchObject({ dtype: 'F32', shape: [2, 3, 1, 2] });
+    expect(st.header.bias).toMatchObject({ dtype: 'F32', shape: [2] });
+    expect(st.values('weight')).toEqual(values);
+    expect(st.values('bias')).toEqual([0, 0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -3,6 +3,7 @@ import { CpuTrainer } from '../../core/cpu';
 import { fromRows } from '../../core/matrix';
 import { PRESETS } from '../../core/presets';
 import { detectGrowth, lrLimit } from '../../core/train/growth';
+import { singleChannelConfig } from '../../core/layer-types';
 import { trainingSetup } from '../../core/train/setup';
 import { DEFAULT_TRAINING, defaultDocument } from '../../core/workspace/model';
 
@@ -24,7 +25,7 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
 
   it("d2l's defaults learn without a warning; lr past 2 ÷ curvature grows and is caught", () => {
     const doc = defaultDocument();
-    const healthy = trainingSetup({ ...doc, x: doc.channels[0], k: doc.kernels[0][0] }).config;
+    const healthy = singleChannelConfig(trainingSetup(doc).config);
     const run = (lr: number, steps: number) =>
       Array.from(new CpuTrainer({ ...healthy, optimizer: { kind: 'sgd', lr } }).runSync(steps).losses);
     expect(detectGrowth(points(run(0.03, 10)))).toBeNull();
@@ -42,11 +43,11 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
     const preset = PRESETS.find((p) => p.id === 'sanity')!;
     const doc = {
       ...defaultDocument(),
-      x: preset.x!,
-      k: preset.k,
+      channels: [preset.x!],
+      kernels: [[preset.k]],
       training: { ...DEFAULT_TRAINING, kernelRows: 2, kernelCols: 2 },
     };
-    const { config } = trainingSetup(doc);
+    const config = singleChannelConfig(trainingSetup(doc).config);
     const losses = Array.from(new CpuTrainer(config).runSync(10).losses);
     const at = losses.findIndex((_, i) => detectGrowth(points(losses.slice(0, i + 1))) !== null);
     expect(at).toBeGreaterThan(0);

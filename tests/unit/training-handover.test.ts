@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CpuTrainer, createCpuBackend } from '../../core/cpu';
+import { CpuLayerTrainer } from '../../core/cpu/layer-trainer';
+import { layerConfigOf } from '../../core/layer-types';
 import { KernelStudioError } from '../../core/errors';
 import { randomMatrix } from '../../core/random';
 import type { OptimizerKind, TrainConfig } from '../../core/types';
@@ -99,17 +101,17 @@ describe('moveTrainer', () => {
   it('moves a run to the CPU backend with its step, and it goes on exactly', async () => {
     const whole = new CpuTrainer(config('momentum'));
     const expected = whole.runSync(20);
-    const first = new CpuTrainer(config('momentum'));
+    const first = new CpuLayerTrainer(layerConfigOf(config('momentum')));
     const head = first.runSync(8);
-    const moved = await moveTrainer(first, config('momentum'), createCpuBackend());
+    const moved = await moveTrainer(first, layerConfigOf(config('momentum')), createCpuBackend());
     expect(moved?.step).toBe(8);
     const tail = await moved!.trainer.run(12);
     expect([...head.losses, ...tail.losses]).toEqual([...expected.losses]);
   });
 
   it('leaves a trainer that cannot export its state (disposed) where it was', async () => {
-    const opaque = new CpuTrainer(config('sgd'));
+    const opaque = new CpuLayerTrainer(layerConfigOf(config('sgd')));
     opaque.dispose();
-    expect(await moveTrainer(opaque, config('sgd'), createCpuBackend())).toBeNull();
+    expect(await moveTrainer(opaque, layerConfigOf(config('sgd')), createCpuBackend())).toBeNull();
   });
 });

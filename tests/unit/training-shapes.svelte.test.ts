@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../../core/matrix';
 import { edgeImage, PRESETS, sanityImage } from '../../core/presets';
-import { trainingShapes, trainingSetup } from '../../core/train/setup';
+import { singleKernelConfig, trainingShapes, trainingSetup } from '../../core/train/setup';
 import { lrLimit } from '../../core/train/growth';
 import { DEFAULT_TRAINING, StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { learnKShape, roundLr, shapeFit, trainingForPreset } from '../../renderer/src/state/training-setup';
@@ -10,9 +10,13 @@ const sanityK = fromRows([
   [0, 1],
   [2, 3],
 ]);
+/** A one-channel, one-kernel "valid" layer document. */
 const inputs = (x = sanityImage(), k = sanityK, training = DEFAULT_TRAINING) => ({
-  x,
-  k,
+  channels: [x],
+  kernels: [[k]],
+  stride: [1, 1] as const,
+  padding: [0, 0] as const,
+  dilation: [1, 1] as const,
   mode: 'correlate' as const,
   activation: 'none' as const,
   drawnTarget: null,
@@ -82,7 +86,7 @@ describe('a preset leaves Train in a state that runs', () => {
     const s = trainingForPreset(inputs());
     expect([s.kernelRows, s.kernelCols]).toEqual([2, 2]);
     const { config } = trainingSetup(inputs(sanityImage(), sanityK, s));
-    const limit = lrLimit(config)!;
+    const limit = lrLimit(singleKernelConfig(config)!)!;
     expect(limit).toBeCloseTo(0.00302, 4);
     expect(s.lr).toBe(0.001);
     // d2l's edge preset keeps d2l's lr 0.03, which converges there.
@@ -110,8 +114,9 @@ describe('a preset leaves Train in a state that runs', () => {
         activation: p.activation ?? 'none',
       });
       const { config } = trainingSetup({ ...doc, mode: p.mode ?? 'correlate', training: s });
-      const limit = lrLimit(config);
-      if (limit !== null) expect(s.lr, p.id).toBeLessThan(limit);
+      const single = singleKernelConfig(config);
+      const limit = single && lrLimit(single);
+      if (limit) expect(s.lr, p.id).toBeLessThan(limit);
     }
   });
 });

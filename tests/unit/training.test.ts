@@ -4,6 +4,7 @@ import type { LossBatch } from '../../ipc/contract';
 import { kernelText, parseKernelText } from '../../renderer/src/lib/train/settings';
 import { LossBatcher, mergePoints, newRunId } from '../../renderer/src/state/loss-stream';
 import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
+import { tensorOfMatrix } from '../../core/tensor';
 import { cropTarget, initialWeight } from '../../core/train/setup';
 import { en, type MessageKey } from '../../renderer/src/i18n/en';
 import { formatMessage } from '../../renderer/src/i18n/format';
@@ -75,11 +76,15 @@ describe('run ids and saved runs', () => {
 
 describe('training setup', () => {
   it('crops Y to the output size of a kernel of another shape', () => {
-    const y = fromRows([
-      [1, 2, 3],
-      [4, 5, 6],
-    ]);
-    expect(toRows(cropTarget(y, 1, 2))).toEqual([[1, 2]]);
+    const y = tensorOfMatrix(
+      fromRows([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    );
+    expect(Array.from(cropTarget(y, 1, 2).data)).toEqual([1, 2]);
+    const two = { channels: 2, rows: 2, cols: 2, data: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) };
+    expect(Array.from(cropTarget(two, 1, 1).data)).toEqual([1, 5]);
     expect(cropTarget(y, 2, 3)).toBe(y);
     expect(() => cropTarget(y, 3, 3)).toThrow(/smaller/);
   });
@@ -90,7 +95,13 @@ describe('training setup', () => {
     expect(initialWeight(DEFAULT_TRAINING).data).toEqual(seeded.data);
     expect(Array.from(initialWeight({ ...DEFAULT_TRAINING, init: 'zeros' }).data)).toEqual([0, 0]);
     const explicit = fromRows([[0.3, 0.2]]);
-    expect(initialWeight({ ...DEFAULT_TRAINING, init: 'explicit', initWeight: explicit })).toBe(explicit);
+    const given = { ...DEFAULT_TRAINING, init: 'explicit' as const, initWeight: explicit };
+    expect(initialWeight(given).data).toBe(explicit.data);
+    // A layer: O×C×kh×kw, PyTorch's bound 1/√(C·kh·kw); given values start only one kernel.
+    const layer = initialWeight(DEFAULT_TRAINING, 3, 2);
+    expect([layer.outChannels, layer.inChannels, layer.rows, layer.cols]).toEqual([2, 3, 1, 2]);
+    expect(Math.max(...Array.from(layer.data, Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(6));
+    expect(() => initialWeight(given, 3, 2)).toThrow(/2×3 kernels/);
   });
 
   it('names each run by its number and settings, in the UI language', () => {

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { KernelStudioError } from '../../core/errors';
 import { BOUNDS, type NumberBound } from '../../core/bounds';
 import { fromRows, type Matrix } from '../../core/matrix';
+import { weightsOfMatrix, type Weights } from '../../core/tensor';
 import {
   DEFAULT_TRAINING,
   defaultDocument,
@@ -26,8 +27,8 @@ export function sampleDocument(): WorkspaceDocument {
       [1, 0],
     ]),
     training: { ...DEFAULT_TRAINING, optimizer: 'adam', useBias: true, lr: 0.1 },
-    learnedWeight: fromRows([[0.9999, -1.0001]]),
-    learnedBias: -0.0025,
+    learnedWeight: weightsOfMatrix(fromRows([[0.9999, -1.0001]])),
+    learnedBias: [-0.0025],
     trainer: {
       runId: 'run-1',
       step: 2,
@@ -83,8 +84,21 @@ const layerArb = fc
       stride: pairArb(1, 64),
       padding: pairArb(0, 64),
       dilation: pairArb(1, 64),
+      learned: fc.option(learnedArb(c), { nil: null }),
     }),
   );
+
+/** A learned layer for C input channels: O×C×kh×kw weights (float32 values) and O biases. */
+function learnedArb(c: number): fc.Arbitrary<{ weight: Weights; bias: number[] }> {
+  return fc.record({ o: side(3), kh: side(4), kw: side(4) }).chain(({ o, kh, kw }) =>
+    fc.record({
+      weight: fc
+        .array(f32, { minLength: o * c * kh * kw, maxLength: o * c * kh * kw })
+        .map((v) => ({ outChannels: o, inChannels: c, rows: kh, cols: kw, data: Float32Array.from(v) })),
+      bias: fc.array(finite, { minLength: o, maxLength: o }),
+    }),
+  );
+}
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 });
 
@@ -132,8 +146,6 @@ export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc
       activation: fc.constantFrom('none', 'relu'),
       drawnTarget: fc.option(matrixArb(6), { nil: null }),
       training: trainingArb,
-      learnedWeight: fc.option(matrixArb(4), { nil: null }),
-      learnedBias: finite,
       trainer: fc.option(
         fc.integer({ min: 1, max: 4 }).chain((n) =>
           fc.record({
@@ -150,7 +162,12 @@ export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc
       runs: fc.array(runArb, { maxLength: 3 }),
     }),
   )
-  .map(([layer, rest]) => ({ ...layer, ...rest }));
+  .map(([{ learned, ...layer }, rest]) => ({
+    ...layer,
+    ...rest,
+    learnedWeight: learned?.weight ?? null,
+    learnedBias: learned?.bias ?? [],
+  }));
 
 /** The KernelStudioError `fn` throws (the test fails when it throws nothing or something else). */
 export function errorOf(fn: () => unknown): KernelStudioError {

@@ -321,6 +321,11 @@ export const en = {
   'train.gradient': 'Gradient ∂L/∂K',
   'train.targetY': 'Target Y',
   'train.outputY': 'Output Ŷ',
+  'train.outputChannel': 'Output channel',
+  'train.kernelAt': '{label} · output {o}, input {c}',
+  'train.channelAt': '{label} · output {o}',
+  'train.drawnOff':
+    'A drawn target Y is one grid, so it needs one output channel; this layer has {o}. Y comes from the target kernels K (+ the target bias).',
   'train.log': 'Training log',
   'train.logLine': 'batch {step}, loss {loss}',
   'train.chart.lossTicks': 'Loss axis: {ticks}',

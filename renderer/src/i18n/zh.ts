@@ -315,6 +315,11 @@ export const zh: Record<MessageKey, string> = {
   'train.gradient': '梯度 ∂L/∂K',
   'train.targetY': '目标 Y',
   'train.outputY': '输出 Ŷ',
+  'train.outputChannel': '输出通道',
+  'train.kernelAt': '{label} · 输出 {o}，输入 {c}',
+  'train.channelAt': '{label} · 输出 {o}',
+  'train.drawnOff':
+    '手绘目标 Y 只有一个网格，只适用于一个输出通道；该层有 {o} 个。Y 由目标卷积核 K（加目标偏置）生成。',
   'train.log': '训练日志',
   'train.logLine': '第 {step} 批，损失 {loss}',
   'train.chart.lossTicks': '损失轴：{ticks}',

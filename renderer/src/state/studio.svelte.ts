@@ -1,6 +1,7 @@
 import type { Pair } from '../../../core/layer';
 import { withChannel, withKernel, type Kernels } from '../../../core/layer-stack';
 import type { Matrix } from '../../../core/matrix';
+import type { Weights } from '../../../core/tensor';
 import type { Activation, Mode } from '../../../core/types';
 import {
   defaultDocument,
@@ -40,10 +41,10 @@ export class StudioDocument {
   /** A drawn or imported target Y for training (used when targetSource is 'drawn'). */
   drawnTarget = $state.raw<Matrix | null>(null);
   training = $state.raw<TrainingSettings>(INITIAL.training);
-  /** The learned kernel and bias, once a run has produced them. */
-  learnedWeight = $state.raw<Matrix | null>(null);
-  learnedBias = $state(0);
-  /** The learned kernel's run state (step, optimizer moments), so Step/Run continue it after reopening. */
+  /** The learned layer (O×C×kh×kw) and its O biases, once a run has produced them. */
+  learnedWeight = $state.raw<Weights | null>(null);
+  learnedBias = $state.raw<readonly number[]>([]);
+  /** The learned layer's run state (step, optimizer moments), so Step/Run continue it after reopening. */
   trainer = $state.raw<SavedTrainer | null>(null);
   /** Training run histories (id, label, settings, loss points), saved with the workspace. */
   runs = $state.raw<RunRecord[]>([]);

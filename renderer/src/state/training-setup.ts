@@ -1,6 +1,11 @@
 /** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
 import { lrLimit } from '../../../core/train/growth';
-import { trainingSetup, type Shape, type TrainingInputs } from '../../../core/train/setup';
+import {
+  singleKernelConfig,
+  trainingSetup,
+  type Shape,
+  type TrainingInputs,
+} from '../../../core/train/setup';
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
 import { en, type MessageKey } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
@@ -89,11 +94,24 @@ export function roundLr(v: number): number {
  * (core's lrLimit; Adam's steps are bounded), so that Run with these settings runs.
  */
 export function trainingForPreset(doc: TrainingInputs): TrainingSettings {
-  const next = learnKShape(doc.training, doc.k);
+  const next = learnKShape(doc.training, doc.kernels[0][0]);
   if (next.optimizer === 'adam') return next;
-  // (spelled out: a StudioDocument's x and k are getters, which a spread would drop)
-  const { x, k, mode, activation, drawnTarget } = doc;
-  const limit = lrLimit(trainingSetup({ x, k, mode, activation, drawnTarget, training: next }).config);
+  // (spelled out: a StudioDocument's fields are getters, which a spread would drop)
+  const { channels, kernels, stride, padding, dilation, mode, activation, drawnTarget } = doc;
+  const inputs = {
+    channels,
+    kernels,
+    stride,
+    padding,
+    dilation,
+    mode,
+    activation,
+    drawnTarget,
+    training: next,
+  };
+  // The limit is known for one kernel ("valid"); a larger layer keeps its lr.
+  const single = singleKernelConfig(trainingSetup(inputs).config);
+  const limit = single ? lrLimit(single) : null;
   return limit !== null && next.lr >= limit ? { ...next, lr: roundLr(limit / 2) } : next;
 }
 

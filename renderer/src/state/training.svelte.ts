@@ -1,13 +1,14 @@
 import { untrack } from 'svelte';
 import { userMessage } from '../../../core/errors';
-import type { Matrix } from '../../../core/matrix';
-import type {
-  ComputeBackend,
-  DivergenceInfo,
-  Trainer,
-  TrainConfig,
-  TrainerResumeState,
-} from '../../../core/types';
+import { forwardLayerCpu } from '../../../core/cpu/layer';
+import {
+  isLayerBackend,
+  type LayerComputeBackend,
+  type LayerTrainConfig,
+  type LayerTrainer,
+} from '../../../core/layer-types';
+import type { Tensor3, Weights } from '../../../core/tensor';
+import type { ComputeBackend, DivergenceInfo, TrainerResumeState } from '../../../core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -15,10 +16,10 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { forwardCpu } from '../../../core/cpu/forward';
 import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/growth';
-import { trainingSetup } from '../../../core/train/setup';
-import { snapshotOf } from '../../../core/train/resume';
+import { singleKernelConfig, trainingSetup } from '../../../core/train/setup';
+import { layerSnapshotOf } from '../../../core/train/resume';
+import { MAX_TRAINER_PARAMS } from '../../../core/workspace';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
 import {
   englishRunNamer,
@@ -43,23 +44,33 @@ export const SPEEDS: Record<Speed, { readonly steps: number; readonly everyFrame
 
 const MAX_LOG_LINES = 2000;
 
+type LayerBackend = ComputeBackend & LayerComputeBackend;
+
+/** The active backend, when it runs the full layer (both of ours do). */
+function layerBackend(backend: ComputeBackend | null): LayerBackend | null {
+  return backend && isLayerBackend(backend) ? backend : null;
+}
+
 /**
  * One training run driven from the UI: Step, Run (batched steps per animation
  * frame, never blocking), Pause, Reset. Losses go to main through a LossBatcher;
  * the log panel, heatmaps and landscape path are fed from here. When the run
  * stops (pause, done, divergence) it is recorded in the document's `runs`, and
- * the learned kernel in `learnedWeight`. If the backend changes mid-run (a lost
+ * the learned layer (O×C×kh×kw weights, O biases) in `learnedWeight`/`learnedBias`. If the backend changes mid-run (a lost
  * GPU device, or the user's choice) the run moves over with its optimizer state.
  */
 export class TrainingSession {
   status = $state<RunStatus>('idle');
   step = $state(0);
   speed = $state<Speed>('normal');
-  target = $state.raw<Matrix | null>(null);
-  weight = $state.raw<Matrix | null>(null);
-  bias = $state(0);
-  gradWeight = $state.raw<Matrix | null>(null);
-  yHat = $state.raw<Matrix | null>(null);
+  /** The target Y the run learns (O×Ho×Wo, cropped to the learned layer's output). */
+  target = $state.raw<Tensor3 | null>(null);
+  /** The learned layer's weights (O×C×kh×kw) and its O biases. */
+  weight = $state.raw<Weights | null>(null);
+  bias = $state.raw<readonly number[]>([]);
+  gradWeight = $state.raw<Weights | null>(null);
+  /** The learned layer's output Ŷ (O×Ho×Wo). */
+  yHat = $state.raw<Tensor3 | null>(null);
   log = $state.raw<LossPoint[]>([]);
   /** The trainable parameters after each update (for the landscape path). */
   path = $state.raw<(readonly [number, number])[]>([]);
@@ -77,12 +88,12 @@ export class TrainingSession {
   /** The settings of the current run (null before the first Step/Run). */
   settings = $state.raw<TrainingSettings | null>(null);
   /** The config the current run was created with. */
-  config = $state.raw<TrainConfig | null>(null);
+  config = $state.raw<LayerTrainConfig | null>(null);
 
-  private trainer: Trainer | null = null;
+  private trainer: LayerTrainer | null = null;
   /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
   private resumeFrom: { state: TrainerResumeState; inputs: readonly unknown[] } | null = null;
-  private trainerBackend: ComputeBackend | null = null;
+  private trainerBackend: LayerBackend | null = null;
   private inputs: readonly unknown[] = [];
   private points: LossPoint[] = [];
   private createdAt = '';
@@ -143,14 +154,10 @@ export class TrainingSession {
     this.resumeFrom = { state, inputs: this.currentInputs() };
     try {
       const { config } = trainingSetup(this.doc);
-      const snap = snapshotOf(state, config.initWeight);
+      const snap = layerSnapshotOf(state, config.initWeight);
       this.target = config.y;
       this.gradWeight = snap.gradWeight;
-      this.yHat = forwardCpu(config.x, snap.weight, {
-        mode: config.mode,
-        bias: snap.bias,
-        activation: config.activation,
-      });
+      this.yHat = forwardLayerCpu(config.x, snap.weight, snap.bias, config.spec);
     } catch {
       // The saved state does not fit the document (edited by hand): the next Step/Run says why.
     }
@@ -160,7 +167,7 @@ export class TrainingSession {
   clear(): void {
     this.reset();
     this.doc.learnedWeight = null;
-    this.doc.learnedBias = 0;
+    this.doc.learnedBias = [];
     this.doc.trainer = null;
   }
 
@@ -224,7 +231,7 @@ export class TrainingSession {
     this.weight = null;
     this.gradWeight = null;
     this.yHat = null;
-    this.bias = 0;
+    this.bias = [];
     this.log = [];
     this.path = [];
     this.points = [];
@@ -261,11 +268,15 @@ export class TrainingSession {
     this.doc.trainer = this.exportRun(runId);
   }
 
-  /** The run's state for the workspace; null after divergence (a diverged run is not continued) or if it cannot export. */
+  /**
+   * The run's state for the workspace; null after divergence (a diverged run is not continued),
+   * for a layer too large to save its moments, or if it cannot export.
+   */
   private exportRun(runId: string): SavedTrainer | null {
     if (!this.trainer || this.diverged) return null;
     try {
-      return savedTrainerOf(runId, this.trainer.exportState());
+      const state = this.trainer.exportState();
+      return state.params.length > MAX_TRAINER_PARAMS ? null : savedTrainerOf(runId, state);
     } catch {
       return null;
     }
@@ -274,7 +285,17 @@ export class TrainingSession {
   /** What the run depends on; a change means the next Step/Run starts afresh. The backend is not here: a run moves. */
   private currentInputs(): unknown[] {
     const d = this.doc;
-    return [d.training, d.x, d.k, d.mode, d.activation, d.drawnTarget];
+    return [
+      d.training,
+      d.channels,
+      d.kernels,
+      d.stride,
+      d.padding,
+      d.dilation,
+      d.mode,
+      d.activation,
+      d.drawnTarget,
+    ];
   }
 
   private async ensureTrainer(): Promise<boolean> {
@@ -288,7 +309,7 @@ export class TrainingSession {
         : null;
     if (resume) return this.resumeSaved(resume.state);
     this.reset();
-    const backend = this.compute.backend;
+    const backend = layerBackend(this.compute.backend);
     if (!backend) {
       this.error = 'The compute backend is still starting; try again in a moment.';
       return false;
@@ -299,7 +320,7 @@ export class TrainingSession {
       const s = this.doc.training;
       const { config } = trainingSetup(this.doc);
       const initWeight = config.initWeight;
-      const trainer = await backend.createTrainer(config);
+      const trainer = await backend.createLayerTrainer(config);
       if (generation !== this.generation) {
         trainer.dispose();
         return false;
@@ -315,8 +336,8 @@ export class TrainingSession {
       this.label = this.nameRun(nextRunNumber(this.charts.runs.map((r) => r.label)), s);
       this.charts.addRun(this.runId, this.label);
       this.weight = initWeight;
-      this.bias = s.initBias;
-      this.path = [this.params(initWeight, s.initBias)];
+      this.bias = Array.from(config.initBias);
+      this.path = [this.params(initWeight, this.bias)];
       await this.refreshOutput();
       return true;
     } catch (e) {
@@ -338,7 +359,7 @@ export class TrainingSession {
 
   /** Continues the run a reopened workspace saved: same run id, step, kernel and optimizer moments. */
   private async resumeSaved(state: TrainerResumeState): Promise<boolean> {
-    const backend = this.compute.backend;
+    const backend = layerBackend(this.compute.backend);
     if (!backend) {
       this.error = 'The compute backend is still starting; try again in a moment.';
       return false;
@@ -347,7 +368,7 @@ export class TrainingSession {
     this.busy = true;
     try {
       const { config } = trainingSetup(this.doc);
-      const trainer = await backend.createTrainer(config, state);
+      const trainer = await backend.createLayerTrainer(config, state);
       if (generation !== this.generation) {
         trainer.dispose();
         return false;
@@ -360,7 +381,7 @@ export class TrainingSession {
       this.target = config.y;
       const snap = await trainer.snapshot();
       this.gradWeight = snap.gradWeight;
-      this.path = [this.params(snap.weight, snap.bias)];
+      this.path = [this.params(snap.weight, Array.from(snap.bias))];
       await this.refreshOutput();
       return true;
     } catch (e) {
@@ -379,7 +400,7 @@ export class TrainingSession {
    */
   private async handOver(): Promise<boolean> {
     const old = this.trainer;
-    const backend = this.compute.backend;
+    const backend = layerBackend(this.compute.backend);
     const config = this.config;
     if (!old || !backend || !config) return false;
     const moved = await moveTrainer(old, config, backend);
@@ -396,8 +417,9 @@ export class TrainingSession {
     return (await this.compute.failOver(lost, error)) !== null && this.handOver();
   }
 
-  private params(w: Matrix, b: number): readonly [number, number] {
-    return this.settings?.useBias ? [w.data[0], b] : [w.data[0], w.data[1] ?? 0];
+  /** The point on the landscape (drawn only for a 2-parameter layer: one kernel, C = O = 1). */
+  private params(w: Weights, b: readonly number[]): readonly [number, number] {
+    return this.settings?.useBias ? [w.data[0], b[0] ?? 0] : [w.data[0], w.data[1] ?? 0];
   }
 
   private async frame(generation: number): Promise<void> {
@@ -454,9 +476,9 @@ export class TrainingSession {
       if (logged.length) this.log = [...this.log, ...logged].slice(-MAX_LOG_LINES);
       this.step = snap.step;
       this.weight = snap.weight;
-      this.bias = snap.bias;
+      this.bias = Array.from(snap.bias);
       this.gradWeight = snap.gradWeight;
-      this.path = [...this.path, this.params(snap.weight, snap.bias)];
+      this.path = [...this.path, this.params(snap.weight, this.bias)];
       await this.refreshOutput();
       if (!chunk.diverged) this.watchGrowth();
       if (chunk.diverged) {
@@ -486,21 +508,18 @@ export class TrainingSession {
     if (this.growthAccepted || this.growth || !this.config) return;
     const growth = detectGrowth(this.points);
     if (!growth) return;
-    this.growth = { ...growth, lrLimit: lrLimit(this.config) };
+    const single = singleKernelConfig(this.config);
+    this.growth = { ...growth, lrLimit: single && lrLimit(single) };
     this.status = 'growing';
     this.record();
     void this.batcher.flush();
   }
 
   private async refreshOutput(): Promise<void> {
-    const backend = this.compute.backend;
+    const backend = layerBackend(this.compute.backend);
     const config = this.config;
     if (!backend || !config || !this.weight) return;
-    this.yHat = await backend.forward(config.x, this.weight, {
-      mode: config.mode,
-      bias: this.bias,
-      activation: config.activation,
-    });
+    this.yHat = await backend.forwardLayer(config.x, this.weight, this.bias, config.spec);
   }
 }
 

@@ -7,7 +7,7 @@
 import { userMessage } from '../../../../core/errors';
 import { layerOutputShape, type Shape2 } from '../../../../core/layer';
 import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '../../../../core/layer-stack';
-import type { LayerComputeBackend } from '../../../../core/layer-types';
+import { isLayerBackend } from '../../../../core/layer-types';
 import type { Tensor3 } from '../../../../core/tensor';
 import type { ComputeBackend } from '../../../../core/types';
 
@@ -23,10 +23,6 @@ export function layerShape(layer: LayerFields): LayerShape {
   }
 }
 
-function hasLayer(backend: ComputeBackend): backend is ComputeBackend & LayerComputeBackend {
-  return 'forwardLayer' in backend && typeof backend.forwardLayer === 'function';
-}
-
 export class LayerOutput {
   y = $state.raw<Tensor3 | null>(null);
   error = $state<string | null>(null);
@@ -40,7 +36,7 @@ export class LayerOutput {
 
   async request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
     const generation = ++this.generation;
-    if (!backend || !hasLayer(backend)) return;
+    if (!backend || !isLayerBackend(backend)) return;
     const { error } = layerShape(layer);
     if (error !== null) {
       this.y = null;

@@ -1,21 +1,29 @@
-import { forwardCpu } from '../../../../core/cpu';
+import { forwardLayerCpu } from '../../../../core/cpu/layer';
+import type { LayerExport } from '../../../../core/formats';
+import { specOfLayer, stackChannels, stackKernels } from '../../../../core/layer-stack';
+import { specForWeights } from '../../../../core/layer-types';
 import type { Matrix } from '../../../../core/matrix';
+import { channel, kernelOf, type Weights } from '../../../../core/tensor';
 import { targetY } from '../../../../core/train/setup';
-import type { Mode } from '../../../../core/types';
 import type { StudioDocument } from '../../state/studio.svelte';
 
-export interface KernelSource {
-  readonly kernel: Matrix;
-  readonly bias: number;
-  readonly mode: Mode;
+export interface LayerSource extends LayerExport {
   readonly learned: boolean;
 }
 
-/** What Export saves: the learned kernel and bias, or K and its bias when nothing is learned yet. */
-export function kernelToExport(doc: StudioDocument): KernelSource {
-  return doc.learnedWeight
-    ? { kernel: doc.learnedWeight, bias: doc.learnedBias, mode: doc.mode, learned: true }
-    : { kernel: doc.k, bias: doc.bias, mode: doc.mode, learned: false };
+/**
+ * What Export saves: the learned layer (O×C×kh×kw weights, O biases) with the document's
+ * stride, padding, dilation, mode and activation, or the document's own layer (K and its
+ * biases) when nothing is learned yet.
+ */
+export function layerToExport(doc: StudioDocument): LayerSource {
+  const w = doc.learnedWeight;
+  if (w) {
+    const { stride, padding, dilation, mode, activation } = doc;
+    const spec = specForWeights(w, { stride, padding, dilation, mode, activation });
+    return { weight: w, bias: doc.learnedBias, spec, learned: true };
+  }
+  return { weight: stackKernels(doc.kernels), bias: doc.biases, spec: specOfLayer(doc), learned: false };
 }
 
 /** "[[1, -1], [0, 2]]": a compact view of a small kernel. */
@@ -26,16 +34,21 @@ export function describeKernel(m: Matrix): string {
   return `${m.rows}×${m.cols} [${rows.join(', ')}]`;
 }
 
+/** One kernel as `describeKernel` writes it; a layer as its O×C×kh×kw shape and biases. */
+export function describeWeights(w: Weights, bias: ArrayLike<number>): string {
+  if (w.outChannels * w.inChannels === 1) return describeKernel(kernelOf(w, 0, 0));
+  return `${w.outChannels}×${w.inChannels}×${w.rows}×${w.cols} (out×in×kh×kw), bias [${Array.from(bias).join(', ')}]`;
+}
+
 /**
- * The grids Export saves as PNG: X; Y, the training target (core's targetY, the
- * one training learns: the drawn Y, or X ⋆ K + the target bias); Ŷ from the
- * learned kernel (null before any run).
+ * The grids Export saves as PNG (output channel `o` of Y and Ŷ): X's first channel; Y, the
+ * training target (core's targetY, the one training learns: the drawn Y, or the layer with K
+ * + the target bias); Ŷ from the learned layer (null before any run).
  */
-export function exportGrid(doc: StudioDocument, which: 'x' | 'y' | 'yhat'): Matrix | null {
+export function exportGrid(doc: StudioDocument, which: 'x' | 'y' | 'yhat', o = 0): Matrix | null {
   if (which === 'x') return doc.x;
-  const params = { mode: doc.mode, activation: doc.activation };
-  if (which === 'y') return targetY(doc);
-  return doc.learnedWeight
-    ? forwardCpu(doc.x, doc.learnedWeight, { ...params, bias: doc.learnedBias })
-    : null;
+  if (which === 'y') return channel(targetY(doc), o);
+  const source = layerToExport(doc);
+  if (!source.learned) return null;
+  return channel(forwardLayerCpu(stackChannels(doc.channels), source.weight, source.bias, source.spec), o);
 }

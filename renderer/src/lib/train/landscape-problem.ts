@@ -1,8 +1,8 @@
 /** Which loss landscape the Train view can draw for the current run or settings. */
-import { toParams, trainableCount, type LandscapeProblem } from '../../../../core/landscape';
-import type { TrainConfig } from '../../../../core/types';
+import { toParams, type LandscapeProblem } from '../../../../core/landscape';
+import type { LayerTrainConfig } from '../../../../core/layer-types';
 import type { StudioDocument } from '../../state/studio.svelte';
-import { initialWeight, trainingSetup } from '../../../../core/train/setup';
+import { singleKernelConfig, trainingSetup } from '../../../../core/train/setup';
 
 export interface LandscapeSetup {
   /** Trainable parameters: the landscape is drawn only when this is 2. */
@@ -12,21 +12,32 @@ export interface LandscapeSetup {
   readonly anchors: (readonly [number, number])[];
 }
 
-/** The run's config if there is one, else what the next Step/Run would train (core's trainingSetup, as training builds it). */
-export function landscapeSetup(doc: StudioDocument, config: TrainConfig | null): LandscapeSetup {
+/** How many parameters the learned layer trains: O×C×kh×kw weights, and O biases when trained. */
+function parameterCount(doc: StudioDocument): number {
   const s = doc.training;
-  let cfg = config;
-  if (!cfg) {
+  const o = doc.kernels.length;
+  return o * doc.channels.length * s.kernelRows * s.kernelCols + (s.useBias ? o : 0);
+}
+
+/**
+ * The run's config if there is one, else what the next Step/Run would train (core's
+ * trainingSetup, as training builds it). Only a 2-parameter problem has a landscape: one
+ * kernel (C = O = 1, the "valid" layer) of two weights, or of one weight and a bias.
+ */
+export function landscapeSetup(doc: StudioDocument, config: LayerTrainConfig | null): LandscapeSetup {
+  const s = doc.training;
+  let layer = config;
+  if (!layer) {
     try {
-      cfg = trainingSetup(doc).config;
+      layer = trainingSetup(doc).config;
     } catch {
-      const w = initialWeight(s);
-      return { count: trainableCount(w.rows, w.cols, s.useBias), problem: null, anchors: [] };
+      return { count: parameterCount(doc), problem: null, anchors: [] };
     }
   }
-  const w = cfg.initWeight;
-  const count = trainableCount(w.rows, w.cols, cfg.useBias);
-  if (count !== 2) return { count, problem: null, anchors: [] };
+  const w = layer.initWeight;
+  const count = w.data.length + (layer.useBias ? w.outChannels : 0);
+  const cfg = singleKernelConfig(layer);
+  if (count !== 2 || !cfg) return { count, problem: null, anchors: [] };
   const problem: LandscapeProblem = {
     x: cfg.x,
     y: cfg.y,

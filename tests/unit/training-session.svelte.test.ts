@@ -1,0 +1,260 @@
+/**
+ * TrainingSession, the Train view's run loop, run for real: the rune classes under
+ * `$effect.root` and `flushSync`, the CPU backend, main's real handlers for the loss stream,
+ * and a workspace saved and reopened through the real serializer. What each test checks is
+ * computed independently (a plain CpuLayerTrainer run, the training setup, the layer forward).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flushSync } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '../../core/cpu';
+import { CpuLayerTrainer } from '../../core/cpu/layer-trainer';
+import { forwardLayerCpu } from '../../core/cpu/layer';
+import { exportLayer } from '../../core/formats';
+import { lossAt } from '../../core/landscape';
+import { fromRows } from '../../core/matrix';
+import { randomMatrix } from '../../core/random';
+import { channel } from '../../core/tensor';
+import { trainingSetup } from '../../core/train/setup';
+import {
+  DEFAULT_TRAINING,
+  DOCUMENT_FIELDS,
+  parseWorkspace,
+  serializeWorkspace,
+  type WorkspaceDocument,
+} from '../../core/workspace';
+import { INVOKE_CHANNELS, type InvokeMethod } from '../../ipc/contract';
+import { MainHandlers } from '../../main/services/handlers';
+import { exportGrid, layerToExport } from '../../renderer/src/lib/files/kernel-source';
+import { landscapeSetup } from '../../renderer/src/lib/train/landscape-problem';
+import { ComputeState } from '../../renderer/src/state/compute.svelte';
+import { StudioDocument } from '../../renderer/src/state/studio.svelte';
+import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
+import { TrainingSession } from '../../renderer/src/state/training.svelte';
+import { testAppInfo } from '../helpers/app-info';
+
+let dataDir: string;
+let handlers: MainHandlers;
+let cleanups: (() => void)[];
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ks-session-'));
+  handlers = new MainHandlers({
+    appInfo: testAppInfo,
+    dataDir,
+    dialogs: { pickOpenPath: async () => null, pickSavePath: async () => null },
+    broadcast: () => undefined,
+  });
+  cleanups = [];
+});
+afterEach(async () => {
+  for (const c of cleanups) c();
+  await handlers.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(method: InvokeMethod, ...args: unknown[]): Promise<never> {
+  const result = await handlers.dispatch(INVOKE_CHANNELS[method], args);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as never;
+}
+
+/** A session on the real CPU backend; the loss stream goes to main's real run log. */
+function sessionFor(doc: StudioDocument): TrainingSession {
+  const compute = new ComputeState();
+  compute.backend = createCpuBackend();
+  const charts = new LossCharts({
+    readLoss: (id) => call('readLoss', id),
+    getRunList: () => call('getRunList'),
+    setRunList: (runs) => call('setRunList', runs),
+    onLossPoints: () => () => undefined,
+    onRunList: () => () => undefined,
+  });
+  // The session keeps its own effect root (it lives as long as its document).
+  const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
+  cleanups.push(() => session.reset(false));
+  session.speed = 'max';
+  return session;
+}
+
+/** Waits until a Run stops (done, paused by growth, diverged or failed). */
+async function finished(session: TrainingSession): Promise<void> {
+  for (let i = 0; i < 500 && session.status === 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+  flushSync();
+}
+
+/**
+ * Save and reopen the document through the real workspace text, as Save As then Open do: every
+ * field of DOCUMENT_FIELDS out and back in, then `loads` bumped (WorkspaceSession's own steps,
+ * which live in a DOM-side module).
+ */
+function reopen(doc: StudioDocument): void {
+  const fields = doc as unknown as Record<string, unknown>;
+  const model = Object.fromEntries(DOCUMENT_FIELDS.map((f) => [f, fields[f]])) as unknown;
+  const back = parseWorkspace(serializeWorkspace(model as WorkspaceDocument), 'reopened.kstudio');
+  for (const f of DOCUMENT_FIELDS) fields[f] = back[f];
+  doc.loads++;
+  flushSync();
+}
+
+/** 3 input channels (6×7), 2 outputs of 3×3 kernels, stride 2, padding 1, a bias to learn, Adam. */
+function layerDocument(): StudioDocument {
+  const doc = new StudioDocument();
+  doc.channels = [0, 1, 2].map((c) => randomMatrix(6, 7, 10 + c, -1, 1));
+  doc.kernels = [0, 1].map((o) => [0, 1, 2].map((c) => randomMatrix(3, 3, 20 + 3 * o + c, -1, 1)));
+  doc.biases = [0, 0];
+  doc.stride = [2, 2];
+  doc.padding = [1, 1];
+  doc.training = {
+    ...DEFAULT_TRAINING,
+    kernelRows: 3,
+    kernelCols: 3,
+    useBias: true,
+    targetBias: 0.5,
+    optimizer: 'adam',
+    lr: 0.05,
+    steps: 6,
+  };
+  flushSync();
+  return doc;
+}
+
+describe('TrainingSession: Run goes from the current step', () => {
+  it("a reopened run at step 10 runs 10 more (d2l's defaults), and Run after Done goes on", async () => {
+    const doc = new StudioDocument();
+    const session = sessionFor(doc);
+    await session.run();
+    await finished(session);
+    expect([session.status, session.step]).toEqual(['done', 10]);
+    reopen(doc);
+    const reopened = sessionFor(doc);
+    expect([reopened.status, reopened.step]).toEqual(['paused', 10]);
+    await reopened.run();
+    await finished(reopened);
+    expect([reopened.status, reopened.step]).toEqual(['done', 20]);
+    await reopened.run();
+    await finished(reopened);
+    expect(reopened.step).toBe(30);
+    // Exactly the uninterrupted 30 steps.
+    const whole = new CpuLayerTrainer(trainingSetup(doc).config);
+    whole.runSync(30);
+    expect(Array.from(reopened.weight!.data)).toEqual(Array.from(whole.snapshotSync().weight.data));
+  });
+});
+
+describe('TrainingSession: the target bias and the learned bias', () => {
+  /** A 1×1 kernel and a bias: two parameters (a landscape); K's bias (5) differs from the target bias (0.5). */
+  function biasDocument(): StudioDocument {
+    const doc = new StudioDocument();
+    doc.k = fromRows([[2]]);
+    doc.bias = 5;
+    doc.training = {
+      ...DEFAULT_TRAINING,
+      kernelRows: 1,
+      kernelCols: 1,
+      useBias: true,
+      targetBias: 0.5,
+      loss: 'mean',
+      lr: 0.5,
+      steps: 300,
+    };
+    flushSync();
+    return doc;
+  }
+
+  it("the landscape is drawn over the run's Y, and its minimum is K with the target bias", async () => {
+    const doc = biasDocument();
+    const session = sessionFor(doc);
+    await session.stepOnce();
+    const setup = landscapeSetup(doc, session.config);
+    expect(setup.count).toBe(2);
+    expect(Array.from(setup.problem!.y.data)).toEqual(Array.from(channel(session.target!, 0).data));
+    expect(setup.anchors[1]).toEqual([2, 0.5]);
+    expect(lossAt(setup.problem!, 2, 0.5)).toBeCloseTo(0, 10);
+    expect(lossAt(setup.problem!, 2, 5)).toBeGreaterThan(1);
+  });
+
+  it('Export offers the learned bias (not K’s), and Y and Ŷ are the ones training used', async () => {
+    const doc = biasDocument();
+    const session = sessionFor(doc);
+    await session.run();
+    await finished(session);
+    expect(session.status).toBe('done');
+    const learned = session.bias[0];
+    expect(learned).toBeCloseTo(0.5, 2);
+    const source = layerToExport(doc);
+    expect(source.learned).toBe(true);
+    expect(Array.from(source.bias)).toEqual([learned]);
+    const json = new TextDecoder().decode(exportLayer('json', source).bytes);
+    expect(json).toContain(`"bias": ${Math.fround(learned)}`);
+    expect(Array.from(exportGrid(doc, 'y')!.data)).toEqual(Array.from(session.target!.data));
+    expect(Array.from(exportGrid(doc, 'yhat')!.data)).toEqual(Array.from(session.yHat!.data));
+    session.clear();
+    expect(layerToExport(doc).learned).toBe(false);
+  });
+});
+
+describe('TrainingSession: a 2-output layer', () => {
+  it('learns O×C×kh×kw weights and O biases, step by step, as a plain layer run does', async () => {
+    const doc = layerDocument();
+    const session = sessionFor(doc);
+    for (let i = 0; i < 3; i++) await session.stepOnce();
+    expect(session.error).toBe('');
+    expect(session.step).toBe(3);
+    const w = session.weight!;
+    expect([w.outChannels, w.inChannels, w.rows, w.cols]).toEqual([2, 3, 3, 3]);
+    expect(session.bias).toHaveLength(2);
+    expect([session.target!.channels, session.target!.rows, session.target!.cols]).toEqual([2, 3, 4]);
+    expect(session.gradWeight!.data).toHaveLength(54);
+
+    const plain = new CpuLayerTrainer(trainingSetup(doc).config);
+    plain.runSync(3);
+    const snap = plain.snapshotSync();
+    expect(Array.from(w.data)).toEqual(Array.from(snap.weight.data));
+    expect(session.bias).toEqual(Array.from(snap.bias));
+    const spec = session.config!.spec;
+    const yHat = forwardLayerCpu(session.config!.x, snap.weight, snap.bias, spec);
+    expect(Array.from(session.yHat!.data)).toEqual(Array.from(yHat.data));
+    // The target is the document's layer with the target bias on every output.
+    expect(session.target!.data[0]).not.toBe(session.target!.data[0] - 0.5);
+    expect(doc.learnedWeight).toEqual(w);
+    expect(doc.learnedBias).toEqual(session.bias);
+    expect(doc.trainer?.params).toHaveLength(54 + 2);
+  });
+
+  it('resumes exactly after a reopen (Adam moments included), and Reset forgets the learned layer', async () => {
+    const doc = layerDocument();
+    const session = sessionFor(doc);
+    for (let i = 0; i < 3; i++) await session.stepOnce();
+    reopen(doc);
+    expect([session.status, session.step]).toEqual(['paused', 3]);
+    expect(session.weight?.outChannels).toBe(2);
+    await session.run();
+    await finished(session);
+    expect([session.status, session.step]).toEqual(['done', 6]);
+
+    const whole = new CpuLayerTrainer(trainingSetup(doc).config);
+    whole.runSync(6);
+    expect(Array.from(session.weight!.data)).toEqual(Array.from(whole.snapshotSync().weight.data));
+    expect(session.bias).toEqual(Array.from(whole.snapshotSync().bias));
+
+    session.clear();
+    expect([session.status, session.step, session.weight]).toEqual(['idle', 0, null]);
+    expect([doc.learnedWeight, doc.learnedBias, doc.trainer]).toEqual([null, [], null]);
+    await session.stepOnce();
+    expect(session.step).toBe(1);
+  });
+
+  it('refuses a drawn target for 2 outputs with a message that says why', async () => {
+    const doc = layerDocument();
+    doc.drawnTarget = fromRows([[1, 2, 3, 4]]);
+    doc.training = { ...doc.training, targetSource: 'drawn' };
+    const session = sessionFor(doc);
+    await session.stepOnce();
+    expect(session.status).toBe('error');
+    expect(session.error).toMatch(/drawn target Y is one grid, but this layer has 2 output channels/);
+    expect(session.step).toBe(0);
+  });
+});
