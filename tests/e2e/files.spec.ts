@@ -54,7 +54,7 @@ test('save a workspace, change it, open the saved file: restored, and the title 
   await app.getByRole('button', { name: 'Save As…' }).click();
   await expect(app).toHaveTitle('first.kstudio — Kernel Studio');
   const saved = JSON.parse(readFileSync(workspace, 'utf8')) as Record<string, unknown>;
-  expect(saved).toMatchObject({ format: 'kernel-studio-workspace', version: 2 });
+  expect(saved).toMatchObject({ format: 'kernel-studio-workspace', version: 3 });
   expect((saved.document as { k: number[][][][] }).k).toEqual([[[[1, -1]]]]);
 
   // Change the document: import a kernel into K.

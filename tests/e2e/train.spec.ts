@@ -219,7 +219,7 @@ test.describe('runs, files and windows of the Train tab', () => {
     await app.getByRole('button', { name: 'Save As…' }).click();
     await expect(app).toHaveTitle('trained.kstudio — Kernel Studio');
     const saved = JSON.parse(readFileSync(file, 'utf8')) as {
-      document: { learnedWeight: number[][] | null };
+      document: { learnedWeight: number[][][][] | null; learnedBias: number[] };
       runs: {
         id: string;
         label: string;
@@ -234,7 +234,9 @@ test.describe('runs, files and windows of the Train tab', () => {
     expect(saved.runs[0].points.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(saved.runs[0].points.map((p) => p.loss)).toEqual(losses);
     const learned = await gridValues(app, 'Learned kernel');
-    expect(saved.document.learnedWeight!.flat()).toEqual(learned.map((v) => expect.closeTo(v, 2)));
+    // The learned layer, O×C×kh×kw = 1×1×1×2, and its one bias (version 3).
+    expect(saved.document.learnedWeight!.flat(3)).toEqual(learned.map((v) => expect.closeTo(v, 2)));
+    expect(saved.document.learnedBias).toHaveLength(1);
 
     // New empties the chart; opening the file brings the run back, points and all.
     await app.getByRole('button', { name: 'New', exact: true }).click();

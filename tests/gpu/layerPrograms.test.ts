@@ -5,6 +5,7 @@
  * loss, a frozen bias, divergence, and the single-channel "valid" layer on today's programs.
  */
 import { describe, expect, test } from 'vitest';
+import { createCpuBackend } from '../../core/cpu';
 import type { ConvSpec } from '../../core/layer';
 import { convSpec, outputShape } from '../../core/layer';
 import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '../../core/layer-reference';
@@ -192,6 +193,44 @@ test('layer divergence: same step as trainLayerRef, last finite weights, stays s
   } finally {
     trainer.dispose();
   }
+});
+
+describe('a layer run moves between backends with its whole state (Adam moments included)', () => {
+  test.each([layers[2], layer(1, 1, 9, 8, { kernel: [2, 3] })])('%#: WebGPU → CPU → WebGPU', async (l) => {
+    const gpu = await webgpuBackend();
+    const cpu = createCpuBackend();
+    const cfg = config(l, 'mean', true, 'adam', 0.02);
+    const ref = trainLayerRef(cfg, 24);
+    const first = await gpu.createLayerTrainer(cfg);
+    const a = await first.run(8);
+    const state = first.exportState();
+    first.dispose();
+    expect(state.step).toBe(8);
+    expect(state.moment2.some((v) => v !== 0)).toBe(true);
+    const onCpu = await cpu.createLayerTrainer(cfg, state);
+    const b = await onCpu.run(8);
+    const back = await gpu.createLayerTrainer(cfg, onCpu.exportState());
+    try {
+      const c = await back.run(8);
+      expect([a.firstStep, b.firstStep, c.firstStep]).toEqual([1, 9, 17]);
+      expectClose([...a.losses, ...b.losses, ...c.losses], ref.losses, 1e-4, 'losses');
+      const snap = await back.snapshot();
+      expect(snap.step).toBe(24);
+      expectClose(snap.weight.data, ref.weight, 1e-4, 'weight');
+      expectClose(snap.bias, ref.bias, 1e-4, 'bias');
+    } finally {
+      back.dispose();
+    }
+  });
+
+  test('a state of the wrong size is refused with one line', async () => {
+    const gpu = await webgpuBackend();
+    const cfg = config(layers[2], 'sum', true, 'sgd', 0.01);
+    const short = new Float64Array(3);
+    await expect(
+      gpu.createLayerTrainer(cfg, { step: 1, params: short, grads: short, moment1: short, moment2: short }),
+    ).rejects.toThrow(/Cannot resume the run: params holds 3 values/);
+  });
 });
 
 describe('the single-channel valid layer runs on the single-channel programs', () => {
