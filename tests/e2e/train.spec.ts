@@ -229,7 +229,7 @@ test.describe('runs, files and windows of the Train tab', () => {
     };
     expect(saved.runs).toHaveLength(1);
     expect(saved.runs[0].id).toBe(runId);
-    expect(saved.runs[0].label).toMatch(/^Run 1 · lr 0\.03 · sgd/);
+    expect(saved.runs[0].label).toBe('Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0');
     expect(saved.runs[0].settings.lr).toBe(0.03);
     expect(saved.runs[0].points.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(saved.runs[0].points.map((p) => p.loss)).toEqual(losses);
@@ -248,7 +248,7 @@ test.describe('runs, files and windows of the Train tab', () => {
     await expect(reopened).toContainText('10 points');
     await expect(reopened).toContainText('lr 0.03');
     // Removing the run is an unsaved change of the workspace.
-    await app.getByRole('button', { name: /^Remove run / }).click();
+    await app.getByRole('button', { name: /^Remove Run \d+ · / }).click();
     await expect(app).toHaveTitle('• trained.kstudio — Kernel Studio');
   });
 
@@ -283,7 +283,12 @@ test.describe('runs, files and windows of the Train tab', () => {
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\n');
     expect(rows[0]).toBe('step,loss,run,label');
     expect(rows.slice(1).map((r) => r.split(','))).toEqual(
-      losses.map((loss, i) => [String(i + 1), String(loss), runId, expect.stringMatching(/^Run 1 · lr 0\.03/)]),
+      losses.map((loss, i) => [
+        String(i + 1),
+        String(loss),
+        runId,
+        'Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0',
+      ]),
     );
   });
 

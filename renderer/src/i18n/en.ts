@@ -338,7 +338,7 @@ export const en = {
   'train.runs': 'Runs',
   'train.runs.clear': 'Clear runs',
   'train.runs.points': '{count} points',
-  'train.runs.remove': 'Remove run {label}',
+  'train.runs.remove': 'Remove {label}',
   'train.landscape': 'Loss landscape',
   'train.landscape.alt': 'Loss over {p1} and {p2} with the gradient-descent path ({steps} steps)',
   'train.landscape.explain':

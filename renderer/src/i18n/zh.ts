@@ -332,7 +332,7 @@ export const zh: Record<MessageKey, string> = {
   'train.runs': '运行记录',
   'train.runs.clear': '清除运行记录',
   'train.runs.points': '{count} 个点',
-  'train.runs.remove': '删除运行 {label}',
+  'train.runs.remove': '删除 {label}',
   'train.landscape': '损失曲面',
   'train.landscape.alt': '损失随 {p1} 和 {p2} 的变化及梯度下降路径（{steps} 步）',
   'train.landscape.explain':
