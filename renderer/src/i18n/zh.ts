@@ -167,6 +167,7 @@ export const zh: Record<MessageKey, string> = {
   'explore.anim.speed': '速度（每秒单元格数）',
   'explore.import': '导入图像作为 X',
   'explore.importFile': '图像文件（PNG、JPEG 或 WebP）',
+  'explore.importChoose': '选择图像…',
   'explore.importMaxSide': '最长边',
   'explore.importLo': '黑色对应的数值',
   'explore.importHi': '白色对应的数值',
@@ -174,6 +175,11 @@ export const zh: Record<MessageKey, string> = {
   'explore.imported': '已导入 {name}，大小 {rows}×{cols}',
   'explore.imageNotKernel':
     '{name} 是图像，而 K 需要卷积核文件（.json、.csv 或 .npy）：请把图像拖到 X 上导入。',
+  'explore.importedColour': '已导入 {name}，大小 {rows}×{cols}，3 个通道（R、G、B）',
+  'explore.xColours': 'X 的颜色',
+  'explore.xColours.diverging': '发散色（− 蓝，+ 红）',
+  'explore.xColours.gray': '灰度（图像）',
+  'explore.xColours.rgb': 'RGB（通道 1–3）',
   'explore.importFailed': '无法导入图像：{error}',
   'explore.im2col': '互相关写成矩阵乘法',
   'explore.im2colNote':
