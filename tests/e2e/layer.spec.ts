@@ -239,4 +239,10 @@ test('X, K and Y show the layer: the sum over channels, padding as ghost cells, 
   );
   await anim.getByRole('button', { name: 'Show all' }).click();
   expect((await readGrid(app, 'Output Y'))[0]).toEqual([4, 26]);
+  // The im2col product describes the single-channel valid layer only, and says so here.
+  await app.getByText('Correlation as a matrix product').click();
+  await expect(
+    app.getByText("Shown for one channel with stride 1, no padding and dilation 1 (d2l's"),
+  ).toBeVisible();
+  await expect(app.getByRole('table')).toHaveCount(0);
 });

@@ -184,6 +184,8 @@ export const en = {
   'explore.im2col': 'Correlation as a matrix product',
   'explore.im2colNote':
     'Each row of the im2col matrix is one window of X; times the flattened kernel it gives the flattened Y (before bias and activation).',
+  'explore.im2colValidOnly':
+    'Shown for one channel with stride 1, no padding and dilation 1 (d2l\'s "valid" layer).',
   'explore.im2colTooBig': 'Shown for small sizes only: at most 64 output cells and 25 kernel values.',
   'explore.library': 'Presets and image import',
   'explore.presetModified': 'modified',

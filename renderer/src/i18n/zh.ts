@@ -184,6 +184,7 @@ export const zh: Record<MessageKey, string> = {
   'explore.im2col': '互相关写成矩阵乘法',
   'explore.im2colNote':
     'im2col 矩阵的每一行是 X 的一个窗口；乘以展平的卷积核就得到展平的 Y（加偏置和激活之前）。',
+  'explore.im2colValidOnly': '仅适用于单通道、步幅 1、无填充、膨胀 1 的情形（d2l 的“valid”层）。',
   'explore.im2colTooBig': '仅在尺寸较小时显示：最多 64 个输出单元和 25 个卷积核数值。',
   'explore.library': '预设与图像导入',
   'explore.presetModified': '已修改',
