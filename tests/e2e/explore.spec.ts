@@ -141,8 +141,9 @@ function grayFixture(): number[][] {
   return expected;
 }
 
-test('importing a PNG gives its grayscale grid', async ({ app }) => {
+test('importing a PNG with "Keep colour" off gives its grayscale grid', async ({ app }) => {
   const expected = grayFixture();
+  await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).uncheck();
   await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(grayPng);
   await expect(app.getByText('Imported gray-4x3.png as 3×4')).toBeVisible();
   const got = await readGrid(app, 'Input X');
@@ -171,6 +172,8 @@ test('a PNG dropped on X imports it as X; dropped on K it is refused with the re
   expect(await readGrid(app, 'Kernel K')).toEqual(k);
   await expect(app.getByTestId('file-error')).toHaveCount(0);
 
+  // A drop follows the import box's choice: grey, as asked here.
+  await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).uncheck();
   await drop('Input X', 'gray-4x3.png');
   await expect(app.getByRole('status').filter({ hasText: 'Imported gray-4x3.png as 3×4' })).toBeVisible();
   const expected = grayFixture();
@@ -594,4 +597,38 @@ test('a preset edited afterwards is marked modified and its note no longer claim
   await app.getByRole('button', { name: /^Edge in direction v/ }).click();
   await app.getByRole('slider', { name: /^Direction θ/ }).press('Home');
   await expect(app.getByRole('note', { name: 'About this preset' })).not.toContainText('modified');
+});
+
+test('the image import button shows its whole text and opens the file chooser', async ({ app }) => {
+  const box = app.getByRole('group', { name: 'Import image as X' });
+  const button = box.getByRole('button', { name: 'Choose an image…' });
+  await expect(button).toBeVisible();
+  const fits = await button.evaluate(
+    (el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight,
+  );
+  expect(fits).toBe(true);
+  const inside = await box.evaluate((el) => {
+    const outer = el.getBoundingClientRect();
+    return [...el.querySelectorAll('button, label')].every(
+      (c) => c.getBoundingClientRect().right <= outer.right,
+    );
+  });
+  expect(inside).toBe(true);
+  const [chooser] = await Promise.all([app.waitForEvent('filechooser'), button.click()]);
+  expect(chooser.isMultiple()).toBe(false);
+});
+
+test('a 256-wide image fits its panel in both Explore views', async ({ app }) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  await setSize(panel(app, 'Input X'), 8, 256);
+  const within = async (name: string) => {
+    const outer = (await panel(app, name).boundingBox())!;
+    const inner = (await grid(app, name).boundingBox())!;
+    expect(inner.width).toBeGreaterThan(64);
+    expect(inner.x).toBeGreaterThanOrEqual(outer.x);
+    expect(inner.x + inner.width).toBeLessThanOrEqual(outer.x + outer.width);
+  };
+  await within('Input X');
+  await app.getByRole('tab', { name: 'Channels, padding and stride' }).click();
+  await within('X channel 1');
 });

@@ -122,7 +122,31 @@ test("stride 2 and padding 1 change the output shape to PyTorch's formula", asyn
   await expect(app.getByRole('spinbutton', { name: 'Padding rows', exact: true })).toHaveValue('1');
 });
 
-test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ app }) => {
+/** The colour X's canvas paints cell (row, col), 1-based. */
+async function xColour(app: Page, row: number, col: number): Promise<number[]> {
+  const target = grid(app, 'Input X').getByRole('gridcell', {
+    name: new RegExp(`^row ${row}, column ${col},`),
+  });
+  const box = (await target.boundingBox())!;
+  return grid(app, 'Input X')
+    .locator('canvas')
+    .evaluate(
+      (canvas: HTMLCanvasElement, at) => {
+        const r = canvas.getBoundingClientRect();
+        const scale = canvas.width / r.width;
+        const [red, green, blue] = canvas
+          .getContext('2d')!
+          .getImageData(Math.floor((at.x - r.left) * scale), Math.floor((at.y - r.top) * scale), 1, 1).data;
+        return [red, green, blue];
+      },
+      // Off the centre, where the value is written; clear of the grid lines.
+      { x: box.x + box.width * 0.25, y: box.y + box.height * 0.25 },
+    );
+}
+
+test('a colour PNG imports as 3 channels R, G, B by default and shows in colour; grey when asked', async ({
+  app,
+}) => {
   // 2×3 opaque pixels: red, green, blue / white, black, grey 51.
   const pixels = [
     [255, 0, 0],
@@ -138,9 +162,21 @@ test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ 
   try {
     const file = join(dir, 'rgb.png');
     writeFileSync(file, PNG.sync.write(png));
-    await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).check();
+    const keep = app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' });
+    await expect(keep).toBeChecked();
+    // Before: X in the diverging map.
+    await expect(app.getByRole('combobox', { name: 'X colours' })).toHaveValue('diverging');
     await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
-    await expect(app.getByText('Imported rgb.png as 2×3')).toBeVisible();
+    await expect(app.getByText('Imported rgb.png as 2×3, 3 channels (R, G, B)')).toBeVisible();
+    // X shows the image's own colours: red, green, blue, then white, black, grey 51.
+    await expect(app.getByRole('combobox', { name: 'X colours' })).toHaveValue('rgb');
+    for (let i = 0; i < pixels.length; i++)
+      expect(await xColour(app, Math.floor(i / 3) + 1, (i % 3) + 1)).toEqual(pixels[i]);
+    // The diverging map beside it: 1 is red there, 0 is (near) white, so the blue pixel reads pale.
+    await app.getByRole('combobox', { name: 'X colours' }).selectOption('diverging');
+    expect((await xColour(app, 1, 3))[2]).toBeGreaterThan(200);
+    expect(await xColour(app, 1, 3)).not.toEqual(pixels[2]);
+
     await view(app, 'Channels, padding and stride');
     const channel = (ch: number) => [0, 1].map((r) => [0, 1, 2].map((c) => pixels[r * 3 + c][ch] / 255));
     for (const ch of [0, 1, 2]) {
@@ -148,6 +184,16 @@ test('a colour PNG imports as 3 channels R, G, B when colour is kept', async ({ 
       got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(channel(ch)[r][c], 3)));
     }
     await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 3×2×3 → Y 1×2×2');
+
+    // Asked for grey: one channel, the image's luminance, shown in grey (white is white).
+    await keep.uncheck();
+    await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
+    await expect(app.getByText('Imported rgb.png as 2×3', { exact: true })).toBeVisible();
+    await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 1×2×3 → Y 1×2×2');
+    await view(app, 'X, K and Y');
+    await expect(app.getByRole('combobox', { name: 'X colours' })).toHaveValue('gray');
+    expect(await xColour(app, 2, 1)).toEqual([255, 255, 255]);
+    expect(await xColour(app, 2, 2)).toEqual([0, 0, 0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -195,6 +241,12 @@ test('X, K and Y show the layer: the sum over channels, padding as ghost cells, 
   );
   await anim.getByRole('button', { name: 'Show all' }).click();
   expect((await readGrid(app, 'Output Y'))[0]).toEqual([4, 26]);
+  // The im2col product describes the single-channel valid layer only, and says so here.
+  await app.getByText('Correlation as a matrix product').click();
+  await expect(
+    app.getByText("Shown for one channel with stride 1, no padding and dilation 1 (d2l's"),
+  ).toBeVisible();
+  await expect(app.getByRole('table')).toHaveCount(0);
 });
 
 /** The values of a read-only grid (a heatmap), read from its cells' accessible names. */

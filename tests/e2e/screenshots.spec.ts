@@ -69,6 +69,23 @@ for (const [width, height] of [
 }
 
 for (const scheme of ['light', 'dark'] as const) {
+  test(`Explore's layer tab at 1280×800, ${scheme}: channels, geometry and outputs, nothing off-screen`, async ({
+    app,
+  }, info) => {
+    await app.emulateMedia({ colorScheme: scheme });
+    await app.setViewportSize({ width: 1280, height: 800 });
+    await app.getByRole('tab', { name: 'Channels, padding and stride' }).click();
+    await app.getByRole('button', { name: 'K, K+1, K+2: 3 outputs' }).click();
+    await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 2×3×3 → Y 3×2×2');
+    // The stacks are laid out side by side and inside the window.
+    for (const name of ['X channel 2', 'K output 3 input 2', 'Y channel 3'])
+      expect((await box(app, 'grid', name)).x).toBeGreaterThanOrEqual(0);
+    expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    const name = `screenshot-explore-layer-1280x800-${scheme}.png`;
+    await app.screenshot({ path: info.outputPath(name) });
+    if (update) await app.screenshot({ path: resolve(docs, name) });
+  });
+
   test(`Train at 1280×800, ${scheme}: after a run, the learned kernel is a named grid`, async ({
     app,
   }, info) => {

@@ -71,4 +71,27 @@ describe('LayerOutput: the full layer live in Explore', () => {
       [105, 121],
     ]);
   });
+
+  it('runs one pass at a time: edits in quick succession compute the first and the newest only', async () => {
+    const out = new LayerOutput();
+    const backend = createCpuBackend();
+    const forward = backend.forwardLayer.bind(backend);
+    let calls = 0;
+    let running = 0;
+    let most = 0;
+    backend.forwardLayer = async (...args) => {
+      calls++;
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return forward(...args);
+    };
+    await Promise.all([1, 2, 3, 4, 5].map((b) => out.request(backend, { ...d2l, biases: [b] })));
+    expect(most).toBe(1);
+    expect(calls).toBe(2);
+    expect(out.y && toRows(channel(out.y, 0))).toEqual([
+      [61, 77],
+      [109, 125],
+    ]);
+  });
 });

@@ -167,6 +167,7 @@ export const en = {
   'explore.anim.speed': 'Speed (cells per second)',
   'explore.import': 'Import image as X',
   'explore.importFile': 'Image file (PNG, JPEG or WebP)',
+  'explore.importChoose': 'Choose an image…',
   'explore.importMaxSide': 'Largest side',
   'explore.importLo': 'Value for black',
   'explore.importHi': 'Value for white',
@@ -174,10 +175,17 @@ export const en = {
   'explore.imported': 'Imported {name} as {rows}×{cols}',
   'explore.imageNotKernel':
     '{name} is an image, and K takes a kernel file (.json, .csv or .npy): drop the image on X to import it there.',
+  'explore.importedColour': 'Imported {name} as {rows}×{cols}, 3 channels (R, G, B)',
+  'explore.xColours': 'X colours',
+  'explore.xColours.diverging': 'Diverging (− blue, + red)',
+  'explore.xColours.gray': 'Greyscale (an image)',
+  'explore.xColours.rgb': 'RGB (channels 1–3)',
   'explore.importFailed': 'Could not import the image: {error}',
   'explore.im2col': 'Correlation as a matrix product',
   'explore.im2colNote':
     'Each row of the im2col matrix is one window of X; times the flattened kernel it gives the flattened Y (before bias and activation).',
+  'explore.im2colValidOnly':
+    'Shown for one channel with stride 1, no padding and dilation 1 (d2l\'s "valid" layer).',
   'explore.im2colTooBig': 'Shown for small sizes only: at most 64 output cells and 25 kernel values.',
   'explore.library': 'Presets and image import',
   'explore.presetModified': 'modified',

@@ -18,6 +18,8 @@ export type DocChange = Partial<LayerFields> & {
 };
 
 export type ExploreViewId = 'kernel' | 'layer';
+export const X_COLOURS = ['diverging', 'gray', 'rgb'] as const;
+export type XColours = (typeof X_COLOURS)[number];
 
 export class ExploreSession {
   readonly history = new History<DocSnapshot>();
@@ -25,6 +27,10 @@ export class ExploreSession {
   showIm2col = $state(false);
   /** Explore's two views: X, K and Y side by side, or the layer's channels and geometry. */
   view = $state<ExploreViewId>('kernel');
+  /** How X's values are coloured: the diverging map, grey (an image), or its 3 channels as RGB. */
+  xColours = $state<XColours>('diverging');
+  /** Image import keeps colour as 3 channels (R, G, B) unless the user asks for grey. */
+  keepColour = $state(true);
 
   constructor(private readonly doc: StudioDocument) {}
 

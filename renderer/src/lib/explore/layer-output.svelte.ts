@@ -23,10 +23,17 @@ export function layerShape(layer: LayerFields): LayerShape {
   }
 }
 
+/**
+ * One pass runs at a time; while it runs, only the newest request waits (older waiting ones are
+ * dropped, and a result that is no longer the newest is not shown), so edits in quick succession
+ * on a large X never pile passes up.
+ */
 export class LayerOutput {
   y = $state.raw<Tensor3 | null>(null);
   error = $state<string | null>(null);
   private generation = 0;
+  private running = false;
+  private pending: { run: () => Promise<void>; done: () => void } | null = null;
 
   /**
    * `onFailure` is asked first when a pass fails: the compute state's out-of-memory failover
@@ -34,15 +41,40 @@ export class LayerOutput {
    */
   constructor(private readonly onFailure?: (backend: ComputeBackend, error: unknown) => boolean) {}
 
-  async request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
+  /** Asks for Y of `layer`; resolves once this request has been computed or dropped for a newer one. */
+  request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
     const generation = ++this.generation;
-    if (!backend || !isLayerBackend(backend)) return;
+    if (!backend || !isLayerBackend(backend)) return Promise.resolve();
     const { error } = layerShape(layer);
     if (error !== null) {
       this.y = null;
       this.error = error;
-      return;
+      return Promise.resolve();
     }
+    return new Promise((done) => {
+      this.pending?.done();
+      this.pending = { run: () => this.compute(backend, layer, generation), done };
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    while (this.pending) {
+      const job = this.pending;
+      this.pending = null;
+      await job.run();
+      job.done();
+    }
+    this.running = false;
+  }
+
+  private async compute(
+    backend: ComputeBackend & LayerComputeBackend,
+    layer: LayerFields,
+    generation: number,
+  ): Promise<void> {
     try {
       const y = await backend.forwardLayer(
         stackChannels(layer.channels),

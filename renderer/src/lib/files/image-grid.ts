@@ -1,4 +1,4 @@
-/** Images (PNG, JPEG, WebP) as grayscale grids: what the import box and a drop on X both use. */
+/** Images (PNG, JPEG, WebP) as X's channels, grey or R, G, B: what the import box and a drop on X both use. */
 import { fitSize, grayFromRgba, rgbFromRgba } from '../../../../core/grid-ops';
 import type { Matrix } from '../../../../core/matrix';
 
@@ -29,14 +29,26 @@ async function decodeImage(file: File, maxSide: number): Promise<ImageData> {
   return ctx.getImageData(0, 0, cols, rows);
 }
 
-/** Decodes, downsamples to fit `maxSide` and converts to grayscale in [lo, hi]. */
-export async function imageFileToGrid(file: File, maxSide: number, lo: number, hi: number): Promise<Matrix> {
-  const img = await decodeImage(file, maxSide);
-  return grayFromRgba(img.data, img.width, img.height, lo, hi);
+/** How an image's pixels become values: fitted into `maxSide` cells a side, black → lo, white → hi. */
+export interface ImportRange {
+  readonly maxSide: number;
+  readonly lo: number;
+  readonly hi: number;
 }
 
-/** The same, keeping colour: channels R, G, B in [lo, hi]. */
-export async function imageFileToRgb(file: File, maxSide: number, lo: number, hi: number): Promise<Matrix[]> {
+/**
+ * The image as X's channels: R, G, B in [lo, hi] when `colour` is asked and the image has
+ * colour; otherwise (or for a grey image, whose three channels would be equal) one grey channel.
+ */
+export async function imageFileToChannels(
+  file: File,
+  { maxSide, lo, hi }: ImportRange,
+  colour: boolean,
+): Promise<Matrix[]> {
   const img = await decodeImage(file, maxSide);
-  return rgbFromRgba(img.data, img.width, img.height, lo, hi);
+  const grey = [grayFromRgba(img.data, img.width, img.height, lo, hi)];
+  if (!colour) return grey;
+  const rgb = rgbFromRgba(img.data, img.width, img.height, lo, hi);
+  const same = (a: Matrix, b: Matrix): boolean => a.data.every((v, i) => v === b.data[i]);
+  return same(rgb[0], rgb[1]) && same(rgb[0], rgb[2]) ? grey : rgb;
 }

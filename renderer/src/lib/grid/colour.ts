@@ -34,6 +34,28 @@ export function autoScale(m: Matrix | null, floor = 1, dark = false): ColourScal
   return { kind: 'diverging', lo: -limit, hi: limit, dark };
 }
 
+/** A grey scale (black … white) covering the matrices' values, at least 0 … 1: how an image reads. */
+export function grayScale(ms: readonly Matrix[], dark = false): ColourScale {
+  let lo = 0;
+  let hi = 1;
+  for (const m of ms)
+    for (const v of m.data)
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+  return { kind: 'gray', lo, hi, dark };
+}
+
+/** Fills `out` (RGBA) with the colours of three channels read as R, G and B, each lo … hi → 0 … 255. */
+export function writeRgb(out: Uint8ClampedArray, rgb: readonly Matrix[], scale: ColourScale): void {
+  const k = 255 / (scale.hi - scale.lo || 1);
+  for (let i = 0, p = 0; i < rgb[0].data.length; i++, p += 4) {
+    for (let c = 0; c < 3; c++) out[p + c] = (rgb[c].data[i] - scale.lo) * k;
+    out[p + 3] = 255;
+  }
+}
+
 export function colourOf(v: number, scale: ColourScale): Rgb {
   if (!Number.isFinite(v)) return [255, 0, 255];
   if (scale.kind === 'gray') {

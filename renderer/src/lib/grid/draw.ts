@@ -1,7 +1,7 @@
 /** Draws a grid onto a canvas: one pixel per cell scaled up, then lines, numbers and highlights. */
 import type { Matrix } from '../../../../core/matrix';
 import { formatValue } from '../../../../core/im2col';
-import { inkFor, writeColours, type ColourScale } from './colour';
+import { inkFor, writeColours, writeRgb, type ColourScale } from './colour';
 
 export interface Rect {
   readonly row: number;
@@ -23,6 +23,8 @@ export interface DrawOptions {
    * and the cursor are in the matrix's coordinates: a window may reach into the ghost cells.
    */
   readonly pad?: readonly [number, number];
+  /** Three channels of the matrix's size drawn as R, G, B (on `scale`'s lo … hi) instead of the scale's colours. */
+  readonly rgb?: readonly Matrix[];
 }
 
 /** The ghost cells of the zero padding: a dashed outline and a faint 0 around the matrix. */
@@ -72,7 +74,8 @@ export function drawGrid(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): 
   scratch.height = m.rows;
   const sctx = scratch.getContext('2d')!;
   const image = sctx.createImageData(m.cols, m.rows);
-  writeColours(image.data, m.data, o.revealed, o.scale);
+  if (o.rgb) writeRgb(image.data, o.rgb, o.scale);
+  else writeColours(image.data, m.data, o.revealed, o.scale);
   sctx.putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(scratch, 0, 0, w, h);
