@@ -9,6 +9,7 @@ import { convSpec } from '../../core/layer';
 import { randomKernel, randomMatrix } from '../../core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
+import { largeTrainConfig } from '../configs';
 import { timeInTurns, timeIt } from './measure';
 import { pytorchCpuPeers } from './pytorch';
 
@@ -33,19 +34,7 @@ for (let round = 1; round <= rounds; round++) {
       `corr2d 1024² ${k}×${k}: ours 1 thread ${fmt(one.median_ms)} ms, ${pool.threads} threads ${fmt(all.median_ms)} ms`,
     );
   }
-  const x = randomMatrix(256, 256, 11, -1, 1);
-  const y = forwardCpu(x, randomKernel(5, 5, 12), { mode: 'correlate', bias: 0.3, activation: 'none' });
-  const config = {
-    x,
-    y,
-    mode: 'correlate',
-    activation: 'none',
-    useBias: true,
-    loss: 'mean',
-    optimizer: { kind: 'sgd', lr: 0.1 },
-    initWeight: randomKernel(5, 5, 13),
-    initBias: 0,
-  } as const;
+  const config = largeTrainConfig();
   const train = await timeIt(() => new CpuTrainer(config).runSync(100), { runs: 5, warmup: 1 });
   console.log(`train 256² 5×5+bias, 100 steps: ours ${fmt(train.median_ms)} ms`);
   for (const r of await pytorchCpuPeers(false, (line) => console.log(line)))
