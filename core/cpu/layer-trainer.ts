@@ -7,11 +7,11 @@ import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../laye
 import { isSingleChannelValid } from '../layer';
 import type { Tensor3, Weights } from '../tensor';
 import { channel } from '../tensor';
-import type { BackendKind, TrainChunk, TrainerResumeState } from '../types';
+import type { TrainerResumeState } from '../types';
 import { checkLayerTrainConfig } from '../validate';
 import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
 import type { EvaluateInto } from './param-run';
-import { ParamRun } from './param-run';
+import { ParamRun, ParamTrainer } from './param-run';
 import { singleChannelEvaluate } from './trainer';
 
 function copyTensor(t: Tensor3): Tensor3 {
@@ -56,35 +56,28 @@ function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): Evalua
   };
 }
 
-export class CpuLayerTrainer implements LayerTrainer {
-  readonly backend: BackendKind = 'cpu';
+export class CpuLayerTrainer extends ParamTrainer<LayerTrainSnapshot> implements LayerTrainer {
   private readonly config: LayerTrainConfig;
   private readonly size: number;
-  private readonly paramRun: ParamRun;
 
   /** Validates (throws KernelStudioError) and copies X and Y; `resume` continues another backend's run. */
   constructor(config: LayerTrainConfig, resume?: TrainerResumeState) {
     checkLayerTrainConfig(config);
-    this.config = config;
-    this.size = config.initWeight.data.length;
+    const size = config.initWeight.data.length;
     const o = config.spec.outChannels;
-    const init = new Float64Array(this.size + o);
+    const init = new Float64Array(size + o);
     init.set(config.initWeight.data);
-    for (let i = 0; i < o; i++) init[this.size + i] = config.initBias[i];
-    this.paramRun = new ParamRun(
-      init,
-      config.optimizer,
-      layerEvaluate(config, copyTensor(config.x), copyTensor(config.y)),
-      resume,
+    for (let i = 0; i < o; i++) init[size + i] = config.initBias[i];
+    super(
+      new ParamRun(
+        init,
+        config.optimizer,
+        layerEvaluate(config, copyTensor(config.x), copyTensor(config.y)),
+        resume,
+      ),
     );
-  }
-
-  exportState(): TrainerResumeState {
-    return this.paramRun.exportState();
-  }
-
-  runSync(steps: number): TrainChunk {
-    return this.paramRun.runSync(steps);
+    this.config = config;
+    this.size = size;
   }
 
   snapshotSync(): LayerTrainSnapshot {
@@ -105,17 +98,5 @@ export class CpuLayerTrainer implements LayerTrainer {
       gradWeight: weights(lastGrads),
       gradBias: Float32Array.from(lastGrads.subarray(this.size)),
     };
-  }
-
-  async run(steps: number): Promise<TrainChunk> {
-    return this.runSync(steps);
-  }
-
-  async snapshot(): Promise<LayerTrainSnapshot> {
-    return this.snapshotSync();
-  }
-
-  dispose(): void {
-    this.paramRun.dispose();
   }
 }
