@@ -21,7 +21,7 @@ import type {
   TrainSnapshot,
 } from '../core/types';
 import { checkTrainConfig } from '../core/validate';
-import { checkResumeState, snapshotOf } from '../core/train/resume';
+import { checkResumeState, initialParams, snapshotOf } from '../core/train/resume';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { GpuRun, optimizerUniforms, reduceUpdateUniforms, uploadStorage } from './stepLoop';
@@ -361,8 +361,8 @@ function initialState(layout: StateLayout, config: TrainConfig, resume?: Trainer
     }
     return state;
   }
-  state.set(config.initWeight.data, layout.params);
-  state[layout.params + layout.kernelSize] = config.initBias;
-  state.set(state.subarray(layout.params, layout.params + layout.paramCount), layout.lastFinite);
+  const params = initialParams(config);
+  state.set(params, layout.params);
+  state.set(params, layout.lastFinite);
   return state;
 }

@@ -3,7 +3,7 @@ import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
 import { clone } from '../matrix';
 import type { Trainer, TrainConfig, TrainerResumeState, TrainSnapshot } from '../types';
-import { snapshotOf } from '../train/resume';
+import { initialParams, snapshotOf } from '../train/resume';
 import { checkTrainConfig } from '../validate';
 import { slidKernelValues } from './forward';
 import type { EvaluateInto } from './param-run';
@@ -54,11 +54,8 @@ export class CpuTrainer extends ParamTrainer<TrainSnapshot> implements Trainer {
     const y = clone(config.y);
     const kh = config.initWeight.rows;
     const kw = config.initWeight.cols;
-    const size = kh * kw;
-    const init = new Float64Array(size + 1);
-    init.set(config.initWeight.data);
-    init[size] = config.initBias;
-    super(new ParamRun(init, config.optimizer, singleChannelEvaluate(x, y, kh, kw, config), resume));
+    const evaluate = singleChannelEvaluate(x, y, kh, kw, config);
+    super(new ParamRun(initialParams(config), config.optimizer, evaluate, resume));
     this.kh = kh;
     this.kw = kw;
   }
