@@ -21,6 +21,7 @@ import { createWebGpuBackend, forwardProgram } from '../gpu/backend';
 import { CopyProgram } from '../gpu/programs/copyProgram';
 import type { ConvSpec } from '../gpu/stripWindow';
 import type { ProgramTuning } from '../gpu/tuning';
+import { d2lTrainConfig, largeTrainConfig } from './configs';
 import type { Timing } from './timing';
 import { measure, measureInTurns } from './timing';
 import { benchLayer } from './browser/layer';
@@ -184,39 +185,6 @@ async function benchCorr2dBatched(
   );
 }
 
-/** The d2l example: X is 6×8 with columns 2..5 black, Y = corr2d(X, [1, −1]). */
-function d2lConfig(): TrainConfig {
-  const x = new Float32Array(48).map((_, i) => (i % 8 >= 2 && i % 8 < 6 ? 0 : 1));
-  const y = new Float32Array(42);
-  for (let r = 0; r < 6; r++) for (let c = 0; c < 7; c++) y[r * 7 + c] = x[r * 8 + c] - x[r * 8 + c + 1];
-  return {
-    x: { rows: 6, cols: 8, data: x },
-    y: { rows: 6, cols: 7, data: y },
-    mode: 'correlate',
-    activation: 'none',
-    useBias: false,
-    loss: 'sum',
-    optimizer: { kind: 'sgd', lr: 3e-2 },
-    initWeight: randomMatrix(1, 2, 42, -0.7, 0.7),
-    initBias: 0,
-  };
-}
-
-function bigConfig(): TrainConfig {
-  const x = randomMatrix(256, 256, 5, -1, 1);
-  return {
-    x,
-    y: randomMatrix(252, 252, 6, -1, 1),
-    mode: 'correlate',
-    activation: 'none',
-    useBias: true,
-    loss: 'mean',
-    optimizer: { kind: 'sgd', lr: 1e-2 },
-    initWeight: randomMatrix(5, 5, 7, -0.2, 0.2),
-    initBias: 0,
-  };
-}
-
 async function benchTraining(
   ours: WebGpuBackend,
   tfjs: WebGPUBackend,
@@ -348,9 +316,9 @@ export async function runWebGpuBench(options: BenchOptions = {}): Promise<BenchR
     const kernels = quick ? [3] : [3, 7, 11];
     for (const side of sides) for (const k of kernels) await benchCorr2d(ours, tfjs, side, k);
     await benchEditLatency(ours, 256, 11);
-    await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 10, 10);
-    await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lConfig(), 1000, 50);
-    await benchTraining(ours, tfjs, '256² 5×5+bias', bigConfig(), 100, quick ? 2 : 5);
+    await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lTrainConfig(), 10, 10);
+    await benchTraining(ours, tfjs, 'd2l 6×8 1×2', d2lTrainConfig(), 1000, 50);
+    await benchTraining(ours, tfjs, '256² 5×5+bias', largeTrainConfig(), 100, quick ? 2 : 5);
     // The full layer (issue 14): RGB 512² → 8 channels, forward and one training step, vs tfjs.
     await benchLayer(ours, tfjs, { record, drain, selected, tfjsBudgetMs });
     return { adapter: ours.label, results, skipped };

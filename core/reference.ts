@@ -15,6 +15,7 @@ import type {
   TrainConfig,
 } from './types';
 import { DIVERGENCE_LIMIT } from './types';
+import { initialParams } from './train/resume';
 
 /** The kernel actually slid over the image: K itself, or K flipped in both axes for true convolution. */
 function slidKernelValues(w: ArrayLike<number>, mode: Mode): Float64Array {
@@ -220,12 +221,8 @@ export function trainRef(config: TrainConfig, steps: number): TrainRefResult {
   const kh = config.initWeight.rows;
   const kw = config.initWeight.cols;
   const size = kh * kw;
-  // Parameters as one vector [W…, b] so every optimizer treats the bias like a weight.
-  const init = new Float64Array(size + 1);
-  init.set(config.initWeight.data);
-  init[size] = config.initBias;
   const grads = new Float64Array(size + 1);
-  const r = trainLoopRef(init, config.optimizer, steps, (params) => {
+  const r = trainLoopRef(initialParams(config), config.optimizer, steps, (params) => {
     const g = lossAndGradsRef(config.x, config.y, params.subarray(0, size), kh, kw, params[size], config);
     grads.set(g.gradW);
     grads[size] = g.gradB;

@@ -8,16 +8,15 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { env } from '@tensorflow/tfjs-core';
-import { KernelStudioError } from '../core/errors';
 import type { ConvSpec, Shape2 } from '../core/layer';
 import { outputShape } from '../core/layer';
 import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../core/layer-types';
 import type { Weights } from '../core/tensor';
-import type { BackendKind, DivergenceInfo, TrainChunk, TrainerResumeState } from '../core/types';
-import { checkLayerTrainConfig, checkSteps } from '../core/validate';
+import type { BackendKind, TrainChunk, TrainerResumeState } from '../core/types';
+import { checkLayerTrainConfig } from '../core/validate';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
-import type { Uniform } from './layerWgsl';
+import { GpuRun, reduceUpdateUniforms, uploadStorage } from './stepLoop';
 import { layerSizeUniforms } from './layerWgsl';
 import {
   LayerGradPartialsProgram,
@@ -27,13 +26,7 @@ import {
 import { LayerReduceUpdateProgram } from './programs/layerReduceUpdateProgram';
 import { LayerResidualProgram } from './programs/layerResidualProgram';
 import type { StateLayout } from './stateLayout';
-import {
-  HEADER_DIVERGED_LOSS,
-  HEADER_DIVERGED_STEP,
-  readResumeState,
-  stateLayout,
-  writeResumeState,
-} from './stateLayout';
+import { readResumeState, stateLayout, writeResumeState } from './stateLayout';
 
 /**
  * The state layout of a layer: the single-channel regions over `weights + biases`
@@ -55,30 +48,24 @@ interface LayerGpuResources {
   readonly stateBuffer: GPUBuffer;
 }
 
-export class WebGpuLayerTrainer implements LayerTrainer {
+export class WebGpuLayerTrainer extends GpuRun implements LayerTrainer {
   readonly backend: BackendKind = 'webgpu';
   private readonly spec: ConvSpec;
   private readonly out: Shape2;
   private readonly partials: { groups: number; chunk: number };
-  private mirror: Float32Array;
-  private step = 0;
-  private diverged: DivergenceInfo | undefined;
-  private disposed = false;
 
   private constructor(
-    private readonly ctx: GpuContext,
+    ctx: GpuContext,
     private readonly config: LayerTrainConfig,
     private readonly layout: StateLayout,
     private readonly res: LayerGpuResources,
     initial: Float32Array,
     resume: TrainerResumeState | undefined,
   ) {
+    super(ctx, initial, resume && { step: resume.step, diverged: resume.diverged });
     this.spec = config.spec;
     this.out = outputShape(config.spec, config.x);
     this.partials = layerPartialsShape(config.spec, this.out.rows * this.out.cols);
-    this.mirror = initial;
-    this.step = resume?.step ?? 0;
-    this.diverged = resume?.diverged;
   }
 
   /**
@@ -102,13 +89,7 @@ export class WebGpuLayerTrainer implements LayerTrainer {
     const res = await withErrorScopes(ctx, { kind: 'training', rows: x.rows, cols: x.cols }, () => {
       const buffers: GPUBuffer[] = [];
       const upload = (data: Float32Array): GPUBuffer => {
-        const buffer = ctx.device.createBuffer({
-          size: Math.max(16, data.byteLength),
-          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-          mappedAtCreation: true,
-        });
-        new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);
-        buffer.unmap();
+        const buffer = uploadStorage(ctx.device, data);
         buffers.push(buffer);
         return buffer;
       };
@@ -128,35 +109,10 @@ export class WebGpuLayerTrainer implements LayerTrainer {
   }
 
   async run(steps: number): Promise<TrainChunk> {
-    this.checkAlive();
-    checkSteps(steps);
-    const firstStep = this.step + 1;
-    if (this.diverged) return { firstStep, losses: new Float64Array(0), diverged: this.diverged };
-    const losses: number[] = [];
-    let remaining = steps;
-    while (remaining > 0 && !this.diverged) {
-      const n = Math.min(remaining, this.layout.lossCapacity);
-      const chunkFirst = this.step + 1;
-      const reading = await withErrorScopes(this.ctx, { kind: 'steps' }, () => {
-        this.encodeSteps(chunkFirst, n);
-        const read = this.readState();
-        read.catch(() => {}); // if the scopes throw, that error is the one reported
-        return { read };
-      });
-      const state = await reading.read;
-      this.mirror = state;
-      const divergedAt = state[HEADER_DIVERGED_STEP];
-      const accepted = divergedAt > 0 ? divergedAt - chunkFirst : n;
-      for (let i = 0; i < accepted; i++) losses.push(state[this.layout.losses + i]);
-      this.step += accepted;
-      if (divergedAt > 0) this.diverged = { step: divergedAt, loss: state[HEADER_DIVERGED_LOSS] };
-      remaining -= n;
-    }
-    return {
-      firstStep,
-      losses: Float64Array.from(losses),
-      ...(this.diverged ? { diverged: this.diverged } : {}),
-    };
+    return this.runChunks(this.layout, steps, (first, n) => {
+      this.encodeSteps(first, n);
+      return this.readState();
+    });
   }
 
   /** Where the run stands as of the last `run`; after divergence, the last finite parameters. */
@@ -224,25 +180,9 @@ export class WebGpuLayerTrainer implements LayerTrainer {
       [...sizes, { type: 'int32', data: [partials.chunk] }, { type: 'int32', data: [partials.groups] }],
       res.parts,
     );
-    const { optimizer } = config;
-    const adam = optimizer.kind === 'adam';
-    const stepSize = adam ? optimizer.lr / (1 - (optimizer.beta1 ?? 0.9) ** step) : optimizer.lr;
-    const sqrtCorrection2 = adam ? Math.sqrt(1 - (optimizer.beta2 ?? 0.999) ** step) : 1;
-    const uniforms: Uniform[] = [
-      { type: 'int32', data: [partials.groups] },
-      { type: 'int32', data: [step] },
-      { type: 'int32', data: [slot] },
-      { type: 'float32', data: [stepSize] },
-      { type: 'float32', data: [sqrtCorrection2] },
-      ...[
-        optimizer.momentum ?? 0.9,
-        optimizer.beta1 ?? 0.9,
-        optimizer.beta2 ?? 0.999,
-        optimizer.eps ?? 1e-8,
-      ].map((v): Uniform => ({ type: 'float32', data: [v] })),
-    ];
+    const uniforms = reduceUpdateUniforms(config.optimizer, partials.groups, step, slot);
     tfb.runWebGPUProgram(
-      new LayerReduceUpdateProgram(this.layout, optimizer.kind, config.useBias),
+      new LayerReduceUpdateProgram(this.layout, config.optimizer.kind, config.useBias),
       [res.parts],
       'float32',
       uniforms,
@@ -263,12 +203,6 @@ export class WebGpuLayerTrainer implements LayerTrainer {
     } finally {
       view.dispose();
     }
-  }
-
-  private checkAlive(): void {
-    if (this.disposed)
-      throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
-    this.ctx.assertAlive();
   }
 }
 

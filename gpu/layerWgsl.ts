@@ -6,12 +6,11 @@
  * compile-time constant the loops unroll on.
  */
 import type { ConvSpec } from '../core/layer';
+import type { Uniform } from './rawProgram';
 import { activationWgsl } from './wgslSnippets';
 
 /** The uniforms every layer program declares first (filled by `layerSizeUniforms`). */
 export const LAYER_SIZE_UNIFORMS = 'inRows: i32, inCols: i32, outRows: i32, outCols: i32,';
-
-export type Uniform = { type: 'float32' | 'int32'; data: number[] };
 
 /** Values for LAYER_SIZE_UNIFORMS. */
 export function layerSizeUniforms(
@@ -167,4 +166,37 @@ export const LAYER_WORKGROUP = 64;
 /** A flat dispatch of `threads` invocations (tfjs reshapes it past the per-dimension limit). */
 export function flatDispatch(threads: number): [number, number, number] {
   return [Math.max(1, Math.ceil(threads / LAYER_WORKGROUP)), 1, 1];
+}
+
+/**
+ * A whole one-thread-per-output-position program body: the layer's constants, its forward
+ * sum, and `main(index)`, which runs `ksLayerOutputs` for position `index` of the
+ * outRows×outCols plane. `emit` is the body of `fn ksEmit(o: i32, z: f32)`: what to do with
+ * output channel o's pre-activation z there (its flat index is `o * ksPlane + ksPos`).
+ */
+export function layerPerPositionWgsl(
+  spec: ConvSpec,
+  weight: (index: string) => string,
+  bias: (o: string) => string,
+  emit: string,
+): string {
+  return `
+  ${layerConstsWgsl(spec)}
+  ${layerPreWgsl(spec, weight, bias)}
+  ${layerOutputsWgsl(spec, weight, bias)}
+  var<private> ksPlane: i32;
+  var<private> ksPos: i32;
+  fn ksEmit(o: i32, z: f32) {
+    ${emit}
+  }
+  fn main(index: i32) {
+    ksPlane = uniforms.outRows * uniforms.outCols;
+    if (index >= ksPlane) {
+      return;
+    }
+    ksPos = index;
+    let i = index / uniforms.outCols;
+    ksLayerOutputs(i, index - i * uniforms.outCols);
+  }
+`;
 }

@@ -13,9 +13,10 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { env, util } from '@tensorflow/tfjs-core';
 
+/** A uniform as tfjs's `runWebGPUProgram` takes it (so the same list serves both dispatch paths). */
 export interface Uniform {
   readonly type: 'float32' | 'int32';
-  readonly data: readonly number[];
+  readonly data: number[];
 }
 
 /** Uniform blocks of successive dispatches sit this far apart (WebGPU's minUniformBufferOffsetAlignment default). */

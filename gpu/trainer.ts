@@ -11,7 +11,6 @@
  * every step's uniforms with one writeBuffer and encodes its steps into one compute pass.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelStudioError } from '../core/errors';
 import type {
   BackendKind,
   DivergenceInfo,
@@ -21,10 +20,11 @@ import type {
   TrainerResumeState,
   TrainSnapshot,
 } from '../core/types';
-import { checkSteps, checkTrainConfig } from '../core/validate';
-import { snapshotOf } from '../core/train/resume';
+import { checkTrainConfig } from '../core/validate';
+import { initialParams, snapshotOf } from '../core/train/resume';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
+import { GpuRun, optimizerUniforms, reduceUpdateUniforms, uploadStorage } from './stepLoop';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
 import {
   TrainStripPartialsProgram,
@@ -36,13 +36,7 @@ import { TrainSingleWorkgroupProgram, fitsSingleWorkgroup } from './programs/tra
 import type { Uniform } from './rawProgram';
 import { RawProgram, UNIFORM_STRIDE } from './rawProgram';
 import type { StateLayout } from './stateLayout';
-import {
-  HEADER_DIVERGED_LOSS,
-  HEADER_DIVERGED_STEP,
-  readResumeState,
-  stateLayout,
-  writeResumeState,
-} from './stateLayout';
+import { readResumeState, stateLayout, writeResumeState } from './stateLayout';
 import type { ConvSpec } from './stripWindow';
 
 /** Which program family runs a config: the one-dispatch loop or the tiled two-dispatch step. */
@@ -77,20 +71,15 @@ interface RawPlan {
   readonly uniforms: GPUBuffer;
 }
 
-export class WebGpuTrainer implements Trainer {
+export class WebGpuTrainer extends GpuRun implements Trainer {
   readonly backend: BackendKind = 'webgpu';
   readonly path: TrainPath;
   private readonly layout: StateLayout;
   /** Output size, kernel size, mode and activation: what the tiled path's programs compute. */
   private readonly spec: ConvSpec;
-  /** The last state read back from the GPU (float32, as the GPU holds it). */
-  private mirror: Float32Array;
-  private step: number;
-  private diverged: DivergenceInfo | undefined;
-  private disposed = false;
 
   private constructor(
-    private readonly ctx: GpuContext,
+    ctx: GpuContext,
     private readonly config: TrainConfig,
     private readonly res: GpuResources,
     private readonly plan: RawPlan,
@@ -99,12 +88,10 @@ export class WebGpuTrainer implements Trainer {
     diverged: DivergenceInfo | undefined,
     forcedPath?: TrainPath,
   ) {
+    super(ctx, initial, { step, diverged });
     this.layout = stateLayout(config.initWeight.rows, config.initWeight.cols);
     this.spec = convSpec(config);
     this.path = forcedPath ?? chooseTrainPath(config);
-    this.mirror = initial;
-    this.step = step;
-    this.diverged = diverged;
   }
 
   /** Uploads X, Y and the initial state (fresh, or `resume`'s, optimizer moments included). */
@@ -122,16 +109,7 @@ export class WebGpuTrainer implements Trainer {
     const partsLength = path === 'tiled' ? partialRows(convSpec(config)) * (layout.kernelSize + 2) : 0;
     const tfb = ctx.tfBackend;
     const res = await withErrorScopes(ctx, { kind: 'training', rows: x.rows, cols: x.cols }, () => {
-      const upload = (data: Float32Array): GPUBuffer => {
-        const buffer = ctx.device.createBuffer({
-          size: Math.max(16, data.byteLength),
-          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-          mappedAtCreation: true,
-        });
-        new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);
-        buffer.unmap();
-        return buffer;
-      };
+      const upload = (data: Float32Array): GPUBuffer => uploadStorage(ctx.device, data);
       const imgBuffer = upload(x.data);
       const tgtBuffer = upload(y.data);
       const stateBuffer = upload(initial);
@@ -158,36 +136,7 @@ export class WebGpuTrainer implements Trainer {
   }
 
   async run(steps: number): Promise<TrainChunk> {
-    this.checkAlive();
-    checkSteps(steps);
-    const firstStep = this.step + 1;
-    if (this.diverged) return { firstStep, losses: new Float64Array(0), diverged: this.diverged };
-    const losses: number[] = [];
-    let remaining = steps;
-    while (remaining > 0 && !this.diverged) {
-      const n = Math.min(remaining, this.layout.lossCapacity);
-      const chunkFirst = this.step + 1;
-      // The readback is queued right behind the steps, so it is in flight while the error
-      // scopes are popped (each await is a round trip to the GPU process).
-      const reading = await withErrorScopes(this.ctx, { kind: 'steps' }, () => {
-        const read = this.encodeSteps(chunkFirst, n);
-        read.catch(() => {}); // if the scopes throw, that error is the one reported
-        return { read };
-      });
-      const state = await reading.read;
-      this.mirror = state;
-      const divergedAt = state[HEADER_DIVERGED_STEP];
-      const accepted = divergedAt > 0 ? divergedAt - chunkFirst : n;
-      for (let i = 0; i < accepted; i++) losses.push(state[this.layout.losses + i]);
-      this.step += accepted;
-      if (divergedAt > 0) this.diverged = { step: divergedAt, loss: state[HEADER_DIVERGED_LOSS] };
-      remaining -= n;
-    }
-    return {
-      firstStep,
-      losses: Float64Array.from(losses),
-      ...(this.diverged ? { diverged: this.diverged } : {}),
-    };
+    return this.runChunks(this.layout, steps, (first, n) => this.encodeSteps(first, n));
   }
 
   async snapshot(): Promise<TrainSnapshot> {
@@ -261,7 +210,7 @@ export class WebGpuTrainer implements Trainer {
       { type: 'int32', data: [first] },
       { type: 'float32', data: [this.lossScale()] },
       { type: 'float32', data: [config.optimizer.lr] },
-      ...this.optimizerUniforms(),
+      ...optimizerUniforms(this.config.optimizer),
     ];
   }
 
@@ -274,26 +223,7 @@ export class WebGpuTrainer implements Trainer {
   }
 
   private updateUniforms(step: number, slot: number): Uniform[] {
-    const { optimizer } = this.config;
-    const adam = optimizer.kind === 'adam';
-    const stepSize = adam ? optimizer.lr / (1 - (optimizer.beta1 ?? 0.9) ** step) : optimizer.lr;
-    const sqrtCorrection2 = adam ? Math.sqrt(1 - (optimizer.beta2 ?? 0.999) ** step) : 1;
-    return [
-      { type: 'int32', data: [this.plan.partialRows] },
-      { type: 'int32', data: [step] },
-      { type: 'int32', data: [slot] },
-      { type: 'float32', data: [stepSize] },
-      { type: 'float32', data: [sqrtCorrection2] },
-      ...this.optimizerUniforms(),
-    ];
-  }
-
-  private optimizerUniforms(): Uniform[] {
-    const o = this.config.optimizer;
-    return [o.momentum ?? 0.9, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.eps ?? 1e-8].map((v) => ({
-      type: 'float32',
-      data: [v],
-    }));
+    return reduceUpdateUniforms(this.config.optimizer, this.plan.partialRows, step, slot);
   }
 
   private lossScale(): number {
@@ -310,12 +240,6 @@ export class WebGpuTrainer implements Trainer {
     } finally {
       staging.destroy();
     }
-  }
-
-  private checkAlive(): void {
-    if (this.disposed)
-      throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
-    this.ctx.assertAlive();
   }
 }
 
@@ -417,8 +341,8 @@ function initialState(layout: StateLayout, config: TrainConfig, resume?: Trainer
     writeResumeState(state, layout, resume);
     return state;
   }
-  state.set(config.initWeight.data, layout.params);
-  state[layout.params + layout.kernelSize] = config.initBias;
-  state.set(state.subarray(layout.params, layout.params + layout.paramCount), layout.lastFinite);
+  const params = initialParams(config);
+  state.set(params, layout.params);
+  state.set(params, layout.lastFinite);
   return state;
 }

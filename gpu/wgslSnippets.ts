@@ -61,3 +61,57 @@ export const TREE_REDUCE_WGSL = `
       workgroupBarrier();
     }
 `;
+
+/**
+ * The uniforms of a reduce/update pass (stepLoop.ts `reduceUpdateUniforms` fills them): groups,
+ * the partial rows to sum; step, the 1-based global step; slot, its index in the loss buffer.
+ */
+export const REDUCE_UPDATE_UNIFORMS = `groups: i32, step: i32, slot: i32, stepSize: f32, sqrtCorrection2: f32, ${OPTIMIZER_UNIFORMS}`;
+
+/**
+ * The end of a training step in one workgroup of `threads`, shared by both reduce/update
+ * programs (the state buffer is `result`; its layout comes from `stateLayoutWgsl`):
+ * - `ksRecordLoss(loss)`, thread 0 only: writes the loss to its slot and decides divergence
+ *   on the GPU (a non-finite loss or one ≥ 1e30 stops this and every later step of the
+ *   submission); then every thread skips the update when
+ *   `workgroupUniformLoad(&stopFlag) == 1u`.
+ * - `ksUpdateParam(p, g, …)` (optimizerWgsl) per parameter, then `ksNoteIfNonFinite(p)`.
+ * - `ksKeepLastFinite(li)`, every thread: copies the parameters to lastFinite if all are finite.
+ */
+export function reduceUpdateWgsl(kind: OptimizerKind, threads: number): string {
+  return `
+  ${LOSS_CHECK_WGSL}
+  ${optimizerWgsl(kind)}
+  var<workgroup> stopFlag: u32;
+  var<workgroup> allFinite: atomic<u32>;
+
+  fn ksRecordLoss(loss: f32) {
+    result[OFF_LOSSES + uniforms.slot] = loss;
+    var stop = 0u;
+    if (result[HDR_DIVERGED_STEP] > 0.0) {
+      stop = 1u;
+    } else if (!ksIsUsableLoss(loss)) {
+      result[HDR_DIVERGED_STEP] = f32(uniforms.step);
+      result[HDR_DIVERGED_LOSS] = loss;
+      stop = 1u;
+    }
+    stopFlag = stop;
+    atomicStore(&allFinite, 1u);
+  }
+
+  fn ksNoteIfNonFinite(p: i32) {
+    if (!ksIsFinite(result[OFF_PARAMS + p])) {
+      atomicStore(&allFinite, 0u);
+    }
+  }
+
+  fn ksKeepLastFinite(li: i32) {
+    workgroupBarrier();
+    if (atomicLoad(&allFinite) == 1u) {
+      for (var p = li; p < PARAM_COUNT; p += ${threads}) {
+        result[OFF_LAST_FINITE + p] = result[OFF_PARAMS + p];
+      }
+    }
+  }
+`;
+}

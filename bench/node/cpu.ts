@@ -10,6 +10,7 @@ import { createNodeCpuPool } from '../../node/cpu-pool';
 import { randomKernel, randomMatrix } from '../../core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
 import type { TrainConfig } from '../../core/types';
+import { d2lTrainConfig, largeTrainConfig } from '../configs';
 import type { BenchResult, TimingOptions } from './measure';
 import { timeInTurns, timeIt } from './measure';
 import type { TfBackend } from './tfjs-peers';
@@ -26,46 +27,6 @@ let OURS: TimingOptions = FULL.ours;
 let PEER: TimingOptions = FULL.peer;
 /** Our worker threads (one per core beyond this one), for the `ours-threads` rows. */
 let pool: CpuPool;
-
-/** d2l's toy problem: a 6×8 image with a black band, Y = corr2d(X, [1, −1]). */
-function d2lConfig(): TrainConfig {
-  const x = new Float32Array(48).fill(1);
-  for (let r = 0; r < 6; r++) x.fill(0, r * 8 + 2, r * 8 + 6);
-  const image = { rows: 6, cols: 8, data: x };
-  const y = forwardCpu(
-    image,
-    { rows: 1, cols: 2, data: Float32Array.of(1, -1) },
-    { mode: 'correlate', bias: 0, activation: 'none' },
-  );
-  return {
-    x: image,
-    y,
-    mode: 'correlate',
-    activation: 'none',
-    useBias: false,
-    loss: 'sum',
-    optimizer: { kind: 'sgd', lr: 0.03 },
-    initWeight: randomKernel(1, 2, 1),
-    initBias: 0,
-  };
-}
-
-/** 256² with a 5×5 kernel and bias: Y comes from a hidden kernel, mean loss keeps lr scale-free. */
-export function mediumConfig(): TrainConfig {
-  const x = randomMatrix(256, 256, 11, -1, 1);
-  const y = forwardCpu(x, randomKernel(5, 5, 12), { mode: 'correlate', bias: 0.3, activation: 'none' });
-  return {
-    x,
-    y,
-    mode: 'correlate',
-    activation: 'none',
-    useBias: true,
-    loss: 'mean',
-    optimizer: { kind: 'sgd', lr: 0.1 },
-    initWeight: randomKernel(5, 5, 13),
-    initBias: 0,
-  };
-}
 
 async function forwardPeers(
   workload: string,
@@ -205,14 +166,14 @@ async function runAll(
     for (const k of quick ? [3] : [3, 7, 11])
       add(await forwardPeers(`corr2d ${side}² ${k}×${k}`, side, k, undefined, side < 2048 || peersAt2048));
   add(await forwardPeers('edit→Y 256² 11×11 (bias+relu)', 256, 11, 0.1, true));
-  const d2l = d2lConfig();
+  const d2l = d2lTrainConfig();
   add(await trainPeers('train d2l 6×8 1×2, 10 steps', d2l, 10, true));
   if (quick) {
     add(await pytorchCpuPeers(true, (line) => process.stderr.write(`${line}\n`)));
     return all;
   }
   add(await trainPeers('train d2l 6×8 1×2, 1000 steps', d2l, 1000, true));
-  const medium = mediumConfig();
+  const medium = largeTrainConfig();
   add(await trainPeers('train 256² 5×5+bias, 100 steps', medium, 100, false, true));
   // tfjs-cpu needs ~0.7 s per step here, so it is compared on 5 steps instead of 100.
   add(await trainPeers('train 256² 5×5+bias, 5 steps', medium, 5, true));

@@ -6,8 +6,7 @@
  * Command: npx jiti bench/node/encode-cost.ts
  */
 import { installDawn, preferSwiftShaderIcd } from '../../cli/dawn';
-import { randomMatrix } from '../../core/random';
-import type { TrainConfig } from '../../core/types';
+import { largeTrainConfig } from '../configs';
 import { median } from '../timing';
 
 preferSwiftShaderIcd();
@@ -16,17 +15,7 @@ if (!dawn.ok) throw new Error(dawn.reason);
 const { createWebGpuBackend } = await import('../../gpu/backend');
 const gpu = await createWebGpuBackend();
 
-const big: TrainConfig = {
-  x: randomMatrix(256, 256, 5, -1, 1),
-  y: randomMatrix(252, 252, 6, -1, 1),
-  mode: 'correlate',
-  activation: 'none',
-  useBias: true,
-  loss: 'mean',
-  optimizer: { kind: 'sgd', lr: 1e-2 },
-  initWeight: randomMatrix(5, 5, 7, -0.2, 0.2),
-  initBias: 0,
-};
+const big = largeTrainConfig();
 for (const steps of [10, 100]) {
   const trainer = await gpu.createTrainer(big);
   const encode: number[] = [];

@@ -9,9 +9,9 @@ import { convSpec } from '../../core/layer';
 import { randomKernel, randomMatrix } from '../../core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
+import { largeTrainConfig } from '../configs';
 import { timeInTurns } from './measure';
 import { pytorchCpuPeers } from './pytorch';
-import { mediumConfig } from './cpu';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 2);
 const pool = createNodeCpuPool();
@@ -34,7 +34,7 @@ for (let round = 1; round <= rounds; round++) {
       `corr2d 1024² ${k}×${k}: ours 1 thread ${fmt(one.median_ms)} ms, ${pool.threads} threads ${fmt(all.median_ms)} ms`,
     );
   }
-  const config = mediumConfig();
+  const config = largeTrainConfig();
   const [train, trainAll] = await timeInTurns(
     [
       () => new CpuTrainer(config).runSync(100),

@@ -8,11 +8,11 @@ import { isSingleChannelValid } from '../layer';
 import type { Tensor3 } from '../tensor';
 import { layerSnapshotOf } from '../train/resume';
 import { channel } from '../tensor';
-import type { BackendKind, TrainChunk, TrainerResumeState } from '../types';
+import type { TrainerResumeState } from '../types';
 import { checkLayerTrainConfig } from '../validate';
 import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
 import type { EvaluateInto } from './param-run';
-import { ParamRun } from './param-run';
+import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
 import { singleChannelEvaluate } from './trainer';
 
@@ -58,11 +58,9 @@ export function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3):
   };
 }
 
-export class CpuLayerTrainer implements LayerTrainer {
-  readonly backend: BackendKind = 'cpu';
+export class CpuLayerTrainer extends ParamTrainer<LayerTrainSnapshot> implements LayerTrainer {
   private readonly config: LayerTrainConfig;
   private readonly size: number;
-  private readonly paramRun: ParamRun;
 
   /**
    * Validates (throws KernelStudioError) and copies X and Y; `resume` continues another backend's
@@ -70,41 +68,22 @@ export class CpuLayerTrainer implements LayerTrainer {
    */
   constructor(config: LayerTrainConfig, resume?: TrainerResumeState, pool: CpuPool | null = null) {
     checkLayerTrainConfig(config);
-    this.config = config;
-    this.size = config.initWeight.data.length;
+    const size = config.initWeight.data.length;
     const o = config.spec.outChannels;
-    const init = new Float64Array(this.size + o);
+    const init = new Float64Array(size + o);
     init.set(config.initWeight.data);
-    for (let i = 0; i < o; i++) init[this.size + i] = config.initBias[i];
+    for (let i = 0; i < o; i++) init[size + i] = config.initBias[i];
     const x = copyTensor(config.x);
     const y = copyTensor(config.y);
-    this.paramRun = new ParamRun(init, config.optimizer, layerEvaluate(config, x, y), resume);
+    super(new ParamRun(init, config.optimizer, layerEvaluate(config, x, y), resume));
+    this.config = config;
+    this.size = size;
     if (pool) this.paramRun.usePool(() => pool.trainEvaluation({ ...config, x, y }));
-  }
-
-  exportState(): TrainerResumeState {
-    return this.paramRun.exportState();
-  }
-
-  runSync(steps: number): TrainChunk {
-    return this.paramRun.runSync(steps);
   }
 
   snapshotSync(): LayerTrainSnapshot {
     this.paramRun.checkAlive();
     const { params, lastGrads } = this.paramRun;
     return layerSnapshotOf({ step: this.paramRun.step, params, grads: lastGrads }, this.config.initWeight);
-  }
-
-  async run(steps: number): Promise<TrainChunk> {
-    return this.paramRun.run(steps);
-  }
-
-  async snapshot(): Promise<LayerTrainSnapshot> {
-    return this.snapshotSync();
-  }
-
-  dispose(): void {
-    this.paramRun.dispose();
   }
 }

@@ -3,7 +3,7 @@
  * vector, the optimizer, the step count, divergence (stop before the update, keep the last
  * finite parameters) and the resume state that moves a run between backends.
  */
-import type { DivergenceInfo, OptimizerSpec, TrainChunk, TrainerResumeState } from '../types';
+import type { BackendKind, DivergenceInfo, OptimizerSpec, TrainChunk, TrainerResumeState } from '../types';
 import { DIVERGENCE_LIMIT } from '../types';
 import { KernelStudioError } from '../errors';
 import { checkResumeState } from '../train/resume';
@@ -153,5 +153,40 @@ export class ParamRun {
   checkAlive(): void {
     if (this.disposed)
       throw new KernelStudioError('invalid-argument', 'This training run was closed; start a new one.');
+  }
+}
+
+/**
+ * The Trainer methods every CPU run shares, over its ParamRun (`run` and `snapshot` resolve
+ * with the synchronous ones: CPU work waits on no device).
+ */
+export abstract class ParamTrainer<Snapshot> {
+  readonly backend: BackendKind = 'cpu';
+
+  protected constructor(protected readonly paramRun: ParamRun) {}
+
+  abstract snapshotSync(): Snapshot;
+
+  /** The run's state, for handing it to another backend (see TrainerResumeState). */
+  exportState(): TrainerResumeState {
+    return this.paramRun.exportState();
+  }
+
+  /** Runs up to `steps` steps synchronously; after divergence it returns at once with the same info. */
+  runSync(steps: number): TrainChunk {
+    return this.paramRun.runSync(steps);
+  }
+
+  /** Runs up to `steps` steps, on every thread of the run's pool where one was given and pays off. */
+  async run(steps: number): Promise<TrainChunk> {
+    return this.paramRun.run(steps);
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    return this.snapshotSync();
+  }
+
+  dispose(): void {
+    this.paramRun.dispose();
   }
 }

@@ -2,19 +2,12 @@
 import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
 import { clone } from '../matrix';
-import type {
-  BackendKind,
-  Trainer,
-  TrainChunk,
-  TrainConfig,
-  TrainerResumeState,
-  TrainSnapshot,
-} from '../types';
-import { snapshotOf } from '../train/resume';
+import type { Trainer, TrainConfig, TrainerResumeState, TrainSnapshot } from '../types';
+import { initialParams, snapshotOf } from '../train/resume';
 import { checkTrainConfig } from '../validate';
 import { slidKernelValues } from './forward';
 import type { EvaluateInto } from './param-run';
-import { ParamRun } from './param-run';
+import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
 import { layerConfigOf } from '../layer-types';
 import { createStepBuffers, lossAndGradsCpu } from './step';
@@ -46,12 +39,10 @@ export function singleChannelEvaluate(
   };
 }
 
-export class CpuTrainer implements Trainer {
-  readonly backend: BackendKind = 'cpu';
+/** The single-kernel run; its ParamRun's vector is [W (row-major, as stored, un-flipped)…, b] in float64. */
+export class CpuTrainer extends ParamTrainer<TrainSnapshot> implements Trainer {
   private readonly kh: number;
   private readonly kw: number;
-  /** [W (row-major, as stored, un-flipped)…, b] in float64: the optimizer sees one vector. */
-  private readonly paramRun: ParamRun;
 
   /**
    * Validates the config (throws KernelStudioError) and copies what it needs.
@@ -64,41 +55,18 @@ export class CpuTrainer implements Trainer {
     // Own copies: the caller may keep editing X and Y while this run is paused.
     const x = clone(config.x);
     const y = clone(config.y);
-    const kh = (this.kh = config.initWeight.rows);
-    const kw = (this.kw = config.initWeight.cols);
-    const size = kh * kw;
-    const init = new Float64Array(size + 1);
-    init.set(config.initWeight.data);
-    init[size] = config.initBias;
-    this.paramRun = new ParamRun(init, config.optimizer, singleChannelEvaluate(x, y, kh, kw, config), resume);
+    const kh = config.initWeight.rows;
+    const kw = config.initWeight.cols;
+    const evaluate = singleChannelEvaluate(x, y, kh, kw, config);
+    super(new ParamRun(initialParams(config), config.optimizer, evaluate, resume));
+    this.kh = kh;
+    this.kw = kw;
     if (pool) this.paramRun.usePool(() => pool.trainEvaluation(layerConfigOf({ ...config, x, y })));
-  }
-
-  /** The run's state, for handing it to another backend (see TrainerResumeState). */
-  exportState(): TrainerResumeState {
-    return this.paramRun.exportState();
-  }
-
-  /** Runs up to `steps` steps synchronously; after divergence it returns at once with the same info. */
-  runSync(steps: number): TrainChunk {
-    return this.paramRun.runSync(steps);
   }
 
   snapshotSync(): TrainSnapshot {
     this.paramRun.checkAlive();
     const { params, lastGrads, step } = this.paramRun;
     return snapshotOf({ step, params, grads: lastGrads }, { rows: this.kh, cols: this.kw });
-  }
-
-  async run(steps: number): Promise<TrainChunk> {
-    return this.paramRun.run(steps);
-  }
-
-  async snapshot(): Promise<TrainSnapshot> {
-    return this.snapshotSync();
-  }
-
-  dispose(): void {
-    this.paramRun.dispose();
   }
 }

@@ -1,13 +1,23 @@
 /**
- * A run's resumable state (`TrainerResumeState`, core/types.ts) read the same way by
- * every backend: checked against the parameter count before it is loaded, and turned
- * into the snapshot it stands for (kernel, bias, last gradients) without a device.
+ * A single-kernel run's parameter vector [W…, b] and its resumable state (`TrainerResumeState`,
+ * core/types.ts), read the same way by every backend: the vector a run starts from, the state
+ * checked against the parameter count before it is loaded, and the snapshot it stands for
+ * (kernel, bias, last gradients) without a device.
  */
 import { KernelStudioError } from '../errors';
 import type { LayerTrainSnapshot } from '../layer-types';
 import type { Matrix } from '../matrix';
 import type { Weights } from '../tensor';
-import type { TrainerResumeState, TrainSnapshot } from '../types';
+import type { TrainConfig, TrainerResumeState, TrainSnapshot } from '../types';
+
+/** The vector a run starts from: W row-major as stored (un-flipped), then b; float64, so every optimizer treats b like a weight. */
+export function initialParams(config: Pick<TrainConfig, 'initWeight' | 'initBias'>): Float64Array {
+  const size = config.initWeight.rows * config.initWeight.cols;
+  const params = new Float64Array(size + 1);
+  params.set(config.initWeight.data);
+  params[size] = config.initBias;
+  return params;
+}
 
 /** Throws KernelStudioError unless `state` holds `paramCount` values per array and a whole step. */
 export function checkResumeState(state: TrainerResumeState, paramCount: number): void {

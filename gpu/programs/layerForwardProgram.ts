@@ -13,10 +13,8 @@ import {
   LAYER_SIZE_UNIFORMS,
   LAYER_WORKGROUP,
   flatDispatch,
-  layerConstsWgsl,
   layerKey,
-  layerOutputsWgsl,
-  layerPreWgsl,
+  layerPerPositionWgsl,
 } from '../layerWgsl';
 
 export class LayerForwardProgram implements WebGPUProgram {
@@ -42,24 +40,6 @@ export class LayerForwardProgram implements WebGPUProgram {
   getUserCode(): string {
     const weight = (i: string) => `w[${i}]`;
     const bias = (o: string) => `b[${o}]`;
-    return `
-  ${layerConstsWgsl(this.spec)}
-  ${layerPreWgsl(this.spec, weight, bias)}
-  ${layerOutputsWgsl(this.spec, weight, bias)}
-  var<private> ksPlane: i32;
-  var<private> ksPos: i32;
-  fn ksEmit(o: i32, z: f32) {
-    result[o * ksPlane + ksPos] = ksLayerAct(z);
-  }
-  fn main(index: i32) {
-    ksPlane = uniforms.outRows * uniforms.outCols;
-    if (index >= ksPlane) {
-      return;
-    }
-    ksPos = index;
-    let i = index / uniforms.outCols;
-    ksLayerOutputs(i, index - i * uniforms.outCols);
-  }
-`;
+    return layerPerPositionWgsl(this.spec, weight, bias, 'result[o * ksPlane + ksPos] = ksLayerAct(z);');
   }
 }

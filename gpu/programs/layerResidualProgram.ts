@@ -15,10 +15,8 @@ import {
   LAYER_SIZE_UNIFORMS,
   LAYER_WORKGROUP,
   flatDispatch,
-  layerConstsWgsl,
   layerKey,
-  layerOutputsWgsl,
-  layerPreWgsl,
+  layerPerPositionWgsl,
 } from '../layerWgsl';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
@@ -48,29 +46,20 @@ export class LayerResidualProgram implements WebGPUProgram {
   getUserCode(): string {
     const weight = (i: string) => `state[OFF_PARAMS + ${i}]`;
     const bias = (o: string) => `state[OFF_PARAMS + KK + ${o}]`;
+    const dPre =
+      this.spec.activation === 'relu' ? 'let d = select(2.0 * r, 0.0, z <= 0.0);' : 'let d = 2.0 * r;';
     return `
-  ${layerConstsWgsl(this.spec)}
   ${stateLayoutWgsl(this.layout)}
-  ${layerPreWgsl(this.spec, weight, bias)}
-  ${layerOutputsWgsl(this.spec, weight, bias)}
-  var<private> ksPlane: i32;
-  var<private> ksPos: i32;
-  fn ksEmit(o: i32, z: f32) {
-    let at = o * ksPlane + ksPos;
+  ${layerPerPositionWgsl(
+    this.spec,
+    weight,
+    bias,
+    `let at = o * ksPlane + ksPos;
     let r = ksLayerAct(z) - y[at];
-    ${this.spec.activation === 'relu' ? 'let d = select(2.0 * r, 0.0, z <= 0.0);' : 'let d = 2.0 * r;'}
+    ${dPre}
     result[at] = d * uniforms.lossScale;
-    result[O * ksPlane + at] = r * r * uniforms.lossScale;
-  }
-  fn main(index: i32) {
-    ksPlane = uniforms.outRows * uniforms.outCols;
-    if (index >= ksPlane) {
-      return;
-    }
-    ksPos = index;
-    let i = index / uniforms.outCols;
-    ksLayerOutputs(i, index - i * uniforms.outCols);
-  }
+    result[O * ksPlane + at] = r * r * uniforms.lossScale;`,
+  )}
 `;
   }
 }

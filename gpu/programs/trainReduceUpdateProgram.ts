@@ -10,7 +10,7 @@ import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { OptimizerKind } from '../../core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
-import { LOSS_CHECK_WGSL, OPTIMIZER_UNIFORMS, optimizerWgsl } from '../wgslSnippets';
+import { REDUCE_UPDATE_UNIFORMS, reduceUpdateWgsl } from '../wgslSnippets';
 
 /** Only kh·kw + 2 threads have work; a small workgroup keeps the barriers cheap on SwiftShader. */
 const THREADS = 64;
@@ -21,8 +21,7 @@ export class TrainReduceUpdateProgram implements WebGPUProgram {
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number] = [1, 1, 1];
   variableNames = ['parts'];
-  /** groups: partial rows to sum; step: 1-based global step; slot: index in the loss buffer. */
-  uniforms = `groups: i32, step: i32, slot: i32, stepSize: f32, sqrtCorrection2: f32, ${OPTIMIZER_UNIFORMS}`;
+  uniforms = REDUCE_UPDATE_UNIFORMS;
   workgroupSize: [number, number, number] = [THREADS, 1, 1];
 
   constructor(
@@ -37,12 +36,9 @@ export class TrainReduceUpdateProgram implements WebGPUProgram {
   getUserCode(): string {
     return `
   ${stateLayoutWgsl(this.layout)}
-  ${LOSS_CHECK_WGSL}
-  ${optimizerWgsl(this.optimizer)}
+  ${reduceUpdateWgsl(this.optimizer, THREADS)}
   const USE_BIAS = ${this.useBias};
   var<workgroup> sums: array<f32, ${this.layout.kernelSize + 2}>;
-  var<workgroup> stopFlag: u32;
-  var<workgroup> allFinite: atomic<u32>;
 
   fn main() {
     let li = i32(localIndex);
@@ -55,18 +51,7 @@ export class TrainReduceUpdateProgram implements WebGPUProgram {
     }
     workgroupBarrier();
     if (li == 0) {
-      let loss = sums[KK + 1];
-      result[OFF_LOSSES + uniforms.slot] = loss;
-      var stop = 0u;
-      if (result[HDR_DIVERGED_STEP] > 0.0) {
-        stop = 1u;
-      } else if (!ksIsUsableLoss(loss)) {
-        result[HDR_DIVERGED_STEP] = f32(uniforms.step);
-        result[HDR_DIVERGED_LOSS] = loss;
-        stop = 1u;
-      }
-      stopFlag = stop;
-      atomicStore(&allFinite, 1u);
+      ksRecordLoss(sums[KK + 1]);
     }
     if (workgroupUniformLoad(&stopFlag) == 1u) {
       return;
@@ -80,16 +65,9 @@ export class TrainReduceUpdateProgram implements WebGPUProgram {
       if (p < KK || USE_BIAS) {
         ksUpdateParam(p, g, uniforms.stepSize, uniforms.sqrtCorrection2);
       }
-      if (!ksIsFinite(result[OFF_PARAMS + p])) {
-        atomicStore(&allFinite, 0u);
-      }
+      ksNoteIfNonFinite(p);
     }
-    workgroupBarrier();
-    if (atomicLoad(&allFinite) == 1u) {
-      for (var p = li; p < PARAM_COUNT; p += ${THREADS}) {
-        result[OFF_LAST_FINITE + p] = result[OFF_PARAMS + p];
-      }
-    }
+    ksKeepLastFinite(li);
   }
 `;
   }

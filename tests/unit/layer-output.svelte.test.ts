@@ -1,37 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../core/cpu';
-import { fromRows, toRows } from '../../core/matrix';
+import { toRows } from '../../core/matrix';
 import { channel } from '../../core/tensor';
-import { defaultDocument } from '../../core/workspace';
+import { layerDocumentOf } from '../helpers/layer-documents';
 import { LayerOutput, layerShape } from '../../renderer/src/lib/explore/layer-output.svelte';
 
-const d2l = {
-  ...defaultDocument(),
-  channels: [
-    fromRows([
-      [0, 1, 2],
-      [3, 4, 5],
-      [6, 7, 8],
-    ]),
-    fromRows([
-      [1, 2, 3],
-      [4, 5, 6],
-      [7, 8, 9],
-    ]),
-  ],
-  kernels: [
-    [
-      fromRows([
-        [0, 1],
-        [2, 3],
-      ]),
-      fromRows([
-        [1, 2],
-        [3, 4],
-      ]),
-    ],
-  ],
-};
+/** d2l's 2-channel example: X 2×3×3, K 1×2×2×2. */
+const d2l = layerDocumentOf('twoChannels');
 
 describe('LayerOutput: the full layer live in Explore', () => {
   it("computes every output channel through the backend (d2l's [[56, 72], [104, 120]])", async () => {

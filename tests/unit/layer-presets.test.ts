@@ -3,21 +3,12 @@ import { forwardLayerCpu } from '../../core/cpu';
 import { outputShape } from '../../core/layer';
 import { specOfLayer, stackChannels, stackKernels } from '../../core/layer-stack';
 import { toRows } from '../../core/matrix';
-import { LAYER_PRESETS, type LayerPreset } from '../../core/presets';
+import { LAYER_PRESETS } from '../../core/presets';
 import { toNested3 } from '../../core/tensor';
-import { defaultDocument } from '../../core/workspace';
+import { layerDocumentOf } from '../helpers/layer-documents';
 
-const layerOf = (p: LayerPreset) => ({
-  ...defaultDocument(),
-  channels: p.channels,
-  kernels: p.kernels,
-  biases: p.kernels.map(() => 0),
-  stride: p.stride ?? ([1, 1] as const),
-  padding: p.padding ?? ([0, 0] as const),
-});
 const run = (id: string) => {
-  const p = LAYER_PRESETS.find((q) => q.id === id)!;
-  const l = layerOf(p);
+  const l = layerDocumentOf(id);
   return forwardLayerCpu(stackChannels(l.channels), stackKernels(l.kernels), l.biases, specOfLayer(l));
 };
 
@@ -55,7 +46,7 @@ describe("d2l's layer presets", () => {
 
   it("the padding and stride examples have d2l's shapes (8×8, 8×8, 4×4, 2×2)", () => {
     const shapes = ['padSame', 'padRect', 'strideTwo', 'strideRect'].map((id) => {
-      const l = layerOf(LAYER_PRESETS.find((q) => q.id === id)!);
+      const l = layerDocumentOf(id);
       const s = outputShape(specOfLayer(l), l.channels[0]);
       return [s.rows, s.cols];
     });

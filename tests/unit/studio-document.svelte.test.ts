@@ -15,6 +15,7 @@ import { fromRows, toRows } from '../../core/matrix';
 import { channel } from '../../core/tensor';
 import { DOCUMENT_FIELDS, defaultDocument } from '../../core/workspace';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
+import { layerDocumentOf } from '../helpers/layer-documents';
 
 describe('StudioDocument: the layer and its first channel', () => {
   it('x, k and bias read and write the first channel, kernel and bias', () => {
@@ -65,30 +66,9 @@ describe('StudioDocument: the layer and its first channel', () => {
 
   it("d2l's 2-channel example through the stacked arrays gives [[56, 72], [104, 120]]", () => {
     const doc = new StudioDocument();
-    doc.channels = [
-      fromRows([
-        [0, 1, 2],
-        [3, 4, 5],
-        [6, 7, 8],
-      ]),
-      fromRows([
-        [1, 2, 3],
-        [4, 5, 6],
-        [7, 8, 9],
-      ]),
-    ];
-    doc.kernels = [
-      [
-        fromRows([
-          [0, 1],
-          [2, 3],
-        ]),
-        fromRows([
-          [1, 2],
-          [3, 4],
-        ]),
-      ],
-    ];
+    const { channels, kernels } = layerDocumentOf('twoChannels');
+    doc.channels = channels;
+    doc.kernels = kernels;
     const y = forwardLayerCpu(
       stackChannels(doc.channels),
       stackKernels(doc.kernels),

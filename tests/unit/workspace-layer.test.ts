@@ -9,6 +9,7 @@ import {
   WORKSPACE_VERSION,
   type WorkspaceDocument,
 } from '../../core/workspace';
+import { layerDocumentOf } from '../helpers/layer-documents';
 import { errorOf } from './workspace-samples';
 
 /** A version-1 file as Kernel Studio 0.1 wrote it (one channel, one kernel, one bias). */
@@ -35,19 +36,12 @@ const V1 = {
 
 /** d2l's 2-channel example with 2 outputs, stride 2, padding 1 and dilation 2. */
 function layerDocument(): WorkspaceDocument {
+  const d2l = layerDocumentOf('twoChannels');
+  const [k0, k1] = d2l.kernels[0];
   return {
-    ...defaultDocument(),
+    ...d2l,
     channels: [
-      fromRows([
-        [0, 1, 2],
-        [3, 4, 5],
-        [6, 7, 8],
-      ]),
-      fromRows([
-        [1, 2, 3],
-        [4, 5, 6],
-        [7, 8, 9],
-      ]),
+      ...d2l.channels,
       fromRows([
         [0, 0, 0],
         [0, 1, 0],
@@ -56,24 +50,15 @@ function layerDocument(): WorkspaceDocument {
     ],
     kernels: [
       [
-        fromRows([
-          [0, 1],
-          [2, 3],
-        ]),
-        fromRows([
-          [1, 2],
-          [3, 4],
-        ]),
+        k0,
+        k1,
         fromRows([
           [0, 0],
           [0, 1],
         ]),
       ],
       [
-        fromRows([
-          [1, 2],
-          [3, 4],
-        ]),
+        k1,
         fromRows([
           [2, 3],
           [4, 5],

@@ -7,7 +7,7 @@
 import { userMessage } from '../../../../core/errors';
 import { layerOutputShape, type Shape2 } from '../../../../core/layer';
 import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '../../../../core/layer-stack';
-import { isLayerBackend } from '../../../../core/layer-types';
+import { isLayerBackend, type LayerComputeBackend } from '../../../../core/layer-types';
 import type { Tensor3 } from '../../../../core/tensor';
 import type { ComputeBackend } from '../../../../core/types';
 
