@@ -8,31 +8,18 @@
  * workgroup array bounds the layer's size.
  * Reference: core/reference.ts `trainLoopRef` (the optimizers and divergence).
  */
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { OptimizerKind } from '../../core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
-import { REDUCE_UPDATE_UNIFORMS, reduceUpdateWgsl } from '../wgslSnippets';
+import { reduceUpdateWgsl } from '../wgslSnippets';
+import { ReduceUpdateProgram } from './reduceUpdateProgram';
 
 const THREADS = 256;
 
-export class LayerReduceUpdateProgram implements WebGPUProgram {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = { x: [0], y: [1] };
-  dispatch: [number, number, number] = [1, 1, 1];
-  variableNames = ['parts'];
-  uniforms = REDUCE_UPDATE_UNIFORMS;
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
-
+export class LayerReduceUpdateProgram extends ReduceUpdateProgram {
   /** The layout's kernelSize is the number of weights; its parameters past that are the biases. */
-  constructor(
-    private readonly layout: StateLayout,
-    private readonly optimizer: OptimizerKind,
-    private readonly useBias: boolean,
-  ) {
-    this.outputShape = [layout.length];
-    this.shaderKey = `ks_layer_reduce_update_w${layout.kernelSize}_p${layout.paramCount}_${optimizer}_bias${useBias}_wg${THREADS}`;
+  constructor(layout: StateLayout, optimizer: OptimizerKind, useBias: boolean) {
+    super('ks_layer_reduce_update', THREADS, layout, optimizer, useBias);
   }
 
   getUserCode(): string {

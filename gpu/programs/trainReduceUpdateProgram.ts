@@ -6,31 +6,18 @@
  * header's diverged step, and from then on every later step of the submission skips its
  * update, so the host never has to look at a loss before encoding the next step.
  */
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { OptimizerKind } from '../../core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
-import { REDUCE_UPDATE_UNIFORMS, reduceUpdateWgsl } from '../wgslSnippets';
+import { reduceUpdateWgsl } from '../wgslSnippets';
+import { ReduceUpdateProgram } from './reduceUpdateProgram';
 
 /** Only kh·kw + 2 threads have work; a small workgroup keeps the barriers cheap on SwiftShader. */
 const THREADS = 64;
 
-export class TrainReduceUpdateProgram implements WebGPUProgram {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = { x: [0], y: [1] };
-  dispatch: [number, number, number] = [1, 1, 1];
-  variableNames = ['parts'];
-  uniforms = REDUCE_UPDATE_UNIFORMS;
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
-
-  constructor(
-    private readonly layout: StateLayout,
-    private readonly optimizer: OptimizerKind,
-    private readonly useBias: boolean,
-  ) {
-    this.outputShape = [layout.length];
-    this.shaderKey = `ks_train_reduce_update_kk${layout.kernelSize}_${optimizer}_bias${useBias}_wg${THREADS}`;
+export class TrainReduceUpdateProgram extends ReduceUpdateProgram {
+  constructor(layout: StateLayout, optimizer: OptimizerKind, useBias: boolean) {
+    super('ks_train_reduce_update', THREADS, layout, optimizer, useBias);
   }
 
   getUserCode(): string {
