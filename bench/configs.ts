@@ -3,11 +3,11 @@
  * Chromium, Dawn for Node): d2l's toy exactly as the app sets it up, and a 256² image with a
  * 5×5 kernel and bias whose Y comes from a hidden kernel (mean loss keeps lr scale-free).
  */
-import { forwardCpu } from '../core/cpu/forward';
-import { randomKernel, randomMatrix } from '../core/random';
-import { singleKernelConfig, trainingSetup } from '../core/train/setup';
-import type { TrainConfig } from '../core/types';
-import { defaultDocument } from '../core/workspace/model';
+import { forwardCpu } from '#core/cpu/forward';
+import { randomKernel, randomMatrix } from '#core/random';
+import { singleKernelConfig, trainingSetup } from '#core/train/setup';
+import type { TrainConfig } from '#core/types';
+import { defaultDocument } from '#core/workspace/model';
 
 /** d2l's toy (6×8 edge image, K = [1, −1], lr 3e-2, sum loss): the app's default document. */
 export function d2lTrainConfig(): TrainConfig {

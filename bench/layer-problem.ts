@@ -3,11 +3,11 @@
  * 3×3 kernel, "same" padding. One definition for the WebGPU bench (bench/browser/layer.ts), the
  * CPU bench (bench/node/cpu.ts) and, by name, PyTorch's rows (bench/node/pytorch_cpu.py).
  */
-import type { ConvSpec } from '../core/layer';
-import { convSpec, outputShape } from '../core/layer';
-import type { LayerTrainConfig } from '../core/layer-types';
-import { randomMatrix, randomWeights } from '../core/random';
-import type { Tensor3 } from '../core/tensor';
+import type { ConvSpec } from '#core/layer';
+import { convSpec, outputShape } from '#core/layer';
+import type { LayerTrainConfig } from '#core/layer-types';
+import { randomMatrix, randomWeights } from '#core/random';
+import type { Tensor3 } from '#core/tensor';
 
 export const LAYER_SIDE = 512;
 export const LAYER_SPEC: ConvSpec = convSpec({

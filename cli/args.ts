@@ -2,7 +2,7 @@
  * A small argument parser. node:util's parseArgs refuses option values that start
  * with "-" (`--bias -0.5`), which a numeric CLI needs, so we parse ourselves.
  */
-import { parseDecimal } from '../core/formats';
+import { parseDecimal } from '#core/formats/index';
 import { CliError } from './errors';
 
 export type OptionKind = 'string' | 'boolean';

@@ -3,10 +3,10 @@
  * with --color), K as kh×kw, C×kh×kw or O×C×kh×kw. A 2-D file goes through readMatrixFile, so
  * everything that read before reads the same, with the same messages.
  */
-import { decodeNpyArray, decodeUtf8, extensionOf, readNpyHeader } from '../core/formats';
-import { LAYER_LIMITS } from '../core/layer';
-import type { NdArray, Tensor3, Weights } from '../core/tensor';
-import { ndArrayFromNested, tensor3Of, weightsOf } from '../core/tensor';
+import { decodeNpyArray, decodeUtf8, extensionOf, readNpyHeader } from '#core/formats/index';
+import { LAYER_LIMITS } from '#core/layer';
+import type { NdArray, Tensor3, Weights } from '#core/tensor';
+import { ndArrayFromNested, tensor3Of, weightsOf } from '#core/tensor';
 import { CliError } from './errors';
 import { readBytes, readMatrixFile } from './files';
 import { decodeJpegRgb, decodePngRgb } from './image';

@@ -3,9 +3,9 @@
  * (core/backend-choice.ts); WebGPU comes from Dawn for Node (cli/dawn.ts). Unlike the app,
  * the CLI does not fall back when WebGPU is asked for by name: it fails with the reason.
  */
-import type { BackendPreference } from '../core/backend-choice';
-import { BACKEND_PREFERENCES, decideBackend } from '../core/backend-choice';
-import { userMessage } from '../core/errors';
+import type { BackendPreference } from '#core/backend-choice';
+import { BACKEND_PREFERENCES, decideBackend } from '#core/backend-choice';
+import { userMessage } from '#core/errors';
 import type { WebGpuBackend } from '../gpu/backend';
 import type { ParsedOptions } from './args';
 import { choiceOption } from './args';

@@ -1,8 +1,8 @@
 /** Checks done in the CLI so that its messages can name the user's files, not "the image X". */
-import type { ConvSpec } from '../core/layer';
-import { layerOutputShape } from '../core/layer';
-import type { Matrix } from '../core/matrix';
-import type { Tensor3 } from '../core/tensor';
+import type { ConvSpec } from '#core/layer';
+import { layerOutputShape } from '#core/layer';
+import type { Matrix } from '#core/matrix';
+import type { Tensor3 } from '#core/tensor';
 import { CliError } from './errors';
 
 export function shapeText(m: Matrix): string {

@@ -1,11 +1,11 @@
 /** `kernel-studio corr2d`: one layer forward pass, Y = act(conv(X, mode(K)) + bias). */
-import { createCpuBackend } from '../core/cpu';
+import { createCpuBackend } from '#core/cpu/index';
 import { createNodeCpuPool } from '../node/cpu-pool';
-import type { ConvSpec } from '../core/layer';
-import { specForWeights } from '../core/layer-types';
-import { toRows } from '../core/matrix';
-import { channel, kernelOf, toNested3 } from '../core/tensor';
-import { ACTIVATIONS, MODES } from '../core/types';
+import type { ConvSpec } from '#core/layer';
+import { specForWeights } from '#core/layer-types';
+import { toRows } from '#core/matrix';
+import { channel, kernelOf, toNested3 } from '#core/tensor';
+import { ACTIVATIONS, MODES } from '#core/types';
 import type { OptionTable } from './args';
 import { choiceOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';

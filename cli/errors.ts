@@ -2,7 +2,7 @@
  * Exit codes and the one-line failure messages of the CLI. Scripts depend on these,
  * so they are fixed: 0 success, 2 bad input or usage, 3 divergence, 1 a bug.
  */
-import { isKernelStudioError } from '../core/errors';
+import { isKernelStudioError } from '#core/errors';
 
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;

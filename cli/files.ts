@@ -1,6 +1,6 @@
 /** Reading matrices from disk, with one-line errors naming the file; writes go through node/files.ts. */
-import { extensionOf, importKernel } from '../core/formats';
-import type { Matrix } from '../core/matrix';
+import { extensionOf, importKernel } from '#core/formats/index';
+import type { Matrix } from '#core/matrix';
 import { readRegularFile } from '../node/files';
 import { CliError } from './errors';
 import { decodeJpegGray, decodePngGray } from './image';

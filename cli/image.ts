@@ -5,10 +5,10 @@
  */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { KernelStudioError } from '../core/errors';
-import type { Matrix } from '../core/matrix';
-import type { Tensor3 } from '../core/tensor';
-import { LIMITS } from '../core/types';
+import { KernelStudioError } from '#core/errors';
+import type { Matrix } from '#core/matrix';
+import type { Tensor3 } from '#core/tensor';
+import { LIMITS } from '#core/types';
 
 /** Refuses oversized images before their pixels are decoded. */
 function checkSize(width: number, height: number, name: string): void {

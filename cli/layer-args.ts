@@ -1,11 +1,11 @@
 /** The layer's options: `--stride/--padding/--dilation R,C` (or one number) and per-channel number lists. */
-import type { ConvGeometry, Pair } from '../core/layer';
-import { parseDecimal } from '../core/formats/numbers';
-import { LAYER_LIMITS } from '../core/layer';
+import type { ConvGeometry, Pair } from '#core/layer';
+import { parseDecimal } from '#core/formats/numbers';
+import { LAYER_LIMITS } from '#core/layer';
 import type { ParsedOptions } from './args';
 import { stringOption } from './args';
 import { CliError } from './errors';
-import { defaultDocument } from '../core/workspace/model';
+import { defaultDocument } from '#core/workspace/model';
 
 /** The app's new document: the CLI's defaults (mode, activation) are the app's. */
 export const DOCUMENT_DEFAULTS = defaultDocument();

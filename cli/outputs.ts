@@ -1,5 +1,5 @@
 /** `--out FILE`: the format follows the extension. */
-import type { LayerExport } from '../core/formats';
+import type { LayerExport } from '#core/formats/index';
 import {
   encodeNpyArray,
   exportLayer,
@@ -9,10 +9,10 @@ import {
   serializeMatrixJson,
   encodeNpy,
   encodeUtf8,
-} from '../core/formats';
-import type { Matrix } from '../core/matrix';
-import type { Tensor3 } from '../core/tensor';
-import { toNested3 } from '../core/tensor';
+} from '#core/formats/index';
+import type { Matrix } from '#core/matrix';
+import type { Tensor3 } from '#core/tensor';
+import { toNested3 } from '#core/tensor';
 import { CliError } from './errors';
 import { writeFileAtomic } from '../node/files';
 

@@ -1,7 +1,7 @@
 /** Plain-text output in d2l's style: matrices as aligned rows, losses as %.3f. */
-import type { Matrix } from '../core/matrix';
-import type { Tensor3 } from '../core/tensor';
-import { channel } from '../core/tensor';
+import type { Matrix } from '#core/matrix';
+import type { Tensor3 } from '#core/tensor';
+import { channel } from '#core/tensor';
 
 /** Six significant digits, no float32 noise ("0.3", not "0.30000001192092896"). */
 export function formatValue(value: number): string {

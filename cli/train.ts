@@ -1,15 +1,15 @@
 /** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing d2l's loss lines. */
-import { CpuLayerTrainer, forwardLayerCpu } from '../core/cpu';
-import type { ConvSpec } from '../core/layer';
-import { specForWeights } from '../core/layer-types';
-import { LAYER_LIMITS, layerOutputShape } from '../core/layer';
-import type { LayerTrainConfig, LayerTrainSnapshot } from '../core/layer-types';
-import { randomKernel, randomWeights } from '../core/random';
-import type { Tensor3, Weights } from '../core/tensor';
-import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '../core/tensor';
-import type { BackendKind, TrainChunk } from '../core/types';
-import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '../core/types';
-import { DEFAULT_TRAINING } from '../core/workspace/model';
+import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
+import type { ConvSpec } from '#core/layer';
+import { specForWeights } from '#core/layer-types';
+import { LAYER_LIMITS, layerOutputShape } from '#core/layer';
+import type { LayerTrainConfig, LayerTrainSnapshot } from '#core/layer-types';
+import { randomKernel, randomWeights } from '#core/random';
+import type { Tensor3, Weights } from '#core/tensor';
+import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '#core/tensor';
+import type { BackendKind, TrainChunk } from '#core/types';
+import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '#core/types';
+import { DEFAULT_TRAINING } from '#core/workspace/model';
 import type { OptionTable, ParsedOptions } from './args';
 import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';

@@ -1,6 +1,6 @@
 /** The --help text; kept next to the option tables it documents. Defaults and choices are the app's. */
-import { ACTIVATIONS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '../core/types';
-import { DEFAULT_TRAINING as T } from '../core/workspace/model';
+import { ACTIVATIONS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '#core/types';
+import { DEFAULT_TRAINING as T } from '#core/workspace/model';
 
 const choices = (list: readonly string[]): string => list.join('|');
 

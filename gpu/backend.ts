@@ -3,13 +3,13 @@
  * backend on a device we own. What the UI calls: `createWebGpuBackend()`, then the
  * ComputeBackend methods, plus `onDeviceLost` for recovery.
  */
-import { KernelStudioError } from '../core/errors';
-import { outputShape, validGeometry } from '../core/layer';
-import type { LayerComputeBackend } from '../core/layer-types';
-import { channel, kernelOf, tensorOfMatrix } from '../core/tensor';
-import type { Matrix } from '../core/matrix';
-import type { ComputeBackend, ForwardParams, TrainConfig, TrainerResumeState } from '../core/types';
-import { checkForward, checkForwardParams } from '../core/validate';
+import { KernelStudioError } from '#core/errors';
+import { outputShape, validGeometry } from '#core/layer';
+import type { LayerComputeBackend } from '#core/layer-types';
+import { channel, kernelOf, tensorOfMatrix } from '#core/tensor';
+import type { Matrix } from '#core/matrix';
+import type { ComputeBackend, ForwardParams, TrainConfig, TrainerResumeState } from '#core/types';
+import { checkForward, checkForwardParams } from '#core/validate';
 import type { DeviceLostListener, GpuContext } from './context';
 import { adapterLabel, describeAdapter, openGpuContext, raceLost, withErrorScopes } from './context';
 import { Corr2dForwardProgram } from './programs/corr2dForwardProgram';

@@ -5,10 +5,10 @@
  * (fallback) adapter works. tfjs only compiles, caches and encodes our programs.
  */
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { AdapterProbe } from '../core/backend-choice';
-import { KernelStudioError } from '../core/errors';
+import type { AdapterProbe } from '#core/backend-choice';
+import { KernelStudioError } from '#core/errors';
 
-import type { DeviceLostEvent, DeviceLostListener } from '../core/types';
+import type { DeviceLostEvent, DeviceLostListener } from '#core/types';
 
 export type { DeviceLostEvent, DeviceLostListener };
 

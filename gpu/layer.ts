@@ -4,14 +4,14 @@
  * "valid" layer goes to today's programs unchanged (`forwardWebGpu`, `WebGpuTrainer`);
  * everything else runs the layer programs (programs/layer*Program.ts).
  */
-import type { ConvSpec } from '../core/layer';
-import { isSingleChannelValid } from '../core/layer';
-import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../core/layer-types';
-import { singleChannelConfig } from '../core/layer-types';
-import type { Tensor3, Weights } from '../core/tensor';
-import { weightsOfMatrix } from '../core/tensor';
-import type { Trainer, TrainerResumeState } from '../core/types';
-import { checkLayerForward, checkLayerTrainConfig } from '../core/validate';
+import type { ConvSpec } from '#core/layer';
+import { isSingleChannelValid } from '#core/layer';
+import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '#core/layer-types';
+import { singleChannelConfig } from '#core/layer-types';
+import type { Tensor3, Weights } from '#core/tensor';
+import { weightsOfMatrix } from '#core/tensor';
+import type { Trainer, TrainerResumeState } from '#core/types';
+import { checkLayerForward, checkLayerTrainConfig } from '#core/validate';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { layerSizeUniforms } from './layerWgsl';

@@ -8,12 +8,12 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { env } from '@tensorflow/tfjs-core';
-import type { ConvSpec, Shape2 } from '../core/layer';
-import { outputShape } from '../core/layer';
-import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '../core/layer-types';
-import type { Weights } from '../core/tensor';
-import type { BackendKind, TrainChunk, TrainerResumeState } from '../core/types';
-import { checkLayerTrainConfig } from '../core/validate';
+import type { ConvSpec, Shape2 } from '#core/layer';
+import { outputShape } from '#core/layer';
+import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '#core/layer-types';
+import type { Weights } from '#core/tensor';
+import type { BackendKind, TrainChunk, TrainerResumeState } from '#core/types';
+import { checkLayerTrainConfig } from '#core/validate';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { GpuRun, reduceUpdateUniforms, uploadStorage } from './stepLoop';

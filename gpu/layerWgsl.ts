@@ -5,7 +5,7 @@
  * `outCols`), so a new image size reuses the compiled pipeline; everything in the key is a
  * compile-time constant the loops unroll on.
  */
-import type { ConvSpec } from '../core/layer';
+import type { ConvSpec } from '#core/layer';
 import type { Uniform } from './rawProgram';
 import { activationWgsl } from './wgslSnippets';
 

@@ -11,8 +11,8 @@
  *   lastFinite : the last params that were all finite            — P
  *   losses     : loss of each step of the current submission     — lossCapacity
  */
-import { checkResumeState } from '../core/train/resume';
-import type { DivergenceInfo, TrainerResumeState } from '../core/types';
+import { checkResumeState } from '#core/train/resume';
+import type { DivergenceInfo, TrainerResumeState } from '#core/types';
 
 export const HEADER_DIVERGED_STEP = 0;
 export const HEADER_DIVERGED_LOSS = 1;

@@ -4,9 +4,9 @@
  * `reduceUpdateWgsl`) and the run loop that submits steps in chunks of the loss buffer's
  * capacity and reads the whole state back after each.
  */
-import { KernelStudioError } from '../core/errors';
-import type { DivergenceInfo, OptimizerSpec, TrainChunk } from '../core/types';
-import { checkSteps } from '../core/validate';
+import { KernelStudioError } from '#core/errors';
+import type { DivergenceInfo, OptimizerSpec, TrainChunk } from '#core/types';
+import { checkSteps } from '#core/validate';
 import type { GpuContext } from './context';
 import { withErrorScopes } from './context';
 import type { Uniform } from './rawProgram';

@@ -15,7 +15,7 @@
  * window rows are shared through the cache.
  */
 
-import type { Activation, Mode } from '../core/types';
+import type { Activation, Mode } from '#core/types';
 
 /** What a forward or training-partials program computes: output size, kernel size, mode and activation. */
 export interface ConvSpec {

@@ -19,9 +19,9 @@ import type {
   TrainConfig,
   TrainerResumeState,
   TrainSnapshot,
-} from '../core/types';
-import { checkTrainConfig } from '../core/validate';
-import { initialParams, snapshotOf } from '../core/train/resume';
+} from '#core/types';
+import { checkTrainConfig } from '#core/validate';
+import { initialParams, snapshotOf } from '#core/train/resume';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { GpuRun, optimizerUniforms, reduceUpdateUniforms, uploadStorage } from './stepLoop';

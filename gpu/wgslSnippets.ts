@@ -1,5 +1,5 @@
 /** WGSL fragments shared by several programs (never a program on their own). */
-import type { Activation, Mode, OptimizerKind } from '../core/types';
+import type { Activation, Mode, OptimizerKind } from '#core/types';
 
 /**
  * Finiteness by bit pattern: WGSL lets compilers assume floats are never NaN/Inf, so

@@ -9,7 +9,7 @@ import {
   type MainEvents,
   type RecentFile,
 } from '../ipc/contract';
-import { WORKSPACE_EXTENSION } from '../core/workspace/model';
+import { WORKSPACE_EXTENSION } from '#core/workspace/model';
 import { guardedInvoke } from './ipc-guard';
 import { lockDownContents, lockDownSession } from './lockdown';
 import { buildMenu } from './menu';

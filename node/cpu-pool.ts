@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BandPort, BandResult, CpuPool } from '../core/cpu/pool';
-import { createCpuPool, workersFor } from '../core/cpu/pool';
+import type { BandPort, BandResult, CpuPool } from '#core/cpu/pool';
+import { createCpuPool, workersFor } from '#core/cpu/pool';
 
 function spawn(): Worker {
   const here = fileURLToPath(import.meta.url);

@@ -9,7 +9,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { access, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { KernelStudioError } from '../core/errors';
+import { KernelStudioError } from '#core/errors';
 
 /** `.name.<12 hex>.tmp`: the temp file a save writes next to its target before renaming it. */
 const TEMP_PATTERN = /^\..+\.[0-9a-f]{12}\.tmp$/;

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { outputShape } from '../../core/layer';
-import type { LayerTrainConfig } from '../../core/layer-types';
-import type { Tensor3 } from '../../core/tensor';
+import { outputShape } from '#core/layer';
+import type { LayerTrainConfig } from '#core/layer-types';
+import type { Tensor3 } from '#core/tensor';
 import type { WebGpuBackend } from '../../gpu/backend';
 import { layerSizeUniforms } from '../../gpu/layerWgsl';
 import { LayerForwardProgram } from '../../gpu/programs/layerForwardProgram';

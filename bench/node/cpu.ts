@@ -2,14 +2,14 @@
  * The CPU benchmark: our plain-TypeScript kernels against tfjs-cpu and tfjs-wasm on the
  * same inputs in the same process. Run it with `npx jiti bench/node/run-cpu.ts`.
  */
-import type { CpuPool } from '../../core/cpu';
-import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '../../core/cpu';
+import type { CpuPool } from '#core/cpu/index';
+import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
-import { convSpec } from '../../core/layer';
+import { convSpec } from '#core/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
-import { randomKernel, randomMatrix } from '../../core/random';
-import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
-import type { TrainConfig } from '../../core/types';
+import { randomKernel, randomMatrix } from '#core/random';
+import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
+import type { TrainConfig } from '#core/types';
 import { d2lTrainConfig, largeTrainConfig } from '../configs';
 import type { BenchResult, TimingOptions } from './measure';
 import { timeInTurns, timeIt } from './measure';

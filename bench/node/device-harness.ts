@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRows } from '../../core/matrix';
+import { fromRows } from '#core/matrix';
 import type { TrainPath } from '../../gpu/trainer';
 import { installDawn } from '../../cli/dawn';
 import type { GoldenCase, Tolerance } from '../../tests/helpers/golden-cases';

@@ -4,10 +4,10 @@
  * `--rounds=N` times (default 2) so load swings show as a spread across rounds.
  * Command: npx jiti bench/node/run-cpu-threads.ts [--rounds=3]
  */
-import { CpuTrainer, forwardCpu } from '../../core/cpu';
-import { convSpec } from '../../core/layer';
-import { randomKernel, randomMatrix } from '../../core/random';
-import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
+import { CpuTrainer, forwardCpu } from '#core/cpu/index';
+import { convSpec } from '#core/layer';
+import { randomKernel, randomMatrix } from '#core/random';
+import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
 import { timeInTurns } from './measure';

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { Matrix } from '../../core/matrix';
-import type { TrainConfig } from '../../core/types';
+import type { Matrix } from '#core/matrix';
+import type { TrainConfig } from '#core/types';
 
 export type TfBackend = 'cpu' | 'wasm';
 

@@ -8,7 +8,7 @@
  * Reference: core/layer-reference.ts `layerForwardRef`.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { ConvSpec } from '../../core/layer';
+import type { ConvSpec } from '#core/layer';
 import {
   LAYER_SIZE_UNIFORMS,
   LAYER_WORKGROUP,

@@ -14,7 +14,7 @@
  * Reference: core/layer-reference.ts `layerLossAndGradsRef`.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { ConvSpec } from '../../core/layer';
+import type { ConvSpec } from '#core/layer';
 import { LAYER_SIZE_UNIFORMS, LAYER_WORKGROUP, flatDispatch, layerConstsWgsl, layerKey } from '../layerWgsl';
 
 /** Output positions per partial row, aimed at (a GPU's worth of threads, a short reduce). */

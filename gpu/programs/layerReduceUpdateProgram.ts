@@ -8,7 +8,7 @@
  * workgroup array bounds the layer's size.
  * Reference: core/reference.ts `trainLoopRef` (the optimizers and divergence).
  */
-import type { OptimizerKind } from '../../core/types';
+import type { OptimizerKind } from '#core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
 import { reduceUpdateWgsl } from '../wgslSnippets';

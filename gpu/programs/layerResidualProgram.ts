@@ -10,7 +10,7 @@
  * Reference: core/layer-reference.ts `layerLossAndGradsRef` (its dPre and loss terms).
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { ConvSpec } from '../../core/layer';
+import type { ConvSpec } from '#core/layer';
 import {
   LAYER_SIZE_UNIFORMS,
   LAYER_WORKGROUP,

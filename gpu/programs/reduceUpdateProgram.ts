@@ -5,7 +5,7 @@
  * calls the shared end of a step (wgslSnippets.ts `reduceUpdateWgsl`).
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { OptimizerKind } from '../../core/types';
+import type { OptimizerKind } from '#core/types';
 import type { StateLayout } from '../stateLayout';
 import { REDUCE_UPDATE_UNIFORMS } from '../wgslSnippets';
 

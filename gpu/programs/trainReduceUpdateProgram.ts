@@ -6,7 +6,7 @@
  * header's diverged step, and from then on every later step of the submission skips its
  * update, so the host never has to look at a loss before encoding the next step.
  */
-import type { OptimizerKind } from '../../core/types';
+import type { OptimizerKind } from '#core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
 import { reduceUpdateWgsl } from '../wgslSnippets';

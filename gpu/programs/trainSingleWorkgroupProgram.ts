@@ -6,7 +6,7 @@
  * submission overhead is everything; this path pays it once per `steps`.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { Activation, Mode, OptimizerKind } from '../../core/types';
+import type { Activation, Mode, OptimizerKind } from '#core/types';
 import type { StateLayout } from '../stateLayout';
 import { stateLayoutWgsl } from '../stateLayout';
 import {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseDecimal } from '../../core/formats/numbers';
+import { parseDecimal } from '#core/formats/numbers';
 import { browserAppInfo } from '../services/app-info';
 import { defaultDataDir } from '../services/paths';
 import { keepRunningOnUnhandledRejection } from '../services/unhandled';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { WORKSPACE_EXTENSION } from '../../core/workspace/model';
+import { WORKSPACE_EXTENSION } from '#core/workspace/model';
 
 /**
  * The `.kstudio` workspaces among a command line: what the OS passes when a workspace is

@@ -1,8 +1,8 @@
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BACKUP_ID_PATTERN, type BackupInfo } from '../../ipc/contract';
-import { KernelStudioError } from '../../core/errors';
-import { WORKSPACE_EXTENSION } from '../../core/workspace/model';
+import { KernelStudioError } from '#core/errors';
+import { WORKSPACE_EXTENSION } from '#core/workspace/model';
 import { readTextFile, writeFileAtomic } from './atomic-file';
 import { ioErrorOf, isErrnoError } from './io-errors';
 

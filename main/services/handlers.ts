@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { isKernelStudioError } from '../../core/errors';
+import { isKernelStudioError } from '#core/errors';
 import {
   INVOKE_CHANNELS,
   MAX_OPEN_BYTES,

@@ -1,4 +1,4 @@
-import { KernelStudioError } from '../../core/errors';
+import { KernelStudioError } from '#core/errors';
 import { describeFsError } from '../../node/files';
 
 /** A Node file-system error (`code` such as 'EACCES'), as opposed to one of ours. */

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { KernelStudioError } from '../../core/errors';
-import { MAX_RUN_POINTS } from '../../core/workspace/schema';
+import { KernelStudioError } from '#core/errors';
+import { MAX_RUN_POINTS } from '#core/workspace/schema';
 import type { LossPoint, RunLogStatus } from '../../ipc/contract';
 import { describeFsError } from '../../node/files';
 

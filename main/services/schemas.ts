@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_WORKSPACE_BYTES } from '../../core/workspace/model';
-import { MAX_RUNS, RUN_ID_PATTERN } from '../../core/workspace/schema';
+import { MAX_WORKSPACE_BYTES } from '#core/workspace/model';
+import { MAX_RUNS, RUN_ID_PATTERN } from '#core/workspace/schema';
 import { BACKUP_ID_PATTERN, type InvokeMethod } from '../../ipc/contract';
 
 /** Run ids become file names, so they are kept to a safe alphabet (the one a workspace file allows). */

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { defaultDocument, serializeWorkspace } from '../../core/workspace';
+import { defaultDocument, serializeWorkspace } from '#core/workspace/index';
 import { API_METHODS } from '../../ipc/contract';
 // @ts-expect-error plain ESM helper without types
 import { electronBinaryStatus } from '../../scripts/electron-binary.mjs';

@@ -3,9 +3,9 @@
  * renderer/src/compute/cpu-worker.ts give the one-thread result to the last bit.
  */
 import { describe, expect, it } from 'vitest';
-import { CpuLayerTrainer, forwardLayerCpu } from '../../core/cpu';
-import { convSpec } from '../../core/layer';
-import { randomMatrix, randomWeights } from '../../core/random';
+import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
+import { convSpec } from '#core/layer';
+import { randomMatrix, randomWeights } from '#core/random';
 import { createWebCpuPool } from '../../renderer/src/compute/cpu-pool';
 
 // Browser-only: the Node GPU suite (vitest.gpu.node.config.ts) has no Web Workers; tests/unit/cpu-pool.test.ts covers Node's.

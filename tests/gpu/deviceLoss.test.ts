@@ -1,10 +1,10 @@
 /** device.destroy() in the middle of a run: no crash, the loss is reported, the run continues on CPU. */
 import { expect, test } from 'vitest';
-import { CpuTrainer } from '../../core/cpu';
-import { isKernelStudioError } from '../../core/errors';
-import { randomMatrix } from '../../core/random';
-import { trainRef } from '../../core/reference';
-import type { TrainConfig } from '../../core/types';
+import { CpuTrainer } from '#core/cpu/index';
+import { isKernelStudioError } from '#core/errors';
+import { randomMatrix } from '#core/random';
+import { trainRef } from '#core/reference';
+import type { TrainConfig } from '#core/types';
 import { cpuAfterDeviceLoss } from '../../renderer/src/compute/select';
 import { reasonText } from '../../renderer/src/i18n/reason';
 import { createWebGpuBackend } from '../../gpu/backend';

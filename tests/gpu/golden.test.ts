@@ -1,6 +1,6 @@
 /** Every PyTorch golden case on the WebGPU backend, within each file's own tolerance. */
 import { describe, expect, test } from 'vitest';
-import { fromRows } from '../../core/matrix';
+import { fromRows } from '#core/matrix';
 import type { TrainPath } from '../../gpu/trainer';
 import { firstMismatch, flat, forwardCases, goldenCases, trainCases, trainConfigOf } from './goldenCases';
 import { webgpuBackend } from './webgpuHarness';

@@ -1,5 +1,5 @@
 /** The PyTorch golden cases, imported as JSON modules (a browser test cannot use node:fs). */
-import type { Matrix } from '../../core/matrix';
+import type { Matrix } from '#core/matrix';
 import {
   close,
   type ForwardCase,

@@ -1,6 +1,6 @@
 /** Every PyTorch layer golden case (tests/golden/layer) on the WebGPU backend, within each file's tolerance. */
 import { describe, expect, test } from 'vitest';
-import { outputShape } from '../../core/layer';
+import { outputShape } from '#core/layer';
 import type { LayerCase, LayerForwardCase, LayerTrainCase } from '../helpers/golden-layer';
 import { PARAM_TOLERANCE, biasList, flat, forwardInputs, layerConfigFromCase } from '../helpers/golden-layer';
 import { firstMismatch } from './goldenCases';

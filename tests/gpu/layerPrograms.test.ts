@@ -5,15 +5,15 @@
  * loss, a frozen bias, divergence, and the single-channel "valid" layer on today's programs.
  */
 import { describe, expect, test } from 'vitest';
-import { createCpuBackend } from '../../core/cpu';
-import type { ConvSpec } from '../../core/layer';
-import { convSpec, outputShape } from '../../core/layer';
-import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '../../core/layer-reference';
-import type { LayerTrainConfig } from '../../core/layer-types';
-import { randomMatrix, randomWeights } from '../../core/random';
-import type { Tensor3 } from '../../core/tensor';
-import { channel, kernelOf } from '../../core/tensor';
-import type { LossKind, OptimizerKind } from '../../core/types';
+import { createCpuBackend } from '#core/cpu/index';
+import type { ConvSpec } from '#core/layer';
+import { convSpec, outputShape } from '#core/layer';
+import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '#core/layer-reference';
+import type { LayerTrainConfig } from '#core/layer-types';
+import { randomMatrix, randomWeights } from '#core/random';
+import type { Tensor3 } from '#core/tensor';
+import { channel, kernelOf } from '#core/tensor';
+import type { LossKind, OptimizerKind } from '#core/types';
 import { fitsWindow } from '../../gpu/layerWgsl';
 import { layerPartialsShape } from '../../gpu/programs/layerGradPartialsProgram';
 import { expectClose } from './numeric';

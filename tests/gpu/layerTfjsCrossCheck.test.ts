@@ -4,10 +4,10 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { ConvSpec } from '../../core/layer';
-import { convSpec, outputShape } from '../../core/layer';
-import { randomMatrix, randomWeights } from '../../core/random';
-import type { Tensor3, Weights } from '../../core/tensor';
+import type { ConvSpec } from '#core/layer';
+import { convSpec, outputShape } from '#core/layer';
+import { randomMatrix, randomWeights } from '#core/random';
+import type { Tensor3, Weights } from '#core/tensor';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
 

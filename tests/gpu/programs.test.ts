@@ -4,9 +4,9 @@
  * that straddle workgroup boundaries.
  */
 import { describe, expect, test } from 'vitest';
-import { randomMatrix } from '../../core/random';
-import { forwardRef, lossAndGradsRef, trainRef } from '../../core/reference';
-import type { Activation, LossKind, Mode, OptimizerKind, TrainConfig } from '../../core/types';
+import { randomMatrix } from '#core/random';
+import { forwardRef, lossAndGradsRef, trainRef } from '#core/reference';
+import type { Activation, LossKind, Mode, OptimizerKind, TrainConfig } from '#core/types';
 import type { TrainPath } from '../../gpu/trainer';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';

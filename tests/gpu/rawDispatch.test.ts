@@ -5,8 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { randomMatrix } from '../../core/random';
-import type { OptimizerKind, TrainConfig } from '../../core/types';
+import { randomMatrix } from '#core/random';
+import type { OptimizerKind, TrainConfig } from '#core/types';
 import { uniformLayout } from '../../gpu/rawProgram';
 import { TrainPartialsProgram } from '../../gpu/programs/trainPartialsProgram';
 import { TrainReduceUpdateProgram } from '../../gpu/programs/trainReduceUpdateProgram';

@@ -4,9 +4,9 @@
  * refused with a one-line error before anything is uploaded.
  */
 import { expect, test } from 'vitest';
-import { CpuTrainer } from '../../core/cpu';
-import { randomMatrix } from '../../core/random';
-import type { TrainConfig } from '../../core/types';
+import { CpuTrainer } from '#core/cpu/index';
+import { randomMatrix } from '#core/random';
+import type { TrainConfig } from '#core/types';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
 

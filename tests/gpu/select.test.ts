@@ -1,6 +1,6 @@
 /** Backend selection: what runs, and the reason shown to the user. */
 import { describe, expect, test } from 'vitest';
-import type { ComputeBackend } from '../../core/types';
+import type { ComputeBackend } from '#core/types';
 import { adapterIsFallback, adapterLabel, describeAdapter } from '../../gpu/context';
 import { selectBackend } from '../../renderer/src/compute/select';
 import { reasonText } from '../../renderer/src/i18n/reason';

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { randomMatrix } from '../../core/random';
+import { randomMatrix } from '#core/random';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
 

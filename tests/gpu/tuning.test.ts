@@ -4,8 +4,8 @@
  * run (and must be right) on whatever adapter the tests have.
  */
 import { describe, expect, test } from 'vitest';
-import { randomMatrix } from '../../core/random';
-import { forwardRef } from '../../core/reference';
+import { randomMatrix } from '#core/random';
+import { forwardRef } from '#core/reference';
 import type { WebGpuBackend } from '../../gpu/backend';
 import { createWebGpuBackend, forwardProgram } from '../../gpu/backend';
 import { Corr2dForwardProgram } from '../../gpu/programs/corr2dForwardProgram';

@@ -3,8 +3,8 @@
  * imports: the Node suites read the files with node:fs (golden.ts), the browser suites
  * import them as JSON modules (tests/gpu/goldenCases.ts).
  */
-import { fromRows } from '../../core/matrix';
-import type { TrainConfig } from '../../core/types';
+import { fromRows } from '#core/matrix';
+import type { TrainConfig } from '#core/types';
 
 export interface Tolerance {
   rtol: number;

@@ -2,12 +2,12 @@
  * The full-layer golden cases (tests/golden/layer, from ../shared/golden/layer) and the core
  * values they stand for. No Node or DOM imports, so browser suites can share them.
  */
-import type { ConvSpec, Pair } from '../../core/layer';
-import type { LayerTrainConfig } from '../../core/layer-types';
-import { specForWeights } from '../../core/layer-types';
-import type { NdArray, Tensor3, Weights } from '../../core/tensor';
-import { ndArrayFromNested, tensor3Of, weightsOf } from '../../core/tensor';
-import type { Activation, Mode } from '../../core/types';
+import type { ConvSpec, Pair } from '#core/layer';
+import type { LayerTrainConfig } from '#core/layer-types';
+import { specForWeights } from '#core/layer-types';
+import type { NdArray, Tensor3, Weights } from '#core/tensor';
+import { ndArrayFromNested, tensor3Of, weightsOf } from '#core/tensor';
+import type { Activation, Mode } from '#core/types';
 import type { Tolerance } from './golden-cases';
 
 type Nested = number[] | Nested[];

@@ -1,7 +1,7 @@
 /** Test documents built from the app's own layer presets (core/presets.ts), so the d2l data is written once. */
-import type { Pair } from '../../core/layer';
-import { LAYER_PRESETS } from '../../core/presets';
-import { defaultDocument, type WorkspaceDocument } from '../../core/workspace';
+import type { Pair } from '#core/layer';
+import { LAYER_PRESETS } from '#core/presets';
+import { defaultDocument, type WorkspaceDocument } from '#core/workspace/index';
 
 /** The default document holding layer preset `id` (zero biases; the preset's stride and padding). */
 export function layerDocumentOf(id: string): WorkspaceDocument {

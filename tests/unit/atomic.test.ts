@@ -58,7 +58,7 @@ function emit(source: string, out: string, rewrite: (js: string) => string = (js
 function emitWriter(into: string): void {
   emit('core/errors.ts', join(into, 'errors.mjs'));
   emit('node/files.ts', join(into, 'atomic-file.mjs'), (js) =>
-    js.replace("'../core/errors'", "'./errors.mjs'"),
+    js.replace("'#core/errors'", "'./errors.mjs'"),
   );
 }
 

@@ -1,7 +1,7 @@
 /** The backend rule the app and the CLI share (core/backend-choice.ts). */
 import { describe, expect, test } from 'vitest';
-import type { AdapterProbe } from '../../core/backend-choice';
-import { decideBackend } from '../../core/backend-choice';
+import type { AdapterProbe } from '#core/backend-choice';
+import { decideBackend } from '#core/backend-choice';
 
 const probes: AdapterProbe[] = ['no-webgpu', 'no-adapter', 'software', 'hardware'];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BOUNDS, formatBoundEnd, parseBounded, withinBound } from '../../core/bounds';
-import { fromRows } from '../../core/matrix';
-import { checkTrainConfig } from '../../core/validate';
-import { parseWorkspace, serializeWorkspace } from '../../core/workspace';
+import { BOUNDS, formatBoundEnd, parseBounded, withinBound } from '#core/bounds';
+import { fromRows } from '#core/matrix';
+import { checkTrainConfig } from '#core/validate';
+import { parseWorkspace, serializeWorkspace } from '#core/workspace/index';
 import { sampleDocument } from './workspace-samples';
 
 describe('one numeric-bounds table for the UI, the validator and the workspace schema', () => {

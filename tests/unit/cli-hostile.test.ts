@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy } from '../../core/formats';
+import { decodeNpy, encodeNpy } from '#core/formats/index';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 import { npyWithShape } from '../helpers/hostile-files';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpyArray } from '../../core/formats';
+import { encodeNpyArray } from '#core/formats/index';
 import type { LayerForwardCase, LayerTrainCase } from '../helpers/golden';
 import { biasList, expectAllClose, flat, loadLayerGolden, nd, PARAM_TOLERANCE } from '../helpers/golden';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';

@@ -7,9 +7,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from '
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeNpy, decodeSafetensors } from '../../core/formats';
-import { OPTIMIZER_KINDS } from '../../core/types';
-import { DEFAULT_TRAINING } from '../../core/workspace/model';
+import { decodeNpy, decodeSafetensors } from '#core/formats/index';
+import { OPTIMIZER_KINDS } from '#core/types';
+import { DEFAULT_TRAINING } from '#core/workspace/model';
 import { cliHarness, expectOneLineError, REPO } from '../helpers/cli-harness';
 import type { ForwardCase, TrainCase } from '../helpers/golden';
 import { expectAllClose, loadGolden } from '../helpers/golden';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer, corr2dCpu, createCpuBackend, forwardCpu } from '../../core/cpu';
-import { correlateInto } from '../../core/cpu/forward';
-import { addKernelRow } from '../../core/cpu/rows';
-import { isKernelStudioError } from '../../core/errors';
-import type { Matrix } from '../../core/matrix';
-import { fromRows } from '../../core/matrix';
-import { randomKernel, randomMatrix } from '../../core/random';
-import { corr2dRef, forwardRef, trainRef } from '../../core/reference';
-import type { Activation, LossKind, Mode, OptimizerSpec, TrainConfig } from '../../core/types';
+import { CpuTrainer, corr2dCpu, createCpuBackend, forwardCpu } from '#core/cpu/index';
+import { correlateInto } from '#core/cpu/forward';
+import { addKernelRow } from '#core/cpu/rows';
+import { isKernelStudioError } from '#core/errors';
+import type { Matrix } from '#core/matrix';
+import { fromRows } from '#core/matrix';
+import { randomKernel, randomMatrix } from '#core/random';
+import { corr2dRef, forwardRef, trainRef } from '#core/reference';
+import type { Activation, LossKind, Mode, OptimizerSpec, TrainConfig } from '#core/types';
 import { expectAllClose } from '../helpers/golden';
 import { configFromCase, forwardCases, trainCases } from './compute-fixtures';
 

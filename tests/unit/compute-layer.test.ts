@@ -5,19 +5,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '../../core/cpu';
-import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '../../core/cpu/layer';
-import { createStepBuffers, lossAndGradsCpu } from '../../core/cpu/step';
-import { slidKernelValues } from '../../core/cpu/forward';
-import { KernelStudioError } from '../../core/errors';
-import type { ConvSpec } from '../../core/layer';
-import { outputShape } from '../../core/layer';
-import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '../../core/layer-reference';
-import type { LayerTrainConfig } from '../../core/layer-types';
-import { layerConfigOf } from '../../core/layer-types';
-import { randomMatrix, randomWeights } from '../../core/random';
-import type { Tensor3 } from '../../core/tensor';
-import { tensorOfMatrix, weightsOfMatrix } from '../../core/tensor';
+import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
+import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '#core/cpu/layer';
+import { createStepBuffers, lossAndGradsCpu } from '#core/cpu/step';
+import { slidKernelValues } from '#core/cpu/forward';
+import { KernelStudioError } from '#core/errors';
+import type { ConvSpec } from '#core/layer';
+import { outputShape } from '#core/layer';
+import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '#core/layer-reference';
+import type { LayerTrainConfig } from '#core/layer-types';
+import { layerConfigOf } from '#core/layer-types';
+import { randomMatrix, randomWeights } from '#core/random';
+import type { Tensor3 } from '#core/tensor';
+import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import type { LayerForwardCase, LayerTrainCase } from '../helpers/golden';
 import {
   biasList,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, randomKernel, randomMatrix } from '../../core/random';
+import { mulberry32, randomKernel, randomMatrix } from '#core/random';
 
 describe('seeded randomness', () => {
   it('replays exactly from a seed and differs across seeds', () => {

@@ -7,9 +7,9 @@
  */
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCpuBackend } from '../../core/cpu';
-import { KernelStudioError } from '../../core/errors';
-import type { ComputeBackend, DeviceLostEvent, DeviceLostListener } from '../../core/types';
+import { createCpuBackend } from '#core/cpu/index';
+import { KernelStudioError } from '#core/errors';
+import type { ComputeBackend, DeviceLostEvent, DeviceLostListener } from '#core/types';
 import { GpuOutOfMemoryError } from '../../gpu/context';
 import type { BackendSelection } from '../../renderer/src/compute/select';
 import { ComputeState, FAILOVER_WAIT_MS } from '../../renderer/src/state/compute.svelte';

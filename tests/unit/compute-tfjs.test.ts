@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, it } from 'vitest';
-import { CpuTrainer, forwardCpu } from '../../core/cpu';
-import type { Matrix } from '../../core/matrix';
-import { flip2d } from '../../core/matrix';
-import { randomKernel, randomMatrix } from '../../core/random';
-import type { Mode } from '../../core/types';
+import { CpuTrainer, forwardCpu } from '#core/cpu/index';
+import type { Matrix } from '#core/matrix';
+import { flip2d } from '#core/matrix';
+import { randomKernel, randomMatrix } from '#core/random';
+import type { Mode } from '#core/types';
 import { expectAllClose } from '../helpers/golden';
 
 const TOL = { rtol: 1e-4, atol: 1e-4 };

@@ -5,10 +5,10 @@
  * and through ports that run the same worker code in this thread.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BandPort, BandResult, BandRuns } from '../../core/cpu';
-import { CpuLayerTrainer, CpuTrainer } from '../../core/cpu';
-import type { LayerTrainConfig } from '../../core/layer-types';
-import type { TrainConfig } from '../../core/types';
+import type { BandPort, BandResult, BandRuns } from '#core/cpu/index';
+import { CpuLayerTrainer, CpuTrainer } from '#core/cpu/index';
+import type { LayerTrainConfig } from '#core/layer-types';
+import type { TrainConfig } from '#core/types';
 import {
   createCpuBackend,
   createCpuPool,
@@ -16,12 +16,12 @@ import {
   forwardLayerCpu,
   rowBands,
   runBandTask,
-} from '../../core/cpu';
-import { KernelStudioError } from '../../core/errors';
-import type { ConvSpec } from '../../core/layer';
-import { convSpec } from '../../core/layer';
-import { randomKernel, randomMatrix, randomWeights } from '../../core/random';
-import type { Tensor3 } from '../../core/tensor';
+} from '#core/cpu/index';
+import { KernelStudioError } from '#core/errors';
+import type { ConvSpec } from '#core/layer';
+import { convSpec } from '#core/layer';
+import { randomKernel, randomMatrix, randomWeights } from '#core/random';
+import type { Tensor3 } from '#core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 
 /** A port running the worker's own handler in this thread, answering on a later task; counts what it is sent. */

@@ -1,6 +1,6 @@
 /** The window outlined on X for an output cell: the stride moves it, padding lets it reach outside, dilation spreads it. */
 import { describe, expect, it } from 'vitest';
-import { zeros } from '../../core/matrix';
+import { zeros } from '#core/matrix';
 import { windowRects } from '../../renderer/src/lib/explore/window';
 
 const k = zeros(2, 3);

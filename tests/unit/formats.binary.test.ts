@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KernelStudioError } from '../../core/errors';
+import { KernelStudioError } from '#core/errors';
 import {
   decodeNpy,
   decodeSafetensors,
@@ -15,8 +15,8 @@ import {
   encodeSafetensors,
   exportKernel,
   importKernel,
-} from '../../core/formats';
-import { flip2d, fromRows, toRows } from '../../core/matrix';
+} from '#core/formats/index';
+import { flip2d, fromRows, toRows } from '#core/matrix';
 import { npyWithShape, safetensorsWithShape } from '../helpers/hostile-files';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');

@@ -4,16 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { forwardCpu } from '../../core/cpu';
+import { forwardCpu } from '#core/cpu/index';
 import {
   exportKernel,
   IMAGEMAGICK_PROGRAMS,
   imageMagickCommand,
   imageMagickKernel,
-} from '../../core/formats';
-import type { ImageMagickVersion } from '../../core/formats/imagemagick';
-import { decodeUtf8 } from '../../core/formats/utf8';
-import { fromRows } from '../../core/matrix';
+} from '#core/formats/index';
+import type { ImageMagickVersion } from '#core/formats/imagemagick';
+import { decodeUtf8 } from '#core/formats/utf8';
+import { fromRows } from '#core/matrix';
 
 const K = fromRows([
   [1, 2, 3],

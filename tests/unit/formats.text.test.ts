@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KernelStudioError } from '../../core/errors';
+import { KernelStudioError } from '#core/errors';
 import {
   exportKernel,
   importKernel,
@@ -12,9 +12,9 @@ import {
   serializeMatrixCsv,
   serializeMatrixJson,
   parseDecimal,
-} from '../../core/formats';
-import { decodeUtf8, encodeUtf8 } from '../../core/formats/utf8';
-import { fromRows, toRows } from '../../core/matrix';
+} from '#core/formats/index';
+import { decodeUtf8, encodeUtf8 } from '#core/formats/utf8';
+import { fromRows, toRows } from '#core/matrix';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const fixture = (name: string): Uint8Array => readFileSync(join(FIXTURES, name));

@@ -1,6 +1,6 @@
 /** X's colour views: grey covering the values (an image's 0…1 at least), and three channels as RGB. */
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../core/matrix';
+import { fromRows } from '#core/matrix';
 import { colourOf, grayScale, writeRgb } from '../../renderer/src/lib/grid/colour';
 
 describe('grayScale', () => {

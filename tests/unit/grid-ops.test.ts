@@ -18,8 +18,8 @@ import {
   setCell,
   shift,
   transpose,
-} from '../../core/grid-ops';
-import { fromRows, toRows } from '../../core/matrix';
+} from '#core/grid-ops';
+import { fromRows, toRows } from '#core/matrix';
 import {
   breakdown,
   flattenColumn,
@@ -29,10 +29,10 @@ import {
   matmul,
   outputShape,
   slidKernel,
-} from '../../core/im2col';
-import { forwardCpu } from '../../core/cpu';
-import { randomMatrix } from '../../core/random';
-import { presetById, sanityImage } from '../../core/presets';
+} from '#core/im2col';
+import { forwardCpu } from '#core/cpu/index';
+import { randomMatrix } from '#core/random';
+import { presetById, sanityImage } from '#core/presets';
 import { autoScale, colourOf, pendingColour, writeColours } from '../../renderer/src/lib/grid/colour';
 
 /** d2l's sanity case: X = 0…8 (3×3), K = [[0, 1], [2, 3]]. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer } from '../../core/cpu';
-import { fromRows } from '../../core/matrix';
-import { PRESETS } from '../../core/presets';
-import { detectGrowth, lrLimit } from '../../core/train/growth';
-import { singleChannelConfig } from '../../core/layer-types';
-import { trainingSetup } from '../../core/train/setup';
-import { DEFAULT_TRAINING, defaultDocument } from '../../core/workspace/model';
+import { CpuTrainer } from '#core/cpu/index';
+import { fromRows } from '#core/matrix';
+import { PRESETS } from '#core/presets';
+import { detectGrowth, lrLimit } from '#core/train/growth';
+import { singleChannelConfig } from '#core/layer-types';
+import { trainingSetup } from '#core/train/setup';
+import { DEFAULT_TRAINING, defaultDocument } from '#core/workspace/model';
 
 const points = (losses: number[]) => losses.map((loss, i) => ({ step: i + 1, loss }));
 

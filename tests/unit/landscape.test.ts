@@ -9,9 +9,9 @@ import {
   sgdStabilityLimit,
   trainableCount,
   type LandscapeProblem,
-} from '../../core/landscape';
-import { fromRows } from '../../core/matrix';
-import { lossAndGradsRef } from '../../core/reference';
+} from '#core/landscape';
+import { fromRows } from '#core/matrix';
+import { lossAndGradsRef } from '#core/reference';
 
 const x = fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1]));
 const y = fromRows(Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]));

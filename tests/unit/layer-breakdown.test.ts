@@ -1,10 +1,10 @@
 /** The written-out sum behind one output cell of a layer: padding, stride, dilation and the sum over channels. */
 import { describe, expect, it } from 'vitest';
-import { breakdown, layerBreakdown, type BreakdownLayer } from '../../core/im2col';
-import { windowTaps } from '../../core/layer';
-import { forwardLayerCpu } from '../../core/cpu';
-import { fromRows } from '../../core/matrix';
-import { stackChannels, stackKernels } from '../../core/layer-stack';
+import { breakdown, layerBreakdown, type BreakdownLayer } from '#core/im2col';
+import { windowTaps } from '#core/layer';
+import { forwardLayerCpu } from '#core/cpu/index';
+import { fromRows } from '#core/matrix';
+import { stackChannels, stackKernels } from '#core/layer-stack';
 
 const x1 = fromRows([
   [0, 1, 2],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../../core/cpu';
-import { toRows } from '../../core/matrix';
-import { channel } from '../../core/tensor';
+import { createCpuBackend } from '#core/cpu/index';
+import { toRows } from '#core/matrix';
+import { channel } from '#core/tensor';
 import { layerDocumentOf } from '../helpers/layer-documents';
 import { LayerOutput, layerShape } from '../../renderer/src/lib/explore/layer-output.svelte';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { forwardLayerCpu } from '../../core/cpu';
-import { outputShape } from '../../core/layer';
-import { specOfLayer, stackChannels, stackKernels } from '../../core/layer-stack';
-import { toRows } from '../../core/matrix';
-import { LAYER_PRESETS } from '../../core/presets';
-import { toNested3 } from '../../core/tensor';
+import { forwardLayerCpu } from '#core/cpu/index';
+import { outputShape } from '#core/layer';
+import { specOfLayer, stackChannels, stackKernels } from '#core/layer-stack';
+import { toRows } from '#core/matrix';
+import { LAYER_PRESETS } from '#core/presets';
+import { toNested3 } from '#core/tensor';
 import { layerDocumentOf } from '../helpers/layer-documents';
 
 const run = (id: string) => {

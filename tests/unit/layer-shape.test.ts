@@ -1,8 +1,8 @@
 /** The one output-shape formula (core/layer.ts): PyTorch's, checked on every layer golden case and by hand. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KernelStudioError } from '../../core/errors';
-import type { ConvSpec } from '../../core/layer';
+import { KernelStudioError } from '#core/errors';
+import type { ConvSpec } from '#core/layer';
 import {
   checkConvSpec,
   convSpec,
@@ -12,8 +12,8 @@ import {
   samePadding,
   validGeometry,
   validOutputShape,
-} from '../../core/layer';
-import { ndArrayFromNested, tensor3Of, weightsOf } from '../../core/tensor';
+} from '#core/layer';
+import { ndArrayFromNested, tensor3Of, weightsOf } from '#core/tensor';
 import { loadLayerGolden, nd, specOf, xOf } from '../helpers/golden';
 
 function errorOf(f: () => unknown): KernelStudioError {

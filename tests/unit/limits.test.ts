@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_WORKSPACE_BYTES } from '../../core/workspace/model';
+import { MAX_WORKSPACE_BYTES } from '#core/workspace/model';
 import { INVOKE_CHANNELS } from '../../ipc/contract';
 import { browserAppInfo } from '../../main/services/app-info';
 import { MainHandlers } from '../../main/services/handlers';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TRAINING, type RunRecord } from '../../core/workspace/model';
+import { DEFAULT_TRAINING, type RunRecord } from '#core/workspace/model';
 import {
   INVOKE_CHANNELS,
   type InvokeMethod,

@@ -1,7 +1,7 @@
 /** A preset stays current until X or K is edited; undo or applying it again makes it current again. */
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../core/matrix';
-import { PRESETS } from '../../core/presets';
+import { fromRows } from '#core/matrix';
+import { PRESETS } from '#core/presets';
 import { ExploreSession } from '../../renderer/src/lib/explore/explore.svelte';
 import { PresetChoice } from '../../renderer/src/lib/explore/preset-choice.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';

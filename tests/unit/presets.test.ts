@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forwardCpu } from '../../core/cpu';
-import { fromRows, toRows } from '../../core/matrix';
+import { forwardCpu } from '#core/cpu/index';
+import { fromRows, toRows } from '#core/matrix';
 import {
   directionalEdgeKernel,
   PRESET_GROUPS,
@@ -10,8 +10,8 @@ import {
   presetById,
   presetImage,
   sanityImage,
-} from '../../core/presets';
-import { LIMITS } from '../../core/types';
+} from '#core/presets';
+import { LIMITS } from '#core/types';
 import { en } from '../../renderer/src/i18n/en';
 import { zh } from '../../renderer/src/i18n/zh';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../core/matrix';
-import { corr2dRef, forwardRef, lossAndGradsRef, trainRef } from '../../core/reference';
-import type { TrainConfig } from '../../core/types';
+import { fromRows } from '#core/matrix';
+import { corr2dRef, forwardRef, lossAndGradsRef, trainRef } from '#core/reference';
+import type { TrainConfig } from '#core/types';
 import { expectAllClose } from '../helpers/golden';
 import { configFromCase, forwardCases, trainCases } from './compute-fixtures';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_RUN_POINTS } from '../../core/workspace/schema';
+import { MAX_RUN_POINTS } from '#core/workspace/schema';
 import { INVOKE_CHANNELS, type LossPoint, type RunLogStatus } from '../../ipc/contract';
 import { MainHandlers } from '../../main/services/handlers';
 import { MAX_RUN_LOG_BYTES, RunLog } from '../../main/services/run-log';

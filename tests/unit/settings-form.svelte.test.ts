@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../core/matrix';
-import type { NumberBound } from '../../core/bounds';
+import { fromRows } from '#core/matrix';
+import type { NumberBound } from '#core/bounds';
 import { SettingsForm } from '../../renderer/src/lib/train/settings-form.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardLayerCpu } from '../../core/cpu';
+import { forwardLayerCpu } from '#core/cpu/index';
 import {
   addInputChannel,
   addOutputChannel,
@@ -9,11 +9,11 @@ import {
   specOfLayer,
   stackChannels,
   stackKernels,
-} from '../../core/layer-stack';
-import { rgbFromRgba } from '../../core/grid-ops';
-import { fromRows, toRows } from '../../core/matrix';
-import { channel } from '../../core/tensor';
-import { DOCUMENT_FIELDS, defaultDocument } from '../../core/workspace';
+} from '#core/layer-stack';
+import { rgbFromRgba } from '#core/grid-ops';
+import { fromRows, toRows } from '#core/matrix';
+import { channel } from '#core/tensor';
+import { DOCUMENT_FIELDS, defaultDocument } from '#core/workspace/index';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { layerDocumentOf } from '../helpers/layer-documents';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAINING, type RunRecord } from '../../core/workspace';
+import { DEFAULT_TRAINING, type RunRecord } from '#core/workspace/index';
 import { INVOKE_CHANNELS, type AppInfo } from '../../ipc/contract';
 import { MainHandlers } from '../../main/services/handlers';
 import {

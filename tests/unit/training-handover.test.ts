@@ -4,12 +4,12 @@
  * uninterrupted run, for SGD, momentum and Adam.
  */
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer, createCpuBackend } from '../../core/cpu';
-import { CpuLayerTrainer } from '../../core/cpu/layer-trainer';
-import { layerConfigOf } from '../../core/layer-types';
-import { KernelStudioError } from '../../core/errors';
-import { randomMatrix } from '../../core/random';
-import type { OptimizerKind, TrainConfig } from '../../core/types';
+import { CpuTrainer, createCpuBackend } from '#core/cpu/index';
+import { CpuLayerTrainer } from '#core/cpu/layer-trainer';
+import { layerConfigOf } from '#core/layer-types';
+import { KernelStudioError } from '#core/errors';
+import { randomMatrix } from '#core/random';
+import type { OptimizerKind, TrainConfig } from '#core/types';
 import { moveTrainer } from '../../renderer/src/compute/handover';
 
 /** Convolve mode, a bias and a mean loss: every part of the state that a handover must carry. */

@@ -9,22 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '../../core/cpu';
-import { CpuLayerTrainer } from '../../core/cpu/layer-trainer';
-import { forwardLayerCpu } from '../../core/cpu/layer';
-import { exportLayer } from '../../core/formats';
-import { lossAt } from '../../core/landscape';
-import { fromRows } from '../../core/matrix';
-import { randomMatrix } from '../../core/random';
-import { channel } from '../../core/tensor';
-import { trainingSetup } from '../../core/train/setup';
+import { createCpuBackend } from '#core/cpu/index';
+import { CpuLayerTrainer } from '#core/cpu/layer-trainer';
+import { forwardLayerCpu } from '#core/cpu/layer';
+import { exportLayer } from '#core/formats/index';
+import { lossAt } from '#core/landscape';
+import { fromRows } from '#core/matrix';
+import { randomMatrix } from '#core/random';
+import { channel } from '#core/tensor';
+import { trainingSetup } from '#core/train/setup';
 import {
   DEFAULT_TRAINING,
   DOCUMENT_FIELDS,
   parseWorkspace,
   serializeWorkspace,
   type WorkspaceDocument,
-} from '../../core/workspace';
+} from '#core/workspace/index';
 import { INVOKE_CHANNELS, type InvokeMethod } from '../../ipc/contract';
 import { MainHandlers } from '../../main/services/handlers';
 import { exportGrid, layerToExport } from '../../renderer/src/lib/files/kernel-source';

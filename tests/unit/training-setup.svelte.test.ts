@@ -1,10 +1,10 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import { forwardCpu } from '../../core/cpu/forward';
-import { fromRows, toRows } from '../../core/matrix';
-import { outputShape, validGeometry } from '../../core/layer';
-import { targetY, trainingSetup } from '../../core/train/setup';
-import { DEFAULT_TRAINING } from '../../core/workspace/model';
+import { forwardCpu } from '#core/cpu/forward';
+import { fromRows, toRows } from '#core/matrix';
+import { outputShape, validGeometry } from '#core/layer';
+import { targetY, trainingSetup } from '#core/train/setup';
+import { DEFAULT_TRAINING } from '#core/workspace/model';
 import { exportGrid } from '../../renderer/src/lib/files/kernel-source';
 import { landscapeSetup } from '../../renderer/src/lib/train/landscape-problem';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../../core/matrix';
-import { edgeImage, PRESETS, sanityImage } from '../../core/presets';
-import { singleKernelConfig, trainingShapes, trainingSetup } from '../../core/train/setup';
-import { lrLimit } from '../../core/train/growth';
+import { fromRows } from '#core/matrix';
+import { edgeImage, PRESETS, sanityImage } from '#core/presets';
+import { singleKernelConfig, trainingShapes, trainingSetup } from '#core/train/setup';
+import { lrLimit } from '#core/train/growth';
 import { DEFAULT_TRAINING, StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { learnKShape, roundLr, shapeFit, trainingForPreset } from '../../renderer/src/state/training-setup';
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fromRows, toRows } from '../../core/matrix';
+import { fromRows, toRows } from '#core/matrix';
 import type { LossBatch } from '../../ipc/contract';
 import { kernelText, parseKernelText } from '../../renderer/src/lib/train/settings';
 import { LossBatcher, mergePoints, newRunId } from '../../renderer/src/state/loss-stream';
 import { DEFAULT_TRAINING } from '../../renderer/src/state/studio.svelte';
-import { tensorOfMatrix } from '../../core/tensor';
-import { cropTarget, initialWeight } from '../../core/train/setup';
+import { tensorOfMatrix } from '#core/tensor';
+import { cropTarget, initialWeight } from '#core/train/setup';
 import { en, type MessageKey } from '../../renderer/src/i18n/en';
 import { formatMessage } from '../../renderer/src/i18n/format';
 import { zh } from '../../renderer/src/i18n/zh';

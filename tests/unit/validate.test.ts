@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isKernelStudioError } from '../../core/errors';
-import { randomKernel, randomMatrix } from '../../core/random';
-import { checkFinite, checkForward, checkSteps, checkTrainConfig, matrixFromRows } from '../../core/validate';
-import type { TrainConfig } from '../../core/types';
-import { LIMITS } from '../../core/types';
+import { isKernelStudioError } from '#core/errors';
+import { randomKernel, randomMatrix } from '#core/random';
+import { checkFinite, checkForward, checkSteps, checkTrainConfig, matrixFromRows } from '#core/validate';
+import type { TrainConfig } from '#core/types';
+import { LIMITS } from '#core/types';
 
 function failure(f: () => unknown): { code: string; message: string } {
   try {

@@ -3,7 +3,7 @@
  * file, so it runs in a fresh worker: the hostile cases beside it leave hundreds of MB behind.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultDocument, parseWorkspace, serializeWorkspace } from '../../core/workspace';
+import { defaultDocument, parseWorkspace, serializeWorkspace } from '#core/workspace/index';
 
 const SIDE = 4096;
 const SECONDS_BUDGET = 20;

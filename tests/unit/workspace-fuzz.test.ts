@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KernelStudioError } from '../../core/errors';
-import { parseWorkspace, serializeWorkspace } from '../../core/workspace';
+import { KernelStudioError } from '#core/errors';
+import { parseWorkspace, serializeWorkspace } from '#core/workspace/index';
 import { documentArb, sampleDocument } from './workspace-samples';
 
 /**

@@ -4,7 +4,7 @@
  * The renderer (Electron and browser mode) runs this same core code.
  */
 import { describe, expect, it } from 'vitest';
-import { KernelStudioError } from '../../core/errors';
+import { KernelStudioError } from '#core/errors';
 import {
   defaultDocument,
   MAX_RUN_POINTS,
@@ -12,7 +12,7 @@ import {
   parseWorkspace,
   WORKSPACE_JSON_LIMITS,
   workspaceToFile,
-} from '../../core/workspace';
+} from '#core/workspace/index';
 
 const SIDE = 4096;
 /**

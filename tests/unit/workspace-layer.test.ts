@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows, toRows } from '../../core/matrix';
-import { kernelOf } from '../../core/tensor';
+import { fromRows, toRows } from '#core/matrix';
+import { kernelOf } from '#core/tensor';
 import {
   DEFAULT_TRAINING,
   defaultDocument,
@@ -8,7 +8,7 @@ import {
   serializeWorkspace,
   WORKSPACE_VERSION,
   type WorkspaceDocument,
-} from '../../core/workspace';
+} from '#core/workspace/index';
 import { layerDocumentOf } from '../helpers/layer-documents';
 import { errorOf } from './workspace-samples';
 

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { KernelStudioError } from '../../core/errors';
-import { BOUNDS, type NumberBound } from '../../core/bounds';
-import { fromRows, type Matrix } from '../../core/matrix';
-import { weightsOfMatrix, type Weights } from '../../core/tensor';
+import { KernelStudioError } from '#core/errors';
+import { BOUNDS, type NumberBound } from '#core/bounds';
+import { fromRows, type Matrix } from '#core/matrix';
+import { weightsOfMatrix, type Weights } from '#core/tensor';
 import {
   DEFAULT_TRAINING,
   defaultDocument,
   type RunRecord,
   type TrainingModel,
   type WorkspaceDocument,
-} from '../../core/workspace';
+} from '#core/workspace/index';
 
 /** Shared workspace fixtures and generators for the workspace tests. */
 export { DEFAULT_TRAINING };

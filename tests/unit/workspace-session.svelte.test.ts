@@ -14,7 +14,7 @@ import {
   serializeWorkspace,
   defaultDocument,
   WORKSPACE_EXTENSION,
-} from '../../core/workspace';
+} from '#core/workspace/index';
 import { INVOKE_CHANNELS } from '../../ipc/contract';
 import type { Dialogs } from '../../main/services/context';
 import { MainHandlers } from '../../main/services/handlers';

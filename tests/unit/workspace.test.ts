@@ -10,7 +10,7 @@ import {
   workspaceJsonSchema,
   WORKSPACE_VERSION,
   type MigrationStep,
-} from '../../core/workspace';
+} from '#core/workspace/index';
 import { documentArb, errorOf, sampleDocument } from './workspace-samples';
 
 const SCHEMA_FILE = join(import.meta.dirname, '../../docs/workspace.schema.json');

@@ -3,8 +3,8 @@
  * (CSP `worker-src 'self'`: Vite emits the worker as a file of our own origin). Where
  * workers are missing (unit tests in Node), the CPU backend runs on one thread.
  */
-import type { BandPort, BandResult, CpuPool } from '../../../core/cpu/pool';
-import { createCpuPool, workersFor } from '../../../core/cpu/pool';
+import type { BandPort, BandResult, CpuPool } from '#core/cpu/pool';
+import { createCpuPool, workersFor } from '#core/cpu/pool';
 
 /** The part of a DOM Worker we use (typed here: this file is also checked without the DOM lib). */
 interface PageWorker {

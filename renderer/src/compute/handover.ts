@@ -7,7 +7,7 @@
  * with Adam's bias correction continuing from the same step). The run goes on
  * exactly as if it had never left, for SGD, momentum and Adam alike.
  */
-import type { LayerComputeBackend, LayerTrainConfig, LayerTrainer } from '../../../core/layer-types';
+import type { LayerComputeBackend, LayerTrainConfig, LayerTrainer } from '#core/layer-types';
 
 /**
  * Continues `old` on `backend` with its whole state. Null when the backend cannot

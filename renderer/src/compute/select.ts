@@ -3,11 +3,11 @@
  * is core/backend-choice.ts, shared with the CLI; this file probes the adapter, builds the
  * backend and words the reason. Forcing WebGPU with no adapter falls back to CPU and says so.
  */
-import type { BackendPreference } from '../../../core/backend-choice';
-import { decideBackend, needsAdapterProbe } from '../../../core/backend-choice';
-import { createCpuBackend } from '../../../core/cpu';
-import { userMessage } from '../../../core/errors';
-import type { ComputeBackend } from '../../../core/types';
+import type { BackendPreference } from '#core/backend-choice';
+import { decideBackend, needsAdapterProbe } from '#core/backend-choice';
+import { createCpuBackend } from '#core/cpu/index';
+import { userMessage } from '#core/errors';
+import type { ComputeBackend } from '#core/types';
 import { createWebGpuBackend } from '../../../gpu/backend';
 import { createWebCpuPool } from './cpu-pool';
 import type { DeviceLostEvent, GpuWork } from '../../../gpu/context';

@@ -1,5 +1,5 @@
-import { isKernelStudioError } from '../../../core/errors';
-import type { ComputeBackend, DeviceLostEvent } from '../../../core/types';
+import { isKernelStudioError } from '#core/errors';
+import type { ComputeBackend, DeviceLostEvent } from '#core/types';
 import {
   cpuAfterDeviceLoss,
   cpuAfterOutOfMemory,

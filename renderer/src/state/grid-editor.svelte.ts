@@ -3,8 +3,8 @@
  * keyboard cursor and the digits typed so far. The matrix itself is not here: it is
  * a prop, and every edit goes out through `onChange` as a new matrix.
  */
-import { BOUNDS, parseBounded } from '../../../core/bounds';
-import type { Matrix } from '../../../core/matrix';
+import { BOUNDS, parseBounded } from '#core/bounds';
+import type { Matrix } from '#core/matrix';
 
 export type GridTool = 'paint' | 'erase' | 'pick' | 'fill';
 export const GRID_TOOLS: readonly GridTool[] = ['paint', 'erase', 'pick', 'fill'];

@@ -1,17 +1,17 @@
-import type { Pair } from '../../../core/layer';
-import { withChannel, withKernel, type Kernels } from '../../../core/layer-stack';
-import type { Matrix } from '../../../core/matrix';
-import type { Weights } from '../../../core/tensor';
-import type { Activation, Mode } from '../../../core/types';
+import type { Pair } from '#core/layer';
+import { withChannel, withKernel, type Kernels } from '#core/layer-stack';
+import type { Matrix } from '#core/matrix';
+import type { Weights } from '#core/tensor';
+import type { Activation, Mode } from '#core/types';
 import {
   defaultDocument,
   type InitKindModel,
   type RunRecord,
   type SavedTrainer,
   type TrainingModel,
-} from '../../../core/workspace/model';
+} from '#core/workspace/model';
 
-export { DEFAULT_TRAINING, seedEdgeImage } from '../../../core/workspace/model';
+export { DEFAULT_TRAINING, seedEdgeImage } from '#core/workspace/model';
 export type { RunRecord };
 export type InitKind = InitKindModel;
 /** Settings of the training workbench: the workspace model's type (core/workspace/model.ts). */

@@ -1,5 +1,5 @@
 import type { LossBatch, LossPoint, RunListEntry, RunLogStatus } from '../../../ipc/contract';
-import type { RunRecord } from '../../../core/workspace';
+import type { RunRecord } from '#core/workspace/index';
 import { mergePoints } from './loss-stream';
 
 export interface ChartRun extends RunListEntry {

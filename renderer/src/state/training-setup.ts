@@ -1,12 +1,7 @@
 /** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
-import { lrLimit } from '../../../core/train/growth';
-import {
-  singleKernelConfig,
-  trainingSetup,
-  type Shape,
-  type TrainingInputs,
-} from '../../../core/train/setup';
-import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '../../../core/workspace';
+import { lrLimit } from '#core/train/growth';
+import { singleKernelConfig, trainingSetup, type Shape, type TrainingInputs } from '#core/train/setup';
+import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '#core/workspace/index';
 import { en, type MessageKey } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
 import { zh } from '../i18n/zh';

@@ -1,14 +1,14 @@
 import { untrack } from 'svelte';
-import { userMessage } from '../../../core/errors';
-import { forwardLayerCpu } from '../../../core/cpu/layer';
+import { userMessage } from '#core/errors';
+import { forwardLayerCpu } from '#core/cpu/layer';
 import {
   isLayerBackend,
   type LayerComputeBackend,
   type LayerTrainConfig,
   type LayerTrainer,
-} from '../../../core/layer-types';
-import type { Tensor3, Weights } from '../../../core/tensor';
-import type { ComputeBackend, DivergenceInfo, TrainerResumeState } from '../../../core/types';
+} from '#core/layer-types';
+import type { Tensor3, Weights } from '#core/tensor';
+import type { ComputeBackend, DivergenceInfo, TrainerResumeState } from '#core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -16,11 +16,11 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { detectGrowth, lrLimit, type LossGrowth } from '../../../core/train/growth';
-import { singleKernelConfig, trainingSetup } from '../../../core/train/setup';
-import { layerSnapshotOf } from '../../../core/train/resume';
-import { MAX_TRAINER_PARAMS } from '../../../core/workspace';
-import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '../../../core/workspace/model';
+import { detectGrowth, lrLimit, type LossGrowth } from '#core/train/growth';
+import { singleKernelConfig, trainingSetup } from '#core/train/setup';
+import { layerSnapshotOf } from '#core/train/resume';
+import { MAX_TRAINER_PARAMS } from '#core/workspace/index';
+import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '#core/workspace/model';
 import {
   englishRunNamer,
   nextRunNumber,

@@ -1,5 +1,5 @@
 import type { BackupInfo, InvokeArgs, InvokeMethod, InvokeValue, RecentFile } from '../../../ipc/contract';
-import { userMessage } from '../../../core/errors';
+import { userMessage } from '#core/errors';
 import {
   DOCUMENT_FIELDS,
   defaultDocument,
@@ -8,7 +8,7 @@ import {
   serializeWorkspace,
   WORKSPACE_EXTENSION,
   type WorkspaceDocument,
-} from '../../../core/workspace';
+} from '#core/workspace/index';
 import { untrack } from 'svelte';
 import { localTime } from './local-time';
 import type { StudioDocument } from './studio.svelte';

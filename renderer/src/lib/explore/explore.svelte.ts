@@ -2,9 +2,9 @@
  * The Explore view's state: undoable edits of the document, the hovered output cell and
  * the view shown (the live Y is `LayerOutput`'s).
  */
-import type { Matrix } from '../../../../core/matrix';
-import type { Cell } from '../../../../core/grid-ops';
-import type { LayerFields } from '../../../../core/layer-stack';
+import type { Matrix } from '#core/matrix';
+import type { Cell } from '#core/grid-ops';
+import type { LayerFields } from '#core/layer-stack';
 import { History } from '../../state/history.svelte';
 import type { StudioDocument } from '../../state/studio.svelte';
 

@@ -4,12 +4,12 @@
  * fast path by itself). The shape comes from core/layer, or the one-line reason there is none.
  * The newest request wins; older results are dropped.
  */
-import { userMessage } from '../../../../core/errors';
-import { layerOutputShape, type Shape2 } from '../../../../core/layer';
-import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '../../../../core/layer-stack';
-import { isLayerBackend, type LayerComputeBackend } from '../../../../core/layer-types';
-import type { Tensor3 } from '../../../../core/tensor';
-import type { ComputeBackend } from '../../../../core/types';
+import { userMessage } from '#core/errors';
+import { layerOutputShape, type Shape2 } from '#core/layer';
+import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '#core/layer-stack';
+import { isLayerBackend, type LayerComputeBackend } from '#core/layer-types';
+import type { Tensor3 } from '#core/tensor';
+import type { ComputeBackend } from '#core/types';
 
 export type LayerShape =
   { readonly shape: Shape2; readonly error: null } | { readonly shape: null; readonly error: string };

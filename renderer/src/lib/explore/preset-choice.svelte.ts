@@ -3,8 +3,8 @@
  * edited the preset is "modified" (its note may no longer hold). Undo back to the preset's
  * own X and K, or applying it again, makes it current again.
  */
-import type { Matrix } from '../../../../core/matrix';
-import { presetImage, type Preset } from '../../../../core/presets';
+import type { Matrix } from '#core/matrix';
+import { presetImage, type Preset } from '#core/presets';
 import type { StudioDocument } from '../../state/studio.svelte';
 import type { ExploreSession } from './explore.svelte';
 

@@ -1,7 +1,7 @@
 /** Where the window behind an output cell sits on X, as rectangles to outline on X's grid. */
-import type { Cell } from '../../../../core/grid-ops';
-import { windowTaps, type Pair } from '../../../../core/layer';
-import type { Matrix } from '../../../../core/matrix';
+import type { Cell } from '#core/grid-ops';
+import { windowTaps, type Pair } from '#core/layer';
+import type { Matrix } from '#core/matrix';
 
 /** A rectangle of cells (as the grid outlines them; draw.ts's `Rect`, which needs the DOM types). */
 export interface CellRect extends Cell {

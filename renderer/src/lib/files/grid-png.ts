@@ -1,4 +1,4 @@
-import type { Matrix } from '../../../../core/matrix';
+import type { Matrix } from '#core/matrix';
 
 /**
  * Renders a grid as a grayscale PNG: black = min(0, smallest value),

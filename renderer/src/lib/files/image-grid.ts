@@ -1,6 +1,6 @@
 /** Images (PNG, JPEG, WebP) as X's channels, grey or R, G, B: what the import box and a drop on X both use. */
-import { fitSize, grayFromRgba, rgbFromRgba } from '../../../../core/grid-ops';
-import type { Matrix } from '../../../../core/matrix';
+import { fitSize, grayFromRgba, rgbFromRgba } from '#core/grid-ops';
+import type { Matrix } from '#core/matrix';
 
 /** Cells a side an imported image is fitted into unless the user asks for another size. */
 export const IMPORT_MAX_SIDE = 64;

@@ -1,8 +1,8 @@
 /** Reading a grid from a kernel file (.json, .csv, .npy, .safetensors) with size limits: K, the initial kernel, a target Y. */
-import { importKernel } from '../../../../core/formats';
-import { KernelStudioError } from '../../../../core/errors';
-import type { Matrix } from '../../../../core/matrix';
-import { LIMITS } from '../../../../core/types';
+import { importKernel } from '#core/formats/index';
+import { KernelStudioError } from '#core/errors';
+import type { Matrix } from '#core/matrix';
+import { LIMITS } from '#core/types';
 import { call } from '../../api/client';
 
 /** Parses the file's bytes; a grid over `maxRows`×`maxCols` is refused with a message naming the file. */

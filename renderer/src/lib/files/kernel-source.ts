@@ -1,10 +1,10 @@
-import { forwardLayerCpu } from '../../../../core/cpu/layer';
-import type { LayerExport } from '../../../../core/formats';
-import { specOfLayer, stackChannels, stackKernels } from '../../../../core/layer-stack';
-import { specForWeights } from '../../../../core/layer-types';
-import type { Matrix } from '../../../../core/matrix';
-import { channel, kernelOf, type Weights } from '../../../../core/tensor';
-import { targetY } from '../../../../core/train/setup';
+import { forwardLayerCpu } from '#core/cpu/layer';
+import type { LayerExport } from '#core/formats/index';
+import { specOfLayer, stackChannels, stackKernels } from '#core/layer-stack';
+import { specForWeights } from '#core/layer-types';
+import type { Matrix } from '#core/matrix';
+import { channel, kernelOf, type Weights } from '#core/tensor';
+import { targetY } from '#core/train/setup';
 import type { StudioDocument } from '../../state/studio.svelte';
 
 export interface LayerSource extends LayerExport {

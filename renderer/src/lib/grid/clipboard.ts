@@ -4,9 +4,9 @@ import {
   parseMatrixJson,
   serializeMatrixCsv,
   serializeMatrixJson,
-} from '../../../../core/formats';
-import { KernelStudioError, userMessage } from '../../../../core/errors';
-import type { Matrix } from '../../../../core/matrix';
+} from '#core/formats/index';
+import { KernelStudioError, userMessage } from '#core/errors';
+import type { Matrix } from '#core/matrix';
 
 export type TextFormat = 'csv' | 'json';
 

@@ -2,7 +2,7 @@
  * Colour maps for grids. Signed values use a diverging map (blue − · white 0 · red +)
  * symmetric around 0, so −1 and +1 are equally visible; 'gray' maps lo…hi to black…white.
  */
-import type { Matrix } from '../../../../core/matrix';
+import type { Matrix } from '#core/matrix';
 
 export interface ColourScale {
   readonly kind: 'diverging' | 'gray';

@@ -1,6 +1,6 @@
 /** Draws a grid onto a canvas: one pixel per cell scaled up, then lines, numbers and highlights. */
-import type { Matrix } from '../../../../core/matrix';
-import { formatValue } from '../../../../core/im2col';
+import type { Matrix } from '#core/matrix';
+import { formatValue } from '#core/im2col';
 import { inkFor, writeColours, writeRgb, type ColourScale } from './colour';
 
 export interface Rect {

@@ -1,5 +1,5 @@
 /** Measuring the space a grid's panel gives it (see `fitCell` in core/grid-ops for the sizing). */
-import type { Box } from '../../../../core/grid-ops';
+import type { Box } from '#core/grid-ops';
 
 export type { Box };
 

@@ -1,8 +1,8 @@
 /** Which loss landscape the Train view can draw for the current run or settings. */
-import { toParams, type LandscapeProblem } from '../../../../core/landscape';
-import type { LayerTrainConfig } from '../../../../core/layer-types';
+import { toParams, type LandscapeProblem } from '#core/landscape';
+import type { LayerTrainConfig } from '#core/layer-types';
 import type { StudioDocument } from '../../state/studio.svelte';
-import { singleKernelConfig, trainingSetup } from '../../../../core/train/setup';
+import { singleKernelConfig, trainingSetup } from '#core/train/setup';
 
 export interface LandscapeSetup {
   /** Trainable parameters: the landscape is drawn only when this is 2. */

@@ -1,10 +1,5 @@
 /** The Train settings form's edits: each goes to the document within its bound, or is refused with a one-line message. */
-import {
-  parseBounded,
-  TRAINING_BOUNDS,
-  type NumberBound,
-  type NumericSetting,
-} from '../../../../core/bounds';
+import { parseBounded, TRAINING_BOUNDS, type NumberBound, type NumericSetting } from '#core/bounds';
 import type { MessageKey } from '../../i18n/en';
 import type { InitKind, StudioDocument, TrainingSettings } from '../../state/studio.svelte';
 import { parseKernelText } from './settings';

@@ -1,6 +1,6 @@
 /** Parsing for the training settings form (plain functions, unit-tested). */
-import { fromRows, toRows, type Matrix } from '../../../../core/matrix';
-import { LIMITS } from '../../../../core/types';
+import { fromRows, toRows, type Matrix } from '#core/matrix';
+import { LIMITS } from '#core/types';
 
 /** "0.3 0.2; 1 -1" (rows by ';' or new lines, values by spaces or commas) → a matrix, or an error message. */
 export function parseKernelText(text: string): Matrix | string {

@@ -1,7 +1,7 @@
 /** The drawn/imported target Y of training: its starting values and the size it must have. */
-import { forwardCpu } from '../../../../core/cpu';
-import { trainingShapes } from '../../../../core/train/setup';
-import { zeros, type Matrix } from '../../../../core/matrix';
+import { forwardCpu } from '#core/cpu/index';
+import { trainingShapes } from '#core/train/setup';
+import { zeros, type Matrix } from '#core/matrix';
 import type { StudioDocument } from '../../state/studio.svelte';
 
 /** Y as the target kernel makes it: X ⋆ K + target bias (the starting point for drawing one). */
