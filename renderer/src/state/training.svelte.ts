@@ -309,56 +309,40 @@ export class TrainingSession {
         : null;
     if (resume) return this.resumeSaved(resume.state);
     this.reset();
-    const backend = layerBackend(this.compute.backend);
-    if (!backend) {
-      this.error = 'The compute backend is still starting; try again in a moment.';
-      return false;
-    }
-    const generation = this.generation;
-    this.busy = true;
-    try {
+    return this.startTrainer(undefined, async (config) => {
       const s = this.doc.training;
-      const { config } = trainingSetup(this.doc);
-      const initWeight = config.initWeight;
-      const trainer = await backend.createLayerTrainer(config);
-      if (generation !== this.generation) {
-        trainer.dispose();
-        return false;
-      }
-      this.trainer = trainer;
-      this.trainerBackend = backend;
-      this.config = config;
       this.inputs = inputs;
       this.settings = s;
-      this.target = config.y;
       this.runId = newRunId();
       this.createdAt = nowIso();
       this.label = this.nameRun(nextRunNumber(this.charts.runs.map((r) => r.label)), s);
       this.charts.addRun(this.runId, this.label);
-      this.weight = initWeight;
+      this.weight = config.initWeight;
       this.bias = Array.from(config.initBias);
-      this.path = [this.params(initWeight, this.bias)];
-      await this.refreshOutput();
-      return true;
-    } catch (e) {
-      if (generation === this.generation && this.compute.fallBackAfterOutOfMemory(backend, e)) {
-        // The GPU had no room for this run: start it on the CPU (or move it, if it already began).
-        if (!this.trainer) return await this.ensureTrainer();
-        if (await this.handOver()) {
-          await this.refreshOutput();
-          return true;
-        }
-      }
-      this.status = 'error';
-      this.error = userMessage(e);
-      return false;
-    } finally {
-      if (generation === this.generation) this.busy = false;
-    }
+      this.path = [this.params(config.initWeight, this.bias)];
+    });
   }
 
   /** Continues the run a reopened workspace saved: same run id, step, kernel and optimizer moments. */
-  private async resumeSaved(state: TrainerResumeState): Promise<boolean> {
+  private resumeSaved(state: TrainerResumeState): Promise<boolean> {
+    return this.startTrainer(state, async (_config, trainer) => {
+      this.inputs = this.resumeFrom?.inputs ?? this.currentInputs();
+      this.resumeFrom = null;
+      const snap = await trainer.snapshot();
+      this.gradWeight = snap.gradWeight;
+      this.path = [this.params(snap.weight, Array.from(snap.bias))];
+    });
+  }
+
+  /**
+   * Builds the document's setup and a trainer for it on the active backend (fresh, or from a
+   * saved `state`), then lets `started` fill in the run's view state. A GPU without room for a
+   * fresh run hands it to the CPU; a saved state that does not fit says why and is dropped.
+   */
+  private async startTrainer(
+    state: TrainerResumeState | undefined,
+    started: (config: LayerTrainConfig, trainer: LayerTrainer) => Promise<void>,
+  ): Promise<boolean> {
     const backend = layerBackend(this.compute.backend);
     if (!backend) {
       this.error = 'The compute backend is still starting; try again in a moment.';
@@ -376,17 +360,26 @@ export class TrainingSession {
       this.trainer = trainer;
       this.trainerBackend = backend;
       this.config = config;
-      this.inputs = this.resumeFrom?.inputs ?? this.currentInputs();
-      this.resumeFrom = null;
       this.target = config.y;
-      const snap = await trainer.snapshot();
-      this.gradWeight = snap.gradWeight;
-      this.path = [this.params(snap.weight, Array.from(snap.bias))];
+      await started(config, trainer);
       await this.refreshOutput();
       return true;
     } catch (e) {
-      // The saved state does not fit the current setup: start afresh instead.
-      this.resumeFrom = null;
+      if (state) {
+        // The saved state does not fit the current setup: start afresh instead.
+        this.resumeFrom = null;
+        this.error = userMessage(e);
+        return false;
+      }
+      if (generation === this.generation && this.compute.fallBackAfterOutOfMemory(backend, e)) {
+        // The GPU had no room for this run: start it on the CPU (or move it, if it already began).
+        if (!this.trainer) return await this.ensureTrainer();
+        if (await this.handOver()) {
+          await this.refreshOutput();
+          return true;
+        }
+      }
+      this.status = 'error';
       this.error = userMessage(e);
       return false;
     } finally {
