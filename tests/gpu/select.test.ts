@@ -46,7 +46,9 @@ describe('selectBackend', () => {
       createWebGpu: stubWebGpu,
     });
     expect(s.backend.kind).toBe('webgpu');
-    expect(reasonText(s.why)).toBe('WebGPU · nvidia ampere');
+    // The status bar names the adapter once (from adapterDescription), so the reason does not.
+    expect(reasonText(s.why)).toBe('a hardware GPU adapter');
+    expect(s.adapterDescription).toBe('nvidia ampere');
   });
 
   test('WebGPU that fails to start → CPU with the error', async () => {
@@ -85,7 +87,8 @@ describe('selectBackend', () => {
         );
       } else {
         expect(s.backend.kind).toBe('webgpu');
-        expect(reasonText(s.why)).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
+        expect(reasonText(s.why)).toBe('a hardware GPU adapter');
+        expect(s.backend.label).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
       }
     } finally {
       s.backend.dispose();
