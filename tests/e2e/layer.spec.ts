@@ -289,6 +289,7 @@ test('a layer learned from a colour PNG (3 channels in, 2 out) exports as .npy a
     await app.getByRole('checkbox', { name: 'Keep colour (3 channels R, G, B)' }).check();
     await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles(file);
     await expect(app.getByText('Imported colour.png as 4×5')).toBeVisible();
+    await view(app, 'Channels, padding and stride');
     await app.getByRole('button', { name: 'Add output channel' }).click();
     // Output 2 gets a kernel of its own, so the two outputs differ.
     await typeCell(app, 'K output 2 input 1', 1, 1, '0.5');
