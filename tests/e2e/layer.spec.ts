@@ -315,6 +315,9 @@ test('a layer learned from a colour PNG (3 channels in, 2 out) exports as .npy a
       await expect(app.getByRole('grid', { name: `Output Ŷ · output ${o}`, exact: true })).toBeVisible();
     }
     expect(shown.some((v) => v !== 0)).toBe(true);
+    // X's three input channels are shown read-only, each named by its input.
+    for (const c of [1, 2, 3])
+      await expect(app.getByRole('grid', { name: `Image X · input ${c}`, exact: true })).toBeVisible();
 
     await app.getByRole('button', { name: 'Export…' }).click();
     await expect(app.getByTestId('export-kernel')).toHaveText(/^2×3×1×2 \(out×in×kh×kw\), bias \[0, 0\]$/);

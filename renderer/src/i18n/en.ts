@@ -332,6 +332,7 @@ export const en = {
   'train.outputChannel': 'Output channel',
   'train.kernelAt': '{label} · output {o}, input {c}',
   'train.channelAt': '{label} · output {o}',
+  'train.inputAt': '{label} · input {c}',
   'train.drawnOff':
     'A drawn target Y is one grid, so it needs one output channel; this layer has {o}. Y comes from the target kernels K (+ the target bias).',
   'train.log': 'Training log',

@@ -325,6 +325,7 @@ export const zh: Record<MessageKey, string> = {
   'train.outputChannel': '输出通道',
   'train.kernelAt': '{label} · 输出 {o}，输入 {c}',
   'train.channelAt': '{label} · 输出 {o}',
+  'train.inputAt': '{label} · 输入 {c}',
   'train.drawnOff':
     '手绘目标 Y 只有一个网格，只适用于一个输出通道；该层有 {o} 个。Y 由目标卷积核 K（加目标偏置）生成。',
   'train.log': '训练日志',
