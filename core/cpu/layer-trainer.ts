@@ -20,7 +20,12 @@ function copyTensor(t: Tensor3): Tensor3 {
   return { ...t, data: new Float32Array(t.data) };
 }
 
-export function layerEvaluate(config: LayerTrainConfig, x: Tensor3, y: Tensor3): EvaluateInto {
+/** The loss-and-gradient evaluation of a layer run over [W…, b…] on its own copies of X and Y. */
+export function layerEvaluate(
+  config: Pick<LayerTrainConfig, 'spec' | 'loss' | 'useBias' | 'initWeight'>,
+  x: Tensor3,
+  y: Tensor3,
+): EvaluateInto {
   const { spec } = config;
   if (isSingleChannelValid(spec)) {
     const [kh, kw] = spec.kernel;

@@ -45,10 +45,10 @@ export interface TrainCloseTask {
   readonly run: number;
 }
 
+type PoolTask = ForwardTask | TrainOpenTask | TrainStepTask | TrainCloseTask;
+
 /** What a worker is sent; `id` pairs it with its result. */
-export type BandTask = (ForwardTask | TrainOpenTask | TrainStepTask | TrainCloseTask) & {
-  readonly id: number;
-};
+export type BandTask = PoolTask & { readonly id: number };
 
 export interface BandResult {
   readonly id: number;
@@ -63,16 +63,12 @@ export type BandTrainProblem = Pick<LayerTrainConfig, 'spec' | 'x' | 'y' | 'useB
 
 /** The evaluation of one band's problem: loss summed over its outputs, gradients unscaled. */
 function bandEvaluate(p: BandTrainProblem): EvaluateInto {
-  return layerEvaluate(
-    {
-      ...p,
-      loss: 'sum',
-      optimizer: { kind: 'sgd', lr: 0 },
-      initBias: new Float32Array(p.spec.outChannels),
-    },
-    p.x,
-    p.y,
-  );
+  return layerEvaluate({ ...p, loss: 'sum' }, p.x, p.y);
+}
+
+/** Multiply-adds of one forward pass of `spec` onto an oh×ow output: what decides whether bands pay. */
+function forwardMacs(spec: ConvSpec, oh: number, ow: number): number {
+  return spec.outChannels * oh * ow * spec.inChannels * spec.kernel[0] * spec.kernel[1];
 }
 
 /** A worker's training runs, by id. */
@@ -190,8 +186,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       if (r.error === undefined) waiter.resolve(r);
       else waiter.reject(new Error(r.error));
     });
-  type Task = ForwardTask | TrainOpenTask | TrainStepTask | TrainCloseTask;
-  const send = (port: BandPort, task: Task, transfer: ArrayBuffer[] = []): Promise<BandResult> =>
+  const send = (port: BandPort, task: PoolTask, transfer: ArrayBuffer[] = []): Promise<BandResult> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
@@ -206,8 +201,8 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
     threads: ports.length + 1,
     async forwardLayer(x, w, bias, spec) {
       const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec);
-      const macs = spec.outChannels * oh * ow * spec.inChannels * w.rows * w.cols;
-      if (ports.length === 0 || macs < POOL_MIN_MACS || oh < 2) return forwardLayerCpu(x, w, bias, spec);
+      if (ports.length === 0 || forwardMacs(spec, oh, ow) < POOL_MIN_MACS || oh < 2)
+        return forwardLayerCpu(x, w, bias, spec);
       const xp = padTensor(x, spec.padding);
       const biasList = Array.from(bias);
       const bands = rowBands(oh, ports.length + 1);
@@ -229,8 +224,8 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       const { spec } = config;
       const oh = config.y.rows;
       const ow = config.y.cols;
-      const macs = 2 * spec.outChannels * oh * ow * spec.inChannels * spec.kernel[0] * spec.kernel[1];
-      if (ports.length === 0 || macs < minMacs || oh < 2) return null;
+      // A step is a forward pass and a gradient pass of the same size.
+      if (ports.length === 0 || 2 * forwardMacs(spec, oh, ow) < minMacs || oh < 2) return null;
       const xp = padTensor(config.x, spec.padding);
       const bands = rowBands(oh, ports.length + 1);
       const problems: BandTrainProblem[] = bands.map(([r0, r1]) => ({
