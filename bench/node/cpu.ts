@@ -13,6 +13,7 @@ import type { TrainConfig } from '#core/types';
 import { d2lTrainConfig, largeTrainConfig } from '../configs';
 import type { BenchResult, TimingOptions } from './measure';
 import { timeInTurns, timeIt } from './measure';
+import { trainInTurns } from './train-turns';
 import type { TfBackend } from './tfjs-peers';
 import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
 import { pytorchCpuPeers } from './pytorch';
@@ -76,19 +77,15 @@ async function trainPeers(
   withPeer: boolean,
   withThreads = false,
 ): Promise<BenchResult[]> {
-  const one = () => new CpuTrainer(config).runSync(steps);
   const results: BenchResult[] = [];
   if (withThreads) {
-    // Every core: each step split into row bands over our worker threads (timed in turns with one thread).
-    const all = async () => {
-      const trainer = new CpuTrainer(config, undefined, pool);
-      await trainer.run(steps);
-      trainer.dispose();
-    };
-    const [ours, threads] = await timeInTurns([one, all], OURS);
+    const [ours, threads] = await trainInTurns(config, steps, pool, OURS);
     results.push({ workload, backend: 'cpu', impl: 'ours', ...ours });
     results.push({ workload, backend: 'cpu', impl: 'ours-threads', ...threads });
-  } else results.push({ workload, backend: 'cpu', impl: 'ours', ...(await timeIt(one, OURS)) });
+  } else {
+    const one = () => new CpuTrainer(config).runSync(steps);
+    results.push({ workload, backend: 'cpu', impl: 'ours', ...(await timeIt(one, OURS)) });
+  }
   if (withPeer) {
     await useTfBackend('cpu');
     results.push({

@@ -4,13 +4,14 @@
  * `--rounds=N` times (default 2) so load swings show as a spread across rounds.
  * Command: npx jiti bench/node/run-cpu-threads.ts [--rounds=3]
  */
-import { CpuTrainer, forwardCpu } from '#core/cpu/index';
+import { forwardCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix } from '#core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
 import { timeInTurns } from './measure';
+import { trainInTurns } from './train-turns';
 import { pytorchCpuPeers } from './pytorch';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 2);
@@ -35,17 +36,7 @@ for (let round = 1; round <= rounds; round++) {
     );
   }
   const config = largeTrainConfig();
-  const [train, trainAll] = await timeInTurns(
-    [
-      () => new CpuTrainer(config).runSync(100),
-      async () => {
-        const trainer = new CpuTrainer(config, undefined, pool);
-        await trainer.run(100);
-        trainer.dispose();
-      },
-    ],
-    { runs: 5, warmup: 1 },
-  );
+  const [train, trainAll] = await trainInTurns(config, 100, pool, { runs: 5, warmup: 1 });
   console.log(
     `train 256² 5×5+bias, 100 steps: ours 1 thread ${fmt(train.median_ms)} ms, ${pool.threads} threads ${fmt(trainAll.median_ms)} ms`,
   );

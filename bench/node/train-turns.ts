@@ -1,0 +1,24 @@
+/** Our CPU training on one thread against every core, for the CPU benches (the full one and the short one). */
+import type { CpuPool } from '#core/cpu/index';
+import { CpuTrainer } from '#core/cpu/index';
+import type { TrainConfig } from '#core/types';
+import type { TimingOptions } from './measure';
+import { timeInTurns } from './measure';
+
+/**
+ * `steps` steps of `config` on one thread and on every core (each step split into row bands over
+ * `threads`' workers), timed in turns so load swings hit both alike.
+ */
+export function trainInTurns(
+  config: TrainConfig,
+  steps: number,
+  threads: CpuPool,
+  options: TimingOptions,
+): Promise<{ median_ms: number; runs: number }[]> {
+  const all = async () => {
+    const trainer = new CpuTrainer(config, undefined, threads);
+    await trainer.run(steps);
+    trainer.dispose();
+  };
+  return timeInTurns([() => new CpuTrainer(config).runSync(steps), all], options);
+}
