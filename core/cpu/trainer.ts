@@ -11,6 +11,20 @@ import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
 import { layerConfigOf } from '../layer-types';
 import { createStepBuffers, lossAndGradsCpu } from './step';
+import type { LossAndGrads } from '../wasm/train-step';
+import { wasmLossAndGrads } from '../wasm/train-step';
+
+/**
+ * Which code evaluates a single-channel step: `auto` is the WebAssembly SIMD program where the
+ * runtime (and the page's CSP) allows it, else JavaScript; `js` is always the JavaScript reference.
+ */
+export type CpuKernels = 'auto' | 'js';
+
+/** The reference fused step (core/cpu/step.ts) with its own scratch buffers. */
+function jsLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: boolean): LossAndGrads {
+  const buffers = createStepBuffers(outputShape(validGeometry({ rows: kh, cols: kw }), x).cols);
+  return (w, bias, mean, gradW) => lossAndGradsCpu(x, y, w, kh, kw, bias, relu, mean, gradW, buffers);
+}
 
 /**
  * The fused single-channel "valid" evaluation (today's fast path) over [W…, b]: writes
@@ -22,17 +36,19 @@ export function singleChannelEvaluate(
   kh: number,
   kw: number,
   opts: Pick<TrainConfig, 'mode' | 'activation' | 'loss' | 'useBias'>,
+  kernels: CpuKernels = 'auto',
 ): EvaluateInto {
   const size = kh * kw;
   const kernel = new Float64Array(size);
   const gradKernel = new Float64Array(size);
-  const buffers = createStepBuffers(outputShape(validGeometry({ rows: kh, cols: kw }), x).cols);
   const relu = opts.activation === 'relu';
   const mean = opts.loss === 'mean';
   const { mode, useBias } = opts;
+  const lossAndGrads =
+    (kernels === 'auto' ? wasmLossAndGrads(x, y, kh, kw, relu) : null) ?? jsLossAndGrads(x, y, kh, kw, relu);
   return (params, grads) => {
     slidKernelValues(params, size, mode, kernel);
-    const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, mean, gradKernel, buffers);
+    const r = lossAndGrads(kernel, params[size], mean, gradKernel);
     slidKernelValues(gradKernel, size, mode, grads);
     grads[size] = useBias ? r.gradB : 0;
     return r.loss;

@@ -2,10 +2,15 @@
  * The Content Security Policy of every page we serve: only our own scripts,
  * no eval, no inline script or style, no remote content. Kept identical to the
  * <meta> tag in renderer/index.html (a unit test checks that).
+ *
+ * `'wasm-unsafe-eval'` lets the page compile WebAssembly, and nothing else: the CPU
+ * training kernels are WebAssembly SIMD programs generated in core/wasm from the run's
+ * shape (no downloaded or string-built JavaScript). `eval`, `new Function`, string timers
+ * and inline scripts stay blocked (e2e shell.spec.ts checks the violations).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",

@@ -93,6 +93,8 @@ test('About names the versions and the active backend', async ({ app }) => {
   await expect(about.getByTestId('about-runtime')).toHaveText(`Browser mode · ${process.platform}`);
   await expect(about.getByTestId('about-tfjs')).toHaveText(tfjs);
   await expect(about.getByTestId('about-backend')).toHaveText('CPU');
+  // The app's CSP lets the page compile our WebAssembly training kernels (and nothing else: see the CSP test).
+  await expect(about.getByTestId('about-cpu-kernels')).toHaveText('WebAssembly SIMD');
   await expect(about.getByTestId('about-webgpu')).not.toHaveText('—');
   // Browser mode: main runs in this Node, and the browser names itself.
   await expect(about.getByTestId('about-node')).toHaveText(process.versions.node);

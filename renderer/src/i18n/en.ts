@@ -41,6 +41,9 @@ export const en = {
   'about.backend': 'Active backend',
   'about.tfjs': 'TensorFlow.js',
   'about.runtime': 'Runtime',
+  'about.cpuKernels': 'CPU training kernels',
+  'about.cpuKernels.wasm': 'WebAssembly SIMD',
+  'about.cpuKernels.js': 'JavaScript (no WebAssembly SIMD here)',
   'gpuLost.title': 'GPU lost',
   'gpuLost.message':
     'The GPU device stopped working ({reason}). Kernel Studio moved to the CPU and kept your work.',

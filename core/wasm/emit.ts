@@ -1,0 +1,310 @@
+/**
+ * A minimal WebAssembly binary writer: just what our generated CPU kernels need (one module
+ * with its own memory and exported functions, i32/f64 scalars, 128-bit SIMD). Programs are
+ * written as straight-line calls on a `Code` builder, so a kernel's shape (its taps, row
+ * strides and buffer offsets) is baked into the instructions as constants, the way a WGSL
+ * program is specialized by its shaderKey. Opcodes are from the WebAssembly 2.0 spec
+ * (core §5.4 and the fixed-width SIMD proposal); no text format or external tool is involved.
+ */
+import { webAssembly } from './runtime';
+
+export type ValType = 'i32' | 'f64' | 'v128';
+
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
+
+function uleb(n: number, out: number[]): void {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`not a u32: ${n}`);
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+}
+
+function sleb(n: number, out: number[]): void {
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new RangeError(`not an i32: ${n}`);
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return;
+  }
+}
+
+/** An export name (ASCII: every name here is ours). */
+function name(s: string, out: number[]): void {
+  uleb(s.length, out);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i) & 0x7f);
+}
+
+/** A local variable of the function being written. */
+export interface Local {
+  readonly index: number;
+  readonly type: ValType;
+}
+
+/** SIMD opcodes (after the 0xfd prefix) this writer emits. */
+const SIMD = {
+  load: 0x00,
+  load64Splat: 0x0a,
+  store: 0x0b,
+  f64x2Splat: 0x14,
+  f64x2ExtractLane: 0x21,
+  f64x2Le: 0x4b,
+  and: 0x4e,
+  andnot: 0x4f,
+  f64x2Add: 0xf0,
+  f64x2Sub: 0xf1,
+  f64x2Mul: 0xf2,
+} as const;
+
+/** One function body: declare locals, then append instructions (each leaves the stack as wasm says). */
+export class Code {
+  readonly bytes: number[] = [];
+  private readonly locals: ValType[] = [];
+  private readonly paramCount: number;
+
+  constructor(params: readonly ValType[]) {
+    this.paramCount = params.length;
+    this.locals.push(...params);
+  }
+
+  param(index: number): Local {
+    if (index >= this.paramCount) throw new RangeError(`no parameter ${index}`);
+    return { index, type: this.locals[index] };
+  }
+
+  local(type: ValType): Local {
+    this.locals.push(type);
+    return { index: this.locals.length - 1, type };
+  }
+
+  /** The locals declaration (params excluded), as the code section wants it. */
+  localDecls(): number[] {
+    const out: number[] = [];
+    const runs: [number, ValType][] = [];
+    for (const t of this.locals.slice(this.paramCount)) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    uleb(runs.length, out);
+    for (const [count, t] of runs) {
+      uleb(count, out);
+      out.push(VALTYPE[t]);
+    }
+    return out;
+  }
+
+  private op(...bytes: number[]): this {
+    this.bytes.push(...bytes);
+    return this;
+  }
+
+  private simd(opcode: number): this {
+    this.bytes.push(0xfd);
+    uleb(opcode, this.bytes);
+    return this;
+  }
+
+  private memarg(alignLog2: number, offset: number): this {
+    uleb(alignLog2, this.bytes);
+    uleb(offset, this.bytes);
+    return this;
+  }
+
+  private localOp(opcode: number, l: Local): this {
+    this.op(opcode);
+    uleb(l.index, this.bytes);
+    return this;
+  }
+
+  get(l: Local): this {
+    return this.localOp(0x20, l);
+  }
+
+  set(l: Local): this {
+    return this.localOp(0x21, l);
+  }
+
+  tee(l: Local): this {
+    return this.localOp(0x22, l);
+  }
+
+  i32(n: number): this {
+    this.op(0x41);
+    sleb(n, this.bytes);
+    return this;
+  }
+
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+
+  f64(n: number): this {
+    this.op(0x44);
+    const b = new Uint8Array(new Float64Array([n]).buffer);
+    this.bytes.push(...b);
+    return this;
+  }
+
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+
+  /** f64.load at address (stack) + offset. */
+  f64Load(offset = 0): this {
+    return this.op(0x2b).memarg(3, offset);
+  }
+
+  /** f64.store of (address, value) at address + offset. */
+  f64Store(offset = 0): this {
+    return this.op(0x39).memarg(3, offset);
+  }
+
+  /** A loop whose body `body` runs, then repeats while it leaves a nonzero i32 (`brIf` at the end). */
+  loop(body: () => void): this {
+    this.op(0x03, 0x40);
+    body();
+    // br_if 0 targets the loop's start.
+    this.op(0x0d, 0x00);
+    return this.op(0x0b);
+  }
+
+  /** Increments `counter` by `step`, leaving `counter < limit` (unsigned) for a loop's branch. */
+  stepLt(counter: Local, step: number, limit: number): this {
+    return this.get(counter).i32(step).i32Add().tee(counter).i32(limit).i32LtU();
+  }
+
+  /** Adds `by` to `l`. */
+  bump(l: Local, by: number): this {
+    return this.get(l).i32(by).i32Add().set(l);
+  }
+
+  v128Load(offset = 0): this {
+    return this.simd(SIMD.load).memarg(4, offset);
+  }
+
+  v128Store(offset = 0): this {
+    return this.simd(SIMD.store).memarg(4, offset);
+  }
+
+  /** Loads one f64 at address + offset into both lanes. */
+  f64Splat(offset = 0): this {
+    return this.simd(SIMD.load64Splat).memarg(3, offset);
+  }
+
+  f64x2Splat(): this {
+    return this.simd(SIMD.f64x2Splat);
+  }
+
+  f64x2Lane(lane: 0 | 1): this {
+    this.simd(SIMD.f64x2ExtractLane);
+    this.bytes.push(lane);
+    return this;
+  }
+
+  f64x2Le(): this {
+    return this.simd(SIMD.f64x2Le);
+  }
+
+  and(): this {
+    return this.simd(SIMD.and);
+  }
+
+  /** a & ~b for (a, b) on the stack. */
+  andnot(): this {
+    return this.simd(SIMD.andnot);
+  }
+
+  f64x2Add(): this {
+    return this.simd(SIMD.f64x2Add);
+  }
+
+  f64x2Sub(): this {
+    return this.simd(SIMD.f64x2Sub);
+  }
+
+  f64x2Mul(): this {
+    return this.simd(SIMD.f64x2Mul);
+  }
+
+  /** Leaves lane 0 + lane 1 of v128 local `l` as an f64. */
+  laneSum(l: Local): this {
+    return this.get(l).f64x2Lane(0).get(l).f64x2Lane(1).f64Add();
+  }
+}
+
+export interface FunctionDef {
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+  readonly code: Code;
+}
+
+/** A module with one memory of `pages` 64 KiB pages (exported as "memory") and the given exported functions. */
+export function moduleBytes(pages: number, functions: readonly FunctionDef[]): Uint8Array {
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const section = (id: number, body: number[]): void => {
+    out.push(id);
+    uleb(body.length, out);
+    out.push(...body);
+  };
+  const types: number[] = [];
+  uleb(functions.length, types);
+  for (const f of functions) {
+    types.push(0x60);
+    uleb(f.params.length, types);
+    for (const p of f.params) types.push(VALTYPE[p]);
+    uleb(f.results.length, types);
+    for (const r of f.results) types.push(VALTYPE[r]);
+  }
+  section(1, types);
+  const funcs: number[] = [];
+  uleb(functions.length, funcs);
+  functions.forEach((_, i) => uleb(i, funcs));
+  section(3, funcs);
+  const memory: number[] = [1, 0x00];
+  uleb(pages, memory);
+  section(5, memory);
+  const exports: number[] = [];
+  uleb(functions.length + 1, exports);
+  functions.forEach((f, i) => {
+    name(f.name, exports);
+    exports.push(0x00);
+    uleb(i, exports);
+  });
+  name('memory', exports);
+  exports.push(0x02, 0x00);
+  section(7, exports);
+  const code: number[] = [];
+  uleb(functions.length, code);
+  for (const f of functions) {
+    const body = [...f.code.localDecls(), ...f.code.bytes, 0x0b];
+    uleb(body.length, code);
+    code.push(...body);
+  }
+  section(10, code);
+  return new Uint8Array(out);
+}
+
+/** Whether this runtime compiles 128-bit SIMD (and the page's CSP lets it compile WebAssembly at all). */
+export function wasmSimdSupported(): boolean {
+  try {
+    const api = webAssembly();
+    if (!api) return false;
+    const code = new Code([]);
+    code.f64(0).f64x2Splat().f64x2Lane(0);
+    const bytes = moduleBytes(1, [{ name: 'probe', params: [], results: ['f64'], code }]);
+    new api.Module(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
