@@ -14,7 +14,19 @@ import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '
 import type { EvaluateInto } from './param-run';
 import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
+import type { CpuKernels } from './trainer';
 import { singleChannelEvaluate } from './trainer';
+import type { LayerLossAndGrads } from '../wasm/layer-train';
+import { wasmLayerLossAndGrads } from '../wasm/layer-train';
+import type { ConvSpec } from '../layer';
+
+/** The reference layer step (core/cpu/layer.ts) on padded X, with its own scratch buffers. */
+function jsLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads {
+  // X is already padded: the same output shape as the unpadded X with the spec's padding.
+  const buffers = layerStepBuffers({ ...spec, padding: [0, 0] }, xp);
+  return (w, bias, mean, gradW, gradB) =>
+    layerLossAndGradsCpu(xp, y, w, bias, spec, mean, gradW, gradB, buffers);
+}
 
 function copyTensor(t: Tensor3): Tensor3 {
   return { ...t, data: new Float32Array(t.data) };
@@ -25,37 +37,25 @@ export function layerEvaluate(
   config: Pick<LayerTrainConfig, 'spec' | 'loss' | 'useBias' | 'initWeight'>,
   x: Tensor3,
   y: Tensor3,
+  kernels: CpuKernels = 'auto',
 ): EvaluateInto {
   const { spec } = config;
   if (isSingleChannelValid(spec)) {
     const [kh, kw] = spec.kernel;
-    return singleChannelEvaluate(channel(x, 0), channel(y, 0), kh, kw, {
-      mode: spec.mode,
-      activation: spec.activation,
-      loss: config.loss,
-      useBias: config.useBias,
-    });
+    const opts = { mode: spec.mode, activation: spec.activation, loss: config.loss, useBias: config.useBias };
+    return singleChannelEvaluate(channel(x, 0), channel(y, 0), kh, kw, opts, kernels);
   }
   const size = config.initWeight.data.length;
   const xp = padTensor(x, spec.padding);
   const weff = new Float64Array(size);
   const gradEff = new Float64Array(size);
   const gradB = new Float64Array(spec.outChannels);
-  const buffers = layerStepBuffers(spec, x);
   const mean = config.loss === 'mean';
+  const lossAndGrads =
+    (kernels === 'auto' ? wasmLayerLossAndGrads(xp, y, spec) : null) ?? jsLayerLossAndGrads(xp, y, spec);
   return (params, grads) => {
     slidWeights(params, spec, weff);
-    const loss = layerLossAndGradsCpu(
-      xp,
-      y,
-      weff,
-      params.subarray(size),
-      spec,
-      mean,
-      gradEff,
-      gradB,
-      buffers,
-    );
+    const loss = lossAndGrads(weff, params.subarray(size), mean, gradEff, gradB);
     // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated slid one.
     slidWeights(gradEff, spec, grads);
     for (let o = 0; o < spec.outChannels; o++) grads[size + o] = config.useBias ? gradB[o] : 0;

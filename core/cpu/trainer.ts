@@ -1,5 +1,5 @@
 /** A full-batch training run on the CPU; its state lives between `run` calls, so pausing is just not calling. */
-import { outputShape, validGeometry } from '../layer';
+import { convSpec, outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
 import { clone } from '../matrix';
 import type { Trainer, TrainConfig, TrainerResumeState, TrainSnapshot } from '../types';
@@ -11,14 +11,37 @@ import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
 import { layerConfigOf } from '../layer-types';
 import { createStepBuffers, lossAndGradsCpu } from './step';
-import type { LossAndGrads } from '../wasm/train-step';
-import { wasmLossAndGrads } from '../wasm/train-step';
+import { tensorOfMatrix } from '../tensor';
+import { wasmLayerLossAndGrads } from '../wasm/layer-train';
 
 /**
- * Which code evaluates a single-channel step: `auto` is the WebAssembly SIMD program where the
- * runtime (and the page's CSP) allows it, else JavaScript; `js` is always the JavaScript reference.
+ * Which code evaluates a training step: `auto` is the WebAssembly SIMD program (core/wasm) where
+ * it applies and the runtime (and the page's CSP) allows it, else JavaScript; `js` is always the
+ * JavaScript reference.
  */
 export type CpuKernels = 'auto' | 'js';
+
+/** Loss and ∂L/∂(slid kernel) of one channel; ∂L/∂b comes back with the loss. */
+type LossAndGrads = (
+  w: Float64Array,
+  bias: number,
+  mean: boolean,
+  gradW: Float64Array,
+) => { loss: number; gradB: number };
+
+/** The WebAssembly program for the one-channel layer, or null where it cannot run. */
+function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: boolean): LossAndGrads | null {
+  const spec = convSpec({ kernel: [kh, kw], activation: relu ? 'relu' : 'none' });
+  const program = wasmLayerLossAndGrads(tensorOfMatrix(x), tensorOfMatrix(y), spec);
+  if (!program) return null;
+  const gradB = new Float64Array(1);
+  const bias = new Float64Array(1);
+  return (w, b, mean, gradW) => {
+    bias[0] = b;
+    const loss = program(w, bias, mean, gradW, gradB);
+    return { loss, gradB: gradB[0] };
+  };
+}
 
 /** The reference fused step (core/cpu/step.ts) with its own scratch buffers. */
 function jsLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: boolean): LossAndGrads {

@@ -1,0 +1,261 @@
+/**
+ * The fused training evaluation of a Conv2D layer with unit stride as a WebAssembly SIMD
+ * program: forward pass, residual, loss, ∂L/∂W and ∂L/∂b in one sweep over each output
+ * channel's rows, in float64 (two lanes per vector), with the same arithmetic as the CPU
+ * reference (`layerLossAndGradsCpu` in core/cpu/layer.ts, `lossAndGradsCpu` in core/cpu/step.ts
+ * for one channel) up to summation order. C input and O output channels, any dilation; X comes
+ * already zero-padded, so padding is just a larger X. The program is specialized for one
+ * problem's shape: its key names every constant baked into it.
+ *
+ * Memory (float64, byte offsets in `layout`): X's channels with rows padded to `xStride` (zeros
+ * beyond the image) and one spare row, Y's channels with rows padded to `oStride`, a lane mask
+ * per output column (all ones below the output width, zero in the padding), the residual row,
+ * the slid weights (O×C×kh×kw), their gradient, the biases and Σ d per output channel. Output
+ * columns are computed in blocks of BLOCK values, so padded columns are computed too and masked
+ * out of the loss and gradients.
+ */
+import type { FunctionDef } from './emit';
+import { Code } from './emit';
+
+/**
+ * Output columns per forward block: two f64x2 accumulators. Measured on the 2-core AMD EPYC
+ * (256² 5×5, one thread): 2 accumulators 0.39–0.45 ms a step, 1: 0.43–0.48, 3: 0.45–0.50,
+ * 4: 0.48–0.74; a second set of gradient accumulators was slower (0.58–0.65 ms).
+ */
+export const BLOCK = 4;
+const VECS = BLOCK / 2;
+const F64 = 8;
+const PAGE = 65536;
+
+/** The most memory a program lays out: addresses stay well inside i32 and every engine's wasm32 limit. */
+export const MAX_BYTES = 2 ** 31;
+
+export interface LayerTrainShape {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** X as padded. */
+  readonly xRows: number;
+  readonly xCols: number;
+  readonly kh: number;
+  readonly kw: number;
+  /** Dilation (rows, cols); the stride is 1. */
+  readonly dh: number;
+  readonly dw: number;
+  readonly relu: boolean;
+}
+
+export interface LayerTrainLayout extends LayerTrainShape {
+  readonly oh: number;
+  readonly ow: number;
+  /** Floats per stored X row and per stored output row. */
+  readonly xStride: number;
+  readonly oStride: number;
+  /** Byte offsets. */
+  readonly x: number;
+  readonly y: number;
+  readonly mask: number;
+  readonly d: number;
+  readonly w: number;
+  readonly g: number;
+  readonly bias: number;
+  /** ∂L/∂b per output channel before scaling (Σ of the residuals that pass the activation). */
+  readonly sumD: number;
+  readonly bytes: number;
+  readonly pages: number;
+}
+
+/** The key naming every specialization of the program (like a WGSL program's shaderKey). */
+export function layerTrainKey(s: LayerTrainShape): string {
+  return [
+    'wasm-layer-train-f64x2',
+    `c${s.inChannels}o${s.outChannels}`,
+    `k${s.kh}x${s.kw}`,
+    `d${s.dh}x${s.dw}`,
+    `x${s.xRows}x${s.xCols}`,
+    s.relu ? 'relu' : 'linear',
+    `b${BLOCK}`,
+  ].join('-');
+}
+
+export function layerTrainLayout(s: LayerTrainShape): LayerTrainLayout {
+  const oh = s.xRows - (s.kh - 1) * s.dh;
+  const ow = s.xCols - (s.kw - 1) * s.dw;
+  const oStride = Math.ceil(ow / BLOCK) * BLOCK;
+  // Wide enough that a padded block's taps stay inside their row.
+  const xStride = Math.max(s.xCols, oStride + (s.kw - 1) * s.dw);
+  const weights = s.outChannels * s.inChannels * s.kh * s.kw;
+  let at = 0;
+  const take = (floats: number): number => {
+    const start = at;
+    at += Math.ceil((floats * F64) / 16) * 16;
+    return start;
+  };
+  // One spare row after the last channel: a padded block of its last row may read into it.
+  const x = take((s.inChannels * s.xRows + 1) * xStride);
+  const y = take(s.outChannels * oh * oStride);
+  const mask = take(oStride);
+  const d = take(oStride);
+  const w = take(weights);
+  const g = take(weights);
+  const bias = take(s.outChannels);
+  const sumD = take(s.outChannels);
+  return {
+    ...s,
+    oh,
+    ow,
+    xStride,
+    oStride,
+    x,
+    y,
+    mask,
+    d,
+    w,
+    g,
+    bias,
+    sumD,
+    bytes: at,
+    pages: Math.ceil(at / PAGE),
+  };
+}
+
+/**
+ * `step() -> f64`: with the slid weights at `w` and the biases at `bias`, adds Σ_out r·X-window
+ * (unscaled) into `g` (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns
+ * Σ r² (r = act(z) − y, d = r where the activation passes, as in the reference).
+ */
+export function layerTrainProgram(l: LayerTrainLayout): FunctionDef {
+  const c = new Code([]);
+  const o = c.local('i32'); // output channel
+  const yRow = c.local('i32'); // byte address of output row i of channel o in Y
+  const xRow = c.local('i32'); // byte address of X's row i in channel 0
+  const col = c.local('i32'); // byte offset of the block within an output row
+  const p = c.local('i32');
+  const pw = c.local('i32');
+  const wo = c.local('i32'); // channel o's weights (and, offset by g − w, their gradient)
+  const ch = c.local('i32');
+  const a = c.local('i32');
+  const biasV = c.local('v128');
+  const lossV = c.local('v128');
+  const sumV = c.local('v128');
+  const zeroV = c.local('v128');
+  const le = c.local('v128');
+  const r = c.local('v128');
+  const acc = Array.from({ length: VECS }, () => c.local('v128'));
+  const sums = Array.from({ length: l.kw }, () => c.local('v128'));
+  const xRowBytes = l.xStride * F64;
+  const oRowBytes = l.oStride * F64;
+  const kRowBytes = l.kw * F64;
+  const tapRowBytes = l.dh * xRowBytes;
+  // From the row after a channel's last kernel row to the same row in the next channel.
+  const nextChannel = (l.xRows - l.kh * l.dh) * xRowBytes;
+  const weightsPerOut = l.inChannels * l.kh * kRowBytes;
+  const gMinusW = l.g - l.w;
+
+  /** For every input channel and kernel row: `body`, then p and pw move to the next kernel row. */
+  const kernelRows = (body: () => void): void => {
+    c.i32(0).set(ch);
+    c.loop(() => {
+      c.i32(0).set(a);
+      c.loop(() => {
+        body();
+        c.bump(p, tapRowBytes).bump(pw, kRowBytes);
+        c.stepLt(a, 1, l.kh);
+      });
+      c.bump(p, nextChannel);
+      c.stepLt(ch, 1, l.inChannels);
+    });
+  };
+
+  c.f64(0).f64x2Splat().tee(zeroV).set(lossV);
+  c.i32(0).set(o);
+  c.i32(l.y).set(yRow);
+  c.i32(l.w).set(wo);
+  c.loop(() => {
+    c.get(o).f64Splat(l.bias).set(biasV);
+    c.get(zeroV).set(sumV);
+    c.i32(l.x).set(xRow);
+    c.loop(() => {
+      // Forward and residual, BLOCK output columns at a time.
+      c.i32(0).set(col);
+      c.loop(() => {
+        for (const v of acc) c.get(biasV).set(v);
+        c.get(xRow).get(col).i32Add().set(p);
+        c.get(wo).set(pw);
+        kernelRows(() => {
+          for (let b = 0; b < l.kw; b++) {
+            const wv = r; // r is free here: the tap's weight in both lanes
+            c.get(pw)
+              .f64Splat(b * F64)
+              .set(wv);
+            acc.forEach((v, k) => {
+              c.get(v)
+                .get(p)
+                .v128Load((2 * k + b * l.dw) * F64)
+                .get(wv)
+                .f64x2Mul()
+                .f64x2Add()
+                .set(v);
+            });
+          }
+        });
+        acc.forEach((z, k) => {
+          const off = k * 16;
+          // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
+          if (l.relu) c.get(z).get(zeroV).f64x2Le().set(le);
+          // r = act(z) − y, masked to the output width.
+          c.get(z);
+          if (l.relu) c.get(le).andnot();
+          c.get(yRow).get(col).i32Add().v128Load(off).f64x2Sub();
+          c.i32(l.mask).get(col).i32Add().v128Load(off).and().set(r);
+          c.get(lossV).get(r).get(r).f64x2Mul().f64x2Add().set(lossV);
+          // d = r where the activation passes.
+          c.i32(l.d).get(col).i32Add().get(r);
+          if (l.relu) c.get(le).andnot();
+          c.tee(r).v128Store(off);
+          c.get(sumV).get(r).f64x2Add().set(sumV);
+        });
+        c.stepLt(col, BLOCK * F64, oRowBytes);
+      });
+      // ∂L/∂W: each kernel row's taps as dot products of the residual row with shifted X rows.
+      c.get(xRow).set(p);
+      c.get(wo).i32(gMinusW).i32Add().set(pw);
+      kernelRows(() => {
+        for (const v of sums) c.get(zeroV).set(v);
+        c.i32(0).set(col);
+        c.loop(() => {
+          c.i32(l.d).get(col).i32Add().v128Load().set(r);
+          sums.forEach((v, b) => {
+            c.get(v)
+              .get(p)
+              .get(col)
+              .i32Add()
+              .v128Load(b * l.dw * F64)
+              .get(r)
+              .f64x2Mul()
+              .f64x2Add()
+              .set(v);
+          });
+          c.stepLt(col, 16, oRowBytes);
+        });
+        sums.forEach((v, b) => {
+          c.get(pw)
+            .get(pw)
+            .f64Load(b * F64)
+            .laneSum(v)
+            .f64Add()
+            .f64Store(b * F64);
+        });
+      });
+      c.bump(xRow, xRowBytes);
+      c.bump(yRow, oRowBytes);
+      c.get(xRow)
+        .i32(l.x + l.oh * xRowBytes)
+        .i32LtU();
+    });
+    c.get(o).i32(l.sumD).i32Add().laneSum(sumV).f64Store();
+    c.bump(wo, weightsPerOut);
+    c.stepLt(o, F64, l.outChannels * F64);
+  });
+  c.laneSum(lossV);
+  return { name: 'step', params: [], results: ['f64'], code: c };
+}

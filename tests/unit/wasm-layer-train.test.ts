@@ -1,0 +1,307 @@
+/**
+ * The WebAssembly SIMD training program (core/wasm) against its CPU references
+ * (`lossAndGradsCpu` in core/cpu/step.ts for one channel, `layerLossAndGradsCpu` in
+ * core/cpu/layer.ts for the layer), the golden trajectories through both, and the binary
+ * writer it is built with.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { forwardCpu } from '#core/cpu/forward';
+import { ParamRun } from '#core/cpu/param-run';
+import { createStepBuffers, lossAndGradsCpu } from '#core/cpu/step';
+import type { CpuKernels } from '#core/cpu/trainer';
+import { singleChannelEvaluate } from '#core/cpu/trainer';
+import { randomKernel, randomMatrix } from '#core/random';
+import { initialParams } from '#core/train/resume';
+import { Code, moduleBytes, wasmSimdSupported } from '#core/wasm/emit';
+import { webAssembly } from '#core/wasm/runtime';
+import { layerLossAndGradsCpu, layerStepBuffers, padTensor } from '#core/cpu/layer';
+import { layerEvaluate } from '#core/cpu/layer-trainer';
+import type { ConvSpec } from '#core/layer';
+import { convSpec, outputShape } from '#core/layer';
+import type { Matrix } from '#core/matrix';
+import { mulberry32 } from '#core/random';
+import { randomWeights } from '#core/random';
+import type { Tensor3 } from '#core/tensor';
+import { tensorOfMatrix } from '#core/tensor';
+import { BLOCK, MAX_BYTES, layerTrainKey, layerTrainLayout } from '#core/wasm/layer-train-program';
+import { wasmLayerLossAndGrads } from '#core/wasm/layer-train';
+import type { LayerTrainCase } from '../helpers/golden';
+import {
+  biasList,
+  expectAllClose,
+  flat,
+  layerConfigFromCase,
+  loadLayerGolden,
+  PARAM_TOLERANCE,
+} from '../helpers/golden';
+import { configFromCase, trainCases } from './compute-fixtures';
+
+/** The layer program on one channel, as singleChannelEvaluate uses it. */
+function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: boolean) {
+  const spec = convSpec({ kernel: [kh, kw], activation: relu ? 'relu' : 'none' });
+  const program = wasmLayerLossAndGrads(tensorOfMatrix(x), tensorOfMatrix(y), spec);
+  if (!program) return null;
+  return (w: Float64Array, bias: number, mean: boolean, gradW: Float64Array) => {
+    const gradB = new Float64Array(1);
+    const loss = program(w, [bias], mean, gradW, gradB);
+    return { loss, gradB: gradB[0] };
+  };
+}
+
+/** Only the summation order differs from the reference (both float64 on the same float32 inputs). */
+const TOL = { rtol: 1e-12, atol: 1e-13 };
+
+describe('WebAssembly training program vs the CPU reference', () => {
+  it('runs here: Node has WebAssembly SIMD', () => {
+    expect(wasmSimdSupported()).toBe(true);
+  });
+
+  // Output widths below, at and around the block, kernels from 1×1 to the side limit's neighbourhood.
+  const shapes: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [6, 8, 1, 2],
+    [2, 3, 2, 3],
+    [7, BLOCK + 2, 3, 3],
+    [9, 13, 3, 3],
+    [12, 2 * BLOCK + 4, 5, 5],
+    [33, 40, 7, 7],
+    [20, 17, 1, 9],
+    [17, 20, 9, 1],
+    [40, 45, 11, 11],
+  ];
+  let seed = 500;
+  for (const [rows, cols, kh, kw] of shapes)
+    for (const relu of [false, true])
+      for (const mean of [false, true])
+        it(`${rows}×${cols} image, ${kh}×${kw} kernel, ${relu ? 'ReLU' : 'linear'}, ${mean ? 'mean' : 'sum'}`, () => {
+          const x = randomMatrix(rows, cols, seed++, -1, 1);
+          const y = forwardCpu(x, randomKernel(kh, kw, seed++), {
+            mode: 'correlate',
+            bias: 0.2,
+            activation: 'none',
+          });
+          const w = Float64Array.from(randomKernel(kh, kw, seed++).data);
+          const program = wasmLossAndGrads(x, y, kh, kw, relu);
+          expect(program).not.toBeNull();
+          const gWasm = new Float64Array(kh * kw);
+          const gRef = new Float64Array(kh * kw);
+          for (const bias of [-0.4, 0.1]) {
+            const a = program!(w, bias, mean, gWasm);
+            const b = lossAndGradsCpu(x, y, w, kh, kw, bias, relu, mean, gRef, createStepBuffers(y.cols));
+            expectAllClose([a.loss, a.gradB], [b.loss, b.gradB], TOL, 'loss and ∂L/∂b');
+            expectAllClose(gWasm, gRef, TOL, '∂L/∂K');
+          }
+        });
+
+  it('a non-finite kernel gives a non-finite loss, as in the reference (divergence is seen)', () => {
+    const x = randomMatrix(10, 12, 1, -1, 1);
+    const y = randomMatrix(8, 10, 2, -1, 1);
+    for (const relu of [false, true]) {
+      const w = Float64Array.from([Infinity, -Infinity, 1, 2, 3, 4, 5, 6, 7]);
+      const g = new Float64Array(9);
+      const a = wasmLossAndGrads(x, y, 3, 3, relu)!(w, 0, false, g);
+      const b = lossAndGradsCpu(x, y, w, 3, 3, 0, relu, false, new Float64Array(9), createStepBuffers(10));
+      expect(Number.isFinite(a.loss)).toBe(false);
+      expect(Number.isNaN(a.loss)).toBe(Number.isNaN(b.loss));
+    }
+  });
+
+  it('the key names every constant baked into the program', () => {
+    const base = {
+      inChannels: 3,
+      outChannels: 8,
+      xRows: 256,
+      xCols: 256,
+      kh: 5,
+      kw: 5,
+      dh: 1,
+      dw: 1,
+      relu: false,
+    };
+    const variants = [
+      base,
+      { ...base, relu: true },
+      { ...base, kh: 3 },
+      { ...base, kw: 3 },
+      { ...base, xRows: 255 },
+      { ...base, xCols: 255 },
+      { ...base, inChannels: 2 },
+      { ...base, outChannels: 2 },
+      { ...base, dh: 2 },
+      { ...base, dw: 2 },
+    ];
+    expect(new Set(variants.map(layerTrainKey)).size).toBe(variants.length);
+    const l = layerTrainLayout(base);
+    expect(l.oStride % BLOCK).toBe(0);
+    expect(l.xStride).toBeGreaterThanOrEqual(l.oStride + base.kw - 1);
+  });
+
+  it('a problem too large for one wasm32 memory is left to JavaScript', () => {
+    const spec = convSpec({ kernel: [3, 3], inChannels: 64 });
+    const side = 2048;
+    const huge: Tensor3 = { channels: 64, rows: side, cols: side, data: new Float32Array(0) };
+    const y: Tensor3 = { channels: 1, rows: side - 2, cols: side - 2, data: new Float32Array(0) };
+    expect(
+      layerTrainLayout({
+        inChannels: 64,
+        outChannels: 1,
+        xRows: side,
+        xCols: side,
+        kh: 3,
+        kw: 3,
+        dh: 1,
+        dw: 1,
+        relu: false,
+      }).bytes,
+    ).toBeGreaterThan(MAX_BYTES);
+    expect(wasmLayerLossAndGrads(huge, y, spec)).toBeNull();
+  });
+});
+
+describe('the layer program vs the JavaScript layer step on random layers', () => {
+  const rand = mulberry32(77);
+  const pick = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+  const tensor = (channels: number, rows: number, cols: number): Tensor3 => ({
+    channels,
+    rows,
+    cols,
+    data: Float32Array.from({ length: channels * rows * cols }, () => rand() * 2 - 1),
+  });
+  for (let n = 0; n < 60; n++) {
+    const kh = pick(1, 5);
+    const kw = pick(1, 5);
+    const spec: ConvSpec = convSpec({
+      kernel: [kh, kw],
+      inChannels: pick(1, 4),
+      outChannels: pick(1, 4),
+      padding: [pick(0, 2), pick(0, 2)],
+      dilation: [pick(1, 3), pick(1, 3)],
+      activation: rand() < 0.5 ? 'relu' : 'none',
+    });
+    const x = tensor(spec.inChannels, pick(kh * 3, 24), pick(kw * 3, 24));
+    const out = outputShape(spec, x);
+    it(`#${n}: ${spec.inChannels}→${spec.outChannels}, ${kh}×${kw}, padding ${spec.padding.join('×')}, dilation ${spec.dilation.join('×')}, ${spec.activation}`, () => {
+      const y = tensor(spec.outChannels, out.rows, out.cols);
+      const xp = padTensor(x, spec.padding);
+      const w = Float64Array.from(randomWeights(spec.outChannels, spec.inChannels, kh, kw, n).data);
+      const bias = Array.from({ length: spec.outChannels }, () => rand() - 0.5);
+      const mean = n % 2 === 0;
+      const gW = new Float64Array(w.length);
+      const gB = new Float64Array(spec.outChannels);
+      const rW = new Float64Array(w.length);
+      const rB = new Float64Array(spec.outChannels);
+      const program = wasmLayerLossAndGrads(xp, y, spec);
+      expect(program).not.toBeNull();
+      const loss = program!(w, bias, mean, gW, gB);
+      const ref = layerLossAndGradsCpu(xp, y, w, bias, spec, mean, rW, rB, layerStepBuffers(spec, x));
+      expectAllClose([loss], [ref], TOL, 'loss');
+      expectAllClose(gW, rW, TOL, '∂L/∂W');
+      expectAllClose(gB, rB, TOL, '∂L/∂b');
+    });
+  }
+
+  it('a strided layer is left to JavaScript, and layerEvaluate still trains it', () => {
+    const spec = convSpec({ kernel: [3, 3], stride: [2, 1], inChannels: 2, outChannels: 2 });
+    const x = tensor(2, 11, 12);
+    const out = outputShape(spec, x);
+    const y = tensor(2, out.rows, out.cols);
+    expect(wasmLayerLossAndGrads(x, y, spec)).toBeNull();
+    const initWeight = randomWeights(2, 2, 3, 3, 5);
+    const config = { spec, loss: 'sum', useBias: true, initWeight } as const;
+    const params = new Float64Array(initWeight.data.length + 2);
+    params.set(initWeight.data);
+    const g1 = new Float64Array(params.length);
+    const g2 = new Float64Array(params.length);
+    expect(layerEvaluate(config, x, y)(params, g1)).toBe(layerEvaluate(config, x, y, 'js')(params, g2));
+    expect(g1).toEqual(g2);
+  });
+});
+
+describe('golden trajectories through both CPU kernels', () => {
+  for (const kernels of ['auto', 'js'] satisfies CpuKernels[])
+    for (const c of trainCases)
+      it(`${c.name} (${kernels})`, () => {
+        const config = configFromCase(c);
+        const { rows: kh, cols: kw } = config.initWeight;
+        if (kernels === 'auto') expect(wasmLossAndGrads(config.x, config.y, kh, kw, false)).not.toBeNull();
+        const run = new ParamRun(
+          initialParams(config),
+          config.optimizer,
+          singleChannelEvaluate(config.x, config.y, kh, kw, config, kernels),
+        );
+        const chunk = run.runSync(c.steps);
+        expectAllClose(chunk.losses, c.expected.loss, c.tolerance, `${c.name} loss`);
+        expectAllClose(
+          run.params.subarray(0, kh * kw),
+          c.expected.weight.flat(),
+          c.tolerance,
+          `${c.name} weight`,
+        );
+        expectAllClose([run.params[kh * kw]], [c.expected.bias], c.tolerance, `${c.name} bias`);
+      });
+});
+
+describe('golden layer trajectories through both CPU kernels', () => {
+  const cases = loadLayerGolden().filter((c): c is LayerTrainCase => c.op === 'train');
+  for (const kernels of ['auto', 'js'] satisfies CpuKernels[])
+    for (const c of cases)
+      it(`${c.name} (${kernels})`, () => {
+        const config = layerConfigFromCase(c);
+        const { spec } = config;
+        const strided = spec.stride[0] !== 1 || spec.stride[1] !== 1;
+        if (kernels === 'auto' && !strided)
+          expect(wasmLayerLossAndGrads(padTensor(config.x, spec.padding), config.y, spec)).not.toBeNull();
+        const size = config.initWeight.data.length;
+        const init = new Float64Array(size + spec.outChannels);
+        init.set(config.initWeight.data);
+        init.set(config.initBias, size);
+        const run = new ParamRun(init, config.optimizer, layerEvaluate(config, config.x, config.y, kernels));
+        expectAllClose(run.runSync(c.steps).losses, c.expected.loss, c.tolerance, 'loss');
+        expectAllClose(run.params.subarray(0, size), flat(c.expected.weight), PARAM_TOLERANCE, 'weight');
+        expectAllClose(run.params.subarray(size), biasList(c.expected.bias), PARAM_TOLERANCE, 'bias');
+      });
+});
+
+describe('without WebAssembly (a page whose CSP forbids compiling it)', () => {
+  const global = globalThis as { WebAssembly?: unknown };
+  const saved = global.WebAssembly;
+  afterEach(() => {
+    global.WebAssembly = saved;
+  });
+
+  it('training falls back to JavaScript with the same result', () => {
+    const c = trainCases[0];
+    const config = configFromCase(c);
+    const { rows: kh, cols: kw } = config.initWeight;
+    const withWasm = singleChannelEvaluate(config.x, config.y, kh, kw, config);
+    global.WebAssembly = undefined;
+    expect(wasmLossAndGrads(config.x, config.y, kh, kw, false)).toBeNull();
+    const without = singleChannelEvaluate(config.x, config.y, kh, kw, config);
+    const params = initialParams(config);
+    const g1 = new Float64Array(params.length);
+    const g2 = new Float64Array(params.length);
+    expect(without(params, g2)).toBeCloseTo(withWasm(params, g1), 12);
+    expectAllClose(g2, g1, TOL, 'gradients');
+  });
+});
+
+describe('the binary writer', () => {
+  const run = (bytes: Uint8Array, fn: string): ((...args: number[]) => number) => {
+    const api = webAssembly()!;
+    return new api.Instance(new api.Module(bytes), {}).exports[fn] as (...args: number[]) => number;
+  };
+
+  it('encodes i32 and f64 constants at the LEB128 boundaries', () => {
+    const values = [0, 1, 63, 64, -64, -65, 127, 128, 8191, -8192, 2 ** 31 - 1, -(2 ** 31)];
+    for (const v of values) {
+      const code = new Code([]);
+      code.i32(v);
+      const bytes = moduleBytes(1, [{ name: 'f', params: [], results: ['i32'], code }]);
+      expect(run(bytes, 'f')()).toBe(v);
+    }
+    const code = new Code(['f64']);
+    code.get(code.param(0)).f64(0.1).f64Add();
+    const bytes = moduleBytes(1, [{ name: 'g', params: ['f64'], results: ['f64'], code }]);
+    expect(run(bytes, 'g')(0.2)).toBe(0.2 + 0.1);
+  });
+});
