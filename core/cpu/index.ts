@@ -4,5 +4,13 @@ export { CpuTrainer } from './trainer';
 export { forwardLayerCpu } from './layer';
 export { CpuLayerTrainer } from './layer-trainer';
 export { createCpuBackend } from './backend';
-export { createCpuPool, runBandTask, rowBands, workersFor, POOL_MIN_MACS, TRAIN_POOL_MIN_MACS } from './pool';
+export {
+  createCpuPool,
+  runBandTask,
+  rowBands,
+  workersFor,
+  POOL_MIN_MACS,
+  TRAIN_POOL_MIN_MACS,
+  trainPoolMinMacs,
+} from './pool';
 export type { BandPort, BandResult, BandRuns, BandTask, CpuPool } from './pool';

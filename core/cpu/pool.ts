@@ -15,6 +15,7 @@ import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
 import { layerEvaluate } from './layer-trainer';
+import { wasmTrainingApplies } from '../wasm/layer-train';
 import type { AsyncEvaluateInto, EvaluateInto } from './param-run';
 
 /** One band's forward job: a plain, structured-cloneable problem (X already padded, padding 0). */
@@ -114,9 +115,16 @@ export const POOL_MIN_MACS = 1 << 21;
 
 /**
  * Below this many multiply-adds per step (forward and gradient together) a training run stays
- * on the calling thread: each step costs one round trip to every worker (~0.05–0.3 ms).
+ * on the calling thread: each step costs one round trip to every worker (~0.05–0.3 ms). The
+ * WebAssembly step (core/wasm) does 4–6× the multiply-adds of the JavaScript one in the same
+ * time, so the same round trip needs a larger problem before it pays.
  */
-export const TRAIN_POOL_MIN_MACS = 1 << 21;
+export const TRAIN_POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 23 } as const;
+
+/** The threshold for a run of `spec`, by the kernels its bands will run. */
+export function trainPoolMinMacs(spec: ConvSpec): number {
+  return wasmTrainingApplies(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
+}
 
 /** A training run's evaluation spread over the pool's threads. */
 export interface PooledEvaluation {
@@ -131,7 +139,7 @@ export interface CpuPool {
   forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
   /**
    * The run's loss-and-gradient evaluation on every thread, or null when the problem is too
-   * small to gain from it (`minMacs`, default TRAIN_POOL_MIN_MACS) or there is one thread.
+   * small to gain from it (`minMacs`, default `trainPoolMinMacs(config.spec)`) or there is one thread.
    * The config must be valid (the trainer checked it).
    */
   trainEvaluation(config: LayerTrainConfig, minMacs?: number): Promise<PooledEvaluation | null>;
@@ -220,7 +228,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       });
       return { channels: spec.outChannels, rows: oh, cols: ow, data: out };
     },
-    async trainEvaluation(config, minMacs = TRAIN_POOL_MIN_MACS) {
+    async trainEvaluation(config, minMacs = trainPoolMinMacs(config.spec)) {
       const { spec } = config;
       const oh = config.y.rows;
       const ow = config.y.cols;

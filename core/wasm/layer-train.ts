@@ -35,6 +35,11 @@ export function wasmTrainingAvailable(): boolean {
   return simd;
 }
 
+/** Whether runs of `spec` train with the WebAssembly program here (unit stride, SIMD available). */
+export function wasmTrainingApplies(spec: ConvSpec): boolean {
+  return spec.stride[0] === 1 && spec.stride[1] === 1 && wasmTrainingAvailable();
+}
+
 function instantiate(layout: LayerTrainLayout): WasmInstance {
   const api = webAssembly();
   if (!api) throw new Error('no WebAssembly');
@@ -59,7 +64,7 @@ function copyRows(f: Float64Array, at: number, t: Tensor3, stride: number): void
  * does not apply or cannot run (see the file comment).
  */
 export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads | null {
-  if (spec.stride[0] !== 1 || spec.stride[1] !== 1 || !wasmTrainingAvailable()) return null;
+  if (!wasmTrainingApplies(spec)) return null;
   const shape: LayerTrainShape = {
     inChannels: spec.inChannels,
     outChannels: spec.outChannels,

@@ -42,7 +42,8 @@ describe.skipIf(!('Worker' in globalThis))('createWebCpuPool (Web Workers)', () 
     if (!pool) return;
     try {
       const spec = convSpec({ kernel: [3, 3], inChannels: 3, outChannels: 2, padding: [1, 1] });
-      const x = { channels: 3, rows: 200, cols: 210, data: randomMatrix(600, 210, 3, -1, 1).data };
+      // 2·2·3·9·400·210 ≈ 9.1M multiply-adds a step: above the WebAssembly step's pool threshold.
+      const x = { channels: 3, rows: 400, cols: 210, data: randomMatrix(1200, 210, 3, -1, 1).data };
       const config = {
         spec,
         x,

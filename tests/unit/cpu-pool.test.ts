@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BandPort, BandResult, BandRuns } from '#core/cpu/index';
-import { CpuLayerTrainer, CpuTrainer } from '#core/cpu/index';
+import { CpuLayerTrainer, CpuTrainer, TRAIN_POOL_MIN_MACS, trainPoolMinMacs } from '#core/cpu/index';
+import { layerConfigOf } from '#core/layer-types';
 import type { LayerTrainConfig } from '#core/layer-types';
 import type { TrainConfig } from '#core/types';
 import {
@@ -137,8 +138,9 @@ describe('createCpuBackend with a pool', () => {
 });
 
 /** A single-channel run large enough for the pool (256² X, 5×5 kernel + bias, sum loss, momentum). */
-function bigSingleChannel(): TrainConfig {
-  const x = randomMatrix(256, 256, 11, -1, 1);
+/** Above the WebAssembly step's pool threshold (trainPoolMinMacs): 2·508²·25 ≈ 12.9M multiply-adds a step. */
+function bigSingleChannel(side = 512): TrainConfig {
+  const x = randomMatrix(side, side, 11, -1, 1);
   const target = randomKernel(5, 5, 12);
   return {
     x,
@@ -208,6 +210,20 @@ describe.each([
     expectClose(many.exportState().params, one.exportState().params);
     if (sent) expect(sent.filter((k) => k === 'train-step')).toHaveLength(3 * 12);
     many.dispose();
+    pool.dispose();
+  });
+
+  it('a run under the threshold for its kernels stays on the calling thread', async () => {
+    const { pool, sent } = make();
+    // 2·252²·25 ≈ 3.2M multiply-adds: pooled with the JavaScript step, not with the WebAssembly one.
+    const config = bigSingleChannel(256);
+    const spec = layerConfigOf(config).spec;
+    expect(trainPoolMinMacs(spec)).toBe(TRAIN_POOL_MIN_MACS.wasm);
+    expect(await pool.trainEvaluation(layerConfigOf(config))).toBeNull();
+    const pooled = await pool.trainEvaluation(layerConfigOf(config), TRAIN_POOL_MIN_MACS.js);
+    expect(pooled).not.toBeNull();
+    pooled?.close();
+    if (sent) expect(sent.filter((k) => k === 'train-open')).toHaveLength(3);
     pool.dispose();
   });
 
