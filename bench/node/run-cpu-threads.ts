@@ -4,12 +4,14 @@
  * `--rounds=N` times (default 2) so load swings show as a spread across rounds.
  * Command: npx jiti bench/node/run-cpu-threads.ts [--rounds=3]
  */
-import { forwardCpu } from '#core/cpu/index';
+import { CpuLayerTrainer, forwardCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix } from '#core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
+import { wasmTrainingAvailable } from '#core/wasm/layer-train';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
+import { LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { timeInTurns } from './measure';
 import { trainInTurns } from './train-turns';
 import { pytorchCpuPeers } from './pytorch';
@@ -36,9 +38,23 @@ for (let round = 1; round <= rounds; round++) {
     );
   }
   const config = largeTrainConfig();
-  const [train, trainAll] = await trainInTurns(config, 100, pool, { runs: 5, warmup: 1 });
+  const [train, trainAll, trainJs] = await trainInTurns(config, 100, pool, { runs: 5, warmup: 1 }, true);
   console.log(
-    `train 256² 5×5+bias, 100 steps: ours 1 thread ${fmt(train.median_ms)} ms, ${pool.threads} threads ${fmt(trainAll.median_ms)} ms`,
+    `train 256² 5×5+bias, 100 steps: ours 1 thread ${fmt(train.median_ms)} ms, ${pool.threads} threads ${fmt(trainAll.median_ms)} ms (${wasmTrainingAvailable() ? 'WebAssembly SIMD' : 'JavaScript'} step); JavaScript step, 1 thread ${fmt(trainJs.median_ms)} ms`,
+  );
+  const layer = layerBenchConfig();
+  const trainers = [
+    new CpuLayerTrainer(layer),
+    new CpuLayerTrainer(layer, undefined, pool),
+    new CpuLayerTrainer(layer, undefined, null, 'js'),
+  ];
+  const [step, stepAll, stepJs] = await timeInTurns(
+    trainers.map((t) => () => t.run(1)),
+    { runs: 5, warmup: 1 },
+  );
+  for (const t of trainers) t.dispose();
+  console.log(
+    `${LAYER_TRAIN_WORKLOAD}: ours 1 thread ${fmt(step.median_ms)} ms, ${pool.threads} threads ${fmt(stepAll.median_ms)} ms; JavaScript step, 1 thread ${fmt(stepJs.median_ms)} ms`,
   );
   for (const r of await pytorchCpuPeers(false, (line) => console.log(line)))
     console.log(

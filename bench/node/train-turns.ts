@@ -7,18 +7,21 @@ import { timeInTurns } from './measure';
 
 /**
  * `steps` steps of `config` on one thread and on every core (each step split into row bands over
- * `threads`' workers), timed in turns so load swings hit both alike.
+ * `threads`' workers), timed in turns so load swings hit both alike; with `withJs`, a third turn
+ * runs the JavaScript step on one thread (what the WebAssembly one replaced).
  */
 export function trainInTurns(
   config: TrainConfig,
   steps: number,
   threads: CpuPool,
   options: TimingOptions,
+  withJs = false,
 ): Promise<{ median_ms: number; runs: number }[]> {
   const all = async () => {
     const trainer = new CpuTrainer(config, undefined, threads);
     await trainer.run(steps);
     trainer.dispose();
   };
-  return timeInTurns([() => new CpuTrainer(config).runSync(steps), all], options);
+  const js = () => new CpuTrainer(config, undefined, null, 'js').runSync(steps);
+  return timeInTurns([() => new CpuTrainer(config).runSync(steps), all, ...(withJs ? [js] : [])], options);
 }

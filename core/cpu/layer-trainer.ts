@@ -70,8 +70,14 @@ export class CpuLayerTrainer extends ParamTrainer<LayerTrainSnapshot> implements
   /**
    * Validates (throws KernelStudioError) and copies X and Y; `resume` continues another backend's
    * run. With a `pool`, `run` evaluates large problems on every thread (the host's workers).
+   * `kernels: 'js'` keeps the JavaScript step (the bench's comparison).
    */
-  constructor(config: LayerTrainConfig, resume?: TrainerResumeState, pool: CpuPool | null = null) {
+  constructor(
+    config: LayerTrainConfig,
+    resume?: TrainerResumeState,
+    pool: CpuPool | null = null,
+    kernels: CpuKernels = 'auto',
+  ) {
     checkLayerTrainConfig(config);
     const size = config.initWeight.data.length;
     const o = config.spec.outChannels;
@@ -80,7 +86,7 @@ export class CpuLayerTrainer extends ParamTrainer<LayerTrainSnapshot> implements
     for (let i = 0; i < o; i++) init[size + i] = config.initBias[i];
     const x = copyTensor(config.x);
     const y = copyTensor(config.y);
-    super(new ParamRun(init, config.optimizer, layerEvaluate(config, x, y), resume));
+    super(new ParamRun(init, config.optimizer, layerEvaluate(config, x, y, kernels), resume));
     this.config = config;
     this.size = size;
     if (pool) this.paramRun.usePool(() => pool.trainEvaluation({ ...config, x, y }));

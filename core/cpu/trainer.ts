@@ -87,16 +87,22 @@ export class CpuTrainer extends ParamTrainer<TrainSnapshot> implements Trainer {
    * Validates the config (throws KernelStudioError) and copies what it needs.
    * With `resume`, the run continues from that state (another backend's export)
    * and behaves exactly as if it had run those steps here. With a `pool`, `run` evaluates
-   * large problems on every thread (the host's workers).
+   * large problems on every thread (the host's workers). `kernels: 'js'` keeps the JavaScript
+   * step (the bench's comparison).
    */
-  constructor(config: TrainConfig, resume?: TrainerResumeState, pool: CpuPool | null = null) {
+  constructor(
+    config: TrainConfig,
+    resume?: TrainerResumeState,
+    pool: CpuPool | null = null,
+    kernels: CpuKernels = 'auto',
+  ) {
     checkTrainConfig(config);
     // Own copies: the caller may keep editing X and Y while this run is paused.
     const x = clone(config.x);
     const y = clone(config.y);
     const kh = config.initWeight.rows;
     const kw = config.initWeight.cols;
-    const evaluate = singleChannelEvaluate(x, y, kh, kw, config);
+    const evaluate = singleChannelEvaluate(x, y, kh, kw, config, kernels);
     super(new ParamRun(initialParams(config), config.optimizer, evaluate, resume));
     this.kh = kh;
     this.kw = kw;
