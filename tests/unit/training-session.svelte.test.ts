@@ -144,6 +144,50 @@ describe('TrainingSession: Run goes from the current step', () => {
   });
 });
 
+describe('TrainingSession: run names are never reused', () => {
+  /** Starts a new run (Reset, then one Step) and returns its name. */
+  async function newRun(session: TrainingSession): Promise<string> {
+    session.reset();
+    await session.stepOnce();
+    return session.label;
+  }
+
+  it('keeps counting after Clear runs and after removing the newest run, and across save and reopen', async () => {
+    const doc = new StudioDocument();
+    const session = sessionFor(doc);
+    expect(await newRun(session)).toMatch(/^Run 1 /);
+    expect(await newRun(session)).toMatch(/^Run 2 /);
+    // Clear runs (the list's button removes every run from the chart and the workspace).
+    session.removeRuns(doc.runs.map((r) => r.id));
+    // The current run went with them: Reset does not record it back into the workspace.
+    session.reset();
+    expect(doc.runs).toEqual([]);
+    expect(doc.trainer).toBeNull();
+    expect(await newRun(session)).toMatch(/^Run 3 /);
+    // Removing the newest run does not free its number either.
+    session.removeRuns([session.runId!]);
+    expect(await newRun(session)).toMatch(/^Run 4 /);
+    expect(doc.lastRunNumber).toBe(4);
+
+    // The workspace keeps the count: cleared, saved and reopened, the next run is Run 5.
+    session.removeRuns(doc.runs.map((r) => r.id));
+    session.clear();
+    reopen(doc);
+    expect(doc.runs).toEqual([]);
+    expect(await newRun(sessionFor(doc))).toMatch(/^Run 5 /);
+  });
+
+  it('a workspace saved before the count was kept numbers on from its runs', async () => {
+    const doc = new StudioDocument();
+    const session = sessionFor(doc);
+    await newRun(session);
+    await newRun(session);
+    doc.lastRunNumber = 0;
+    reopen(doc);
+    expect(await newRun(sessionFor(doc))).toMatch(/^Run 3 /);
+  });
+});
+
 describe('TrainingSession: the target bias and the learned bias', () => {
   /** A 1×1 kernel and a bias: two parameters (a landscape); K's bias (5) differs from the target bias (0.5). */
   function biasDocument(): StudioDocument {

@@ -246,10 +246,16 @@ export class TrainingSession {
     this.resumeFrom = null;
   }
 
-  /** Removes runs from the chart and from the document (what a saved workspace holds). */
+  /**
+   * Removes runs from the chart and from the document (what a saved workspace holds). The
+   * current run, when removed, ends as Reset ends it but is not recorded again, and its saved
+   * state goes (the learned layer stays for Export).
+   */
   removeRuns(ids: readonly string[]): void {
     for (const id of ids) this.charts.remove(id);
     this.doc.runs = this.doc.runs.filter((r) => !ids.includes(r.id));
+    if (this.runId && ids.includes(this.runId)) this.reset(false);
+    if (this.doc.trainer && ids.includes(this.doc.trainer.runId)) this.doc.trainer = null;
   }
 
   /** Writes the current run's history and learned kernel into the document (one assignment each). */
@@ -315,7 +321,13 @@ export class TrainingSession {
       this.settings = s;
       this.runId = newRunId();
       this.createdAt = nowIso();
-      this.label = this.nameRun(nextRunNumber(this.charts.runs.map((r) => r.label)), s);
+      const runs = [...this.charts.runs, ...this.doc.runs];
+      const number = nextRunNumber(
+        runs.map((r) => r.label),
+        this.doc.lastRunNumber,
+      );
+      this.doc.lastRunNumber = number;
+      this.label = this.nameRun(number, s);
       this.charts.addRun(this.runId, this.label);
       this.weight = config.initWeight;
       this.bias = Array.from(config.initBias);
