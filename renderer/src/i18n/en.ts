@@ -387,6 +387,7 @@ export const en = {
   'file.exportCopy': 'Copy',
   'file.exportImages': 'Images (PNG)',
   'file.exportX': 'X',
+  'file.exportOutput': 'Output channel of Y and Ŷ',
   'file.exportY': 'Y',
   'file.exportYhat': 'Ŷ',
   'file.import': 'Import kernel into K…',

@@ -379,6 +379,7 @@ export const zh: Record<MessageKey, string> = {
   'file.exportCopy': '复制',
   'file.exportImages': '图像（PNG）',
   'file.exportX': 'X',
+  'file.exportOutput': 'Y 与 Ŷ 的输出通道',
   'file.exportY': 'Y',
   'file.exportYhat': 'Ŷ',
   'file.import': '导入卷积核到 K…',

@@ -90,6 +90,9 @@ export class TrainingSession {
   /** The config the current run was created with. */
   config = $state.raw<LayerTrainConfig | null>(null);
 
+  /** The output channel picked in the Train views (0-based); `output` keeps it within the layer shown. */
+  private pickedOutput = $state(0);
+
   private trainer: LayerTrainer | null = null;
   /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
   private resumeFrom: { state: TrainerResumeState; inputs: readonly unknown[] } | null = null;
@@ -161,6 +164,19 @@ export class TrainingSession {
     } catch {
       // The saved state does not fit the document (edited by hand): the next Step/Run says why.
     }
+  }
+
+  /** How many output channels the Train views show: the run's layer, or the document's before a run. */
+  get outputs(): number {
+    return this.weight?.outChannels ?? this.doc.kernels.length;
+  }
+
+  /** The output channel the Train views show, and Export's Y and Ŷ images take (0-based). */
+  get output(): number {
+    return Math.max(0, Math.min(this.pickedOutput, this.outputs - 1));
+  }
+  set output(o: number) {
+    this.pickedOutput = o;
   }
 
   /** Reset: forgets the run, and the learned kernel Export would offer (the chart keeps the run for comparison). */
@@ -529,6 +545,11 @@ export class TrainingSession {
 }
 
 const sessions = new WeakMap<StudioDocument, { session: TrainingSession; charts: LossCharts }>();
+
+/** The output channel the document's Train views show (0 before the Train tab was opened): Export's default. */
+export function shownOutputOf(doc: StudioDocument): number {
+  return sessions.get(doc)?.session.output ?? 0;
+}
 
 /** The training session of a document, kept while the Train tab is closed so a run goes on. */
 export function trainingFor(
