@@ -93,6 +93,7 @@ export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): Works
         moment1: [...doc.trainer.moment1],
         moment2: [...doc.trainer.moment2],
       },
+      lastRunNumber: doc.lastRunNumber,
     },
     runs: doc.runs.map((run) => mapRun(run, trainingToJson)),
   };
@@ -114,6 +115,7 @@ export function workspaceFromFile(file: WorkspaceFile): WorkspaceDocument {
     learnedWeight: d.learnedWeight ? stackKernels(d.learnedWeight.map((row) => row.map(fromRows))) : null,
     learnedBias: d.learnedBias,
     trainer: d.trainer ?? null,
+    lastRunNumber: d.lastRunNumber ?? 0,
     runs: file.runs.map((run): RunRecord => mapRun(run, trainingFromJson)),
   };
 }

@@ -103,6 +103,11 @@ export interface WorkspaceDocument extends LayerFields {
   /** The learned layer's run, ready to continue (null when nothing is learned, or it diverged). */
   readonly trainer: SavedTrainer | null;
   readonly runs: readonly RunRecord[];
+  /**
+   * The highest run number given in this workspace ("Run 3 …"); the next run is one more, even
+   * after runs were removed, so a run's name is never reused (0: none yet).
+   */
+  readonly lastRunNumber: number;
 }
 
 /** d2l's 6×8 image: white (1) with columns 2–5 black (0). */
@@ -147,6 +152,7 @@ export const DOCUMENT_FIELDS = [
   'learnedBias',
   'trainer',
   'runs',
+  'lastRunNumber',
 ] as const satisfies readonly (keyof WorkspaceDocument)[];
 
 /** `never` exactly when DOCUMENT_FIELDS names every field (a missing one fails `documentFieldsComplete`). */
@@ -170,5 +176,6 @@ export function defaultDocument(): WorkspaceDocument {
     learnedBias: [],
     trainer: null,
     runs: [],
+    lastRunNumber: 0,
   };
 }

@@ -114,6 +114,8 @@ export function gridSchema(maxSide: number): z.ZodType<number[][]> {
 }
 
 const MAX_STEP = 1e9;
+/** The highest run number a workspace may have given. */
+export const MAX_RUN_NUMBER = 1e9;
 
 /** The first problem in a run's loss points: each exactly `{step, loss}`, step a whole number 1…1e9, loss finite. */
 function pointsIssue(value: unknown): BulkIssue | null {
@@ -287,6 +289,8 @@ export const documentSchema = z
       })
       .nullable()
       .optional(),
+    /** Added without a version bump: older files have none (read as 0, the runs' labels still count). */
+    lastRunNumber: z.number().int().min(0).max(MAX_RUN_NUMBER).optional(),
   })
   .superRefine((d, ctx) => {
     const issue = layerIssues(d) ?? learnedIssues(d);

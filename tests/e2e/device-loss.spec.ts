@@ -208,7 +208,7 @@ test('with no GPU adapter at all, WebGPU falls back to the CPU and says why', as
   await app.evaluate((key) => localStorage.setItem(key, 'webgpu'), BACKEND_KEY);
   await app.reload();
   await expect(app.getByTestId('backend-status')).toContainText(
-    'CPU — WebGPU was requested but no GPU adapter is available',
+    'CPU (WebGPU was requested but no GPU adapter is available)',
   );
   await app.getByRole('button', { name: /^Sanity test/ }).click();
   await expectYMatchesXK(app);
@@ -280,7 +280,7 @@ test('a GPU out of memory mid-run moves the training run to the CPU, where it fi
 
   // The next GPU work of the run is either its steps or its Ŷ forward pass; either moves it.
   await expect(app.getByTestId('backend-status')).toContainText(
-    /CPU — the GPU ran out of memory (during the training steps|for a 6×8 forward pass)/,
+    /CPU \(the GPU ran out of memory (during the training steps|for a 6×8 forward pass)\)/,
   );
   await expect(app.getByTestId('handover')).toContainText('The run moved to CPU at step');
   // Memory is not a lost device: the run goes on by itself and reaches its goal.
@@ -295,7 +295,7 @@ test('a run that does not fit in GPU memory starts on the CPU instead', async ({
   await injectOutOfMemory(app, 1);
   await app.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 10');
-  await expect(app.getByTestId('backend-status')).toContainText('CPU — the GPU ran out of memory for a 6×8');
+  await expect(app.getByTestId('backend-status')).toContainText('CPU (the GPU ran out of memory for a 6×8');
   await expect(app.getByRole('alert')).toHaveCount(0);
   await expectOneUnbrokenRunOnDisk(app, server.dataDir, 10);
 });

@@ -250,6 +250,52 @@ test('X, K and Y show the layer: the sum over channels, padding as ghost cells, 
 });
 
 /** The values of a read-only grid (a heatmap), read from its cells' accessible names. */
+test("Export's Y and Ŷ images are the output channel the Train views show, named by it", async ({ app }) => {
+  // d2l's 6×8 edge image; output 2's kernel is [[0.5, 0]], so its Y is half of X's first 7 columns.
+  await view(app, 'Channels, padding and stride');
+  await app.getByRole('button', { name: 'Add output channel' }).click();
+  await typeCell(app, 'K output 2 input 1', 1, 1, '0.5');
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 10');
+  await app.getByRole('combobox', { name: 'Output channel' }).selectOption({ label: '2' });
+
+  await app.getByRole('button', { name: 'Export…' }).click();
+  const picker = app.getByRole('combobox', { name: 'Output channel of Y and Ŷ' });
+  await expect(picker).toHaveValue('1');
+  const dir = mkdtempSync(join(tmpdir(), 'ks-export-output-'));
+  try {
+    const suggested: string[] = [];
+    const save = async (button: string, name: string) => {
+      app.once('dialog', (dialog) => void suggested.push(dialog.defaultValue()));
+      answerNextPrompt(app, join(dir, name));
+      await app.getByRole('button', { name: button, exact: true }).click();
+      await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText(`Saved ${name}`);
+    };
+    await save('Y', 'y2.png');
+    await save('Ŷ', 'yhat2.png');
+    expect(suggested).toEqual(['y-output2.png', 'yhat-output2.png']);
+
+    // Each cell is a square of pixels, grey from 0 (black) to 1 (white): Y[r][c] = 0.5·X[r][c].
+    const x = [1, 1, 0, 0, 0, 0, 1, 1];
+    const png = PNG.sync.read(readFileSync(join(dir, 'y2.png')));
+    const side = png.width / 7;
+    expect([png.width, png.height]).toEqual([7 * side, 6 * side]);
+    for (let r = 0; r < 6; r++)
+      for (let c = 0; c < 7; c++)
+        expect(png.data[(r * side * png.width + c * side) * 4], `Y[${r}][${c}]`).toBe(
+          Math.round(0.5 * x[c] * 255),
+        );
+    // Output 1 (X ⋆ [1, −1]) is another image.
+    await picker.selectOption({ label: '1' });
+    await save('Y', 'y1.png');
+    expect(suggested[2]).toBe('y-output1.png');
+    expect(readFileSync(join(dir, 'y1.png')).equals(readFileSync(join(dir, 'y2.png')))).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 async function heatmapValues(app: Page, name: string): Promise<number[]> {
   const cells = app.getByRole('grid', { name, exact: true }).getByRole('gridcell');
   const labels = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));

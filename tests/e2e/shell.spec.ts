@@ -27,7 +27,8 @@ test('the status bar names the WebGPU adapter Chromium gave us, and why it is or
   // The adapter is named once: the reason says why WebGPU runs, not the label again.
   expect((await status.innerText()).split(adapter!.name)).toHaveLength(2);
   await app.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
-  await expect(status).toContainText('Backend: CPU');
+  // CPU is named once: the label, then why (not "CPU (CPU — chosen in settings)").
+  await expect(status).toHaveText('Backend: CPU (chosen in settings)');
 
   await app.getByRole('button', { name: 'About' }).click();
   await expect(app.getByRole('dialog', { name: 'About Kernel Studio' })).toContainText(adapter!.name);

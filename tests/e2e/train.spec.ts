@@ -474,6 +474,13 @@ test('each run has its own name, its number first, in the run list, the chart le
   await expect(legend.nth(1)).toContainText(names[0]);
   await expect(legend.nth(2)).toContainText(names[1]);
   await expect(app.getByRole('log', { name: 'Training log' }).locator('header')).toHaveText(names[1]);
+
+  // Clear runs frees no number: the next run is Run 3, never a second Run 1.
+  await app.getByRole('button', { name: 'Clear runs', exact: true }).click();
+  await expect(list).toHaveCount(0);
+  await runAndWait(app, 5);
+  await expect(list).toHaveCount(1);
+  await expect(list.nth(0)).toContainText('Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0');
 });
 
 test('in 中文 the training log and run names are Chinese, losses written as the chart writes them', async ({
@@ -535,4 +542,25 @@ test('Train follows the kernel shapes: the target and learned shapes show before
     'Target Y from X ⋆ K (2×2) is 2×2, smaller than the Ŷ 3×2 the learned 1×2 kernel makes from X 3×3: Run cannot start.',
   );
   await expect(status).toHaveText('Ready · step 0');
+});
+
+test('one Undo takes back a preset whole: X, K and the Train settings it set', async ({ app }) => {
+  await app.getByRole('button', { name: /^Sanity test/ }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(app.getByLabel('Learning rate', { exact: true })).toHaveValue('0.001');
+  await expect(app.getByLabel('Kernel rows', { exact: true })).toHaveValue('2');
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.getByRole('button', { name: 'Undo', exact: true }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  // d2l's defaults again: the 6×8 edge image, K = [1, −1], a 1×2 kernel learned at lr 0.03.
+  await expect(app.getByLabel('Learning rate', { exact: true })).toHaveValue('0.03');
+  await expect(app.getByLabel('Kernel rows', { exact: true })).toHaveValue('1');
+  await expect(app.getByLabel('Kernel columns', { exact: true })).toHaveValue('2');
+  await expect(app.getByTestId('shape-note')).toHaveText(
+    'Target Y from X ⋆ K (1×2) is 6×7; the learned 1×2 kernel makes Ŷ 6×7 from X 6×8: the same shape.',
+  );
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.getByRole('button', { name: 'Redo', exact: true }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(app.getByLabel('Learning rate', { exact: true })).toHaveValue('0.001');
 });

@@ -45,7 +45,7 @@ function standInGpu(): StandInGpu {
 function gpuSelection(gpu: ComputeBackend): BackendSelection {
   return {
     backend: gpu,
-    why: { key: 'reason.hardware', params: { label: gpu.label }, cpu: false },
+    why: { key: 'reason.hardware' },
     adapterDescription: 'stand-in adapter',
   };
 }

@@ -5,6 +5,7 @@ import { PRESETS } from '#core/presets';
 import { ExploreSession } from '../../renderer/src/lib/explore/explore.svelte';
 import { PresetChoice } from '../../renderer/src/lib/explore/preset-choice.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
+import { trainingForPreset } from '../../renderer/src/state/training-setup';
 
 function setup() {
   const doc = new StudioDocument();
@@ -39,6 +40,38 @@ describe('PresetChoice', () => {
     session.edit({ bias: 2 });
     expect(choice.modified).toBe(false);
     expect(doc.bias).toBe(2);
+  });
+
+  it('one undo restores everything a preset changed, Train settings included; redo applies it again', () => {
+    const { doc, session, choice } = setup();
+    const before = { x: doc.x, k: doc.k, training: doc.training };
+    choice.apply(preset('sanity'));
+    // Train learns the preset's 2×2 K at an lr below the divergence limit (d2l's 0.03 is above it).
+    const applied = { x: doc.x, k: doc.k, training: doc.training };
+    expect([applied.training.kernelRows, applied.training.kernelCols]).toEqual([2, 2]);
+    expect(applied.training.lr).toBeLessThan(before.training.lr);
+    expect(applied.training).toEqual(trainingForPreset(doc));
+
+    session.undo();
+    expect({ x: doc.x, k: doc.k, training: doc.training }).toEqual(before);
+    expect(doc.training).toBe(before.training);
+    expect(session.history.canUndo).toBe(false);
+    session.redo();
+    expect({ x: doc.x, k: doc.k, training: doc.training }).toEqual(applied);
+  });
+
+  it('undoing an edit that did not touch the Train settings leaves them as the user set them', () => {
+    const { doc, session, choice } = setup();
+    choice.apply(preset('sanity'));
+    // X edited, then settings changed in the Train tab (not an Explore edit), then X undone.
+    session.edit({ x: fromRows([[5, 0]]) });
+    const chosen = { ...doc.training, steps: 50 };
+    doc.training = chosen;
+    session.undo();
+    expect(doc.x).not.toEqual(fromRows([[5, 0]]));
+    expect(doc.training).toBe(chosen);
+    session.redo();
+    expect(doc.training).toBe(chosen);
   });
 
   it("the preset's own control sets K without marking it modified", () => {

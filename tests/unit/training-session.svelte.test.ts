@@ -27,12 +27,12 @@ import {
 } from '#core/workspace/index';
 import { INVOKE_CHANNELS, type InvokeMethod } from '../../ipc/contract';
 import { MainHandlers } from '../../main/services/handlers';
-import { exportGrid, layerToExport } from '../../renderer/src/lib/files/kernel-source';
+import { exportGrid, layerToExport, pngName } from '../../renderer/src/lib/files/kernel-source';
 import { landscapeSetup } from '../../renderer/src/lib/train/landscape-problem';
 import { ComputeState } from '../../renderer/src/state/compute.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
-import { TrainingSession } from '../../renderer/src/state/training.svelte';
+import { shownOutputOf, TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
 import { testAppInfo } from '../helpers/app-info';
 
 let dataDir: string;
@@ -76,6 +76,8 @@ function sessionFor(doc: StudioDocument): TrainingSession {
   const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
   cleanups.push(() => session.reset(false));
   session.speed = 'max';
+  // The document's session, as the Train view keeps it (the first one made for a document).
+  trainingFor(doc, () => ({ session, charts }));
   return session;
 }
 
@@ -141,6 +143,50 @@ describe('TrainingSession: Run goes from the current step', () => {
     const whole = new CpuLayerTrainer(trainingSetup(doc).config);
     whole.runSync(30);
     expect(Array.from(reopened.weight!.data)).toEqual(Array.from(whole.snapshotSync().weight.data));
+  });
+});
+
+describe('TrainingSession: run names are never reused', () => {
+  /** Starts a new run (Reset, then one Step) and returns its name. */
+  async function newRun(session: TrainingSession): Promise<string> {
+    session.reset();
+    await session.stepOnce();
+    return session.label;
+  }
+
+  it('keeps counting after Clear runs and after removing the newest run, and across save and reopen', async () => {
+    const doc = new StudioDocument();
+    const session = sessionFor(doc);
+    expect(await newRun(session)).toMatch(/^Run 1 /);
+    expect(await newRun(session)).toMatch(/^Run 2 /);
+    // Clear runs (the list's button removes every run from the chart and the workspace).
+    session.removeRuns(doc.runs.map((r) => r.id));
+    // The current run went with them: Reset does not record it back into the workspace.
+    session.reset();
+    expect(doc.runs).toEqual([]);
+    expect(doc.trainer).toBeNull();
+    expect(await newRun(session)).toMatch(/^Run 3 /);
+    // Removing the newest run does not free its number either.
+    session.removeRuns([session.runId!]);
+    expect(await newRun(session)).toMatch(/^Run 4 /);
+    expect(doc.lastRunNumber).toBe(4);
+
+    // The workspace keeps the count: cleared, saved and reopened, the next run is Run 5.
+    session.removeRuns(doc.runs.map((r) => r.id));
+    session.clear();
+    reopen(doc);
+    expect(doc.runs).toEqual([]);
+    expect(await newRun(sessionFor(doc))).toMatch(/^Run 5 /);
+  });
+
+  it('a workspace saved before the count was kept numbers on from its runs', async () => {
+    const doc = new StudioDocument();
+    const session = sessionFor(doc);
+    await newRun(session);
+    await newRun(session);
+    doc.lastRunNumber = 0;
+    reopen(doc);
+    expect(await newRun(sessionFor(doc))).toMatch(/^Run 3 /);
   });
 });
 
@@ -245,6 +291,34 @@ describe('TrainingSession: a 2-output layer', () => {
     expect([doc.learnedWeight, doc.learnedBias, doc.trainer]).toEqual([null, [], null]);
     await session.stepOnce();
     expect(session.step).toBe(1);
+  });
+
+  it("shows the output channel picked, and Export's Y and Ŷ images are that channel's", async () => {
+    const doc = layerDocument();
+    const session = sessionFor(doc);
+    expect([session.outputs, session.output]).toEqual([2, 0]);
+    await session.stepOnce();
+    session.output = 1;
+    expect(session.output).toBe(1);
+    expect(shownOutputOf(doc)).toBe(1);
+    const size = session.target!.rows * session.target!.cols;
+    expect(Array.from(exportGrid(doc, 'y', shownOutputOf(doc))!.data)).toEqual(
+      Array.from(session.target!.data.subarray(size, 2 * size)),
+    );
+    expect(Array.from(exportGrid(doc, 'yhat', shownOutputOf(doc))!.data)).toEqual(
+      Array.from(session.yHat!.data.subarray(size, 2 * size)),
+    );
+    expect(pngName('y', 1, 2)).toBe('y-output2.png');
+    expect(pngName('yhat', 0, 2)).toBe('yhat-output1.png');
+    expect([pngName('y', 0, 1), pngName('x', 1, 2)]).toEqual(['y.png', 'x.png']);
+    // No output 3: a clear error, not an empty image.
+    expect(() => exportGrid(doc, 'y', 2)).toThrow('Y has 2 output channels; there is no output 3.');
+
+    // With one output left (and the run reset), the views show output 1.
+    doc.kernels = [doc.kernels[0]];
+    doc.biases = [0];
+    session.reset();
+    expect([session.outputs, session.output]).toEqual([1, 0]);
   });
 
   it('refuses a drawn target for 2 outputs with a message that says why', async () => {

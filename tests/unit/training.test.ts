@@ -126,6 +126,10 @@ describe('training setup', () => {
     expect(nextRunNumber(['lr 0.03 · sgd · sum · 1×2 · seed 0'])).toBe(1);
     expect(nextRunNumber(['Run 2 · lr 0.03', '运行 7 · 学习率 0.03', 'Run 5 · lr 1'])).toBe(8);
     expect(nextRunNumber(['Run 10 · lr 0.03', 'run-123-4'])).toBe(11);
+    // The workspace's highest number given counts too: removed runs keep their numbers.
+    expect(nextRunNumber([], 4)).toBe(5);
+    expect(nextRunNumber(['Run 2 · lr 0.03'], 4)).toBe(5);
+    expect(nextRunNumber(['Run 9 · lr 0.03'], 4)).toBe(10);
   });
 
   it('parses kernel text and form numbers', () => {

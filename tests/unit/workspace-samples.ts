@@ -49,6 +49,7 @@ export function sampleDocument(): WorkspaceDocument {
         ],
       },
     ],
+    lastRunNumber: 3,
   };
 }
 
@@ -160,6 +161,7 @@ export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc
         { nil: null },
       ),
       runs: fc.array(runArb, { maxLength: 3 }),
+      lastRunNumber: fc.integer({ min: 0, max: 1e9 }),
     }),
   )
   .map(([{ learned, ...layer }, rest]) => ({

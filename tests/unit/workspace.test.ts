@@ -42,6 +42,17 @@ describe('workspace save → open', () => {
     );
   });
 
+  it('a file without lastRunNumber (saved before it was kept) opens with 0; a negative one is refused', () => {
+    const json = sampleJson() as { document: Record<string, unknown> };
+    expect(json.document.lastRunNumber).toBe(3);
+    delete json.document.lastRunNumber;
+    expect(parseWorkspace(JSON.stringify(json), 'old.kstudio').lastRunNumber).toBe(0);
+    json.document.lastRunNumber = -1;
+    expect(errorOf(() => parseWorkspace(JSON.stringify(json), 'bad.kstudio')).message).toMatch(
+      /document\.lastRunNumber/,
+    );
+  });
+
   it('refuses to save a non-finite value rather than writing null', () => {
     const doc = { ...sampleDocument(), biases: [NaN] };
     expect(errorOf(() => serializeWorkspace(doc)).code).toBe('non-finite');

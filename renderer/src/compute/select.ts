@@ -36,8 +36,6 @@ export type ReasonKey =
 export interface BackendReason {
   readonly key: ReasonKey;
   readonly params?: Readonly<Record<string, string>>;
-  /** CPU was chosen: the line reads "CPU — …". */
-  readonly cpu: boolean;
 }
 
 export interface BackendSelection {
@@ -69,7 +67,7 @@ function cpu(
   params: Record<string, string> | undefined,
   adapterDescription: string | null,
 ): BackendSelection {
-  return selection(createCpuBackend(createWebCpuPool()), { key, params, cpu: true }, adapterDescription);
+  return selection(createCpuBackend(createWebCpuPool()), { key, params }, adapterDescription);
 }
 
 /** The CPU after a lost device, with the loss in the reason. */
@@ -122,7 +120,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   try {
     const backend = await create(adapter);
     const key = decision.why === 'forced-on-fallback' ? 'reason.forcedOnFallback' : 'reason.hardware';
-    return selection(backend, { key, params: { label: backend.label }, cpu: false }, description);
+    return selection(backend, { key }, description);
   } catch (e) {
     return cpu('reason.startFailed', { adapter: description ?? '', detail: userMessage(e) }, description);
   }

@@ -21,23 +21,26 @@ export class History<T> {
     this.sync();
   }
 
-  /** Returns the state to restore, taking `current` onto the redo stack; null when there is nothing to undo. */
-  undo(current: T): T | null {
-    const previous = this.past.pop();
-    if (previous === undefined) return null;
-    this.future.push(current);
-    this.lastGroup = null;
-    this.sync();
-    return previous;
+  /**
+   * Returns the state to restore, taking the current state onto the redo stack; null when there
+   * is nothing to undo. `current` is asked for the current state of what is being restored (an
+   * entry may hold only some fields: the current values of the same ones go to the other stack).
+   */
+  undo(current: (restoring: T) => T): T | null {
+    return this.move(this.past, this.future, current);
   }
 
-  redo(current: T): T | null {
-    const next = this.future.pop();
-    if (next === undefined) return null;
-    this.past.push(current);
+  redo(current: (restoring: T) => T): T | null {
+    return this.move(this.future, this.past, current);
+  }
+
+  private move(from: T[], to: T[], current: (restoring: T) => T): T | null {
+    const entry = from.pop();
+    if (entry === undefined) return null;
+    to.push(current(entry));
     this.lastGroup = null;
     this.sync();
-    return next;
+    return entry;
   }
 
   clear(): void {

@@ -48,6 +48,8 @@ export class StudioDocument {
   trainer = $state.raw<SavedTrainer | null>(null);
   /** Training run histories (id, label, settings, loss points), saved with the workspace. */
   runs = $state.raw<RunRecord[]>([]);
+  /** The highest run number given in this workspace: the next run is one more, even after Clear runs. */
+  lastRunNumber = $state(0);
 
   /** X's first channel; setting it to another size crops or zero-pads the other channels to match. */
   get x(): Matrix {

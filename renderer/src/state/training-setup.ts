@@ -44,9 +44,12 @@ const NUMBERED = [en, zh].map(
     ),
 );
 
-/** The next run's number: one past the highest among the labels (1 for the first run). */
-export function nextRunNumber(labels: readonly string[]): number {
-  let highest = 0;
+/**
+ * The next run's number: one past the highest among the labels and `given` (the highest number
+ * the workspace ever gave: removed runs keep their numbers taken); 1 for the first run.
+ */
+export function nextRunNumber(labels: readonly string[], given = 0): number {
+  let highest = given;
   for (const label of labels)
     for (const pattern of NUMBERED) {
       const match = pattern.exec(label);

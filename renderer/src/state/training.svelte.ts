@@ -90,6 +90,9 @@ export class TrainingSession {
   /** The config the current run was created with. */
   config = $state.raw<LayerTrainConfig | null>(null);
 
+  /** The output channel picked in the Train views (0-based); `output` keeps it within the layer shown. */
+  private pickedOutput = $state(0);
+
   private trainer: LayerTrainer | null = null;
   /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
   private resumeFrom: { state: TrainerResumeState; inputs: readonly unknown[] } | null = null;
@@ -161,6 +164,19 @@ export class TrainingSession {
     } catch {
       // The saved state does not fit the document (edited by hand): the next Step/Run says why.
     }
+  }
+
+  /** How many output channels the Train views show: the run's layer, or the document's before a run. */
+  get outputs(): number {
+    return this.weight?.outChannels ?? this.doc.kernels.length;
+  }
+
+  /** The output channel the Train views show, and Export's Y and Ŷ images take (0-based). */
+  get output(): number {
+    return Math.max(0, Math.min(this.pickedOutput, this.outputs - 1));
+  }
+  set output(o: number) {
+    this.pickedOutput = o;
   }
 
   /** Reset: forgets the run, and the learned kernel Export would offer (the chart keeps the run for comparison). */
@@ -246,10 +262,16 @@ export class TrainingSession {
     this.resumeFrom = null;
   }
 
-  /** Removes runs from the chart and from the document (what a saved workspace holds). */
+  /**
+   * Removes runs from the chart and from the document (what a saved workspace holds). The
+   * current run, when removed, ends as Reset ends it but is not recorded again, and its saved
+   * state goes (the learned layer stays for Export).
+   */
   removeRuns(ids: readonly string[]): void {
     for (const id of ids) this.charts.remove(id);
     this.doc.runs = this.doc.runs.filter((r) => !ids.includes(r.id));
+    if (this.runId && ids.includes(this.runId)) this.reset(false);
+    if (this.doc.trainer && ids.includes(this.doc.trainer.runId)) this.doc.trainer = null;
   }
 
   /** Writes the current run's history and learned kernel into the document (one assignment each). */
@@ -315,7 +337,13 @@ export class TrainingSession {
       this.settings = s;
       this.runId = newRunId();
       this.createdAt = nowIso();
-      this.label = this.nameRun(nextRunNumber(this.charts.runs.map((r) => r.label)), s);
+      const runs = [...this.charts.runs, ...this.doc.runs];
+      const number = nextRunNumber(
+        runs.map((r) => r.label),
+        this.doc.lastRunNumber,
+      );
+      this.doc.lastRunNumber = number;
+      this.label = this.nameRun(number, s);
       this.charts.addRun(this.runId, this.label);
       this.weight = config.initWeight;
       this.bias = Array.from(config.initBias);
@@ -517,6 +545,11 @@ export class TrainingSession {
 }
 
 const sessions = new WeakMap<StudioDocument, { session: TrainingSession; charts: LossCharts }>();
+
+/** The output channel the document's Train views show (0 before the Train tab was opened): Export's default. */
+export function shownOutputOf(doc: StudioDocument): number {
+  return sessions.get(doc)?.session.output ?? 0;
+}
 
 /** The training session of a document, kept while the Train tab is closed so a run goes on. */
 export function trainingFor(

@@ -6,15 +6,19 @@ import type { Matrix } from '#core/matrix';
 import type { Cell } from '#core/grid-ops';
 import type { LayerFields } from '#core/layer-stack';
 import { History } from '../../state/history.svelte';
-import type { StudioDocument } from '../../state/studio.svelte';
+import { StudioDocument, type TrainingSettings } from '../../state/studio.svelte';
 
-/** What Explore's undo restores: the whole layer (X's channels, the kernels, biases, geometry, mode, activation). */
-export type DocSnapshot = LayerFields;
-/** An edit: layer fields, or the first channel/kernel/bias (`x`, `k`, `bias`) as today's editors make them. */
+/**
+ * What Explore's undo restores: the whole layer (X's channels, the kernels, biases, geometry,
+ * mode, activation), and the training settings when the edit set them (a preset).
+ */
+export type DocSnapshot = LayerFields & { readonly training?: TrainingSettings };
+/** An edit: layer fields, or the first channel/kernel/bias (`x`, `k`, `bias`) as today's editors make them; training settings. */
 export type DocChange = Partial<LayerFields> & {
   readonly x?: Matrix;
   readonly k?: Matrix;
   readonly bias?: number;
+  readonly training?: TrainingSettings;
 };
 
 export type ExploreViewId = 'kernel' | 'layer';
@@ -48,6 +52,11 @@ export class ExploreSession {
     };
   }
 
+  /** The layer, and the training settings when `like` holds them: what an undo step holds. */
+  private current(like: DocChange): DocSnapshot {
+    return 'training' in like ? { ...this.snapshot(), training: this.doc.training } : this.snapshot();
+  }
+
   private restore(s: DocChange): void {
     Object.assign(this.doc, s);
   }
@@ -56,17 +65,29 @@ export class ExploreSession {
   edit(change: DocChange, group?: string): void {
     const keys = Object.keys(change) as (keyof DocChange)[];
     if (keys.every((key) => change[key] === this.doc[key])) return;
-    this.history.record(this.snapshot(), group);
+    this.history.record(this.current(change), group);
     this.restore(change);
   }
 
+  /**
+   * Applies `change` and what follows from it as one undo step: `follow` sees the document as
+   * `change` leaves it (a preset's X and K) and returns more of the edit (the training settings
+   * that learn its K).
+   */
+  editWith(change: DocChange, follow: (after: StudioDocument) => DocChange): void {
+    const after = new StudioDocument();
+    const { drawnTarget, training } = this.doc;
+    Object.assign(after, this.snapshot(), { drawnTarget, training }, change);
+    this.edit({ ...change, ...follow(after) });
+  }
+
   undo(): void {
-    const s = this.history.undo(this.snapshot());
+    const s = this.history.undo((entry) => this.current(entry));
     if (s) this.restore(s);
   }
 
   redo(): void {
-    const s = this.history.redo(this.snapshot());
+    const s = this.history.redo((entry) => this.current(entry));
     if (s) this.restore(s);
   }
 }

@@ -6,6 +6,7 @@
 import type { Matrix } from '#core/matrix';
 import { presetImage, type Preset } from '#core/presets';
 import type { StudioDocument } from '../../state/studio.svelte';
+import { trainingForPreset } from '../../state/training-setup';
 import type { ExploreSession } from './explore.svelte';
 
 export class PresetChoice {
@@ -16,14 +17,14 @@ export class PresetChoice {
   /** The document and its edits, read when used (a component's props may change). */
   constructor(
     private readonly docOf: () => Pick<StudioDocument, 'x' | 'k'>,
-    private readonly sessionOf: () => Pick<ExploreSession, 'edit' | 'showIm2col'>,
+    private readonly sessionOf: () => Pick<ExploreSession, 'edit' | 'editWith' | 'showIm2col'>,
   ) {}
 
   private get doc(): Pick<StudioDocument, 'x' | 'k'> {
     return this.docOf();
   }
 
-  private get session(): Pick<ExploreSession, 'edit' | 'showIm2col'> {
+  private get session(): Pick<ExploreSession, 'edit' | 'editWith' | 'showIm2col'> {
     return this.sessionOf();
   }
 
@@ -32,7 +33,11 @@ export class PresetChoice {
     return this.applied !== null && (this.doc.x !== this.applied.x || this.doc.k !== this.applied.k);
   }
 
-  /** Applies `p` as one undoable edit: its X (or the current X transformed), K, mode, bias and activation. */
+  /**
+   * Applies `p` as one undoable edit: its X (or the current X transformed), K, mode, bias and
+   * activation, and the training settings that leave Train runnable on them (learn K's shape at
+   * an lr that converges: `trainingForPreset`).
+   */
   apply(p: Preset): void {
     this.preset = p;
     const {
@@ -42,7 +47,9 @@ export class PresetChoice {
       bias = 0,
       activation = 'none',
     } = { ...p, x: presetImage(p, this.doc.x) };
-    this.session.edit({ x, k, mode, bias, activation });
+    this.session.editWith({ x, k, mode, bias, activation }, (after) => ({
+      training: trainingForPreset(after),
+    }));
     this.applied = { x: this.doc.x, k: this.doc.k };
     if (p.showIm2col) this.session.showIm2col = true;
   }

@@ -3,9 +3,13 @@ import type { LayerExport } from '#core/formats/index';
 import { specOfLayer, stackChannels, stackKernels } from '#core/layer-stack';
 import { specForWeights } from '#core/layer-types';
 import type { Matrix } from '#core/matrix';
-import { channel, kernelOf, type Weights } from '#core/tensor';
+import { KernelStudioError } from '#core/errors';
+import { channel, kernelOf, type Tensor3, type Weights } from '#core/tensor';
 import { targetY } from '#core/train/setup';
 import type { StudioDocument } from '../../state/studio.svelte';
+
+/** The grids Export saves as PNG: X, the target Y, the learned layer's Ŷ. */
+export type ExportImage = 'x' | 'y' | 'yhat';
 
 export interface LayerSource extends LayerExport {
   readonly learned: boolean;
@@ -45,10 +49,26 @@ export function describeWeights(w: Weights, bias: ArrayLike<number>): string {
  * training target (core's targetY, the one training learns: the drawn Y, or the layer with K
  * + the target bias); Ŷ from the learned layer (null before any run).
  */
-export function exportGrid(doc: StudioDocument, which: 'x' | 'y' | 'yhat', o = 0): Matrix | null {
+export function exportGrid(doc: StudioDocument, which: ExportImage, o = 0): Matrix | null {
   if (which === 'x') return doc.x;
-  if (which === 'y') return channel(targetY(doc), o);
+  if (which === 'y') return outputChannel(targetY(doc), o, 'Y');
   const source = layerToExport(doc);
   if (!source.learned) return null;
-  return channel(forwardLayerCpu(stackChannels(doc.channels), source.weight, source.bias, source.spec), o);
+  const yHat = forwardLayerCpu(stackChannels(doc.channels), source.weight, source.bias, source.spec);
+  return outputChannel(yHat, o, 'Ŷ');
+}
+
+/** Output channel `o` of `t`, or an error that says how many there are. */
+function outputChannel(t: Tensor3, o: number, name: string): Matrix {
+  if (!Number.isInteger(o) || o < 0 || o >= t.channels)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `${name} has ${t.channels} output channel${t.channels === 1 ? '' : 's'}; there is no output ${o + 1}.`,
+    );
+  return channel(t, o);
+}
+
+/** The name Export suggests for an image: "y.png", or with several output channels the one it holds ("y-output2.png"). */
+export function pngName(which: ExportImage, o: number, outputs: number): string {
+  return which === 'x' || outputs < 2 ? `${which}.png` : `${which}-output${o + 1}.png`;
 }
