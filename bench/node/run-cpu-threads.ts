@@ -8,7 +8,7 @@ import { CpuLayerTrainer, forwardCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix } from '#core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
-import { wasmTrainingAvailable } from '#core/wasm/layer-train';
+import { wasmTrainingAvailable } from '#core/wasm/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
 import { LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';

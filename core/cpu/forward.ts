@@ -1,5 +1,8 @@
 /** The CPU forward pass: act(corr2d(X, mode(K)) + bias), validated, float64-accumulated. */
-import { outputShape, validGeometry } from '../layer';
+import { convSpec, outputShape, validGeometry } from '../layer';
+import { tensorOfMatrix } from '../tensor';
+import type { CpuKernels } from '../wasm/layer';
+import { wasmForwardLayer } from '../wasm/layer';
 import type { Matrix } from '../matrix';
 import type { ForwardParams, Mode } from '../types';
 import { checkForward, checkForwardParams } from '../validate';
@@ -45,13 +48,26 @@ export function correlateInto(
   }
 }
 
-/** One Conv2D layer on the CPU; throws a KernelStudioError on bad input. */
-export function forwardCpu(x: Matrix, k: Matrix, params: ForwardParams): Matrix {
+/**
+ * One Conv2D layer on the CPU; throws a KernelStudioError on bad input. Runs the WebAssembly
+ * SIMD program where it can (`kernels: 'auto'`), else the TypeScript loops below.
+ */
+export function forwardCpu(
+  x: Matrix,
+  k: Matrix,
+  params: ForwardParams,
+  kernels: CpuKernels = 'auto',
+): Matrix {
   checkForward(x, k);
   checkForwardParams(params);
   const { rows, cols } = outputShape(validGeometry(k), x);
-  const data = new Float32Array(rows * cols);
   const w = slidKernelValues(k.data, k.data.length, params.mode);
+  if (kernels === 'auto') {
+    const spec = convSpec({ kernel: [k.rows, k.cols], activation: params.activation });
+    const y = wasmForwardLayer(tensorOfMatrix(x), w, [params.bias], spec);
+    if (y) return { rows, cols, data: y.data };
+  }
+  const data = new Float32Array(rows * cols);
   correlateInto(x, w, k.rows, k.cols, params.bias, params.activation === 'relu', data);
   return { rows, cols, data };
 }

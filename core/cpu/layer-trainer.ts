@@ -16,8 +16,8 @@ import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
 import type { CpuKernels } from './trainer';
 import { singleChannelEvaluate } from './trainer';
-import type { LayerLossAndGrads } from '../wasm/layer-train';
-import { wasmLayerLossAndGrads } from '../wasm/layer-train';
+import type { LayerLossAndGrads } from '../wasm/layer';
+import { wasmLayerLossAndGrads } from '../wasm/layer';
 import type { ConvSpec } from '../layer';
 
 /** The reference layer step (core/cpu/layer.ts) on padded X, with its own scratch buffers. */

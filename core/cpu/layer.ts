@@ -12,6 +12,8 @@ import type { Tensor3, Weights } from '../tensor';
 import { channel, kernelOf } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardCpu } from './forward';
+import type { CpuKernels } from '../wasm/layer';
+import { wasmForwardLayer } from '../wasm/layer';
 import {
   addGrad3x3,
   addGradRow,
@@ -118,15 +120,29 @@ export function accumulateGradRow(
   sweepRow(false, gradW, d, xp, spec, o, i, ow);
 }
 
-/** One layer forward pass on the CPU: O×Ho×Wo; throws a KernelStudioError on bad input. */
-export function forwardLayerCpu(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Tensor3 {
+/**
+ * One layer forward pass on the CPU: O×Ho×Wo; throws a KernelStudioError on bad input. With
+ * unit stride it runs the WebAssembly SIMD program where it can (`kernels: 'auto'`).
+ */
+export function forwardLayerCpu(
+  x: Tensor3,
+  w: Weights,
+  bias: ArrayLike<number>,
+  spec: ConvSpec,
+  kernels: CpuKernels = 'auto',
+): Tensor3 {
   const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec);
+  if (kernels === 'auto') {
+    const y = wasmForwardLayer(padTensor(x, spec.padding), slidWeights(w.data, spec), bias, spec);
+    if (y) return y;
+  }
   if (isSingleChannelValid(spec)) {
-    const y = forwardCpu(channel(x, 0), kernelOf(w, 0, 0), {
-      mode: spec.mode,
-      bias: bias[0],
-      activation: spec.activation,
-    });
+    const y = forwardCpu(
+      channel(x, 0),
+      kernelOf(w, 0, 0),
+      { mode: spec.mode, bias: bias[0], activation: spec.activation },
+      'js',
+    );
     return { channels: 1, rows: y.rows, cols: y.cols, data: y.data };
   }
   const xp = padTensor(x, spec.padding);

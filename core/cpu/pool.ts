@@ -15,7 +15,7 @@ import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
 import { layerEvaluate } from './layer-trainer';
-import { wasmTrainingApplies } from '../wasm/layer-train';
+import { wasmTrainingApplies } from '../wasm/layer';
 import type { AsyncEvaluateInto, EvaluateInto } from './param-run';
 
 /** One band's forward job: a plain, structured-cloneable problem (X already padded, padding 0). */

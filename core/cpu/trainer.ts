@@ -12,14 +12,10 @@ import type { CpuPool } from './pool';
 import { layerConfigOf } from '../layer-types';
 import { createStepBuffers, lossAndGradsCpu } from './step';
 import { tensorOfMatrix } from '../tensor';
-import { wasmLayerLossAndGrads } from '../wasm/layer-train';
+import type { CpuKernels } from '../wasm/layer';
+import { wasmLayerLossAndGrads } from '../wasm/layer';
 
-/**
- * Which code evaluates a training step: `auto` is the WebAssembly SIMD program (core/wasm) where
- * it applies and the runtime (and the page's CSP) allows it, else JavaScript; `js` is always the
- * JavaScript reference.
- */
-export type CpuKernels = 'auto' | 'js';
+export type { CpuKernels } from '../wasm/layer';
 
 /** Loss and ∂L/∂(slid kernel) of one channel; ∂L/∂b comes back with the loss. */
 type LossAndGrads = (

@@ -1,18 +1,20 @@
 /**
- * The fused training evaluation of a Conv2D layer with unit stride as a WebAssembly SIMD
- * program: forward pass, residual, loss, ∂L/∂W and ∂L/∂b in one sweep over each output
- * channel's rows, in float64 (two lanes per vector), with the same arithmetic as the CPU
- * reference (`layerLossAndGradsCpu` in core/cpu/layer.ts, `lossAndGradsCpu` in core/cpu/step.ts
- * for one channel) up to summation order. C input and O output channels, any dilation; X comes
+ * A Conv2D layer with unit stride as a WebAssembly SIMD program, in two specializations: the
+ * forward pass (`forward`: act(X ⋆ W + b) rounded to float32, as `forwardLayerCpu` in
+ * core/cpu/layer.ts) and the fused training evaluation (`train`: forward pass, residual, loss,
+ * ∂L/∂W and ∂L/∂b in one sweep over each output channel's rows). Both accumulate in float64
+ * (two lanes per vector) with the same arithmetic as the CPU reference (`layerLossAndGradsCpu`
+ * and `lossAndGradsCpu` in core/cpu/step.ts for one channel) up to summation order. C input and O output channels, any dilation; X comes
  * already zero-padded, so padding is just a larger X. The program is specialized for one
  * problem's shape: its key names every constant baked into it.
  *
- * Memory (float64, byte offsets in `layout`): X's channels with rows padded to `xStride` (zeros
- * beyond the image) and one spare row, Y's channels with rows padded to `oStride`, a lane mask
- * per output column (all ones below the output width, zero in the padding), the residual row,
- * the slid weights (O×C×kh×kw), their gradient, the biases and Σ d per output channel. Output
- * columns are computed in blocks of BLOCK values, so padded columns are computed too and masked
- * out of the loss and gradients.
+ * Memory (byte offsets in `layout`): X's channels in float64 with rows padded to `xStride`
+ * (zeros beyond the image) and one spare row; for `forward` the output in float32 with rows
+ * padded to `oStride`; for `train` Y in float64 with rows padded to `oStride`, a lane mask per
+ * output column (all ones below the output width, zero in the padding), the residual row and the
+ * weights' gradient; then the slid weights (O×C×kh×kw), the biases and, for `train`, Σ d per
+ * output channel. Output columns are computed in blocks of BLOCK values, so padded columns are
+ * computed too: the forward pass leaves them in the padding, training masks them out.
  */
 import type { FunctionDef } from './emit';
 import { Code } from './emit';
@@ -30,7 +32,10 @@ const PAGE = 65536;
 /** The most memory a program lays out: addresses stay well inside i32 and every engine's wasm32 limit. */
 export const MAX_BYTES = 2 ** 31;
 
-export interface LayerTrainShape {
+export type LayerPurpose = 'forward' | 'train';
+
+export interface LayerShape {
+  readonly purpose: LayerPurpose;
   readonly inChannels: number;
   readonly outChannels: number;
   /** X as padded. */
@@ -44,14 +49,16 @@ export interface LayerTrainShape {
   readonly relu: boolean;
 }
 
-export interface LayerTrainLayout extends LayerTrainShape {
+export interface LayerLayout extends LayerShape {
   readonly oh: number;
   readonly ow: number;
   /** Floats per stored X row and per stored output row. */
   readonly xStride: number;
   readonly oStride: number;
-  /** Byte offsets. */
+  /** Byte offsets (-1: not in this specialization). */
   readonly x: number;
+  /** Float32 output (forward). */
+  readonly out: number;
   readonly y: number;
   readonly mask: number;
   readonly d: number;
@@ -65,9 +72,9 @@ export interface LayerTrainLayout extends LayerTrainShape {
 }
 
 /** The key naming every specialization of the program (like a WGSL program's shaderKey). */
-export function layerTrainKey(s: LayerTrainShape): string {
+export function layerKey(s: LayerShape): string {
   return [
-    'wasm-layer-train-f64x2',
+    `wasm-layer-${s.purpose}-f64x2`,
     `c${s.inChannels}o${s.outChannels}`,
     `k${s.kh}x${s.kw}`,
     `d${s.dh}x${s.dw}`,
@@ -77,7 +84,7 @@ export function layerTrainKey(s: LayerTrainShape): string {
   ].join('-');
 }
 
-export function layerTrainLayout(s: LayerTrainShape): LayerTrainLayout {
+export function layerLayout(s: LayerShape): LayerLayout {
   const oh = s.xRows - (s.kh - 1) * s.dh;
   const ow = s.xCols - (s.kw - 1) * s.dw;
   const oStride = Math.ceil(ow / BLOCK) * BLOCK;
@@ -91,14 +98,16 @@ export function layerTrainLayout(s: LayerTrainShape): LayerTrainLayout {
     return start;
   };
   // One spare row after the last channel: a padded block of its last row may read into it.
+  const train = s.purpose === 'train';
   const x = take((s.inChannels * s.xRows + 1) * xStride);
-  const y = take(s.outChannels * oh * oStride);
-  const mask = take(oStride);
-  const d = take(oStride);
+  const out = train ? -1 : take((s.outChannels * oh * oStride) / 2);
+  const y = train ? take(s.outChannels * oh * oStride) : -1;
+  const mask = train ? take(oStride) : -1;
+  const d = train ? take(oStride) : -1;
+  const g = train ? take(weights) : -1;
   const w = take(weights);
-  const g = take(weights);
   const bias = take(s.outChannels);
-  const sumD = take(s.outChannels);
+  const sumD = train ? take(s.outChannels) : -1;
   return {
     ...s,
     oh,
@@ -106,6 +115,7 @@ export function layerTrainLayout(s: LayerTrainShape): LayerTrainLayout {
     xStride,
     oStride,
     x,
+    out,
     y,
     mask,
     d,
@@ -119,14 +129,16 @@ export function layerTrainLayout(s: LayerTrainShape): LayerTrainLayout {
 }
 
 /**
- * `step() -> f64`: with the slid weights at `w` and the biases at `bias`, adds Σ_out r·X-window
- * (unscaled) into `g` (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns
- * Σ r² (r = act(z) − y, d = r where the activation passes, as in the reference).
+ * `run() -> f64`, with the slid weights at `w` and the biases at `bias`. `forward` writes
+ * act(z) as float32 to `out` and returns 0. `train` adds Σ_out r·X-window (unscaled) into `g`
+ * (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns Σ r²
+ * (r = act(z) − y, d = r where the activation passes, as in the reference).
  */
-export function layerTrainProgram(l: LayerTrainLayout): FunctionDef {
+export function layerProgram(l: LayerLayout): FunctionDef {
+  const train = l.purpose === 'train';
   const c = new Code([]);
   const o = c.local('i32'); // output channel
-  const yRow = c.local('i32'); // byte address of output row i of channel o in Y
+  const yRow = c.local('i32'); // byte address of output row i of channel o in Y (float32 out: forward)
   const xRow = c.local('i32'); // byte address of X's row i in channel 0
   const col = c.local('i32'); // byte offset of the block within an output row
   const p = c.local('i32');
@@ -144,6 +156,7 @@ export function layerTrainProgram(l: LayerTrainLayout): FunctionDef {
   const sums = Array.from({ length: l.kw }, () => c.local('v128'));
   const xRowBytes = l.xStride * F64;
   const oRowBytes = l.oStride * F64;
+  const outRowBytes = l.oStride * 4;
   const kRowBytes = l.kw * F64;
   const tapRowBytes = l.dh * xRowBytes;
   // From the row after a channel's last kernel row to the same row in the next channel.
@@ -168,7 +181,7 @@ export function layerTrainProgram(l: LayerTrainLayout): FunctionDef {
 
   c.f64(0).f64x2Splat().tee(zeroV).set(lossV);
   c.i32(0).set(o);
-  c.i32(l.y).set(yRow);
+  c.i32(train ? l.y : l.out).set(yRow);
   c.i32(l.w).set(wo);
   c.loop(() => {
     c.get(o).f64Splat(l.bias).set(biasV);
@@ -198,64 +211,74 @@ export function layerTrainProgram(l: LayerTrainLayout): FunctionDef {
             });
           }
         });
-        acc.forEach((z, k) => {
-          const off = k * 16;
-          // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
-          if (l.relu) c.get(z).get(zeroV).f64x2Le().set(le);
-          // r = act(z) − y, masked to the output width.
-          c.get(z);
-          if (l.relu) c.get(le).andnot();
-          c.get(yRow).get(col).i32Add().v128Load(off).f64x2Sub();
-          c.i32(l.mask).get(col).i32Add().v128Load(off).and().set(r);
-          c.get(lossV).get(r).get(r).f64x2Mul().f64x2Add().set(lossV);
-          // d = r where the activation passes.
-          c.i32(l.d).get(col).i32Add().get(r);
-          if (l.relu) c.get(le).andnot();
-          c.tee(r).v128Store(off);
-          c.get(sumV).get(r).f64x2Add().set(sumV);
-        });
+        if (!train)
+          acc.forEach((z, k) => {
+            // ReLU as the TypeScript pass: z > 0 ? z : 0 (NaN gives 0).
+            c.get(yRow).get(col).i32(1).i32ShrU().i32Add().get(z);
+            if (l.relu) c.get(z).get(zeroV).f64x2Gt().and();
+            c.f32x4Demote().store64Lane0(k * 8);
+          });
+        else
+          acc.forEach((z, k) => {
+            const off = k * 16;
+            // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
+            if (l.relu) c.get(z).get(zeroV).f64x2Le().set(le);
+            // r = act(z) − y, masked to the output width.
+            c.get(z);
+            if (l.relu) c.get(le).andnot();
+            c.get(yRow).get(col).i32Add().v128Load(off).f64x2Sub();
+            c.i32(l.mask).get(col).i32Add().v128Load(off).and().set(r);
+            c.get(lossV).get(r).get(r).f64x2Mul().f64x2Add().set(lossV);
+            // d = r where the activation passes.
+            c.i32(l.d).get(col).i32Add().get(r);
+            if (l.relu) c.get(le).andnot();
+            c.tee(r).v128Store(off);
+            c.get(sumV).get(r).f64x2Add().set(sumV);
+          });
         c.stepLt(col, BLOCK * F64, oRowBytes);
       });
-      // ∂L/∂W: each kernel row's taps as dot products of the residual row with shifted X rows.
-      c.get(xRow).set(p);
-      c.get(wo).i32(gMinusW).i32Add().set(pw);
-      kernelRows(() => {
-        for (const v of sums) c.get(zeroV).set(v);
-        c.i32(0).set(col);
-        c.loop(() => {
-          c.i32(l.d).get(col).i32Add().v128Load().set(r);
-          sums.forEach((v, b) => {
-            c.get(v)
-              .get(p)
-              .get(col)
-              .i32Add()
-              .v128Load(b * l.dw * F64)
-              .get(r)
-              .f64x2Mul()
-              .f64x2Add()
-              .set(v);
+      if (train) {
+        // ∂L/∂W: each kernel row's taps as dot products of the residual row with shifted X rows.
+        c.get(xRow).set(p);
+        c.get(wo).i32(gMinusW).i32Add().set(pw);
+        kernelRows(() => {
+          for (const v of sums) c.get(zeroV).set(v);
+          c.i32(0).set(col);
+          c.loop(() => {
+            c.i32(l.d).get(col).i32Add().v128Load().set(r);
+            sums.forEach((v, b) => {
+              c.get(v)
+                .get(p)
+                .get(col)
+                .i32Add()
+                .v128Load(b * l.dw * F64)
+                .get(r)
+                .f64x2Mul()
+                .f64x2Add()
+                .set(v);
+            });
+            c.stepLt(col, 16, oRowBytes);
           });
-          c.stepLt(col, 16, oRowBytes);
+          sums.forEach((v, b) => {
+            c.get(pw)
+              .get(pw)
+              .f64Load(b * F64)
+              .laneSum(v)
+              .f64Add()
+              .f64Store(b * F64);
+          });
         });
-        sums.forEach((v, b) => {
-          c.get(pw)
-            .get(pw)
-            .f64Load(b * F64)
-            .laneSum(v)
-            .f64Add()
-            .f64Store(b * F64);
-        });
-      });
+      }
       c.bump(xRow, xRowBytes);
-      c.bump(yRow, oRowBytes);
+      c.bump(yRow, train ? oRowBytes : outRowBytes);
       c.get(xRow)
         .i32(l.x + l.oh * xRowBytes)
         .i32LtU();
     });
-    c.get(o).i32(l.sumD).i32Add().laneSum(sumV).f64Store();
+    if (train) c.get(o).i32(l.sumD).i32Add().laneSum(sumV).f64Store();
     c.bump(wo, weightsPerOut);
     c.stepLt(o, F64, l.outChannels * F64);
   });
   c.laneSum(lossV);
-  return { name: 'step', params: [], results: ['f64'], code: c };
+  return { name: 'run', params: [], results: ['f64'], code: c };
 }

@@ -14,7 +14,13 @@ import { randomKernel, randomMatrix } from '#core/random';
 import { initialParams } from '#core/train/resume';
 import { Code, moduleBytes, wasmSimdSupported } from '#core/wasm/emit';
 import { webAssembly } from '#core/wasm/runtime';
-import { layerLossAndGradsCpu, layerStepBuffers, padTensor } from '#core/cpu/layer';
+import {
+  forwardLayerCpu,
+  layerLossAndGradsCpu,
+  layerStepBuffers,
+  padTensor,
+  slidWeights,
+} from '#core/cpu/layer';
 import { layerEvaluate } from '#core/cpu/layer-trainer';
 import type { ConvSpec } from '#core/layer';
 import { convSpec, outputShape } from '#core/layer';
@@ -23,8 +29,8 @@ import { mulberry32 } from '#core/random';
 import { randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix } from '#core/tensor';
-import { BLOCK, MAX_BYTES, layerTrainKey, layerTrainLayout } from '#core/wasm/layer-train-program';
-import { wasmLayerLossAndGrads } from '#core/wasm/layer-train';
+import { BLOCK, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
+import { wasmForwardLayer, wasmLayerLossAndGrads } from '#core/wasm/layer';
 import type { LayerTrainCase } from '../helpers/golden';
 import {
   biasList,
@@ -108,6 +114,7 @@ describe('WebAssembly training program vs the CPU reference', () => {
 
   it('the key names every constant baked into the program', () => {
     const base = {
+      purpose: 'train' as const,
       inChannels: 3,
       outChannels: 8,
       xRows: 256,
@@ -130,8 +137,8 @@ describe('WebAssembly training program vs the CPU reference', () => {
       { ...base, dh: 2 },
       { ...base, dw: 2 },
     ];
-    expect(new Set(variants.map(layerTrainKey)).size).toBe(variants.length);
-    const l = layerTrainLayout(base);
+    expect(new Set(variants.map(layerKey)).size).toBe(variants.length);
+    const l = layerLayout(base);
     expect(l.oStride % BLOCK).toBe(0);
     expect(l.xStride).toBeGreaterThanOrEqual(l.oStride + base.kw - 1);
   });
@@ -142,7 +149,8 @@ describe('WebAssembly training program vs the CPU reference', () => {
     const huge: Tensor3 = { channels: 64, rows: side, cols: side, data: new Float32Array(0) };
     const y: Tensor3 = { channels: 1, rows: side - 2, cols: side - 2, data: new Float32Array(0) };
     expect(
-      layerTrainLayout({
+      layerLayout({
+        purpose: 'train',
         inChannels: 64,
         outChannels: 1,
         xRows: side,
@@ -197,6 +205,20 @@ describe('the layer program vs the JavaScript layer step on random layers', () =
       expectAllClose([loss], [ref], TOL, 'loss');
       expectAllClose(gW, rW, TOL, '∂L/∂W');
       expectAllClose(gB, rB, TOL, '∂L/∂b');
+      // The forward program: float64 sums rounded to float32, as the TypeScript pass (only the
+      // summation order differs, so at most a float32 rounding apart).
+      const weights = {
+        outChannels: spec.outChannels,
+        inChannels: spec.inChannels,
+        rows: kh,
+        cols: kw,
+        data: Float32Array.from(w),
+      };
+      const yWasm = forwardLayerCpu(x, weights, bias, spec);
+      const yJs = forwardLayerCpu(x, weights, bias, spec, 'js');
+      expect(wasmForwardLayer(xp, slidWeights(weights.data, spec), bias, spec)?.data).toEqual(yWasm.data);
+      expect([yWasm.channels, yWasm.rows, yWasm.cols]).toEqual([yJs.channels, yJs.rows, yJs.cols]);
+      expectAllClose(yWasm.data, yJs.data, { rtol: 1e-6, atol: 1e-6 }, 'forward');
     });
   }
 
