@@ -481,6 +481,15 @@ test('each run has its own name, its number first, in the run list, the chart le
   await runAndWait(app, 5);
   await expect(list).toHaveCount(1);
   await expect(list.nth(0)).toContainText('Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0');
+
+  // Clear runs mid-run ends the run; its points still on their way do not bring it back.
+  await setField(app, 'Steps', '100000');
+  await app.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText(/^Running · step \d+/);
+  await app.getByRole('button', { name: 'Clear runs', exact: true }).click();
+  await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Ready · step 0');
+  await app.waitForTimeout(500);
+  await expect(list).toHaveCount(0);
 });
 
 test('in 中文 the training log and run names are Chinese, losses written as the chart writes them', async ({

@@ -114,6 +114,24 @@ describe('LossCharts: main owns the run list', () => {
     cleanup();
   });
 
+  it('a removed run stays removed when points it sent before arrive after (Clear runs mid-run)', async () => {
+    const cleanup = $effect.root(() => undefined);
+    const main = new LossCharts(source());
+    await main.start().ready;
+    main.addRun('run-c', 'Run 1');
+    main.remove('run-c');
+    const late: LossBatch = { runId: 'run-c', points: [{ step: 3, loss: 2 }] };
+    expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [late])).ok).toBe(true);
+    await settle();
+    expect(main.runs).toEqual([]);
+    // A run another view started still shows up (labelled by its id until that view names it).
+    const other: LossBatch = { runId: 'run-d', points: [{ step: 1, loss: 5 }] };
+    expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [other])).ok).toBe(true);
+    await settle();
+    expect(listOf(main)).toEqual([{ runId: 'run-d', label: 'run-d', hidden: false }]);
+    cleanup();
+  });
+
   it('a reloaded main window gets the list back from main, and a workspace opened before the answer wins', async () => {
     const first = new LossCharts(source());
     await first.start().ready;

@@ -45,6 +45,10 @@ export class LossCharts {
   private started = false;
   /** The list changed here before main's answered `getRunList` arrived: that answer is stale. */
   private changedLocally = false;
+  /** Runs removed here: their late points (a batch already on its way to main) do not bring them back. */
+  // Not state: nothing is drawn from it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly removed = new Set<string>();
 
   /**
    * `follower`: a view that only shows what the main window keeps (the pop-out
@@ -123,11 +127,13 @@ export class LossCharts {
   }
 
   remove(runId: string): void {
+    this.removed.add(runId);
     this.runs = this.runs.filter((r) => r.runId !== runId);
     this.persist();
   }
 
   clear(): void {
+    for (const r of this.runs) this.removed.add(r.runId);
     this.runs = [];
     this.persist();
   }
@@ -151,6 +157,7 @@ export class LossCharts {
   }
 
   private receive(batch: LossBatch): void {
+    if (this.removed.has(batch.runId)) return;
     // A run started in another view is shown too, labelled by its id until that view saves its label.
     if (!this.runs.some((r) => r.runId === batch.runId)) this.addRun(batch.runId, batch.runId);
     this.update(batch.runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, batch.points) }));
