@@ -186,6 +186,27 @@ test('two tabs: Save As prompts only in the tab that asked, and cancelling in th
   }
 });
 
+test('seven tabs of one browser all work: their event sockets leave the six connections a browser gives a host free', async ({
+  app,
+  server,
+}) => {
+  const tabs = [app];
+  while (tabs.length < 7) {
+    const tab = await app.context().newPage();
+    await tab.goto(server.url, { timeout: 30_000 });
+    await expect(tab.getByRole('toolbar', { name: 'Main toolbar' })).toBeVisible();
+    tabs.push(tab);
+  }
+  const last = tabs.at(-1)!;
+  await saveAs(last, join(server.home, 'seventh.kstudio'));
+  expect(JSON.parse(readFileSync(join(server.home, 'seventh.kstudio'), 'utf8'))).toMatchObject({
+    format: 'kernel-studio-workspace',
+  });
+  // The first tab still reaches main too.
+  await saveAs(app, join(server.home, 'first.kstudio'));
+  expect(existsSync(join(server.home, 'first.kstudio'))).toBe(true);
+});
+
 /**
  * Every dialog of `page`, in order, left open for the test to answer: `next()` gives the next one
  * (or fails after the expect timeout); `seen` lists their messages. While this listener is on,
