@@ -146,12 +146,16 @@ export function acceptWebSocket(
   const write = (opcode: number, payload: Buffer) => {
     if (!socket.destroyed && socket.writable) socket.write(encodeFrame(opcode, payload));
   };
-  /** Close handshake: our close frame (status `code`), then the connection ends. */
+  /**
+   * Our close frame (status `code`), then the connection ends once it is written: without
+   * waiting for the other side, which may be a page frozen by a prompt (the server must
+   * still be able to stop).
+   */
   const close = (code = 1000) => {
     const status = Buffer.alloc(2);
     status.writeUInt16BE(code);
     write(OPCODE.close, status);
-    socket.end();
+    socket.end(() => socket.destroy());
     finish();
   };
   const receive = (chunk: Buffer) => {

@@ -24,7 +24,7 @@ import {
   PAGE_HELLO_EVENT,
   type DialogAnswer,
 } from '../../ipc/contract';
-import { encodeFrame, FrameReader, OPCODE } from '../../main/browser/websocket';
+import { encodeFrame, FrameReader, OPCODE, type Frame } from '../../main/browser/websocket';
 
 describe('browser-mode server', () => {
   let dir: string;
@@ -276,6 +276,36 @@ describe('browser-mode server', () => {
     ).toBe(426);
   });
 
+  it('answers a ping with a pong and a close with a close; the page is gone then', async () => {
+    const page = await openPage(server.port, cookie);
+    const headers = { Origin: origin, Cookie: cookie, [PAGE_HEADER]: page.secret };
+    page.send(OPCODE.ping, Buffer.from('are you there'));
+    await expect
+      .poll(() => page.controls.map((f) => [f.opcode, f.payload.toString()]))
+      .toEqual([[OPCODE.pong, 'are you there']]);
+    expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(200);
+    page.send(OPCODE.close, Buffer.from([0x03, 0xe8]));
+    await expect.poll(() => page.controls.map((f) => f.opcode)).toEqual([OPCODE.pong, OPCODE.close]);
+    expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(401);
+    page.close();
+  });
+
+  it('closes the socket of a page that sends a fragment or an unmasked frame', async () => {
+    for (const frame of [
+      Buffer.from([0x01, 0x80, 0, 0, 0, 0]),
+      encodeFrame(OPCODE.text, Buffer.from('{}')),
+    ]) {
+      const page = await openPage(server.port, cookie);
+      const headers = { Origin: origin, Cookie: cookie, [PAGE_HEADER]: page.secret };
+      page.socket.write(frame);
+      await expect
+        .poll(() => page.controls.map((f) => [f.opcode, f.payload.readUInt16BE()]))
+        .toEqual([[OPCODE.close, 1002]]);
+      expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(401);
+      page.close();
+    }
+  });
+
   it('does not serve files outside the renderer folder, nor follow links inside it', async () => {
     // Raw paths: fetch() would normalise the dots away before sending.
     for (const path of [
@@ -298,20 +328,26 @@ interface Page {
   next(event: string): Promise<unknown>;
   /** Sends a dialog answer on the page's socket and waits for its reply. */
   ask(answer: DialogAnswer): Promise<unknown>;
+  /** Control frames (ping, pong, close) the server sent. */
+  controls: Frame[];
+  /** Sends a frame as a browser would (masked). */
+  send(opcode: number, payload: Buffer): void;
+  socket: Socket;
   close(): void;
 }
 
 /** Opens the event socket the way a page does and reads its secret from the first event. */
 async function openPage(port: number, cookie: string): Promise<Page> {
   const events: { event: string; data: unknown }[] = [];
+  const controls: Frame[] = [];
   const waiters: (() => void)[] = [];
   let seen = 0;
   const socket = await upgrade(port, { Cookie: cookie, Origin: `http://127.0.0.1:${port}` });
   const reader = new FrameReader(false);
   socket.on('data', (chunk: Buffer) => {
     for (const frame of reader.push(chunk))
-      if (frame.opcode === OPCODE.text)
-        events.push(JSON.parse(frame.payload.toString('utf8')) as Page['events'][0]);
+      if (frame.opcode !== OPCODE.text) controls.push(frame);
+      else events.push(JSON.parse(frame.payload.toString('utf8')) as Page['events'][0]);
     for (const wake of waiters.splice(0)) wake();
   });
   socket.on('error', () => undefined);
@@ -325,12 +361,14 @@ async function openPage(port: number, cookie: string): Promise<Page> {
       await new Promise<void>((wake) => waiters.push(wake));
     }
   };
+  const send = (opcode: number, payload: Buffer) =>
+    socket.write(encodeFrame(opcode, payload, randomBytes(4)));
   const ask = (answer: DialogAnswer) => {
-    socket.write(encodeFrame(OPCODE.text, Buffer.from(JSON.stringify(answer)), randomBytes(4)));
+    send(OPCODE.text, Buffer.from(JSON.stringify(answer)));
     return next(DIALOG_REPLY_EVENT);
   };
   const hello = (await next(PAGE_HELLO_EVENT)) as { secret: string };
-  return { secret: hello.secret, events, next, ask, close: () => socket.destroy() };
+  return { secret: hello.secret, events, next, ask, controls, send, socket, close: () => socket.destroy() };
 }
 
 /** A WebSocket handshake at EVENTS_PATH: the socket, or an error "<status> <text>". */
