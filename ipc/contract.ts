@@ -136,12 +136,34 @@ export interface DirtyState {
 export const WIRE_BYTES_KEY = '$bytes';
 
 /**
- * Browser mode's page identity: the event stream's first event (PAGE_HELLO_EVENT,
- * `{ secret }`) gives each page its own secret, and every API request carries it
- * in PAGE_HEADER; the launch cookie alone authorises nothing.
+ * Browser mode's page identity: each page opens a WebSocket at EVENTS_PATH, whose
+ * messages are `{ event, data }`. Its first event (PAGE_HELLO_EVENT, `{ secret }`)
+ * gives the page its own secret, and every API request carries it in PAGE_HEADER;
+ * the launch cookie alone authorises nothing.
  */
+export const EVENTS_PATH = '/api/events';
 export const PAGE_HEADER = 'X-Kernel-Studio-Page';
 export const PAGE_HELLO_EVENT = 'page:hello';
+/**
+ * Browser mode's file dialogs: main sends DIALOG_REQUEST_EVENT to the page that asked; the
+ * page sends a DialogAnswer on its socket and gets a DialogReply (DIALOG_REPLY_EVENT).
+ */
+export const DIALOG_REQUEST_EVENT = 'dialog:request';
+export const DIALOG_REPLY_EVENT = 'dialog:reply';
+export interface DialogRequest {
+  readonly id: string;
+  readonly mode: 'open' | 'save';
+  readonly kind: FileKind;
+  readonly suggestedName?: string;
+}
+/** `path` null or '' cancels; `check: true` only asks which absolute path the answer means. */
+export interface DialogAnswer {
+  readonly id: string;
+  readonly path: string | null;
+  readonly check?: boolean;
+}
+/** The absolute path an answer means (null: cancelled). */
+export type DialogReply = { readonly id: string } & IpcResult<string | null>;
 /** Browser mode's save prompt shows the absolute path in a confirm() that starts with this line. */
 export const SAVE_CONFIRM_PREFIX = 'Kernel Studio will write to:';
 

@@ -1,15 +1,28 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AppInfo, FileKind } from '../../ipc/contract';
-import { MAIN_EVENT_CHANNELS, PAGE_HEADER, PAGE_HELLO_EVENT, WIRE_BYTES_KEY } from '../../ipc/contract';
+import {
+  DIALOG_REPLY_EVENT,
+  DIALOG_REQUEST_EVENT,
+  EVENTS_PATH,
+  MAIN_EVENT_CHANNELS,
+  PAGE_HEADER,
+  PAGE_HELLO_EVENT,
+  WIRE_BYTES_KEY,
+  type DialogAnswer,
+  type DialogReply,
+  type IpcResult,
+} from '../../ipc/contract';
 import type { Dialogs } from '../services/context';
 import { MainHandlers } from '../services/handlers';
 import { MAX_TEXT_BYTES } from '../services/schemas';
 import { mimeOf, readStaticFile } from '../services/static-files';
 import { BROWSER_MODE_CSP_HEADER } from '../services/csp';
+import { acceptWebSocket, refuseUpgrade, type WebSocketPeer } from './websocket';
 
 export interface BrowserServerOptions {
   rendererDir: string;
@@ -36,16 +49,18 @@ const tokenCookie = (port: number) => `ks_token_${port}`;
 const MAX_BODY_BYTES = MAX_TEXT_BYTES + 1024 * 1024;
 
 /**
- * One page (tab) of the app: it exists while its event stream is open. Its
- * secret arrives as the stream's first event, which only a script of our own
- * origin can read, and every API call must carry it in PAGE_HEADER: the cookie
- * alone (which the browser also sends from other local ports) authorises nothing.
- * A dialog belongs to the page whose call opened it; only that page sees and answers it.
+ * One page (tab) of the app: it exists while its event socket (a WebSocket at
+ * EVENTS_PATH) is open. Its secret arrives as the socket's first event, which
+ * only a script of our own origin can read, and every API call must carry it in
+ * PAGE_HEADER: the cookie alone (which the browser also sends from other local
+ * ports) authorises nothing. A dialog belongs to the page whose call opened it;
+ * only that page sees it and answers it, over its own socket, so an answer never
+ * waits for an HTTP connection.
  */
 interface PageConnection {
   readonly id: string;
   readonly secret: string;
-  readonly stream: ServerResponse;
+  readonly socket: WebSocketPeer;
 }
 
 interface PendingDialog {
@@ -57,7 +72,7 @@ interface PendingDialog {
 /**
  * Kernel Studio without Electron: main's handlers behind a loopback-only HTTP
  * server. Every request must carry the per-launch token (query or cookie) and
- * come from our own origin and host name; events reach the page over SSE.
+ * come from our own origin and host name; events reach the page over a WebSocket.
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -67,9 +82,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const pagesBySecret = new Map<string, PageConnection>();
   const pendingDialogs = new Map<string, PendingDialog>();
 
-  const frame = (event: string, payload: unknown) => `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+  const sendTo = (page: PageConnection, event: string, payload: unknown): void =>
+    page.socket.sendText(JSON.stringify({ event, data: payload }));
   const send = (event: string, payload: unknown): void => {
-    for (const page of pages.values()) page.stream.write(frame(event, payload));
+    for (const page of pages.values()) sendTo(page, event, payload);
   };
 
   /**
@@ -85,7 +101,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (!page) return resolvePath(null);
       const id = randomUUID();
       pendingDialogs.set(id, { page, mode: request.mode, resolvePath });
-      page.stream.write(frame('dialog:request', { id, ...request }));
+      sendTo(page, DIALOG_REQUEST_EVENT, { id, ...request });
     });
 
   const dialogs: Dialogs = {
@@ -111,36 +127,52 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       else res.end();
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refused = refusal(req, url) ?? (req.headers.origin === undefined ? ORIGIN_REQUIRED : undefined);
+    if (refused) return refuseUpgrade(socket, refused.status, refused.text);
+    if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, 'not found');
+    openPage(req, socket, head);
+  });
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  /**
+   * The checks every request passes first, HTTP or WebSocket: one Host header, one of
+   * our host names, our origin (when sent), the launch token; and for the API, same-origin.
+   */
+  function refusal(req: IncomingMessage, url: URL): { status: number; text: string } | undefined {
     // Node keeps only the first of several Host headers: a request with two is refused outright.
     if (req.rawHeaders.filter((_, i) => i % 2 === 0 && /^host$/i.test(req.rawHeaders[i]!)).length !== 1)
-      return reply(res, 400, 'text/plain', 'exactly one Host header');
+      return { status: 400, text: 'exactly one Host header' };
     // DNS rebinding: only our own host names.
-    if (!allowedHosts().has(req.headers.host ?? '')) return reply(res, 403, 'text/plain', 'bad host');
+    if (!allowedHosts().has(req.headers.host ?? '')) return { status: 403, text: 'bad host' };
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().has(origin))
-      return reply(res, 403, 'text/plain', 'bad origin');
-    const queryToken = url.searchParams.get('token');
-    const presented = queryToken ?? readCookie(req, tokenCookie(port));
-    if (!presented || !sameSecret(presented, token)) return reply(res, 401, 'text/plain', 'token required');
-    if (queryToken)
-      res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-
+    if (origin !== undefined && !allowedOrigins().has(origin)) return { status: 403, text: 'bad origin' };
+    const presented = url.searchParams.get('token') ?? readCookie(req, tokenCookie(port));
+    if (!presented || !sameSecret(presented, token)) return { status: 401, text: 'token required' };
     if (url.pathname.startsWith('/api/')) {
       // Another site's page (another port on 127.0.0.1 is the same *site*) never reaches the API.
       const fetchSite = req.headers['sec-fetch-site'];
       if (fetchSite !== undefined && fetchSite !== 'same-origin')
-        return reply(res, 403, 'text/plain', 'same-origin only');
+        return { status: 403, text: 'same-origin only' };
     }
-    if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(res);
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refused = refusal(req, url);
+    if (refused) return reply(res, refused.status, 'text/plain', refused.text);
+    if (url.searchParams.has('token'))
+      res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    if (url.pathname === EVENTS_PATH) return reply(res, 426, 'text/plain', 'WebSocket only');
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return reply(res, 405, 'text/plain', 'POST only');
-      if (origin === undefined) return reply(res, 403, 'text/plain', 'origin required');
+      if (req.headers.origin === undefined)
+        return reply(res, ORIGIN_REQUIRED.status, 'text/plain', ORIGIN_REQUIRED.text);
       const pageSecret = req.headers[PAGE_HEADER.toLowerCase()];
       const page = typeof pageSecret === 'string' ? pagesBySecret.get(pageSecret) : undefined;
       if (!page) return reply(res, 401, 'text/plain', 'page secret required');
@@ -152,7 +184,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         const result = await handlers.dispatch(channel, reviveBytes(body), page.id);
         return reply(res, 200, 'application/json', JSON.stringify(result, encodeBytes));
       }
-      if (url.pathname.startsWith('/api/dialog/')) return answerDialog(page, url.pathname, body, res);
       return reply(res, 404, 'text/plain', 'not found');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'GET only');
@@ -161,53 +192,60 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   }
 
   /**
-   * `POST /api/dialog/<id>` from the page that owns the dialog: `{ path }` answers it
-   * (null or '' cancels); `{ path, check: true }` only says which absolute path that
-   * answer means, so the page can show it before anything is written.
+   * A page's message on its socket: a DialogAnswer for one of its own dialogs. `{ id, path }`
+   * answers it (null or '' cancels); `{ id, path, check: true }` only says which absolute path
+   * that answer means, so the page can show it before anything is written. Each gets a
+   * DialogReply; anything else is ignored.
    */
-  function answerDialog(page: PageConnection, pathname: string, body: unknown, res: ServerResponse): void {
-    const id = pathname.slice('/api/dialog/'.length);
+  function answerDialog(page: PageConnection, text: string): void {
+    const message = parseJson(text) as Partial<DialogAnswer> | null | undefined;
+    if (typeof message !== 'object' || message === null || typeof message.id !== 'string') return;
+    const { id, path, check } = message;
+    const replyWith = (result: IpcResult<string | null>) => {
+      const reply: DialogReply = { id, ...result };
+      sendTo(page, DIALOG_REPLY_EVENT, reply);
+    };
     const dialog = pendingDialogs.get(id);
     if (!dialog || dialog.page !== page)
-      return replyJson(res, 403, {
+      return replyWith({
         ok: false,
         error: { code: 'forbidden', message: 'That dialog belongs to another page.' },
       });
-    const { path, check } = (body ?? {}) as { path?: unknown; check?: unknown };
-    if (!(path === null || (typeof path === 'string' && path.length <= 4096)))
-      return replyJson(res, 400, badBody());
+    if (!(path === null || (typeof path === 'string' && path.length <= MAX_DIALOG_PATH)))
+      return replyWith(badAnswer());
     const answer = typeof path === 'string' && path.trim() ? absoluteAnswer(path.trim()) : null;
-    if (check === true) return replyJson(res, 200, { ok: true, value: answer });
-    pendingDialogs.delete(id);
-    dialog.resolvePath(answer);
-    return replyJson(res, 200, { ok: true, value: answer });
+    if (check !== true) {
+      pendingDialogs.delete(id);
+      dialog.resolvePath(answer);
+    }
+    replyWith({ ok: true, value: answer });
   }
 
-  function openEventStream(res: ServerResponse): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Content-Type-Options': 'nosniff',
+  /** A WebSocket at EVENTS_PATH (its request already checked): a new page, told its secret first. */
+  function openPage(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const peer = acceptWebSocket(req, socket, head, {
+      onMessage: (text) => answerDialog(page, text),
+      onClose: () => {
+        pages.delete(page.id);
+        pagesBySecret.delete(page.secret);
+        // A page that goes away cancels its own dialogs, and only those.
+        for (const [id, dialog] of pendingDialogs)
+          if (dialog.page === page) {
+            pendingDialogs.delete(id);
+            dialog.resolvePath(null);
+          }
+      },
     });
+    if (!peer) return;
+    // acceptWebSocket calls back only from later events, so `page` is set by then.
     const page: PageConnection = {
       id: randomUUID(),
       secret: randomBytes(24).toString('base64url'),
-      stream: res,
+      socket: peer,
     };
     pages.set(page.id, page);
     pagesBySecret.set(page.secret, page);
-    res.write(frame(PAGE_HELLO_EVENT, { secret: page.secret }));
-    res.on('close', () => {
-      pages.delete(page.id);
-      pagesBySecret.delete(page.secret);
-      // A page that goes away cancels its own dialogs, and only those.
-      for (const [id, dialog] of pendingDialogs)
-        if (dialog.page === page) {
-          pendingDialogs.delete(id);
-          dialog.resolvePath(null);
-        }
-    });
+    sendTo(page, PAGE_HELLO_EVENT, { secret: page.secret });
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
@@ -230,7 +268,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     handlers,
     async close() {
       for (const dialog of pendingDialogs.values()) dialog.resolvePath(null);
-      for (const page of pages.values()) page.stream.end();
+      for (const page of pages.values()) page.socket.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await handlers.close();
@@ -254,6 +292,19 @@ function reply(res: ServerResponse, status: number, type: string, body: string |
 
 function replyJson(res: ServerResponse, status: number, value: unknown): void {
   reply(res, status, 'application/json', JSON.stringify(value));
+}
+
+/** The longest path a dialog answer may give. */
+const MAX_DIALOG_PATH = 4096;
+
+function badAnswer() {
+  return {
+    ok: false as const,
+    error: {
+      code: 'invalid-argument' as const,
+      message: `A dialog answer is a path of at most ${MAX_DIALOG_PATH} characters, or null.`,
+    },
+  };
 }
 
 function badBody() {
@@ -311,6 +362,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 const TOO_LARGE = Symbol('too large');
+const ORIGIN_REQUIRED = { status: 403, text: 'origin required' };
 
 /**
  * The body as JSON; undefined when it is not JSON, TOO_LARGE past MAX_BODY_BYTES
@@ -325,8 +377,13 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     else chunks.length = 0;
   }
   if (size > MAX_BODY_BYTES) return TOO_LARGE;
+  return parseJson(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The JSON value of `text`; undefined when it is not JSON. */
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -9,12 +9,22 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server';
 import { browserAppInfo } from '../../main/services/app-info';
-import { INVOKE_CHANNELS, PAGE_HEADER, PAGE_HELLO_EVENT } from '../../ipc/contract';
+import {
+  DIALOG_REPLY_EVENT,
+  DIALOG_REQUEST_EVENT,
+  EVENTS_PATH,
+  INVOKE_CHANNELS,
+  PAGE_HEADER,
+  PAGE_HELLO_EVENT,
+  type DialogAnswer,
+} from '../../ipc/contract';
+import { encodeFrame, FrameReader, OPCODE, type Frame } from '../../main/browser/websocket';
 
 describe('browser-mode server', () => {
   let dir: string;
@@ -163,7 +173,7 @@ describe('browser-mode server', () => {
       JSON.stringify([{ kind: 'workspace', suggestedName: 'a.kstudio', text: '{"a":1}' }]),
       headersOf(a),
     );
-    const request = (await a.next('dialog:request')) as { id: string; mode: string };
+    const request = (await a.next(DIALOG_REQUEST_EVENT)) as { id: string; mode: string };
     expect(request).toMatchObject({ mode: 'save', kind: 'workspace', suggestedName: 'a.kstudio' });
     // B's stream hears nothing of it (a loss broadcast after it proves B's stream is live and in order).
     await invoke(
@@ -172,25 +182,28 @@ describe('browser-mode server', () => {
       headersOf(b),
     );
     await b.next('runs:points');
-    expect(b.events.map((e) => e.event)).not.toContain('dialog:request');
+    expect(b.events.map((e) => e.event)).not.toContain(DIALOG_REQUEST_EVENT);
 
-    const answer = (page: Page, body: unknown) =>
-      fetch(`${origin}/api/dialog/${request.id}`, {
-        method: 'POST',
-        headers: headersOf(page),
-        body: JSON.stringify(body),
-      });
+    const answer = (page: Page, body: Omit<DialogAnswer, 'id'>) => page.ask({ id: request.id, ...body });
     // B cannot answer (or cancel) A's dialog, and trying leaves it open.
-    expect((await answer(b, { path: join(dir, 'stolen.kstudio') })).status).toBe(403);
-    expect((await answer(b, { path: null })).status).toBe(403);
+    const refused = { ok: false, error: { code: 'forbidden' } };
+    expect(await answer(b, { path: join(dir, 'stolen.kstudio') })).toMatchObject(refused);
+    expect(await answer(b, { path: null })).toMatchObject(refused);
     // A relative answer means the user's home folder, never the server's working directory.
-    const checked = await answer(a, { path: 'work/a.kstudio', check: true });
-    expect(await checked.json()).toEqual({ ok: true, value: join(home, 'work', 'a.kstudio') });
-    expect(await (await answer(a, { path: '~/a.kstudio', check: true })).json()).toEqual({
+    expect(await answer(a, { path: 'work/a.kstudio', check: true })).toEqual({
+      id: request.id,
+      ok: true,
+      value: join(home, 'work', 'a.kstudio'),
+    });
+    expect(await answer(a, { path: '~/a.kstudio', check: true })).toMatchObject({
       ok: true,
       value: join(home, 'a.kstudio'),
     });
-    expect((await answer(a, { path: '~/a.kstudio' })).status).toBe(200);
+    expect(await answer(a, { path: 'x'.repeat(4097) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument' },
+    });
+    expect(await answer(a, { path: '~/a.kstudio' })).toMatchObject({ ok: true });
     expect(await (await saving).json()).toEqual({
       ok: true,
       value: { path: join(home, 'a.kstudio'), name: 'a.kstudio' },
@@ -199,26 +212,98 @@ describe('browser-mode server', () => {
     expect(existsSync(join(dir, 'stolen.kstudio'))).toBe(false);
     // A closed page cancels its own dialog, and no other page's.
     const opening = invoke(INVOKE_CHANNELS.openWorkspace, '[]', headersOf(b));
-    await b.next('dialog:request');
+    await b.next(DIALOG_REQUEST_EVENT);
     const saving2 = invoke(
       INVOKE_CHANNELS.saveText,
       JSON.stringify([{ kind: 'workspace', suggestedName: 'c.kstudio', text: '{}' }]),
       headersOf(a),
     );
-    const second = (await a.next('dialog:request')) as { id: string };
+    const second = (await a.next(DIALOG_REQUEST_EVENT)) as { id: string };
     b.close();
     expect(await (await opening).json()).toEqual({ ok: true, value: null });
-    const done = await fetch(`${origin}/api/dialog/${second.id}`, {
-      method: 'POST',
-      headers: headersOf(a),
-      body: JSON.stringify({ path: 'c.kstudio' }),
-    });
-    expect(done.status).toBe(200);
+    expect(await a.ask({ id: second.id, path: 'c.kstudio' })).toMatchObject({ ok: true });
     expect(await (await saving2).json()).toMatchObject({
       ok: true,
       value: { path: join(home, 'c.kstudio') },
     });
     a.close();
+  });
+
+  it('lets tabs hold their event sockets and dialogs while more requests than a browser has connections wait', async () => {
+    // A browser gives one host six HTTP/1.1 connections for all its tabs: here, eight tabs'
+    // sockets and eight held Save As requests, each answered while all of them wait.
+    const agent = new Agent({ keepAlive: true, maxSockets: 6 });
+    const tabs = await Promise.all(Array.from({ length: 8 }, () => openPage(server.port, cookie)));
+    const saves = tabs.map((tab, i) =>
+      rawPost(
+        server.port,
+        `/api/invoke/${INVOKE_CHANNELS.saveText}`,
+        {
+          Origin: origin,
+          Cookie: cookie,
+          [PAGE_HEADER]: tab.secret,
+          body: JSON.stringify([{ kind: 'workspace', suggestedName: `t${i}.kstudio`, text: `{"t":${i}}` }]),
+        },
+        agent,
+      ),
+    );
+    for (const [i, tab] of tabs.entries()) {
+      const { id } = (await tab.next(DIALOG_REQUEST_EVENT)) as { id: string };
+      expect(await tab.ask({ id, path: `t${i}.kstudio` })).toMatchObject({ ok: true });
+    }
+    for (const [i, save] of saves.entries()) {
+      expect((await save).status).toBe(200);
+      expect(readFileSync(join(home, `t${i}.kstudio`), 'utf8')).toBe(`{"t":${i}}`);
+    }
+    for (const tab of tabs) tab.close();
+    agent.destroy();
+  });
+
+  it('opens an event socket only for our own origin with the token; a plain GET is told to upgrade', async () => {
+    const refusedWith = async (headers: Record<string, string>) =>
+      (await upgrade(server.port, headers).catch((e: Error) => e.message)) as string;
+    expect(await refusedWith({ Cookie: cookie })).toMatch(/^403 /);
+    expect(await refusedWith({ Cookie: cookie, Origin: 'http://127.0.0.1:1' })).toMatch(/^403 /);
+    expect(await refusedWith({ Origin: origin })).toMatch(/^401 /);
+    expect(await refusedWith({ Cookie: cookie, Origin: origin, 'Sec-Fetch-Site': 'same-site' })).toMatch(
+      /^403 /,
+    );
+    const page = await openPage(server.port, cookie);
+    expect(page.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    page.close();
+    expect(
+      (await fetch(`${origin}${EVENTS_PATH}`, { headers: { Cookie: cookie, Origin: origin } })).status,
+    ).toBe(426);
+  });
+
+  it('answers a ping with a pong and a close with a close; the page is gone then', async () => {
+    const page = await openPage(server.port, cookie);
+    const headers = { Origin: origin, Cookie: cookie, [PAGE_HEADER]: page.secret };
+    page.send(OPCODE.ping, Buffer.from('are you there'));
+    await expect
+      .poll(() => page.controls.map((f) => [f.opcode, f.payload.toString()]))
+      .toEqual([[OPCODE.pong, 'are you there']]);
+    expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(200);
+    page.send(OPCODE.close, Buffer.from([0x03, 0xe8]));
+    await expect.poll(() => page.controls.map((f) => f.opcode)).toEqual([OPCODE.pong, OPCODE.close]);
+    expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(401);
+    page.close();
+  });
+
+  it('closes the socket of a page that sends a fragment or an unmasked frame', async () => {
+    for (const frame of [
+      Buffer.from([0x01, 0x80, 0, 0, 0, 0]),
+      encodeFrame(OPCODE.text, Buffer.from('{}')),
+    ]) {
+      const page = await openPage(server.port, cookie);
+      const headers = { Origin: origin, Cookie: cookie, [PAGE_HEADER]: page.secret };
+      page.socket.write(frame);
+      await expect
+        .poll(() => page.controls.map((f) => [f.opcode, f.payload.readUInt16BE()]))
+        .toEqual([[OPCODE.close, 1002]]);
+      expect((await invoke(INVOKE_CHANNELS.getAppInfo, '[]', headers)).status).toBe(401);
+      page.close();
+    }
   });
 
   it('does not serve files outside the renderer folder, nor follow links inside it', async () => {
@@ -241,38 +326,31 @@ interface Page {
   secret: string;
   events: { event: string; data: unknown }[];
   next(event: string): Promise<unknown>;
+  /** Sends a dialog answer on the page's socket and waits for its reply. */
+  ask(answer: DialogAnswer): Promise<unknown>;
+  /** Control frames (ping, pong, close) the server sent. */
+  controls: Frame[];
+  /** Sends a frame as a browser would (masked). */
+  send(opcode: number, payload: Buffer): void;
+  socket: Socket;
   close(): void;
 }
 
-/** Opens the event stream the way a page does and reads its secret from the first event. */
+/** Opens the event socket the way a page does and reads its secret from the first event. */
 async function openPage(port: number, cookie: string): Promise<Page> {
   const events: { event: string; data: unknown }[] = [];
+  const controls: Frame[] = [];
   const waiters: (() => void)[] = [];
   let seen = 0;
-  const req = request({
-    host: '127.0.0.1',
-    port,
-    path: '/api/events',
-    headers: { Cookie: cookie, Host: `127.0.0.1:${port}` },
+  const socket = await upgrade(port, { Cookie: cookie, Origin: `http://127.0.0.1:${port}` });
+  const reader = new FrameReader(false);
+  socket.on('data', (chunk: Buffer) => {
+    for (const frame of reader.push(chunk))
+      if (frame.opcode !== OPCODE.text) controls.push(frame);
+      else events.push(JSON.parse(frame.payload.toString('utf8')) as Page['events'][0]);
+    for (const wake of waiters.splice(0)) wake();
   });
-  req.on('response', (res) => {
-    let buffer = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(frame)?.[1];
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
-        for (const wake of waiters.splice(0)) wake();
-      }
-    });
-  });
-  req.on('error', () => undefined);
-  req.end();
+  socket.on('error', () => undefined);
   const next = async (event: string): Promise<unknown> => {
     for (;;) {
       const index = events.findIndex((e, i) => i >= seen && e.event === event);
@@ -283,8 +361,44 @@ async function openPage(port: number, cookie: string): Promise<Page> {
       await new Promise<void>((wake) => waiters.push(wake));
     }
   };
+  const send = (opcode: number, payload: Buffer) =>
+    socket.write(encodeFrame(opcode, payload, randomBytes(4)));
+  const ask = (answer: DialogAnswer) => {
+    send(OPCODE.text, Buffer.from(JSON.stringify(answer)));
+    return next(DIALOG_REPLY_EVENT);
+  };
   const hello = (await next(PAGE_HELLO_EVENT)) as { secret: string };
-  return { secret: hello.secret, events, next, close: () => req.destroy() };
+  return { secret: hello.secret, events, next, ask, controls, send, socket, close: () => socket.destroy() };
+}
+
+/** A WebSocket handshake at EVENTS_PATH: the socket, or an error "<status> <text>". */
+function upgrade(port: number, headers: Record<string, string>): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: EVENTS_PATH,
+      agent: false,
+      headers: {
+        Host: `127.0.0.1:${port}`,
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        ...headers,
+      },
+    });
+    req.on('upgrade', (res, socket, head) => {
+      if (head.length) socket.unshift(head);
+      resolve(socket as Socket);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      reject(new Error(`${res.statusCode} ${res.statusMessage}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** A GET with the path and Host header sent exactly as given. */
@@ -311,14 +425,15 @@ function rawRequest(port: number, text: string): Promise<string> {
   });
 }
 
-/** A POST on its own connection; `body` is sent as is. */
+/** A POST on its own connection (or through `agent`); `body` is sent as is. */
 function rawPost(
   port: number,
   path: string,
   { body, ...headers }: Record<string, string> & { body: string },
+  agent: Agent | false = false,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

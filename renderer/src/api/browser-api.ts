@@ -1,7 +1,12 @@
 import {
+  DIALOG_REPLY_EVENT,
+  DIALOG_REQUEST_EVENT,
   EVENT_CHANNELS,
+  EVENTS_PATH,
   INVOKE_CHANNELS,
-  type FileKind,
+  type DialogAnswer,
+  type DialogReply,
+  type DialogRequest,
   type IpcResult,
   type KernelStudioApi,
   type LossBatch,
@@ -14,35 +19,61 @@ import {
   WIRE_BYTES_KEY,
 } from '../../../ipc/contract';
 
-interface DialogRequest {
-  id: string;
-  mode: 'open' | 'save';
-  kind: FileKind;
-  suggestedName?: string;
-}
+/** How long a page waits before opening a new event socket after its socket dropped. */
+const RECONNECT_MS = 1000;
 
 /**
  * `window.api` for browser mode: the same contract over HTTP to main's handlers
- * on loopback. The session cookie carries the launch token; events arrive by SSE.
- * The event stream's first event is this page's own secret, which every request
- * carries in a header (a cookie alone authorises nothing). Main's file dialogs
- * come back here, to this page only, as a path prompt.
+ * on loopback. The session cookie carries the launch token; events arrive on a
+ * WebSocket (an HTTP stream held open per tab would use up the browser's six
+ * connections per host). The socket's first event is this page's own secret,
+ * which every request carries in a header (a cookie alone authorises nothing).
+ * Main's file dialogs come back here, to this page only, as a path prompt, and
+ * are answered on the socket.
  */
 export function createBrowserApi(): KernelStudioApi {
-  const events = new EventSource('/api/events');
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let secret: string | undefined;
   let announce: () => void = () => undefined;
   const firstHello = new Promise<void>((resolve) => (announce = resolve));
-  // A new stream (after a reconnect) is a new page identity with a new secret.
-  events.addEventListener(PAGE_HELLO_EVENT, (message) => {
-    secret = (JSON.parse((message as MessageEvent<string>).data) as { secret: string }).secret;
-    announce();
-  });
-  // A refused stream (no longer logged in) is final: calls go ahead and get the server's refusal.
-  events.addEventListener('error', () => {
-    if (events.readyState === EventSource.CLOSED) announce();
-  });
+  const dialogs = new DialogChannel();
+  const chartView = isChartView();
+
+  const onEvent = (event: string, data: unknown) => {
+    if (event === PAGE_HELLO_EVENT) {
+      secret = (data as { secret: string }).secret;
+      announce();
+    } else if (event === DIALOG_REPLY_EVENT) dialogs.settle(data as DialogReply);
+    // Only the main page answers main's dialogs; the pop-out chart tab stays out of it.
+    else if (event === DIALOG_REQUEST_EVENT) {
+      if (!chartView) void answerDialog(dialogs, data as DialogRequest);
+    } else for (const listener of listeners.get(event) ?? []) listener(data);
+  };
+  // A new socket (after a drop) is a new page identity with a new secret. A socket refused
+  // before it opened (no longer logged in) is final: calls go ahead and get the server's refusal.
+  const connect = () => {
+    const socket = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${EVENTS_PATH}`,
+    );
+    let opened = false;
+    socket.addEventListener('open', () => {
+      opened = true;
+      dialogs.attach(socket);
+    });
+    socket.addEventListener('message', (message) => {
+      const { event, data } = JSON.parse(String((message as MessageEvent<string>).data)) as {
+        event: string;
+        data: unknown;
+      };
+      onEvent(event, data);
+    });
+    socket.addEventListener('close', () => {
+      dialogs.detach(socket);
+      if (opened) setTimeout(connect, RECONNECT_MS);
+      else announce();
+    });
+  };
+  connect();
   const post = async (path: string, body: string): Promise<Response> => {
     await firstHello;
     return fetch(path, {
@@ -53,23 +84,6 @@ export function createBrowserApi(): KernelStudioApi {
   };
   const invoke = <T>(channel: string, args: unknown[]): Promise<IpcResult<T>> =>
     invokeOver(post, channel, args);
-
-  const listen = (channel: string) => {
-    events.addEventListener(channel, (message) => {
-      const payload = JSON.parse((message as MessageEvent<string>).data) as unknown;
-      for (const listener of listeners.get(channel) ?? []) listener(payload);
-    });
-  };
-  listen(EVENT_CHANNELS.onLossPoints);
-  listen(EVENT_CHANNELS.onMenuCommand);
-  listen(EVENT_CHANNELS.onOpenRequest);
-  listen(EVENT_CHANNELS.onRunLogStatus);
-  listen(EVENT_CHANNELS.onRunList);
-  // Only the main page answers main's dialogs; the pop-out chart tab stays out of it.
-  if (!isChartView())
-    events.addEventListener('dialog:request', (message) => {
-      void answerDialog(post, JSON.parse((message as MessageEvent<string>).data) as DialogRequest);
-    });
 
   const subscribe = <T>(channel: string, listener: (payload: T) => void): (() => void) => {
     const set = listeners.get(channel) ?? new Set();
@@ -97,7 +111,7 @@ export function createBrowserApi(): KernelStudioApi {
     readLoss: (runId) => invoke(INVOKE_CHANNELS.readLoss, [runId]),
     getRunList: () => invoke(INVOKE_CHANNELS.getRunList, []),
     setRunList: (runs) => invoke(INVOKE_CHANNELS.setRunList, [runs]),
-    // A browser opens the chart as a popup window of the same origin; it follows the same SSE stream.
+    // A browser opens the chart as a popup window of the same origin, with its own event socket.
     openChartWindow: async () =>
       window.open(chartWindowUrl(), CHART_WINDOW_NAME, 'popup,width=780,height=560') !== null
         ? { ok: true, value: undefined }
@@ -121,6 +135,49 @@ export function isChartView(): boolean {
 }
 
 type Post = (path: string, body: string) => Promise<Response>;
+
+/**
+ * The page's side of main's dialogs: answers go out on the page's current socket, and each
+ * waits for its reply. A socket that drops settles what waits on it as cancelled (the server
+ * cancels that page's dialogs then too), so an answer never waits forever.
+ */
+class DialogChannel {
+  private socket: WebSocket | undefined;
+  private readonly waiting = new Map<string, (reply: IpcResult<string | null>) => void>();
+
+  attach(socket: WebSocket): void {
+    this.socket = socket;
+  }
+
+  detach(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    this.socket = undefined;
+    for (const settle of this.waiting.values()) settle(LOST_DIALOG);
+    this.waiting.clear();
+  }
+
+  settle(reply: DialogReply): void {
+    const settle = this.waiting.get(reply.id);
+    this.waiting.delete(reply.id);
+    settle?.(reply);
+  }
+
+  /** Sends the answer; the reply gives the absolute path it means (null: cancelled). */
+  send(answer: DialogAnswer): Promise<IpcResult<string | null>> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve(LOST_DIALOG);
+    return new Promise((resolve) => {
+      this.waiting.get(answer.id)?.(LOST_DIALOG);
+      this.waiting.set(answer.id, resolve);
+      socket.send(JSON.stringify(answer));
+    });
+  }
+}
+
+const LOST_DIALOG: IpcResult<string | null> = {
+  ok: false,
+  error: { code: 'io', message: 'Lost the connection to the Kernel Studio server.' },
+};
 
 async function invokeOver<T>(post: Post, channel: string, args: unknown[]): Promise<IpcResult<T>> {
   try {
@@ -162,18 +219,17 @@ function reviveBytes(_key: string, value: unknown): unknown {
  * Main's dialog as a prompt. A relative name starts at the user's home folder (main
  * resolves it); before a save, the page shows the absolute path and asks once more.
  */
-async function answerDialog(post: Post, request: DialogRequest): Promise<void> {
+async function answerDialog(dialogs: DialogChannel, request: DialogRequest): Promise<void> {
   const question =
     request.mode === 'open'
       ? `Path of the ${request.kind} file to open (relative to your home folder):`
       : `Save ${request.kind} as (a path; relative to your home folder):`;
   const typed = window.prompt(question, request.mode === 'save' ? (request.suggestedName ?? '') : '');
-  const url = `/api/dialog/${encodeURIComponent(request.id)}`;
   let path = typed && typed.trim() ? typed.trim() : null;
   if (path !== null && request.mode === 'save') {
-    const checked = await post(url, JSON.stringify({ path, check: true }));
-    const absolute = checked.ok ? ((await checked.json()) as { value: string | null }).value : null;
+    const checked = await dialogs.send({ id: request.id, path, check: true });
+    const absolute = checked.ok ? checked.value : null;
     path = absolute !== null && window.confirm(`${SAVE_CONFIRM_PREFIX}\n${absolute}`) ? absolute : null;
   }
-  await post(url, JSON.stringify({ path }));
+  await dialogs.send({ id: request.id, path });
 }
