@@ -8,7 +8,7 @@ import { CpuLayerTrainer, forwardCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix } from '#core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
-import { wasmTrainingAvailable } from '#core/wasm/layer';
+import { wasmKernelsAvailable } from '#core/wasm/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
 import { LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
@@ -40,7 +40,7 @@ for (let round = 1; round <= rounds; round++) {
   const config = largeTrainConfig();
   const [train, trainAll, trainJs] = await trainInTurns(config, 100, pool, { runs: 5, warmup: 1 }, true);
   console.log(
-    `train 256² 5×5+bias, 100 steps: ours 1 thread ${fmt(train.median_ms)} ms, ${pool.threads} threads ${fmt(trainAll.median_ms)} ms (${wasmTrainingAvailable() ? 'WebAssembly SIMD' : 'JavaScript'} step); JavaScript step, 1 thread ${fmt(trainJs.median_ms)} ms`,
+    `train 256² 5×5+bias, 100 steps: ours 1 thread ${fmt(train.median_ms)} ms, ${pool.threads} threads ${fmt(trainAll.median_ms)} ms (${wasmKernelsAvailable() ? 'WebAssembly SIMD' : 'JavaScript'} step); JavaScript step, 1 thread ${fmt(trainJs.median_ms)} ms`,
   );
   const layer = layerBenchConfig();
   const trainers = [

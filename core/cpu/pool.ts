@@ -15,7 +15,7 @@ import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
 import { layerEvaluate } from './layer-trainer';
-import { wasmTrainingApplies } from '../wasm/layer';
+import { wasmKernelsApply } from '../wasm/layer';
 import type { AsyncEvaluateInto, EvaluateInto } from './param-run';
 
 /** One band's forward job: a plain, structured-cloneable problem (X already padded, padding 0). */
@@ -110,8 +110,18 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
   }
 }
 
-/** Below this many multiply-adds a forward pass stays on the calling thread (a round trip costs ~0.1–1 ms). */
-export const POOL_MIN_MACS = 1 << 21;
+/**
+ * Below this many multiply-adds a forward pass stays on the calling thread: a band costs a copy
+ * of its X rows and a round trip (~0.1–1 ms). With the WebAssembly pass the crossover is higher
+ * (measured on 2 cores: 1024² 3×3, 9.4M, 4.1–4.5 ms on one thread, 13–28 ms pooled; 7×7, 46M,
+ * 12.5–14 ms on one thread, 9 ms pooled).
+ */
+export const POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 25 } as const;
+
+/** The forward threshold for `spec`, by the kernels its bands will run. */
+export function forwardPoolMinMacs(spec: ConvSpec): number {
+  return wasmKernelsApply(spec) ? POOL_MIN_MACS.wasm : POOL_MIN_MACS.js;
+}
 
 /**
  * Below this many multiply-adds per step (forward and gradient together) a training run stays
@@ -123,7 +133,7 @@ export const TRAIN_POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 23 } as const;
 
 /** The threshold for a run of `spec`, by the kernels its bands will run. */
 export function trainPoolMinMacs(spec: ConvSpec): number {
-  return wasmTrainingApplies(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
+  return wasmKernelsApply(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
 }
 
 /** A training run's evaluation spread over the pool's threads. */
@@ -209,7 +219,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
     threads: ports.length + 1,
     async forwardLayer(x, w, bias, spec) {
       const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec);
-      if (ports.length === 0 || forwardMacs(spec, oh, ow) < POOL_MIN_MACS || oh < 2)
+      if (ports.length === 0 || forwardMacs(spec, oh, ow) < forwardPoolMinMacs(spec) || oh < 2)
         return forwardLayerCpu(x, w, bias, spec);
       const xp = padTensor(x, spec.padding);
       const biasList = Array.from(bias);

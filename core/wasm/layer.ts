@@ -37,15 +37,15 @@ export type CpuKernels = 'auto' | 'js';
 const modules = new Map<string, object>();
 let simd: boolean | undefined;
 
-/** Whether the WebAssembly path can run here (checked once). */
-export function wasmTrainingAvailable(): boolean {
+/** Whether the WebAssembly programs can run here (checked once). */
+export function wasmKernelsAvailable(): boolean {
   simd ??= wasmSimdSupported();
   return simd;
 }
 
-/** Whether runs of `spec` train with the WebAssembly program here (unit stride, SIMD available). */
-export function wasmTrainingApplies(spec: ConvSpec): boolean {
-  return spec.stride[0] === 1 && spec.stride[1] === 1 && wasmTrainingAvailable();
+/** Whether passes and runs of `spec` use the WebAssembly program here (unit stride, SIMD available). */
+export function wasmKernelsApply(spec: ConvSpec): boolean {
+  return spec.stride[0] === 1 && spec.stride[1] === 1 && wasmKernelsAvailable();
 }
 
 function instantiate(layout: LayerLayout): WasmInstance {
@@ -72,7 +72,7 @@ function tryInstantiate(l: LayerLayout): WasmInstance | null {
 
 /** The program's layout for `spec` on padded X, or null where it does not apply or would not fit. */
 function layoutFor(purpose: LayerPurpose, xp: Tensor3, spec: ConvSpec): LayerLayout | null {
-  if (!wasmTrainingApplies(spec)) return null;
+  if (!wasmKernelsApply(spec)) return null;
   const l = layerLayout({
     purpose,
     inChannels: spec.inChannels,
@@ -88,11 +88,11 @@ function layoutFor(purpose: LayerPurpose, xp: Tensor3, spec: ConvSpec): LayerLay
   return l.bytes > MAX_BYTES || l.oh < 1 || l.ow < 1 ? null : l;
 }
 
-/** Copies `t`'s channels into memory at byte `at`, each row `stride` floats apart. */
+/** Copies `t`'s channels into memory at byte `at`, each row `stride` floats apart (float32 → float64 by `set`). */
 function copyRows(f: Float64Array, at: number, t: Tensor3, stride: number): void {
   const base = at / 8;
   for (let r = 0; r < t.channels * t.rows; r++)
-    for (let j = 0; j < t.cols; j++) f[base + r * stride + j] = t.data[r * t.cols + j];
+    f.set(t.data.subarray(r * t.cols, (r + 1) * t.cols), base + r * stride);
 }
 
 /**
@@ -131,8 +131,26 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   };
 }
 
-/** The forward instance of the last shape (its memory is reused call after call). */
-let forwardInstance: { key: string; instance: WasmInstance } | null = null;
+/**
+ * Forward instances of the last few shapes, newest last (their memories are reused call after
+ * call): a pool's own band and the whole image alternate in the calling thread.
+ */
+const forwardInstances = new Map<string, WasmInstance>();
+const FORWARD_INSTANCES = 4;
+
+function forwardInstance(l: LayerLayout): WasmInstance | null {
+  const key = layerKey(l);
+  let instance = forwardInstances.get(key) ?? null;
+  if (instance) forwardInstances.delete(key);
+  else instance = tryInstantiate(l);
+  if (!instance) return null;
+  forwardInstances.set(key, instance);
+  for (const old of forwardInstances.keys()) {
+    if (forwardInstances.size <= FORWARD_INSTANCES) break;
+    forwardInstances.delete(old);
+  }
+  return instance;
+}
 
 /**
  * act(X ⋆ W + b) for slid weights `w` on padded X, as `forwardLayerCpu` computes it (float64
@@ -146,13 +164,8 @@ export function wasmForwardLayer(
 ): Tensor3 | null {
   const l = layoutFor('forward', xp, spec);
   if (!l) return null;
-  const key = layerKey(l);
-  if (forwardInstance?.key !== key) {
-    const instance = tryInstantiate(l);
-    if (!instance) return null;
-    forwardInstance = { key, instance };
-  }
-  const { instance } = forwardInstance;
+  const instance = forwardInstance(l);
+  if (!instance) return null;
   const buffer = memoryBuffer(instance);
   copyRows(new Float64Array(buffer), l.x, xp, l.xStride);
   new Float64Array(buffer, l.w, w.length).set(w);

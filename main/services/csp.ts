@@ -4,8 +4,8 @@
  * <meta> tag in renderer/index.html (a unit test checks that).
  *
  * `'wasm-unsafe-eval'` lets the page compile WebAssembly, and nothing else: the CPU
- * training kernels are WebAssembly SIMD programs generated in core/wasm from the run's
- * shape (no downloaded or string-built JavaScript). `eval`, `new Function`, string timers
+ * kernels are WebAssembly SIMD programs generated in core/wasm from the problem's shape
+ * (no downloaded or string-built JavaScript). `eval`, `new Function`, string timers
  * and inline scripts stay blocked (e2e shell.spec.ts checks the violations).
  */
 export const CONTENT_SECURITY_POLICY = [

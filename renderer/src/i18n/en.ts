@@ -41,7 +41,7 @@ export const en = {
   'about.backend': 'Active backend',
   'about.tfjs': 'TensorFlow.js',
   'about.runtime': 'Runtime',
-  'about.cpuKernels': 'CPU training kernels',
+  'about.cpuKernels': 'CPU kernels',
   'about.cpuKernels.wasm': 'WebAssembly SIMD',
   'about.cpuKernels.js': 'JavaScript (no WebAssembly SIMD here)',
   'gpuLost.title': 'GPU lost',

@@ -43,7 +43,7 @@ export const zh: Record<MessageKey, string> = {
   'about.backend': '当前后端',
   'about.tfjs': 'TensorFlow.js',
   'about.runtime': '运行环境',
-  'about.cpuKernels': 'CPU 训练内核',
+  'about.cpuKernels': 'CPU 内核',
   'about.cpuKernels.wasm': 'WebAssembly SIMD',
   'about.cpuKernels.js': 'JavaScript（此环境无 WebAssembly SIMD）',
   'gpuLost.title': 'GPU 已丢失',
