@@ -1,6 +1,7 @@
 /** Our CPU training on one thread against every core, for the CPU benches (the full one and the short one). */
 import type { CpuPool } from '#core/cpu/index';
 import { CpuTrainer } from '#core/cpu/index';
+import type { CpuKernels } from '#core/wasm/layer';
 import type { TrainConfig } from '#core/types';
 import type { TimingOptions } from './measure';
 import { timeInTurns } from './measure';
@@ -22,6 +23,11 @@ export function trainInTurns(
     await trainer.run(steps);
     trainer.dispose();
   };
-  const js = () => new CpuTrainer(config, undefined, null, 'js').runSync(steps);
-  return timeInTurns([() => new CpuTrainer(config).runSync(steps), all, ...(withJs ? [js] : [])], options);
+  // Each run is closed as the app closes it, which hands its WebAssembly instance to the next.
+  const one = (kernels: CpuKernels) => () => {
+    const trainer = new CpuTrainer(config, undefined, null, kernels);
+    trainer.runSync(steps);
+    trainer.dispose();
+  };
+  return timeInTurns([one('auto'), all, ...(withJs ? [one('js')] : [])], options);
 }

@@ -24,8 +24,9 @@ import type { ConvSpec } from '../layer';
 function jsLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads {
   // X is already padded: the same output shape as the unpadded X with the spec's padding.
   const buffers = layerStepBuffers({ ...spec, padding: [0, 0] }, xp);
-  return (w, bias, mean, gradW, gradB) =>
+  const evaluate = (...[w, bias, mean, gradW, gradB]: Parameters<LayerLossAndGrads>): number =>
     layerLossAndGradsCpu(xp, y, w, bias, spec, mean, gradW, gradB, buffers);
+  return Object.assign(evaluate, { release: () => {} });
 }
 
 function copyTensor(t: Tensor3): Tensor3 {
@@ -53,7 +54,7 @@ export function layerEvaluate(
   const mean = config.loss === 'mean';
   const lossAndGrads =
     (kernels === 'auto' ? wasmLayerLossAndGrads(xp, y, spec) : null) ?? jsLayerLossAndGrads(xp, y, spec);
-  return (params, grads) => {
+  const evaluate = (params: Float64Array, grads: Float64Array): number => {
     slidWeights(params, spec, weff);
     const loss = lossAndGrads(weff, params.subarray(size), mean, gradEff, gradB);
     // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated slid one.
@@ -61,6 +62,7 @@ export function layerEvaluate(
     for (let o = 0; o < spec.outChannels; o++) grads[size + o] = config.useBias ? gradB[o] : 0;
     return loss;
   };
+  return Object.assign(evaluate, { release: lossAndGrads.release });
 }
 
 export class CpuLayerTrainer extends ParamTrainer<LayerTrainSnapshot> implements LayerTrainer {

@@ -12,8 +12,13 @@ import type { Optimizer } from './optimizer';
 import { createOptimizer } from './optimizer';
 import type { PooledEvaluation } from './pool';
 
-/** Writes ∂L/∂params into `grads` and returns the loss at `params`. */
-export type EvaluateInto = (params: Float64Array, grads: Float64Array) => number;
+/**
+ * Writes ∂L/∂params into `grads` and returns the loss at `params`; `release`, where present,
+ * hands back what the evaluation holds (a WebAssembly instance) once the run is closed.
+ */
+export type EvaluateInto = ((params: Float64Array, grads: Float64Array) => number) & {
+  readonly release?: () => void;
+};
 
 /** EvaluateInto whose loss comes later; `grads` is written before the promise resolves. */
 export type AsyncEvaluateInto = (params: Float64Array, grads: Float64Array) => Promise<number>;
@@ -146,7 +151,9 @@ export class ParamRun {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.evaluate.release?.();
     void this.pooled?.then((p) => p?.close());
   }
 

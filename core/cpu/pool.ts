@@ -102,6 +102,7 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
         return { result: { id: task.id, loss, grads: run.grads }, transfer: [] };
       }
       case 'train-close':
+        runs.get(task.run)?.evaluate.release?.();
         runs.delete(task.run);
         return { result: { id: task.id }, transfer: [] };
     }

@@ -18,12 +18,12 @@ import { wasmLayerLossAndGrads } from '../wasm/layer';
 export type { CpuKernels } from '../wasm/layer';
 
 /** Loss and ∂L/∂(slid kernel) of one channel; ∂L/∂b comes back with the loss. */
-type LossAndGrads = (
+type LossAndGrads = ((
   w: Float64Array,
   bias: number,
   mean: boolean,
   gradW: Float64Array,
-) => { loss: number; gradB: number };
+) => { loss: number; gradB: number }) & { readonly release?: () => void };
 
 /** The WebAssembly program for the one-channel layer, or null where it cannot run. */
 function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: boolean): LossAndGrads | null {
@@ -32,11 +32,12 @@ function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: bo
   if (!program) return null;
   const gradB = new Float64Array(1);
   const bias = new Float64Array(1);
-  return (w, b, mean, gradW) => {
+  const evaluate = (w: Float64Array, b: number, mean: boolean, gradW: Float64Array) => {
     bias[0] = b;
     const loss = program(w, bias, mean, gradW, gradB);
     return { loss, gradB: gradB[0] };
   };
+  return Object.assign(evaluate, { release: program.release });
 }
 
 /** The reference fused step (core/cpu/step.ts) with its own scratch buffers. */
@@ -65,13 +66,14 @@ export function singleChannelEvaluate(
   const { mode, useBias } = opts;
   const lossAndGrads =
     (kernels === 'auto' ? wasmLossAndGrads(x, y, kh, kw, relu) : null) ?? jsLossAndGrads(x, y, kh, kw, relu);
-  return (params, grads) => {
+  const evaluate = (params: Float64Array, grads: Float64Array): number => {
     slidKernelValues(params, size, mode, kernel);
     const r = lossAndGrads(kernel, params[size], mean, gradKernel);
     slidKernelValues(gradKernel, size, mode, grads);
     grads[size] = useBias ? r.gradB : 0;
     return r.loss;
   };
+  return Object.assign(evaluate, { release: lossAndGrads.release });
 }
 
 /** The single-kernel run; its ParamRun's vector is [W (row-major, as stored, un-flipped)…, b] in float64. */

@@ -19,13 +19,29 @@ import { memoryBuffer, webAssembly } from './runtime';
  * The loss at slid weights `w` and biases `bias`; ∂L/∂w (slid layout) into `gradW`, ∂L/∂b into
  * `gradB`. The same contract as `layerLossAndGradsCpu` (core/cpu/layer.ts) on the run's X and Y.
  */
-export type LayerLossAndGrads = (
+export type LayerLossAndGrads = ((
   w: Float64Array,
   bias: ArrayLike<number>,
   mean: boolean,
   gradW: Float64Array,
   gradB: Float64Array,
-) => number;
+) => number) & {
+  /** Hands the instance back for the next run of the same shape (call once, when the run is closed). */
+  readonly release: () => void;
+};
+
+/**
+ * Training instances handed back by closed runs, by key, oldest first. Creating one costs
+ * ~5 ms here (the engine reserves address space for its memory), as much as 10 steps of a 256²
+ * 5×5 run, so a new run of the same shape takes one back instead.
+ */
+const freeTrainInstances: [key: string, instance: WasmInstance][] = [];
+const FREE_TRAIN_INSTANCES = 4;
+
+function takeFreeTrainInstance(key: string): WasmInstance | null {
+  const at = freeTrainInstances.findIndex(([k]) => k === key);
+  return at < 0 ? null : freeTrainInstances.splice(at, 1)[0][1];
+}
 
 /**
  * Which code runs a CPU pass or training step: `auto` is the WebAssembly SIMD program where it
@@ -106,7 +122,8 @@ function copyRows(f: Float64Array, at: number, t: Tensor3, stride: number): void
 export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads | null {
   const l = layoutFor('train', xp, spec);
   if (!l || l.oh !== y.rows || l.ow !== y.cols) return null;
-  const instance = tryInstantiate(l);
+  const key = layerKey(l);
+  const instance = takeFreeTrainInstance(key) ?? tryInstantiate(l);
   if (!instance) return null;
   const buffer = memoryBuffer(instance);
   const step = instance.exports.run as () => number;
@@ -121,7 +138,20 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   const biasView = new Float64Array(buffer, l.bias, spec.outChannels);
   const sumView = new Float64Array(buffer, l.sumD, spec.outChannels);
   const outputs = spec.outChannels * l.oh * l.ow;
-  return (w, bias, mean, gradW, gradB) => {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    freeTrainInstances.push([key, instance]);
+    if (freeTrainInstances.length > FREE_TRAIN_INSTANCES) freeTrainInstances.shift();
+  };
+  const evaluate = (
+    w: Float64Array,
+    bias: ArrayLike<number>,
+    mean: boolean,
+    gradW: Float64Array,
+    gradB: Float64Array,
+  ): number => {
     wView.set(w);
     for (let o = 0; o < spec.outChannels; o++) biasView[o] = bias[o];
     gView.fill(0);
@@ -133,6 +163,7 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
     for (let o = 0; o < spec.outChannels; o++) gradB[o] = sumView[o] * gradScale;
     return loss * scale;
   };
+  return Object.assign(evaluate, { release });
 }
 
 /**

@@ -239,6 +239,43 @@ describe('the layer program vs the JavaScript layer step on random layers', () =
   });
 });
 
+describe('a closed run hands its instance to the next run of its shape', () => {
+  it('the next run, on other data, follows the JavaScript step (nothing of the first run is left)', () => {
+    const problem = (seed: number) => {
+      const x = randomMatrix(40, 45, seed, -1, 1);
+      const y = forwardCpu(x, randomKernel(5, 5, seed + 1), {
+        mode: 'correlate',
+        bias: 0.1,
+        activation: 'none',
+      });
+      return { x, y, mode: 'correlate', activation: 'relu', loss: 'mean', useBias: true } as const;
+    };
+    const start = new Float64Array(26).fill(0.05);
+    const first = problem(1);
+    const a = new ParamRun(
+      start,
+      { kind: 'adam', lr: 0.01 },
+      singleChannelEvaluate(first.x, first.y, 5, 5, first),
+    );
+    a.runSync(20);
+    expect(a.step).toBe(20);
+    a.dispose();
+    const second = problem(7);
+    const b = new ParamRun(
+      start,
+      { kind: 'adam', lr: 0.01 },
+      singleChannelEvaluate(second.x, second.y, 5, 5, second),
+    );
+    const ref = new ParamRun(
+      start,
+      { kind: 'adam', lr: 0.01 },
+      singleChannelEvaluate(second.x, second.y, 5, 5, second, 'js'),
+    );
+    expectAllClose(b.runSync(30).losses, ref.runSync(30).losses, TOL, 'losses');
+    expectAllClose(b.params, ref.params, TOL, 'parameters');
+  });
+});
+
 describe('golden trajectories through both CPU kernels', () => {
   for (const kernels of ['auto', 'js'] satisfies CpuKernels[])
     for (const c of trainCases)
