@@ -14,8 +14,8 @@ import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '
 import type { EvaluateInto } from './param-run';
 import { ParamRun, ParamTrainer } from './param-run';
 import type { CpuPool } from './pool';
-import type { CpuKernels } from './trainer';
-import { singleChannelEvaluate } from './trainer';
+import type { CpuKernels } from '../wasm/layer';
+import { singleChannelEvaluate } from './step';
 import type { LayerLossAndGrads } from '../wasm/layer';
 import { wasmLayerLossAndGrads } from '../wasm/layer';
 import type { ConvSpec } from '../layer';
@@ -33,7 +33,11 @@ function copyTensor(t: Tensor3): Tensor3 {
   return { ...t, data: new Float32Array(t.data) };
 }
 
-/** The loss-and-gradient evaluation of a layer run over [W…, b…] on its own copies of X and Y. */
+/**
+ * The loss-and-gradient evaluation of a layer run over [W…, b…] on its own copies of X and Y:
+ * the WebAssembly program where it applies (`kernels: 'auto'`), else the TypeScript steps (the
+ * single-channel "valid" layer on its fused fast path).
+ */
 export function layerEvaluate(
   config: Pick<LayerTrainConfig, 'spec' | 'loss' | 'useBias' | 'initWeight'>,
   x: Tensor3,
@@ -41,19 +45,19 @@ export function layerEvaluate(
   kernels: CpuKernels = 'auto',
 ): EvaluateInto {
   const { spec } = config;
-  if (isSingleChannelValid(spec)) {
+  const xp = padTensor(x, spec.padding);
+  const program = kernels === 'auto' ? wasmLayerLossAndGrads(xp, y, spec) : null;
+  if (!program && isSingleChannelValid(spec)) {
     const [kh, kw] = spec.kernel;
     const opts = { mode: spec.mode, activation: spec.activation, loss: config.loss, useBias: config.useBias };
-    return singleChannelEvaluate(channel(x, 0), channel(y, 0), kh, kw, opts, kernels);
+    return singleChannelEvaluate(channel(x, 0), channel(y, 0), kh, kw, opts);
   }
   const size = config.initWeight.data.length;
-  const xp = padTensor(x, spec.padding);
   const weff = new Float64Array(size);
   const gradEff = new Float64Array(size);
   const gradB = new Float64Array(spec.outChannels);
   const mean = config.loss === 'mean';
-  const lossAndGrads =
-    (kernels === 'auto' ? wasmLayerLossAndGrads(xp, y, spec) : null) ?? jsLayerLossAndGrads(xp, y, spec);
+  const lossAndGrads = program ?? jsLayerLossAndGrads(xp, y, spec);
   const evaluate = (params: Float64Array, grads: Float64Array): number => {
     slidWeights(params, spec, weff);
     const loss = lossAndGrads(weff, params.subarray(size), mean, gradEff, gradB);

@@ -1,6 +1,9 @@
 /** One fused training evaluation on the CPU: forward, loss, ∂L/∂Keff and ∂L/∂b in a single sweep. */
 import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
+import type { TrainConfig } from '../types';
+import { slidKernelValues } from './forward';
+import type { EvaluateInto } from './param-run';
 import { addGradRow, addKernelRow } from './rows';
 
 /** Scratch buffers reused across steps so a step allocates nothing. */
@@ -59,4 +62,32 @@ export function lossAndGradsCpu(
   const gradScale = 2 * scale;
   for (let t = 0; t < gradW.length; t++) gradW[t] *= gradScale;
   return { loss: loss * scale, gradB: sumD * gradScale };
+}
+
+/**
+ * The fused single-channel "valid" evaluation in TypeScript (the reference and fallback of the
+ * WebAssembly program, which `layerEvaluate` tries first) over [W…, b]: writes ∂L/∂[W…, b] and
+ * returns the loss. `x` and `y` must be the run's own copies.
+ */
+export function singleChannelEvaluate(
+  x: Matrix,
+  y: Matrix,
+  kh: number,
+  kw: number,
+  opts: Pick<TrainConfig, 'mode' | 'activation' | 'loss' | 'useBias'>,
+): EvaluateInto {
+  const size = kh * kw;
+  const kernel = new Float64Array(size);
+  const gradKernel = new Float64Array(size);
+  const buffers = createStepBuffers(outputShape(validGeometry({ rows: kh, cols: kw }), x).cols);
+  const relu = opts.activation === 'relu';
+  const mean = opts.loss === 'mean';
+  const { mode, useBias } = opts;
+  return (params, grads) => {
+    slidKernelValues(params, size, mode, kernel);
+    const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, mean, gradKernel, buffers);
+    slidKernelValues(gradKernel, size, mode, grads);
+    grads[size] = useBias ? r.gradB : 0;
+    return r.loss;
+  };
 }

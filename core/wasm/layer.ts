@@ -31,16 +31,24 @@ export type LayerLossAndGrads = ((
 };
 
 /**
- * Training instances handed back by closed runs, by key, oldest first. Creating one costs
- * ~5 ms here (the engine reserves address space for its memory), as much as 10 steps of a 256²
- * 5×5 run, so a new run of the same shape takes one back instead.
+ * Instances not in use, by key, oldest first: handed back by closed training runs and after each
+ * forward pass. Creating one costs ~5 ms here (the engine reserves address space for its
+ * memory), as much as 10 steps of a 256² 5×5 run or a 1024² pass, so the next run or pass of the
+ * same shape (a pool's band and the whole image alternate in the calling thread) takes one back.
  */
-const freeTrainInstances: [key: string, instance: WasmInstance][] = [];
-const FREE_TRAIN_INSTANCES = 4;
+const freeInstances: [key: string, instance: WasmInstance][] = [];
+const FREE_INSTANCES = 4;
 
-function takeFreeTrainInstance(key: string): WasmInstance | null {
-  const at = freeTrainInstances.findIndex(([k]) => k === key);
-  return at < 0 ? null : freeTrainInstances.splice(at, 1)[0][1];
+function releaseInstance(key: string, instance: WasmInstance): void {
+  freeInstances.push([key, instance]);
+  if (freeInstances.length > FREE_INSTANCES) freeInstances.shift();
+}
+
+/** A free instance for `l`, else a new one; null where compiling or instantiating fails. */
+function takeInstance(l: LayerLayout): WasmInstance | null {
+  const key = layerKey(l);
+  const at = freeInstances.findIndex(([k]) => k === key);
+  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0][1];
 }
 
 /**
@@ -122,8 +130,7 @@ function copyRows(f: Float64Array, at: number, t: Tensor3, stride: number): void
 export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads | null {
   const l = layoutFor('train', xp, spec);
   if (!l || l.oh !== y.rows || l.ow !== y.cols) return null;
-  const key = layerKey(l);
-  const instance = takeFreeTrainInstance(key) ?? tryInstantiate(l);
+  const instance = takeInstance(l);
   if (!instance) return null;
   const buffer = memoryBuffer(instance);
   const step = instance.exports.run as () => number;
@@ -142,8 +149,7 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   const release = (): void => {
     if (released) return;
     released = true;
-    freeTrainInstances.push([key, instance]);
-    if (freeTrainInstances.length > FREE_TRAIN_INSTANCES) freeTrainInstances.shift();
+    releaseInstance(layerKey(l), instance);
   };
   const evaluate = (
     w: Float64Array,
@@ -167,27 +173,6 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
 }
 
 /**
- * Forward instances of the last few shapes, newest last (their memories are reused call after
- * call): a pool's own band and the whole image alternate in the calling thread.
- */
-const forwardInstances = new Map<string, WasmInstance>();
-const FORWARD_INSTANCES = 4;
-
-function forwardInstance(l: LayerLayout): WasmInstance | null {
-  const key = layerKey(l);
-  let instance = forwardInstances.get(key) ?? null;
-  if (instance) forwardInstances.delete(key);
-  else instance = tryInstantiate(l);
-  if (!instance) return null;
-  forwardInstances.set(key, instance);
-  for (const old of forwardInstances.keys()) {
-    if (forwardInstances.size <= FORWARD_INSTANCES) break;
-    forwardInstances.delete(old);
-  }
-  return instance;
-}
-
-/**
  * act(X ⋆ W + b) for slid weights `w` on padded X, as `forwardLayerCpu` computes it (float64
  * sums, float32 output), or null where the program does not apply or cannot run.
  */
@@ -199,7 +184,7 @@ export function wasmForwardLayer(
 ): Tensor3 | null {
   const l = layoutFor('forward', xp, spec);
   if (!l) return null;
-  const instance = forwardInstance(l);
+  const instance = takeInstance(l);
   if (!instance) return null;
   const buffer = memoryBuffer(instance);
   copyRows(new Float64Array(buffer), l.x, xp, l.xStride);
@@ -211,5 +196,6 @@ export function wasmForwardLayer(
   const out = new Float32Array(rows * l.ow);
   const padded = new Float32Array(buffer, l.out, rows * l.oStride);
   for (let r = 0; r < rows; r++) out.set(padded.subarray(r * l.oStride, r * l.oStride + l.ow), r * l.ow);
+  releaseInstance(layerKey(l), instance);
   return { channels: spec.outChannels, rows: l.oh, cols: l.ow, data: out };
 }

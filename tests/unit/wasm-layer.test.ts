@@ -8,8 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { forwardCpu } from '#core/cpu/forward';
 import { ParamRun } from '#core/cpu/param-run';
 import { createStepBuffers, lossAndGradsCpu } from '#core/cpu/step';
-import type { CpuKernels } from '#core/cpu/trainer';
-import { singleChannelEvaluate } from '#core/cpu/trainer';
+import type { CpuKernels } from '#core/wasm/layer';
 import { randomKernel, randomMatrix } from '#core/random';
 import { initialParams } from '#core/train/resume';
 import { Code, moduleBytes, wasmSimdSupported } from '#core/wasm/emit';
@@ -28,7 +27,8 @@ import type { Matrix } from '#core/matrix';
 import { mulberry32 } from '#core/random';
 import { randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
-import { tensorOfMatrix } from '#core/tensor';
+import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
+import type { TrainConfig } from '#core/types';
 import { BLOCK, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
 import { wasmForwardLayer, wasmLayerLossAndGrads } from '#core/wasm/layer';
 import type { LayerTrainCase } from '../helpers/golden';
@@ -42,7 +42,22 @@ import {
 } from '../helpers/golden';
 import { configFromCase, trainCases } from './compute-fixtures';
 
-/** The layer program on one channel, as singleChannelEvaluate uses it. */
+/** The one-kernel layer's evaluation (C = O = 1), as CpuTrainer runs it. */
+function oneKernelEvaluate(
+  x: Matrix,
+  y: Matrix,
+  kh: number,
+  kw: number,
+  opts: Pick<TrainConfig, 'mode' | 'activation' | 'loss' | 'useBias'>,
+  kernels: CpuKernels = 'auto',
+) {
+  const spec = convSpec({ kernel: [kh, kw], mode: opts.mode, activation: opts.activation });
+  const initWeight = weightsOfMatrix({ rows: kh, cols: kw, data: new Float32Array(kh * kw) });
+  const config = { spec, loss: opts.loss, useBias: opts.useBias, initWeight };
+  return layerEvaluate(config, tensorOfMatrix(x), tensorOfMatrix(y), kernels);
+}
+
+/** The layer program on one channel. */
 function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: boolean) {
   const spec = convSpec({ kernel: [kh, kw], activation: relu ? 'relu' : 'none' });
   const program = wasmLayerLossAndGrads(tensorOfMatrix(x), tensorOfMatrix(y), spec);
@@ -255,7 +270,7 @@ describe('a closed run hands its instance to the next run of its shape', () => {
     const a = new ParamRun(
       start,
       { kind: 'adam', lr: 0.01 },
-      singleChannelEvaluate(first.x, first.y, 5, 5, first),
+      oneKernelEvaluate(first.x, first.y, 5, 5, first),
     );
     a.runSync(20);
     expect(a.step).toBe(20);
@@ -264,12 +279,12 @@ describe('a closed run hands its instance to the next run of its shape', () => {
     const b = new ParamRun(
       start,
       { kind: 'adam', lr: 0.01 },
-      singleChannelEvaluate(second.x, second.y, 5, 5, second),
+      oneKernelEvaluate(second.x, second.y, 5, 5, second),
     );
     const ref = new ParamRun(
       start,
       { kind: 'adam', lr: 0.01 },
-      singleChannelEvaluate(second.x, second.y, 5, 5, second, 'js'),
+      oneKernelEvaluate(second.x, second.y, 5, 5, second, 'js'),
     );
     expectAllClose(b.runSync(30).losses, ref.runSync(30).losses, TOL, 'losses');
     expectAllClose(b.params, ref.params, TOL, 'parameters');
@@ -286,7 +301,7 @@ describe('golden trajectories through both CPU kernels', () => {
         const run = new ParamRun(
           initialParams(config),
           config.optimizer,
-          singleChannelEvaluate(config.x, config.y, kh, kw, config, kernels),
+          oneKernelEvaluate(config.x, config.y, kh, kw, config, kernels),
         );
         const chunk = run.runSync(c.steps);
         expectAllClose(chunk.losses, c.expected.loss, c.tolerance, `${c.name} loss`);
@@ -332,10 +347,10 @@ describe('without WebAssembly (a page whose CSP forbids compiling it)', () => {
     const c = trainCases[0];
     const config = configFromCase(c);
     const { rows: kh, cols: kw } = config.initWeight;
-    const withWasm = singleChannelEvaluate(config.x, config.y, kh, kw, config);
+    const withWasm = oneKernelEvaluate(config.x, config.y, kh, kw, config);
     global.WebAssembly = undefined;
     expect(wasmLossAndGrads(config.x, config.y, kh, kw, false)).toBeNull();
-    const without = singleChannelEvaluate(config.x, config.y, kh, kw, config);
+    const without = oneKernelEvaluate(config.x, config.y, kh, kw, config);
     const params = initialParams(config);
     const g1 = new Float64Array(params.length);
     const g2 = new Float64Array(params.length);
