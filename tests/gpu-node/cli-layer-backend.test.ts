@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness } from '../helpers/cli-harness';
 import type { LayerForwardCase, LayerTrainCase } from '../helpers/golden';
-import { biasList, expectAllClose, flat, loadLayerGolden, nd, PARAM_TOLERANCE } from '../helpers/golden';
+import {
+  biasList,
+  expectAllClose,
+  flat,
+  loadLayerGolden,
+  nd,
+  optimizerOf,
+  PARAM_TOLERANCE,
+} from '../helpers/golden';
 
 const h = cliHarness('cli-layer-gpu');
 const golden = loadLayerGolden();
@@ -56,7 +64,17 @@ describe('train --backend webgpu: the layer golden trajectories', () => {
       Array.from(biasList(c.init.bias)).join(','),
       c.use_bias ? '--bias' : '--no-bias',
     );
-    args.push('--lr', String(c.lr), '--steps', String(c.steps), '--loss', c.loss, ...geometry(c));
+    args.push(
+      '--lr',
+      String(c.lr),
+      '--steps',
+      String(c.steps),
+      '--loss',
+      c.loss,
+      '--optimizer',
+      optimizerOf(c),
+    );
+    args.push(...geometry(c));
     args.push('--mode', c.mode, '--activation', c.activation);
     const out = runJson<{ loss: number[]; weight: number[][]; bias: number | number[] }>(args);
     expectAllClose(out.loss, c.expected.loss, c.tolerance, `${name} loss`);

@@ -7,7 +7,7 @@ import type { LayerTrainConfig } from '#core/layer-types';
 import { specForWeights } from '#core/layer-types';
 import type { NdArray, Tensor3, Weights } from '#core/tensor';
 import { ndArrayFromNested, tensor3Of, weightsOf } from '#core/tensor';
-import type { Activation, Mode } from '#core/types';
+import type { Activation, Mode, OptimizerKind } from '#core/types';
 import type { Tolerance } from './golden-cases';
 
 type Nested = number[] | Nested[];
@@ -39,6 +39,8 @@ export interface LayerTrainCase extends LayerCaseBase {
   init: { weight: Nested; bias: number | number[] };
   lr: number;
   steps: number;
+  /** Absent means plain SGD (see the README); momentum 0.9 and Adam's betas are PyTorch's defaults. */
+  optimizer?: OptimizerKind;
   expected: { loss: number[]; weight: Nested; bias: number | number[] };
 }
 export type LayerCase = LayerForwardCase | LayerTrainCase;
@@ -80,7 +82,12 @@ export function forwardInputs(c: LayerForwardCase): {
   return { x: xOf(c), w, bias: biasList(c.bias), spec: specOf(c, w) };
 }
 
-/** The train case as a layer config (plain SGD, as PyTorch ran it). */
+/** The optimizer the case names (plain SGD when it names none), as PyTorch ran it. */
+export function optimizerOf(c: LayerTrainCase): OptimizerKind {
+  return c.optimizer ?? 'sgd';
+}
+
+/** The train case as a layer config, with the optimizer PyTorch ran. */
 export function layerConfigFromCase(c: LayerTrainCase): LayerTrainConfig {
   const initWeight = weightsOf(nd(c.init.weight), `${c.name} init.weight`);
   return {
@@ -89,7 +96,7 @@ export function layerConfigFromCase(c: LayerTrainCase): LayerTrainConfig {
     y: tensor3Of(nd(c.y), `${c.name} y`),
     useBias: c.use_bias,
     loss: c.loss,
-    optimizer: { kind: 'sgd', lr: c.lr },
+    optimizer: { kind: optimizerOf(c), lr: c.lr },
     initWeight,
     initBias: biasList(c.init.bias),
   };

@@ -10,7 +10,15 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpyArray } from '#core/formats/index';
 import type { LayerForwardCase, LayerTrainCase } from '../helpers/golden';
-import { biasList, expectAllClose, flat, loadLayerGolden, nd, PARAM_TOLERANCE } from '../helpers/golden';
+import {
+  biasList,
+  expectAllClose,
+  flat,
+  loadLayerGolden,
+  nd,
+  optimizerOf,
+  PARAM_TOLERANCE,
+} from '../helpers/golden';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 
 const h = cliHarness('cli-layer');
@@ -108,6 +116,8 @@ describe('train: the layer golden trajectories', () => {
         String(c.steps),
         '--loss',
         c.loss,
+        '--optimizer',
+        optimizerOf(c),
         ...geometry(c),
       ];
     };
