@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
@@ -13,7 +14,11 @@ export default defineConfig({
   plugins: [
     svelte({ configFile: './svelte.config.js', dynamicCompileOptions: () => ({ generate: 'client' }) }),
   ],
-  resolve: { conditions: ['browser'] },
+  resolve: {
+    conditions: ['browser'],
+    // The browser condition would pick ws's browser stub (a throw): the server tests need its Node code.
+    alias: [{ find: /^ws$/, replacement: fileURLToPath(import.meta.resolve('ws')) }],
+  },
   ssr: { resolve: { conditions: ['browser'] } },
   test: {
     include: ['tests/unit/**/*.test.ts'],

@@ -7,6 +7,9 @@ import { keepRunningOnUnhandledRejection } from '../services/unhandled';
 import { findChromium, launchChromium, writeLaunchPage, type LaunchPage } from './launch';
 import { startBrowserServer } from './server';
 
+/** The longest a stop may take before the process exits without waiting for the rest. */
+const STOP_MS = 2000;
+
 keepRunningOnUnhandledRejection((line) => console.error(`kernel-studio: ${line}`));
 
 /**
@@ -43,8 +46,14 @@ async function main(argv: string[]): Promise<void> {
       );
   }
 
+  // Ctrl-C or SIGTERM stops within a second or two: the server cuts event sockets that do not
+  // answer its goodbye in time; past STOP_MS, or at a second signal, the process exits anyway.
+  let stopping = false;
   const stop = () => {
+    if (stopping) process.exit(0);
+    stopping = true;
     launchPage?.dispose();
+    setTimeout(() => process.exit(0), STOP_MS).unref();
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

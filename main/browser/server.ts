@@ -22,7 +22,8 @@ import { MainHandlers } from '../services/handlers';
 import { MAX_TEXT_BYTES } from '../services/schemas';
 import { mimeOf, readStaticFile } from '../services/static-files';
 import { BROWSER_MODE_CSP_HEADER } from '../services/csp';
-import { acceptWebSocket, refuseUpgrade, type WebSocketPeer } from './websocket';
+import { CONNECTION_OPTIONS, limitConnections } from './connections';
+import { PageSockets, refuseUpgrade, type WebSocketPeer } from './websocket';
 
 export interface BrowserServerOptions {
   rendererDir: string;
@@ -47,6 +48,10 @@ export interface BrowserServer {
 /** Cookies are not scoped by port: the name carries it, so two launches never overwrite each other's. */
 const tokenCookie = (port: number) => `ks_token_${port}`;
 const MAX_BODY_BYTES = MAX_TEXT_BYTES + 1024 * 1024;
+/** Request bodies held at once (read, parsed, being handled): two of the largest. */
+export const MAX_BODIES_BYTES = 2 * MAX_BODY_BYTES;
+/** Pages (tabs) with an event socket at once. */
+export const MAX_PAGES = 32;
 
 /**
  * One page (tab) of the app: it exists while its event socket (a WebSocket at
@@ -121,7 +126,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
 
   let port = 0;
-  const server: Server = createServer((req, res) => {
+  const sockets = new PageSockets();
+  const bodies = new BodyBudget(MAX_BODIES_BYTES);
+  const server: Server = createServer(CONNECTION_OPTIONS, (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) reply(res, 500, 'text/plain', 'internal error');
       else res.end();
@@ -133,8 +140,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const refused = refusal(req, url) ?? (req.headers.origin === undefined ? ORIGIN_REQUIRED : undefined);
     if (refused) return refuseUpgrade(socket, refused.status, refused.text);
     if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, 'not found');
+    if (sockets.size >= MAX_PAGES) return refuseUpgrade(socket, 503, 'too many pages');
     openPage(req, socket, head);
   });
+  limitConnections(server);
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
@@ -165,7 +174,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refused = refusal(req, url);
-    if (refused) return reply(res, refused.status, 'text/plain', refused.text);
+    if (refused) {
+      // A refused client keeps no connection open.
+      res.shouldKeepAlive = false;
+      return reply(res, refused.status, 'text/plain', refused.text);
+    }
     if (url.searchParams.has('token'))
       res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     if (url.pathname === EVENTS_PATH) return reply(res, 426, 'text/plain', 'WebSocket only');
@@ -176,15 +189,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       const pageSecret = req.headers[PAGE_HEADER.toLowerCase()];
       const page = typeof pageSecret === 'string' ? pagesBySecret.get(pageSecret) : undefined;
       if (!page) return reply(res, 401, 'text/plain', 'page secret required');
-      const body = await readJsonBody(req);
-      if (body === TOO_LARGE) return replyJson(res, 413, tooLarge());
-      if (body === undefined) return replyJson(res, 400, badBody());
-      if (url.pathname.startsWith('/api/invoke/')) {
-        const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
-        const result = await handlers.dispatch(channel, reviveBytes(body), page.id);
-        return reply(res, 200, 'application/json', JSON.stringify(result, encodeBytes));
+      const held = bodies.hold();
+      try {
+        const body = await readJsonBody(req, held);
+        if (body === TOO_LARGE) return replyJson(res, 413, tooLarge());
+        if (body === BUSY) return replyJson(res, 503, busy());
+        if (body === undefined) return replyJson(res, 400, badBody());
+        if (url.pathname.startsWith('/api/invoke/')) {
+          const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
+          const result = await handlers.dispatch(channel, reviveBytes(body), page.id);
+          return reply(res, 200, 'application/json', JSON.stringify(result, encodeBytes));
+        }
+        return reply(res, 404, 'text/plain', 'not found');
+      } finally {
+        held.release();
       }
-      return reply(res, 404, 'text/plain', 'not found');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'GET only');
     // The raw path, not url.pathname: URL parsing would silently fold "/../" away and hide an attack.
@@ -223,29 +242,29 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   /** A WebSocket at EVENTS_PATH (its request already checked): a new page, told its secret first. */
   function openPage(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const peer = acceptWebSocket(req, socket, head, {
-      onMessage: (text) => answerDialog(page, text),
-      onClose: () => {
-        pages.delete(page.id);
-        pagesBySecret.delete(page.secret);
-        // A page that goes away cancels its own dialogs, and only those.
-        for (const [id, dialog] of pendingDialogs)
-          if (dialog.page === page) {
-            pendingDialogs.delete(id);
-            dialog.resolvePath(null);
-          }
-      },
+    sockets.accept(req, socket, head, (peer) => {
+      const page: PageConnection = {
+        id: randomUUID(),
+        secret: randomBytes(24).toString('base64url'),
+        socket: peer,
+      };
+      pages.set(page.id, page);
+      pagesBySecret.set(page.secret, page);
+      sendTo(page, PAGE_HELLO_EVENT, { secret: page.secret });
+      return {
+        onMessage: (text) => answerDialog(page, text),
+        onClose: () => {
+          pages.delete(page.id);
+          pagesBySecret.delete(page.secret);
+          // A page that goes away cancels its own dialogs, and only those.
+          for (const [id, dialog] of pendingDialogs)
+            if (dialog.page === page) {
+              pendingDialogs.delete(id);
+              dialog.resolvePath(null);
+            }
+        },
+      };
     });
-    if (!peer) return;
-    // acceptWebSocket calls back only from later events, so `page` is set by then.
-    const page: PageConnection = {
-      id: randomUUID(),
-      secret: randomBytes(24).toString('base64url'),
-      socket: peer,
-    };
-    pages.set(page.id, page);
-    pagesBySecret.set(page.secret, page);
-    sendTo(page, PAGE_HELLO_EVENT, { secret: page.secret });
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
@@ -268,7 +287,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     handlers,
     async close() {
       for (const dialog of pendingDialogs.values()) dialog.resolvePath(null);
-      for (const page of pages.values()) page.socket.close();
+      // Event sockets get a short grace to say goodbye, then are cut (see CLOSE_GRACE_MS):
+      // a page that stopped reading cannot hold the server open.
+      sockets.closeAll();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await handlers.close();
@@ -309,6 +330,16 @@ function badAnswer() {
 
 function badBody() {
   return { ok: false, error: { code: 'invalid-argument', message: 'The request body is not valid JSON.' } };
+}
+
+function busy() {
+  return {
+    ok: false,
+    error: {
+      code: 'too-large',
+      message: `The app server is busy with other large requests (${MAX_BODIES_BYTES / 1024 / 1024} MiB at once): try again.`,
+    },
+  };
 }
 
 function tooLarge() {
@@ -362,22 +393,57 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 const TOO_LARGE = Symbol('too large');
+const BUSY = Symbol('busy');
+
+/**
+ * The bytes of request bodies held at once, across requests: each request holds what it has
+ * read (or, when it says its length, that much from its first byte) until it is answered.
+ */
+class BodyBudget {
+  #held = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** A request's share: `take(n)` says whether n more bytes fit; `release()` gives all back. */
+  hold(): { take(bytes: number): boolean; release(): void } {
+    let mine = 0;
+    return {
+      take: (bytes) => {
+        if (this.#held + bytes > this.limit) return false;
+        this.#held += bytes;
+        mine += bytes;
+        return true;
+      },
+      release: () => {
+        this.#held -= mine;
+        mine = 0;
+      },
+    };
+  }
+}
 const ORIGIN_REQUIRED = { status: 403, text: 'origin required' };
 
 /**
- * The body as JSON; undefined when it is not JSON, TOO_LARGE past MAX_BODY_BYTES
- * (the rest is read and dropped, so the client gets the answer, not a reset).
+ * The body as JSON; undefined when it is not JSON, TOO_LARGE past MAX_BODY_BYTES, BUSY when
+ * the bodies held at once would pass their limit (in both cases the rest is read and dropped,
+ * so the client gets the answer, not a reset).
  */
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+async function readJsonBody(req: IncomingMessage, held: ReturnType<BodyBudget['hold']>): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  const known = Number.isSafeInteger(declared) && declared >= 0 && declared <= MAX_BODY_BYTES;
+  let refusal: typeof TOO_LARGE | typeof BUSY | undefined =
+    Number.isSafeInteger(declared) && declared > MAX_BODY_BYTES ? TOO_LARGE : undefined;
+  if (!refusal && known && !held.take(declared)) refusal = BUSY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-    else chunks.length = 0;
+    if (!refusal && size > MAX_BODY_BYTES) refusal = TOO_LARGE;
+    if (!refusal && !known && !held.take((chunk as Buffer).length)) refusal = BUSY;
+    if (refusal) chunks.length = 0;
+    else chunks.push(chunk as Buffer);
   }
-  if (size > MAX_BODY_BYTES) return TOO_LARGE;
-  return parseJson(Buffer.concat(chunks).toString('utf8'));
+  return refusal ?? parseJson(Buffer.concat(chunks).toString('utf8'));
 }
 
 /** The JSON value of `text`; undefined when it is not JSON. */

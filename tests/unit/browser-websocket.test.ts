@@ -1,65 +1,151 @@
-import { describe, expect, it } from 'vitest';
-import { acceptKey, encodeFrame, FrameError, FrameReader, OPCODE } from '../../main/browser/websocket';
+/**
+ * Browser mode's event socket speaks RFC 6455 as a server must: raw frames, written byte by byte,
+ * against the real server on loopback (the protocol is the `ws` package's, behind our checks).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALOG_REPLY_EVENT, EVENTS_PATH, PAGE_HELLO_EVENT } from '../../ipc/contract';
+import { startBrowserServer, type BrowserServer } from '../../main/browser/server';
+import { MAX_PAGE_MESSAGE_BYTES } from '../../main/browser/websocket';
+import { browserAppInfo } from '../../main/services/app-info';
+import {
+  closeCode,
+  encodeFrame,
+  FrameReader,
+  OPCODE,
+  upgrade,
+  type Frame,
+} from '../helpers/websocket-frames';
 
-const bytes = (...values: number[]) => Buffer.from(values);
+describe('browser-mode event socket (RFC 6455)', () => {
+  let dir: string;
+  let server: BrowserServer;
+  let headers: Record<string, string>;
 
-describe('browser-mode WebSocket frames (RFC 6455 examples)', () => {
-  it('computes the handshake answer of RFC 6455 section 1.3', () => {
-    expect(acceptKey('dGhlIHNhbXBsZSBub25jZQ==')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ks-ws-'));
+    mkdirSync(join(dir, 'renderer'));
+    server = await startBrowserServer({
+      rendererDir: join(dir, 'renderer'),
+      dataDir: join(dir, 'data'),
+      appInfo: browserAppInfo(),
+      homeDir: dir,
+    });
+    headers = {
+      Cookie: `ks_token_${server.port}=${server.token}`,
+      Origin: `http://127.0.0.1:${server.port}`,
+    };
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes the unmasked and masked "Hello" of section 5.7', () => {
-    expect(encodeFrame(OPCODE.text, Buffer.from('Hello'))).toEqual(
-      bytes(0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f),
-    );
-    expect(encodeFrame(OPCODE.text, Buffer.from('Hello'), bytes(0x37, 0xfa, 0x21, 0x3d))).toEqual(
-      bytes(0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58),
-    );
-  });
+  /** A page's socket, past its hello: every frame the server sends is kept, and when it ended. */
+  async function open(): Promise<{ socket: Socket; frames: Frame[]; ended: () => boolean }> {
+    const socket = await upgrade(server.port, EVENTS_PATH, headers);
+    const frames: Frame[] = [];
+    const reader = new FrameReader();
+    let ended = false;
+    socket.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
+    socket.on('close', () => (ended = true));
+    socket.on('error', () => undefined);
+    await expect.poll(() => frames.length).toBeGreaterThan(0);
+    expect(JSON.parse(frames[0]!.payload.toString())).toMatchObject({ event: PAGE_HELLO_EVENT });
+    frames.length = 0;
+    return { socket, frames, ended: () => ended };
+  }
 
-  it('uses a 16-bit length from 126 bytes and a 64-bit length from 64 KiB', () => {
-    const mid = encodeFrame(OPCODE.text, Buffer.alloc(256));
-    expect([...mid.subarray(0, 4)]).toEqual([0x81, 0x7e, 0x01, 0x00]);
-    expect(mid.length).toBe(4 + 256);
-    const big = encodeFrame(OPCODE.text, Buffer.alloc(0x10000));
-    expect([...big.subarray(0, 10)]).toEqual([0x81, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0]);
-    expect(encodeFrame(OPCODE.text, Buffer.alloc(125))[1]).toBe(125);
-  });
+  /** The status code of the server's close frame, once the connection has ended. */
+  async function closedWith(page: Awaited<ReturnType<typeof open>>): Promise<number> {
+    await expect.poll(page.ended, { timeout: 10_000 }).toBe(true);
+    const close = page.frames.find((f) => f.opcode === OPCODE.close);
+    return close ? closeCode(close) : -1;
+  }
 
-  it('reads frames whatever the chunks, unmasking what a client sent', () => {
-    const texts = ['Hello', 'x'.repeat(300), 'é'.repeat(40_000)];
-    const stream = Buffer.concat(
-      texts.map((t) => encodeFrame(OPCODE.text, Buffer.from(t), bytes(1, 2, 3, 4))),
-    );
-    for (const size of [7, 1000, stream.length]) {
-      const reader = new FrameReader(true);
-      const read: string[] = [];
-      for (let at = 0; at < stream.length; at += size)
-        for (const frame of reader.push(stream.subarray(at, at + size)))
-          read.push(frame.payload.toString('utf8'));
-      expect(read).toEqual(texts);
+  it('closes with 1002 on a control frame over 125 bytes, a malformed close or an unmasked frame', async () => {
+    for (const frame of [
+      encodeFrame(OPCODE.ping, Buffer.alloc(126)),
+      encodeFrame(OPCODE.close, Buffer.from([0x03])),
+      encodeFrame(OPCODE.close, Buffer.from([0x03, 0xe7])), // 999: not a valid close code
+      encodeFrame(OPCODE.ping, Buffer.alloc(4), { fin: false }), // a fragmented control frame
+      encodeFrame(OPCODE.text, Buffer.from('{}'), { masked: false }),
+    ]) {
+      const page = await open();
+      page.socket.write(frame);
+      expect(await closedWith(page), frame.subarray(0, 2).toString('hex')).toBe(1002);
     }
-    const byByte = new FrameReader(true);
-    const hello = encodeFrame(OPCODE.text, Buffer.from('Hello'), bytes(1, 2, 3, 4));
-    expect([...hello].flatMap((b) => byByte.push(bytes(b)))).toEqual([
-      { opcode: OPCODE.text, payload: Buffer.from('Hello') },
-    ]);
-    const server = new FrameReader(false);
-    expect(server.push(bytes(0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f))).toEqual([
-      { opcode: OPCODE.text, payload: Buffer.from('Hello') },
-    ]);
   });
 
-  it('refuses unmasked client frames, fragments and messages over the limit before they arrive', () => {
-    expect(() => new FrameReader(true).push(bytes(0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f))).toThrow(
-      FrameError,
+  it('closes with 1007 on a text message that is not UTF-8', async () => {
+    const page = await open();
+    page.socket.write(encodeFrame(OPCODE.text, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])));
+    expect(await closedWith(page)).toBe(1007);
+  });
+
+  it('closes with 1009 on a message over the limit, 1003 on a binary one', async () => {
+    const big = await open();
+    big.socket.write(encodeFrame(OPCODE.text, Buffer.alloc(MAX_PAGE_MESSAGE_BYTES + 1, 0x20)));
+    expect(await closedWith(big)).toBe(1009);
+    const binary = await open();
+    binary.socket.write(encodeFrame(OPCODE.binary, Buffer.from([1, 2, 3])));
+    expect(await closedWith(binary)).toBe(1003);
+  });
+
+  it('answers a close with the same code and ends the connection', async () => {
+    const page = await open();
+    page.socket.write(encodeFrame(OPCODE.close, Buffer.from([0x0f, 0xa0]))); // 4000, an application code
+    expect(await closedWith(page)).toBe(4000);
+  });
+
+  it('accepts a fragmented message, with a ping between its fragments', async () => {
+    const page = await open();
+    const text = Buffer.from(JSON.stringify({ id: 'no-such-dialog', path: null }));
+    page.socket.write(
+      Buffer.concat([
+        encodeFrame(OPCODE.text, text.subarray(0, 5), { fin: false }),
+        encodeFrame(OPCODE.continuation, text.subarray(5, 12), { fin: false }),
+        encodeFrame(OPCODE.ping, Buffer.from('mid')),
+        encodeFrame(OPCODE.continuation, text.subarray(12)),
+      ]),
     );
-    // The first fragment of section 5.7 ("Hel", FIN clear).
-    expect(() => new FrameReader(false).push(bytes(0x01, 0x03, 0x48, 0x65, 0x6c))).toThrow(/fragmented/);
-    const reader = new FrameReader(true, 1024);
-    expect(() => reader.push(bytes(0x81, 0xfe, 0x04, 0x01))).toThrow(/too large/);
-    expect(() => new FrameReader(true, 1024).push(bytes(0x81, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0))).toThrow(
-      /too large/,
+    // The whole message reached the page's handler: it answers the (unknown) dialog by its id.
+    await expect.poll(() => page.frames.length).toBe(2);
+    expect(page.frames[0]).toEqual({ opcode: OPCODE.pong, payload: Buffer.from('mid') });
+    expect(JSON.parse(page.frames[1]!.payload.toString())).toMatchObject({
+      event: DIALOG_REPLY_EVENT,
+      data: { id: 'no-such-dialog', ok: false, error: { code: 'forbidden' } },
+    });
+    expect(page.ended()).toBe(false);
+    page.socket.destroy();
+  });
+
+  it('answers 426 with the version it speaks to a handshake for another version', async () => {
+    for (const version of ['8', '12', '14']) {
+      const refused = await upgrade(server.port, EVENTS_PATH, {
+        ...headers,
+        'Sec-WebSocket-Version': version,
+      }).catch((e: Error & { headers: Record<string, string> }) => e);
+      expect(refused).toBeInstanceOf(Error);
+      expect((refused as Error).message).toMatch(/^426 /);
+      expect((refused as unknown as { headers: Record<string, string> }).headers).toMatchObject({
+        'sec-websocket-version': '13',
+      });
+    }
+  });
+
+  it('answers 400 to a handshake without a valid key, after the token and origin checks', async () => {
+    const bad = await upgrade(server.port, EVENTS_PATH, { ...headers, 'Sec-WebSocket-Key': 'short' }).catch(
+      (e: Error) => e.message,
     );
+    expect(bad).toMatch(/^400 /);
+    const noToken = await upgrade(server.port, EVENTS_PATH, {
+      Origin: headers.Origin!,
+      'Sec-WebSocket-Version': '8',
+    }).catch((e: Error) => e.message);
+    expect(noToken).toMatch(/^401 /);
   });
 });
