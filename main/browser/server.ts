@@ -425,8 +425,8 @@ const ORIGIN_REQUIRED = { status: 403, text: 'origin required' };
 
 /**
  * The body as JSON; undefined when it is not JSON, TOO_LARGE past MAX_BODY_BYTES, BUSY when
- * the bodies held at once would pass their limit (in both cases the rest is read and dropped,
- * so the client gets the answer, not a reset).
+ * the bodies held at once would pass their limit. In both cases the rest is read and dropped,
+ * so the client gets the answer, not a reset.
  */
 async function readJsonBody(req: IncomingMessage, held: ReturnType<BodyBudget['hold']>): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
@@ -434,6 +434,8 @@ async function readJsonBody(req: IncomingMessage, held: ReturnType<BodyBudget['h
   let refusal: typeof TOO_LARGE | typeof BUSY | undefined =
     Number.isSafeInteger(declared) && declared > MAX_BODY_BYTES ? TOO_LARGE : undefined;
   if (!refusal && known && !held.take(declared)) refusal = BUSY;
+  // Refused on its stated length: answered now (Node reads and drops the rest of the body).
+  if (refusal) return refusal;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
