@@ -18,9 +18,12 @@ import {
   SAVE_CONFIRM_PREFIX,
   WIRE_BYTES_KEY,
 } from '../../../ipc/contract';
+import { serverLink } from '../state/server-link.svelte';
 
 /** How long a page waits before opening a new event socket after its socket dropped. */
 const RECONNECT_MS = 1000;
+/** How long it waits before trying again when that failed (the server is gone, maybe for good). */
+const RETRY_MS = 3000;
 
 /**
  * `window.api` for browser mode: the same contract over HTTP to main's handlers
@@ -32,6 +35,7 @@ const RECONNECT_MS = 1000;
  * are answered on the socket.
  */
 export function createBrowserApi(): KernelStudioApi {
+  dropTokenFromAddress();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let secret: string | undefined;
   let announce: () => void = () => undefined;
@@ -49,15 +53,18 @@ export function createBrowserApi(): KernelStudioApi {
       if (!chartView) void answerDialog(dialogs, data as DialogRequest);
     } else for (const listener of listeners.get(event) ?? []) listener(data);
   };
-  // A new socket (after a drop) is a new page identity with a new secret. A socket refused
-  // before it opened (no longer logged in) is final: calls go ahead and get the server's refusal.
+  // A new socket (after a drop) is a new page identity with a new secret. The first socket
+  // refused before it opened (not logged in) is final: calls go ahead and get the server's
+  // refusal. After a drop the page keeps trying; once a try fails, the link is lost (and shown).
+  let everOpened = false;
   const connect = () => {
     const socket = new WebSocket(
       `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${EVENTS_PATH}`,
     );
     let opened = false;
     socket.addEventListener('open', () => {
-      opened = true;
+      opened = everOpened = true;
+      serverLink.opened();
       dialogs.attach(socket);
     });
     socket.addEventListener('message', (message) => {
@@ -69,8 +76,9 @@ export function createBrowserApi(): KernelStudioApi {
     });
     socket.addEventListener('close', () => {
       dialogs.detach(socket);
-      if (opened) setTimeout(connect, RECONNECT_MS);
-      else announce();
+      if (!everOpened) return announce();
+      if (!opened) serverLink.reconnectFailed();
+      setTimeout(connect, opened ? RECONNECT_MS : RETRY_MS);
     });
   };
   connect();
@@ -122,6 +130,17 @@ export function createBrowserApi(): KernelStudioApi {
     onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
     onRunList: (listener) => subscribe<readonly RunListEntry[]>(EVENT_CHANNELS.onRunList, listener),
   };
+}
+
+/**
+ * The launch token opens the first page (the server answers with a session cookie): it is then
+ * taken out of the address bar and the history, where anyone looking at the screen could read it.
+ */
+function dropTokenFromAddress(): void {
+  const url = new URL(location.href);
+  if (!url.searchParams.has('token')) return;
+  url.searchParams.delete('token');
+  history.replaceState(history.state, '', url);
 }
 
 /** The pop-out loss chart: this page with `?view=chart` (the session cookie carries the token). */

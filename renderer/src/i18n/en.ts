@@ -422,6 +422,10 @@ export const en = {
   'train.target.import': 'Import target Y…',
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
+  // hostile-server
+  'serverLost.title': 'Server stopped',
+  'serverLost.message':
+    'This page lost its Kernel Studio server. Save, Open and the autosave do not work until it is back; what you see here is kept while the tab stays open. If you stopped the server, start it again and open the address it prints.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -411,4 +411,8 @@ export const zh: Record<MessageKey, string> = {
   'train.target.import': '导入目标 Y…',
   'file.importInit': '导入卷积核作为初始卷积核…',
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
+  // hostile-server
+  'serverLost.title': '服务器已停止',
+  'serverLost.message':
+    '此页面与 Kernel Studio 服务器的连接已断开。在服务器恢复之前，保存、打开和自动备份都无法使用；只要不关闭此标签页，这里的内容会一直保留。如果是您停止了服务器，请重新启动它，并打开它显示的地址。',
 };
