@@ -12,7 +12,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_PATH, INVOKE_CHANNELS, PAGE_HEADER, PAGE_HELLO_EVENT } from '../../ipc/contract';
 import { FIRST_REQUEST_MS, MAX_SILENT_CONNECTIONS } from '../../main/browser/connections';
-import { MAX_BODIES_BYTES, startBrowserServer, type BrowserServer } from '../../main/browser/server';
+import {
+  MAX_BODIES_BYTES,
+  MAX_PAGES,
+  startBrowserServer,
+  type BrowserServer,
+} from '../../main/browser/server';
 import { MAX_PAGE_BUFFERED_BYTES } from '../../main/browser/websocket';
 import { browserAppInfo } from '../../main/services/app-info';
 import { encodeFrame, FrameReader, OPCODE, upgrade } from '../helpers/websocket-frames';
@@ -157,6 +162,21 @@ describe('browser-mode server against stalling clients', () => {
     }
     expect(await getAppInfo(page.secret)).toBe(401);
     page.socket.destroy();
+  });
+
+  it('opens at most MAX_PAGES event sockets, and a new one once one closes', async () => {
+    const pages = await Promise.all(
+      Array.from({ length: MAX_PAGES }, () => stalledPage(server.port, server.token)),
+    );
+    const headers = {
+      Cookie: `ks_token_${server.port}=${server.token}`,
+      Origin: `http://127.0.0.1:${server.port}`,
+    };
+    const refused = await upgrade(server.port, EVENTS_PATH, headers).catch((e: Error) => e.message);
+    expect(refused).toMatch(/^503 /);
+    pages.pop()!.socket.destroy();
+    await expect.poll(async () => pages.push(await stalledPage(server.port, server.token))).toBe(MAX_PAGES);
+    for (const page of pages) page.socket.destroy();
   });
 
   it('answers 503 to bodies past what the server holds at once, instead of buffering them all', async () => {
