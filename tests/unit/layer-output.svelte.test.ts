@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '#core/cpu/index';
-import { toRows } from '#core/matrix';
+import { toRows, zeros } from '#core/matrix';
 import { channel } from '#core/tensor';
 import { layerDocumentOf } from '../helpers/layer-documents';
-import { LayerOutput, layerShape } from '../../renderer/src/lib/explore/layer-output.svelte';
+import {
+  LIVE_PASS_BUDGET,
+  LayerOutput,
+  layerShape,
+} from '../../renderer/src/lib/explore/layer-output.svelte';
 
 /** d2l's 2-channel example: X 2×3×3, K 1×2×2×2. */
 const d2l = layerDocumentOf('twoChannels');
@@ -28,6 +32,38 @@ describe('LayerOutput: the full layer live in Explore', () => {
     await out.request(createCpuBackend(), tooBig);
     expect(out.y).toBeNull();
     expect(out.error).toMatch(/Kernel K is 2×2 \(5×5 with dilation 4\) but the image X is only 3×3/);
+  });
+
+  it('refuses, before any work, a layer whose pass is over the live budget, and says why', async () => {
+    // 64 channels of 64×64 and 64×64 kernels of 31×31: 64·64·34·34·961 ≈ 4.6e9 multiply-adds.
+    const heavy = {
+      ...d2l,
+      channels: Array.from({ length: 64 }, () => zeros(64, 64)),
+      kernels: Array.from({ length: 64 }, () => Array.from({ length: 64 }, () => zeros(31, 31))),
+      biases: Array.from({ length: 64 }, () => 0),
+    };
+    expect(64 * 64 * 34 * 34 * 961).toBeGreaterThan(LIVE_PASS_BUDGET);
+    const backend = createCpuBackend();
+    let passes = 0;
+    const forward = backend.forwardLayer.bind(backend);
+    backend.forwardLayer = (...args) => {
+      passes++;
+      return forward(...args);
+    };
+    const out = new LayerOutput();
+    await out.request(backend, d2l);
+    expect(passes).toBe(1);
+    await out.request(backend, heavy);
+    expect(passes).toBe(1);
+    expect(out.y).toBeNull();
+    expect(out.error).toMatch(
+      /4\.6e\+9 multiply-adds \(O × C × Ho × Wo × kh × kw = 64 × 64 × 34 × 34 × 31 × 31\)/,
+    );
+    expect(out.error).toMatch(/over the budget of 2e\+9 per pass/);
+    // Back under the budget, Y comes back.
+    await out.request(backend, d2l);
+    expect(passes).toBe(2);
+    expect(out.error).toBeNull();
   });
 
   it('the newest request wins when an older one finishes later', async () => {

@@ -24,6 +24,32 @@ export function layerShape(layer: LayerFields): LayerShape {
 }
 
 /**
+ * The most multiply-adds one live pass of Y may take: Explore recomputes Y on every edit, and
+ * past this (about 3 s on a laptop's CPU, 15 s under software WebGPU) the app would seem frozen.
+ * A layer over it gets no Y, and a message that says why; the CLI has no such budget.
+ */
+export const LIVE_PASS_BUDGET = 2e9;
+
+/** Multiply-adds of one forward pass: O × C × Ho × Wo × kh × kw. */
+export function passMultiplyAdds(layer: LayerFields, shape: Shape2): number {
+  const k = layer.kernels[0]?.[0];
+  return layer.kernels.length * layer.channels.length * shape.rows * shape.cols * (k ? k.rows * k.cols : 0);
+}
+
+/** Why Y of `layer` is not computed live, or null when it fits the budget. */
+export function overBudget(layer: LayerFields, shape: Shape2): string | null {
+  const cost = passMultiplyAdds(layer, shape);
+  if (cost <= LIVE_PASS_BUDGET) return null;
+  const k = layer.kernels[0]![0]!;
+  const terms = `${layer.kernels.length} × ${layer.channels.length} × ${shape.rows} × ${shape.cols} × ${k.rows} × ${k.cols}`;
+  return (
+    `Y is not computed live: it takes ${cost.toExponential(1)} multiply-adds (O × C × Ho × Wo × kh × kw = ${terms}), ` +
+    `over the budget of ${LIVE_PASS_BUDGET.toExponential(0)} per pass. Use fewer channels, a smaller X or a smaller ` +
+    'kernel, or compute it with `kernel-studio corr2d`.'
+  );
+}
+
+/**
  * One pass runs at a time; while it runs, only the newest request waits (older waiting ones are
  * dropped, and a result that is no longer the newest is not shown), so edits in quick succession
  * on a large X never pile passes up.
@@ -45,10 +71,12 @@ export class LayerOutput {
   request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
     const generation = ++this.generation;
     if (!backend || !isLayerBackend(backend)) return Promise.resolve();
-    const { error } = layerShape(layer);
-    if (error !== null) {
+    const { shape, error } = layerShape(layer);
+    // Refused before any work: a shape with no Y, or a pass over the live budget.
+    const refusal = shape === null ? error : overBudget(layer, shape);
+    if (refusal !== null) {
       this.y = null;
-      this.error = error;
+      this.error = refusal;
       return Promise.resolve();
     }
     return new Promise((done) => {
