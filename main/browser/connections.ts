@@ -28,7 +28,7 @@ export const CONNECTION_OPTIONS = {
  * until its first request (or upgrade) has complete headers; after that, Node's keep-alive,
  * headers and request timeouts apply, and an event socket lives as long as its page.
  */
-export function limitConnections(server: Server): void {
+export function limitConnections(server: Server, firstRequestMs = FIRST_REQUEST_MS): void {
   server.maxConnections = MAX_CONNECTIONS;
   /** Silent connections, oldest first (a Map keeps insertion order). */
   const silent = new Map<Socket, NodeJS.Timeout>();
@@ -44,7 +44,7 @@ export function limitConnections(server: Server): void {
     }
     silent.set(
       socket,
-      setTimeout(() => socket.destroy(), FIRST_REQUEST_MS),
+      setTimeout(() => socket.destroy(), firstRequestMs),
     );
     socket.once('close', () => spoke(socket));
   });

@@ -35,6 +35,8 @@ export interface BrowserServerOptions {
   token?: string;
   /** Where relative answers to a path prompt are resolved: the user's home folder (a temp folder in tests). */
   homeDir?: string;
+  /** How long a new connection may stay silent (FIRST_REQUEST_MS; longer only in tests of the cap). */
+  firstRequestMs?: number;
 }
 
 export interface BrowserServer {
@@ -143,7 +145,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (sockets.size >= MAX_PAGES) return refuseUpgrade(socket, 503, 'too many pages');
     openPage(req, socket, head);
   });
-  limitConnections(server);
+  limitConnections(server, options.firstRequestMs);
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);

@@ -53,7 +53,7 @@ describe('browser-mode event socket (RFC 6455)', () => {
     socket.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
     socket.on('close', () => (ended = true));
     socket.on('error', () => undefined);
-    await expect.poll(() => frames.length).toBeGreaterThan(0);
+    await expect.poll(() => frames.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(JSON.parse(frames[0]!.payload.toString())).toMatchObject({ event: PAGE_HELLO_EVENT });
     frames.length = 0;
     return { socket, frames, ended: () => ended };
@@ -113,7 +113,7 @@ describe('browser-mode event socket (RFC 6455)', () => {
       ]),
     );
     // The whole message reached the page's handler: it answers the (unknown) dialog by its id.
-    await expect.poll(() => page.frames.length).toBe(2);
+    await expect.poll(() => page.frames.length, { timeout: 10_000 }).toBe(2);
     expect(page.frames[0]).toEqual({ opcode: OPCODE.pong, payload: Buffer.from('mid') });
     expect(JSON.parse(page.frames[1]!.payload.toString())).toMatchObject({
       event: DIALOG_REPLY_EVENT,
