@@ -130,10 +130,13 @@ describe('browser-mode server against stalling clients', () => {
   it('cuts a page that stops reading its events, before they pile up', async () => {
     const page = await stalledPage(server.port, server.token);
     // Its own loss points come back to it as events it does not read.
-    const batch = bigBatch('stalled');
-    for (let sent = 0; sent < 4 * MAX_PAGE_BUFFERED_BYTES; sent += batch.length)
+    for (let i = 0, sent = 0; sent < 4 * MAX_PAGE_BUFFERED_BYTES; i++) {
+      // A run of its own per batch: every point is logged and sent, none dropped as a repeat.
+      const batch = bigBatch(`stalled-${i}`);
       if ((await call(server.port, server.token, page.secret, INVOKE_CHANNELS.appendLoss, batch)) === 401)
         break;
+      sent += batch.length;
+    }
     expect(await getAppInfo(page.secret)).toBe(401);
     page.socket.destroy();
   });
@@ -260,9 +263,9 @@ describe('stopping browser mode', () => {
       // Events past what the kernel's socket buffers take (about 4 MB on loopback), and under
       // what the server allows a page before it cuts it: they wait in the server.
       for (let i = 0; i < 2; i++)
-        expect(await call(port, token, page.secret, INVOKE_CHANNELS.appendLoss, bigBatch('unread'))).toBe(
-          200,
-        );
+        expect(
+          await call(port, token, page.secret, INVOKE_CHANNELS.appendLoss, bigBatch(`unread-${i}`)),
+        ).toBe(200);
       // The page is still there (not cut for not reading): its events wait for it.
       expect(await call(port, token, page.secret, INVOKE_CHANNELS.getAppInfo, '[]')).toBe(200);
       child.kill('SIGTERM');
