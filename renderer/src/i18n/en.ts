@@ -422,6 +422,11 @@ export const en = {
   'train.target.import': 'Import target Y…',
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
+  // hostile-files
+  'file.autosaveFailed':
+    'Your unsaved work could not be backed up: {reason} Save it to a file to keep it; the backup is retried on the next edit.',
+  'file.dataFolderOpen':
+    'The data folder {dir} could not be made private ({reason}): other users of this computer may read your autosaves and run logs there.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -411,4 +411,8 @@ export const zh: Record<MessageKey, string> = {
   'train.target.import': '导入目标 Y…',
   'file.importInit': '导入卷积核作为初始卷积核…',
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
+  // hostile-files
+  'file.autosaveFailed': '未保存的工作无法备份：{reason} 请将其保存到文件；下次编辑时会重试备份。',
+  'file.dataFolderOpen':
+    '无法将数据文件夹 {dir} 设为私有（{reason}）：这台计算机的其他用户可能读取其中的自动备份和运行日志。',
 };
