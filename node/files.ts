@@ -272,6 +272,7 @@ export async function writeFileAtomic(
 export async function openPrivateLog(path: string): Promise<FileHandle> {
   const target = await resolveTarget(path);
   const info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory()) throw fsError('EISDIR', `${target} is a folder`);
   if (info && !info.isFile())
     throw new KernelStudioError('io', `${printable(basename(path))} is ${kindOf(info)}, not a regular file.`);
   const handle = await open(
@@ -283,23 +284,25 @@ export async function openPrivateLog(path: string): Promise<FileHandle> {
   return handle;
 }
 
+/** A file-system error with its code, for errors we find ourselves (describeFsError words them). */
+function fsError(code: string, message: string): Error {
+  return Object.assign(new Error(`${code}: ${message}`), { code });
+}
+
 /**
  * Makes `dir` (and any missing parents) as a private folder, 0700, one level at a time, so a
- * failure names its real cause ("the disk is read-only", not Node's "ENOENT … mkdir" of a
- * recursive mkdir on a read-only mount). An existing folder with wider modes is tightened to
- * 0700. Throws a person's sentence when the folder cannot be made; answers the reason when it
- * exists but could not be made private (the caller tells the user), else null.
+ * failure carries its real cause (EROFS: "the disk is read-only", where Node's recursive mkdir
+ * says "ENOENT … mkdir" on a read-only mount). An existing folder with wider modes is tightened
+ * to 0700. Throws a file-system error (with its code) when the folder cannot be made; answers
+ * the reason, in words, when it exists but could not be made private (the caller tells the
+ * user), else null.
  */
 export function makePrivateFolder(dir: string): string | null {
   const missing: string[] = [];
   for (let at = resolve(dir); ; at = dirname(at)) {
     const info = statSafe(at);
     if (info) {
-      if (!info.isDirectory() && missing.length > 0)
-        throw new KernelStudioError(
-          'io',
-          `Could not make the folder ${printable(dir)}: ${printable(at)} is not a folder.`,
-        );
+      if (!info.isDirectory()) throw fsError('EEXIST', `${at} is not a folder`);
       break;
     }
     missing.unshift(at);
@@ -309,27 +312,11 @@ export function makePrivateFolder(dir: string): string | null {
     try {
       mkdirSync(folder, { mode: 0o700 });
     } catch (error) {
-      if (codeOf(error) !== 'EEXIST')
-        throw new KernelStudioError(
-          'io',
-          `Could not make the folder ${printable(dir)}: ${describeFsError(error)}.`,
-        );
+      if (codeOf(error) !== 'EEXIST') throw error;
     }
   }
-  let info: Stats;
-  try {
-    info = statSync(dir);
-  } catch (error) {
-    throw new KernelStudioError(
-      'io',
-      `Could not make the folder ${printable(dir)}: ${describeFsError(error)}.`,
-    );
-  }
-  if (!info.isDirectory())
-    throw new KernelStudioError(
-      'io',
-      `Could not make the folder ${printable(dir)}: a file of that name is in the way.`,
-    );
+  const info = statSync(dir);
+  if (!info.isDirectory()) throw fsError('EEXIST', `${dir} is not a folder`);
   if (process.platform === 'win32' || (info.mode & 0o077) === 0) return null;
   try {
     chmodSync(dir, 0o700);

@@ -20,7 +20,13 @@ import {
   type SavedFile,
   type SaveTextRequest,
 } from '../../ipc/contract';
-import { makePrivateFolder, readBytesFile, readTextFile, writeFileAtomic } from './atomic-file';
+import {
+  describeFsError,
+  makePrivateFolder,
+  readBytesFile,
+  readTextFile,
+  writeFileAtomic,
+} from './atomic-file';
 import { BackupStore } from './backup';
 import type { HostContext } from './context';
 import { ioErrorOf, isErrnoError } from './io-errors';
@@ -221,7 +227,7 @@ function privateDataFolder(dir: string): string | null {
   try {
     return makePrivateFolder(dir);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return describeFsError(error);
   }
 }
 

@@ -138,6 +138,8 @@ export class RunLog {
     let kept: readonly LossPoint[];
     try {
       const known = this.onDisk.get(runId) ?? (await wholeLines(handle));
+      // Remembered before writing: a write cut short is cut back to here on the retry, never counted as written.
+      this.onDisk.set(runId, known);
       kept = batch.slice(0, Math.max(0, MAX_RUN_POINTS - known.lines));
       // Anything past the last whole line is a torn tail: cut it, so no point is written twice or glued to a broken line.
       if ((await handle.stat()).size !== known.bytes) await handle.truncate(known.bytes);
