@@ -204,6 +204,39 @@ async function saveFailure(path: string, target: string, error: unknown): Promis
   return new KernelStudioError('io', `Could not save ${name}: ${describeFsError(error)}`);
 }
 
+/**
+ * What a save to `path` will replace, checked: no other user's link on the way, a folder that
+ * exists, and a regular file or nothing at the final target (a FIFO or a device is refused).
+ */
+async function checkedTarget(path: string): Promise<{ target: string; existing: Stats | undefined }> {
+  const target = await resolveTarget(path);
+  const existing = await stat(target).catch((error: unknown) => {
+    if (codeOf(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing?.isDirectory()) throw fsError('EISDIR', `${target} is a folder`);
+  if (existing && !existing.isFile())
+    throw new KernelStudioError(
+      'io',
+      `Could not save ${printable(basename(path))}: it is ${kindOf(existing)}, not a regular file; a save replaces regular files only. Choose another name.`,
+    );
+  if (!existing && !(await stat(dirname(target)).catch(() => undefined))?.isDirectory())
+    throw fsError('ENOENT', `no folder ${dirname(target)}`);
+  return { target, existing };
+}
+
+/**
+ * Checks, before any work, that a save to `path` can go ahead (`train --out` into a missing
+ * folder fails at once, not after training): the same checks and messages as the save itself.
+ */
+export async function checkSaveTarget(path: string): Promise<void> {
+  try {
+    await checkedTarget(path);
+  } catch (error) {
+    throw await saveFailure(path, path, error);
+  }
+}
+
 /** How a save treats the file's mode. */
 export interface SaveOptions {
   /** The app's own data (autosave, recent files): the file is made 0600 whatever it was. */
@@ -228,18 +261,10 @@ export async function writeFileAtomic(
   let temp: string | undefined;
   let handle: FileHandle | undefined;
   try {
-    target = await resolveTarget(path);
+    const checked = await checkedTarget(path);
+    target = checked.target;
+    const { existing } = checked;
     const dir = dirname(target);
-    const existing = await stat(target).catch((error: unknown) => {
-      if (codeOf(error) === 'ENOENT') return undefined;
-      throw error;
-    });
-    if (existing?.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (existing && !existing.isFile())
-      throw new KernelStudioError(
-        'io',
-        `Could not save ${printable(basename(path))}: it is ${kindOf(existing)}, not a regular file; a save replaces regular files only. Choose another name.`,
-      );
     await removeStaleTemps(dir);
     temp = join(dir, tempNameOf(target));
     const mode = options.private ? 0o600 : existing ? existing.mode & 0o7777 : 0o666;
