@@ -355,3 +355,20 @@ test("Export's 'Y, the training target' is the Y training learns (target bias, n
   const png = PNG.sync.read(readFileSync(pngPath));
   expect(png.data[0]).toBe(128);
 });
+
+test('a failed autosave is shown in the file banner, and the banner goes once autosave works again', async ({
+  app,
+  server,
+}) => {
+  // The data folder cannot take the autosave: a file stands where autosave/ goes.
+  const blocker = join(server.dataDir, 'autosave');
+  rmSync(blocker, { recursive: true, force: true });
+  writeFileSync(blocker, 'in the way');
+  await typeCell(app, 'Input X', 1, 1, '11');
+  const banner = app.getByRole('alert', { name: 'Could not complete that' });
+  await expect(banner).toContainText('Your unsaved work could not be backed up');
+  rmSync(blocker);
+  await typeCell(app, 'Input X', 1, 1, '12');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([12]);
+  await expect(banner).toHaveCount(0);
+});
