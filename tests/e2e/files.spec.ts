@@ -1,4 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -371,4 +382,25 @@ test('a failed autosave is shown in the file banner, and the banner goes once au
   await typeCell(app, 'Input X', 1, 1, '12');
   await expect.poll(() => backupsX(server.dataDir)).toEqual([12]);
   await expect(banner).toHaveCount(0);
+});
+
+test("browser-mode Save As refuses a link another user planted in a shared sticky folder; the victim's file is untouched", async ({
+  app,
+}) => {
+  test.skip(process.getuid?.() !== 0, 'simulating another user needs root (lchown)');
+  const shared = join(dir, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  const victim = join(dir, 'precious.txt');
+  writeFileSync(victim, 'precious');
+  const link = join(shared, 'w.kstudio');
+  symlinkSync(victim, link);
+  lchownSync(link, 12345, 12345);
+  answerNextPrompt(app, link);
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  await expect(app.getByTestId('file-error')).toContainText(
+    'is a symbolic link that belongs to another user',
+  );
+  expect(readFileSync(victim, 'utf8')).toBe('precious');
+  await expect(app).toHaveTitle('Kernel Studio');
 });
