@@ -15,6 +15,7 @@ import { CliError, EXIT_OK } from './errors';
 import type { CliIo } from './io';
 import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
 import { checkStackOutput, outputFormatOf, writeMatrixOutput, writeStackOutput } from './outputs';
+import { checkSaveTarget } from '../node/files';
 import { formatMatrix, formatStack } from './text';
 
 const OPTIONS: OptionTable = {
@@ -43,6 +44,7 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
   const geometry = geometryOptions(options);
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, false);
+  if (outPath !== undefined) await checkSaveTarget(outPath);
   const preference = backendPreference(options);
 
   const x = readImageFile(xPath, options.has('color'));

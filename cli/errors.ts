@@ -3,6 +3,7 @@
  * so they are fixed: 0 success, 2 bad input or usage, 3 divergence, 1 a bug.
  */
 import { isKernelStudioError } from '#core/errors';
+import { printable } from '../node/files';
 
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;
@@ -21,7 +22,8 @@ export class CliError extends Error {
 
 /** Maps anything thrown to (exit code, one line): user errors keep their message, bugs say so. */
 export function describeFailure(error: unknown): { exitCode: number; line: string } {
-  const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+  // One line, with any control character left (a file name's escape sequence) written as an escape.
+  const oneLine = (text: string): string => printable(text.replace(/\s*\n\s*/g, ' ').trim());
   if (error instanceof CliError) return { exitCode: error.exitCode, line: oneLine(error.message) };
   if (isKernelStudioError(error))
     return {

@@ -20,6 +20,7 @@ import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
 import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
 import { checkLayerOutput, outputFormatOf, writeLayerOutput } from './outputs';
+import { checkSaveTarget } from '../node/files';
 import { formatLoss, formatMatrix, formatValue } from './text';
 
 const OPTIONS: OptionTable = {
@@ -239,6 +240,8 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? DEFAULT_TRAINING.logEvery;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, true);
+  // A missing folder, a device or another user's link fails now, not after training.
+  if (outPath !== undefined) await checkSaveTarget(outPath);
   const { config, initRank } = buildConfig(options);
   if (outPath !== undefined && outFormat !== undefined)
     checkLayerOutput(outPath, outFormat, {

@@ -37,6 +37,11 @@ export interface AppInfo {
   readonly electronVersion: string;
   readonly chromeVersion: string;
   readonly nodeVersion: string;
+  /**
+   * The data folder (autosaves, run logs, recent files) could not be made private (0700):
+   * where it is and why, for the page to tell the user; absent when it is private.
+   */
+  readonly dataFolderProblem?: { readonly dir: string; readonly reason: string };
 }
 
 /** One loss sample of a training run: step is 1-based, loss is the forward loss before that step's update. */

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDecimal } from '#core/formats/numbers';
+import { describeFsError, makePrivateFolder } from '../../node/files';
 import { browserAppInfo } from '../services/app-info';
 import { defaultDataDir } from '../services/paths';
 import { keepRunningOnUnhandledRejection } from '../services/unhandled';
@@ -28,7 +28,13 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const dataDir = defaultDataDir();
-  mkdirSync(dataDir, { recursive: true });
+  // 0700 (and says "read-only", not Node's "ENOENT … mkdir", on a read-only disk); MainHandlers reports a folder it could not tighten.
+  try {
+    makePrivateFolder(dataDir);
+  } catch (error) {
+    console.error(`kernel-studio: could not make the data folder ${dataDir}: ${describeFsError(error)}.`);
+    process.exit(1);
+  }
   const rendererDir = resolve(import.meta.dirname, '../renderer');
   const server = await startBrowserServer({ rendererDir, dataDir, port, appInfo: browserAppInfo() });
   console.log(`Kernel Studio running at ${server.url}`);

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { readRegularFile } from '../../node/files';
 
-export { describeFsError, writeFileAtomic } from '../../node/files';
+export { describeFsError, makePrivateFolder, writeFileAtomic } from '../../node/files';
 
 /** Reads a regular file of at most `maxBytes` as bytes; anything else is refused before it is read. */
 export async function readBytesFile(path: string, maxBytes: number): Promise<Uint8Array> {

@@ -1,9 +1,9 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BACKUP_ID_PATTERN, type BackupInfo } from '../../ipc/contract';
 import { KernelStudioError } from '#core/errors';
 import { WORKSPACE_EXTENSION } from '#core/workspace/model';
-import { readTextFile, writeFileAtomic } from './atomic-file';
+import { makePrivateFolder, readTextFile, writeFileAtomic } from './atomic-file';
 import { ioErrorOf, isErrnoError } from './io-errors';
 
 /**
@@ -30,8 +30,8 @@ export class BackupStore {
 
   async write(text: string, session: string): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFileAtomic(this.fileOf(session), text);
+      makePrivateFolder(this.dir);
+      await writeFileAtomic(this.fileOf(session), text, { private: true });
     } catch (error) {
       if (isErrnoError(error)) throw ioErrorOf(error, `Could not write the autosave in ${this.dir}`);
       if (error instanceof KernelStudioError)

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { makePrivateFolder } from '../../node/files';
 import { join } from 'node:path';
 
 /** Electron's RenderProcessGoneDetails / Details, as far as the log needs them. */
@@ -62,10 +63,20 @@ export class MainLog {
     const line = `${new Date().toISOString()} ${message.replace(/\s+/g, ' ').slice(0, 2000)}`;
     this.echo(`[kernel-studio] ${line}`);
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true });
+      makePrivateFolder(join(this.file, '..'));
       const size = statSync(this.file, { throwIfNoEntry: false })?.size ?? 0;
       if (size > this.maxBytes) renameSync(this.file, `${this.file}.1`);
-      appendFileSync(this.file, `${line}\n`);
+      // Never through a link (the data folder is the user's alone), and private: 0600.
+      const fd = openSync(
+        this.file,
+        constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
+        0o600,
+      );
+      try {
+        writeSync(fd, `${line}\n`);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       // Logging must never take the app down.
     }

@@ -20,7 +20,13 @@ import {
   type SavedFile,
   type SaveTextRequest,
 } from '../../ipc/contract';
-import { readBytesFile, readTextFile, writeFileAtomic } from './atomic-file';
+import {
+  describeFsError,
+  makePrivateFolder,
+  readBytesFile,
+  readTextFile,
+  writeFileAtomic,
+} from './atomic-file';
 import { BackupStore } from './backup';
 import type { HostContext } from './context';
 import { ioErrorOf, isErrnoError } from './io-errors';
@@ -49,15 +55,24 @@ export class MainHandlers {
   readonly backup: BackupStore;
   /** The renderer's last report of unsaved changes. */
   dirty: DirtyState = { dirty: false, name: '' };
+  /** Why the data folder is not private (0700), when it could not be made so: the page tells the user. */
+  readonly dataFolderProblem: string | null;
 
   constructor(private readonly host: HostContext) {
+    this.dataFolderProblem = privateDataFolder(host.dataDir);
     this.runLog = new RunLog(join(host.dataDir, 'runs'), (status) => host.broadcast('runLogStatus', status));
     this.recent = new RecentFiles(host.dataDir, (files) => host.recentChanged?.(files));
     this.backup = new BackupStore(host.dataDir, MAX_TEXT_BYTES);
   }
 
   private readonly table: Record<InvokeMethod, Handler> = {
-    getAppInfo: async () => this.host.appInfo,
+    getAppInfo: async () =>
+      this.dataFolderProblem === null
+        ? this.host.appInfo
+        : {
+            ...this.host.appInfo,
+            dataFolderProblem: { dir: this.host.dataDir, reason: this.dataFolderProblem },
+          },
     openWorkspace: async ([request]: [OpenWorkspaceRequest?], caller) =>
       this.openWorkspace(request?.path, caller),
     confirmOpened: async ([path]: [string]) => this.confirmOpened(path),
@@ -204,6 +219,15 @@ export class MainHandlers {
   private appendLoss(batch: LossBatch): void {
     this.runLog.append(batch.runId, batch.points);
     this.host.broadcast('lossPoints', batch);
+  }
+}
+
+/** Makes the data folder private (0700, in Electron and browser mode alike); the reason when that failed, else null. */
+function privateDataFolder(dir: string): string | null {
+  try {
+    return makePrivateFolder(dir);
+  } catch (error) {
+    return describeFsError(error);
   }
 }
 

@@ -55,7 +55,9 @@ export class RecentFiles {
       0,
       MAX_RECENT,
     );
-    await writeFileAtomic(this.file, `${JSON.stringify({ version: 1, files: this.files }, null, 2)}\n`);
+    await writeFileAtomic(this.file, `${JSON.stringify({ version: 1, files: this.files }, null, 2)}\n`, {
+      private: true,
+    });
     this.onChange(this.files);
   }
 }

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KernelStudioError } from '#core/errors';
 import { MAX_RUN_POINTS } from '#core/workspace/schema';
 import type { LossPoint, RunLogStatus } from '../../ipc/contract';
-import { describeFsError } from '../../node/files';
+import { describeFsError, makePrivateFolder, openPrivateLog } from '../../node/files';
 
 /**
  * The longest line a point can take: `{"step":1000000000,"loss":-1.2345678901234567e-308}` plus
@@ -24,11 +25,15 @@ export const MAX_RUN_LOG_BYTES = MAX_RUN_POINTS * MAX_LINE_BYTES;
  * out of the timer: the points stay in memory, `onStatus` tells the UI, and the
  * write is retried with a growing delay until it succeeds. A log is capped at
  * MAX_RUN_POINTS points; later points of that run are dropped, and the UI is told.
+ *
+ * Appends are idempotent: each write starts by cutting the file back to the end of its last
+ * whole line as known (a write cut short by a full disk, or a line torn by a crash, leaves a
+ * tail that would otherwise be written again or glue the next point to a broken line).
  */
 export class RunLog {
   private readonly pending = new Map<string, LossPoint[]>();
-  /** Lines on disk per run, counted at the first write of this session. */
-  private readonly lines = new Map<string, number>();
+  /** Per run, what is on disk up to its last whole line (read at the first write of this session). */
+  private readonly onDisk = new Map<string, WholeLines>();
   /** Runs whose last write failed (the UI was told; a success tells it again). */
   private readonly failing = new Set<string>();
   private readonly full = new Set<string>();
@@ -128,17 +133,25 @@ export class RunLog {
   }
 
   private async writeRun(runId: string, batch: readonly LossPoint[]): Promise<void> {
-    const path = this.pathOf(runId);
-    await mkdir(this.folder, { recursive: true });
-    const onDisk = this.lines.get(runId) ?? (await linesOnDisk(path));
-    const room = Math.max(0, MAX_RUN_POINTS - onDisk);
-    const kept = batch.slice(0, room);
-    // After a failed write a partial line may sit at the end: start on a fresh line.
-    const text =
-      (this.failing.has(runId) ? '\n' : '') +
-      kept.map((p) => `${JSON.stringify({ step: p.step, loss: p.loss })}\n`).join('');
-    if (kept.length) await appendFile(path, text, 'utf8');
-    this.lines.set(runId, onDisk + kept.length);
+    makePrivateFolder(this.folder);
+    const handle = await openPrivateLog(this.pathOf(runId));
+    let kept: readonly LossPoint[];
+    try {
+      const known = this.onDisk.get(runId) ?? (await wholeLines(handle));
+      // Remembered before writing: a write cut short is cut back to here on the retry, never counted as written.
+      this.onDisk.set(runId, known);
+      kept = batch.slice(0, Math.max(0, MAX_RUN_POINTS - known.lines));
+      // Anything past the last whole line is a torn tail: cut it, so no point is written twice or glued to a broken line.
+      if ((await handle.stat()).size !== known.bytes) await handle.truncate(known.bytes);
+      const bytes = Buffer.from(
+        kept.map((p) => `${JSON.stringify({ step: p.step, loss: p.loss })}\n`).join(''),
+      );
+      for (let done = 0; done < bytes.length;)
+        done += (await handle.write(bytes, done, bytes.length - done, known.bytes + done)).bytesWritten;
+      this.onDisk.set(runId, { bytes: known.bytes + bytes.length, lines: known.lines + kept.length });
+    } finally {
+      await handle.close();
+    }
     if (kept.length < batch.length) this.markFull(runId);
   }
 
@@ -201,18 +214,26 @@ function parsePoint(line: string): LossPoint | null {
   }
 }
 
-/** How many lines a log already holds (a log past the byte limit counts as full). */
-async function linesOnDisk(path: string): Promise<number> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return 0;
-    throw error;
+/** A log's whole lines: how many, and the bytes they take (a log past the byte limit counts as full). */
+interface WholeLines {
+  readonly bytes: number;
+  readonly lines: number;
+}
+
+async function wholeLines(handle: FileHandle): Promise<WholeLines> {
+  const { size } = await handle.stat();
+  if (size > MAX_RUN_LOG_BYTES) return { bytes: size, lines: MAX_RUN_POINTS };
+  const chunk = Buffer.alloc(64 * 1024);
+  let lines = 0;
+  let bytes = 0;
+  for (let at = 0; at < size;) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - at), at);
+    if (bytesRead === 0) break;
+    for (let i = chunk.indexOf(10); i >= 0 && i < bytesRead; i = chunk.indexOf(10, i + 1)) {
+      lines++;
+      bytes = at + i + 1;
+    }
+    at += bytesRead;
   }
-  if (size > MAX_RUN_LOG_BYTES) return MAX_RUN_POINTS;
-  let count = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>)
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) count++;
-  return count;
+  return { bytes, lines };
 }

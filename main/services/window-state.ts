@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { makePrivateFolder } from '../../node/files';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
@@ -95,9 +96,11 @@ export class WindowStateStore {
     };
     const parsed = stateSchema.safeParse({ version: 1, bounds, maximized: state.maximized });
     if (!parsed.success) return;
-    mkdirSync(dirname(this.file), { recursive: true });
+    makePrivateFolder(dirname(this.file));
     const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(parsed.data)}\n`);
+    rmSync(temp, { force: true });
+    // 'wx' never follows a link planted at the temp name; rename replaces a link at the file itself.
+    writeFileSync(temp, `${JSON.stringify(parsed.data)}\n`, { flag: 'wx', mode: 0o600 });
     renameSync(temp, this.file);
   }
 }

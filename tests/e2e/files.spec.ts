@@ -1,4 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -354,4 +365,42 @@ test("Export's 'Y, the training target' is the Y training learns (target bias, n
   // d2l's Y is 0 at the top left, between −1 and 1: mid gray. With K's bias it would be 5 of 0…6.
   const png = PNG.sync.read(readFileSync(pngPath));
   expect(png.data[0]).toBe(128);
+});
+
+test('a failed autosave is shown in the file banner, and the banner goes once autosave works again', async ({
+  app,
+  server,
+}) => {
+  // The data folder cannot take the autosave: a file stands where autosave/ goes.
+  const blocker = join(server.dataDir, 'autosave');
+  rmSync(blocker, { recursive: true, force: true });
+  writeFileSync(blocker, 'in the way');
+  await typeCell(app, 'Input X', 1, 1, '11');
+  const banner = app.getByRole('alert', { name: 'Could not complete that' });
+  await expect(banner).toContainText('Your unsaved work could not be backed up');
+  rmSync(blocker);
+  await typeCell(app, 'Input X', 1, 1, '12');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([12]);
+  await expect(banner).toHaveCount(0);
+});
+
+test("browser-mode Save As refuses a link another user planted in a shared sticky folder; the victim's file is untouched", async ({
+  app,
+}) => {
+  test.skip(process.getuid?.() !== 0, 'simulating another user needs root (lchown)');
+  const shared = join(dir, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  const victim = join(dir, 'precious.txt');
+  writeFileSync(victim, 'precious');
+  const link = join(shared, 'w.kstudio');
+  symlinkSync(victim, link);
+  lchownSync(link, 12345, 12345);
+  answerNextPrompt(app, link);
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  await expect(app.getByTestId('file-error')).toContainText(
+    'is a symbolic link that belongs to another user',
+  );
+  expect(readFileSync(victim, 'utf8')).toBe('precious');
+  await expect(app).toHaveTitle('Kernel Studio');
 });

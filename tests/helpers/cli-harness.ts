@@ -30,6 +30,8 @@ export interface Run {
 export interface CliHarness {
   /** The temp folder the CLI runs in. */
   readonly work: string;
+  /** The built launcher (bin/kernel-studio.js), for runs through a shell pipe. */
+  readonly bin: string;
   cli(...args: string[]): Run;
   /** Like `cli`, with extra spawn options (a timeout, a larger stdout buffer). */
   cliWith(options: SpawnSyncOptions, ...args: string[]): Run;
@@ -49,6 +51,7 @@ export function cliHarness(prefix: string): CliHarness {
   };
   return {
     work,
+    bin,
     cliWith,
     cli: (...args) => cliWith({}, ...args),
     write(name, content) {

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -144,21 +145,27 @@ describe('writeFileAtomic keeps modes and symlinks (app and CLI share it)', () =
     expect(readdirSync(real)).toEqual(['work.kstudio']);
   });
 
-  it('removes stale temp files of earlier crashes (ours only, older than a minute) on the next save there', async () => {
+  it('removes stale temp files of earlier crashes (ours only: our marker, our owner, older than a minute) on the next save there', async () => {
     const folder = join(dir, 'crashed');
     mkdirSync(folder);
     const old = (Date.now() - STALE_TEMP_MS - 5_000) / 1000;
-    const stale = ['.work.kstudio.0123456789ab.tmp', '.other.npy.abcdefabcdef.tmp'];
+    const stale = ['.work.kstudio.ks-save-0123456789ab.tmp', '.other.npy.ks-save-abcdefabcdef.tmp'];
+    const otherUsers = '.theirs.npy.ks-save-abcdefabcdef.tmp';
     const kept = [
-      '.work.kstudio.0123456789ab.tmp.keep',
+      '.work.kstudio.ks-save-0123456789ab.tmp.keep',
       'notes.tmp',
-      '.fresh.kstudio.fedcba987654.tmp',
+      '.fresh.kstudio.ks-save-fedcba987654.tmp',
       '.x.zz.tmp',
+      // Another program's temp file in the same shape, without our marker (an editor's, a sync tool's).
+      '.work.kstudio.0123456789ab.tmp',
+      // Ours in name, another user's by owner (a second user is simulated by chown as root).
+      ...(isRoot ? [otherUsers] : []),
     ];
     for (const name of [...stale, ...kept]) {
       writeFileSync(join(folder, name), 'partial');
-      if (name !== '.fresh.kstudio.fedcba987654.tmp') utimesSync(join(folder, name), old, old);
+      if (name !== '.fresh.kstudio.ks-save-fedcba987654.tmp') utimesSync(join(folder, name), old, old);
     }
+    if (isRoot) lchownSync(join(folder, otherUsers), 12345, 12345);
     mkdirSync(join(folder, '.dir.kstudio.0123456789ab.tmp'));
     utimesSync(join(folder, '.dir.kstudio.0123456789ab.tmp'), old, old);
     await writeFileAtomic(join(folder, 'work.kstudio'), 'saved');

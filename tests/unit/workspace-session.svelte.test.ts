@@ -257,4 +257,18 @@ describe('WorkspaceSession: recovery', () => {
     expect(session.backup && firstX(session.backup.text)).toBe(11);
     expect(readdirSync(join(dataDir, 'autosave'))).toContain(`${left.sessionId}.${WORKSPACE_EXTENSION}`);
   });
+
+  it('a failed autosave is shown (data folder unwritable: a file where autosave/ goes), and cleared once it works again', async () => {
+    writeFileSync(join(dataDir, 'autosave'), 'a file where the autosave folder goes');
+    const { doc, session } = newSession();
+    typeX(doc, 7);
+    await vi.waitFor(() => expect(session.error).toMatch(/^file\.autosaveFailed .*autosave/), {
+      timeout: 6000,
+      interval: 50,
+    });
+    rmSync(join(dataDir, 'autosave'));
+    typeX(doc, 8);
+    await autosaved(session, 8);
+    await vi.waitFor(() => expect(session.error).toBeNull(), { timeout: 2000, interval: 50 });
+  });
 });

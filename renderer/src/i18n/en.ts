@@ -426,6 +426,11 @@ export const en = {
   'serverLost.title': 'Server stopped',
   'serverLost.message':
     'This page lost its Kernel Studio server. Save, Open and the autosave do not work until it is back; what you see here is kept while the tab stays open. If you stopped the server, start it again and open the address it prints.',
+  // hostile-files
+  'file.autosaveFailed':
+    'Your unsaved work could not be backed up: {reason} Save it to a file to keep it; the backup is retried on the next edit.',
+  'file.dataFolderOpen':
+    'The data folder {dir} could not be made private ({reason}): other users of this computer may read your autosaves and run logs there.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -415,4 +415,8 @@ export const zh: Record<MessageKey, string> = {
   'serverLost.title': '服务器已停止',
   'serverLost.message':
     '此页面与 Kernel Studio 服务器的连接已断开。在服务器恢复之前，保存、打开和自动备份都无法使用；只要不关闭此标签页，这里的内容会一直保留。如果是您停止了服务器，请重新启动它，并打开它显示的地址。',
+  // hostile-files
+  'file.autosaveFailed': '未保存的工作无法备份：{reason} 请将其保存到文件；下次编辑时会重试备份。',
+  'file.dataFolderOpen':
+    '无法将数据文件夹 {dir} 设为私有（{reason}）：这台计算机的其他用户可能读取其中的自动备份和运行日志。',
 };

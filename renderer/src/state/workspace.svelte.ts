@@ -55,7 +55,13 @@ export interface WorkspaceUi {
   confirm(message: string): boolean;
   /** Translated text for the few strings the session shows. */
   t(
-    key: 'file.untitled' | 'file.confirmDiscard' | 'file.confirmDropBackup' | 'file.saved' | 'file.opened',
+    key:
+      | 'file.untitled'
+      | 'file.confirmDiscard'
+      | 'file.confirmDropBackup'
+      | 'file.saved'
+      | 'file.opened'
+      | 'file.autosaveFailed',
     params?: Record<string, string>,
   ): string;
 }
@@ -132,8 +138,9 @@ export class WorkspaceSession {
         if (!this.dirty || text === '') return;
         const timer = setTimeout(() => {
           if (text === this.text && this.dirty)
-            void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).catch(
-              () => undefined,
+            void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).then(
+              () => this.autosaveDone(null),
+              (error: unknown) => this.autosaveDone(error),
             );
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
@@ -147,6 +154,20 @@ export class WorkspaceSession {
     const next = this.backupQueue.then(op, op);
     this.backupQueue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The autosave's last failure as shown (cleared by the next autosave that succeeds), as run-log failures are. */
+  private autosaveError: string | null = null;
+  private autosaveDone(error: unknown): void {
+    if (error === null) {
+      if (this.autosaveError !== null && this.error === this.autosaveError) this.error = null;
+      this.autosaveError = null;
+      return;
+    }
+    const shown = this.ui.t('file.autosaveFailed', { reason: userMessage(error) });
+    // Said once per failure streak; a dismissed banner stays dismissed until the autosave works again.
+    if (this.autosaveError === null) this.error = shown;
+    this.autosaveError = shown;
   }
 
   private refreshText(): void {
