@@ -35,20 +35,32 @@ export type LayerLossAndGrads = ((
  * forward pass. Creating one costs ~5 ms here (the engine reserves address space for its
  * memory), as much as 10 steps of a 256² 5×5 run or a 1024² pass, so the next run or pass of the
  * same shape (a pool's band and the whole image alternate in the calling thread) takes one back.
+ * An instance's memory never shrinks, so the cache is bounded by bytes, not count: at most
+ * FREE_INSTANCE_BYTES in all, oldest dropped first, and an instance over KEEP_INSTANCE_BYTES is
+ * never kept (the garbage collector frees its memory; a pass that large costs far more than 5 ms).
  */
-const freeInstances: [key: string, instance: WasmInstance][] = [];
-const FREE_INSTANCES = 4;
+const freeInstances: { key: string; instance: WasmInstance; bytes: number }[] = [];
+export const FREE_INSTANCE_BYTES = 128 * 2 ** 20;
+export const KEEP_INSTANCE_BYTES = 64 * 2 ** 20;
+
+/** The bytes of memory the cached free instances hold (in this thread). */
+export function freeInstanceBytes(): number {
+  return freeInstances.reduce((sum, e) => sum + e.bytes, 0);
+}
 
 function releaseInstance(key: string, instance: WasmInstance): void {
-  freeInstances.push([key, instance]);
-  if (freeInstances.length > FREE_INSTANCES) freeInstances.shift();
+  const bytes = memoryBuffer(instance).byteLength;
+  if (bytes > KEEP_INSTANCE_BYTES) return;
+  freeInstances.push({ key, instance, bytes });
+  let total = freeInstanceBytes();
+  while (total > FREE_INSTANCE_BYTES) total -= freeInstances.shift()!.bytes;
 }
 
 /** A free instance for `l`, else a new one; null where compiling or instantiating fails. */
 function takeInstance(l: LayerLayout): WasmInstance | null {
   const key = layerKey(l);
-  const at = freeInstances.findIndex(([k]) => k === key);
-  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0][1];
+  const at = freeInstances.findIndex((e) => e.key === key);
+  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0].instance;
 }
 
 /**
@@ -59,6 +71,7 @@ function takeInstance(l: LayerLayout): WasmInstance | null {
 export type CpuKernels = 'auto' | 'js';
 
 const modules = new Map<string, object>();
+const MODULES_KEPT = 32;
 let simd: boolean | undefined;
 
 /** Whether the WebAssembly programs can run here (checked once). */
@@ -80,6 +93,8 @@ function instantiate(layout: LayerLayout): WasmInstance {
   if (!m) {
     m = new api.Module(moduleBytes(layout.pages, [layerProgram(layout)]));
     modules.set(key, m);
+    // Compiled code only (no memory), but one per shape: keep the newest few.
+    if (modules.size > MODULES_KEPT) modules.delete(modules.keys().next().value!);
   }
   return new api.Instance(m, {});
 }
