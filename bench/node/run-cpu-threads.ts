@@ -58,7 +58,7 @@ for (let round = 1; round <= rounds; round++) {
   );
   for (const r of await pytorchCpuPeers(false, (line) => console.log(line)))
     console.log(
-      `${r.workload}: PyTorch ${fmt(r.median_ms)} ms (runs ${r.runs}, ${r.spread_ms?.map((t) => t.toFixed(1)).join('–')} ms)`,
+      `${r.workload}: PyTorch ${fmt(r.median_ms)} ms on oneDNN's ${r.path} path (runs ${r.runs}, ${r.spread_ms?.map((t) => t.toFixed(1)).join('–')} ms; other path ${r.other_path_ms?.toFixed(2)} ms)`,
     );
 }
 pool.dispose();
