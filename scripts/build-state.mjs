@@ -10,6 +10,7 @@
 //   node scripts/build-state.mjs begin   (npm's prebuild) remembers the fingerprint the build starts from
 //   node scripts/build-state.mjs done    (end of `npm run build`) records it as built
 //   node scripts/build-state.mjs check   exits 0 when out/ is current, 1 when it needs a build
+//   node scripts/build-state.mjs ensure  builds unless out/ is current
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -116,18 +117,19 @@ export function isBuildCurrent(root) {
 
 /**
  * Builds with `npm run build` unless out/ is current; returns false when the build failed.
- * `say` reports which, so a launch says why it is (or is not) building.
+ * `say` reports which, so a launch says why it is (or is not) building; the build's own output goes
+ * to `buildOutput` (a bench sends it to stderr, keeping stdout for its JSON).
  */
-export function ensureBuilt(root, say = console.log) {
+export function ensureBuilt(root, say = console.log, buildOutput = 'inherit') {
   if (isBuildCurrent(root)) {
-    say('Kernel Studio: the build in out/ is current; starting it.');
+    say('Kernel Studio: the build in out/ is current (no rebuild).');
     return true;
   }
   say('Kernel Studio: sources changed since the last build; building…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const build = spawnSync(npm, ['run', '-s', 'build'], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: ['inherit', buildOutput, 'inherit'],
     shell: process.platform === 'win32',
   });
   return build.status === 0;
@@ -139,8 +141,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (command === 'begin') beginBuild(root);
   else if (command === 'done') finishBuild(root);
   else if (command === 'check') process.exit(isBuildCurrent(root) ? 0 : 1);
+  // Builds when stale, saying so on stderr (stdout stays for a bench's JSON).
+  else if (command === 'ensure')
+    process.exit(ensureBuilt(root, (line) => console.error(line), process.stderr) ? 0 : 1);
   else {
-    console.error('usage: node scripts/build-state.mjs begin|done|check');
+    console.error('usage: node scripts/build-state.mjs begin|done|check|ensure');
     process.exit(2);
   }
 }
