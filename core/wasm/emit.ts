@@ -48,16 +48,20 @@ export interface Local {
 /** SIMD opcodes (after the 0xfd prefix) this writer emits. */
 const SIMD = {
   load: 0x00,
+  load32Splat: 0x09,
   load64Splat: 0x0a,
   store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
+  f32x4Gt: 0x44,
   f64x2Gt: 0x4a,
   f64x2Le: 0x4b,
   store64Lane: 0x5b,
   f32x4DemoteF64x2Zero: 0x5e,
   and: 0x4e,
   andnot: 0x4f,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
@@ -205,6 +209,23 @@ export class Code {
   /** Loads one f64 at address + offset into both lanes. */
   f64Splat(offset = 0): this {
     return this.simd(SIMD.load64Splat).memarg(3, offset);
+  }
+
+  /** Loads one f32 at address + offset into all four lanes. */
+  f32Splat(offset = 0): this {
+    return this.simd(SIMD.load32Splat).memarg(2, offset);
+  }
+
+  f32x4Gt(): this {
+    return this.simd(SIMD.f32x4Gt);
+  }
+
+  f32x4Add(): this {
+    return this.simd(SIMD.f32x4Add);
+  }
+
+  f32x4Mul(): this {
+    return this.simd(SIMD.f32x4Mul);
   }
 
   f64x2Splat(): this {
