@@ -30,6 +30,8 @@ export const BLOCK = 4;
 const VECS = BLOCK / 2;
 /** Output columns per forward block: two f32x4 accumulators. */
 export const FORWARD_BLOCK = 8;
+/** Output channels per forward group: each X window read serves this many (8 accumulators). */
+export const FORWARD_GROUP = 4;
 const F64 = 8;
 const F32 = 4;
 const PAGE = 65536;
@@ -86,6 +88,7 @@ export function layerKey(s: LayerShape): string {
     `x${s.xRows}x${s.xCols}`,
     s.relu ? 'relu' : 'linear',
     `b${blockOf(s.purpose)}`,
+    ...(s.purpose === 'forward' ? [`g${FORWARD_GROUP}`] : []),
   ].join('-');
 }
 
@@ -287,14 +290,16 @@ export function layerProgram(l: LayerLayout): FunctionDef {
 }
 
 /**
- * The forward pass in float32: for each output channel, row and block of FORWARD_BLOCK columns,
- * two f32x4 accumulators start at the bias and add every tap (input channel, kernel row, kernel
- * column) as X (one unaligned load per vector) times the tap's weight in all lanes; then act(z)
- * (ReLU as the TypeScript pass: z > 0 ? z : 0, NaN gives 0) is stored to `out`.
+ * The forward pass in float32, for output channels in groups of up to FORWARD_GROUP: for each
+ * group, row and block of FORWARD_BLOCK columns, two f32x4 accumulators per channel of the group
+ * start at its bias and add every tap (input channel, kernel row, kernel column): X is loaded once
+ * per tap (one unaligned load per vector) and multiplied by each channel's weight in all lanes, so
+ * a window read serves the whole group. Then act(z) (ReLU as the TypeScript pass: z > 0 ? z : 0,
+ * NaN gives 0) is stored to `out`. Each output sums its taps in the same order in any group.
  */
 function forwardProgram(l: LayerLayout): FunctionDef {
   const c = new Code([]);
-  const o = c.local('i32'); // output channel, in bytes of its bias
+  const o = c.local('i32'); // the group's first output channel, in bytes of its bias
   const outRow = c.local('i32'); // byte address of output row i of channel o
   const xRow = c.local('i32'); // byte address of X's row i in channel 0
   const col = c.local('i32'); // byte offset of the block within a row
@@ -303,69 +308,90 @@ function forwardProgram(l: LayerLayout): FunctionDef {
   const wo = c.local('i32'); // channel o's weights
   const ch = c.local('i32');
   const a = c.local('i32');
-  const biasV = c.local('v128');
   const zeroV = c.local('v128');
   const wv = c.local('v128');
   const vecs = FORWARD_BLOCK / 4;
-  const acc = Array.from({ length: vecs }, () => c.local('v128'));
+  const xv = Array.from({ length: vecs }, () => c.local('v128'));
+  const acc = Array.from({ length: FORWARD_GROUP }, () =>
+    Array.from({ length: vecs }, () => c.local('v128')),
+  );
   const xRowBytes = l.xStride * F32;
   const kRowBytes = l.kw * F32;
   const tapRowBytes = l.dh * xRowBytes;
   const nextChannel = (l.xRows - l.kh * l.dh) * xRowBytes;
+  const weightsPerOut = l.inChannels * l.kh * kRowBytes;
+  const channelBytes = l.oh * l.oStride * F32;
+
+  /** `count` groups of `g` output channels, from the current o, outRow and wo on. */
+  const groups = (g: number, count: number): void => {
+    if (count < 1 || g < 1) return;
+    const first = c.local('i32');
+    c.i32(0).set(first);
+    c.loop(() => {
+      c.i32(l.x).set(xRow);
+      c.loop(() => {
+        c.i32(0).set(col);
+        c.loop(() => {
+          for (let j = 0; j < g; j++)
+            for (const v of acc[j])
+              c.get(o)
+                .f32Splat(l.bias + j * F32)
+                .set(v);
+          c.get(xRow).get(col).i32Add().set(p);
+          c.get(wo).set(pw);
+          c.i32(0).set(ch);
+          c.loop(() => {
+            c.i32(0).set(a);
+            c.loop(() => {
+              for (let b = 0; b < l.kw; b++) {
+                xv.forEach((v, k) => {
+                  c.get(p)
+                    .v128Load((4 * k + b * l.dw) * F32)
+                    .set(v);
+                });
+                for (let j = 0; j < g; j++) {
+                  c.get(pw)
+                    .f32Splat(b * F32 + j * weightsPerOut)
+                    .set(wv);
+                  acc[j].forEach((v, k) => {
+                    c.get(v).get(xv[k]).get(wv).f32x4Mul().f32x4Add().set(v);
+                  });
+                }
+              }
+              c.bump(p, tapRowBytes).bump(pw, kRowBytes);
+              c.stepLt(a, 1, l.kh);
+            });
+            c.bump(p, nextChannel);
+            c.stepLt(ch, 1, l.inChannels);
+          });
+          for (let j = 0; j < g; j++)
+            acc[j].forEach((z, k) => {
+              c.get(outRow).get(col).i32Add().get(z);
+              if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
+              c.v128Store(k * 16 + j * channelBytes);
+            });
+          c.stepLt(col, FORWARD_BLOCK * F32, l.oStride * F32);
+        });
+        c.bump(xRow, xRowBytes);
+        c.bump(outRow, l.oStride * F32);
+        c.get(xRow)
+          .i32(l.x + l.oh * xRowBytes)
+          .i32LtU();
+      });
+      // outRow is at channel o + 1's first row: skip the rest of the group's channels.
+      if (g > 1) c.bump(outRow, (g - 1) * channelBytes);
+      c.bump(wo, g * weightsPerOut);
+      c.bump(o, g * F32);
+      c.stepLt(first, 1, count);
+    });
+  };
 
   c.f64(0).f64x2Splat().set(zeroV);
   c.i32(0).set(o);
   c.i32(l.out).set(outRow);
   c.i32(l.w).set(wo);
-  c.loop(() => {
-    c.get(o).f32Splat(l.bias).set(biasV);
-    c.i32(l.x).set(xRow);
-    c.loop(() => {
-      c.i32(0).set(col);
-      c.loop(() => {
-        for (const v of acc) c.get(biasV).set(v);
-        c.get(xRow).get(col).i32Add().set(p);
-        c.get(wo).set(pw);
-        c.i32(0).set(ch);
-        c.loop(() => {
-          c.i32(0).set(a);
-          c.loop(() => {
-            for (let b = 0; b < l.kw; b++) {
-              c.get(pw)
-                .f32Splat(b * F32)
-                .set(wv);
-              acc.forEach((v, k) => {
-                c.get(v)
-                  .get(p)
-                  .v128Load((4 * k + b * l.dw) * F32)
-                  .get(wv)
-                  .f32x4Mul()
-                  .f32x4Add()
-                  .set(v);
-              });
-            }
-            c.bump(p, tapRowBytes).bump(pw, kRowBytes);
-            c.stepLt(a, 1, l.kh);
-          });
-          c.bump(p, nextChannel);
-          c.stepLt(ch, 1, l.inChannels);
-        });
-        acc.forEach((z, k) => {
-          c.get(outRow).get(col).i32Add().get(z);
-          if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
-          c.v128Store(k * 16);
-        });
-        c.stepLt(col, FORWARD_BLOCK * F32, l.oStride * F32);
-      });
-      c.bump(xRow, xRowBytes);
-      c.bump(outRow, l.oStride * F32);
-      c.get(xRow)
-        .i32(l.x + l.oh * xRowBytes)
-        .i32LtU();
-    });
-    c.bump(wo, l.inChannels * l.kh * kRowBytes);
-    c.stepLt(o, F32, l.outChannels * F32);
-  });
+  groups(FORWARD_GROUP, Math.floor(l.outChannels / FORWARD_GROUP));
+  groups(l.outChannels % FORWARD_GROUP, 1);
   c.f64(0);
   return { name: 'run', params: [], results: ['f64'], code: c };
 }

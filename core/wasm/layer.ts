@@ -110,7 +110,11 @@ function tryInstantiate(l: LayerLayout): WasmInstance | null {
 }
 
 /** The program's layout for `spec` on padded X, or null where it does not apply or would not fit. */
-function layoutFor(purpose: LayerPurpose, xp: Tensor3, spec: ConvSpec): LayerLayout | null {
+function layoutFor(
+  purpose: LayerPurpose,
+  xp: { readonly rows: number; readonly cols: number },
+  spec: ConvSpec,
+): LayerLayout | null {
   if (!wasmKernelsApply(spec)) return null;
   const l = layerLayout({
     purpose,
@@ -127,12 +131,48 @@ function layoutFor(purpose: LayerPurpose, xp: Tensor3, spec: ConvSpec): LayerLay
   return l.bytes > MAX_BYTES || l.oh < 1 || l.ow < 1 ? null : l;
 }
 
+const F32_BYTES = 4;
+
 /** Copies `t`'s channels into `f` (a view of memory in X's float type) at byte `at`, each row `stride` floats apart. */
 function copyRows(f: Float64Array | Float32Array, at: number, t: Tensor3, stride: number): void {
   const base = at / f.BYTES_PER_ELEMENT;
   const { data, cols } = t;
   for (let r = 0; r < t.channels * t.rows; r++)
     f.set(data.subarray(r * cols, (r + 1) * cols), base + r * stride);
+}
+
+/**
+ * Copies X's channels into `f` at byte `at` as `padding` zeros on every side would pad it, each
+ * padded row `stride` floats apart: no padded copy of X is made. The zeros are written on every
+ * call, since an instance is shared by every X of the same padded size.
+ */
+function copyPadded(
+  f: Float32Array,
+  at: number,
+  x: Tensor3,
+  stride: number,
+  padding: readonly [number, number],
+): void {
+  const [ph, pw] = padding;
+  if (ph === 0 && pw === 0) {
+    copyRows(f, at, x, stride);
+    return;
+  }
+  const rows = x.rows + 2 * ph;
+  const width = x.cols + 2 * pw;
+  for (let c = 0; c < x.channels; c++)
+    for (let r = 0; r < rows; r++) {
+      const start = at / F32_BYTES + (c * rows + r) * stride;
+      const i = r - ph;
+      if (i < 0 || i >= x.rows) {
+        f.fill(0, start, start + width);
+        continue;
+      }
+      const from = (c * x.rows + i) * x.cols;
+      f.set(x.data.subarray(from, from + x.cols), start + pw);
+      f.fill(0, start, start + pw);
+      f.fill(0, start + pw + x.cols, start + width);
+    }
 }
 
 /**
@@ -185,22 +225,23 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
 }
 
 /**
- * act(X ⋆ W + b) for slid weights `w` on padded X, in float32 as PyTorch computes it (within the
- * golden tolerance of `forwardLayerCpu`'s float64 sums), or null where the program does not apply
- * or cannot run.
+ * act(X ⋆ W + b) for slid weights `w` on X padded by `spec.padding` (X as given, unpadded), in
+ * float32 as PyTorch computes it (within the golden tolerance of `forwardLayerCpu`'s float64
+ * sums), or null where the program does not apply or cannot run.
  */
 export function wasmForwardLayer(
-  xp: Tensor3,
+  x: Tensor3,
   w: Float64Array,
   bias: ArrayLike<number>,
   spec: ConvSpec,
 ): Tensor3 | null {
-  const l = layoutFor('forward', xp, spec);
+  const [ph, pw] = spec.padding;
+  const l = layoutFor('forward', { rows: x.rows + 2 * ph, cols: x.cols + 2 * pw }, spec);
   if (!l) return null;
   const instance = takeInstance(l);
   if (!instance) return null;
   const buffer = memoryBuffer(instance);
-  copyRows(new Float32Array(buffer), l.x, xp, l.xStride);
+  copyPadded(new Float32Array(buffer), l.x, x, l.xStride, spec.padding);
   new Float32Array(buffer, l.w, w.length).set(w);
   const biasView = new Float32Array(buffer, l.bias, spec.outChannels);
   for (let o = 0; o < spec.outChannels; o++) biasView[o] = bias[o];
