@@ -20,7 +20,7 @@ import {
 function pass(side: number): void {
   const spec = convSpec({ kernel: [3, 3] });
   const x = tensorOfMatrix(randomMatrix(side, side, side, -1, 1));
-  const w = slidWeights(randomWeights(1, 1, 3, 3, side), spec);
+  const w = slidWeights(randomWeights(1, 1, 3, 3, side).data, spec);
   expect(wasmForwardLayer(x, w, [0], spec)).not.toBeNull();
 }
 
