@@ -38,9 +38,15 @@ interface Report {
   results: { workload: string; median_ms: number; runs: number; min_ms: number; max_ms: number }[];
 }
 
-function runScript(python: string, quick: boolean, env: Record<string, string>): Report | undefined {
+function runScript(
+  python: string,
+  quick: boolean,
+  env: Record<string, string>,
+  only: readonly string[] | undefined,
+): Report | undefined {
   const { DNNL_MAX_CPU_ISA: _, ...inherited } = process.env;
-  const run = spawnSync(python, [SCRIPT, ...(quick ? ['--quick'] : [])], {
+  const args = [...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join('|')}`] : [])];
+  const run = spawnSync(python, [SCRIPT, ...args], {
     encoding: 'utf8',
     timeout: 600_000,
     env: { ...inherited, ...env },
@@ -56,7 +62,12 @@ function findPython(): string | undefined {
   );
 }
 
-export async function pytorchCpuPeers(quick: boolean, log: (line: string) => void): Promise<BenchResult[]> {
+/** PyTorch's rows (all of them, or the workloads named in `only`) at their faster oneDNN path. */
+export async function pytorchCpuPeers(
+  quick: boolean,
+  log: (line: string) => void,
+  only?: readonly string[],
+): Promise<BenchResult[]> {
   const python = findPython();
   if (!python) {
     log('PyTorch CPU rows skipped: no python3 with torch (apt-get install python3-torch; BENCH_PYTHON=…)');
@@ -64,7 +75,7 @@ export async function pytorchCpuPeers(quick: boolean, log: (line: string) => voi
   }
   const best = new Map<string, BenchResult & { other_path_ms?: number }>();
   for (const path of ONEDNN_PATHS) {
-    const report = runScript(python, quick, path.env);
+    const report = runScript(python, quick, path.env, only);
     if (!report) {
       log(`PyTorch CPU on oneDNN's ${path.name} path failed; its rows are left out`);
       continue;

@@ -16,6 +16,8 @@ import torch.nn.functional as F
 
 torch.set_num_threads(os.cpu_count() or 1)
 quick = "--quick" in sys.argv
+# --only=NAME|NAME…: time only these workloads (bench/node/run-cpu-threads.ts asks for its rows).
+only = next((a[len("--only=") :].split("|") for a in sys.argv if a.startswith("--only=")), None)
 RUNS, WARMUP = (3, 1) if quick else (10, 3)
 # Like the tfjs peers: at most ~4 s of timed runs per workload, never fewer than 3 runs.
 BUDGET_MS = 500 if quick else 4000
@@ -44,7 +46,8 @@ g = torch.Generator().manual_seed(0)
 
 
 def add(workload, fn, **kw):
-    results.append({"workload": workload, **timed(fn, **kw)})
+    if only is None or workload in only:
+        results.append({"workload": workload, **timed(fn, **kw)})
 
 
 def forward_row(workload, side, k, bias=None):
