@@ -54,10 +54,7 @@ const SIMD = {
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
   f32x4Gt: 0x44,
-  f64x2Gt: 0x4a,
   f64x2Le: 0x4b,
-  store64Lane: 0x5b,
-  f32x4DemoteF64x2Zero: 0x5e,
   and: 0x4e,
   andnot: 0x4f,
   f32x4Add: 0xe4,
@@ -240,22 +237,6 @@ export class Code {
 
   f64x2Le(): this {
     return this.simd(SIMD.f64x2Le);
-  }
-
-  f64x2Gt(): this {
-    return this.simd(SIMD.f64x2Gt);
-  }
-
-  /** Both f64 lanes rounded to f32 (as Math.fround), in lanes 0 and 1 of an f32x4 (2 and 3 zero). */
-  f32x4Demote(): this {
-    return this.simd(SIMD.f32x4DemoteF64x2Zero);
-  }
-
-  /** Stores the low 64 bits of the vector (address, vector on the stack) at address + offset. */
-  store64Lane0(offset = 0): this {
-    this.simd(SIMD.store64Lane).memarg(3, offset);
-    this.bytes.push(0);
-    return this;
   }
 
   and(): this {
