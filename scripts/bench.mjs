@@ -80,15 +80,19 @@ async function runWebGpuInNode() {
   return webGpuRows(await keepingStdout(() => runWebGpuBenchInNode({ quick, only, tfjsBudgetMs })));
 }
 
+/** Issue 21's CPU targets (bench/node/pytorch.ts), set when the CPU half runs. */
+let pytorchTargets = {};
+
 async function runCpu() {
   log('— CPU (Node) —');
-  const { runCpuBench } = await loadBench('bench/node/cpu.ts');
+  const { runCpuBench, PYTORCH_TARGETS } = await loadBench('bench/node/cpu.ts');
+  pytorchTargets = PYTORCH_TARGETS;
   return keepingStdout(async () => {
     const results = await runCpuBench({
       quick,
       onResult: (r) =>
         log(
-          `${r.impl.padEnd(10)} ${r.workload.padEnd(36)} ${fmt(r.median_ms).padStart(10)} ms  (${r.runs} runs)`,
+          `${r.impl.padEnd(10)} ${r.workload.padEnd(36)} ${fmt(r.median_ms).padStart(10)} ms  (${r.runs} runs${r.path ? `; oneDNN ${r.path}, other path ${fmt(r.other_path_ms)} ms` : ''})`,
         ),
     });
     return results.map((r) => {
@@ -153,12 +157,12 @@ function targetOf(backend, workload, row) {
       ? `≥ ${goal}× vs tfjs: no peer figure`
       : `≥ ${goal}× vs tfjs ${r >= goal ? '✓' : '✗'}`;
   }
-  const ours = row.ours?.median_ms;
-  if (ours === undefined) return '';
-  if (workload === 'corr2d 1024² 3×3') return `≤ 22 ms (PyTorch CPU) ${ours <= 22 ? '✓' : '✗'}`;
-  if (workload === 'train 256² 5×5+bias, 100 steps')
-    return `≤ 630 ms (6.3 ms/step, PyTorch CPU) ${ours <= 630 ? '✓' : '✗'}`;
-  return '';
+  const goal = pytorchTargets[workload];
+  if (goal === undefined) return '';
+  const r = bestOursOverPytorch(row);
+  return r === undefined
+    ? `≤ ${goal}× PyTorch: no PyTorch figure`
+    : `≤ ${goal}× PyTorch ${r <= goal ? '✓' : '✗'}`;
 }
 
 /** One row per (backend, workload): ours, each tfjs peer, the roofline, ratios, target. */
@@ -210,6 +214,12 @@ function markdownSection(title, headers, cells) {
 const roofPercent = (r) =>
   r.roofline && r.ours ? `${((100 * r.roofline.median_ms) / r.ours.median_ms).toFixed(0)}%` : '';
 const peerCell = (p) => (p ? fmt(p.median_ms) + runsNote(p) : '—');
+/** PyTorch's figure with the oneDNN path it came from (bench/node/pytorch.ts). */
+const pytorchCell = (p) =>
+  p ? `${peerCell(p)} (${p.path === 'default' ? 'default' : 'AVX2'}; other ${fmt(p.other_path_ms)})` : '—';
+const hasPytorch = (results) => results.some((r) => r.peer === 'pytorch-cpu');
+const NO_PYTORCH =
+  'PyTorch is not installed here (no python3 that imports torch; `apt-get install python3-torch`, or BENCH_PYTHON=…): the PyTorch column is empty and no CPU target can be checked.';
 
 function markdownTables(results, skipped) {
   const rows = tableRows(results);
@@ -253,8 +263,8 @@ function markdownTables(results, skipped) {
         fmtRatio(ratio(c?.median_ms, r.ours?.median_ms)),
         fmtRatio(ratio(w?.median_ms, r.ours?.median_ms)),
         peerCell(r.peers['ours-threads']),
-        peerCell(r.peers['pytorch-cpu']),
-        fmtRatio(bestOursOverPytorch(r)),
+        pytorchCell(r.peers['pytorch-cpu']),
+        r.peers['pytorch-cpu'] ? (bestOursOverPytorch(r) ?? 0).toFixed(2) : '—',
         r.roofline ? fmt(r.roofline.median_ms) : '',
         r.target,
       ];
@@ -267,7 +277,7 @@ function markdownTables(results, skipped) {
           ...headers,
           'tfjs-wasm / ours',
           'ours, all cores (ms)',
-          'PyTorch CPU, all threads (ms)',
+          'PyTorch CPU at its best⁵ (ms)',
           'best ours / PyTorch⁴',
           'fresh Y floor³ (ms)',
           'target',
@@ -282,9 +292,13 @@ function markdownTables(results, skipped) {
       '³ Allocating a fresh Float32Array of Y’s size and writing each value once: the least any',
       'forward pass that returns a new Y costs on this machine (mostly first-touch page faults).',
       '',
-      '⁴ The faster of ours (one thread) and ours on all cores, over PyTorch CPU (all threads); the',
-      'target is ≤ 0.5. Training rows compare time per step: ours runs 100 steps, PyTorch 100 steps.',
+      '⁴ The faster of ours (one thread) and ours on all cores, over PyTorch CPU at its best; both',
+      'sides run the same steps of the same problem.',
       '',
+      '⁵ PyTorch CPU, all threads, each row timed on both oneDNN paths (its default, and',
+      '`DNNL_MAX_CPU_ISA=AVX2`) in separate processes; the faster is shown with the other in brackets.',
+      '',
+      ...(hasPytorch(results) ? [] : [NO_PYTORCH, '']),
     );
   }
   return out.join('\n');
@@ -304,6 +318,9 @@ function plainTable(results, skipped) {
         `${(peer?.peer ?? 'tfjs').padEnd(11)} ${fail ? 'FAILED'.padStart(8) : fmt(peer?.median_ms).padStart(8)}`,
         `×${fmtRatio(ratio(peer?.median_ms, r.ours?.median_ms)).padStart(6)}`,
         roof.padEnd(13),
+        r.peers['pytorch-cpu']
+          ? `pytorch ${pytorchCell(r.peers['pytorch-cpu'])}, best ours / pytorch ${(bestOursOverPytorch(r) ?? 0).toFixed(2)}`
+          : '',
         r.target,
       ].join('  '),
     );
@@ -386,10 +403,16 @@ try {
 }
 const seconds = (performance.now() - started) / 1000;
 if (json) {
-  process.stdout.write(`${JSON.stringify({ results, ...(adapter ? { adapter } : {}), skipped })}\n`);
+  const pytorch =
+    only === 'webgpu' ? {} : { pytorch: hasPytorch(results) ? 'present' : `absent: ${NO_PYTORCH}` };
+  const loadavg = os.loadavg().map((l) => Number(l.toFixed(2)));
+  process.stdout.write(
+    `${JSON.stringify({ results, ...(adapter ? { adapter } : {}), skipped, ...pytorch, loadavg })}\n`,
+  );
 } else {
   log('');
   log(plainTable(results, skipped));
+  if (only !== 'webgpu' && !hasPytorch(results)) log(NO_PYTORCH);
   log(`\ntotal ${seconds.toFixed(0)} s${quick ? ' (--quick: smoke figures, not for quoting)' : ''}`);
 }
 if (writeDocs) await writePerformanceDoc(results, skipped, adapter, seconds);

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// `npm start`: build, then launch Kernel Studio in Electron. When the Electron
+// `npm start`: build when the sources changed since the last build, then launch Kernel Studio in Electron. When the Electron
 // binary cannot be obtained (offline, or its download host unreachable), say so
 // in two lines and point to browser mode instead of printing a stack trace.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ensureBuilt } from './build-state.mjs';
 import { electronBinaryStatus } from './electron-binary.mjs';
 
 const root = join(import.meta.dirname, '..');
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 function obtainElectron() {
   const status = electronBinaryStatus();
@@ -36,8 +36,7 @@ if (!electron.available) {
   process.exit(1);
 }
 
-const build = spawnSync(npx, ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+if (!ensureBuilt(root)) process.exit(1);
 
 const child = spawn(electron.binary, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -19,6 +19,7 @@ import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
 import { pytorchCpuPeers } from './pytorch';
 
 export type { BenchResult } from './measure';
+export { PYTORCH_TARGETS } from './pytorch';
 
 /** Ours always gets 10 timed runs; the tfjs peers are 10–100× slower, so they get ~4 s each (at least 3 runs). */
 const FULL = { ours: { runs: 10, warmup: 3 }, peer: { runs: 10, warmup: 1, budgetMs: 4000, minRuns: 3 } };

@@ -10,6 +10,9 @@ export interface BenchResult {
   runs: number;
   /** Fastest and slowest timed run, where the measurer reports them. */
   spread_ms?: [number, number];
+  /** PyTorch rows: the oneDNN path that was faster (bench/node/pytorch.ts), and the other path's median. */
+  path?: string;
+  other_path_ms?: number;
 }
 
 export interface TimingOptions {

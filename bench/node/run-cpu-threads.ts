@@ -4,14 +4,14 @@
  * `--rounds=N` times (default 2) so load swings show as a spread across rounds.
  * Command: npx jiti bench/node/run-cpu-threads.ts [--rounds=3]
  */
-import { CpuLayerTrainer, forwardCpu } from '#core/cpu/index';
+import { CpuLayerTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix } from '#core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { wasmKernelsAvailable } from '#core/wasm/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
-import { LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
+import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { timeInTurns } from './measure';
 import { trainInTurns } from './train-turns';
 import { pytorchCpuPeers } from './pytorch';
@@ -56,9 +56,27 @@ for (let round = 1; round <= rounds; round++) {
   console.log(
     `${LAYER_TRAIN_WORKLOAD}: ours 1 thread ${fmt(step.median_ms)} ms, ${pool.threads} threads ${fmt(stepAll.median_ms)} ms; JavaScript step, 1 thread ${fmt(stepJs.median_ms)} ms`,
   );
-  for (const r of await pytorchCpuPeers(false, (line) => console.log(line)))
+  const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
+  const [fwd, fwdAll] = await timeInTurns(
+    [
+      () => forwardLayerCpu(layer.x, layer.initWeight, bias, layer.spec),
+      () => pool.forwardLayer(layer.x, layer.initWeight, bias, layer.spec),
+    ],
+    { runs: 10, warmup: 3 },
+  );
+  console.log(
+    `${LAYER_FORWARD_WORKLOAD}: ours 1 thread ${fmt(fwd.median_ms)} ms, ${pool.threads} threads ${fmt(fwdAll.median_ms)} ms`,
+  );
+  const rows = [
+    'corr2d 1024² 3×3',
+    'corr2d 1024² 7×7',
+    'train 256² 5×5+bias, 100 steps',
+    LAYER_FORWARD_WORKLOAD,
+    LAYER_TRAIN_WORKLOAD,
+  ];
+  for (const r of await pytorchCpuPeers(false, (line) => console.log(line), rows))
     console.log(
-      `${r.workload}: PyTorch ${fmt(r.median_ms)} ms (runs ${r.runs}, ${r.spread_ms?.map((t) => t.toFixed(1)).join('–')} ms)`,
+      `${r.workload}: PyTorch ${fmt(r.median_ms)} ms on oneDNN's ${r.path} path (runs ${r.runs}, ${r.spread_ms?.map((t) => t.toFixed(1)).join('–')} ms; other path ${r.other_path_ms?.toFixed(2)} ms)`,
     );
 }
 pool.dispose();

@@ -133,7 +133,7 @@ export function forwardLayerCpu(
 ): Tensor3 {
   const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec);
   if (kernels === 'auto') {
-    const y = wasmForwardLayer(padTensor(x, spec.padding), slidWeights(w.data, spec), bias, spec);
+    const y = wasmForwardLayer(x, slidWeights(w.data, spec), bias, spec);
     if (y) return y;
   }
   if (isSingleChannelValid(spec)) {

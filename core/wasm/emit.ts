@@ -48,16 +48,17 @@ export interface Local {
 /** SIMD opcodes (after the 0xfd prefix) this writer emits. */
 const SIMD = {
   load: 0x00,
+  load32Splat: 0x09,
   load64Splat: 0x0a,
   store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
-  f64x2Gt: 0x4a,
+  f32x4Gt: 0x44,
   f64x2Le: 0x4b,
-  store64Lane: 0x5b,
-  f32x4DemoteF64x2Zero: 0x5e,
   and: 0x4e,
   andnot: 0x4f,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
@@ -207,6 +208,23 @@ export class Code {
     return this.simd(SIMD.load64Splat).memarg(3, offset);
   }
 
+  /** Loads one f32 at address + offset into all four lanes. */
+  f32Splat(offset = 0): this {
+    return this.simd(SIMD.load32Splat).memarg(2, offset);
+  }
+
+  f32x4Gt(): this {
+    return this.simd(SIMD.f32x4Gt);
+  }
+
+  f32x4Add(): this {
+    return this.simd(SIMD.f32x4Add);
+  }
+
+  f32x4Mul(): this {
+    return this.simd(SIMD.f32x4Mul);
+  }
+
   f64x2Splat(): this {
     return this.simd(SIMD.f64x2Splat);
   }
@@ -219,22 +237,6 @@ export class Code {
 
   f64x2Le(): this {
     return this.simd(SIMD.f64x2Le);
-  }
-
-  f64x2Gt(): this {
-    return this.simd(SIMD.f64x2Gt);
-  }
-
-  /** Both f64 lanes rounded to f32 (as Math.fround), in lanes 0 and 1 of an f32x4 (2 and 3 zero). */
-  f32x4Demote(): this {
-    return this.simd(SIMD.f32x4DemoteF64x2Zero);
-  }
-
-  /** Stores the low 64 bits of the vector (address, vector on the stack) at address + offset. */
-  store64Lane0(offset = 0): this {
-    this.simd(SIMD.store64Lane).memarg(3, offset);
-    this.bytes.push(0);
-    return this;
   }
 
   and(): this {

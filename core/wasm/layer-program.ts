@@ -1,19 +1,21 @@
 /**
  * A Conv2D layer with unit stride as a WebAssembly SIMD program, in two specializations: the
- * forward pass (`forward`: act(X ⋆ W + b) rounded to float32, as `forwardLayerCpu` in
+ * forward pass (`forward`: act(X ⋆ W + b) in float32, four lanes per vector, as PyTorch's fp32
+ * conv2d computes it; within the golden tolerance of `forwardLayerCpu`'s float64 sums in
  * core/cpu/layer.ts) and the fused training evaluation (`train`: forward pass, residual, loss,
- * ∂L/∂W and ∂L/∂b in one sweep over each output channel's rows). Both accumulate in float64
+ * ∂L/∂W and ∂L/∂b in one sweep over each output channel's rows), which accumulates in float64
  * (two lanes per vector) with the same arithmetic as the CPU reference (`layerLossAndGradsCpu`
  * and `lossAndGradsCpu` in core/cpu/step.ts for one channel) up to summation order. C input and O output channels, any dilation; X comes
  * already zero-padded, so padding is just a larger X. The program is specialized for one
  * problem's shape: its key names every constant baked into it.
  *
- * Memory (byte offsets in `layout`): X's channels in float64 with rows padded to `xStride`
- * (zeros beyond the image) and one spare row; for `forward` the output in float32 with rows
- * padded to `oStride`; for `train` Y in float64 with rows padded to `oStride`, a lane mask per
+ * Memory (byte offsets in `layout`): X's channels (float32 for `forward`, float64 for `train`) with
+ * rows padded to `xStride` (zeros beyond the image) and one spare row; for `forward` the output in
+ * float32 with rows padded to `oStride`; for `train` Y in float64 with rows padded to `oStride`, a lane mask per
  * output column (all ones below the output width, zero in the padding), the residual row and the
- * weights' gradient; then the slid weights (O×C×kh×kw), the biases and, for `train`, Σ d per
- * output channel. Output columns are computed in blocks of BLOCK values, so padded columns are
+ * weights' gradient; then the slid weights (O×C×kh×kw) and the biases (in X's float type) and, for
+ * `train`, Σ d per output channel. Output columns are computed in blocks of BLOCK values
+ * (FORWARD_BLOCK for `forward`), so padded columns are
  * computed too: the forward pass leaves them in the padding, training masks them out.
  */
 import type { FunctionDef } from './emit';
@@ -26,7 +28,12 @@ import { Code } from './emit';
  */
 export const BLOCK = 4;
 const VECS = BLOCK / 2;
+/** Output columns per forward block: two f32x4 accumulators. */
+export const FORWARD_BLOCK = 8;
+/** Output channels per forward group: each X window read serves this many (8 accumulators). */
+export const FORWARD_GROUP = 4;
 const F64 = 8;
+const F32 = 4;
 const PAGE = 65536;
 
 /** The most memory a program lays out: addresses stay well inside i32 and every engine's wasm32 limit. */
@@ -74,40 +81,48 @@ export interface LayerLayout extends LayerShape {
 /** The key naming every specialization of the program (like a WGSL program's shaderKey). */
 export function layerKey(s: LayerShape): string {
   return [
-    `wasm-layer-${s.purpose}-f64x2`,
+    `wasm-layer-${s.purpose}-${s.purpose === 'forward' ? 'f32x4' : 'f64x2'}`,
     `c${s.inChannels}o${s.outChannels}`,
     `k${s.kh}x${s.kw}`,
     `d${s.dh}x${s.dw}`,
     `x${s.xRows}x${s.xCols}`,
     s.relu ? 'relu' : 'linear',
-    `b${BLOCK}`,
+    `b${blockOf(s.purpose)}`,
+    ...(s.purpose === 'forward' ? [`g${FORWARD_GROUP}`] : []),
   ].join('-');
+}
+
+/** Output columns per block of `purpose`'s program. */
+export function blockOf(purpose: LayerPurpose): number {
+  return purpose === 'forward' ? FORWARD_BLOCK : BLOCK;
 }
 
 export function layerLayout(s: LayerShape): LayerLayout {
   const oh = s.xRows - (s.kh - 1) * s.dh;
   const ow = s.xCols - (s.kw - 1) * s.dw;
-  const oStride = Math.ceil(ow / BLOCK) * BLOCK;
+  const block = blockOf(s.purpose);
+  const oStride = Math.ceil(ow / block) * block;
   // Wide enough that a padded block's taps stay inside their row.
   const xStride = Math.max(s.xCols, oStride + (s.kw - 1) * s.dw);
   const weights = s.outChannels * s.inChannels * s.kh * s.kw;
   let at = 0;
-  const take = (floats: number): number => {
+  const take = (floats: number, size: number): number => {
     const start = at;
-    at += Math.ceil((floats * F64) / 16) * 16;
+    at += Math.ceil((floats * size) / 16) * 16;
     return start;
   };
   // One spare row after the last channel: a padded block of its last row may read into it.
   const train = s.purpose === 'train';
-  const x = take((s.inChannels * s.xRows + 1) * xStride);
-  const out = train ? -1 : take((s.outChannels * oh * oStride) / 2);
-  const y = train ? take(s.outChannels * oh * oStride) : -1;
-  const mask = train ? take(oStride) : -1;
-  const d = train ? take(oStride) : -1;
-  const g = train ? take(weights) : -1;
-  const w = take(weights);
-  const bias = take(s.outChannels);
-  const sumD = train ? take(s.outChannels) : -1;
+  const elem = train ? F64 : F32;
+  const x = take((s.inChannels * s.xRows + 1) * xStride, elem);
+  const out = train ? -1 : take(s.outChannels * oh * oStride, F32);
+  const y = train ? take(s.outChannels * oh * oStride, F64) : -1;
+  const mask = train ? take(oStride, F64) : -1;
+  const d = train ? take(oStride, F64) : -1;
+  const g = train ? take(weights, F64) : -1;
+  const w = take(weights, elem);
+  const bias = take(s.outChannels, elem);
+  const sumD = train ? take(s.outChannels, F64) : -1;
   return {
     ...s,
     oh,
@@ -130,15 +145,15 @@ export function layerLayout(s: LayerShape): LayerLayout {
 
 /**
  * `run() -> f64`, with the slid weights at `w` and the biases at `bias`. `forward` writes
- * act(z) as float32 to `out` and returns 0. `train` adds Σ_out r·X-window (unscaled) into `g`
- * (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns Σ r²
- * (r = act(z) − y, d = r where the activation passes, as in the reference).
+ * act(z) as float32 to `out` and returns 0 (`forwardProgram`). `train` adds Σ_out r·X-window
+ * (unscaled) into `g` (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns
+ * Σ r² (r = act(z) − y, d = r where the activation passes, as in the reference).
  */
 export function layerProgram(l: LayerLayout): FunctionDef {
-  const train = l.purpose === 'train';
+  if (l.purpose === 'forward') return forwardProgram(l);
   const c = new Code([]);
   const o = c.local('i32'); // output channel
-  const yRow = c.local('i32'); // byte address of output row i of channel o in Y (float32 out: forward)
+  const yRow = c.local('i32'); // byte address of output row i of channel o in Y
   const xRow = c.local('i32'); // byte address of X's row i in channel 0
   const col = c.local('i32'); // byte offset of the block within an output row
   const p = c.local('i32');
@@ -156,7 +171,6 @@ export function layerProgram(l: LayerLayout): FunctionDef {
   const sums = Array.from({ length: l.kw }, () => c.local('v128'));
   const xRowBytes = l.xStride * F64;
   const oRowBytes = l.oStride * F64;
-  const outRowBytes = l.oStride * 4;
   const kRowBytes = l.kw * F64;
   const tapRowBytes = l.dh * xRowBytes;
   // From the row after a channel's last kernel row to the same row in the next channel.
@@ -181,7 +195,7 @@ export function layerProgram(l: LayerLayout): FunctionDef {
 
   c.f64(0).f64x2Splat().tee(zeroV).set(lossV);
   c.i32(0).set(o);
-  c.i32(train ? l.y : l.out).set(yRow);
+  c.i32(l.y).set(yRow);
   c.i32(l.w).set(wo);
   c.loop(() => {
     c.get(o).f64Splat(l.bias).set(biasV);
@@ -211,33 +225,25 @@ export function layerProgram(l: LayerLayout): FunctionDef {
             });
           }
         });
-        if (!train)
-          acc.forEach((z, k) => {
-            // ReLU as the TypeScript pass: z > 0 ? z : 0 (NaN gives 0).
-            c.get(yRow).get(col).i32(1).i32ShrU().i32Add().get(z);
-            if (l.relu) c.get(z).get(zeroV).f64x2Gt().and();
-            c.f32x4Demote().store64Lane0(k * 8);
-          });
-        else
-          acc.forEach((z, k) => {
-            const off = k * 16;
-            // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
-            if (l.relu) c.get(z).get(zeroV).f64x2Le().set(le);
-            // r = act(z) − y, masked to the output width.
-            c.get(z);
-            if (l.relu) c.get(le).andnot();
-            c.get(yRow).get(col).i32Add().v128Load(off).f64x2Sub();
-            c.i32(l.mask).get(col).i32Add().v128Load(off).and().set(r);
-            c.get(lossV).get(r).get(r).f64x2Mul().f64x2Add().set(lossV);
-            // d = r where the activation passes.
-            c.i32(l.d).get(col).i32Add().get(r);
-            if (l.relu) c.get(le).andnot();
-            c.tee(r).v128Store(off);
-            c.get(sumV).get(r).f64x2Add().set(sumV);
-          });
+        acc.forEach((z, k) => {
+          const off = k * 16;
+          // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
+          if (l.relu) c.get(z).get(zeroV).f64x2Le().set(le);
+          // r = act(z) − y, masked to the output width.
+          c.get(z);
+          if (l.relu) c.get(le).andnot();
+          c.get(yRow).get(col).i32Add().v128Load(off).f64x2Sub();
+          c.i32(l.mask).get(col).i32Add().v128Load(off).and().set(r);
+          c.get(lossV).get(r).get(r).f64x2Mul().f64x2Add().set(lossV);
+          // d = r where the activation passes.
+          c.i32(l.d).get(col).i32Add().get(r);
+          if (l.relu) c.get(le).andnot();
+          c.tee(r).v128Store(off);
+          c.get(sumV).get(r).f64x2Add().set(sumV);
+        });
         c.stepLt(col, BLOCK * F64, oRowBytes);
       });
-      if (train) {
+      {
         // ∂L/∂W: each kernel row's taps as dot products of the residual row with shifted X rows.
         c.get(xRow).set(p);
         c.get(wo).i32(gMinusW).i32Add().set(pw);
@@ -270,15 +276,122 @@ export function layerProgram(l: LayerLayout): FunctionDef {
         });
       }
       c.bump(xRow, xRowBytes);
-      c.bump(yRow, train ? oRowBytes : outRowBytes);
+      c.bump(yRow, oRowBytes);
       c.get(xRow)
         .i32(l.x + l.oh * xRowBytes)
         .i32LtU();
     });
-    if (train) c.get(o).i32(l.sumD).i32Add().laneSum(sumV).f64Store();
+    c.get(o).i32(l.sumD).i32Add().laneSum(sumV).f64Store();
     c.bump(wo, weightsPerOut);
     c.stepLt(o, F64, l.outChannels * F64);
   });
   c.laneSum(lossV);
+  return { name: 'run', params: [], results: ['f64'], code: c };
+}
+
+/**
+ * The forward pass in float32, for output channels in groups of up to FORWARD_GROUP: for each
+ * group, row and block of FORWARD_BLOCK columns, two f32x4 accumulators per channel of the group
+ * start at its bias and add every tap (input channel, kernel row, kernel column): X is loaded once
+ * per tap (one unaligned load per vector) and multiplied by each channel's weight in all lanes, so
+ * a window read serves the whole group. Then act(z) (ReLU as the TypeScript pass: z > 0 ? z : 0,
+ * NaN gives 0) is stored to `out`. Each output sums its taps in the same order in any group.
+ */
+function forwardProgram(l: LayerLayout): FunctionDef {
+  const c = new Code([]);
+  const o = c.local('i32'); // the group's first output channel, in bytes of its bias
+  const outRow = c.local('i32'); // byte address of output row i of channel o
+  const xRow = c.local('i32'); // byte address of X's row i in channel 0
+  const col = c.local('i32'); // byte offset of the block within a row
+  const p = c.local('i32');
+  const pw = c.local('i32');
+  const wo = c.local('i32'); // channel o's weights
+  const ch = c.local('i32');
+  const a = c.local('i32');
+  const zeroV = c.local('v128');
+  const wv = c.local('v128');
+  const vecs = FORWARD_BLOCK / 4;
+  const xv = Array.from({ length: vecs }, () => c.local('v128'));
+  const acc = Array.from({ length: FORWARD_GROUP }, () =>
+    Array.from({ length: vecs }, () => c.local('v128')),
+  );
+  const xRowBytes = l.xStride * F32;
+  const kRowBytes = l.kw * F32;
+  const tapRowBytes = l.dh * xRowBytes;
+  const nextChannel = (l.xRows - l.kh * l.dh) * xRowBytes;
+  const weightsPerOut = l.inChannels * l.kh * kRowBytes;
+  const channelBytes = l.oh * l.oStride * F32;
+
+  /** `count` groups of `g` output channels, from the current o, outRow and wo on. */
+  const groups = (g: number, count: number): void => {
+    if (count < 1 || g < 1) return;
+    const first = c.local('i32');
+    c.i32(0).set(first);
+    c.loop(() => {
+      c.i32(l.x).set(xRow);
+      c.loop(() => {
+        c.i32(0).set(col);
+        c.loop(() => {
+          for (let j = 0; j < g; j++)
+            for (const v of acc[j])
+              c.get(o)
+                .f32Splat(l.bias + j * F32)
+                .set(v);
+          c.get(xRow).get(col).i32Add().set(p);
+          c.get(wo).set(pw);
+          c.i32(0).set(ch);
+          c.loop(() => {
+            c.i32(0).set(a);
+            c.loop(() => {
+              for (let b = 0; b < l.kw; b++) {
+                xv.forEach((v, k) => {
+                  c.get(p)
+                    .v128Load((4 * k + b * l.dw) * F32)
+                    .set(v);
+                });
+                for (let j = 0; j < g; j++) {
+                  c.get(pw)
+                    .f32Splat(b * F32 + j * weightsPerOut)
+                    .set(wv);
+                  acc[j].forEach((v, k) => {
+                    c.get(v).get(xv[k]).get(wv).f32x4Mul().f32x4Add().set(v);
+                  });
+                }
+              }
+              c.bump(p, tapRowBytes).bump(pw, kRowBytes);
+              c.stepLt(a, 1, l.kh);
+            });
+            c.bump(p, nextChannel);
+            c.stepLt(ch, 1, l.inChannels);
+          });
+          for (let j = 0; j < g; j++)
+            acc[j].forEach((z, k) => {
+              c.get(outRow).get(col).i32Add().get(z);
+              if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
+              c.v128Store(k * 16 + j * channelBytes);
+            });
+          c.stepLt(col, FORWARD_BLOCK * F32, l.oStride * F32);
+        });
+        c.bump(xRow, xRowBytes);
+        c.bump(outRow, l.oStride * F32);
+        c.get(xRow)
+          .i32(l.x + l.oh * xRowBytes)
+          .i32LtU();
+      });
+      // outRow is at channel o + 1's first row: skip the rest of the group's channels.
+      if (g > 1) c.bump(outRow, (g - 1) * channelBytes);
+      c.bump(wo, g * weightsPerOut);
+      c.bump(o, g * F32);
+      c.stepLt(first, 1, count);
+    });
+  };
+
+  c.f64(0).f64x2Splat().set(zeroV);
+  c.i32(0).set(o);
+  c.i32(l.out).set(outRow);
+  c.i32(l.w).set(wo);
+  groups(FORWARD_GROUP, Math.floor(l.outChannels / FORWARD_GROUP));
+  groups(l.outChannels % FORWARD_GROUP, 1);
+  c.f64(0);
   return { name: 'run', params: [], results: ['f64'], code: c };
 }

@@ -35,20 +35,32 @@ export type LayerLossAndGrads = ((
  * forward pass. Creating one costs ~5 ms here (the engine reserves address space for its
  * memory), as much as 10 steps of a 256² 5×5 run or a 1024² pass, so the next run or pass of the
  * same shape (a pool's band and the whole image alternate in the calling thread) takes one back.
+ * An instance's memory never shrinks, so the cache is bounded by bytes, not count: at most
+ * FREE_INSTANCE_BYTES in all, oldest dropped first, and an instance over KEEP_INSTANCE_BYTES is
+ * never kept (the garbage collector frees its memory; a pass that large costs far more than 5 ms).
  */
-const freeInstances: [key: string, instance: WasmInstance][] = [];
-const FREE_INSTANCES = 4;
+const freeInstances: { key: string; instance: WasmInstance; bytes: number }[] = [];
+export const FREE_INSTANCE_BYTES = 128 * 2 ** 20;
+export const KEEP_INSTANCE_BYTES = 64 * 2 ** 20;
+
+/** The bytes of memory the cached free instances hold (in this thread). */
+export function freeInstanceBytes(): number {
+  return freeInstances.reduce((sum, e) => sum + e.bytes, 0);
+}
 
 function releaseInstance(key: string, instance: WasmInstance): void {
-  freeInstances.push([key, instance]);
-  if (freeInstances.length > FREE_INSTANCES) freeInstances.shift();
+  const bytes = memoryBuffer(instance).byteLength;
+  if (bytes > KEEP_INSTANCE_BYTES) return;
+  freeInstances.push({ key, instance, bytes });
+  let total = freeInstanceBytes();
+  while (total > FREE_INSTANCE_BYTES) total -= freeInstances.shift()!.bytes;
 }
 
 /** A free instance for `l`, else a new one; null where compiling or instantiating fails. */
 function takeInstance(l: LayerLayout): WasmInstance | null {
   const key = layerKey(l);
-  const at = freeInstances.findIndex(([k]) => k === key);
-  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0][1];
+  const at = freeInstances.findIndex((e) => e.key === key);
+  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0].instance;
 }
 
 /**
@@ -59,6 +71,7 @@ function takeInstance(l: LayerLayout): WasmInstance | null {
 export type CpuKernels = 'auto' | 'js';
 
 const modules = new Map<string, object>();
+const MODULES_KEPT = 32;
 let simd: boolean | undefined;
 
 /** Whether the WebAssembly programs can run here (checked once). */
@@ -80,6 +93,8 @@ function instantiate(layout: LayerLayout): WasmInstance {
   if (!m) {
     m = new api.Module(moduleBytes(layout.pages, [layerProgram(layout)]));
     modules.set(key, m);
+    // Compiled code only (no memory), but one per shape: keep the newest few.
+    if (modules.size > MODULES_KEPT) modules.delete(modules.keys().next().value!);
   }
   return new api.Instance(m, {});
 }
@@ -95,7 +110,11 @@ function tryInstantiate(l: LayerLayout): WasmInstance | null {
 }
 
 /** The program's layout for `spec` on padded X, or null where it does not apply or would not fit. */
-function layoutFor(purpose: LayerPurpose, xp: Tensor3, spec: ConvSpec): LayerLayout | null {
+function layoutFor(
+  purpose: LayerPurpose,
+  xp: { readonly rows: number; readonly cols: number },
+  spec: ConvSpec,
+): LayerLayout | null {
   if (!wasmKernelsApply(spec)) return null;
   const l = layerLayout({
     purpose,
@@ -112,15 +131,48 @@ function layoutFor(purpose: LayerPurpose, xp: Tensor3, spec: ConvSpec): LayerLay
   return l.bytes > MAX_BYTES || l.oh < 1 || l.ow < 1 ? null : l;
 }
 
-/** Copies `t`'s channels into memory at byte `at`, each row `stride` floats apart (1024²: 1.3–1.9 ms). */
-function copyRows(f: Float64Array, at: number, t: Tensor3, stride: number): void {
-  const base = at / 8;
+const F32_BYTES = 4;
+
+/** Copies `t`'s channels into `f` (a view of memory in X's float type) at byte `at`, each row `stride` floats apart. */
+function copyRows(f: Float64Array | Float32Array, at: number, t: Tensor3, stride: number): void {
+  const base = at / f.BYTES_PER_ELEMENT;
   const { data, cols } = t;
-  for (let r = 0; r < t.channels * t.rows; r++) {
-    const from = r * cols;
-    const to = base + r * stride;
-    for (let j = 0; j < cols; j++) f[to + j] = data[from + j];
+  for (let r = 0; r < t.channels * t.rows; r++)
+    f.set(data.subarray(r * cols, (r + 1) * cols), base + r * stride);
+}
+
+/**
+ * Copies X's channels into `f` at byte `at` as `padding` zeros on every side would pad it, each
+ * padded row `stride` floats apart: no padded copy of X is made. The zeros are written on every
+ * call, since an instance is shared by every X of the same padded size.
+ */
+function copyPadded(
+  f: Float32Array,
+  at: number,
+  x: Tensor3,
+  stride: number,
+  padding: readonly [number, number],
+): void {
+  const [ph, pw] = padding;
+  if (ph === 0 && pw === 0) {
+    copyRows(f, at, x, stride);
+    return;
   }
+  const rows = x.rows + 2 * ph;
+  const width = x.cols + 2 * pw;
+  for (let c = 0; c < x.channels; c++)
+    for (let r = 0; r < rows; r++) {
+      const start = at / F32_BYTES + (c * rows + r) * stride;
+      const i = r - ph;
+      if (i < 0 || i >= x.rows) {
+        f.fill(0, start, start + width);
+        continue;
+      }
+      const from = (c * x.rows + i) * x.cols;
+      f.set(x.data.subarray(from, from + x.cols), start + pw);
+      f.fill(0, start, start + pw);
+      f.fill(0, start + pw + x.cols, start + width);
+    }
 }
 
 /**
@@ -173,29 +225,35 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
 }
 
 /**
- * act(X ⋆ W + b) for slid weights `w` on padded X, as `forwardLayerCpu` computes it (float64
- * sums, float32 output), or null where the program does not apply or cannot run.
+ * act(X ⋆ W + b) for slid weights `w` on X padded by `spec.padding` (X as given, unpadded), in
+ * float32 as PyTorch computes it (within the golden tolerance of `forwardLayerCpu`'s float64
+ * sums), or null where the program does not apply or cannot run.
  */
 export function wasmForwardLayer(
-  xp: Tensor3,
+  x: Tensor3,
   w: Float64Array,
   bias: ArrayLike<number>,
   spec: ConvSpec,
 ): Tensor3 | null {
-  const l = layoutFor('forward', xp, spec);
+  const [ph, pw] = spec.padding;
+  const l = layoutFor('forward', { rows: x.rows + 2 * ph, cols: x.cols + 2 * pw }, spec);
   if (!l) return null;
   const instance = takeInstance(l);
   if (!instance) return null;
   const buffer = memoryBuffer(instance);
-  copyRows(new Float64Array(buffer), l.x, xp, l.xStride);
-  new Float64Array(buffer, l.w, w.length).set(w);
-  const biasView = new Float64Array(buffer, l.bias, spec.outChannels);
+  copyPadded(new Float32Array(buffer), l.x, x, l.xStride, spec.padding);
+  new Float32Array(buffer, l.w, w.length).set(w);
+  const biasView = new Float32Array(buffer, l.bias, spec.outChannels);
   for (let o = 0; o < spec.outChannels; o++) biasView[o] = bias[o];
   (instance.exports.run as () => number)();
   const rows = spec.outChannels * l.oh;
-  const out = new Float32Array(rows * l.ow);
   const padded = new Float32Array(buffer, l.out, rows * l.oStride);
-  for (let r = 0; r < rows; r++) out.set(padded.subarray(r * l.oStride, r * l.oStride + l.ow), r * l.ow);
+  let out: Float32Array;
+  if (l.oStride === l.ow) out = padded.slice();
+  else {
+    out = new Float32Array(rows * l.ow);
+    for (let r = 0; r < rows; r++) out.set(padded.subarray(r * l.oStride, r * l.oStride + l.ow), r * l.ow);
+  }
   releaseInstance(layerKey(l), instance);
   return { channels: spec.outChannels, rows: l.oh, cols: l.ow, data: out };
 }

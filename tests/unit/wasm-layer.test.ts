@@ -29,7 +29,7 @@ import { randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import type { TrainConfig } from '#core/types';
-import { BLOCK, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
+import { BLOCK, FORWARD_GROUP, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
 import { wasmForwardLayer, wasmLayerLossAndGrads } from '#core/wasm/layer';
 import type { LayerTrainCase } from '../helpers/golden';
 import {
@@ -231,7 +231,7 @@ describe('the layer program vs the JavaScript layer step on random layers', () =
       };
       const yWasm = forwardLayerCpu(x, weights, bias, spec);
       const yJs = forwardLayerCpu(x, weights, bias, spec, 'js');
-      expect(wasmForwardLayer(xp, slidWeights(weights.data, spec), bias, spec)?.data).toEqual(yWasm.data);
+      expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec)?.data).toEqual(yWasm.data);
       expect([yWasm.channels, yWasm.rows, yWasm.cols]).toEqual([yJs.channels, yJs.rows, yJs.cols]);
       expectAllClose(yWasm.data, yJs.data, { rtol: 1e-6, atol: 1e-6 }, 'forward');
     });
@@ -377,5 +377,48 @@ describe('the binary writer', () => {
     code.get(code.param(0)).f64(0.1).f64Add();
     const bytes = moduleBytes(1, [{ name: 'g', params: ['f64'], results: ['f64'], code }]);
     expect(run(bytes, 'g')(0.2)).toBe(0.2 + 0.1);
+  });
+});
+
+describe('the forward program groups output channels', () => {
+  // FORWARD_GROUP channels share each X window read; a layer with more, and one with a
+  // remainder, must still give every channel its own sums.
+  for (const outChannels of [FORWARD_GROUP + 1, 2 * FORWARD_GROUP, 2 * FORWARD_GROUP + 3]) {
+    it(`${outChannels} output channels, 2 inputs, 3×3 "same" with ReLU`, () => {
+      const spec = convSpec({
+        kernel: [3, 3],
+        inChannels: 2,
+        outChannels,
+        padding: [1, 1],
+        activation: 'relu',
+      });
+      const x: Tensor3 = { channels: 2, rows: 13, cols: 21, data: randomMatrix(26, 21, 5, -1, 1).data };
+      const weights = randomWeights(outChannels, 2, 3, 3, 6);
+      const bias = Array.from({ length: outChannels }, (_, o) => 0.1 * o - 0.3);
+      const yWasm = forwardLayerCpu(x, weights, bias, spec);
+      const yJs = forwardLayerCpu(x, weights, bias, spec, 'js');
+      expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec)?.data).toEqual(yWasm.data);
+      expectAllClose(yWasm.data, yJs.data, { rtol: 1e-6, atol: 1e-6 }, 'forward');
+    });
+  }
+});
+
+describe('the forward program pads X as it copies it', () => {
+  it('a padded X after an unpadded X of the same padded size (one shared instance) reads zeros in the padding', () => {
+    const same = convSpec({ kernel: [3, 3], padding: [2, 1] });
+    const valid = convSpec({ kernel: [3, 3] });
+    const w = slidWeights(randomWeights(1, 1, 3, 3, 8).data, same);
+    // Fills the whole padded area of the shared instance with non-zero values.
+    const wide: Tensor3 = { channels: 1, rows: 14, cols: 12, data: randomMatrix(14, 12, 9, 1, 2).data };
+    expect(wasmForwardLayer(wide, w, [0], valid)).not.toBeNull();
+    const x: Tensor3 = { channels: 1, rows: 10, cols: 10, data: randomMatrix(10, 10, 10, -1, 1).data };
+    const weights = { outChannels: 1, inChannels: 1, rows: 3, cols: 3, data: Float32Array.from(w) };
+    const y = wasmForwardLayer(x, w, [0], same);
+    expectAllClose(
+      y!.data,
+      forwardLayerCpu(x, weights, [0], same, 'js').data,
+      { rtol: 1e-6, atol: 1e-6 },
+      'padded',
+    );
   });
 });

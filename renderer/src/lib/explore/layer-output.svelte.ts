@@ -10,6 +10,7 @@ import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '#cor
 import { isLayerBackend, type LayerComputeBackend } from '#core/layer-types';
 import type { Tensor3 } from '#core/tensor';
 import type { ComputeBackend } from '#core/types';
+import { benchMark } from '../../state/bench-mark';
 
 export type LayerShape =
   { readonly shape: Shape2; readonly error: null } | { readonly shape: null; readonly error: string };
@@ -111,6 +112,8 @@ export class LayerOutput {
         specOfLayer(layer),
       );
       if (generation !== this.generation) return;
+      // For `npm run bench:app` (edit → painted Y): when the newest Y arrived.
+      benchMark('ks:y-computed');
       this.y = y;
       this.error = null;
     } catch (e) {
