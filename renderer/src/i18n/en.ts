@@ -1,3 +1,5 @@
+import { lessonsEn } from './lessons.en';
+
 /** English strings; the keys are the source of truth for every other locale. */
 export const en = {
   'app.title': 'Kernel Studio',
@@ -422,6 +424,8 @@ export const en = {
   'train.target.import': 'Import target Y…',
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
+  // lessons
+  ...lessonsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { lessonsZh } from './lessons.zh';
 
 /** 简体中文. Every English key must be here too (the type checks it). */
 export const zh: Record<MessageKey, string> = {
@@ -411,4 +412,6 @@ export const zh: Record<MessageKey, string> = {
   'train.target.import': '导入目标 Y…',
   'file.importInit': '导入卷积核作为初始卷积核…',
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
+  // lessons
+  ...lessonsZh,
 };
