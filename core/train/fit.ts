@@ -3,8 +3,8 @@
  * the document's O×C, `learnedSpec`) back from the document's Y, at a learning rate below the one
  * gradient descent diverges at. A preset or a lesson step applies them with its layer, so Run runs.
  */
-import { lrLimit } from './growth';
-import { singleKernelConfig, trainingSetup, type Shape, type TrainingInputs } from './setup';
+import { layerLrLimit } from './lr-limit';
+import { trainingSetup, type Shape, type TrainingInputs } from './setup';
 import type { TrainingModel } from '../workspace/model';
 
 /** Settings that learn a kernel of K's shape back from K's Y (given initial values of another shape give way to a seeded draw). */
@@ -29,7 +29,7 @@ export function roundLr(v: number): number {
 /**
  * The training settings a document state leaves (its layer in `doc`, the user's settings in
  * `doc.training`): learn K's shape from K's Y, at a learning rate below the one (plain or
- * momentum) gradient descent diverges at (core's lrLimit; Adam's steps are bounded).
+ * momentum) gradient descent diverges at (`layerLrLimit`; Adam's steps are bounded).
  */
 export function fitTraining(doc: TrainingInputs): TrainingModel {
   const next = learnKShape(doc.training, doc.kernels[0][0]);
@@ -47,8 +47,10 @@ export function fitTraining(doc: TrainingInputs): TrainingModel {
     drawnTarget,
     training: next,
   };
-  // The limit is known for one kernel ("valid"); a larger layer keeps its lr.
-  const single = singleKernelConfig(trainingSetup(inputs).config);
-  const limit = single ? lrLimit(single) : null;
-  return limit !== null && next.lr >= limit ? { ...next, lr: roundLr(limit / 2) } : next;
+  // The limit holds for the whole layer (channels, outputs, geometry): core/train/lr-limit.ts.
+  const limit = layerLrLimit(trainingSetup(inputs).config);
+  // An lr at or past the limit diverges; one a hundred times below it (left by another
+  // document's problem) would make Run look stuck.
+  const fits = limit === null || (next.lr < limit && next.lr >= limit / 100);
+  return fits ? next : { ...next, lr: roundLr(limit / 2) };
 }
