@@ -4,9 +4,10 @@
  */
 import type { Matrix } from '#core/matrix';
 import type { Cell } from '#core/grid-ops';
-import type { LayerFields } from '#core/layer-stack';
+import { layerOf, type LayerFields } from '#core/layer-stack';
+import { documentState, type DocumentChange } from '#core/presets';
 import { History } from '../../state/history.svelte';
-import { StudioDocument, type TrainingSettings } from '../../state/studio.svelte';
+import type { StudioDocument, TrainingSettings } from '../../state/studio.svelte';
 
 /**
  * What Explore's undo restores: the whole layer (X's channels, the kernels, biases, geometry,
@@ -38,18 +39,9 @@ export class ExploreSession {
 
   constructor(private readonly doc: StudioDocument) {}
 
+  /** The document's layer (core's LAYER_FIELDS). */
   snapshot(): DocSnapshot {
-    const d = this.doc;
-    return {
-      channels: d.channels,
-      kernels: d.kernels,
-      biases: d.biases,
-      stride: d.stride,
-      padding: d.padding,
-      dilation: d.dilation,
-      mode: d.mode,
-      activation: d.activation,
-    };
+    return layerOf(this.doc);
   }
 
   /** The layer, and the training settings when `like` holds them: what an undo step holds. */
@@ -70,15 +62,13 @@ export class ExploreSession {
   }
 
   /**
-   * Applies `change` and what follows from it as one undo step: `follow` sees the document as
-   * `change` leaves it (a preset's X and K) and returns more of the edit (the training settings
-   * that learn its K).
+   * Makes the document the whole state `change` names (a preset, a lesson step): what it does not
+   * name comes from the defaults and Train's settings are fitted to it (core's `documentState`),
+   * all as one undo step.
    */
-  editWith(change: DocChange, follow: (after: StudioDocument) => DocChange): void {
-    const after = new StudioDocument();
-    const { drawnTarget, training } = this.doc;
-    Object.assign(after, this.snapshot(), { drawnTarget, training }, change);
-    this.edit({ ...change, ...follow(after) });
+  applyState(change: DocumentChange): void {
+    const { training, drawnTarget } = this.doc;
+    this.edit(documentState(change, { training, drawnTarget }));
   }
 
   undo(): void {
