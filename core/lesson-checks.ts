@@ -15,9 +15,10 @@ import {
   type Shape2,
 } from './layer';
 import { fromRows, transpose, type Matrix } from './matrix';
-import { edgeImage, PRESETS } from './presets';
+import { edgeImage, presetById } from './presets';
 import { corr2dRef } from './reference';
 import type { Mode } from './types';
+import { wholeLayer } from './workspace/model';
 
 // ---- 7.2: diagonal edges --------------------------------------------------------------------
 
@@ -40,9 +41,10 @@ export type DiagonalQuestion = (typeof DIAGONAL_QUESTIONS)[number];
 
 /** The X and K of a diagonal question (the Explore preset of the same id). */
 export function diagonalProblem(id: DiagonalQuestion): { x: Matrix; k: Matrix } {
-  const p = PRESETS.find((q) => q.id === id);
+  const p = presetById(id);
   if (!p) throw new Error(`no preset ${id}`);
-  return { x: p.x, k: p.k };
+  const { channels, kernels } = wholeLayer(p.state);
+  return { x: channels[0], k: kernels[0][0] };
 }
 
 /** Whether `answer` says what Y shows for the question. */

@@ -1,15 +1,16 @@
 /**
  * The lessons: d2l's sections 7.2, 7.3 and 7.4 as sequences of steps, plus a practitioner's
- * lesson (learn a filter from a before/after picture). Pure data: each step is a whole-state
- * preset (the layer and the Train settings), the view and the thing to look at, and the numbers
- * the book (PyTorch) computes there. Texts live in the i18n catalogs under
+ * lesson (learn a filter from a before/after picture). Pure data: each step is a preset of the
+ * one preset model (a `DocumentChange` that core's `documentState` makes whole: what it does not
+ * name comes from the defaults, Train's settings are fitted to it, and a training step names its
+ * own), the view and the thing to look at, and the numbers the book (PyTorch) computes there. Texts live in the i18n catalogs under
  * `lesson.<lesson>.<step>.title` / `.text`.
  */
-import type { LayerFields } from './layer-stack';
 import type { Pair } from './layer';
-import { fromRows, transpose, type Matrix } from './matrix';
-import { diagonalImage, edgeImage, LAYER_PRESETS, rampImage, sanityImage, type LayerPreset } from './presets';
-import { DEFAULT_TRAINING, defaultDocument, type TrainingModel } from './workspace/model';
+import { perChannel } from './layer-stack';
+import { fromRows, type Matrix } from './matrix';
+import { presetById, rampImage, type DocumentChange } from './presets';
+import { DEFAULT_TRAINING, type TrainingModel } from './workspace/model';
 
 export type LessonId = 's72' | 's73' | 's74' | 'practice';
 /** Where a step is looked at: Explore's "X, K and Y" tab, its layer tab, or Train. */
@@ -20,12 +21,6 @@ export type LessonHighlight =
   | { readonly kind: 'x' | 'k' | 'y' | 'chart' | 'shape' }
   /** One output cell and its window in X (its receptive field): hovered, so its sum is written out. */
   | { readonly kind: 'window'; readonly row: number; readonly col: number };
-
-/** A whole-state preset: every layer field, the Train settings and (none) drawn target. */
-export interface LessonState extends LayerFields {
-  readonly training: TrainingModel;
-  readonly drawnTarget: Matrix | null;
-}
 
 /** The numbers the book computes at a step (from PyTorch, as the golden cases hold them). */
 export interface BookNumbers {
@@ -45,7 +40,8 @@ export type ExerciseId = 'diagonal' | 'zeroTransposed' | 'secondDerivative' | 'o
 export interface LessonStep {
   readonly id: string;
   readonly view: LessonView;
-  readonly state: LessonState;
+  /** The part of the document the step names (a preset's state; `documentState` makes it whole). */
+  readonly state: DocumentChange;
   readonly highlight?: LessonHighlight;
   readonly book?: BookNumbers;
   /** Open the matrix-product (im2col) view. */
@@ -60,39 +56,11 @@ export interface Lesson {
   readonly steps: readonly LessonStep[];
 }
 
-const K_EDGE = fromRows([[1, -1]]);
-const K_SANITY = fromRows([
-  [0, 1],
-  [2, 3],
-]);
-
-/**
- * A whole state from the layer a step sets: New's document (d2l's "valid" geometry, correlate,
- * no activation, no drawn target) under `fields`, zero biases, Train learning K's shape.
- */
-function whole(fields: Partial<LessonState> & Pick<LessonState, 'channels' | 'kernels'>): LessonState {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the run's fields are not a preset's
-  const { learnedWeight, learnedBias, trainer, runs, lastRunNumber, ...layer } = defaultDocument();
-  const k = fields.kernels[0][0];
-  return {
-    ...layer,
-    biases: fields.kernels.map(() => 0),
-    training: { ...DEFAULT_TRAINING, kernelRows: k.rows, kernelCols: k.cols },
-    ...fields,
-  };
-}
-
-/** One kernel on one channel: the whole state of a 7.2 step. */
-function single(x: Matrix, k: Matrix, extra: Partial<LessonState> = {}): LessonState {
-  return whole({ channels: [x], kernels: [[k]], ...extra });
-}
-
-/** A d2l layer preset (7.3, 7.4) as a whole state. */
-function layer(id: string): LessonState {
-  const p: LayerPreset | undefined = LAYER_PRESETS.find((q) => q.id === id);
-  if (!p) throw new Error(`no layer preset ${id}`);
-  const { channels, kernels, stride = [1, 1], padding = [0, 0] } = p;
-  return whole({ channels, kernels, stride, padding });
+/** The state of an Explore preset (the one preset list): the book's examples are presets already. */
+function preset(id: string): DocumentChange {
+  const p = presetById(id);
+  if (!p) throw new Error(`no preset ${id}`);
+  return p.state;
 }
 
 const EDGE_Y = Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]);
@@ -160,17 +128,6 @@ export function greyPicture(n = 24): Matrix {
   return { ...r, data: r.data.map((v, i) => round3(0.299 * v + 0.587 * g.data[i] + 0.114 * b.data[i])) };
 }
 
-const zeros3 = fromRows([
-  [0, 0, 0],
-  [0, 0, 0],
-  [0, 0, 0],
-]);
-
-/** The filter on each colour channel alone: output o reads input o only. */
-function perChannel(k: Matrix): Matrix[][] {
-  return [0, 1, 2].map((o) => [0, 1, 2].map((c) => (o === c ? k : zeros3)));
-}
-
 /**
  * Learning the filter: a 3×3 kernel from zeros, SGD with momentum on the summed loss, at an lr
  * well inside its limit (0.002 diverges): within 0.002 of the blur in 300 steps.
@@ -187,6 +144,13 @@ export const PRACTICE_TRAINING: TrainingModel = {
   optimizer: 'momentum',
 };
 
+/** The practitioner's training steps: the picture's grey, the blur as the target kernel, learning it. */
+const PRACTICE_LEARN: DocumentChange = {
+  channels: [greyPicture()],
+  kernels: [[GAUSSIAN_3X3]],
+  training: PRACTICE_TRAINING,
+};
+
 export const LESSONS: readonly Lesson[] = [
   {
     id: 's72',
@@ -195,7 +159,7 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'corr2d',
         view: 'kernel',
-        state: single(sanityImage(), K_SANITY),
+        state: preset('sanity'),
         highlight: { kind: 'y' },
         book: {
           y: [
@@ -209,34 +173,34 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'conv2d',
         view: 'kernel',
-        state: single(edgeImage(), K_EDGE, { biases: [-0.5], activation: 'relu' }),
+        state: { ...preset('edge'), biases: [-0.5], activation: 'relu' },
         highlight: { kind: 'window', row: 0, col: 1 },
         book: { y: [Array.from({ length: 6 }, () => [0, 0.5, 0, 0, 0, 0, 0])] },
       },
       {
         id: 'edgeImage',
         view: 'kernel',
-        state: single(edgeImage(), K_EDGE),
+        state: preset('edge'),
         highlight: { kind: 'x' },
       },
       {
         id: 'edgeKernel',
         view: 'kernel',
-        state: single(edgeImage(), K_EDGE),
+        state: preset('edge'),
         highlight: { kind: 'y' },
         book: { y: [EDGE_Y] },
       },
       {
         id: 'edgeTransposed',
         view: 'kernel',
-        state: single(transpose(edgeImage()), K_EDGE),
+        state: preset('edgeTransposed'),
         highlight: { kind: 'y' },
         book: { y: [Array.from({ length: 8 }, () => [0, 0, 0, 0, 0])] },
       },
       {
         id: 'learn',
         view: 'train',
-        state: single(edgeImage(), K_EDGE, { training: D2L_LOOP }),
+        state: { ...preset('edge'), training: D2L_LOOP },
         highlight: { kind: 'chart' },
         book: {
           losses: [
@@ -252,7 +216,7 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'convolution',
         view: 'kernel',
-        state: single(sanityImage(), K_SANITY, { mode: 'convolve' }),
+        state: preset('convolveVsCorrelate'),
         highlight: { kind: 'k' },
         book: {
           y: [
@@ -266,7 +230,7 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'receptiveField',
         view: 'kernel',
-        state: single(sanityImage(), K_SANITY),
+        state: preset('sanity'),
         highlight: { kind: 'window', row: 0, col: 0 },
         book: {
           y: [
@@ -277,17 +241,17 @@ export const LESSONS: readonly Lesson[] = [
           ],
         },
       },
-      { id: 'diagonal', view: 'kernel', state: single(diagonalImage(), K_EDGE), exercise: 'diagonal' },
+      { id: 'diagonal', view: 'kernel', state: preset('diagonal'), exercise: 'diagonal' },
       {
         id: 'zeroTransposed',
         view: 'kernel',
-        state: single(transpose(edgeImage()), K_EDGE),
+        state: preset('edgeTransposed'),
         exercise: 'zeroTransposed',
       },
       {
         id: 'secondDerivative',
         view: 'train',
-        state: single(rampImage(), K_EDGE),
+        state: { channels: [rampImage()], kernels: [[fromRows([[1, -1]])]] },
         exercise: 'secondDerivative',
       },
     ],
@@ -299,32 +263,32 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'padSame',
         view: 'layer',
-        state: layer('padSame'),
+        state: preset('padSame'),
         highlight: { kind: 'shape' },
         book: { shape: [8, 8] },
       },
       {
         id: 'padRect',
         view: 'layer',
-        state: layer('padRect'),
+        state: preset('padRect'),
         highlight: { kind: 'shape' },
         book: { shape: [8, 8] },
       },
       {
         id: 'strideTwo',
         view: 'layer',
-        state: layer('strideTwo'),
+        state: preset('strideTwo'),
         highlight: { kind: 'shape' },
         book: { shape: [4, 4] },
       },
       {
         id: 'strideRect',
         view: 'layer',
-        state: layer('strideRect'),
+        state: preset('strideRect'),
         highlight: { kind: 'shape' },
         book: { shape: [2, 2] },
       },
-      { id: 'outputShape', view: 'layer', state: layer('strideRect'), exercise: 'outputShape' },
+      { id: 'outputShape', view: 'layer', state: preset('strideRect'), exercise: 'outputShape' },
     ],
   },
   {
@@ -334,7 +298,7 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'multiIn',
         view: 'kernel',
-        state: layer('twoChannels'),
+        state: preset('twoChannels'),
         highlight: { kind: 'window', row: 0, col: 0 },
         book: {
           y: [
@@ -348,7 +312,7 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'multiOut',
         view: 'layer',
-        state: layer('threeOutputs'),
+        state: preset('threeOutputs'),
         highlight: { kind: 'y' },
         book: {
           y: [
@@ -370,7 +334,7 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'oneByOne',
         view: 'layer',
-        state: layer('oneByOne'),
+        state: preset('oneByOne'),
         highlight: { kind: 'y' },
         book: {
           y: [
@@ -387,7 +351,7 @@ export const LESSONS: readonly Lesson[] = [
           ],
         },
       },
-      { id: 'cost', view: 'layer', state: layer('threeOutputs'), exercise: 'cost' },
+      { id: 'cost', view: 'layer', state: preset('threeOutputs'), exercise: 'cost' },
     ],
   },
   {
@@ -397,29 +361,24 @@ export const LESSONS: readonly Lesson[] = [
       {
         id: 'pair',
         view: 'layer',
-        state: {
-          ...single(colourPicture()[0], GAUSSIAN_3X3),
-          channels: colourPicture(),
-          kernels: perChannel(GAUSSIAN_3X3),
-          biases: [0, 0, 0],
-        },
+        state: { channels: colourPicture(), kernels: perChannel(GAUSSIAN_3X3, 3) },
         highlight: { kind: 'y' },
       },
       {
         id: 'learnFilter',
         view: 'train',
-        state: single(greyPicture(), GAUSSIAN_3X3, { training: PRACTICE_TRAINING }),
+        state: PRACTICE_LEARN,
         highlight: { kind: 'chart' },
       },
       {
         id: 'export',
         view: 'train',
-        state: single(greyPicture(), GAUSSIAN_3X3, { training: PRACTICE_TRAINING }),
+        state: PRACTICE_LEARN,
       },
       {
         id: 'ownPair',
         view: 'train',
-        state: single(greyPicture(), GAUSSIAN_3X3, { training: PRACTICE_TRAINING }),
+        state: PRACTICE_LEARN,
       },
     ],
   },

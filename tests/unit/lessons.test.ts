@@ -4,10 +4,11 @@ import { matmul } from '#core/im2col';
 import { layerForwardRef, trainLayerRef } from '#core/layer-reference';
 import { outputShape } from '#core/layer';
 import { specOfLayer, stackChannels, stackKernels } from '#core/layer-stack';
-import { GAUSSIAN_3X3, LESSONS, lessonById, stepKey, type LessonState } from '#core/lessons';
+import { GAUSSIAN_3X3, LESSONS, lessonById, stepKey, type LessonStep } from '#core/lessons';
+import { documentState, type DocumentState } from '#core/presets';
 import { fromRows } from '#core/matrix';
 import { trainingSetup } from '#core/train/setup';
-import { DOCUMENT_FIELDS } from '#core/workspace/model';
+import { defaultDocument, DOCUMENT_FIELDS } from '#core/workspace/model';
 import { lessonsEn } from '../../renderer/src/i18n/lessons.en';
 import { lessonsZh } from '../../renderer/src/i18n/lessons.zh';
 
@@ -17,7 +18,10 @@ const golden = (name: string) =>
   };
 
 /** The layer's Y (reference, float64) as one nested grid per output channel. */
-function forward(s: LessonState): number[][][] {
+/** The whole state a step puts the document in, from New's document. */
+const whole = (step: LessonStep): DocumentState => documentState(step.state, defaultDocument());
+
+function forward(s: DocumentState): number[][][] {
   const spec = specOfLayer(s);
   const { rows, cols } = outputShape(spec, s.channels[0]);
   const y = layerForwardRef(stackChannels(s.channels), stackKernels(s.kernels), s.biases, spec);
@@ -48,15 +52,22 @@ describe('lessons', () => {
     );
   });
 
-  it.each(steps)('$name is a whole state (every layer field, Train settings)', ({ step }) => {
-    for (const field of DOCUMENT_FIELDS.slice(0, 8)) expect(step.state).toHaveProperty(field);
-    expect(step.state).toHaveProperty('training');
-    expect(step.state.kernels.every((row) => row.length === step.state.channels.length)).toBe(true);
-    expect(step.state.biases).toHaveLength(step.state.kernels.length);
+  it.each(steps)('$name makes a whole state (every layer field, Train settings)', ({ step }) => {
+    const s = whole(step);
+    for (const field of DOCUMENT_FIELDS.slice(0, 8)) expect(s).toHaveProperty(field);
+    expect(s).toHaveProperty('training');
+    // Whatever the user's settings were, a training step runs its own.
+    if (step.state.training)
+      expect(
+        documentState(step.state, {
+          ...defaultDocument(),
+          training: { ...defaultDocument().training, lr: 9, steps: 3 },
+        }).training,
+      ).toEqual(s.training);
   });
 
   it.each(steps.filter(({ step }) => step.book?.y))('$name: Y is the book’s', ({ step }) => {
-    expect(forward(step.state)).toEqual(step.book!.y);
+    expect(forward(whole(step))).toEqual(step.book!.y);
   });
 
   it('the book’s numbers are PyTorch’s (golden cases)', () => {
@@ -76,21 +87,23 @@ describe('lessons', () => {
   });
 
   it.each(steps.filter(({ step }) => step.book?.shape))('$name: the shape is the book’s', ({ step }) => {
-    const out = outputShape(specOfLayer(step.state), step.state.channels[0]);
+    const s = whole(step);
+    const out = outputShape(specOfLayer(s), s.channels[0]);
     expect([out.rows, out.cols]).toEqual(step.book!.shape);
   });
 
   it('the learning step runs d2l’s loop: its losses and kernel are the book’s', () => {
     const step = lessonById('s72').steps.find((s) => s.id === 'learn')!;
-    const { config } = trainingSetup(step.state);
-    const r = trainLayerRef(config, step.state.training.steps);
+    const s = whole(step);
+    const { config } = trainingSetup({ ...s, drawnTarget: null });
+    const r = trainLayerRef(config, s.training.steps);
     for (const { step: n, loss } of step.book!.losses!) expect(r.losses[n - 1]).toBeCloseTo(loss, 5);
     expect(Array.from(r.weight)).toEqual(step.book!.weight![0].map((v) => expect.closeTo(v, 5)));
   });
 
   it('the 1×1 convolution equals W (O×C) times X reshaped to C×HW', () => {
     const step = lessonById('s74').steps.find((s) => s.id === 'oneByOne')!;
-    const { channels, kernels } = step.state;
+    const { channels, kernels } = whole(step);
     const w = fromRows(kernels.map((row) => row.map((k) => k.data[0])));
     const x = fromRows(channels.map((c) => Array.from(c.data)));
     const product = matmul(w, x);
@@ -102,8 +115,9 @@ describe('lessons', () => {
 
   it('the practitioner’s lesson learns the blur back from the picture pair', () => {
     const step = lessonById('practice').steps.find((s) => s.id === 'learnFilter')!;
-    const { config } = trainingSetup(step.state);
-    const r = trainLayerRef(config, step.state.training.steps);
+    const s = whole(step);
+    const { config } = trainingSetup({ ...s, drawnTarget: null });
+    const r = trainLayerRef(config, s.training.steps);
     const err = Math.max(...Array.from(r.weight).map((v, i) => Math.abs(v - GAUSSIAN_3X3.data[i])));
     expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0] / 100);
     expect(err).toBeLessThan(0.01);

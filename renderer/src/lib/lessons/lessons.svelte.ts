@@ -4,7 +4,8 @@
  * and the backend choice. Applying a step goes through the host: one undoable whole-state edit,
  * then the view and the highlight.
  */
-import type { Lesson, LessonHighlight, LessonState, LessonStep, LessonView } from '#core/lessons';
+import type { Lesson, LessonHighlight, LessonStep, LessonView } from '#core/lessons';
+import type { DocumentChange } from '#core/presets';
 import { LESSONS, stepKey } from '#core/lessons';
 import type { ExploreSession } from '../explore/explore.svelte';
 
@@ -12,8 +13,8 @@ export const LESSONS_STORAGE_KEY = 'kernel-studio.lessons';
 
 /** What the panel needs of the app. */
 export interface LessonHost {
-  /** Puts the document in the step's whole state as one undo step. */
-  applyState(state: LessonState): void;
+  /** Puts the document in the step's whole state (core's `documentState`) as one undo step. */
+  applyState(state: DocumentChange): void;
   /** Shows the step's view with its highlight (and the matrix-product view when asked). */
   show(view: LessonView, highlight: LessonHighlight | null, showIm2col: boolean): void;
 }
@@ -128,11 +129,11 @@ export class LessonsState {
 
 /** The app as a lesson host: the Explore session's undoable edits, its tabs and hovered cell, and the app's view. */
 export function lessonHost(
-  session: Pick<ExploreSession, 'edit' | 'view' | 'hover' | 'showIm2col'>,
+  session: Pick<ExploreSession, 'applyState' | 'view' | 'hover' | 'showIm2col'>,
   showView: (view: 'explore' | 'train') => void,
 ): LessonHost {
   return {
-    applyState: (state) => session.edit(state),
+    applyState: (state) => session.applyState(state),
     show: (view, highlight, showIm2col) => {
       showView(view === 'train' ? 'train' : 'explore');
       if (view !== 'train') session.view = view;
