@@ -4,10 +4,14 @@
  * and the numbers on screen are the book's (core/lessons' numbers, which the unit tests tie to
  * the PyTorch golden cases).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { LESSONS, stepKey, type Lesson, type LessonStep } from '#core/lessons';
+import { GAUSSIAN_3X3, LESSONS, stepKey, type Lesson, type LessonStep } from '#core/lessons';
 import { en } from '../../renderer/src/i18n/en';
 import { zh } from '../../renderer/src/i18n/zh';
+import { answerNextPrompt } from './dialogs';
 import { expect, test } from './fixtures';
 import { expectGrid, grid, typeCell } from './grid';
 
@@ -203,4 +207,44 @@ test('the panel works from the keyboard', async ({ app }) => {
   await app.keyboard.press('Enter');
   await expect(panel).toHaveCount(0);
   await expect(button).toHaveAttribute('aria-expanded', 'false');
+});
+
+test('practice: the app’s picture and its blur; the learned kernel converges to the blur and exports for ImageMagick', async ({
+  app,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-lesson-'));
+  try {
+    await app.getByRole('button', { name: 'Lessons', exact: true }).click();
+    const panel = app.getByRole('complementary', { name: 'Lessons' });
+    await panel.getByRole('button', { name: 'A picture and its blur' }).click();
+    // A colour picture (3 channels) through the blur on each channel: 3 outputs of the same size less 2.
+    await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 3×24×24 → Y 3×22×22');
+    await panel.getByRole('button', { name: 'Learn the filter from the pair' }).click();
+    await app.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(app.getByRole('status', { name: 'Training status' })).toHaveText('Done · step 300', {
+      timeout: 60_000,
+    });
+    const labels = await app
+      .getByRole('grid', { name: 'Learned kernel' })
+      .getByRole('gridcell')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const learned = labels.map((l) => Number(/value (\S+)$/.exec(l)?.[1]));
+    expect(learned).toHaveLength(9);
+    learned.forEach((v, i) => expect(Math.abs(v - GAUSSIAN_3X3.data[i])).toBeLessThan(0.01));
+
+    await panel.getByRole('button', { name: 'Export the learned kernel' }).click();
+    await app.getByRole('button', { name: 'Export…' }).click();
+    await app.getByRole('combobox', { name: 'Format' }).selectOption('imagemagick');
+    const path = join(dir, 'blur.txt');
+    answerNextPrompt(app, path);
+    await app.getByRole('button', { name: 'Save file…' }).click();
+    await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText('Saved blur.txt');
+    const text = readFileSync(path, 'utf8');
+    const m = /^3x3:\s*(.*)$/m.exec(text);
+    expect(m, text).not.toBeNull();
+    const values = m![1].split(',').map(Number);
+    values.forEach((v, i) => expect(Math.abs(v - GAUSSIAN_3X3.data[i])).toBeLessThan(0.01));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
