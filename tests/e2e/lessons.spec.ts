@@ -248,3 +248,19 @@ test('practice: the app’s picture and its blur; the learned kernel converges t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a step points at what to look at: the grid, the shape or the chart comes into view, outlined', async ({
+  app,
+}) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  await app.getByRole('button', { name: 'Lessons', exact: true }).click();
+  const panel = app.getByRole('complementary', { name: 'Lessons' });
+  await panel.getByRole('button', { name: 'Several output channels' }).click();
+  // The Y grid's panel (a group of the grid's name) is outlined.
+  const y1 = app.getByRole('group', { name: 'Y channel 1', exact: true });
+  await expect(y1).toHaveAttribute('data-lesson-highlight');
+  await expect(y1).toBeInViewport();
+  await panel.getByRole('button', { name: 'Learning the kernel back' }).click();
+  await expect(app.getByRole('img', { name: 'Loss per step' })).toHaveAttribute('data-lesson-highlight');
+  await expect(panel.getByText('Look at: the loss chart and the log (press Run).')).toBeInViewport();
+});

@@ -7,6 +7,7 @@
 import type { Lesson, LessonHighlight, LessonStep, LessonView } from '#core/lessons';
 import type { DocumentChange } from '#core/presets';
 import { LESSONS, stepKey } from '#core/lessons';
+import { tick } from 'svelte';
 import type { ExploreSession } from '../explore/explore.svelte';
 
 export const LESSONS_STORAGE_KEY = 'kernel-studio.lessons';
@@ -127,10 +128,14 @@ export class LessonsState {
   }
 }
 
-/** The app as a lesson host: the Explore session's undoable edits, its tabs and hovered cell, and the app's view. */
+/**
+ * The app as a lesson host: the Explore session's undoable edits, its tabs and hovered cell (a
+ * window highlight), the app's view, and `point` for what else a step points at.
+ */
 export function lessonHost(
   session: Pick<ExploreSession, 'applyState' | 'view' | 'hover' | 'showIm2col'>,
   showView: (view: 'explore' | 'train') => void,
+  point: (view: LessonView, highlight: LessonHighlight | null) => void = () => {},
 ): LessonHost {
   return {
     applyState: (state) => session.applyState(state),
@@ -139,6 +144,8 @@ export function lessonHost(
       if (view !== 'train') session.view = view;
       session.hover = highlight?.kind === 'window' ? { row: highlight.row, col: highlight.col } : null;
       session.showIm2col = showIm2col;
+      // After the view has rendered the state: what is pointed at is the new state's.
+      void tick().then(() => point(view, highlight));
     },
   };
 }
