@@ -251,6 +251,8 @@ export const PRESETS: readonly Preset[] = [
   layer('padRect', { channels: [ramp8()], kernels: [[ones(5, 3)]], padding: [2, 1] }),
   layer('strideTwo', { channels: [ramp8()], kernels: [[ones(3, 3)]], padding: [1, 1], stride: [2, 2] }),
   layer('strideRect', { channels: [ramp8()], kernels: [[ones(3, 5)]], padding: [0, 1], stride: [3, 4] }),
+  // Dilation 2: the 3×3 kernel's taps spread over 5×5, so 8×8 gives 4×4.
+  layer('dilationTwo', { channels: [ramp8()], kernels: [[ones(3, 3)]], dilation: [2, 2] }),
 ];
 
 /** The layer panel's presets (the 'layer' group). */

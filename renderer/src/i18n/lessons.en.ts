@@ -135,4 +135,15 @@ export const lessonsEn = {
   'exercise.cost.strided': 'the same with stride 2',
   'exercise.cost.answer': 'Multiply-adds of: {layer}',
   'exercise.cost.why': '{o} outputs × {oh}×{ow} cells × {c} inputs × {kh}×{kw} taps = {total}',
+  'layerPreset.dilationTwo': 'Dilation 2, 3×3',
+  'flow.label': 'Flow of output channel {o}',
+  'flow.output': 'Output channel',
+  'flow.map': 'X{c} ⋆ K{o},{c}',
+  'flow.sum': 'Σ over inputs (output {o})',
+  'flow.bias': '+ b{o} = {bias}',
+  'flow.biased': 'Σ + b{o}',
+  'flow.relu': 'ReLU',
+  'flow.y': 'Y{o} from the flow',
+  'flow.hint':
+    'Each input channel through its kernel, their sum, plus the bias, through the activation: Y{o}. Hover a cell of Y{o} for its sum of products.',
 } as const;

@@ -130,4 +130,15 @@ export const lessonsZh: Record<keyof typeof lessonsEn, string> = {
   'exercise.cost.strided': '同上，步幅 2',
   'exercise.cost.answer': '乘加次数：{layer}',
   'exercise.cost.why': '{o} 个输出 × {oh}×{ow} 个单元格 × {c} 个输入 × {kh}×{kw} 个抽头 = {total}',
+  'layerPreset.dilationTwo': '膨胀 2，3×3',
+  'flow.label': '输出通道 {o} 的计算流程',
+  'flow.output': '输出通道',
+  'flow.map': 'X{c} ⋆ K{o},{c}',
+  'flow.sum': '对输入求和（输出 {o}）',
+  'flow.bias': '+ b{o} = {bias}',
+  'flow.biased': '和 + b{o}',
+  'flow.relu': 'ReLU',
+  'flow.y': '流程得到的 Y{o}',
+  'flow.hint':
+    '每个输入通道经过各自的卷积核，求和，加上偏置，再经过激活函数：得到 Y{o}。把鼠标移到 Y{o} 的单元格上可看到乘积之和。',
 };
