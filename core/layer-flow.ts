@@ -7,6 +7,7 @@ import { layerOutputShape } from './layer';
 import { layerForwardRef } from './layer-reference';
 import { specOfLayer, type LayerFields } from './layer-stack';
 import { fromRows, type Matrix } from './matrix';
+import { matmul } from './im2col';
 import { activate } from './reference';
 import { tensorOfMatrix, weightsOfMatrix } from './tensor';
 
@@ -38,4 +39,21 @@ export function layerFlow(layer: LayerFields, o: number): LayerFlow {
   const biased = grid(rows, cols, (i) => sum.data[i] + bias);
   const y = grid(rows, cols, (i) => activate(biased.data[i], layer.activation));
   return { maps, sum, bias, biased, y };
+}
+
+/** A 1×1 convolution as a matrix product: W (O×C) times X reshaped to C×(H·W) gives Y as O×(H·W). */
+export interface OneByOneProduct {
+  readonly w: Matrix;
+  readonly x: Matrix;
+  readonly y: Matrix;
+}
+
+/** The product for a layer with 1×1 kernels, stride 1, no padding (null for any other layer). */
+export function oneByOneProduct(layer: LayerFields): OneByOneProduct | null {
+  const k = layer.kernels[0][0];
+  const plain = [...layer.stride, ...layer.padding.map((p) => p + 1)].every((v) => v === 1);
+  if (k.rows !== 1 || k.cols !== 1 || !plain) return null;
+  const w = fromRows(layer.kernels.map((row) => row.map((m) => m.data[0])));
+  const x = fromRows(layer.channels.map((c) => Array.from(c.data)));
+  return { w, x, y: matmul(w, x) };
 }

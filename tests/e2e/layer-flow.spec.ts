@@ -1,7 +1,7 @@
 /** The layer explained: the flow of any output channel, its hovered sums, the dilation preset (English and 中文). */
 import { zh } from '../../renderer/src/i18n/zh';
 import { expect, test } from './fixtures';
-import { expectGrid, grid } from './grid';
+import { expectGrid, grid, readGrid } from './grid';
 
 test('the flow of output channel o: X_c ⋆ K_o,c, their sum, + b, into Y_o; hovering Y_o writes its sum', async ({
   app,
@@ -34,6 +34,24 @@ test('the flow of output channel o: X_c ⋆ K_o,c, their sum, + b, into Y_o; hov
     .getByRole('gridcell', { name: /^row 1, column 1,/ })
     .hover();
   await expect(app.getByRole('region', { name: 'Sum of products' })).toContainText('= 96');
+});
+
+test('the 1×1 convolution as a matrix product: W (2×3) · X as 3×9 = Y as 2×9, Y’s channels flattened', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Channels, padding and stride', exact: true }).click();
+  await app.getByRole('button', { name: '1×1 convolution' }).click();
+  await expect(app.getByRole('region', { name: 'The 1×1 convolution as a matrix product' })).toBeVisible();
+  await expectGrid(app, 'W (2×3)', [
+    [1, 0, -1],
+    [0.5, 0.5, 0],
+  ]);
+  const y = await readGrid(app, 'Y as 2×9');
+  expect(y).toEqual([
+    (await readGrid(app, 'Y channel 1')).flat(),
+    (await readGrid(app, 'Y channel 2')).flat(),
+  ]);
+  expect(y[1]).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5]);
 });
 
 test('a dilation preset: a 3×3 kernel with dilation 2 turns 8×8 into 4×4', async ({ app }) => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matmul } from '#core/im2col';
+import { oneByOneProduct } from '#core/layer-flow';
 import { layerForwardRef, trainLayerRef } from '#core/layer-reference';
 import { outputShape } from '#core/layer';
 import { specOfLayer, stackChannels, stackKernels } from '#core/layer-stack';
 import { GAUSSIAN_3X3, LESSONS, lessonById, stepKey, type LessonStep } from '#core/lessons';
 import { documentState, type DocumentState } from '#core/presets';
-import { fromRows } from '#core/matrix';
+import { toRows } from '#core/matrix';
 import { trainingSetup } from '#core/train/setup';
 import { defaultDocument, DOCUMENT_FIELDS } from '#core/workspace/model';
 import { lessonsEn } from '../../renderer/src/i18n/lessons.en';
@@ -103,14 +103,12 @@ describe('lessons', () => {
 
   it('the 1×1 convolution equals W (O×C) times X reshaped to C×HW', () => {
     const step = lessonById('s74').steps.find((s) => s.id === 'oneByOne')!;
-    const { channels, kernels } = whole(step);
-    const w = fromRows(kernels.map((row) => row.map((k) => k.data[0])));
-    const x = fromRows(channels.map((c) => Array.from(c.data)));
-    const product = matmul(w, x);
-    const y = step.book!.y!.map((g) => g.flat());
-    expect(
-      Array.from({ length: product.rows }, (_, o) => Array.from(product.data.slice(o * 9, o * 9 + 9))),
-    ).toEqual(y);
+    const product = oneByOneProduct(whole(step))!;
+    expect(product.w.rows * product.w.cols).toBe(6);
+    expect(product.x.rows).toBe(3);
+    expect(toRows(product.y)).toEqual(step.book!.y!.map((g) => g.flat()));
+    // Not a 1×1 layer: no product.
+    expect(oneByOneProduct(whole(lessonById('s74').steps.find((s) => s.id === 'multiIn')!))).toBeNull();
   });
 
   it('the practitioner’s lesson learns the blur back from the picture pair', () => {

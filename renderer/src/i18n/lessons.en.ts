@@ -146,4 +146,8 @@ export const lessonsEn = {
   'flow.y': 'Y{o} from the flow',
   'flow.hint':
     'Each input channel through its kernel, their sum, plus the bias, through the activation: Y{o}. Hover a cell of Y{o} for its sum of products.',
+  'flow.product': 'The 1×1 convolution as a matrix product',
+  'flow.w': 'W ({o}×{c})',
+  'flow.xFlat': 'X as {c}×{hw}',
+  'flow.yFlat': 'Y as {o}×{hw}',
 } as const;

@@ -141,4 +141,8 @@ export const lessonsZh: Record<keyof typeof lessonsEn, string> = {
   'flow.y': '流程得到的 Y{o}',
   'flow.hint':
     '每个输入通道经过各自的卷积核，求和，加上偏置，再经过激活函数：得到 Y{o}。把鼠标移到 Y{o} 的单元格上可看到乘积之和。',
+  'flow.product': '1×1 卷积即矩阵乘法',
+  'flow.w': 'W（{o}×{c}）',
+  'flow.xFlat': 'X 变形为 {c}×{hw}',
+  'flow.yFlat': 'Y 变形为 {o}×{hw}',
 };
