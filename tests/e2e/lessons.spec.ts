@@ -102,7 +102,8 @@ test('English: from a fresh start each code cell is ≤ 3 clicks away and shows 
   app,
 }) => {
   test.setTimeout(240_000);
-  // The first launch offers the lessons in the toolbar.
+  // The first launch offers the lessons: the status bar says so, the toolbar's button describes it.
+  await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText(en['lessons.offer']);
   await expect(app.getByRole('button', { name: 'Lessons', exact: true })).toHaveAccessibleDescription(
     en['lessons.offer'],
   );

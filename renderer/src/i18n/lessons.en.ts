@@ -5,7 +5,7 @@
  */
 export const lessonsEn = {
   'lessons.button': 'Lessons',
-  'lessons.offer': 'New here? Learn convolution step by step with d2l 7.2–7.4',
+  'lessons.offer': 'New here? Lessons (in the toolbar) teach convolution step by step, after d2l 7.2–7.4.',
   'lessons.title': 'Lessons',
   'lessons.close': 'Close lessons',
   'lessons.intro':

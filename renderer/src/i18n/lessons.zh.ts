@@ -3,7 +3,7 @@ import type { lessonsEn } from './lessons.en';
 /** 课程的简体中文文本（展开到 zh.ts 中）。每个英文键都必须在这里（类型会检查）。 */
 export const lessonsZh: Record<keyof typeof lessonsEn, string> = {
   'lessons.button': '课程',
-  'lessons.offer': '第一次使用？跟着 d2l 7.2–7.4 一步步学习卷积',
+  'lessons.offer': '第一次使用？工具栏中的“课程”会跟着 d2l 7.2–7.4 一步步讲解卷积。',
   'lessons.title': '课程',
   'lessons.close': '关闭课程',
   'lessons.intro':
