@@ -265,3 +265,20 @@ test('a step points at what to look at: the grid, the shape or the chart comes i
   await expect(app.getByRole('img', { name: 'Loss per step' })).toHaveAttribute('data-lesson-highlight');
   await expect(panel.getByText('Look at: the loss chart and the log (press Run).')).toBeInViewport();
 });
+
+test('at 1024×700 the toolbar with its Lessons button fits the window, in English and 中文', async ({
+  app,
+}) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  for (const locale of ['en', 'zh'] as const) {
+    if (locale === 'zh') await toChinese(app);
+    const t = locale === 'zh' ? zh : en;
+    await expect(app.getByRole('button', { name: t['lessons.button'], exact: true })).toBeInViewport({
+      ratio: 1,
+    });
+    await expect(app.getByRole('button', { name: t['toolbar.about'], exact: true })).toBeInViewport({
+      ratio: 1,
+    });
+    expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+  }
+});
