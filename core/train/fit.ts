@@ -4,7 +4,7 @@
  * gradient descent diverges at. A preset or a lesson step applies them with its layer, so Run runs.
  */
 import { layerLrLimit } from './lr-limit';
-import { trainingSetup, type Shape, type TrainingInputs } from './setup';
+import { trainingInputsOf, trainingSetup, type Shape, type TrainingInputs } from './setup';
 import type { TrainingModel } from '../workspace/model';
 
 /** Settings that learn a kernel of K's shape back from K's Y (given initial values of another shape give way to a seeded draw). */
@@ -34,19 +34,7 @@ export function roundLr(v: number): number {
 export function fitTraining(doc: TrainingInputs): TrainingModel {
   const next = learnKShape(doc.training, doc.kernels[0][0]);
   if (next.optimizer === 'adam') return next;
-  // (spelled out: a StudioDocument's fields are getters, which a spread would drop)
-  const { channels, kernels, stride, padding, dilation, mode, activation, drawnTarget } = doc;
-  const inputs = {
-    channels,
-    kernels,
-    stride,
-    padding,
-    dilation,
-    mode,
-    activation,
-    drawnTarget,
-    training: next,
-  };
+  const inputs = { ...trainingInputsOf(doc), training: next };
   // The limit holds for the whole layer (channels, outputs, geometry): core/train/lr-limit.ts.
   const limit = layerLrLimit(trainingSetup(inputs).config);
   // An lr at or past the limit diverges; one a hundred times below it (left by another

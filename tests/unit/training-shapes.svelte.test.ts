@@ -15,6 +15,7 @@ const sanityK = fromRows([
 const inputs = (x = sanityImage(), k = sanityK, training = DEFAULT_TRAINING) => ({
   channels: [x],
   kernels: [[k]],
+  biases: [0],
   stride: [1, 1] as const,
   padding: [0, 0] as const,
   dilation: [1, 1] as const,

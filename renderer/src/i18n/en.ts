@@ -253,7 +253,7 @@ export const en = {
   'train.target': 'Target Y',
   'train.target.kernel': 'From the target kernel K',
   'train.target.drawn': 'Drawn target',
-  'train.targetBias': 'Target bias',
+  'train.targetBias': 'Extra target bias',
   'train.init': 'Initial kernel',
   'train.init.seeded': 'Seeded random',
   'train.init.zeros': 'Zeros',
@@ -426,6 +426,13 @@ export const en = {
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
   // lessons
   ...lessonsEn,
+  // onemodel-doc
+  'train.shape.fromKBias': 'X ⋆ K ({k}) + the layer’s biases b',
+  'train.shape.extraBias': '{source} + {extra} (Train’s extra target bias, not the layer’s)',
+  'train.shape.kTooLarge':
+    'K ({k}) does not fit in X {x} padded by ({padding}): the layer has no output Y, so there is nothing to learn. Make K smaller or X larger in Explore.',
+  'train.shape.learnedTooLarge':
+    'The learned {learned} kernel does not fit in X {x} padded by ({padding}): Run cannot start. Choose a smaller kernel.',
 } as const;
 
 export type MessageKey = keyof typeof en;

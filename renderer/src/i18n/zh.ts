@@ -245,7 +245,7 @@ export const zh: Record<MessageKey, string> = {
   'train.target': '目标 Y',
   'train.target.kernel': '由目标卷积核 K 生成',
   'train.target.drawn': '手绘目标',
-  'train.targetBias': '目标偏置',
+  'train.targetBias': '额外目标偏置',
   'train.init': '初始卷积核',
   'train.init.seeded': '随机（固定种子）',
   'train.init.zeros': '全零',
@@ -414,4 +414,11 @@ export const zh: Record<MessageKey, string> = {
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
   // lessons
   ...lessonsZh,
+  // onemodel-doc
+  'train.shape.fromKBias': 'X ⋆ K（{k}）+ 该层的偏置 b',
+  'train.shape.extraBias': '{source} + {extra}（训练页额外的目标偏置，不是该层的）',
+  'train.shape.kTooLarge':
+    'K（{k}）放不进按（{padding}）填充后的 X {x}：该层没有输出 Y，因此没有可学习的内容。请在探索页把 K 缩小或把 X 放大。',
+  'train.shape.learnedTooLarge':
+    '学习的 {learned} 卷积核放不进按（{padding}）填充后的 X {x}：无法开始运行。请选择更小的卷积核。',
 };

@@ -1,6 +1,6 @@
 /**
- * The Explore view's state: undoable edits of the document, the hovered output cell and
- * the view shown (the live Y is `LayerOutput`'s).
+ * The document's one undoable edit path (Explore's and Train's edits alike), and the Explore
+ * view's state: the hovered output cell and the view shown (the live Y is `LayerOutput`'s).
  */
 import type { Matrix } from '#core/matrix';
 import type { Cell } from '#core/grid-ops';
@@ -9,18 +9,25 @@ import { documentState, type DocumentChange } from '#core/presets';
 import { History } from '../../state/history.svelte';
 import type { StudioDocument, TrainingSettings } from '../../state/studio.svelte';
 
+/** The document's fields an edit may set besides the layer: Train's settings and its drawn target. */
+const BESIDE_LAYER = ['training', 'drawnTarget'] as const;
+type BesideLayer = { readonly training?: TrainingSettings; readonly drawnTarget?: Matrix | null };
+
 /**
- * What Explore's undo restores: the whole layer (X's channels, the kernels, biases, geometry,
- * mode, activation), and the training settings when the edit set them (a preset).
+ * What undo restores: the whole layer (X's channels, the kernels, biases, geometry, mode,
+ * activation), and the training settings or drawn target when the edit set them.
  */
-export type DocSnapshot = LayerFields & { readonly training?: TrainingSettings };
-/** An edit: layer fields, or the first channel/kernel/bias (`x`, `k`, `bias`) as today's editors make them; training settings. */
-export type DocChange = Partial<LayerFields> & {
-  readonly x?: Matrix;
-  readonly k?: Matrix;
-  readonly bias?: number;
-  readonly training?: TrainingSettings;
-};
+export type DocSnapshot = LayerFields & BesideLayer;
+/**
+ * An edit, from Explore or Train: layer fields, or the first channel/kernel/bias (`x`, `k`,
+ * `bias`) as the single-kernel editors make them; training settings; the drawn target.
+ */
+export type DocChange = Partial<LayerFields> &
+  BesideLayer & {
+    readonly x?: Matrix;
+    readonly k?: Matrix;
+    readonly bias?: number;
+  };
 
 export type ExploreViewId = 'kernel' | 'layer';
 export const X_COLOURS = ['diverging', 'gray', 'rgb'] as const;
@@ -44,9 +51,10 @@ export class ExploreSession {
     return layerOf(this.doc);
   }
 
-  /** The layer, and the training settings when `like` holds them: what an undo step holds. */
+  /** The layer, and the other fields `like` sets (training, drawn target): what an undo step holds. */
   private current(like: DocChange): DocSnapshot {
-    return 'training' in like ? { ...this.snapshot(), training: this.doc.training } : this.snapshot();
+    const beside = BESIDE_LAYER.filter((f) => f in like).map((f) => [f, this.doc[f]]);
+    return { ...this.snapshot(), ...Object.fromEntries(beside) };
   }
 
   private restore(s: DocChange): void {
