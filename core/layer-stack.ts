@@ -25,6 +25,40 @@ export interface LayerFields {
   readonly activation: Activation;
 }
 
+/**
+ * The layer's fields, listed once: the document's field list (core/workspace `DOCUMENT_FIELDS`),
+ * Explore's undo snapshot, the training inputs and presets all start from it.
+ */
+export const LAYER_FIELDS = [
+  'channels',
+  'kernels',
+  'biases',
+  'stride',
+  'padding',
+  'dilation',
+  'mode',
+  'activation',
+] as const satisfies readonly (keyof LayerFields)[];
+
+/** `never` exactly when LAYER_FIELDS names every field of LayerFields. */
+type MissingLayerFields = Exclude<keyof LayerFields, (typeof LAYER_FIELDS)[number]>;
+export const layerFieldsComplete: [MissingLayerFields] extends [never] ? true : never = true;
+
+/** The layer fields of `doc`, read one by one (a live document's fields are accessors, not spreadable). */
+export function layerOf(doc: LayerFields): LayerFields {
+  return Object.fromEntries(LAYER_FIELDS.map((f) => [f, doc[f]])) as unknown as LayerFields;
+}
+
+/**
+ * One kernel applied to each of `channels` input channels separately (depthwise): output o reads
+ * input o alone through `k` (zero kernels elsewhere), so a colour X gives a colour Y.
+ */
+export function perChannel(k: Matrix, channels: number): Matrix[][] {
+  return Array.from({ length: channels }, (_, o) =>
+    Array.from({ length: channels }, (_, c) => (c === o ? k : zeros(k.rows, k.cols))),
+  );
+}
+
 const fit = (m: Matrix, like: Matrix): Matrix =>
   m.rows === like.rows && m.cols === like.cols ? m : resize(m, like.rows, like.cols);
 

@@ -66,6 +66,31 @@ export function validGeometry(kernel: Shape2): ConvGeometry {
   return { kernel: [kernel.rows, kernel.cols], stride: ONE, padding: ZERO, dilation: ONE };
 }
 
+/** One axis of the output-shape formula with its numbers: n, k, s, p, d, the numerator and the result. */
+export interface OutputLengthTerms {
+  readonly n: number;
+  readonly k: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly dilation: number;
+  /** n + 2p − d·(k − 1) − 1. */
+  readonly numerator: number;
+  /** ⌊numerator / s⌋ + 1. */
+  readonly length: number;
+}
+
+/** PyTorch's output length along one axis, with its terms: ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1 (≤ 0 when nothing fits). */
+export function outputLengthTerms(
+  n: number,
+  k: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+): OutputLengthTerms {
+  const numerator = n + 2 * padding - dilation * (k - 1) - 1;
+  return { n, k, stride, padding, dilation, numerator, length: Math.floor(numerator / stride) + 1 };
+}
+
 /** PyTorch's output length along one axis: ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1 (≤ 0 when nothing fits). */
 export function outputLength(
   n: number,
@@ -74,16 +99,41 @@ export function outputLength(
   padding: number,
   dilation: number,
 ): number {
-  return Math.floor((n + 2 * padding - dilation * (k - 1) - 1) / stride) + 1;
+  return outputLengthTerms(n, k, stride, padding, dilation).length;
+}
+
+/** The formula for one axis written out with its numbers: `⌊(8 + 2·0 − 1·(3 − 1) − 1) / 3⌋ + 1 = 2`. */
+export function outputLengthText(t: OutputLengthTerms): string {
+  return `⌊(${t.n} + 2·${t.padding} − ${t.dilation}·(${t.k} − 1) − 1) / ${t.stride}⌋ + 1 = ${t.length}`;
+}
+
+/** The output shape's two axes with their terms (rows, then cols). */
+export function outputShapeTerms(
+  geometry: ConvGeometry,
+  input: Shape2,
+): readonly [OutputLengthTerms, OutputLengthTerms] {
+  const { kernel, stride, padding, dilation } = geometry;
+  return [
+    outputLengthTerms(input.rows, kernel[0], stride[0], padding[0], dilation[0]),
+    outputLengthTerms(input.cols, kernel[1], stride[1], padding[1], dilation[1]),
+  ];
 }
 
 /** Ho×Wo of a layer on an H×W input; a side is ≤ 0 when the (dilated) kernel does not fit the padded input. */
 export function outputShape(geometry: ConvGeometry, input: Shape2): Shape2 {
-  const { kernel, stride, padding, dilation } = geometry;
-  return {
-    rows: outputLength(input.rows, kernel[0], stride[0], padding[0], dilation[0]),
-    cols: outputLength(input.cols, kernel[1], stride[1], padding[1], dilation[1]),
-  };
+  const [rows, cols] = outputShapeTerms(geometry, input);
+  return { rows: rows.length, cols: cols.length };
+}
+
+/**
+ * Multiply-adds of one forward pass of a layer onto an oh×ow output: every output cell of every
+ * output channel takes C·kh·kw products (O·C·kh·kw·oh·ow in all).
+ */
+export function multiplyAdds(
+  spec: Pick<ConvSpec, 'inChannels' | 'outChannels' | 'kernel'>,
+  output: Shape2,
+): number {
+  return spec.outChannels * output.rows * output.cols * spec.inChannels * spec.kernel[0] * spec.kernel[1];
 }
 
 /** The "valid" output of a kernel on an input, (H−kh+1)×(W−kw+1), or null when the kernel is larger in an axis. */

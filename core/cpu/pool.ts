@@ -9,7 +9,7 @@
  * step, gets the parameters and returns its part of the loss and gradients (sums over its output
  * rows), which this thread adds up. Only the summation order differs from one thread.
  */
-import type { ConvSpec } from '../layer';
+import { multiplyAdds, type ConvSpec } from '../layer';
 import type { LayerTrainConfig } from '../layer-types';
 import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
@@ -69,7 +69,7 @@ function bandEvaluate(p: BandTrainProblem): EvaluateInto {
 
 /** Multiply-adds of one forward pass of `spec` onto an oh×ow output: what decides whether bands pay. */
 function forwardMacs(spec: ConvSpec, oh: number, ow: number): number {
-  return spec.outChannels * oh * ow * spec.inChannels * spec.kernel[0] * spec.kernel[1];
+  return multiplyAdds(spec, { rows: oh, cols: ow });
 }
 
 /** A worker's training runs, by id. */

@@ -8,31 +8,34 @@
 import { KernelStudioError } from '../errors';
 import { forwardLayerCpu } from '../cpu/layer';
 import { isSingleChannelValid, layerOutputShape, outputShape, type ConvSpec, type Shape2 } from '../layer';
-import { specOfLayer, stackChannels, stackKernels } from '../layer-stack';
+import { LAYER_FIELDS, layerOf, specOfLayer, stackChannels, stackKernels } from '../layer-stack';
 import { singleChannelConfig, type LayerTrainConfig } from '../layer-types';
 import { randomWeights } from '../random';
 import { tensorOfMatrix, weightsOfMatrix, type Tensor3, type Weights } from '../tensor';
 import type { TrainConfig } from '../types';
 import type { TrainingModel, WorkspaceDocument } from '../workspace/model';
 
-/** The fields of a document a training setup depends on: the layer, the target and the settings. */
-export type TrainingInputs = Pick<
-  WorkspaceDocument,
-  | 'channels'
-  | 'kernels'
-  | 'stride'
-  | 'padding'
-  | 'dilation'
-  | 'mode'
-  | 'activation'
-  | 'drawnTarget'
-  | 'training'
->;
+/**
+ * The fields of a document a training setup depends on, listed once: the layer (biases included:
+ * they are part of the target), the drawn target and the settings. A change of any of them means
+ * the next Step/Run starts a new run (`TrainingSession`).
+ */
+export const TRAINING_INPUT_FIELDS = [...LAYER_FIELDS, 'drawnTarget', 'training'] as const;
+export type TrainingInputs = Pick<WorkspaceDocument, (typeof TRAINING_INPUT_FIELDS)[number]>;
+
+/** The training inputs of `doc`, read one by one (a live document's fields are accessors). */
+export function trainingInputsOf(doc: TrainingInputs): TrainingInputs {
+  return Object.fromEntries(TRAINING_INPUT_FIELDS.map((f) => [f, doc[f]])) as unknown as TrainingInputs;
+}
+
+/** Whether two documents' training inputs are the same values (grids compared by identity: every edit makes new ones). */
+export function sameTrainingInputs(a: TrainingInputs | null, b: TrainingInputs | null): boolean {
+  return a !== null && b !== null && TRAINING_INPUT_FIELDS.every((f) => a[f] === b[f]);
+}
 
 /** The document's own layer (K's kernel size). Fields are read one by one: a live document's are accessors, not spreadable. */
 function documentSpec(doc: TrainingInputs): ConvSpec {
-  const { channels, kernels, stride, padding, dilation, mode, activation } = doc;
-  return specOfLayer({ channels, kernels, biases: [], stride, padding, dilation, mode, activation });
+  return specOfLayer(layerOf(doc));
 }
 
 /** The layer that is learned: the document's channels, outputs and geometry, with the learned kernel's size. */
@@ -77,7 +80,9 @@ export function drawnTargetProblem(doc: Pick<TrainingInputs, 'kernels'>): string
 
 /**
  * The target Y as the user set it up (O×H×W): the drawn one in 'drawn' mode (one output
- * channel), else the document's layer applied to X with K and the target bias on every output.
+ * channel), else the document's layer applied to X, its biases included (the one owner of what
+ * the layer computes), plus Train's extra target bias on every output (0 unless the user sets it,
+ * and the Train view then says so).
  */
 export function targetY(doc: TrainingInputs): Tensor3 {
   const s = doc.training;
@@ -87,7 +92,7 @@ export function targetY(doc: TrainingInputs): Tensor3 {
     return tensorOfMatrix(doc.drawnTarget);
   }
   const spec = documentSpec(doc);
-  const biases = new Float32Array(spec.outChannels).fill(s.targetBias);
+  const biases = Float32Array.from(doc.biases, (b) => b + s.targetBias);
   return forwardLayerCpu(stackChannels(doc.channels), stackKernels(doc.kernels), biases, spec);
 }
 

@@ -3,7 +3,8 @@
  * (grids as `Matrix`). Pure data, no Svelte: the renderer maps its
  * `StudioDocument` to and from this, and main never needs more than the text.
  */
-import type { LayerFields } from '../layer-stack';
+import { LAYER_FIELDS, perChannel, type LayerFields } from '../layer-stack';
+import { KernelStudioError } from '../errors';
 import { fromRows, type Matrix } from '../matrix';
 import type { Weights } from '../tensor';
 import type { LossKind, OptimizerKind, TrainerResumeState } from '../types';
@@ -138,14 +139,7 @@ export const DEFAULT_TRAINING: TrainingModel = {
  * compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
  */
 export const DOCUMENT_FIELDS = [
-  'channels',
-  'kernels',
-  'biases',
-  'stride',
-  'padding',
-  'dilation',
-  'mode',
-  'activation',
+  ...LAYER_FIELDS,
   'drawnTarget',
   'training',
   'learnedWeight',
@@ -159,8 +153,12 @@ export const DOCUMENT_FIELDS = [
 type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;
 export const documentFieldsComplete: [MissingDocumentFields] extends [never] ? true : never = true;
 
-/** What New gives: d2l's edge image, K = [1, −1], default training, no runs. */
-export function defaultDocument(): WorkspaceDocument {
+/**
+ * The layer's defaults, the one owner: d2l's edge image as one channel, K = [1, −1], bias 0,
+ * stride 1, padding 0, dilation 1, correlation, no activation. New starts here, and whatever a
+ * preset or a lesson step does not name comes from here (`wholeLayer`).
+ */
+export function defaultLayer(): LayerFields {
   return {
     channels: [seedEdgeImage()],
     kernels: [[fromRows([[1, -1]])]],
@@ -170,6 +168,37 @@ export function defaultDocument(): WorkspaceDocument {
     dilation: [1, 1],
     mode: 'correlate',
     activation: 'none',
+  };
+}
+
+/** Part of a layer: what a preset or a lesson step names. */
+export type LayerState = Partial<LayerFields>;
+
+/**
+ * A whole layer from `state`: every field it does not name comes from `defaultLayer()`. Kernels
+ * not named are the default K on each input channel (`perChannel`); biases not named are 0 for
+ * every output. Throws a one-line error when the named arrays do not fit together.
+ */
+export function wholeLayer(state: LayerState): LayerFields {
+  const d = defaultLayer();
+  const channels = state.channels ?? d.channels;
+  const kernels = state.kernels ?? perChannel(d.kernels[0][0], channels.length);
+  const biases = state.biases ?? kernels.map(() => 0);
+  const named = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+  const layer: LayerFields = { ...d, ...named, channels, kernels, biases };
+  const c = channels.length;
+  if (kernels.length < 1 || kernels.some((row) => row.length !== c) || biases.length !== kernels.length)
+    throw new KernelStudioError(
+      'invalid-argument',
+      `A layer with ${c} input channel(s) needs ${c} kernel(s) per output and one bias per output; got ${kernels.map((r) => r.length).join(', ')} kernel(s) and ${biases.length} bias(es).`,
+    );
+  return layer;
+}
+
+/** What New gives: the default layer (`defaultLayer`), default training, no runs. */
+export function defaultDocument(): WorkspaceDocument {
+  return {
+    ...defaultLayer(),
     drawnTarget: null,
     training: DEFAULT_TRAINING,
     learnedWeight: null,

@@ -349,22 +349,22 @@ test('imports a kernel file as the initial kernel of training', async ({ app }) 
   await expect(app.getByLabel('Initial values', { exact: true })).toHaveValue('0.25 -0.5');
 });
 
-test("Export's 'Y, the training target' is the Y training learns (target bias, not K's bias)", async ({
+test("Export's 'Y, the training target' is the Y training learns (the layer's, its bias included)", async ({
   app,
 }) => {
-  // K's bias is 5; the Train view's target bias stays 0, so training learns X ⋆ K.
+  // K's bias is 5; Train's extra target bias stays 0, so training learns X ⋆ K + 5.
   await app.getByRole('spinbutton', { name: 'Bias b' }).fill('5');
   await app.getByRole('spinbutton', { name: 'Bias b' }).press('Tab');
   await app.getByRole('tab', { name: 'Train' }).click();
-  await expect(app.getByRole('spinbutton', { name: 'Target bias' })).toHaveValue('0');
+  await expect(app.getByRole('spinbutton', { name: 'Extra target bias' })).toHaveValue('0');
   await app.getByRole('button', { name: 'Export…' }).click();
   const pngPath = join(dir, 'y.png');
   answerNextPrompt(app, pngPath);
   await app.getByRole('button', { name: 'Y', exact: true }).click();
   await expect(app.getByRole('status', { name: 'Status', exact: true })).toContainText('Saved y.png');
-  // d2l's Y is 0 at the top left, between −1 and 1: mid gray. With K's bias it would be 5 of 0…6.
+  // d2l's Y + 5 is 5 at the top left, of 0…6 (without the bias it would be 0 of −1…1: mid gray).
   const png = PNG.sync.read(readFileSync(pngPath));
-  expect(png.data[0]).toBe(128);
+  expect(png.data[0]).toBe(Math.round((5 / 6) * 255));
 });
 
 test('a failed autosave is shown in the file banner, and the banner goes once autosave works again', async ({

@@ -133,3 +133,27 @@ for (const [what, side] of [
     }
   });
 }
+
+// lessons
+for (const scheme of ['light', 'dark'] as const) {
+  test(`Lessons at 1280×800, ${scheme}: the panel beside the view, a step's text and the book's numbers, nothing off-screen`, async ({
+    app,
+  }, info) => {
+    await app.emulateMedia({ colorScheme: scheme });
+    await app.setViewportSize({ width: 1280, height: 800 });
+    await app.getByRole('button', { name: 'Lessons', exact: true }).click();
+    const panel = app.getByRole('complementary', { name: 'Lessons' });
+    await panel.getByRole('button', { name: 'Several input channels' }).click();
+    await expect(app.getByRole('region', { name: 'Sum of products' })).toContainText('19 + 37 = 56');
+    const lessons = await panel.boundingBox();
+    const out = await box(app, 'group', 'Output Y');
+    // The panel sits right of the view, inside the window; the view is not covered.
+    expect(out.x + out.width).toBeLessThanOrEqual(lessons!.x);
+    expect(lessons!.x + lessons!.width).toBeLessThanOrEqual(1280);
+    expect(await app.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await expect(panel.getByText('Y = [[56, 72], [104, 120]]')).toBeInViewport();
+    const name = `screenshot-lessons-1280x800-${scheme}.png`;
+    await app.screenshot({ path: info.outputPath(name) });
+    if (update) await app.screenshot({ path: resolve(docs, name) });
+  });
+}

@@ -32,11 +32,11 @@ import {
 } from '#core/im2col';
 import { forwardCpu } from '#core/cpu/index';
 import { randomMatrix } from '#core/random';
-import { presetById, sanityImage } from '#core/presets';
+import { presetById, presetKernel, sanityImage } from '#core/presets';
 import { autoScale, colourOf, pendingColour, writeColours } from '../../renderer/src/lib/grid/colour';
 
 /** d2l's sanity case: X = 0…8 (3×3), K = [[0, 1], [2, 3]]. */
-const sanity = () => ({ x: sanityImage(), k: presetById('sanity')!.k });
+const sanity = () => ({ x: sanityImage(), k: presetKernel(presetById('sanity')!) });
 
 const m23 = fromRows([
   [1, 2, 3],

@@ -43,8 +43,8 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
     const preset = PRESETS.find((p) => p.id === 'sanity')!;
     const doc = {
       ...defaultDocument(),
-      channels: [preset.x!],
-      kernels: [[preset.k]],
+      channels: preset.state.channels!,
+      kernels: preset.state.kernels!,
       training: { ...DEFAULT_TRAINING, kernelRows: 2, kernelCols: 2 },
     };
     const config = singleChannelConfig(trainingSetup(doc).config);

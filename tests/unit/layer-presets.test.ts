@@ -39,7 +39,7 @@ describe("d2l's layer presets", () => {
   it('the 1×1 convolution is a per-pixel mix of the channels', () => {
     const p = LAYER_PRESETS.find((q) => q.id === 'oneByOne')!;
     const y = toNested3(run('oneByOne'));
-    const x = p.channels.map(toRows);
+    const x = p.state.channels!.map(toRows);
     expect(y[0]).toEqual(x[0].map((row, r) => row.map((v, c) => v - x[2][r][c])));
     expect(y[1]).toEqual(x[0].map((row, r) => row.map((v, c) => 0.5 * v + 0.5 * x[1][r][c])));
   });

@@ -2,20 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '#core/matrix';
 import { PRESETS } from '#core/presets';
-import { ExploreSession } from '../../renderer/src/lib/explore/explore.svelte';
-import { PresetChoice } from '../../renderer/src/lib/explore/preset-choice.svelte';
-import { StudioDocument } from '../../renderer/src/state/studio.svelte';
+import { exploreSetup as setup } from '../helpers/explore-session';
 import { trainingForPreset } from '../../renderer/src/state/training-setup';
-
-function setup() {
-  const doc = new StudioDocument();
-  const session = new ExploreSession(doc);
-  const choice = new PresetChoice(
-    () => doc,
-    () => session,
-  );
-  return { doc, session, choice };
-}
 
 const preset = (id: string) => PRESETS.find((p) => p.id === id)!;
 

@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forwardCpu } from '#core/cpu/index';
-import { fromRows, toRows } from '#core/matrix';
+import { fromRows, toRows, zeros } from '#core/matrix';
 import {
   directionalEdgeKernel,
   PRESET_GROUPS,
   PRESETS,
   presetById,
-  presetImage,
+  presetKernel,
+  presetState,
   sanityImage,
 } from '#core/presets';
 import { LIMITS } from '#core/types';
+import { toNested3 } from '#core/tensor';
+import { defaultLayer } from '#core/workspace/index';
+import { layerDocumentOf, layerY } from '../helpers/layer-documents';
 import { en } from '../../renderer/src/i18n/en';
 import { zh } from '../../renderer/src/i18n/zh';
 
@@ -23,10 +26,12 @@ interface Golden {
 const golden = (name: string): Golden =>
   JSON.parse(readFileSync(resolve(import.meta.dirname, '../golden', `${name}.json`), 'utf8')) as Golden;
 
+/** Output channel 1 of the preset's layer, applied on the default document. */
 function run(id: string): number[][] {
-  const p = presetById(id)!;
-  return toRows(forwardCpu(p.x, p.k, { mode: p.mode ?? 'correlate', bias: p.bias ?? 0, activation: 'none' }));
+  return toNested3(layerY(layerDocumentOf(id)))[0];
 }
+const xOf = (id: string) => layerDocumentOf(id).channels[0];
+const kOf = (id: string) => presetKernel(presetById(id)!);
 
 describe('presets', () => {
   it.each([
@@ -35,24 +40,29 @@ describe('presets', () => {
     ['edgeTransposed', 'edge_transposed'],
   ])('%s reproduces golden %s', (id, file) => {
     const g = golden(file);
-    const p = presetById(id)!;
-    expect(toRows(p.x)).toEqual(g.x);
-    expect(toRows(p.k)).toEqual(g.k);
+    expect(toRows(xOf(id))).toEqual(g.x);
+    expect(toRows(kOf(id))).toEqual(g.k);
     expect(run(id)).toEqual(g.expected.y);
   });
 
-  it('every preset has a unique id, a known group, sizes within limits and a name and note in both languages', () => {
+  it('every preset has a unique id, a known group, a layer within limits with an output, and a name (and note) in both languages', () => {
     const ids = new Set(PRESETS.map((p) => p.id));
     expect(ids.size).toBe(PRESETS.length);
     const catalogs: Record<string, string>[] = [en, zh];
     for (const p of PRESETS) {
-      expect(PRESET_GROUPS).toContain(p.group);
-      expect(p.k.rows).toBeLessThanOrEqual(LIMITS.maxKernelSide);
-      expect(p.k.cols).toBeLessThanOrEqual(LIMITS.maxKernelSide);
-      expect(p.x.rows).toBeGreaterThanOrEqual(p.k.rows);
-      expect(p.x.cols).toBeGreaterThanOrEqual(p.k.cols);
-      expect([...p.k.data, ...p.x.data].every(Number.isFinite)).toBe(true);
+      expect([...PRESET_GROUPS, 'layer'] as string[]).toContain(p.group);
+      const doc = layerDocumentOf(p.id);
+      const k = doc.kernels[0][0];
+      expect(k.rows).toBeLessThanOrEqual(LIMITS.maxKernelSide);
+      expect(k.cols).toBeLessThanOrEqual(LIMITS.maxKernelSide);
+      const y = layerY(doc);
+      expect(y.rows * y.cols, p.id).toBeGreaterThan(0);
+      expect([...y.data].every(Number.isFinite)).toBe(true);
       for (const catalog of catalogs) {
+        if (p.group === 'layer') {
+          expect(catalog[`layerPreset.${p.id}`], `${p.id} name`).toBeTruthy();
+          continue;
+        }
         expect(catalog[`preset.${p.id}.name`], `${p.id} name`).toBeTruthy();
         expect(catalog[`preset.${p.id}.note`], `${p.id} note`).toBeTruthy();
       }
@@ -61,7 +71,7 @@ describe('presets', () => {
   });
 
   it('convolution vs correlation: the sanity case with K flipped', () => {
-    expect(presetById('convolveVsCorrelate')?.mode).toBe('convolve');
+    expect(presetById('convolveVsCorrelate')?.state.mode).toBe('convolve');
     expect(run('convolveVsCorrelate')).toEqual([
       [5, 11],
       [23, 29],
@@ -94,7 +104,7 @@ describe('presets', () => {
   });
 
   it('blur kernels sum to 1, derivative kernels to 0', () => {
-    const sum = (id: string): number => presetById(id)!.k.data.reduce((a, b) => a + b, 0);
+    const sum = (id: string): number => kOf(id).data.reduce((a, b) => a + b, 0);
     for (const id of ['boxBlur', 'gaussian', 'blur', 'identity', 'sharpen'])
       expect(sum(id)).toBeCloseTo(1, 5);
     for (const id of ['sobelX', 'sobelY', 'prewitt', 'laplacian', 'secondDerivative', 'edgeDirection'])
@@ -102,9 +112,8 @@ describe('presets', () => {
   });
 
   it('the identity kernel copies the interior of X', () => {
-    const p = presetById('identity')!;
-    const y = forwardCpu(p.x, p.k, { mode: 'correlate', bias: 0, activation: 'none' });
-    expect(y.data[0]).toBe(p.x.data[p.x.cols + 1]);
+    const x = xOf('identity');
+    expect(run('identity')[0][0]).toBe(x.data[x.cols + 1]);
   });
 
   it('the diagonal exercises: transposing X flips the sign, the second derivative is zero on ramps', () => {
@@ -129,14 +138,24 @@ describe('presets', () => {
   });
 
   it('directional edge kernels are Sobel x at 0° and Sobel y at 90°', () => {
-    expect(toRows(directionalEdgeKernel(0))).toEqual(toRows(presetById('sobelX')!.k));
-    expect(toRows(directionalEdgeKernel(90))).toEqual(toRows(presetById('sobelY')!.k));
+    expect(toRows(directionalEdgeKernel(0))).toEqual(toRows(kOf('sobelX')));
+    expect(toRows(directionalEdgeKernel(90))).toEqual(toRows(kOf('sobelY')));
   });
 
-  it('kernel-only presets keep a large user X', () => {
+  it('a preset that names only K keeps a large user X, applying K to each of its channels; a small X gives way to the demo', () => {
     const big = fromRows(Array.from({ length: 10 }, () => Array(10).fill(0.5)));
-    expect(presetImage(presetById('sobelX')!, big)).toBe(big);
-    expect(presetImage(presetById('sobelX')!, sanityImage())).toBe(presetById('sobelX')!.x);
-    expect(presetImage(presetById('edge')!, big)).toBe(presetById('edge')!.x);
+    const photo = { ...defaultLayer(), channels: [big, big, zeros(10, 10)], stride: [3, 4] as const };
+    const sobel = presetState(presetById('sobelX')!, photo);
+    expect(sobel.channels).toBe(photo.channels);
+    // Output o reads input o through K: a colour X gives a colour Y.
+    expect(sobel.kernels!.map((row) => row.map((k) => k.data.some((v) => v !== 0)))).toEqual([
+      [true, false, false],
+      [false, true, false],
+      [false, false, true],
+    ]);
+    expect(sobel.stride).toBeUndefined();
+    const small = layerDocumentOf('sobelX', { ...defaultLayer(), channels: [sanityImage()] });
+    expect(small.channels).toEqual([presetById('sobelX')!.demoX]);
+    expect(layerDocumentOf('edge', { ...defaultLayer(), channels: [big] }).channels[0]).not.toBe(big);
   });
 });

@@ -3,14 +3,50 @@ import { fromRows } from '#core/matrix';
 import type { NumberBound } from '#core/bounds';
 import { SettingsForm } from '../../renderer/src/lib/train/settings-form.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
+import { ExploreSession } from '../../renderer/src/lib/explore/explore.svelte';
 
 function setup() {
   const doc = new StudioDocument();
+  const session = new ExploreSession(doc);
   let changes = 0;
   const refusal = (label: string, b: NumberBound) => `${label}: from ${b.min} to ${b.max}`;
-  const form = new SettingsForm(doc, refusal, () => changes++);
-  return { doc, form, changes: () => changes };
+  const form = new SettingsForm(
+    doc,
+    refusal,
+    () => changes++,
+    (c) => session.edit(c),
+  );
+  return { doc, form, session, changes: () => changes };
 }
+
+describe("SettingsForm: Train's edits go through the document's one undoable path", () => {
+  it('a setting, the mode, the activation and the drawn target are each one undo step', () => {
+    const { doc, form, session } = setup();
+    const before = { training: doc.training, mode: doc.mode, activation: doc.activation };
+    form.commit('lr', 'train.lr', { value: '0.1' });
+    form.setMode('convolve');
+    form.setActivation('relu');
+    form.setTargetSource('drawn');
+    expect([doc.training.lr, doc.mode, doc.activation, doc.training.targetSource]).toEqual([
+      0.1,
+      'convolve',
+      'relu',
+      'drawn',
+    ]);
+    expect(doc.drawnTarget).not.toBeNull();
+    session.undo();
+    expect([doc.training.targetSource, doc.drawnTarget]).toEqual(['kernel', null]);
+    session.undo();
+    expect(doc.activation).toBe('none');
+    session.undo();
+    expect(doc.mode).toBe('correlate');
+    session.undo();
+    expect({ training: doc.training, mode: doc.mode, activation: doc.activation }).toEqual(before);
+    expect(session.history.canUndo).toBe(false);
+    session.redo();
+    expect(doc.training.lr).toBe(0.1);
+  });
+});
 
 describe('SettingsForm: the Train settings edits', () => {
   it('commits a number within its bound, and a new run follows', () => {

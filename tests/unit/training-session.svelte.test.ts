@@ -191,7 +191,7 @@ describe('TrainingSession: run names are never reused', () => {
 });
 
 describe('TrainingSession: the target bias and the learned bias', () => {
-  /** A 1×1 kernel and a bias: two parameters (a landscape); K's bias (5) differs from the target bias (0.5). */
+  /** A 1×1 kernel and a bias: two parameters (a landscape); the layer's bias (5) and Train's extra target bias (0.5) both count. */
   function biasDocument(): StudioDocument {
     const doc = new StudioDocument();
     doc.k = fromRows([[2]]);
@@ -210,16 +210,16 @@ describe('TrainingSession: the target bias and the learned bias', () => {
     return doc;
   }
 
-  it("the landscape is drawn over the run's Y, and its minimum is K with the target bias", async () => {
+  it("the landscape is drawn over the run's Y, and its minimum is K with the layer's bias plus the extra target bias", async () => {
     const doc = biasDocument();
     const session = sessionFor(doc);
     await session.stepOnce();
     const setup = landscapeSetup(doc, session.config);
     expect(setup.count).toBe(2);
     expect(Array.from(setup.problem!.y.data)).toEqual(Array.from(channel(session.target!, 0).data));
-    expect(setup.anchors[1]).toEqual([2, 0.5]);
-    expect(lossAt(setup.problem!, 2, 0.5)).toBeCloseTo(0, 10);
-    expect(lossAt(setup.problem!, 2, 5)).toBeGreaterThan(1);
+    expect(setup.anchors[1]).toEqual([2, 5.5]);
+    expect(lossAt(setup.problem!, 2, 5.5)).toBeCloseTo(0, 10);
+    expect(lossAt(setup.problem!, 2, 0.5)).toBeGreaterThan(1);
   });
 
   it('Export offers the learned bias (not K’s), and Y and Ŷ are the ones training used', async () => {
@@ -229,7 +229,7 @@ describe('TrainingSession: the target bias and the learned bias', () => {
     await finished(session);
     expect(session.status).toBe('done');
     const learned = session.bias[0];
-    expect(learned).toBeCloseTo(0.5, 2);
+    expect(learned).toBeCloseTo(5.5, 2);
     const source = layerToExport(doc);
     expect(source.learned).toBe(true);
     expect(Array.from(source.bias)).toEqual([learned]);
@@ -239,6 +239,35 @@ describe('TrainingSession: the target bias and the learned bias', () => {
     expect(Array.from(exportGrid(doc, 'yhat')!.data)).toEqual(Array.from(session.yHat!.data));
     session.clear();
     expect(layerToExport(doc).learned).toBe(false);
+  });
+});
+
+describe('TrainingSession: what a run depends on', () => {
+  /** Each edit of a training input (the layer, biases included, the drawn target, the settings). */
+  const EDITS: [string, (doc: StudioDocument) => void][] = [
+    ['stride', (d) => (d.stride = [2, 2])],
+    ['padding', (d) => (d.padding = [1, 0])],
+    ['dilation', (d) => (d.dilation = [2, 1])],
+    ['mode', (d) => (d.mode = 'convolve')],
+    ['activation', (d) => (d.activation = 'relu')],
+    ['biases', (d) => (d.biases = [1])],
+    ['channels', (d) => (d.x = fromRows([[1, 2, 3, 4]]))],
+    ['kernels', (d) => (d.k = fromRows([[3, -1]]))],
+    ['drawnTarget', (d) => (d.drawnTarget = fromRows([[1, 2, 3]]))],
+    ['training', (d) => (d.training = { ...d.training, lr: 0.01 })],
+  ];
+
+  it.each(EDITS)('an edit of %s makes the next Step start a new run with it', async (_, edit) => {
+    const doc = new StudioDocument();
+    const session = sessionFor(doc);
+    await session.stepOnce();
+    await session.stepOnce();
+    expect(session.step).toBe(2);
+    edit(doc);
+    flushSync();
+    await session.stepOnce();
+    expect(session.step).toBe(1);
+    expect(session.config).toEqual(trainingSetup(doc).config);
   });
 });
 

@@ -9,7 +9,7 @@ import { exportGrid } from '../../renderer/src/lib/files/kernel-source';
 import { landscapeSetup } from '../../renderer/src/lib/train/landscape-problem';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 
-/** A document whose K bias (5) and target bias (2) differ, so any mix-up shows. */
+/** A document whose layer bias (5) and Train's extra target bias (2) differ, so any mix-up shows. */
 function documentWithBiases(): StudioDocument {
   const doc = new StudioDocument();
   doc.bias = 5;
@@ -19,10 +19,22 @@ function documentWithBiases(): StudioDocument {
 }
 
 describe('one training setup: training, the landscape and Export read the same Y', () => {
-  it("the target Y is X ⋆ K plus the target bias (not K's bias)", () => {
+  it("the target Y is the document's layer, its bias included, plus Train's extra target bias (issue 22, bug 4)", () => {
     const doc = documentWithBiases();
     const plain = forwardCpu(doc.x, doc.k, { mode: 'correlate', bias: 0, activation: 'none' });
-    expect(Array.from(targetY(doc).data)).toEqual(Array.from(plain.data, (v) => v + 2));
+    expect(Array.from(targetY(doc).data)).toEqual(Array.from(plain.data, (v) => v + 5 + 2));
+  });
+
+  it("bug 4's case: bias 2 and ReLU in Explore, Train's target row is Explore's Y row", () => {
+    const doc = new StudioDocument();
+    doc.x = fromRows([[1, 1, 0, 0, 0, 0, 1, 1]]);
+    doc.bias = 2;
+    doc.activation = 'relu';
+    doc.k = fromRows([[-1, 1]]);
+    flushSync();
+    const explore = forwardCpu(doc.x, doc.k, { mode: 'correlate', bias: 2, activation: 'relu' });
+    expect(toRows(explore)).toEqual([[2, 1, 2, 2, 2, 3, 2]]);
+    expect(Array.from(targetY(doc).data)).toEqual(Array.from(explore.data));
   });
 
   it("Export's 'Y, the training target' is exactly the Y training learns", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '#core/matrix';
 import { edgeImage, PRESETS, sanityImage } from '#core/presets';
+import { layerDocumentOf } from '../helpers/layer-documents';
 import { singleKernelConfig, trainingShapes, trainingSetup } from '#core/train/setup';
 import { lrLimit } from '#core/train/growth';
 import { DEFAULT_TRAINING, StudioDocument } from '../../renderer/src/state/studio.svelte';
@@ -14,6 +15,7 @@ const sanityK = fromRows([
 const inputs = (x = sanityImage(), k = sanityK, training = DEFAULT_TRAINING) => ({
   channels: [x],
   kernels: [[k]],
+  biases: [0],
   stride: [1, 1] as const,
   padding: [0, 0] as const,
   dilation: [1, 1] as const,
@@ -107,13 +109,9 @@ describe('a preset leaves Train in a state that runs', () => {
 
   it('every Explore preset leaves settings whose setup builds and whose lr is below the limit', () => {
     for (const p of PRESETS) {
-      const doc = inputs(p.x, p.k);
-      const s = trainingForPreset({
-        ...doc,
-        mode: p.mode ?? 'correlate',
-        activation: p.activation ?? 'none',
-      });
-      const { config } = trainingSetup({ ...doc, mode: p.mode ?? 'correlate', training: s });
+      const doc = { ...layerDocumentOf(p.id), training: DEFAULT_TRAINING };
+      const s = trainingForPreset(doc);
+      const { config } = trainingSetup({ ...doc, training: s });
       const single = singleKernelConfig(config);
       const limit = single && lrLimit(single);
       if (limit) expect(s.lr, p.id).toBeLessThan(limit);

@@ -1,3 +1,5 @@
+import { lessonsEn } from './lessons.en';
+
 /** English strings; the keys are the source of truth for every other locale. */
 export const en = {
   'app.title': 'Kernel Studio',
@@ -251,7 +253,7 @@ export const en = {
   'train.target': 'Target Y',
   'train.target.kernel': 'From the target kernel K',
   'train.target.drawn': 'Drawn target',
-  'train.targetBias': 'Target bias',
+  'train.targetBias': 'Extra target bias',
   'train.init': 'Initial kernel',
   'train.init.seeded': 'Seeded random',
   'train.init.zeros': 'Zeros',
@@ -431,6 +433,15 @@ export const en = {
     'Your unsaved work could not be backed up: {reason} Save it to a file to keep it; the backup is retried on the next edit.',
   'file.dataFolderOpen':
     'The data folder {dir} could not be made private ({reason}): other users of this computer may read your autosaves and run logs there.',
+  // lessons
+  ...lessonsEn,
+  // onemodel-doc
+  'train.shape.fromKBias': 'X ⋆ K ({k}) + the layer’s biases b',
+  'train.shape.extraBias': '{source} + {extra} (Train’s extra target bias, not the layer’s)',
+  'train.shape.kTooLarge':
+    'K ({k}) does not fit in X {x} padded by ({padding}): the layer has no output Y, so there is nothing to learn. Make K smaller or X larger in Explore.',
+  'train.shape.learnedTooLarge':
+    'The learned {learned} kernel does not fit in X {x} padded by ({padding}): Run cannot start. Choose a smaller kernel.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { lessonsZh } from './lessons.zh';
 
 /** 简体中文. Every English key must be here too (the type checks it). */
 export const zh: Record<MessageKey, string> = {
@@ -244,7 +245,7 @@ export const zh: Record<MessageKey, string> = {
   'train.target': '目标 Y',
   'train.target.kernel': '由目标卷积核 K 生成',
   'train.target.drawn': '手绘目标',
-  'train.targetBias': '目标偏置',
+  'train.targetBias': '额外目标偏置',
   'train.init': '初始卷积核',
   'train.init.seeded': '随机（固定种子）',
   'train.init.zeros': '全零',
@@ -419,4 +420,13 @@ export const zh: Record<MessageKey, string> = {
   'file.autosaveFailed': '未保存的工作无法备份：{reason} 请将其保存到文件；下次编辑时会重试备份。',
   'file.dataFolderOpen':
     '无法将数据文件夹 {dir} 设为私有（{reason}）：这台计算机的其他用户可能读取其中的自动备份和运行日志。',
+  // lessons
+  ...lessonsZh,
+  // onemodel-doc
+  'train.shape.fromKBias': 'X ⋆ K（{k}）+ 该层的偏置 b',
+  'train.shape.extraBias': '{source} + {extra}（训练页额外的目标偏置，不是该层的）',
+  'train.shape.kTooLarge':
+    'K（{k}）放不进按（{padding}）填充后的 X {x}：该层没有输出 Y，因此没有可学习的内容。请在探索页把 K 缩小或把 X 放大。',
+  'train.shape.learnedTooLarge':
+    '学习的 {learned} 卷积核放不进按（{padding}）填充后的 X {x}：无法开始运行。请选择更小的卷积核。',
 };

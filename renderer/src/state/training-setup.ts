@@ -1,6 +1,5 @@
 /** Plain helpers of the training workbench (no runes): setup, labels and run records. Unit-tested. */
-import { lrLimit } from '#core/train/growth';
-import { singleKernelConfig, trainingSetup, type Shape, type TrainingInputs } from '#core/train/setup';
+import type { Shape } from '#core/train/setup';
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '#core/workspace/index';
 import { en, type MessageKey } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
@@ -67,51 +66,8 @@ export function shapeFit(target: Shape, out: Shape): ShapeFit {
   return target.rows === out.rows && target.cols === out.cols ? 'same' : 'crop';
 }
 
-/** Settings that learn a kernel of K's shape back from K's Y (given initial values of another shape give way to a seeded draw). */
-export function learnKShape(s: TrainingSettings, k: Shape): TrainingSettings {
-  const keep = s.init !== 'explicit' || (s.initWeight.rows === k.rows && s.initWeight.cols === k.cols);
-  return {
-    ...s,
-    targetSource: 'kernel',
-    kernelRows: k.rows,
-    kernelCols: k.cols,
-    init: keep ? s.init : 'seeded',
-  };
-}
-
-/** The largest 1, 2 or 5 × 10ⁿ at most `v` (a learning rate a user would type). */
-export function roundLr(v: number): number {
-  const decade = 10 ** Math.floor(Math.log10(v));
-  const step = [5, 2, 1].find((m) => m * decade <= v * (1 + 1e-9)) ?? 1;
-  return Number((step * decade).toPrecision(1));
-}
-
-/**
- * The training settings a preset leaves (the preset's X and K in `doc`): learn K's shape from
- * K's Y, at a learning rate below the one (plain or momentum) gradient descent diverges at
- * (core's lrLimit; Adam's steps are bounded), so that Run with these settings runs.
- */
-export function trainingForPreset(doc: TrainingInputs): TrainingSettings {
-  const next = learnKShape(doc.training, doc.kernels[0][0]);
-  if (next.optimizer === 'adam') return next;
-  // (spelled out: a StudioDocument's fields are getters, which a spread would drop)
-  const { channels, kernels, stride, padding, dilation, mode, activation, drawnTarget } = doc;
-  const inputs = {
-    channels,
-    kernels,
-    stride,
-    padding,
-    dilation,
-    mode,
-    activation,
-    drawnTarget,
-    training: next,
-  };
-  // The limit is known for one kernel ("valid"); a larger layer keeps its lr.
-  const single = singleKernelConfig(trainingSetup(inputs).config);
-  const limit = single ? lrLimit(single) : null;
-  return limit !== null && next.lr >= limit ? { ...next, lr: roundLr(limit / 2) } : next;
-}
+/** Kept here for the renderer's imports; core/train/fit.ts owns them. */
+export { learnKShape, roundLr, fitTraining as trainingForPreset } from '#core/train/fit';
 
 /**
  * At most `max` points of a curve for the workspace file: every other point is

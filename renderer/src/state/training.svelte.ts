@@ -17,7 +17,13 @@ import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
 import { detectGrowth, lrLimit, type LossGrowth } from '#core/train/growth';
-import { singleKernelConfig, trainingSetup } from '#core/train/setup';
+import {
+  sameTrainingInputs,
+  singleKernelConfig,
+  trainingInputsOf,
+  trainingSetup,
+  type TrainingInputs,
+} from '#core/train/setup';
 import { layerSnapshotOf } from '#core/train/resume';
 import { MAX_TRAINER_PARAMS } from '#core/workspace/index';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '#core/workspace/model';
@@ -95,9 +101,9 @@ export class TrainingSession {
 
   private trainer: LayerTrainer | null = null;
   /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
-  private resumeFrom: { state: TrainerResumeState; inputs: readonly unknown[] } | null = null;
+  private resumeFrom: { state: TrainerResumeState; inputs: TrainingInputs } | null = null;
   private trainerBackend: LayerBackend | null = null;
-  private inputs: readonly unknown[] = [];
+  private inputs: TrainingInputs | null = null;
   private points: LossPoint[] = [];
   private createdAt = '';
   private goal = 0;
@@ -305,28 +311,17 @@ export class TrainingSession {
   }
 
   /** What the run depends on; a change means the next Step/Run starts afresh. The backend is not here: a run moves. */
-  private currentInputs(): unknown[] {
-    const d = this.doc;
-    return [
-      d.training,
-      d.channels,
-      d.kernels,
-      d.stride,
-      d.padding,
-      d.dilation,
-      d.mode,
-      d.activation,
-      d.drawnTarget,
-    ];
+  private currentInputs(): TrainingInputs {
+    return trainingInputsOf(this.doc);
   }
 
   private async ensureTrainer(): Promise<boolean> {
     const inputs = this.currentInputs();
-    if (this.trainer && inputs.every((v, i) => v === this.inputs[i])) {
+    if (this.trainer && sameTrainingInputs(inputs, this.inputs)) {
       if (this.compute.backend === this.trainerBackend || (await this.handOver())) return true;
     }
     const resume =
-      !this.trainer && this.resumeFrom && inputs.every((v, i) => v === this.resumeFrom!.inputs[i])
+      !this.trainer && this.resumeFrom && sameTrainingInputs(inputs, this.resumeFrom.inputs)
         ? this.resumeFrom
         : null;
     if (resume) return this.resumeSaved(resume.state);

@@ -1,25 +1,33 @@
 /**
- * The Explore view's state: undoable edits of the document, the hovered output cell and
- * the view shown (the live Y is `LayerOutput`'s).
+ * The document's one undoable edit path (Explore's and Train's edits alike), and the Explore
+ * view's state: the hovered output cell and the view shown (the live Y is `LayerOutput`'s).
  */
 import type { Matrix } from '#core/matrix';
 import type { Cell } from '#core/grid-ops';
-import type { LayerFields } from '#core/layer-stack';
+import { layerOf, type LayerFields } from '#core/layer-stack';
+import { documentState, type DocumentChange } from '#core/presets';
 import { History } from '../../state/history.svelte';
-import { StudioDocument, type TrainingSettings } from '../../state/studio.svelte';
+import type { StudioDocument, TrainingSettings } from '../../state/studio.svelte';
+
+/** The document's fields an edit may set besides the layer: Train's settings and its drawn target. */
+const BESIDE_LAYER = ['training', 'drawnTarget'] as const;
+type BesideLayer = { readonly training?: TrainingSettings; readonly drawnTarget?: Matrix | null };
 
 /**
- * What Explore's undo restores: the whole layer (X's channels, the kernels, biases, geometry,
- * mode, activation), and the training settings when the edit set them (a preset).
+ * What undo restores: the whole layer (X's channels, the kernels, biases, geometry, mode,
+ * activation), and the training settings or drawn target when the edit set them.
  */
-export type DocSnapshot = LayerFields & { readonly training?: TrainingSettings };
-/** An edit: layer fields, or the first channel/kernel/bias (`x`, `k`, `bias`) as today's editors make them; training settings. */
-export type DocChange = Partial<LayerFields> & {
-  readonly x?: Matrix;
-  readonly k?: Matrix;
-  readonly bias?: number;
-  readonly training?: TrainingSettings;
-};
+export type DocSnapshot = LayerFields & BesideLayer;
+/**
+ * An edit, from Explore or Train: layer fields, or the first channel/kernel/bias (`x`, `k`,
+ * `bias`) as the single-kernel editors make them; training settings; the drawn target.
+ */
+export type DocChange = Partial<LayerFields> &
+  BesideLayer & {
+    readonly x?: Matrix;
+    readonly k?: Matrix;
+    readonly bias?: number;
+  };
 
 export type ExploreViewId = 'kernel' | 'layer';
 export const X_COLOURS = ['diverging', 'gray', 'rgb'] as const;
@@ -38,23 +46,15 @@ export class ExploreSession {
 
   constructor(private readonly doc: StudioDocument) {}
 
+  /** The document's layer (core's LAYER_FIELDS). */
   snapshot(): DocSnapshot {
-    const d = this.doc;
-    return {
-      channels: d.channels,
-      kernels: d.kernels,
-      biases: d.biases,
-      stride: d.stride,
-      padding: d.padding,
-      dilation: d.dilation,
-      mode: d.mode,
-      activation: d.activation,
-    };
+    return layerOf(this.doc);
   }
 
-  /** The layer, and the training settings when `like` holds them: what an undo step holds. */
+  /** The layer, and the other fields `like` sets (training, drawn target): what an undo step holds. */
   private current(like: DocChange): DocSnapshot {
-    return 'training' in like ? { ...this.snapshot(), training: this.doc.training } : this.snapshot();
+    const beside = BESIDE_LAYER.filter((f) => f in like).map((f) => [f, this.doc[f]]);
+    return { ...this.snapshot(), ...Object.fromEntries(beside) };
   }
 
   private restore(s: DocChange): void {
@@ -70,15 +70,13 @@ export class ExploreSession {
   }
 
   /**
-   * Applies `change` and what follows from it as one undo step: `follow` sees the document as
-   * `change` leaves it (a preset's X and K) and returns more of the edit (the training settings
-   * that learn its K).
+   * Makes the document the whole state `change` names (a preset, a lesson step): what it does not
+   * name comes from the defaults and Train's settings are fitted to it (core's `documentState`),
+   * all as one undo step.
    */
-  editWith(change: DocChange, follow: (after: StudioDocument) => DocChange): void {
-    const after = new StudioDocument();
-    const { drawnTarget, training } = this.doc;
-    Object.assign(after, this.snapshot(), { drawnTarget, training }, change);
-    this.edit({ ...change, ...follow(after) });
+  applyState(change: DocumentChange): void {
+    const { training, drawnTarget } = this.doc;
+    this.edit(documentState(change, { training, drawnTarget }));
   }
 
   undo(): void {

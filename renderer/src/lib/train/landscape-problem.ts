@@ -51,6 +51,6 @@ export function landscapeSetup(doc: StudioDocument, config: LayerTrainConfig | n
   };
   const anchors: (readonly [number, number])[] = [toParams(w.data, cfg.initBias, cfg.useBias)];
   const fromKernel = s.targetSource === 'kernel' && doc.k.rows === w.rows && doc.k.cols === w.cols;
-  if (fromKernel) anchors.push(toParams(doc.k.data, s.targetBias, cfg.useBias));
+  if (fromKernel) anchors.push(toParams(doc.k.data, doc.bias + s.targetBias, cfg.useBias));
   return { count, problem, anchors };
 }

@@ -1,7 +1,12 @@
-/** The Train settings form's edits: each goes to the document within its bound, or is refused with a one-line message. */
+/**
+ * The Train settings form's edits: each goes to the document within its bound through the
+ * document's one undoable path (`ExploreSession.edit`), or is refused with a one-line message.
+ */
 import { parseBounded, TRAINING_BOUNDS, type NumberBound, type NumericSetting } from '#core/bounds';
 import type { MessageKey } from '../../i18n/en';
+import type { Activation, Mode } from '#core/types';
 import type { InitKind, StudioDocument, TrainingSettings } from '../../state/studio.svelte';
+import type { DocChange } from '../explore/explore.svelte';
 import { parseKernelText } from './settings';
 import { targetFromKernel } from './target';
 
@@ -17,16 +22,27 @@ export class SettingsForm {
     private readonly refusal: (label: MessageKey, bound: NumberBound) => string,
     /** Called after any change: the next Step/Run starts a new run. */
     private readonly onChange: () => void,
+    /** The document's undoable edit (`ExploreSession.edit`). */
+    private readonly edit: (change: DocChange) => void,
   ) {}
 
   update(patch: Partial<TrainingSettings>): void {
-    this.doc.training = { ...this.doc.training, ...patch };
+    this.apply({ training: { ...this.doc.training, ...patch } });
+  }
+
+  /** An edit of the document (one undo step), then a new run. */
+  apply(change: DocChange): void {
+    this.edit(change);
     this.onChange();
   }
 
-  /** A change of the document outside the training settings (mode, activation). */
-  changed(): void {
-    this.onChange();
+  /** The layer's operation and activation, set from Train: the same document fields Explore sets. */
+  setMode(mode: Mode): void {
+    this.apply({ mode });
+  }
+
+  setActivation(activation: Activation): void {
+    this.apply({ activation });
   }
 
   /** Commits a numeric field within its bound (core/bounds.ts), or names the field and range and restores the old value. */
@@ -44,8 +60,9 @@ export class SettingsForm {
 
   /** A drawn target starts as K's output, ready to edit. */
   setTargetSource(targetSource: 'kernel' | 'drawn'): void {
-    if (targetSource === 'drawn' && !this.doc.drawnTarget) this.doc.drawnTarget = targetFromKernel(this.doc);
-    this.update({ targetSource });
+    const training = { ...this.doc.training, targetSource };
+    const start = targetSource === 'drawn' && !this.doc.drawnTarget;
+    this.apply(start ? { training, drawnTarget: targetFromKernel(this.doc) } : { training });
   }
 
   setInitKind(init: InitKind): void {

@@ -1,16 +1,15 @@
 /** The drawn/imported target Y of training: its starting values and the size it must have. */
-import { forwardCpu } from '#core/cpu/index';
-import { trainingShapes } from '#core/train/setup';
+import { channel } from '#core/tensor';
+import { targetY, trainingInputsOf, trainingShapes } from '#core/train/setup';
 import { zeros, type Matrix } from '#core/matrix';
 import type { StudioDocument } from '../../state/studio.svelte';
 
-/** Y as the target kernel makes it: X ⋆ K + target bias (the starting point for drawing one). */
+/** Y as the document's layer makes it (output channel 1, biases included): the starting point for drawing one. */
 export function targetFromKernel(doc: StudioDocument): Matrix {
-  return forwardCpu(doc.x, doc.k, {
-    mode: doc.mode,
-    bias: doc.training.targetBias,
-    activation: doc.activation,
-  });
+  return channel(
+    targetY({ ...trainingInputsOf(doc), training: { ...doc.training, targetSource: 'kernel' } }),
+    0,
+  );
 }
 
 /** The smallest Y the learned kernel's shape needs on this X (a larger one is cropped to its top-left). */
