@@ -19,7 +19,7 @@ import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
 import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
-import { checkLayerOutput, outputFormatOf, writeLayerOutput } from './outputs';
+import { checkLayerOutput, checkOutputSize, outputFormatOf, writeLayerOutput } from './outputs';
 import { formatLoss, formatMatrix, formatValue } from './text';
 
 const OPTIONS: OptionTable = {
@@ -108,6 +108,8 @@ function targetOf(options: ParsedOptions, x: Tensor3, spec: ConvSpec, xPath: str
   const yPath = stringOption(options, 'y');
   const targetPath = stringOption(options, 'target-k');
   const { rows: oh, cols: ow } = layerOutputShape(spec, x);
+  // Y, Ŷ and the gradients are all O×Ho×Wo: bounded before anything is computed.
+  checkOutputSize([spec.outChannels, oh, ow], false);
   if (targetPath !== undefined) {
     const { weights: targetK } = readWeightsFile(targetPath);
     checkChannels(x.channels, targetK.inChannels, xPath, targetPath);

@@ -3,14 +3,15 @@
  * differently or that are built to cost time and memory (issues 19.8–19.10, 22.10): PNG headers,
  * 16-bit PNGs, large text inputs, outputs too large to hold.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeNpy, encodeNpy } from '#core/formats/index';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 
 const harness = cliHarness('cli-formats');
-const { cli, cliWith, write } = harness;
+const { work, cli, cliWith, write } = harness;
 
 beforeAll(async () => {
   await harness.build();
@@ -108,5 +109,83 @@ describe('16-bit PNGs at full precision (22.10)', () => {
   });
 });
 
-void readFileSync;
-void join;
+/** The CLI in a small heap: what used to take gigabytes (one string per character, JS arrays of every value) now fails or passes in it. */
+const SMALL_HEAP = { env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=256' }, timeout: 300_000 };
+
+describe('large text inputs (19.9)', () => {
+  it('a 4096² CSV reads in a 256 MB heap and Y goes to --out only', () => {
+    const row = `${new Array(4096).fill('1').join(',')}\n`;
+    write('big.csv', row.repeat(4096));
+    const r = cliWith(SMALL_HEAP, 'corr2d', '--x', 'big.csv', '--k', 'k.json', '--out', 'y.npy');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    const y = decodeNpy(readFileSync(join(work, 'y.npy')), 'y.npy');
+    expect([y.rows, y.cols]).toEqual([4096, 4096]);
+    expect(y.data.every((v) => v === 1)).toBe(true);
+  });
+
+  it('a 64 MB one-line TXT and a 10 MB one-row JSON are refused with one line, in a 256 MB heap', () => {
+    write('line.txt', '1 '.repeat(32 * 2 ** 20));
+    expectOneLineError(
+      cliWith(SMALL_HEAP, 'corr2d', '--x', 'line.txt', '--k', 'k.json'),
+      /line\.txt has more than 4096 columns, over the limit of 4096×4096/,
+    );
+    write('row.json', `[[${new Array(5 * 2 ** 20).fill('1').join(',')}]]`);
+    expectOneLineError(
+      cliWith(SMALL_HEAP, 'corr2d', '--x', 'row.json', '--k', 'k.json'),
+      /row\.json is 1×5242880, over the limit of 4096×4096/,
+    );
+  });
+
+  it('a CSV with more than 4096 rows is refused at row 4097', () => {
+    write('tall.csv', '1\n'.repeat(2 ** 20));
+    expectOneLineError(
+      cliWith(SMALL_HEAP, 'corr2d', '--x', 'tall.csv', '--k', 'k.json'),
+      /tall\.csv has more than 4096 rows, over the limit of 4096×4096/,
+    );
+  });
+});
+
+describe('outputs bounded before computing (19.10)', () => {
+  it('4096² X with 64 1×1 kernels: refused at once, in memory, exit 2', () => {
+    write('x4k.npy', encodeNpy({ rows: 4096, cols: 4096, data: new Float32Array(4096 * 4096) }));
+    write('k64.json', JSON.stringify(Array.from({ length: 64 }, () => [[[1]]])));
+    expectOneLineError(
+      cliWith(SMALL_HEAP, 'corr2d', '--x', 'x4k.npy', '--k', 'k64.json', '--out', 'y64.npy'),
+      /Y would be 64×4096×4096 \(1073741824 values\), over the limit of 67108864/,
+    );
+    expect(existsSync(join(work, 'y64.npy'))).toBe(false);
+  });
+
+  it('2 kernels on 4096² fit in memory but not as text: --json and stdout refused, .npy written', () => {
+    write('k2.json', JSON.stringify([[[[1]]], [[[2]]]]));
+    for (const extra of [['--json'], [], ['--out', 'y2.json']])
+      expectOneLineError(
+        cliWith(SMALL_HEAP, 'corr2d', '--x', 'x4k.npy', '--k', 'k2.json', ...extra),
+        /Y would be 2×4096×4096 \(33554432 values\), too many to write as text \(at most 16777216\); write it with --out FILE\.npy/,
+      );
+    expect(existsSync(join(work, 'y2.json'))).toBe(false);
+  });
+});
+
+describe('corr2d --out writes Y to the file only (22.10)', () => {
+  it('stdout is empty, or with --json says what was written', () => {
+    write('x.json', '[[1, 2], [3, 4]]');
+    const plain = cli('corr2d', '--x', 'x.json', '--k', 'k.json', '--out', 'y.csv');
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toBe('');
+    expect(readFileSync(join(work, 'y.csv'), 'utf8')).toBe('1,2\n3,4\n');
+    const json = cli('corr2d', '--x', 'x.json', '--k', 'k.json', '--out', 'y.npy', '--json');
+    expect(JSON.parse(json.stdout)).toEqual({ out: 'y.npy', shape: [2, 2], backend: 'cpu' });
+    // Without --out, Y still prints, as text or JSON.
+    expect(cli('corr2d', '--x', 'x.json', '--k', 'k.json').stdout).toBe('1  2\n3  4\n');
+    expect(JSON.parse(cli('corr2d', '--x', 'x.json', '--k', 'k.json', '--json').stdout)).toEqual({
+      y: [
+        [1, 2],
+        [3, 4],
+      ],
+      backend: 'cpu',
+    });
+  });
+});
