@@ -3,7 +3,6 @@ import { createCpuBackend } from '#core/cpu/index';
 import { createNodeCpuPool } from '../node/cpu-pool';
 import type { ConvSpec } from '#core/layer';
 import { layerOutputShape } from '#core/layer';
-import { specForWeights } from '#core/layer-types';
 import { channel, kernelOf } from '#core/tensor';
 import { ACTIVATIONS, MODES } from '#core/types';
 import type { OptionTable } from './args';
@@ -13,7 +12,7 @@ import { checkChannels, checkKernelFits } from './checks';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { CliError, EXIT_OK } from './errors';
 import type { CliIo } from './io';
-import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
+import { DOCUMENT_DEFAULTS, geometryOptions, layerSpec, perChannelOption } from './layer-args';
 import {
   checkOutputSize,
   checkStackOutput,
@@ -53,7 +52,7 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
 
   const x = readImageFile(xPath, options.has('color'));
   const { weights: w } = readWeightsFile(kPath);
-  const spec: ConvSpec = specForWeights(w, { ...geometry, mode, activation });
+  const spec: ConvSpec = layerSpec(w, geometry, mode, activation);
   checkChannels(x.channels, w.inChannels, xPath, kPath);
   checkKernelFits(channel(x, 0), kernelOf(w, 0, 0), spec, xPath, kPath);
   const bias = perChannelOption(options, 'bias', spec.outChannels);

@@ -1,7 +1,11 @@
 /** The layer's options: `--stride/--padding/--dilation R,C` (or one number) and per-channel number lists. */
-import type { ConvGeometry, Pair } from '#core/layer';
+import type { Pair } from '#core/layer';
 import { parseDecimal } from '#core/formats/numbers';
-import { LAYER_LIMITS } from '#core/layer';
+import type { ConvSpec } from '#core/layer';
+import { LAYER_LIMITS, samePadding } from '#core/layer';
+import { specForWeights } from '#core/layer-types';
+import type { Weights } from '#core/tensor';
+import type { Activation, Mode } from '#core/types';
 import type { ParsedOptions } from './args';
 import { stringOption } from './args';
 import { CliError } from './errors';
@@ -31,13 +35,48 @@ export function pairOption(
   return values.length === 1 ? [values[0], values[0]] : [values[0], values[1]];
 }
 
-/** --stride, --padding and --dilation (PyTorch's defaults 1, 0, 1), without the kernel. */
-export function geometryOptions(options: ParsedOptions): Omit<ConvGeometry, 'kernel'> {
+/** The layer's geometry as the options give it: `--padding same` waits for the kernel's size. */
+export interface CliGeometry {
+  readonly stride: Pair;
+  readonly padding: Pair | 'same';
+  readonly dilation: Pair;
+}
+
+/** --stride, --padding (R,C, one number or `same`) and --dilation (PyTorch's defaults 1, 0, 1), without the kernel. */
+export function geometryOptions(options: ParsedOptions): CliGeometry {
+  const same = stringOption(options, 'padding') === 'same';
   return {
     stride: pairOption(options, 'stride', 1, LAYER_LIMITS.maxStride, [1, 1]),
-    padding: pairOption(options, 'padding', 0, LAYER_LIMITS.maxPadding, [0, 0]),
+    padding: same ? 'same' : pairOption(options, 'padding', 0, LAYER_LIMITS.maxPadding, [0, 0]),
     dilation: pairOption(options, 'dilation', 1, LAYER_LIMITS.maxDilation, [1, 1]),
   };
+}
+
+/**
+ * The layer for weights `w`: `--padding same` is PyTorch's padding='same' (stride 1, Y the size of
+ * X), (d·(k − 1)) / 2 zeros a side, the app's "Same padding" (core's samePadding).
+ */
+export function layerSpec(w: Weights, geometry: CliGeometry, mode: Mode, activation: Activation): ConvSpec {
+  let padding = geometry.padding;
+  if (padding === 'same') {
+    if (geometry.stride[0] !== 1 || geometry.stride[1] !== 1)
+      throw new CliError(
+        `--padding same needs stride 1 (as PyTorch's padding='same'); --stride is ${geometry.stride.join(',')}.`,
+      );
+    const same = samePadding({ kernel: [w.rows, w.cols], dilation: geometry.dilation });
+    if (same === null)
+      throw new CliError(
+        `--padding same: the ${w.rows}×${w.cols} kernel (dilation ${geometry.dilation.join(',')}) needs more zeros on one side than the other, which a symmetric padding cannot give; use an odd kernel size or --padding R,C.`,
+      );
+    padding = same;
+  }
+  return specForWeights(w, {
+    stride: geometry.stride,
+    padding,
+    dilation: geometry.dilation,
+    mode,
+    activation,
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 /** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing d2l's loss lines. */
 import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
 import type { ConvSpec } from '#core/layer';
-import { specForWeights } from '#core/layer-types';
 import { LAYER_LIMITS, layerOutputShape } from '#core/layer';
 import type { LayerTrainConfig, LayerTrainSnapshot } from '#core/layer-types';
 import { randomKernel, randomWeights } from '#core/random';
@@ -18,7 +17,7 @@ import { createNodeCpuPool } from '../node/cpu-pool';
 import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText } from './checks';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
-import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
+import { DOCUMENT_DEFAULTS, geometryOptions, layerSpec, perChannelOption } from './layer-args';
 import { checkLayerOutput, checkOutputSize, outputFormatOf, writeLayerOutput } from './outputs';
 import { formatLoss, formatMatrix, formatValue } from './text';
 
@@ -164,7 +163,7 @@ function buildConfig(options: ParsedOptions): { config: LayerTrainConfig; initRa
   const x = readImageFile(xPath, options.has('color'));
   const init = initialWeights(options, x.channels, xPath);
   const w = init.weights;
-  const spec: ConvSpec = specForWeights(w, { ...geometry, mode, activation });
+  const spec: ConvSpec = layerSpec(w, geometry, mode, activation);
   checkKernelFits(
     channel(x, 0),
     kernelOf(w, 0, 0),

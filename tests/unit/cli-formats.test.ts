@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy } from '#core/formats/index';
+import { decodeNpy, encodeNpy, exportKernel } from '#core/formats/index';
+import { fromRows } from '#core/matrix';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 
 const harness = cliHarness('cli-formats');
@@ -187,5 +188,106 @@ describe('corr2d --out writes Y to the file only (22.10)', () => {
       ],
       backend: 'cpu',
     });
+  });
+});
+
+describe('the CLI reads what the app reads, and PyTorch’s padding (22.10)', () => {
+  it('a .safetensors kernel for --k and --init, as the app exports it (convolve-mode rotation undone)', () => {
+    write('x3.json', '[[1, 2, 3], [4, 5, 6], [7, 8, 9]]');
+    write(
+      'k.safetensors',
+      exportKernel(
+        'safetensors',
+        fromRows([
+          [1, 0],
+          [0, -1],
+        ]),
+        0,
+        'convolve',
+      ).bytes,
+    );
+    const r = cli('corr2d', '--x', 'x3.json', '--k', 'k.safetensors', '--json');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      y: [
+        [-4, -4],
+        [-4, -4],
+      ],
+      backend: 'cpu',
+    });
+    write('y2.json', '[[-4, -4], [-4, -4]]');
+    const t = cli(
+      'train',
+      '--x',
+      'x3.json',
+      '--y',
+      'y2.json',
+      '--init',
+      'k.safetensors',
+      '--steps',
+      '1',
+      '--lr',
+      '1e-9',
+      '--json',
+    );
+    expect(t.stderr).toBe('');
+    expect((JSON.parse(t.stdout) as { loss: number[] }).loss).toEqual([0]);
+  });
+
+  it('an unknown type lists every kind the CLI reads', () => {
+    write('k.bmp', 'x');
+    expectOneLineError(
+      cli('corr2d', '--x', 'x3.json', '--k', 'k.bmp'),
+      /k\.bmp: unknown file type; use \.json, \.csv, \.tsv, \.txt, \.npy, \.safetensors, \.png, \.jpg or \.jpeg\./,
+    );
+  });
+
+  it("--padding same is PyTorch's padding='same' at stride 1", () => {
+    write('k33.json', '[[0, 0, 0], [0, 2, 0], [0, 0, 0]]');
+    const r = cli(
+      'corr2d',
+      '--x',
+      'x3.json',
+      '--k',
+      'k33.json',
+      '--padding',
+      'same',
+      '--dilation',
+      '2',
+      '--json',
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      y: [
+        [2, 4, 6],
+        [8, 10, 12],
+        [14, 16, 18],
+      ],
+      backend: 'cpu',
+    });
+    const t = cli(
+      'train',
+      '--x',
+      'x3.json',
+      '--target-k',
+      'k33.json',
+      '--kernel-shape',
+      '3x3',
+      '--padding',
+      'same',
+      '--steps',
+      '2',
+      '--json',
+    );
+    expect(t.status).toBe(0);
+    expectOneLineError(
+      cli('corr2d', '--x', 'x3.json', '--k', 'k33.json', '--padding', 'same', '--stride', '2'),
+      /--padding same needs stride 1/,
+    );
+    write('k22.json', '[[1, 1], [1, 1]]');
+    expectOneLineError(
+      cli('corr2d', '--x', 'x3.json', '--k', 'k22.json', '--padding', 'same'),
+      /--padding same: the 2×2 kernel .* symmetric padding cannot give/,
+    );
   });
 });
