@@ -19,10 +19,10 @@ export function readBytes(path: string): Uint8Array {
 
 /** Loads a matrix from any of CLI_ARRAY_KINDS; images become grayscale in 0..1. */
 export function readMatrixFile(path: string): Matrix {
+  const bytes = readBytes(path); // first: a device or a FIFO is named as such, whatever its name
   const extension = extensionOf(path);
   if (!CLI_ARRAY_KINDS.includes(extension))
     throw new CliError(`${path}: unknown file type; use ${kindList(CLI_ARRAY_KINDS)}.`);
-  const bytes = readBytes(path);
   if (extension === 'png') return decodePngGray(bytes, path);
   if (extension === 'jpg' || extension === 'jpeg') return decodeJpegGray(bytes, path);
   // The app's kernel Import: .json, .csv/.tsv/.txt, .npy, .safetensors (a Conv2d(1, 1) weight).

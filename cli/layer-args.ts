@@ -2,7 +2,9 @@
 import type { Pair } from '#core/layer';
 import { parseDecimal } from '#core/formats/numbers';
 import type { ConvSpec } from '#core/layer';
-import { LAYER_LIMITS, samePadding } from '#core/layer';
+import { samePadding } from '#core/layer';
+import type { NumberBound } from '#core/bounds';
+import { BOUNDS, boundText, withinBound } from '#core/bounds';
 import { specForWeights } from '#core/layer-types';
 import type { Weights } from '#core/tensor';
 import type { Activation, Mode } from '#core/types';
@@ -14,24 +16,14 @@ import { defaultDocument } from '#core/workspace/model';
 /** The app's new document: the CLI's defaults (mode, activation) are the app's. */
 export const DOCUMENT_DEFAULTS = defaultDocument();
 
-/** `R,C` or one number for both, whole numbers within [min, max]. */
-export function pairOption(
-  options: ParsedOptions,
-  name: string,
-  min: number,
-  max: number,
-  fallback: Pair,
-): Pair {
+/** `R,C` or one number for both, each inside `bound` in the one number grammar (`1e0` is 1). */
+export function pairOption(options: ParsedOptions, name: string, bound: NumberBound, fallback: Pair): Pair {
   const text = stringOption(options, name);
   if (text === undefined) return fallback;
-  const parts = text.split(',').map((s) => s.trim());
-  const values = parts.map(Number);
-  if (
-    parts.length > 2 ||
-    parts.some((s) => !/^\d+$/.test(s)) ||
-    values.some((v) => !Number.isInteger(v) || v < min || v > max)
-  )
-    throw new CliError(`--${name}: "${text}" is not R,C or one number, whole numbers from ${min} to ${max}.`);
+  const parts = text.split(',');
+  const values = parts.map((s) => parseDecimal(s.trim()) ?? NaN);
+  if (parts.length > 2 || values.some((v) => !withinBound(v, bound)))
+    throw new CliError(`--${name}: "${text}" is not R,C or one number, each ${boundText(bound)}.`);
   return values.length === 1 ? [values[0], values[0]] : [values[0], values[1]];
 }
 
@@ -46,9 +38,9 @@ export interface CliGeometry {
 export function geometryOptions(options: ParsedOptions): CliGeometry {
   const same = stringOption(options, 'padding') === 'same';
   return {
-    stride: pairOption(options, 'stride', 1, LAYER_LIMITS.maxStride, [1, 1]),
-    padding: same ? 'same' : pairOption(options, 'padding', 0, LAYER_LIMITS.maxPadding, [0, 0]),
-    dilation: pairOption(options, 'dilation', 1, LAYER_LIMITS.maxDilation, [1, 1]),
+    stride: pairOption(options, 'stride', BOUNDS.stride, [1, 1]),
+    padding: same ? 'same' : pairOption(options, 'padding', BOUNDS.padding, [0, 0]),
+    dilation: pairOption(options, 'dilation', BOUNDS.dilation, [1, 1]),
   };
 }
 
@@ -94,6 +86,8 @@ export function perChannelOption(options: ParsedOptions, name: string, outChanne
     throw new CliError(
       `--${name}: "${parts[bad]}" is not a finite number (write it in decimal, e.g. 0.5 or 3e-2).`,
     );
+  const outside = values.find((v) => !withinBound(v, BOUNDS.bias));
+  if (outside !== undefined) throw new CliError(`--${name}: ${outside} must be ${boundText(BOUNDS.bias)}.`);
   if (values.length === 1) return new Array<number>(outChannels).fill(values[0]);
   if (values.length !== outChannels)
     throw new CliError(

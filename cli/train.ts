@@ -1,16 +1,17 @@
 /** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing d2l's loss lines. */
 import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
 import type { ConvSpec } from '#core/layer';
-import { LAYER_LIMITS, layerOutputShape } from '#core/layer';
+import { layerOutputShape } from '#core/layer';
+import { BOUNDS } from '#core/bounds';
 import type { LayerTrainConfig, LayerTrainSnapshot } from '#core/layer-types';
 import { randomKernel, randomWeights } from '#core/random';
 import type { Tensor3, Weights } from '#core/tensor';
 import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '#core/tensor';
 import type { BackendKind, TrainChunk } from '#core/types';
-import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '#core/types';
+import { ACTIVATIONS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '#core/types';
 import { DEFAULT_TRAINING } from '#core/workspace/model';
 import type { OptionTable, ParsedOptions } from './args';
-import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
+import { boundedOption, choiceOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { createNodeCpuPool } from '../node/cpu-pool';
@@ -49,7 +50,8 @@ const OPTIONS: OptionTable = {
   ...BACKEND_OPTION,
 };
 
-const MAX_STEPS = 10_000_000;
+/** The app's log interval, and 0 for no loss lines (a CLI-only choice: the app always logs). */
+const LOG_EVERY = { ...BOUNDS.logEvery, min: 0 };
 
 function weightsText(w: Weights): string {
   return dimsText([w.outChannels, w.inChannels, w.rows, w.cols]);
@@ -68,9 +70,8 @@ interface Initial {
  */
 function initialWeights(options: ParsedOptions, inChannels: number, xPath: string): Initial {
   const kernelShapeArg = stringOption(options, 'kernel-shape');
-  const shape =
-    kernelShapeArg === undefined ? undefined : parseKernelShape(kernelShapeArg, LIMITS.maxKernelSide);
-  const outChannels = integerOption(options, 'out-channels', 1, LAYER_LIMITS.maxChannels);
+  const shape = kernelShapeArg === undefined ? undefined : parseKernelShape(kernelShapeArg);
+  const outChannels = boundedOption(options, 'out-channels', BOUNDS.channels);
   const initPath = stringOption(options, 'init');
   if (initPath !== undefined) {
     if (options.has('seed')) throw new CliError('train: give --init FILE or --seed N, not both.');
@@ -87,7 +88,7 @@ function initialWeights(options: ParsedOptions, inChannels: number, xPath: strin
     return { weights, rank };
   }
   if (!shape) throw new CliError('train: --kernel-shape HxW is required (or --init FILE).');
-  const seed = integerOption(options, 'seed', 0, 0xffffffff) ?? DEFAULT_TRAINING.seed;
+  const seed = boundedOption(options, 'seed', BOUNDS.seed) ?? DEFAULT_TRAINING.seed;
   const o = outChannels ?? 1;
   const weights =
     o === 1 && inChannels === 1
@@ -156,8 +157,7 @@ function buildConfig(options: ParsedOptions): { config: LayerTrainConfig; initRa
     throw new CliError('train: --target-bias needs --target-k.');
   const mode = choiceOption(options, 'mode', MODES, DOCUMENT_DEFAULTS.mode);
   const activation = choiceOption(options, 'activation', ACTIVATIONS, DOCUMENT_DEFAULTS.activation);
-  const lr = numberOption(options, 'lr') ?? DEFAULT_TRAINING.lr;
-  if (!(lr > 0)) throw new CliError(`--lr: ${lr} must be greater than 0.`);
+  const lr = boundedOption(options, 'lr', BOUNDS.lr) ?? DEFAULT_TRAINING.lr;
   const geometry = geometryOptions(options);
 
   const x = readImageFile(xPath, options.has('color'));
@@ -236,8 +236,8 @@ function closing(gpu: { dispose(): void }): (e: unknown) => never {
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
-  const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? DEFAULT_TRAINING.steps;
-  const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? DEFAULT_TRAINING.logEvery;
+  const steps = boundedOption(options, 'steps', BOUNDS.steps) ?? DEFAULT_TRAINING.steps;
+  const logEvery = boundedOption(options, 'log-every', LOG_EVERY) ?? DEFAULT_TRAINING.logEvery;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, true);
   const { config, initRank } = buildConfig(options);

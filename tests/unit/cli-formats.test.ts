@@ -9,6 +9,7 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy, exportKernel } from '#core/formats/index';
 import { fromRows } from '#core/matrix';
+import { BOUNDS, boundText } from '#core/bounds';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 
 const harness = cliHarness('cli-formats');
@@ -17,6 +18,7 @@ const { work, cli, cliWith, write } = harness;
 beforeAll(async () => {
   await harness.build();
   write('k.json', '[[1]]');
+  write('x3.json', '[[1, 2, 3], [4, 5, 6], [7, 8, 9]]');
 }, 120_000);
 afterAll(() => harness.dispose());
 
@@ -193,7 +195,6 @@ describe('corr2d --out writes Y to the file only (22.10)', () => {
 
 describe('the CLI reads what the app reads, and PyTorch’s padding (22.10)', () => {
   it('a .safetensors kernel for --k and --init, as the app exports it (convolve-mode rotation undone)', () => {
-    write('x3.json', '[[1, 2, 3], [4, 5, 6], [7, 8, 9]]');
     write(
       'k.safetensors',
       exportKernel(
@@ -288,6 +289,74 @@ describe('the CLI reads what the app reads, and PyTorch’s padding (22.10)', ()
     expectOneLineError(
       cli('corr2d', '--x', 'x3.json', '--k', 'k22.json', '--padding', 'same'),
       /--padding same: the 2×2 kernel .* symmetric padding cannot give/,
+    );
+  });
+});
+
+describe("one bounds table and one number grammar: the CLI's options read core/bounds.ts (issue 22, 19 Low)", () => {
+  it('every whole-number option takes the decimal grammar: --dilation 1e0 as --steps 1e1', () => {
+    const r = cli(
+      'corr2d',
+      '--x',
+      'x3.json',
+      '--k',
+      'k.json',
+      '--dilation',
+      '1e0',
+      '--stride',
+      '2e0,1',
+      '--json',
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      y: [
+        [1, 2, 3],
+        [7, 8, 9],
+      ],
+      backend: 'cpu',
+    });
+    const t = cli(
+      'train',
+      '--x',
+      'x3.json',
+      '--target-k',
+      'k.json',
+      '--kernel-shape',
+      '1e0x1',
+      '--steps',
+      '1e1',
+      '--json',
+    );
+    expect(t.stderr).toBe('');
+    expect((JSON.parse(t.stdout) as { loss: number[] }).loss).toHaveLength(10);
+  });
+
+  it.each([
+    ['--lr', '2e6', BOUNDS.lr],
+    ['--steps', '0', BOUNDS.steps],
+    ['--steps', '1.5', BOUNDS.steps],
+    ['--seed', String(2 ** 32), BOUNDS.seed],
+    ['--out-channels', '65', BOUNDS.channels],
+    ['--init-bias', '2e6', BOUNDS.bias],
+  ])('train %s %s is refused with the bound the app uses', (option, value, bound) => {
+    expectOneLineError(
+      cli('train', '--x', 'x3.json', '--target-k', 'k.json', '--kernel-shape', '1x1', option, value),
+      new RegExp(`^kernel-studio: ${option}: ${Number(value)} must be ${boundText(bound)}\\.\\n$`),
+    );
+  });
+
+  it('corr2d geometry and bias read the same table', () => {
+    expectOneLineError(
+      cli('corr2d', '--x', 'x3.json', '--k', 'k.json', '--dilation', '65'),
+      new RegExp(`--dilation: "65" is not R,C or one number, each ${boundText(BOUNDS.dilation)}`),
+    );
+    expectOneLineError(
+      cli('corr2d', '--x', 'x3.json', '--k', 'k.json', '--bias', '-2e6'),
+      /--bias: -2000000 must be a number from -1e6 to 1e6/,
+    );
+    expectOneLineError(
+      cli('train', '--x', 'x3.json', '--target-k', 'k.json', '--kernel-shape', '32x1'),
+      /--kernel-shape: "32x1" is not HxW with sides a whole number from 1 to 31/,
     );
   });
 });
