@@ -61,7 +61,7 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
   const { rows: oh, cols: ow } = layerOutputShape(spec, x);
   const shape = spec.outChannels === 1 ? [oh, ow] : [spec.outChannels, oh, ow];
   checkOutputSize(shape, outFormat !== 'npy');
-  const gpu = await openBackend(preference);
+  const gpu = await openBackend(preference, options);
   // The CPU uses every core: worker threads take bands of output rows (bit-identical to one thread).
   const engine = gpu ?? createCpuBackend(createNodeCpuPool());
   let y;

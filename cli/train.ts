@@ -248,7 +248,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       spec: config.spec,
     });
 
-  const gpu = await openBackend(backendPreference(options));
+  const gpu = await openBackend(backendPreference(options), options);
   // On the CPU, a large run splits each step over every core (small ones never start a thread).
   const pool = gpu ? null : createNodeCpuPool();
   const trainer = gpu

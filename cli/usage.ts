@@ -9,13 +9,13 @@ export const USAGE = `Kernel Studio, headless: 2-D convolution layers from the c
 Usage:
   kernel-studio corr2d --x FILE --k FILE [--mode ${choices(MODES)}] [--bias B|B1,B2,…]
                        [--activation ${choices(ACTIVATIONS)}] [--stride R,C] [--padding R,C|same] [--dilation R,C]
-                       [--color] [--out FILE] [--json] [--backend cpu|auto|webgpu]
+                       [--color] [--out FILE] [--json] [--backend cpu|auto|webgpu [--verbose]]
   kernel-studio train  --x FILE (--y FILE | --target-k FILE [--target-bias B|B1,…]) --kernel-shape HxW
                        [--out-channels O] [--init FILE | --seed N] [--bias | --no-bias] [--init-bias B|B1,…]
                        [--lr ${T.lr}] [--steps ${T.steps}] [--mode ${choices(MODES)}] [--activation ${choices(ACTIVATIONS)}]
                        [--stride R,C] [--padding R,C|same] [--dilation R,C] [--color]
                        [--loss ${choices(LOSS_KINDS)}] [--optimizer ${choices(OPTIMIZER_KINDS)}] [--log-every N] [--out FILE] [--json]
-                       [--backend cpu|auto|webgpu]
+                       [--backend cpu|auto|webgpu [--verbose]]
   kernel-studio --help | --version
 
 Matrix files: .json (2-D array; X may be 3-D C×H×W, K 3-D C×kh×kw or 4-D O×C×kh×kw),
@@ -39,6 +39,7 @@ Conv2d(C, O, k, stride, padding, dilation) state dict, weight OIHW [O, C, kh, kw
 --backend cpu (default) runs our CPU kernels; webgpu runs our WebGPU programs through Dawn for Node
 (the optional "webgpu" package; SwiftShader's Vulkan driver where no driver is chosen), failing if
 there is none; auto picks WebGPU on a hardware GPU adapter, else the CPU, as the app does.
+GPU drivers' own messages stay off stderr unless --verbose.
 
 Exit codes: 0 success, 2 bad input or usage (one line on stderr), 3 training diverged.
 `;

@@ -3,7 +3,8 @@
  * differently or that are built to cost time and memory (issues 19.8–19.10, 22.10): PNG headers,
  * 16-bit PNGs, large text inputs, outputs too large to hold.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -319,4 +320,52 @@ describe("one bounds table and one number grammar: the CLI's options read core/b
       /--kernel-shape: "32x1" is not HxW with sides a whole number from 1 to 31/,
     );
   });
+});
+
+/** Dawn for Node and a Vulkan driver (SwiftShader here) are there: `--backend webgpu` runs. */
+function webGpuRuns(): boolean {
+  return cli('corr2d', '--x', 'x3.json', '--k', 'k.json', '--backend', 'webgpu').status === 0;
+}
+
+describe('driver noise (19 Low)', () => {
+  it("--backend webgpu keeps the drivers' messages off stderr unless --verbose, and leaves no folder behind", (ctx) => {
+    if (!webGpuRuns()) ctx.skip();
+    const { XDG_RUNTIME_DIR: _, ...env } = process.env;
+    const before = readdirSync(tmpdir()).filter((n) => n.startsWith('kernel-studio-runtime-'));
+    const quiet = cliWith(
+      { env },
+      'corr2d',
+      '--x',
+      'x3.json',
+      '--k',
+      'k.json',
+      '--backend',
+      'webgpu',
+      '--json',
+    );
+    expect(quiet.stderr).toBe('');
+    expect(JSON.parse(quiet.stdout)).toEqual({
+      y: [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+      backend: 'webgpu',
+    });
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('kernel-studio-runtime-'))).toEqual(before);
+    // --verbose leaves the environment as it is: whatever the drivers say reaches stderr, and Y stdout.
+    const verbose = cliWith(
+      { env },
+      'corr2d',
+      '--x',
+      'x3.json',
+      '--k',
+      'k.json',
+      '--backend',
+      'webgpu',
+      '--verbose',
+    );
+    expect(verbose.status).toBe(0);
+    expect(verbose.stdout).toBe('1  2  3\n4  5  6\n7  8  9\n');
+  }, 120_000);
 });
