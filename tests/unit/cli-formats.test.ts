@@ -332,17 +332,9 @@ describe('driver noise (19 Low)', () => {
     if (!webGpuRuns()) ctx.skip();
     const { XDG_RUNTIME_DIR: _, ...env } = process.env;
     const before = readdirSync(tmpdir()).filter((n) => n.startsWith('kernel-studio-runtime-'));
-    const quiet = cliWith(
-      { env },
-      'corr2d',
-      '--x',
-      'x3.json',
-      '--k',
-      'k.json',
-      '--backend',
-      'webgpu',
-      '--json',
-    );
+    const gpu = (...extra: string[]) =>
+      cliWith({ env }, 'corr2d', '--x', 'x3.json', '--k', 'k.json', '--backend', 'webgpu', ...extra);
+    const quiet = gpu('--json');
     expect(quiet.stderr).toBe('');
     expect(JSON.parse(quiet.stdout)).toEqual({
       y: [
@@ -354,17 +346,7 @@ describe('driver noise (19 Low)', () => {
     });
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('kernel-studio-runtime-'))).toEqual(before);
     // --verbose leaves the environment as it is: whatever the drivers say reaches stderr, and Y stdout.
-    const verbose = cliWith(
-      { env },
-      'corr2d',
-      '--x',
-      'x3.json',
-      '--k',
-      'k.json',
-      '--backend',
-      'webgpu',
-      '--verbose',
-    );
+    const verbose = gpu('--verbose');
     expect(verbose.status).toBe(0);
     expect(verbose.stdout).toBe('1  2  3\n4  5  6\n7  8  9\n');
   }, 120_000);
