@@ -16,6 +16,8 @@ export interface PngHeader {
   readonly bitDepth: number;
   /** 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA. */
   readonly colorType: number;
+  /** 0 none, 1 Adam7. */
+  readonly interlace: number;
 }
 
 export function isPngSignature(bytes: Uint8Array): boolean {
@@ -54,6 +56,7 @@ export function readPngHeader(bytes: Uint8Array, name: string): PngHeader {
     height: view.getUint32(first + 12),
     bitDepth: bytes[first + 16],
     colorType: bytes[first + 17],
+    interlace: bytes[first + 20],
   };
   // Each chunk: length (4), type (4), data (length), CRC (4).
   for (let at = first + 8 + 13 + 4; at + 8 <= bytes.length;) {
@@ -64,4 +67,86 @@ export function readPngHeader(bytes: Uint8Array, name: string): PngHeader {
     at += 8 + view.getUint32(at) + 4;
   }
   return header;
+}
+
+/** The concatenated data of the IDAT chunks: the zlib stream of the image (after `readPngHeader`). */
+export function pngImageData(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let at = SIGNATURE.length; at + 8 <= bytes.length;) {
+    const length = view.getUint32(at);
+    const type = typeText(bytes, at + 4);
+    if (type === 'IEND') break;
+    if (type === 'IDAT') parts.push(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
+    at += 8 + length + 4;
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Samples a pixel of each colour type has: grey, RGB, grey + alpha, RGBA (palettes are 8-bit). */
+const SAMPLES: Readonly<Record<number, number>> = { 0: 1, 2: 3, 4: 2, 6: 4 };
+
+/** The inflated bytes a 16-bit, non-interlaced PNG's rows take (filter bytes included); null for any other PNG. */
+export function png16DataLength(header: PngHeader): number | null {
+  const samples = SAMPLES[header.colorType];
+  if (header.bitDepth !== 16 || header.interlace !== 0 || samples === undefined) return null;
+  return header.height * (header.width * samples * 2 + 1);
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/**
+ * A 16-bit, non-interlaced PNG's pixels as RGBA on the 0..255 scale, at full precision (floats:
+ * grey 1000 is 1000 · 255 / 65535), from its inflated image data. Null for any other PNG: an
+ * 8-bit or palette image loses nothing in the browser's own decoder, which the app uses for it.
+ */
+export function decodePng16(header: PngHeader, inflated: Uint8Array, name: string): Float32Array | null {
+  const needed = png16DataLength(header);
+  if (needed === null) return null;
+  const samples = SAMPLES[header.colorType];
+  const { width, height } = header;
+  const bpp = samples * 2;
+  const stride = width * bpp;
+  if (inflated.length < needed) throw new KernelStudioError('format', `${name}: truncated PNG image data.`);
+  const prev = new Uint8Array(stride);
+  const line = new Uint8Array(stride);
+  const rgba = new Float32Array(width * height * 4);
+  const scale = 255 / 65535;
+  for (let y = 0; y < height; y++) {
+    const start = y * (stride + 1);
+    const filter = inflated[start];
+    for (let i = 0; i < stride; i++) {
+      const raw = inflated[start + 1 + i];
+      const a = i >= bpp ? line[i - bpp] : 0;
+      const b = prev[i];
+      const c = i >= bpp ? prev[i - bpp] : 0;
+      const predictor = [0, a, b, (a + b) >> 1, paeth(a, b, c)][filter];
+      if (predictor === undefined)
+        throw new KernelStudioError('format', `${name}: unknown PNG row filter ${filter}.`);
+      line[i] = (raw + predictor) & 0xff;
+    }
+    for (let x = 0; x < width; x++) {
+      const s = (k: number): number => ((line[x * bpp + 2 * k] << 8) | line[x * bpp + 2 * k + 1]) * scale;
+      const p = (y * width + x) * 4;
+      const grey = samples < 3;
+      rgba[p] = s(0);
+      rgba[p + 1] = grey ? s(0) : s(1);
+      rgba[p + 2] = grey ? s(0) : s(2);
+      rgba[p + 3] = samples === 2 ? s(1) : samples === 4 ? s(3) : 255;
+    }
+    prev.set(line);
+  }
+  return rgba;
 }
