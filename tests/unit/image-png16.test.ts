@@ -1,6 +1,6 @@
 /** The app's own 16-bit PNG decoder (renderer/src/lib/files/image-grid.ts): full precision, fitted by area average. */
 import { describe, expect, it } from 'vitest';
-import { decodePng16File } from '../../renderer/src/lib/files/image-grid';
+import { decodePng16File } from '../../renderer/src/lib/files/png16';
 import { greyIdat, greyPng, IEND, ihdr, PNG_SIGNATURE } from '../helpers/png-chunks';
 
 const fileOf = (bytes: Buffer, name = 'g.png') =>
