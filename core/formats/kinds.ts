@@ -7,6 +7,8 @@ export const IMPORT_KINDS = {
   kernel: ['json', 'csv', 'tsv', 'txt', 'npy', 'safetensors'],
   /** Images the CLI decodes (grey in 0..1, or R, G, B with --color). */
   cliImage: ['png', 'jpg', 'jpeg'],
+  /** Images the app imports as X (the browser decodes them; 16-bit PNGs the app itself). */
+  appImage: ['png', 'jpg', 'jpeg', 'webp'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The CLI reads X and Y from any kernel file or image. */
@@ -18,4 +20,9 @@ export function kindList(kinds: readonly string[]): string {
   return dotted.length < 2
     ? dotted.join('')
     : `${dotted.slice(0, -1).join(', ')} or ${dotted[dotted.length - 1]}`;
+}
+
+/** The MIME type of an image kind (jpg and jpeg are both image/jpeg). */
+export function imageMime(kind: string): string {
+  return `image/${kind === 'jpg' ? 'jpeg' : kind}`;
 }
