@@ -2,6 +2,8 @@
  * A small argument parser. node:util's parseArgs refuses option values that start
  * with "-" (`--bias -0.5`), which a numeric CLI needs, so we parse ourselves.
  */
+import type { NumberBound } from '#core/bounds';
+import { boundText, withinBound } from '#core/bounds';
 import { parseDecimal } from '#core/formats/index';
 import { CliError } from './errors';
 
@@ -56,17 +58,14 @@ export function numberOption(options: ParsedOptions, name: string): number | und
   return value;
 }
 
-/** A whole number within [min, max], or a usage error naming the option. */
-export function integerOption(
-  options: ParsedOptions,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
+/**
+ * A number inside `bound` (core/bounds.ts, the table the app's fields and the workspace read),
+ * in the one decimal grammar (`1e1` is a whole 10), or a usage error naming the option.
+ */
+export function boundedOption(options: ParsedOptions, name: string, bound: NumberBound): number | undefined {
   const value = numberOption(options, name);
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new CliError(`--${name}: ${value} must be a whole number from ${min} to ${max}.`);
+  if (!withinBound(value, bound)) throw new CliError(`--${name}: ${value} must be ${boundText(bound)}.`);
   return value;
 }
 

@@ -4,6 +4,7 @@
  * everything that read before reads the same, with the same messages.
  */
 import { decodeNpyArray, decodeUtf8, extensionOf, readNpyHeader } from '#core/formats/index';
+import { jsonArrayOf, matrixFromJson, parseJsonText } from '#core/formats/matrixText';
 import { LAYER_LIMITS } from '#core/layer';
 import type { NdArray, Tensor3, Weights } from '#core/tensor';
 import { ndArrayFromNested, tensor3Of, weightsOf } from '#core/tensor';
@@ -14,13 +15,6 @@ import { decodeJpegRgb, decodePngRgb } from './image';
 function matrixArray(path: string): NdArray {
   const m = readMatrixFile(path);
   return { shape: [m.rows, m.cols], data: m.data };
-}
-
-/** The nesting depth of parsed JSON (our kernel exports keep the array under `weight`). */
-function jsonArray(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'weight' in value)
-    return (value as { weight: unknown }).weight;
-  return value;
 }
 
 function depth(value: unknown): number {
@@ -39,15 +33,13 @@ export function readArrayFile(path: string, color = false): NdArray {
     return { shape: [t.channels, t.rows, t.cols], data: t.data };
   }
   if (extension === 'json') {
-    const bytes = readBytes(path);
-    let value: unknown;
-    try {
-      value = jsonArray(JSON.parse(decodeUtf8(bytes, path)));
-    } catch {
-      return matrixArray(path); // its parser words the error
-    }
+    // Read and parsed once; a 2-D array goes through the same check as every matrix file.
+    const parsed = parseJsonText(decodeUtf8(readBytes(path), path), path);
+    const value = jsonArrayOf(parsed);
     if (depth(value) === 3 || depth(value) === 4)
       return ndArrayFromNested(value, path, LAYER_LIMITS.maxValues);
+    const m = matrixFromJson(parsed, path);
+    return { shape: [m.rows, m.cols], data: m.data };
   }
   if (extension === 'npy') {
     const bytes = readBytes(path);

@@ -3,6 +3,8 @@ import type { ConvSpec } from '#core/layer';
 import { layerOutputShape } from '#core/layer';
 import type { Matrix } from '#core/matrix';
 import type { Tensor3 } from '#core/tensor';
+import { BOUNDS, boundText, withinBound } from '#core/bounds';
+import { parseDecimal } from '#core/formats/numbers';
 import { CliError } from './errors';
 
 export function shapeText(m: Matrix): string {
@@ -48,12 +50,12 @@ export function checkChannels(
     );
 }
 
-/** Accepts `HxW` (also `H×W` or `H,W`) with both sides from 1 to `maxSide`. */
-export function parseKernelShape(text: string, maxSide: number): [number, number] {
-  const match = /^\s*(\d+)\s*[xX×,]\s*(\d+)\s*$/.exec(text);
-  const h = match ? Number(match[1]) : NaN;
-  const w = match ? Number(match[2]) : NaN;
-  if (!match || h < 1 || w < 1 || h > maxSide || w > maxSide)
-    throw new CliError(`--kernel-shape: "${text}" is not HxW with sides from 1 to ${maxSide} (e.g. 1x2).`);
-  return [h, w];
+/** Accepts `HxW` (also `H×W` or `H,W`), each side a whole kernel side (BOUNDS.kernelSide) in the one number grammar. */
+export function parseKernelShape(text: string): [number, number] {
+  const parts = text.split(/[xX×,]/).map((s) => parseDecimal(s.trim()) ?? NaN);
+  if (parts.length !== 2 || !parts.every((v) => withinBound(v, BOUNDS.kernelSide)))
+    throw new CliError(
+      `--kernel-shape: "${text}" is not HxW with sides ${boundText(BOUNDS.kernelSide)} (e.g. 1x2).`,
+    );
+  return [parts[0], parts[1]];
 }

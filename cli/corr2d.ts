@@ -2,9 +2,8 @@
 import { createCpuBackend } from '#core/cpu/index';
 import { createNodeCpuPool } from '../node/cpu-pool';
 import type { ConvSpec } from '#core/layer';
-import { specForWeights } from '#core/layer-types';
-import { toRows } from '#core/matrix';
-import { channel, kernelOf, toNested3 } from '#core/tensor';
+import { layerOutputShape } from '#core/layer';
+import { channel, kernelOf } from '#core/tensor';
 import { ACTIVATIONS, MODES } from '#core/types';
 import type { OptionTable } from './args';
 import { choiceOption, parseOptions, stringOption } from './args';
@@ -13,10 +12,16 @@ import { checkChannels, checkKernelFits } from './checks';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { CliError, EXIT_OK } from './errors';
 import type { CliIo } from './io';
-import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
-import { checkStackOutput, outputFormatOf, writeMatrixOutput, writeStackOutput } from './outputs';
+import { DOCUMENT_DEFAULTS, geometryOptions, layerSpec, perChannelOption } from './layer-args';
+import {
+  checkOutputSize,
+  checkStackOutput,
+  outputFormatOf,
+  writeMatrixOutput,
+  writeStackOutput,
+} from './outputs';
 import { checkSaveTarget } from '../node/files';
-import { formatMatrix, formatStack } from './text';
+import { writeJsonY, writeMatrixText, writeStackText } from './text';
 
 const OPTIONS: OptionTable = {
   x: 'string',
@@ -49,13 +54,16 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
 
   const x = readImageFile(xPath, options.has('color'));
   const { weights: w } = readWeightsFile(kPath);
-  const spec: ConvSpec = specForWeights(w, { ...geometry, mode, activation });
+  const spec: ConvSpec = layerSpec(w, geometry, mode, activation);
   checkChannels(x.channels, w.inChannels, xPath, kPath);
   checkKernelFits(channel(x, 0), kernelOf(w, 0, 0), spec, xPath, kPath);
   const bias = perChannelOption(options, 'bias', spec.outChannels);
   if (outPath !== undefined && outFormat !== undefined && spec.outChannels > 1)
     checkStackOutput(outPath, outFormat);
-  const gpu = await openBackend(preference);
+  const { rows: oh, cols: ow } = layerOutputShape(spec, x);
+  const shape = spec.outChannels === 1 ? [oh, ow] : [spec.outChannels, oh, ow];
+  checkOutputSize(shape, outFormat !== 'npy');
+  const gpu = await openBackend(preference, options);
   // The CPU uses every core: worker threads take bands of output rows (bit-identical to one thread).
   const engine = gpu ?? createCpuBackend(createNodeCpuPool());
   let y;
@@ -66,13 +74,14 @@ export async function runCorr2d(argv: readonly string[], io: CliIo): Promise<num
   }
   const backend = gpu ? 'webgpu' : 'cpu';
 
-  if (spec.outChannels === 1) {
-    const y2 = channel(y, 0);
-    if (outPath !== undefined && outFormat !== undefined) await writeMatrixOutput(outPath, outFormat, y2);
-    io.stdout(options.has('json') ? `${JSON.stringify({ y: toRows(y2), backend })}\n` : formatMatrix(y2));
-  } else {
-    if (outPath !== undefined && outFormat !== undefined) await writeStackOutput(outPath, outFormat, y);
-    io.stdout(options.has('json') ? `${JSON.stringify({ y: toNested3(y), backend })}\n` : formatStack(y));
-  }
+  // --out FILE gets Y; stdout then gets nothing, or with --json what was written.
+  const write = (text: string): void => io.stdout(text);
+  if (outPath !== undefined && outFormat !== undefined) {
+    if (spec.outChannels === 1) await writeMatrixOutput(outPath, outFormat, channel(y, 0));
+    else await writeStackOutput(outPath, outFormat, y);
+    if (options.has('json')) write(`${JSON.stringify({ out: outPath, shape, backend })}\n`);
+  } else if (options.has('json')) writeJsonY(y, spec.outChannels > 1, backend, write);
+  else if (spec.outChannels === 1) writeMatrixText(channel(y, 0), write);
+  else writeStackText(y, write);
   return EXIT_OK;
 }

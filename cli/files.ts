@@ -1,5 +1,6 @@
 /** Reading matrices from disk, with one-line errors naming the file; writes go through node/files.ts. */
 import { extensionOf, importKernel } from '#core/formats/index';
+import { CLI_ARRAY_KINDS, kindList } from '#core/formats/kinds';
 import type { Matrix } from '#core/matrix';
 import { readRegularFile } from '../node/files';
 import { CliError } from './errors';
@@ -16,19 +17,14 @@ export function readBytes(path: string): Uint8Array {
   return readRegularFile(path, MAX_INPUT_BYTES);
 }
 
-/** Loads a matrix from .json, .csv, .npy, .png, .jpg or .jpeg; images become grayscale in 0..1. */
+/** Loads a matrix from any of CLI_ARRAY_KINDS; images become grayscale in 0..1. */
 export function readMatrixFile(path: string): Matrix {
-  const bytes = readBytes(path);
+  const bytes = readBytes(path); // first: a device or a FIFO is named as such, whatever its name
   const extension = extensionOf(path);
+  if (!CLI_ARRAY_KINDS.includes(extension))
+    throw new CliError(`${path}: unknown file type; use ${kindList(CLI_ARRAY_KINDS)}.`);
   if (extension === 'png') return decodePngGray(bytes, path);
   if (extension === 'jpg' || extension === 'jpeg') return decodeJpegGray(bytes, path);
-  if (
-    extension === 'json' ||
-    extension === 'csv' ||
-    extension === 'tsv' ||
-    extension === 'txt' ||
-    extension === 'npy'
-  )
-    return importKernel(bytes, path);
-  throw new CliError(`${path}: unknown file type; use .json, .csv, .npy, .png, .jpg or .jpeg.`);
+  // The app's kernel Import: .json, .csv/.tsv/.txt, .npy, .safetensors (a Conv2d(1, 1) weight).
+  return importKernel(bytes, path);
 }

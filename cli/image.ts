@@ -6,6 +6,7 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { KernelStudioError } from '#core/errors';
+import { readPngHeader } from '#core/formats/png';
 import type { Matrix } from '#core/matrix';
 import type { Tensor3 } from '#core/tensor';
 import { LIMITS } from '#core/types';
@@ -19,47 +20,48 @@ function checkSize(width: number, height: number, name: string): void {
     );
 }
 
-function toGray(rgba: Uint8Array, width: number, height: number): Matrix {
+/** Decoded RGBA samples and the value of full intensity: 255, or 65535 for a 16-bit PNG (1, 3, 15 below 8 bits). */
+interface Pixels {
+  readonly data: ArrayLike<number>;
+  readonly width: number;
+  readonly height: number;
+  readonly max: number;
+}
+
+function toGray({ data: rgba, width, height, max }: Pixels): Matrix {
   const data = new Float32Array(width * height);
   for (let i = 0; i < data.length; i++) {
     const p = i * 4;
-    data[i] = (0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2]) / 255;
+    data[i] = (0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2]) / max;
   }
   return { rows: height, cols: width, data };
 }
 
-function toRgb(rgba: Uint8Array, width: number, height: number): Tensor3 {
+function toRgb({ data: rgba, width, height, max }: Pixels): Tensor3 {
   const size = width * height;
   const data = new Float32Array(3 * size);
-  for (let i = 0; i < size; i++) for (let c = 0; c < 3; c++) data[c * size + i] = rgba[i * 4 + c] / 255;
+  for (let i = 0; i < size; i++) for (let c = 0; c < 3; c++) data[c * size + i] = rgba[i * 4 + c] / max;
   return { channels: 3, rows: height, cols: width, data };
 }
 
-function isPng(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47
-  );
-}
-
-/** Decodes a PNG (8- or 16-bit, any colour type; alpha ignored) to grayscale. */
+/** Decodes a PNG (1- to 16-bit at full precision, any colour type; alpha ignored) to grayscale. */
 export function decodePngGray(bytes: Uint8Array, name: string): Matrix {
-  const png = decodePng(bytes, name);
-  return toGray(png.data, png.width, png.height);
+  return toGray(decodePng(bytes, name));
 }
 
 /** Decodes a PNG to R, G, B channels (alpha ignored; a grey PNG gives three equal channels). */
 export function decodePngRgb(bytes: Uint8Array, name: string): Tensor3 {
-  const png = decodePng(bytes, name);
-  return toRgb(png.data, png.width, png.height);
+  return toRgb(decodePng(bytes, name));
 }
 
-function decodePng(bytes: Uint8Array, name: string): { data: Uint8Array; width: number; height: number } {
-  if (!isPng(bytes)) throw new KernelStudioError('format', `${name}: not a PNG file.`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  checkSize(view.getUint32(16), view.getUint32(20), name); // IHDR width, height (big-endian)
+function decodePng(bytes: Uint8Array, name: string): Pixels {
+  // The one IHDR, first: the size checked here is the size pngjs decodes.
+  const header = readPngHeader(bytes, name);
+  checkSize(header.width, header.height, name);
   let png;
   try {
-    png = PNG.sync.read(bytes);
+    // skipRescale keeps 16-bit samples (a grey 1000 reads 1000/65535, not 4/255).
+    png = PNG.sync.read(bytes, { skipRescale: true });
   } catch (e) {
     throw new KernelStudioError(
       'format',
@@ -67,22 +69,24 @@ function decodePng(bytes: Uint8Array, name: string): { data: Uint8Array; width: 
     );
   }
   if (png.width === 0 || png.height === 0) throw new KernelStudioError('empty', `${name} has no pixels.`);
-  return png;
+  // A palette maps to 8-bit colours; other types keep their bit depth.
+  const max = header.colorType === 3 ? 255 : 2 ** header.bitDepth - 1;
+  return { data: png.data, width: png.width, height: png.height, max };
 }
 
 /** Decodes a baseline/progressive JPEG to grayscale, with jpeg-js's own size and memory caps. */
 export function decodeJpegGray(bytes: Uint8Array, name: string): Matrix {
   const image = decodeJpeg(bytes, name);
-  return toGray(image.data, image.width, image.height);
+  return toGray({ ...image, max: 255 });
 }
 
 /** Decodes a JPEG to R, G, B channels. */
 export function decodeJpegRgb(bytes: Uint8Array, name: string): Tensor3 {
   const image = decodeJpeg(bytes, name);
-  return toRgb(image.data, image.width, image.height);
+  return toRgb({ ...image, max: 255 });
 }
 
-function decodeJpeg(bytes: Uint8Array, name: string): { data: Uint8Array; width: number; height: number } {
+function decodeJpeg(bytes: Uint8Array, name: string): Omit<Pixels, 'max'> {
   let image;
   try {
     image = jpeg.decode(bytes, {

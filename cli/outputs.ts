@@ -13,10 +13,37 @@ import {
 import type { Matrix } from '#core/matrix';
 import type { Tensor3 } from '#core/tensor';
 import { toNested3 } from '#core/tensor';
+import { LAYER_LIMITS } from '#core/layer';
+import { LIMITS } from '#core/types';
 import { CliError } from './errors';
 import { writeFileAtomic } from '../node/files';
 
 export type OutputFormat = 'json' | 'csv' | 'npy' | 'safetensors';
+
+/** The most values Y may hold: what the CLI reads as one array (256 MiB of float32). */
+export const MAX_OUTPUT_VALUES = LAYER_LIMITS.maxValues;
+/**
+ * The most values written as text (stdout, --json, .json, .csv): one 4096² image. Text takes
+ * about 15 characters a value, and more would near V8's longest string (2^29 characters).
+ */
+export const MAX_TEXT_VALUES = LIMITS.maxImageSide * LIMITS.maxImageSide;
+
+/**
+ * Refuses, before anything is computed, a Y too large to hold (`shape` is O×Ho×Wo) or, when it
+ * goes out as text, to write: exit 2 with what to change.
+ */
+export function checkOutputSize(shape: readonly number[], asText: boolean): void {
+  const values = shape.reduce((a, b) => a * b, 1);
+  const what = `Y would be ${shape.join('×')} (${values} values)`;
+  if (values > MAX_OUTPUT_VALUES)
+    throw new CliError(
+      `${what}, over the limit of ${MAX_OUTPUT_VALUES} (${(MAX_OUTPUT_VALUES * 4) / 2 ** 20} MiB of float32); use fewer output channels, a stride or a smaller X.`,
+    );
+  if (asText && values > MAX_TEXT_VALUES)
+    throw new CliError(
+      `${what}, too many to write as text (at most ${MAX_TEXT_VALUES}); write it with --out FILE.npy.`,
+    );
+}
 
 /** Checks `--out` before any work is done, so a typo does not cost a training run. */
 export function outputFormatOf(path: string, allowSafetensors: boolean): OutputFormat {

@@ -9,23 +9,26 @@ export function formatValue(value: number): string {
 }
 
 /**
- * Right-aligned columns separated by spaces. The result reads back as a
- * whitespace-separated matrix file, so `corr2d … > y.txt` can feed `train --y y.txt`.
+ * Right-aligned columns separated by spaces, handed to `write` a row at a time (no one string of
+ * a whole 4096² Y). The result reads back as a whitespace-separated matrix file, so
+ * `corr2d … > y.txt` can feed `train --y y.txt`.
  */
-export function formatMatrix(m: Matrix): string {
-  const cells = Array.from(m.data, formatValue);
-  // A loop, not Math.max(...cells): spreading 4096² arguments overflows the stack.
+export function writeMatrixText(m: Matrix, write: (text: string) => void): void {
+  // The column width first, then each row formatted again: no array of 16M cell strings.
   let width = 0;
-  for (const cell of cells) if (cell.length > width) width = cell.length;
-  const lines: string[] = [];
-  for (let r = 0; r < m.rows; r++)
-    lines.push(
-      cells
-        .slice(r * m.cols, (r + 1) * m.cols)
-        .map((c) => c.padStart(width))
-        .join('  '),
-    );
-  return lines.join('\n') + '\n';
+  for (let i = 0; i < m.data.length; i++) width = Math.max(width, formatValue(m.data[i]).length);
+  for (let r = 0; r < m.rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < m.cols; c++) cells.push(formatValue(m.data[r * m.cols + c]).padStart(width));
+    write(`${cells.join('  ')}\n`);
+  }
+}
+
+/** `writeMatrixText` as one string (small matrices: a trained kernel). */
+export function formatMatrix(m: Matrix): string {
+  const rows: string[] = [];
+  writeMatrixText(m, (row) => rows.push(row));
+  return rows.join('');
 }
 
 /** d2l's `'%.3f' % loss`; huge or non-finite losses stay readable. */
@@ -35,8 +38,28 @@ export function formatLoss(loss: number): string {
 }
 
 /** Several output channels: each as `channel N:` and its rows. */
-export function formatStack(t: Tensor3): string {
-  return Array.from({ length: t.channels }, (_, c) => `channel ${c}:\n${formatMatrix(channel(t, c))}`).join(
-    '',
-  );
+export function writeStackText(t: Tensor3, write: (text: string) => void): void {
+  for (let c = 0; c < t.channels; c++) {
+    write(`channel ${c}:\n`);
+    writeMatrixText(channel(t, c), write);
+  }
+}
+
+/** `{"y": [[…], …], "backend": "cpu"}` a row at a time: Y's values as JSON numbers (nested per channel when there are several). */
+export function writeJsonY(
+  y: Tensor3,
+  nested: boolean,
+  backend: string,
+  write: (text: string) => void,
+): void {
+  write('{"y":[');
+  for (let c = 0; c < y.channels; c++) {
+    if (nested) write(c === 0 ? '[' : ',[');
+    for (let r = 0; r < y.rows; r++) {
+      const start = (c * y.rows + r) * y.cols;
+      write(`${r === 0 ? '' : ','}${JSON.stringify(Array.from(y.data.subarray(start, start + y.cols)))}`);
+    }
+    if (nested) write(']');
+  }
+  write(`],"backend":${JSON.stringify(backend)}}\n`);
 }

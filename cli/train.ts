@@ -1,25 +1,25 @@
 /** `kernel-studio train`: learn a layer (a kernel, or O×C kernels) from (X, Y) on the CPU or WebGPU (--backend), printing d2l's loss lines. */
 import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
 import type { ConvSpec } from '#core/layer';
-import { specForWeights } from '#core/layer-types';
-import { LAYER_LIMITS, layerOutputShape } from '#core/layer';
+import { layerOutputShape } from '#core/layer';
+import { BOUNDS } from '#core/bounds';
 import type { LayerTrainConfig, LayerTrainSnapshot } from '#core/layer-types';
 import { randomKernel, randomWeights } from '#core/random';
 import type { Tensor3, Weights } from '#core/tensor';
 import { channel, kernelOf, shapeText as dimsText, toNested, weightsOfMatrix } from '#core/tensor';
 import type { BackendKind, TrainChunk } from '#core/types';
-import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '#core/types';
+import { ACTIVATIONS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '#core/types';
 import { DEFAULT_TRAINING } from '#core/workspace/model';
 import type { OptionTable, ParsedOptions } from './args';
-import { choiceOption, integerOption, numberOption, parseOptions, stringOption } from './args';
+import { boundedOption, choiceOption, parseOptions, stringOption } from './args';
 import { readImageFile, readWeightsFile } from './arrays';
 import { BACKEND_OPTION, backendPreference, openBackend } from './backend';
 import { createNodeCpuPool } from '../node/cpu-pool';
 import { checkChannels, checkKernelFits, parseKernelShape, shapeText, tensorText } from './checks';
 import { CliError, EXIT_DIVERGED, EXIT_OK } from './errors';
 import type { CliIo } from './io';
-import { DOCUMENT_DEFAULTS, geometryOptions, perChannelOption } from './layer-args';
-import { checkLayerOutput, outputFormatOf, writeLayerOutput } from './outputs';
+import { DOCUMENT_DEFAULTS, geometryOptions, layerSpec, perChannelOption } from './layer-args';
+import { checkLayerOutput, checkOutputSize, outputFormatOf, writeLayerOutput } from './outputs';
 import { checkSaveTarget } from '../node/files';
 import { formatLoss, formatMatrix, formatValue } from './text';
 
@@ -51,7 +51,8 @@ const OPTIONS: OptionTable = {
   ...BACKEND_OPTION,
 };
 
-const MAX_STEPS = 10_000_000;
+/** The app's log interval, and 0 for no loss lines (a CLI-only choice: the app always logs). */
+const LOG_EVERY = { ...BOUNDS.logEvery, min: 0 };
 
 function weightsText(w: Weights): string {
   return dimsText([w.outChannels, w.inChannels, w.rows, w.cols]);
@@ -70,9 +71,8 @@ interface Initial {
  */
 function initialWeights(options: ParsedOptions, inChannels: number, xPath: string): Initial {
   const kernelShapeArg = stringOption(options, 'kernel-shape');
-  const shape =
-    kernelShapeArg === undefined ? undefined : parseKernelShape(kernelShapeArg, LIMITS.maxKernelSide);
-  const outChannels = integerOption(options, 'out-channels', 1, LAYER_LIMITS.maxChannels);
+  const shape = kernelShapeArg === undefined ? undefined : parseKernelShape(kernelShapeArg);
+  const outChannels = boundedOption(options, 'out-channels', BOUNDS.channels);
   const initPath = stringOption(options, 'init');
   if (initPath !== undefined) {
     if (options.has('seed')) throw new CliError('train: give --init FILE or --seed N, not both.');
@@ -89,7 +89,7 @@ function initialWeights(options: ParsedOptions, inChannels: number, xPath: strin
     return { weights, rank };
   }
   if (!shape) throw new CliError('train: --kernel-shape HxW is required (or --init FILE).');
-  const seed = integerOption(options, 'seed', 0, 0xffffffff) ?? DEFAULT_TRAINING.seed;
+  const seed = boundedOption(options, 'seed', BOUNDS.seed) ?? DEFAULT_TRAINING.seed;
   const o = outChannels ?? 1;
   const weights =
     o === 1 && inChannels === 1
@@ -109,6 +109,8 @@ function targetOf(options: ParsedOptions, x: Tensor3, spec: ConvSpec, xPath: str
   const yPath = stringOption(options, 'y');
   const targetPath = stringOption(options, 'target-k');
   const { rows: oh, cols: ow } = layerOutputShape(spec, x);
+  // Y, Ŷ and the gradients are all O×Ho×Wo: bounded before anything is computed.
+  checkOutputSize([spec.outChannels, oh, ow], false);
   if (targetPath !== undefined) {
     const { weights: targetK } = readWeightsFile(targetPath);
     checkChannels(x.channels, targetK.inChannels, xPath, targetPath);
@@ -156,14 +158,13 @@ function buildConfig(options: ParsedOptions): { config: LayerTrainConfig; initRa
     throw new CliError('train: --target-bias needs --target-k.');
   const mode = choiceOption(options, 'mode', MODES, DOCUMENT_DEFAULTS.mode);
   const activation = choiceOption(options, 'activation', ACTIVATIONS, DOCUMENT_DEFAULTS.activation);
-  const lr = numberOption(options, 'lr') ?? DEFAULT_TRAINING.lr;
-  if (!(lr > 0)) throw new CliError(`--lr: ${lr} must be greater than 0.`);
+  const lr = boundedOption(options, 'lr', BOUNDS.lr) ?? DEFAULT_TRAINING.lr;
   const geometry = geometryOptions(options);
 
   const x = readImageFile(xPath, options.has('color'));
   const init = initialWeights(options, x.channels, xPath);
   const w = init.weights;
-  const spec: ConvSpec = specForWeights(w, { ...geometry, mode, activation });
+  const spec: ConvSpec = layerSpec(w, geometry, mode, activation);
   checkKernelFits(
     channel(x, 0),
     kernelOf(w, 0, 0),
@@ -236,8 +237,8 @@ function closing(gpu: { dispose(): void }): (e: unknown) => never {
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const options = parseOptions(argv, OPTIONS, 'train');
-  const steps = integerOption(options, 'steps', 0, MAX_STEPS) ?? DEFAULT_TRAINING.steps;
-  const logEvery = integerOption(options, 'log-every', 0, MAX_STEPS) ?? DEFAULT_TRAINING.logEvery;
+  const steps = boundedOption(options, 'steps', BOUNDS.steps) ?? DEFAULT_TRAINING.steps;
+  const logEvery = boundedOption(options, 'log-every', LOG_EVERY) ?? DEFAULT_TRAINING.logEvery;
   const outPath = stringOption(options, 'out');
   const outFormat = outPath === undefined ? undefined : outputFormatOf(outPath, true);
   // A missing folder, a device or another user's link fails now, not after training.
@@ -250,7 +251,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
       spec: config.spec,
     });
 
-  const gpu = await openBackend(backendPreference(options));
+  const gpu = await openBackend(backendPreference(options), options);
   // On the CPU, a large run splits each step over every core (small ones never start a thread).
   const pool = gpu ? null : createNodeCpuPool();
   const trainer = gpu

@@ -1,9 +1,10 @@
 /**
- * Every numeric bound a user can type against, in one table. The UI's fields,
- * core's validator and the workspace schema all read it, so whatever the UI
- * accepts also validates, saves and reopens.
+ * Every numeric bound a user can type or a file can state, in one table. The UI's fields,
+ * core's validator, the workspace schema and the CLI's options all read it (LIMITS in types.ts
+ * and LAYER_LIMITS in layer.ts are views of it), so whatever one accepts the others accept,
+ * save and reopen. Numbers are read with one grammar, core/formats/numbers.ts's `parseDecimal`.
  */
-import { LIMITS } from './types';
+import { parseDecimal } from './formats/numbers';
 
 export interface NumberBound {
   readonly min: number;
@@ -27,10 +28,21 @@ export const BOUNDS = {
   bias: real(-1e6, 1e6),
   /** A grid cell or the brush value. */
   value: real(-1e6, 1e6),
-  kernelSide: whole(1, LIMITS.maxKernelSide),
-  /** Rows or columns of an image the editor draws (the file limit, LIMITS.maxImageSide, is larger). */
+  /** Rows or columns of a kernel: 1×1 to 31×31. */
+  kernelSide: whole(1, 31),
+  /** Rows or columns of an image the editor draws (the file limit, fileImageSide, is larger). */
   imageSide: whole(1, 256),
+  /** Rows or columns of an image read from a file (the CLI's X and Y, an imported grid). */
+  fileImageSide: whole(1, 4096),
+  /** Input or output channels of a layer. */
+  channels: whole(1, 64),
+  stride: whole(1, 64),
+  padding: whole(0, 64),
+  dilation: whole(1, 64),
 } as const satisfies Record<string, NumberBound>;
+
+/** Values in one array read from a file or made by the CLI (an image stack, a weight, Y): 256 MiB of float32. */
+export const MAX_ARRAY_VALUES = 4 * 4096 * 4096;
 
 export type BoundName = keyof typeof BOUNDS;
 
@@ -59,10 +71,13 @@ export function withinBound(v: number, b: NumberBound): boolean {
  * are refused rather than silently becoming 0 or Infinity.
  */
 export function parseBounded(text: string, b: NumberBound): number | null {
-  const t = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return null;
-  const v = Number(t);
-  return withinBound(v, b) ? v : null;
+  const v = parseDecimal(text.trim());
+  return v !== undefined && withinBound(v, b) ? v : null;
+}
+
+/** "a whole number from 1 to 64", "a number from 1e-12 to 1e6": what a message says a bound takes. */
+export function boundText(b: NumberBound): string {
+  return `${b.whole ? 'a whole number' : 'a number'} from ${formatBoundEnd(b.min)} to ${formatBoundEnd(b.max)}`;
 }
 
 /** A bound's end as a field's message writes it: 1e-12, 1e6, 31, -1000000 → -1e6. */

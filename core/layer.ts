@@ -5,6 +5,7 @@
  */
 import { KernelStudioError } from './errors';
 import type { Activation, Mode } from './types';
+import { BOUNDS, MAX_ARRAY_VALUES } from './bounds';
 import { LIMITS } from './types';
 
 /** A per-axis value, `[rows, cols]`. */
@@ -36,12 +37,12 @@ export interface Shape2 {
 
 /** Bounds a layer may take (checked before any allocation). */
 export const LAYER_LIMITS = {
-  maxChannels: 64,
+  maxChannels: BOUNDS.channels.max,
   /** Values in one array read from a file (an image stack or a weight). */
-  maxValues: 4 * 4096 * 4096,
-  maxStride: 64,
-  maxPadding: 64,
-  maxDilation: 64,
+  maxValues: MAX_ARRAY_VALUES,
+  maxStride: BOUNDS.stride.max,
+  maxPadding: BOUNDS.padding.max,
+  maxDilation: BOUNDS.dilation.max,
 } as const;
 
 const ONE: Pair = [1, 1];

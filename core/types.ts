@@ -1,3 +1,4 @@
+import { BOUNDS } from './bounds';
 import type { Matrix } from './matrix';
 
 /**
@@ -128,8 +129,8 @@ export interface ComputeBackend {
 /** A loss at or above this counts as divergence, like a non-finite one. */
 export const DIVERGENCE_LIMIT = 1e30;
 
-/** Size limits, checked before any allocation. */
+/** Size limits, checked before any allocation: a view of core/bounds.ts (BOUNDS). */
 export const LIMITS = {
-  maxImageSide: 4096,
-  maxKernelSide: 31,
+  maxImageSide: BOUNDS.fileImageSide.max,
+  maxKernelSide: BOUNDS.kernelSide.max,
 } as const;

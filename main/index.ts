@@ -9,6 +9,7 @@ import {
   type MainEvents,
   type RecentFile,
 } from '../ipc/contract';
+import { IMPORT_KINDS } from '#core/formats/kinds';
 import { WORKSPACE_EXTENSION } from '#core/workspace/model';
 import { guardedInvoke } from './ipc-guard';
 import { lockDownContents, lockDownSession } from './lockdown';
@@ -36,7 +37,7 @@ registerAppScheme();
 
 const FILTERS: Record<FileKind, Electron.FileFilter[]> = {
   workspace: [{ name: 'Kernel Studio workspace', extensions: [WORKSPACE_EXTENSION] }],
-  kernel: [{ name: 'Kernel', extensions: ['json', 'csv', 'npy', 'safetensors', 'txt'] }],
+  kernel: [{ name: 'Kernel', extensions: [...IMPORT_KINDS.kernel] }],
   image: [{ name: 'Image', extensions: ['png'] }],
   chart: [{ name: 'Chart', extensions: ['png', 'svg', 'csv'] }],
 };

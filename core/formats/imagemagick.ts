@@ -34,7 +34,9 @@ export type ImageMagickVersion = keyof typeof IMAGEMAGICK_PROGRAMS;
 
 /**
  * A full command line for ImageMagick `version` (7 by default) whose output is Kernel
- * Studio's Y: same values, same (H−kh+1)×(W−kw+1) size. The bias, on the 0..1 scale,
+ * Studio's Y: same values, same (H−kh+1)×(W−kw+1) size. A colour input becomes grey with the
+ * app's Rec. 601 luma (0.299 R + 0.587 G + 0.114 B): `-grayscale Rec601Luma`, not `-colorspace
+ * Gray`, which is Rec. 709 in IM6 (up to 0.12 apart). The bias, on the 0..1 scale,
  * becomes `convolve:bias` as a percentage of the range (it must precede `-morphology`).
  */
 export function imageMagickCommand(
@@ -51,7 +53,7 @@ export function imageMagickCommand(
       : '';
   const kernelText = imageMagickKernel(kernel, true);
   const program = IMAGEMAGICK_PROGRAMS[version];
-  return `${program} input.png -colorspace Gray${biasDefine} -morphology ${imageMagickMethod(mode)} '${kernelText}'${chop} output.png`;
+  return `${program} input.png -grayscale Rec601Luma${biasDefine} -morphology ${imageMagickMethod(mode)} '${kernelText}'${chop} output.png`;
 }
 
 /** The text export: comments naming the semantics, the kernel string, and the command. */

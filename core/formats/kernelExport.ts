@@ -6,6 +6,7 @@ import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
 import type { Mode } from '../types';
 import { imageMagickExport } from './imagemagick';
+import { IMPORT_KINDS, kindList } from './kinds';
 import { parseMatrixCsv, parseMatrixJson, serializeMatrixCsv, serializeMatrixJson } from './matrixText';
 import { decodeNpy, encodeNpy } from './npy';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -99,8 +100,8 @@ export function extensionOf(filename: string): string {
 }
 
 /**
- * Reads a matrix file by extension: .json, .csv (also .txt/.tsv), .npy, or .safetensors
- * (its `weight`). `filename` also names the file in error messages.
+ * Reads a matrix file by extension (IMPORT_KINDS.kernel): .json, .csv (also .txt/.tsv), .npy, or
+ * .safetensors (its `weight`). `filename` also names the file in error messages.
  */
 export function importKernel(bytes: Uint8Array, filename: string): Matrix {
   const extension = extensionOf(filename);
@@ -118,7 +119,7 @@ export function importKernel(bytes: Uint8Array, filename: string): Matrix {
     default:
       throw new KernelStudioError(
         'unsupported',
-        `${filename}: unknown file type "${extension ? `.${extension}` : '(none)'}"; use .json, .csv or .npy.`,
+        `${filename}: unknown file type "${extension ? `.${extension}` : '(none)'}"; use ${kindList(IMPORT_KINDS.kernel)}.`,
       );
   }
 }

@@ -6,26 +6,41 @@
 import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
 import { toRows } from '../matrix';
-import { matrixFromRows } from '../validate';
+import { LIMITS } from '../types';
+import { checkFinite, matrixFromRows } from '../validate';
 import { formatFloat32, parseDecimal } from './numbers';
+
+/** Parses JSON text; a syntax error becomes one line naming the file. */
+export function parseJsonText(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new KernelStudioError('format', `${name}: not valid JSON (${detail}).`);
+  }
+}
+
+/** Our kernel export keeps the array under `weight`; anything else is the array itself. */
+export function jsonArrayOf(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'weight' in value)
+    return (value as { weight: unknown }).weight;
+  return value;
+}
+
+/** A parsed JSON value as a 2-D matrix: a 2-D array of numbers or an object with a `weight` one. */
+export function matrixFromJson(parsed: unknown, name: string): Matrix {
+  const value = jsonArrayOf(parsed);
+  if (!Array.isArray(value))
+    throw new KernelStudioError('format', `${name}: expected a 2-D array of numbers like [[1, -1]].`);
+  return matrixFromRows(value, name);
+}
 
 /**
  * Parses JSON holding either a 2-D array of numbers or an object with a `weight`
  * 2-D array (our own kernel export), so exported kernels re-import as they are.
  */
 export function parseMatrixJson(text: string, name: string): Matrix {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new KernelStudioError('format', `${name}: not valid JSON (${detail}).`);
-  }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'weight' in value)
-    value = (value as { weight: unknown }).weight;
-  if (!Array.isArray(value))
-    throw new KernelStudioError('format', `${name}: expected a 2-D array of numbers like [[1, -1]].`);
-  return matrixFromRows(value, name);
+  return matrixFromJson(parseJsonText(text, name), name);
 }
 
 /** A 2-D JSON array, one row per line, each value the shortest float32-exact decimal. */
@@ -72,22 +87,58 @@ function parseCell(cell: string, name: string, line: number, column: number, fir
 /**
  * Parses a table of numbers separated by commas, semicolons, tabs or whitespace.
  * Lines starting with `#` are comments (as in numpy.loadtxt); blank lines are skipped.
+ * One pass straight into a Float32Array: the size and shape are checked on the first line
+ * that breaks them, before the rest is read (a 4096² table is 64 MiB, not 16M JS numbers).
  */
-export function parseMatrixCsv(text: string, name: string): Matrix {
+export function parseMatrixCsv(text: string, name: string, maxSide: number = LIMITS.maxImageSide): Matrix {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = body.split(/\r\n|\n|\r/);
-  const rows: number[][] = [];
+  const lineBreak = /\r\n|\n|\r/g;
   let separator: string | RegExp | undefined;
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
+  let rows = 0;
+  let cols = 0;
+  let data = new Float32Array(0);
+  for (let start = 0, lineNumber = 1; start <= body.length; lineNumber++) {
+    lineBreak.lastIndex = start;
+    const found = lineBreak.exec(body);
+    const end = found ? found.index : body.length;
+    const line = body.slice(start, end).trim();
+    start = found ? end + found[0].length : body.length + 1;
+    if (line === '' || line.startsWith('#')) continue;
     separator ??= detectSeparator(line);
-    const cells = line.split(separator).map((cell) => cell.trim());
-    const firstRow = rows.length === 0;
-    rows.push(cells.map((cell, c) => parseCell(cell, name, index + 1, c + 1, firstRow)));
-  });
-  if (rows.length === 0) throw new KernelStudioError('empty', `${name} is empty: it holds no numbers.`);
-  return matrixFromRows(rows, name);
+    // Split no further than the limit: a 250 MB line is not cut into 100M strings.
+    const cells = line.split(separator, maxSide + 1);
+    const count = cells.length > maxSide ? `more than ${maxSide}` : String(cells.length);
+    if (rows === 0) {
+      cols = cells.length;
+      if (cols > maxSide)
+        throw new KernelStudioError(
+          'too-large',
+          `${name} has ${count} columns, over the limit of ${maxSide}×${maxSide}.`,
+        );
+      data = new Float32Array(cols * Math.min(maxSide, 64));
+    } else if (cells.length !== cols)
+      throw new KernelStudioError(
+        'ragged',
+        `${name} row ${rows + 1} has ${count} values but row 1 has ${cols}.`,
+      );
+    if (rows === maxSide)
+      throw new KernelStudioError(
+        'too-large',
+        `${name} has more than ${maxSide} rows, over the limit of ${maxSide}×${maxSide}.`,
+      );
+    if ((rows + 1) * cols > data.length) {
+      const grown = new Float32Array(Math.min(maxSide, 2 * rows) * cols);
+      grown.set(data);
+      data = grown;
+    }
+    for (let c = 0; c < cols; c++)
+      data[rows * cols + c] = parseCell(cells[c].trim(), name, lineNumber, c + 1, rows === 0);
+    rows++;
+  }
+  if (rows === 0) throw new KernelStudioError('empty', `${name} is empty: it holds no numbers.`);
+  const m = { rows, cols, data: data.length === rows * cols ? data : data.slice(0, rows * cols) };
+  checkFinite(m, name);
+  return m;
 }
 
 /** Comma-separated rows with a trailing newline; `comments` become leading `# ` lines. */

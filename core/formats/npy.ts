@@ -50,10 +50,118 @@ function fail(name: string, problem: string): never {
   throw new KernelStudioError('format', `${name}: ${problem}`);
 }
 
-/** Pulls one key's literal out of the header dict; NumPy writes keys in single quotes, we accept double too. */
-function dictEntry(dict: string, key: string): string | undefined {
-  const match = new RegExp(`['"]${key}['"]\\s*:\\s*('[^']*'|"[^"]*"|True|False|\\([^)]*\\))`).exec(dict);
-  return match?.[1];
+/**
+ * NumPy's own cap (`numpy.lib.format._MAX_HEADER_SIZE`, NumPy 1.24 and later, 2.x included):
+ * `np.load` refuses a header of more than 10,000 characters unless pickles are allowed. The
+ * header NumPy writes is under 200; a longer one is hostile or broken.
+ */
+export const MAX_NPY_HEADER_CHARS = 10_000;
+
+/** The keys NumPy writes, and the only ones it reads (`EXPECTED_KEYS`). */
+const HEADER_KEYS = ['descr', 'fortran_order', 'shape'] as const;
+type HeaderKey = (typeof HEADER_KEYS)[number];
+
+/** A value of the header dict: a string, a bool, or a tuple of whole sizes (or anything else, as text). */
+type HeaderValue =
+  | { kind: 'string'; text: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'tuple'; dims: string[] }
+  | { kind: 'other'; text: string };
+
+/**
+ * Parses the header's Python dict literal in one left-to-right pass (no regular expression that
+ * can backtrack): `{'key': value, …}` with string keys and string, True/False or tuple values.
+ * Any other key, a repeated key (Python keeps the last, we read the first: refused) or anything
+ * after the closing brace but spaces is refused.
+ */
+function parseHeaderDict(dict: string, name: string): Record<HeaderKey, HeaderValue> {
+  let i = 0;
+  const bad = (problem: string): never => fail(name, `.npy header ${problem}`);
+  const space = (): void => {
+    while (i < dict.length && (dict[i] === ' ' || dict[i] === '\t' || dict[i] === '\n' || dict[i] === '\r'))
+      i++;
+  };
+  const expect = (ch: string): void => {
+    space();
+    if (dict[i] !== ch) bad(`is not a Python dict (expected "${ch}" at character ${i}).`);
+    i++;
+  };
+  const quoted = (): string => {
+    const quote = dict[i];
+    const end = dict.indexOf(quote, i + 1);
+    if (end === -1) bad('has an unterminated string.');
+    const text = dict.slice(i + 1, end);
+    i = end + 1;
+    return text;
+  };
+  /** Everything up to the next `,` or `}` at depth 0 (a structured dtype's list, None, …), kept as text. */
+  const skipOther = (): string => {
+    const start = i;
+    let depth = 0;
+    while (i < dict.length) {
+      const ch = dict[i];
+      if (ch === "'" || ch === '"') {
+        quoted();
+        continue;
+      }
+      if (ch === '(' || ch === '[' || ch === '{') depth++;
+      else if (ch === ')' || ch === ']' || ch === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (ch === ',' && depth === 0) break;
+      i++;
+    }
+    return dict.slice(start, i).trim();
+  };
+  const value = (): HeaderValue => {
+    space();
+    const ch = dict[i];
+    if (ch === "'" || ch === '"') return { kind: 'string', text: quoted() };
+    if (dict.startsWith('True', i) || dict.startsWith('False', i)) {
+      const v = dict[i] === 'T';
+      i += v ? 4 : 5;
+      return { kind: 'bool', value: v };
+    }
+    if (ch === '(') {
+      const close = dict.indexOf(')', i);
+      if (close === -1) bad('has an unterminated tuple.');
+      const inner = dict.slice(i + 1, close);
+      i = close + 1;
+      const dims = inner
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      return { kind: 'tuple', dims };
+    }
+    return { kind: 'other', text: skipOther() };
+  };
+  const entries: Partial<Record<HeaderKey, HeaderValue>> = {};
+  expect('{');
+  space();
+  while (dict[i] !== '}') {
+    space();
+    if (dict[i] !== "'" && dict[i] !== '"')
+      bad(`is not a Python dict (expected a quoted key at character ${i}).`);
+    const key = quoted();
+    if (!(HEADER_KEYS as readonly string[]).includes(key))
+      bad(
+        `has the key '${key.length > 20 ? `${key.slice(0, 20)}…` : key}'; NumPy writes only 'descr', 'fortran_order' and 'shape'.`,
+      );
+    if (entries[key as HeaderKey] !== undefined) bad(`gives '${key}' twice.`);
+    expect(':');
+    entries[key as HeaderKey] = value();
+    space();
+    if (dict[i] === ',') i++;
+    else if (dict[i] !== '}') bad(`is not a Python dict (expected "," or "}" at character ${i}).`);
+    space();
+  }
+  i++;
+  space();
+  if (i !== dict.length) bad('has text after its closing brace.');
+  const { descr, fortran_order: fortran, shape } = entries;
+  if (descr === undefined || fortran === undefined || shape === undefined)
+    return bad("lacks 'descr', 'fortran_order' or 'shape'.");
+  return { descr, fortran_order: fortran, shape };
 }
 
 /** Parses magic, version (1.0, 2.0 or 3.0) and the header dict. */
@@ -71,27 +179,36 @@ export function readNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
   const lengthSize = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lengthSize) fail(name, 'truncated .npy header.');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  // Latin-1 (v1, v2) is a byte a character; UTF-8 (v3) at most 4 bytes one.
+  if (headerLength > MAX_NPY_HEADER_CHARS * (major === 3 ? 4 : 1)) tooLongHeader(name, headerLength);
   const dataOffset = 8 + lengthSize + headerLength;
   if (dataOffset > bytes.length) fail(name, 'truncated .npy header.');
   const headerBytes = bytes.subarray(8 + lengthSize, dataOffset);
   const dict = major === 3 ? decodeUtf8(headerBytes, name) : decodeLatin1(headerBytes);
-  const descr = dictEntry(dict, 'descr');
-  const fortran = dictEntry(dict, 'fortran_order');
-  const shape = dictEntry(dict, 'shape');
-  if (descr === undefined || fortran === undefined || shape === undefined)
-    fail(name, ".npy header lacks 'descr', 'fortran_order' or 'shape'.");
-  const dims = shape
-    .slice(1, -1)
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (dims.some((d) => !/^\d+L?$/.test(d))) fail(name, `.npy shape ${shape} is not a tuple of sizes.`);
+  if (dict.length > MAX_NPY_HEADER_CHARS) tooLongHeader(name, dict.length);
+  const { descr, fortran_order: fortran, shape } = parseHeaderDict(dict, name);
+  if (descr.kind !== 'string')
+    throw new KernelStudioError(
+      'unsupported',
+      `${name}: dtype ${descr.kind === 'other' ? descr.text.slice(0, 40) : 'of this kind'} is not supported; save as float32 or float64 (e.g. a.astype('<f4')).`,
+    );
+  if (fortran.kind !== 'bool') fail(name, ".npy header's 'fortran_order' is not True or False.");
+  const shapeText = shape.kind === 'tuple' ? `(${shape.dims.join(', ')})` : 'this value';
+  if (shape.kind !== 'tuple' || shape.dims.some((d) => !/^\d+L?$/.test(d)))
+    fail(name, `.npy shape ${shapeText.slice(0, 60)} is not a tuple of sizes.`);
   return {
-    descr: descr.slice(1, -1),
-    fortranOrder: fortran === 'True',
-    shape: dims.map((d) => parseInt(d, 10)),
+    descr: descr.text,
+    fortranOrder: fortran.value,
+    shape: shape.dims.map((d) => parseInt(d, 10)),
     dataOffset,
   };
+}
+
+function tooLongHeader(name: string, length: number): never {
+  throw new KernelStudioError(
+    'too-large',
+    `${name}: the .npy header is ${length} characters long, over NumPy's limit of ${MAX_NPY_HEADER_CHARS}.`,
+  );
 }
 
 const ITEM_SIZES: Record<string, { size: number; littleEndian: boolean; float64: boolean }> = {

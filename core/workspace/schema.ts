@@ -262,6 +262,36 @@ export function learnedIssues(d: {
   );
 }
 
+/**
+ * Where the saved run state disagrees with the learned layer it continues: a run's vector is
+ * [W…, b…], O×C×kh×kw weights then O biases, in each of params, grads and both moments.
+ */
+export function trainerIssues(d: {
+  readonly learnedWeight: readonly (readonly Rows[])[] | null;
+  readonly learnedBias: readonly number[];
+  readonly trainer?: {
+    readonly params: readonly number[];
+    readonly grads: readonly number[];
+    readonly moment1: readonly number[];
+    readonly moment2: readonly number[];
+  } | null;
+}): Issue | null {
+  const t = d.trainer;
+  if (!t) return null;
+  const w = d.learnedWeight;
+  if (!w) return { path: ['trainer'], message: 'a saved run state without a learned weight' };
+  const first = w[0]?.[0];
+  const weights = w.length * (w[0]?.length ?? 0) * (first?.length ?? 0) * (first?.[0]?.length ?? 0);
+  const needed = weights + d.learnedBias.length;
+  for (const name of ['params', 'grads', 'moment1', 'moment2'] as const)
+    if (t[name].length !== needed)
+      return {
+        path: ['trainer', name],
+        message: `${t[name].length} values, but the learned layer has ${needed} (${weights} weights and ${d.learnedBias.length} biases)`,
+      };
+  return null;
+}
+
 export const documentSchema = z
   .strictObject({
     x: imageStack,
@@ -293,7 +323,7 @@ export const documentSchema = z
     lastRunNumber: z.number().int().min(0).max(MAX_RUN_NUMBER).optional(),
   })
   .superRefine((d, ctx) => {
-    const issue = layerIssues(d) ?? learnedIssues(d);
+    const issue = layerIssues(d) ?? learnedIssues(d) ?? trainerIssues(d);
     if (issue) ctx.addIssue({ code: 'custom', ...issue });
   });
 

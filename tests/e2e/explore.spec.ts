@@ -167,7 +167,7 @@ test('a PNG dropped on X imports it as X; dropped on K it is refused with the re
   const k = await readGrid(app, 'Kernel K');
   await drop('Kernel K', 'photo.png');
   await expect(app.getByRole('alert')).toHaveText(
-    'photo.png is an image, and K takes a kernel file (.json, .csv or .npy): drop the image on X to import it there.',
+    'photo.png is an image, and K takes a kernel file (.json, .csv, .tsv, .txt, .npy, .safetensors): drop the image on X to import it there.',
   );
   expect(await readGrid(app, 'Kernel K')).toEqual(k);
   await expect(app.getByTestId('file-error')).toHaveCount(0);

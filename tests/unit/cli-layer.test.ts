@@ -299,7 +299,7 @@ describe('layer errors: one line, exit 2', () => {
     );
     expectOneLineError(
       cli('corr2d', '--x', 'x.json', '--k', 'k.json', '--stride', '0'),
-      /--stride: "0" is not R,C or one number, whole numbers from 1 to 64/,
+      /--stride: "0" is not R,C or one number, each a whole number from 1 to 64/,
     );
     expectOneLineError(
       cli('corr2d', '--x', 'x.json', '--k', 'k.json', '--stride', '1,2,3'),

@@ -29,13 +29,13 @@ describe('ImageMagick export', () => {
 
   it('uses Correlate as is, and Convolve (which rotates 180°) with the same K', () => {
     expect(imageMagickCommand(K, 0, 'correlate')).toBe(
-      "magick input.png -colorspace Gray -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
+      "magick input.png -grayscale Rec601Luma -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
     );
     expect(imageMagickCommand(K, 0.5, 'convolve')).toBe(
-      "magick input.png -colorspace Gray -define convolve:bias=50% -morphology Convolve '3x2+0+0: 1,2,3,4,5,6' -gravity NorthWest -chop 2x1 +repage output.png",
+      "magick input.png -grayscale Rec601Luma -define convolve:bias=50% -morphology Convolve '3x2+0+0: 1,2,3,4,5,6' -gravity NorthWest -chop 2x1 +repage output.png",
     );
     expect(imageMagickCommand(K, 0, 'correlate', 6)).toBe(
-      "convert input.png -colorspace Gray -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
+      "convert input.png -grayscale Rec601Luma -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
     );
     const file = exportKernel('imagemagick', K, 0, 'convolve');
     expect(file.extension).toBe('txt');
@@ -130,5 +130,22 @@ describe.skipIf(!imageMagick)(`the suggested ImageMagick ${imageMagick} command,
     const y = forwardCpu(x, k, { mode, bias: 0.1, activation: 'none' });
     expect([height, width]).toEqual([y.rows, y.cols]);
     values.forEach((v, i) => expect(v / max).toBeCloseTo(y.data[i], 3));
+  });
+
+  it("turns a colour image grey with the app's weights (0.299 R + 0.587 G + 0.114 B), as the CLI's PNG import does", () => {
+    const input = join(dir, 'rgb.ppm');
+    const output = join(dir, 'grey.pgm');
+    const rgb = [200, 50, 10, 30, 220, 90];
+    writeFileSync(input, `P3\n2 1\n255\n${rgb.join(' ')}\n`);
+    const [program, ...args] = splitCommand(imageMagickCommand(fromRows([[1]]), 0, 'correlate', imageMagick));
+    args[0] = input;
+    const run = spawnSync(program, [...args.slice(0, -1), '-depth', '16', '-compress', 'none', output], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const [, , , max, ...values] = readFileSync(output, 'utf8').trim().split(/\s+/).map(Number);
+    const luma = (p: number): number => (0.299 * rgb[p] + 0.587 * rgb[p + 1] + 0.114 * rgb[p + 2]) / 255;
+    // IM's Rec601Luma uses 0.298839/0.586811/0.114350: within 3e-4 (Rec. 709 was 0.04 off here).
+    values.forEach((v, i) => expect(Math.abs(v / max - luma(3 * i))).toBeLessThan(3e-4));
   });
 });

@@ -147,29 +147,36 @@ export const documentArb: fc.Arbitrary<WorkspaceDocument> = fc
       activation: fc.constantFrom('none', 'relu'),
       drawnTarget: fc.option(matrixArb(6), { nil: null }),
       training: trainingArb,
-      trainer: fc.option(
-        fc.integer({ min: 1, max: 4 }).chain((n) =>
-          fc.record({
-            runId: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/),
-            step: fc.integer({ min: 0, max: 1e6 }),
-            params: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-            grads: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-            moment1: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-            moment2: fc.array(finite, { minLength: n + 1, maxLength: n + 1 }),
-          }),
-        ),
-        { nil: null },
-      ),
       runs: fc.array(runArb, { maxLength: 3 }),
       lastRunNumber: fc.integer({ min: 0, max: 1e9 }),
     }),
   )
-  .map(([{ learned, ...layer }, rest]) => ({
-    ...layer,
-    ...rest,
-    learnedWeight: learned?.weight ?? null,
-    learnedBias: learned?.bias ?? [],
-  }));
+  // A saved run state continues the learned layer: [W…, b…] in each of its four vectors.
+  .chain(([{ learned, ...layer }, rest]) =>
+    trainerArb(learned ? learned.weight.data.length + learned.bias.length : 0).map((trainer) => ({
+      ...layer,
+      ...rest,
+      learnedWeight: learned?.weight ?? null,
+      learnedBias: learned?.bias ?? [],
+      trainer: learned ? trainer : null,
+    })),
+  );
+
+/** A run state of `n` parameters, or none. */
+function trainerArb(n: number): fc.Arbitrary<WorkspaceDocument['trainer']> {
+  const vector = fc.array(finite, { minLength: n, maxLength: n });
+  return fc.option(
+    fc.record({
+      runId: fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/),
+      step: fc.integer({ min: 0, max: 1e6 }),
+      params: vector,
+      grads: vector,
+      moment1: vector,
+      moment2: vector,
+    }),
+    { nil: null },
+  );
+}
 
 /** The KernelStudioError `fn` throws (the test fails when it throws nothing or something else). */
 export function errorOf(fn: () => unknown): KernelStudioError {

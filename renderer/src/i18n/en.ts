@@ -179,7 +179,7 @@ export const en = {
   'explore.importDrop': 'Drop an image here',
   'explore.imported': 'Imported {name} as {rows}×{cols}',
   'explore.imageNotKernel':
-    '{name} is an image, and K takes a kernel file (.json, .csv or .npy): drop the image on X to import it there.',
+    '{name} is an image, and K takes a kernel file ({kinds}): drop the image on X to import it there.',
   'explore.importedColour': 'Imported {name} as {rows}×{cols}, 3 channels (R, G, B)',
   'explore.xColours': 'X colours',
   'explore.xColours.diverging': 'Diverging (− blue, + red)',

@@ -177,8 +177,7 @@ export const zh: Record<MessageKey, string> = {
   'explore.importHi': '白色对应的数值',
   'explore.importDrop': '将图像拖放到这里',
   'explore.imported': '已导入 {name}，大小 {rows}×{cols}',
-  'explore.imageNotKernel':
-    '{name} 是图像，而 K 需要卷积核文件（.json、.csv 或 .npy）：请把图像拖到 X 上导入。',
+  'explore.imageNotKernel': '{name} 是图像，而 K 需要卷积核文件（{kinds}）：请把图像拖到 X 上导入。',
   'explore.importedColour': '已导入 {name}，大小 {rows}×{cols}，3 个通道（R、G、B）',
   'explore.xColours': 'X 的颜色',
   'explore.xColours.diverging': '发散色（− 蓝，+ 红）',

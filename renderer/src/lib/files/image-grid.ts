@@ -1,16 +1,23 @@
 /** Images (PNG, JPEG, WebP) as X's channels, grey or R, G, B: what the import box and a drop on X both use. */
+import { extensionOf } from '#core/formats/kernelExport';
+import { IMPORT_KINDS, imageMime } from '#core/formats/kinds';
 import { fitSize, grayFromRgba, rgbFromRgba } from '#core/grid-ops';
 import type { Matrix } from '#core/matrix';
+import { decodePng16File } from './png16';
 
 /** Cells a side an imported image is fitted into unless the user asks for another size. */
 export const IMPORT_MAX_SIDE = 64;
 
-export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
-const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
+/** The import box's `accept` and a drop's check: core's list of the kinds the app imports as X. */
+export const IMAGE_TYPES = [...new Set(IMPORT_KINDS.appImage.map(imageMime))];
 
 /** By MIME type, or by name when the type is missing (some drops carry none). */
 export function isImageFile(file: File): boolean {
-  return IMAGE_TYPES.includes(file.type) || (file.type === '' && IMAGE_EXTENSIONS.test(file.name));
+  const extension = extensionOf(file.name);
+  return (
+    IMAGE_TYPES.includes(file.type) ||
+    (file.type === '' && (IMPORT_KINDS.appImage as readonly string[]).includes(extension))
+  );
 }
 
 /** Decodes and downsamples to fit `maxSide`: the RGBA pixels. */
@@ -45,7 +52,7 @@ export async function imageFileToChannels(
   { maxSide, lo, hi }: ImportRange,
   colour: boolean,
 ): Promise<Matrix[]> {
-  const img = await decodeImage(file, maxSide);
+  const img = (await decodePng16File(file, maxSide)) ?? (await decodeImage(file, maxSide));
   const grey = [grayFromRgba(img.data, img.width, img.height, lo, hi)];
   if (!colour) return grey;
   const rgb = rgbFromRgba(img.data, img.width, img.height, lo, hi);
