@@ -82,8 +82,18 @@ export function formatValue(v: number): string {
   return s === '-0' ? '0' : s;
 }
 
+/** One product of the sum: X's value (0 when `pad`: the tap reads the zero padding, not X) and K's. */
+export interface Term {
+  readonly x: number;
+  readonly k: number;
+  readonly pad?: boolean;
+}
+
+/** How a padding tap's zero is written, so it does not read like a real zero of X. */
+export const PAD_TERM = 'pad';
+
 export interface Breakdown {
-  readonly terms: readonly { x: number; k: number }[];
+  readonly terms: readonly Term[];
   readonly sum: number;
   readonly bias: number;
   readonly relu: boolean;
@@ -104,7 +114,7 @@ function paren(v: number): string {
 
 /** One input channel's part of an output cell: its products and their sum. */
 export interface ChannelTerms {
-  readonly terms: readonly { x: number; k: number }[];
+  readonly terms: readonly Term[];
   readonly sum: number;
 }
 
@@ -119,14 +129,14 @@ export interface BreakdownLayer {
   readonly activation: Activation;
 }
 
-function writeTerms(terms: readonly { x: number; k: number }[]): string {
+function writeTerms(terms: readonly Term[]): string {
   const shown = terms.length > 25 ? [...terms.slice(0, 12), null, ...terms.slice(-12)] : terms;
-  return shown.map((t) => (t ? `${paren(t.x)}×${paren(t.k)}` : '…')).join(' + ');
+  return shown.map((t) => (t ? `${t.pad ? PAD_TERM : paren(t.x)}×${paren(t.k)}` : '…')).join(' + ');
 }
 
 /**
  * The sum of products behind output cell (i, j) of a layer, written out as in d2l's figure:
- * one sum per input channel (a tap in the zero padding reads 0), then the sum over channels,
+ * one sum per input channel (a tap in the zero padding reads 0, written `pad`), then the sum over channels,
  * the bias and ReLU. One channel reads `0×0 + 1×1 + 3×2 + 4×3 = 19`; two read
  * `X1: … = 19; X2: … = 37; 19 + 37 = 56`.
  */
@@ -138,7 +148,9 @@ export function layerBreakdown(layer: BreakdownLayer, i: number, j: number): Lay
     let sum = 0;
     const terms = taps.map((t, n) => {
       const inside = t.rows >= 0 && t.cols >= 0 && t.rows < x.rows && t.cols < x.cols;
-      const term = { x: inside ? x.data[t.rows * x.cols + t.cols] : 0, k: w.data[n] };
+      const term: Term = inside
+        ? { x: x.data[t.rows * x.cols + t.cols], k: w.data[n] }
+        : { x: 0, k: w.data[n], pad: true };
       sum += term.x * term.k;
       return term;
     });

@@ -353,7 +353,7 @@ test('K sizes: non-square, at most 31×31 (more is refused with a message); type
   await expectGrid(app, 'Kernel K', [[1], [-0.5], [0]]);
   await setSize(panel(app, 'Input X'), 40, 40);
   await setSize(k, 99, 31);
-  await expect(k.getByRole('alert')).toHaveText('Rows: enter a whole number from 1 to 31.');
+  await expect(k.getByRole('alert')).toHaveText('Kernel K · Rows: enter a whole number from 1 to 31.');
   await expect(k.getByRole('heading', { name: /Kernel K 3×31/ })).toBeVisible();
   await setSize(k, 31, 31);
   await expect(k.getByRole('heading', { name: /Kernel K 31×31/ })).toBeVisible();

@@ -62,7 +62,7 @@ test('bad numbers in cells and fields show a message naming the field and range,
 
   const rows = x.getByRole('spinbutton', { name: 'Rows' });
   await typeInto(rows, '-3');
-  await expect(x.getByRole('alert')).toHaveText('Rows: enter a whole number from 1 to 256.');
+  await expect(x.getByRole('alert')).toHaveText('Input X · Rows: enter a whole number from 1 to 256.');
   await expect(rows).toHaveValue('6');
   await expect(grid(app, 'Input X').getByRole('gridcell')).toHaveCount(48);
 

@@ -347,6 +347,11 @@ test('imports a kernel file as the initial kernel of training', async ({ app }) 
   await expect(app.getByTestId('file-error')).toContainText('bad.csv');
   await app.getByRole('button', { name: 'Close' }).click();
   await expect(app.getByLabel('Initial values', { exact: true })).toHaveValue('0.25 -0.5');
+  // The import is one undoable edit of the document, like every other.
+  await app.getByRole('tab', { name: 'Explore' }).click();
+  await app.getByRole('button', { name: 'Undo', exact: true }).click();
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await expect(app.getByLabel('Initial kernel', { exact: true })).toHaveValue('seeded');
 });
 
 test("Export's 'Y, the training target' is the Y training learns (the layer's, its bias included)", async ({

@@ -233,11 +233,11 @@ test('X, K and Y show the layer: the sum over channels, padding as ghost cells, 
   await anim.getByRole('button', { name: 'Step' }).click();
   await expect(anim.getByText('1 / 4')).toBeVisible();
   await expect(region).toContainText(
-    'Y at row 1, column 2: X1: 0×0 + 0×1 + 1×2 + 2×3 = 8; X2: 0×1 + 0×2 + 2×3 + 3×4 = 18; 8 + 18 = 26',
+    'Y at row 1, column 2: X1: pad×0 + pad×1 + 1×2 + 2×3 = 8; X2: pad×1 + pad×2 + 2×3 + 3×4 = 18; 8 + 18 = 26',
   );
   await anim.getByRole('slider', { name: 'Window position' }).press('Home');
   await expect(region).toContainText(
-    'Y at row 1, column 1: X1: 0×0 + 0×1 + 0×2 + 0×3 = 0; X2: 0×1 + 0×2 + 0×3 + 1×4 = 4',
+    'Y at row 1, column 1: X1: pad×0 + pad×1 + pad×2 + 0×3 = 0; X2: pad×1 + pad×2 + pad×3 + 1×4 = 4',
   );
   await anim.getByRole('button', { name: 'Show all' }).click();
   expect((await readGrid(app, 'Output Y'))[0]).toEqual([4, 26]);

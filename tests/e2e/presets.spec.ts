@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { expectGrid, grid } from './grid';
+import { expectGrid, grid, panel } from './grid';
 
 async function view(app: Page, name: 'X, K and Y' | 'Channels, padding and stride'): Promise<void> {
   await app.getByRole('tab', { name, exact: true }).click();
@@ -63,4 +63,49 @@ test('"Padding (2, 1), 5×3" then "Sobel x": no padding left, Y two smaller than
   // The 8×8 X is kept (a classic kernel keeps a large X), the padding is not.
   await expect(shape(app)).toHaveText('X 1×8×8 → Y 1×6×6');
   await expect(app.getByRole('spinbutton', { name: 'Padding rows', exact: true })).toHaveValue('0');
+});
+
+test('X, K and Y name the channel they show and let the user pick it; every kernel editor has the tools (bug 5)', async ({
+  app,
+}) => {
+  await view(app, 'Channels, padding and stride');
+  await layerPreset(app, 'K, K+1, K+2: 3 outputs').click();
+  // Every kernel editor of the layer has the same tools as K's.
+  const k22 = app.getByRole('group', { name: 'K output 2 input 2', exact: true });
+  for (const tool of ['Clear', 'Random fill', 'Transpose', 'Flip horizontally', 'Flip vertically'])
+    await expect(k22.getByRole('button', { name: tool, exact: true })).toBeVisible();
+  await view(app, 'X, K and Y');
+  const picker = app.getByRole('group', { name: 'Channel shown' });
+  await expect(picker.getByRole('note')).toContainText('input channel 1 of 2 and output channel 1 of 3');
+  await expectGrid(app, 'Output Y', [
+    [56, 72],
+    [104, 120],
+  ]);
+  await picker.getByRole('combobox', { name: 'Input channel shown' }).selectOption('2');
+  await picker.getByRole('combobox', { name: 'Output channel shown' }).selectOption('2');
+  await expect(picker.getByRole('note')).toContainText('K is K[2][2]');
+  await expectGrid(app, 'Input X', [
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+  ]);
+  await expectGrid(app, 'Kernel K', [
+    [2, 3],
+    [4, 5],
+  ]);
+  await expectGrid(app, 'Output Y', [
+    [76, 100],
+    [148, 172],
+  ]);
+  // An edit of the K shown is an edit of K[2][2].
+  await panel(app, 'Kernel K').getByRole('button', { name: 'Clear', exact: true }).click();
+  await view(app, 'Channels, padding and stride');
+  await expectGrid(app, 'K output 2 input 2', [
+    [0, 0],
+    [0, 0],
+  ]);
+  await expectGrid(app, 'K output 2 input 1', [
+    [1, 2],
+    [3, 4],
+  ]);
 });

@@ -73,7 +73,12 @@ describe('layerBreakdown', () => {
       for (let c = 0; c < y.cols; c++)
         expect(layerBreakdown(l, r, c).value).toBeCloseTo(y.data[r * y.cols + c], 4);
     // Cell (0, 0): row −1 is padding; the columns are −1 (padding) and 1 (the dilated tap).
-    expect(layerBreakdown(l, 0, 0).terms.map((t) => t.x)).toEqual([0, 0, 0, 1, 0, 0, 0, 2]);
+    const cell = layerBreakdown(l, 0, 0);
+    expect(cell.terms.map((t) => t.x)).toEqual([0, 0, 0, 1, 0, 0, 0, 2]);
+    // A padding tap is written `pad`, not as a zero of X (issue 22, small items).
+    expect(cell.terms.map((t) => t.pad === true)).toEqual([true, true, true, false, true, true, true, false]);
+    expect(cell.channels[0].terms.length).toBe(4);
+    expect(cell.text.startsWith('X1: pad×')).toBe(true);
   });
 
   it('one channel writes the single-channel sum as before, bias and ReLU included', () => {

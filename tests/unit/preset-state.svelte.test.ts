@@ -115,3 +115,15 @@ describe('documentState (core)', () => {
     expect(toRows(wholeLayer({}).kernels[0][0])).toEqual(toRows(defaultLayer().kernels[0][0]));
   });
 });
+
+describe('the channel X, K and Y show (bug 5)', () => {
+  it('is the one picked, within the layer: a preset with fewer channels shows its last one', () => {
+    const { session, apply } = setup();
+    apply('threeOutputs');
+    session.shownInput = 1;
+    session.shownOutput = 2;
+    expect([session.shownInput, session.shownOutput]).toEqual([1, 2]);
+    apply('sanity');
+    expect([session.shownInput, session.shownOutput]).toEqual([0, 0]);
+  });
+});

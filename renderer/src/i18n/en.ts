@@ -442,6 +442,13 @@ export const en = {
     'K ({k}) does not fit in X {x} padded by ({padding}): the layer has no output Y, so there is nothing to learn. Make K smaller or X larger in Explore.',
   'train.shape.learnedTooLarge':
     'The learned {learned} kernel does not fit in X {x} padded by ({padding}): Run cannot start. Choose a smaller kernel.',
+  'explore.channelShown': 'Channel shown',
+  'explore.inputShown': 'Input channel shown',
+  'explore.outputShown': 'Output channel shown',
+  'explore.channelNote':
+    'X, K and Y show input channel {c} of {cs} and output channel {o} of {os}: X is X{c}, K is K[{o}][{c}], Y is output {o}, which sums all {cs} input channels (hover a cell of Y for each term). Edits, Paste and Random fill change the channel and kernel shown.',
+  'explore.padLegend': 'pad: a zero of the padding, outside X',
+  'grid.sideOf': '{grid} · {side}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -428,4 +428,11 @@ export const zh: Record<MessageKey, string> = {
     'K（{k}）放不进按（{padding}）填充后的 X {x}：该层没有输出 Y，因此没有可学习的内容。请在探索页把 K 缩小或把 X 放大。',
   'train.shape.learnedTooLarge':
     '学习的 {learned} 卷积核放不进按（{padding}）填充后的 X {x}：无法开始运行。请选择更小的卷积核。',
+  'explore.channelShown': '显示的通道',
+  'explore.inputShown': '显示的输入通道',
+  'explore.outputShown': '显示的输出通道',
+  'explore.channelNote':
+    'X、K 和 Y 显示输入通道 {c}/{cs} 与输出通道 {o}/{os}：X 为 X{c}，K 为 K[{o}][{c}]，Y 为输出 {o}，它对全部 {cs} 个输入通道求和（悬停在 Y 的格子上可看到每一项）。编辑、粘贴和随机填充只改变显示的通道和卷积核。',
+  'explore.padLegend': 'pad：填充的零，在 X 之外',
+  'grid.sideOf': '{grid} · {side}',
 };

@@ -43,8 +43,27 @@ export class ExploreSession {
   xColours = $state<XColours>('diverging');
   /** Image import keeps colour as 3 channels (R, G, B) unless the user asks for grey. */
   keepColour = $state(true);
+  /** The input channel and output channel the X, K and Y view shows and edits (0-based, as picked). */
+  private pickedInput = $state(0);
+  private pickedOutput = $state(0);
 
   constructor(private readonly doc: StudioDocument) {}
+
+  /** The input channel shown in X, K and Y (within the layer's channels). */
+  get shownInput(): number {
+    return Math.min(this.pickedInput, this.doc.channels.length - 1);
+  }
+  set shownInput(c: number) {
+    this.pickedInput = Math.max(0, c);
+  }
+
+  /** The output channel shown in X, K and Y (its kernels, bias and Y). */
+  get shownOutput(): number {
+    return Math.min(this.pickedOutput, this.doc.kernels.length - 1);
+  }
+  set shownOutput(o: number) {
+    this.pickedOutput = Math.max(0, o);
+  }
 
   /** The document's layer (core's LAYER_FIELDS). */
   snapshot(): DocSnapshot {
