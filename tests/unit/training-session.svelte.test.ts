@@ -65,13 +65,16 @@ async function call(method: InvokeMethod, ...args: unknown[]): Promise<never> {
 function sessionFor(doc: StudioDocument): TrainingSession {
   const compute = new ComputeState();
   compute.backend = createCpuBackend();
-  const charts = new LossCharts({
-    readLoss: (id) => call('readLoss', id),
-    getRunList: () => call('getRunList'),
-    setRunList: (runs) => call('setRunList', runs),
-    onLossPoints: () => () => undefined,
-    onRunList: () => () => undefined,
-  });
+  const charts = new LossCharts(
+    {
+      readLoss: (id) => call('readLoss', id),
+      getRunList: (id) => call('getRunList', id),
+      setRunList: (id, runs) => call('setRunList', id, runs),
+      onLossPoints: () => () => undefined,
+      onRunList: () => () => undefined,
+    },
+    doc.id,
+  );
   // The session keeps its own effect root (it lives as long as its document).
   const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
   cleanups.push(() => session.reset(false));

@@ -78,8 +78,8 @@ export class WorkspaceSession {
   notice = $state('');
   /** A backup left by an earlier session, waiting for Restore or Discard. */
   backup = $state.raw<BackupInfo | null>(null);
-  /** This session's own backup file (main keeps one per session, so newer work never overwrites an older backup). */
-  readonly sessionId: string = crypto.randomUUID();
+  /** This document's own backup file (main keeps one per document, so newer work never overwrites an older backup). */
+  readonly sessionId: string;
   recent = $state.raw<RecentFile[]>([]);
 
   /** The document's serialized form, as of the last pause in editing. */
@@ -102,6 +102,7 @@ export class WorkspaceSession {
 
   constructor(doc: StudioDocument, ui: WorkspaceUi) {
     this.doc = doc;
+    this.sessionId = doc.id;
     this.ui = ui;
     this.savedText = serialize(doc);
     this.text = this.savedText;
