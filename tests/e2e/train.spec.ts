@@ -62,7 +62,7 @@ async function runLogOnDisk(
   count: number,
 ): Promise<{ runId: string; losses: number[] }> {
   const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
-  expect(runId).toMatch(/^run-\d+-\d+$/);
+  expect(runId).toMatch(/^run-\d+-\d+-[0-9a-f]{8}$/);
   const file = join(server.dataDir, 'runs', `${runId}.jsonl`);
   const read = () =>
     existsSync(file)
@@ -314,6 +314,57 @@ test.describe('runs, files and windows of the Train tab', () => {
     });
     await expect(row).toContainText('40 points');
     await chart.close();
+  });
+
+  test('runs belong to their document: tabs never see each other’s runs, a closed tab’s runs do not come back', async ({
+    app,
+    server,
+  }) => {
+    await setField(app, 'Learning rate', '100');
+    await runAndWait(app, 0, 'Loss growing');
+    const foreign = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+    await expect(app.locator('li[data-run-id]')).toHaveCount(1);
+
+    // A second tab of the same app: its own document, its own runs, none of the first tab's.
+    const open = async () => {
+      const page = await app.context().newPage();
+      await page.goto(server.url);
+      const banner = page.getByRole('status', { name: 'Restore' });
+      if (await banner.isVisible().catch(() => false)) await page.getByRole('button', { name: 'Discard' }).click();
+      await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+      await page.getByRole('tab', { name: 'Train' }).click();
+      return page;
+    };
+    const second = await open();
+    await expect(second.locator('li[data-run-id]')).toHaveCount(0);
+    await runAndWait(second, 10);
+    await expect(second.locator('li[data-run-id]')).toHaveCount(1);
+    await expect(second.locator('li[data-run-id]')).toContainText('Run 1 ·');
+    // The first tab keeps its own run only, even though main broadcast the second tab's points.
+    await expect(app.locator('li[data-run-id]')).toHaveCount(1);
+    await expect(app.locator(`li[data-run-id="${foreign}"]`)).toHaveCount(1);
+
+    // Save the second tab's workspace: exactly the run its chart shows.
+    const file = join(dir, 'second.kstudio');
+    answerNextPrompt(second, file);
+    await second.getByRole('button', { name: 'Save As…' }).click();
+    await expect(second).toHaveTitle('second.kstudio — Kernel Studio');
+    const shown = await second.locator('li[data-run-id]').getAttribute('data-run-id');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { runs: { id: string }[] };
+    expect(saved.runs.map((r) => r.id)).toEqual([shown]);
+
+    // Close the first tab, open a new one: none of its runs come back, and opening the saved
+    // workspace shows exactly its one run.
+    await app.close();
+    const third = await open();
+    await expect(third.locator('li[data-run-id]')).toHaveCount(0);
+    answerNextPrompt(third, file);
+    await third.getByRole('button', { name: 'Open…' }).click();
+    await expect(third).toHaveTitle('second.kstudio — Kernel Studio');
+    await expect(third.locator('li[data-run-id]')).toHaveCount(1);
+    await expect(third.locator(`li[data-run-id="${shown}"]`)).toHaveCount(1);
+    await second.close();
+    await third.close();
   });
 
   test('trains on a drawn/imported target Y', async ({ app }) => {
