@@ -66,7 +66,9 @@ export const openWorkspaceSchema = z.strictObject({ path: pathSchema.optional() 
 export const dirtyStateSchema = z.strictObject({ dirty: z.boolean(), name: z.string().max(255) });
 
 const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN);
-const documentIdSchema = z.string().regex(DOCUMENT_ID_PATTERN, 'a document id is 1–64 letters, digits or "-"');
+const documentIdSchema = z
+  .string()
+  .regex(DOCUMENT_ID_PATTERN, 'a document id is 1–64 letters, digits or "-"');
 
 /** The argument tuple each invoke channel accepts; anything else is refused before the handler runs. */
 export const argSchemas = {

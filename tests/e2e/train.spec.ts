@@ -330,7 +330,8 @@ test.describe('runs, files and windows of the Train tab', () => {
       const page = await app.context().newPage();
       await page.goto(server.url);
       const banner = page.getByRole('status', { name: 'Restore' });
-      if (await banner.isVisible().catch(() => false)) await page.getByRole('button', { name: 'Discard' }).click();
+      if (await banner.isVisible().catch(() => false))
+        await page.getByRole('button', { name: 'Discard' }).click();
       await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
       await page.getByRole('tab', { name: 'Train' }).click();
       return page;

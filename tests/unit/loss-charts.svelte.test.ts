@@ -79,7 +79,8 @@ describe('LossCharts: main owns the run list', () => {
 
   const DOC_A = 'doc-a';
   const DOC_B = 'doc-b';
-  const listOfMain = async (documentId: string) => handlers.dispatch(INVOKE_CHANNELS.getRunList, [documentId]);
+  const listOfMain = async (documentId: string) =>
+    handlers.dispatch(INVOKE_CHANNELS.getRunList, [documentId]);
 
   it('the pop-out chart follows what its document’s window sets, points read from main’s run log', async () => {
     const cleanup = $effect.root(() => undefined);

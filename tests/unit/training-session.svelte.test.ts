@@ -335,3 +335,38 @@ describe('TrainingSession: a 2-output layer', () => {
     expect(session.step).toBe(0);
   });
 });
+
+describe('TrainingSession: growth is caught at the same step at every speed', () => {
+  /** d2l's defaults at `lr`, run to `steps` at `speed`; where the run stopped and why. */
+  async function runAt(lr: number, steps: number, speed: 'slow' | 'normal' | 'fast' | 'max') {
+    const doc = new StudioDocument();
+    doc.training = { ...doc.training, lr, steps };
+    const session = sessionFor(doc);
+    session.speed = speed;
+    await session.run();
+    await finished(session);
+    return { status: session.status, step: session.step, growth: session.growth };
+  }
+
+  it('a barely diverging lr (0.0334, the limit is 0.0333) is not "Done": its loss rises at every step', async () => {
+    const normal = await runAt(0.0334, 40, 'normal');
+    expect(normal.status).toBe('growing');
+    expect(normal.growth).toMatchObject({ kind: 'steady-rise', step: 10, low: { step: 5 } });
+    expect(normal.growth!.loss).toBeLessThan(normal.growth!.firstLoss);
+    for (const speed of ['fast', 'max'] as const) {
+      const fast = await runAt(0.0334, 40, speed);
+      expect([fast.status, fast.step, fast.growth]).toEqual([normal.status, normal.step, normal.growth]);
+    }
+    // Just below the limit nothing is said.
+    expect((await runAt(0.0333, 40, 'max')).status).toBe('done');
+  });
+
+  it('lr 5 pauses with "Loss growing" at Fast and Fastest too, at the step Normal pauses', async () => {
+    const normal = await runAt(5, 400, 'normal');
+    expect(normal.status).toBe('growing');
+    for (const speed of ['fast', 'max'] as const) {
+      const fast = await runAt(5, 400, speed);
+      expect([fast.status, fast.step, fast.growth]).toEqual([normal.status, normal.step, normal.growth]);
+    }
+  });
+});

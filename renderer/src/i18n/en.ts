@@ -422,6 +422,9 @@ export const en = {
   'train.target.import': 'Import target Y…',
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
+  // onemodel-runs
+  'train.growingSteady':
+    'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -8,7 +8,7 @@ import {
   type LayerTrainer,
 } from '#core/layer-types';
 import type { Tensor3, Weights } from '#core/tensor';
-import type { ComputeBackend, DivergenceInfo, TrainerResumeState } from '#core/types';
+import type { ComputeBackend, DivergenceInfo, TrainChunk, TrainerResumeState } from '#core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -16,7 +16,7 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { detectGrowth, lrLimit, type LossGrowth } from '#core/train/growth';
+import { detectGrowth, firstGrowth, lrLimit, type GrowthOptions, type LossGrowth } from '#core/train/growth';
 import { singleKernelConfig, trainingSetup } from '#core/train/setup';
 import { layerSnapshotOf } from '#core/train/resume';
 import { MAX_TRAINER_PARAMS } from '#core/workspace/index';
@@ -477,13 +477,14 @@ export class TrainingSession {
         return;
       }
     }
-    const trainer = this.trainer;
     const runId = this.runId;
-    if (!trainer || !runId || n <= 0) return;
+    if (!this.trainer || !runId || n <= 0) return;
     const generation = this.generation;
     this.busy = true;
     try {
-      const chunk = await trainer.run(n);
+      const chunk = await this.runWatched(n);
+      const trainer = this.trainer;
+      if (!trainer || generation !== this.generation) return;
       const snap = await trainer.snapshot();
       if (generation !== this.generation) return;
       const points: LossPoint[] = Array.from(chunk.losses, (loss, i) => ({
@@ -524,10 +525,40 @@ export class TrainingSession {
     }
   }
 
+  /** What growth detection knows of the run: plain gradient descent's loss never rises while it converges. */
+  private growthOptions(): GrowthOptions {
+    return { monotone: this.settings?.optimizer === 'sgd' };
+  }
+
+  /**
+   * Runs `n` steps; when growth is watched and a batch goes past the step where the loss was first
+   * seen growing (or diverges after it), the run is taken back to its state before the batch and
+   * run again to that step only (runs are deterministic), so the warning comes at the same step
+   * whatever the speed (steps per frame).
+   */
+  private async runWatched(n: number): Promise<TrainChunk> {
+    const trainer = this.trainer!;
+    const watched = n > 1 && !this.growthAccepted && !this.growth && this.config && this.trainerBackend;
+    const before = watched ? trainer.exportState() : null;
+    const chunk = await trainer.run(n);
+    if (!before || this.trainer !== trainer) return chunk;
+    const points = [
+      ...this.points,
+      ...Array.from(chunk.losses, (loss, i) => ({ step: chunk.firstStep + i, loss })),
+    ];
+    const growth = firstGrowth(points, this.points.length, this.growthOptions());
+    const steps = growth ? growth.step - chunk.firstStep + 1 : chunk.losses.length;
+    if (!growth || (steps >= chunk.losses.length && !chunk.diverged)) return chunk;
+    const again = await this.trainerBackend!.createLayerTrainer(this.config!, before);
+    trainer.dispose();
+    this.trainer = again;
+    return again.run(steps);
+  }
+
   /** Pauses the run with a warning the first time its loss is seen growing (the step shown is the step reached). */
   private watchGrowth(): void {
     if (this.growthAccepted || this.growth || !this.config) return;
-    const growth = detectGrowth(this.points);
+    const growth = detectGrowth(this.points, this.growthOptions());
     if (!growth) return;
     const single = singleKernelConfig(this.config);
     this.growth = { ...growth, lrLimit: single && lrLimit(single) };
