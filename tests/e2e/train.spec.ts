@@ -565,6 +565,28 @@ test('in 中文 the training log and run names are Chinese, losses written as th
   }
 });
 
+test('run names follow the language: made in English, shown in 中文 after a switch, and back', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  const english = 'Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0';
+  const chinese = '运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0';
+  await expect(app.getByRole('list', { name: 'Runs' }).getByRole('listitem')).toContainText(english);
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(app.getByRole('list', { name: '运行记录' }).getByRole('listitem')).toContainText(chinese);
+  await expect(app.getByRole('log', { name: '训练日志' }).locator('header')).toHaveText(chinese);
+  await expect(app.getByTestId('loss-chart').locator('.u-legend .u-series').nth(1)).toContainText(chinese);
+  // The next run numbers on from the facts, not from a name in either language.
+  await app.getByRole('button', { name: '重置', exact: true }).click();
+  await app.getByRole('button', { name: '运行', exact: true }).click();
+  await expect(app.getByRole('list', { name: '运行记录' }).getByRole('listitem').nth(1)).toContainText(
+    '运行 2 ·',
+  );
+  await app.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await expect(app.getByRole('list', { name: 'Runs' }).getByRole('listitem').nth(0)).toContainText(english);
+});
+
 test('Train follows the kernel shapes: the target and learned shapes show before Run, and a preset leaves settings that run', async ({
   app,
 }) => {

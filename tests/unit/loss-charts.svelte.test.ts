@@ -55,6 +55,8 @@ describe('LossCharts: main owns the run list', () => {
     settings: DEFAULT_TRAINING,
     points: [{ step: 1, loss: 3 }],
   });
+  /** A run's name parts as a window keeps them (a saved name only: the window's namer writes it). */
+  const named = (label: string) => ({ label, settings: DEFAULT_TRAINING });
   const listOf = (charts: LossCharts): RunListEntry[] =>
     charts.runs.map(({ runId, label, hidden }) => ({ runId, label, hidden }));
   /** Lets main's answers and broadcasts (promises) arrive. */
@@ -86,7 +88,7 @@ describe('LossCharts: main owns the run list', () => {
     const cleanup = $effect.root(() => undefined);
     const main = new LossCharts(source(), DOC_A);
     await main.start([record('run-a', 'run 1')]).ready;
-    main.addRun('run-b', 'run 2');
+    main.addRun('run-b', named('run 2'));
     const batch: LossBatch = { runId: 'run-b', points: [{ step: 1, loss: 7 }] };
     expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [batch])).ok).toBe(true);
     await settle();
@@ -120,7 +122,7 @@ describe('LossCharts: main owns the run list', () => {
     const cleanup = $effect.root(() => undefined);
     const main = new LossCharts(source(), DOC_A);
     await main.start().ready;
-    main.addRun('run-c', 'Run 1');
+    main.addRun('run-c', named('Run 1'));
     main.remove('run-c');
     const late: LossBatch = { runId: 'run-c', points: [{ step: 3, loss: 2 }] };
     expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [late])).ok).toBe(true);
@@ -133,7 +135,7 @@ describe('LossCharts: main owns the run list', () => {
     const cleanup = $effect.root(() => undefined);
     const first = new LossCharts(source(), DOC_A);
     await first.start().ready;
-    first.addRun('run-a', 'Run 1');
+    first.addRun('run-a', named('Run 1'));
     const batch: LossBatch = { runId: 'run-a', points: [{ step: 1, loss: 1e26 }] };
     expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [batch])).ok).toBe(true);
     await settle();
@@ -143,7 +145,7 @@ describe('LossCharts: main owns the run list', () => {
     // not even when the other tab's points arrive in its broadcast.
     const second = new LossCharts(source(), DOC_B);
     await second.start().ready;
-    second.addRun('run-x', 'Run 1');
+    second.addRun('run-x', named('Run 1'));
     const more: LossBatch = { runId: 'run-a', points: [{ step: 2, loss: 1e27 }] };
     expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [more])).ok).toBe(true);
     await settle();
@@ -155,7 +157,7 @@ describe('LossCharts: main owns the run list', () => {
     // A pop-out of the second document follows it alone, not the first window's changes.
     const popout = new LossCharts(source(), DOC_B, true);
     await popout.start().ready;
-    first.addRun('run-a2', 'Run 2');
+    first.addRun('run-a2', named('Run 2'));
     await settle();
     expect(listOf(popout)).toEqual(listOf(second));
 

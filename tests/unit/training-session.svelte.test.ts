@@ -34,6 +34,10 @@ import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
 import { shownOutputOf, TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
 import { testAppInfo } from '../helpers/app-info';
+import { en } from '../../renderer/src/i18n/en';
+import { formatMessage } from '../../renderer/src/i18n/format';
+import { zh } from '../../renderer/src/i18n/zh';
+import { englishRunNamer, runLabel, type RunNamer } from '../../renderer/src/state/training-setup';
 
 let dataDir: string;
 let handlers: MainHandlers;
@@ -62,7 +66,7 @@ async function call(method: InvokeMethod, ...args: unknown[]): Promise<never> {
 }
 
 /** A session on the real CPU backend; the loss stream goes to main's real run log. */
-function sessionFor(doc: StudioDocument): TrainingSession {
+function sessionFor(doc: StudioDocument, namer: RunNamer = englishRunNamer): TrainingSession {
   const compute = new ComputeState();
   compute.backend = createCpuBackend();
   const charts = new LossCharts(
@@ -76,7 +80,7 @@ function sessionFor(doc: StudioDocument): TrainingSession {
     doc.id,
   );
   // The session keeps its own effect root (it lives as long as its document).
-  const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
+  const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch), namer);
   cleanups.push(() => session.reset(false));
   session.speed = 'max';
   // The document's session, as the Train view keeps it (the first one made for a document).
@@ -190,6 +194,41 @@ describe('TrainingSession: run names are never reused', () => {
     doc.lastRunNumber = 0;
     reopen(doc);
     expect(await newRun(sessionFor(doc))).toMatch(/^Run 3 /);
+  });
+});
+
+describe('TrainingSession: a run’s name is written from its facts in the current language', () => {
+  it('keeps number, mode, layer and backend as data; the name follows the language, saved and reopened too', async () => {
+    let catalog: typeof en | typeof zh = en;
+    const namer: RunNamer = (run) => runLabel((key, params) => formatMessage(catalog[key], params), run);
+    const doc = new StudioDocument();
+    doc.mode = 'convolve';
+    const session = sessionFor(doc, namer);
+    const charts = trainingFor(doc, () => {
+      throw new Error('made by sessionFor');
+    }).charts;
+    charts.setNamer(namer);
+    await session.stepOnce();
+    expect(session.label).toBe('Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0 · convolve');
+    expect(doc.runs[0].facts).toEqual({
+      number: 1,
+      mode: 'convolve',
+      outChannels: 1,
+      inChannels: 1,
+      backend: 'CPU',
+    });
+    // The language changes: the log title, the run list and the legend follow.
+    catalog = zh;
+    charts.setNamer(namer);
+    expect(session.label).toBe('运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0 · 卷积');
+    expect(charts.runs.map((r) => r.label)).toEqual([session.label]);
+    // Saved (its English name kept for older builds) and reopened in 中文: named from its facts.
+    expect(doc.runs[0].label).toMatch(/^Run 1 /);
+    reopen(doc);
+    expect(charts.runs.map((r) => r.label)).toEqual([
+      '运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0 · 卷积',
+    ]);
+    expect(doc.runs[0].facts?.number).toBe(1);
   });
 });
 

@@ -423,6 +423,7 @@ export const en = {
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
   // onemodel-runs
+  'train.run.convolve': 'convolve',
   'train.growingSteady':
     'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',
 } as const;

@@ -412,6 +412,7 @@ export const zh: Record<MessageKey, string> = {
   'file.importInit': '导入卷积核作为初始卷积核…',
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
   // onemodel-runs
+  'train.run.convolve': '卷积',
   'train.growingSteady':
     '损失正在增大：第 {step} 步为 {loss}，自第 {lowStep} 步的 {low} 起每一步都在上升。学习率（{lr}）很可能对这个问题过大。',
 };

@@ -1,10 +1,13 @@
 import type { DocumentRuns, LossBatch, LossPoint, RunListEntry, RunLogStatus } from '../../../ipc/contract';
 import type { RunRecord } from '#core/workspace/index';
 import { mergePoints } from './loss-stream';
+import type { RunNameParts, RunNamer } from './training-setup';
 
 export interface ChartRun extends RunListEntry {
   readonly steps: readonly number[];
   readonly losses: readonly number[];
+  /** What the run's name is made of (the window that made it knows; a pop-out shows main's label). */
+  readonly name?: RunNameParts;
 }
 
 export interface LossSource {
@@ -19,12 +22,14 @@ export interface LossSource {
   onRunList(listener: (list: DocumentRuns) => void): () => void;
 }
 
-/** A saved run record (from a workspace) as a chart series. */
-export function chartRunOf(record: RunRecord, hidden = false): ChartRun {
+/** A saved run record (from a workspace) as a chart series, named by `namer`. */
+export function chartRunOf(record: RunRecord, namer: RunNamer = (r) => r.label, hidden = false): ChartRun {
+  const name = { label: record.label, settings: record.settings, facts: record.facts };
   return {
     runId: record.id,
-    label: record.label,
+    label: namer(name),
     hidden,
+    name,
     ...mergePoints([], [], record.points),
   };
 }
@@ -43,6 +48,8 @@ export class LossCharts {
   logProblem = $state('');
   private logProblemRun = '';
   private started = false;
+  /** Writes runs' names in the UI's language (`setNamer` when it changes). */
+  private namer: RunNamer = (run) => run.label;
   /** Runs removed here: their late points (a batch already on its way to main) do not bring them back. */
   // Not state: nothing is drawn from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -110,13 +117,24 @@ export class LossCharts {
 
   /** Shows exactly a document's runs (a workspace was opened, restored or made new). */
   adopt(records: readonly RunRecord[]): void {
-    this.runs = records.map((r) => chartRunOf(r));
+    this.runs = records.map((r) => chartRunOf(r, this.namer));
     this.persist();
   }
 
-  addRun(runId: string, label: string): void {
+  addRun(runId: string, name: RunNameParts): void {
     if (this.runs.some((r) => r.runId === runId)) return;
-    this.runs = [...this.runs, { runId, label, hidden: false, steps: [], losses: [] }];
+    this.runs = [
+      ...this.runs,
+      { runId, label: this.namer(name), name, hidden: false, steps: [], losses: [] },
+    ];
+    this.persist();
+  }
+
+  /** Names the runs in the UI's language: at once, and the runs added later (the language changed). */
+  setNamer(namer: RunNamer): void {
+    this.namer = namer;
+    if (this.follower || !this.runs.some((r) => r.name && namer(r.name) !== r.label)) return;
+    this.runs = this.runs.map((r) => (r.name ? { ...r, label: namer(r.name) } : r));
     this.persist();
   }
 

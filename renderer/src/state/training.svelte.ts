@@ -28,6 +28,7 @@ import {
   runGoal,
   thinPoints,
   upsertRun,
+  type RunNameParts,
   type RunNamer,
 } from './training-setup';
 
@@ -83,12 +84,17 @@ export class TrainingSession {
   /** Set when the run moved to another backend: where to, and at which step. */
   handover = $state.raw<{ backend: string; step: number; paused?: boolean } | null>(null);
   runId = $state<string | null>(null);
-  /** The current run's name ("Run 3 · lr 0.03 · …"): run list, chart legend and log. */
-  label = $state('');
+  /** What the current run's name is made of (its settings and facts); null before the first Step/Run. */
+  name = $state.raw<RunNameParts | null>(null);
   /** The settings of the current run (null before the first Step/Run). */
   settings = $state.raw<TrainingSettings | null>(null);
   /** The config the current run was created with. */
   config = $state.raw<LayerTrainConfig | null>(null);
+
+  /** The current run's name in the UI's language ("Run 3 · lr 0.03 · …"): run list, chart legend and log. */
+  get label(): string {
+    return this.name ? this.nameRun(this.name) : '';
+  }
 
   /** The output channel picked in the Train views (0-based); `output` keeps it within the layer shown. */
   private pickedOutput = $state(0);
@@ -144,7 +150,9 @@ export class TrainingSession {
     const run = this.doc.runs.find((r) => r.id === saved.runId);
     const settings = this.doc.training;
     this.runId = saved.runId;
-    this.label = run?.label ?? saved.runId;
+    this.name = run
+      ? { label: run.label, settings: run.settings, facts: run.facts }
+      : { label: saved.runId, settings };
     this.settings = settings;
     this.createdAt = run?.createdAt ?? nowIso();
     this.points = run ? [...run.points] : [];
@@ -257,7 +265,7 @@ export class TrainingSession {
     this.error = '';
     this.handover = null;
     this.runId = null;
-    this.label = '';
+    this.name = null;
     this.settings = null;
     this.resumeFrom = null;
   }
@@ -281,6 +289,7 @@ export class TrainingSession {
     this.doc.runs = upsertRun(this.doc.runs, {
       id: runId,
       label: this.label,
+      ...(this.name?.facts ? { facts: this.name.facts } : {}),
       createdAt: this.createdAt,
       settings,
       points: thinPoints(this.points),
@@ -337,14 +346,27 @@ export class TrainingSession {
       this.settings = s;
       this.runId = newRunId();
       this.createdAt = nowIso();
-      const runs = [...this.charts.runs, ...this.doc.runs];
+      // The document's runs and the chart's (a run not yet recorded), each once (a local, not state).
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const facts = new Map(this.doc.runs.map((r) => [r.id, r.facts]));
+      for (const r of this.charts.runs) facts.set(r.runId, r.name?.facts);
       const number = nextRunNumber(
-        runs.map((r) => r.label),
+        [...facts.values()].map((f) => ({ facts: f })),
         this.doc.lastRunNumber,
       );
       this.doc.lastRunNumber = number;
-      this.label = this.nameRun(number, s);
-      this.charts.addRun(this.runId, this.label);
+      this.name = {
+        label: '',
+        settings: s,
+        facts: {
+          number,
+          mode: config.spec.mode,
+          outChannels: config.initWeight.outChannels,
+          inChannels: config.initWeight.inChannels,
+          backend: this.trainerBackend?.label ?? '',
+        },
+      };
+      this.charts.addRun(this.runId, this.name);
       this.weight = config.initWeight;
       this.bias = Array.from(config.initBias);
       this.path = [this.params(config.initWeight, this.bias)];
