@@ -183,7 +183,6 @@ export const en = {
   'explore.xColours.diverging': 'Diverging (− blue, + red)',
   'explore.xColours.gray': 'Greyscale (an image)',
   'explore.xColours.rgb': 'RGB (channels 1–3)',
-  'explore.importFailed': 'Could not import the image: {error}',
   'explore.im2col': 'Correlation as a matrix product',
   'explore.im2colNote':
     'Each row of the im2col matrix is one window of X; times the flattened kernel it gives the flattened Y (before bias and activation).',
@@ -423,6 +422,8 @@ export const en = {
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
   // onemodel-runs
+  'explore.importUnreadable': 'Could not import {name}: it is not a readable PNG, JPEG or WebP image.',
+  'explore.importFailedFile': 'Could not import {name}: {error}',
   'train.run.convolve': 'convolve',
   'train.growingSteady':
     'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',

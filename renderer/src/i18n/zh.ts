@@ -183,7 +183,6 @@ export const zh: Record<MessageKey, string> = {
   'explore.xColours.diverging': '发散色（− 蓝，+ 红）',
   'explore.xColours.gray': '灰度（图像）',
   'explore.xColours.rgb': 'RGB（通道 1–3）',
-  'explore.importFailed': '无法导入图像：{error}',
   'explore.im2col': '互相关写成矩阵乘法',
   'explore.im2colNote':
     'im2col 矩阵的每一行是 X 的一个窗口；乘以展平的卷积核就得到展平的 Y（加偏置和激活之前）。',
@@ -412,6 +411,8 @@ export const zh: Record<MessageKey, string> = {
   'file.importInit': '导入卷积核作为初始卷积核…',
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
   // onemodel-runs
+  'explore.importUnreadable': '无法导入 {name}：它不是可读取的 PNG、JPEG 或 WebP 图像。',
+  'explore.importFailedFile': '无法导入 {name}：{error}',
   'train.run.convolve': '卷积',
   'train.growingSteady':
     '损失正在增大：第 {step} 步为 {loss}，自第 {lowStep} 步的 {low} 起每一步都在上升。学习率（{lr}）很可能对这个问题过大。',
