@@ -565,6 +565,20 @@ test('in 中文 the training log and run names are Chinese, losses written as th
   }
 });
 
+test('Space, S and R work while focus is on the Train tab just clicked', async ({ app }) => {
+  const tab = app.getByRole('tab', { name: 'Train' });
+  await tab.click();
+  await expect(tab).toBeFocused();
+  const status = app.getByRole('status', { name: 'Training status' });
+  await app.keyboard.press('s');
+  await expect(status).toHaveText('Paused · step 1');
+  await app.keyboard.press('Space');
+  await expect(status).toHaveText('Done · step 10');
+  await app.keyboard.press('r');
+  await expect(status).toHaveText('Ready · step 0');
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+});
+
 test('run names follow the language: made in English, shown in 中文 after a switch, and back', async ({
   app,
 }) => {

@@ -45,14 +45,48 @@ function serialize(doc: StudioDocument): string {
 /** Calls main and unwraps the envelope: `call` in renderer/src/api/client.ts (tests: the real handlers). */
 export type CallMain = <M extends InvokeMethod>(method: M, ...args: InvokeArgs<M>) => Promise<InvokeValue<M>>;
 
+/** Documents whose windows were closed on purpose: their backups are no longer wanted. */
+export interface ClosedDocuments {
+  add(documentId: string): void;
+  /** The ids added so far, and forgets them. */
+  take(): string[];
+}
+
+/** ClosedDocuments in the origin's localStorage (every window of the app shares it). */
+export function closedDocumentsIn(storage: Storage, key = 'kernel-studio.closed-documents'): ClosedDocuments {
+  const read = (): string[] => {
+    try {
+      const ids: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    add: (id) => storage.setItem(key, JSON.stringify([...read(), id].slice(-100))),
+    take: () => {
+      const ids = read();
+      storage.removeItem(key);
+      return ids;
+    },
+  };
+}
+
 /** What the session needs from the window around it. */
 export interface WorkspaceUi {
   /** Main's API (Save, Open, backups, Recent, the dirty flag). */
   call: CallMain;
   /** Shows the window title. */
   setTitle(title: string): void;
+  /** A time as the UI's language writes it (the backup question); the browser's default otherwise. */
+  time?(iso: string): string;
   /** Asks the user to confirm discarding unsaved changes. */
   confirm(message: string): boolean;
+  /**
+   * Where a window that was closed on purpose leaves its document's id (localStorage), so that the
+   * next window deletes that backup: a crash leaves none, and its backup is offered. Optional (tests).
+   */
+  closedDocuments?: ClosedDocuments;
   /** Translated text for the few strings the session shows. */
   t(
     key: 'file.untitled' | 'file.confirmDiscard' | 'file.confirmDropBackup' | 'file.saved' | 'file.opened',
@@ -127,15 +161,21 @@ export class WorkspaceSession {
       $effect(() => {
         void this.ui.call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
       });
-      // Autosave unsaved work, always: into this session's own backup, beside any older one still unanswered.
+      // Autosave unsaved work, always: into this document's own backup, beside any older one still
+      // unanswered. A document clean again (saved, undone back to its saved state) keeps no backup.
       $effect(() => {
         const text = this.text;
-        if (!this.dirty || text === '') return;
+        if (!this.dirty || text === '') {
+          if (!this.dirty && untrack(() => this.backedUp)) this.dropOwnBackup();
+          return;
+        }
         const timer = setTimeout(() => {
-          if (text === this.text && this.dirty)
+          if (text === this.text && this.dirty) {
+            this.backedUp = true;
             void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).catch(
               () => undefined,
             );
+          }
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
@@ -159,8 +199,19 @@ export class WorkspaceSession {
     this.stop();
   }
 
+  /**
+   * The window is closing on purpose (the user agreed to lose unsaved changes, or there were
+   * none): its document's backup is not wanted. The next window deletes it (a request sent while
+   * the page unloads may not arrive); a crash never gets here, so its backup stays offered.
+   */
+  closed(): void {
+    this.ui.closedDocuments?.add(this.sessionId);
+  }
+
   /** On launch (and after each answer): the newest unsaved work another session left behind. */
   async checkBackup(): Promise<void> {
+    for (const id of this.ui.closedDocuments?.take() ?? [])
+      await this.backupCall(() => this.ui.call('clearBackup', id)).catch(() => undefined);
     try {
       this.backup = await this.ui.call('readBackup', this.sessionId);
     } catch {
@@ -183,6 +234,7 @@ export class WorkspaceSession {
       this.path = null;
       this.name = null;
       this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
+      this.backedUp = true;
       await this.backupCall(() => this.ui.call('writeBackup', backup.text, this.sessionId));
       await this.backupCall(() => this.ui.call('clearBackup', backup.id));
       await this.checkBackup();
@@ -209,7 +261,7 @@ export class WorkspaceSession {
   private async settleBackup(): Promise<boolean> {
     const backup = this.backup;
     if (!backup) return true;
-    const time = localTime(backup.savedAt);
+    const time = this.ui.time?.(backup.savedAt) ?? localTime(backup.savedAt);
     if (!this.ui.confirm(this.ui.t('file.confirmDropBackup', { time }))) return false;
     await this.discardBackup();
     return true;
@@ -220,7 +272,11 @@ export class WorkspaceSession {
     return !this.dirty || this.ui.confirm(this.ui.t('file.confirmDiscard', { name: this.displayName }));
   }
 
+  /** This document has a backup on disk (written since it was last clean). */
+  private backedUp = false;
+
   private dropOwnBackup(): void {
+    this.backedUp = false;
     void this.backupCall(() => this.ui.call('clearBackup', this.sessionId)).catch(() => undefined);
   }
 
