@@ -13,6 +13,7 @@ import { createCpuBackend } from '#core/cpu/index';
 import { CpuLayerTrainer } from '#core/cpu/layer-trainer';
 import { forwardLayerCpu } from '#core/cpu/layer';
 import { exportLayer } from '#core/formats/index';
+import { formatFloat32 } from '#core/formats/numbers';
 import { lossAt } from '#core/landscape';
 import { fromRows } from '#core/matrix';
 import { randomMatrix } from '#core/random';
@@ -276,7 +277,9 @@ describe('TrainingSession: the target bias and the learned bias', () => {
     expect(source.learned).toBe(true);
     expect(Array.from(source.bias)).toEqual([learned]);
     const json = new TextDecoder().decode(exportLayer('json', source).bytes);
-    expect(json).toContain(`"bias": ${Math.fround(learned)}`);
+    // The float32 bias as its shortest decimal, never its float64 expansion.
+    expect(json).toContain(`"bias": ${formatFloat32(learned)}`);
+    expect(Math.fround(Number(/"bias": (\S+),/.exec(json)![1]))).toBe(Math.fround(learned));
     expect(Array.from(exportGrid(doc, 'y')!.data)).toEqual(Array.from(session.target!.data));
     expect(Array.from(exportGrid(doc, 'yhat')!.data)).toEqual(Array.from(session.yHat!.data));
     session.clear();
