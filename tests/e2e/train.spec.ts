@@ -579,6 +579,31 @@ test('Space, S and R work while focus is on the Train tab just clicked', async (
   await expect(tab).toHaveAttribute('aria-selected', 'true');
 });
 
+test('after a run every number on Train’s heatmap cells reads at 4.5:1 or more (axe-core’s colour-contrast rule)', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  const ratios = await app.locator('[role="gridcell"][style*="background-color"]').evaluateAll((cells) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.map((v) =>
+        v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4,
+      );
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return cells
+      .filter((cell) => (cell.textContent ?? '').trim() !== '')
+      .map((cell) => {
+        const style = getComputedStyle(cell);
+        const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+        return { text: cell.textContent!.trim(), ratio: (a + 0.05) / (b + 0.05) };
+      });
+  });
+  expect(ratios.length).toBeGreaterThan(10);
+  for (const { text, ratio } of ratios) expect(ratio, text).toBeGreaterThanOrEqual(4.5);
+});
+
 test('run names follow the language: made in English, shown in 中文 after a switch, and back', async ({
   app,
 }) => {
