@@ -604,6 +604,33 @@ test('after a run every number on Train’s heatmap cells reads at 4.5:1 or more
   for (const { text, ratio } of ratios) expect(ratio, text).toBeGreaterThanOrEqual(4.5);
 });
 
+test('with four or more runs the legend shows one run a line, no name broken over lines', async ({ app }) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await setField(app, 'Steps', '3');
+  for (let i = 0; i < 5; i++) {
+    await app.getByRole('button', { name: 'Reset', exact: true }).click();
+    await runAndWait(app, 3);
+  }
+  const rows = app.getByTestId('loss-chart').locator('.u-legend .u-series');
+  await expect(rows).toHaveCount(6); // the step, then five runs
+  const boxes = await rows.evaluateAll((els) =>
+    els.map((el) => {
+      const box = el.getBoundingClientRect();
+      const label = el.querySelector('.u-label')!.getBoundingClientRect();
+      return { top: box.top, height: box.height, labelHeight: label.height, right: box.right };
+    }),
+  );
+  const chart = await app.getByTestId('loss-chart').boundingBox();
+  for (let i = 1; i < boxes.length; i++) {
+    expect(boxes[i].top, `row ${i}`).toBeGreaterThan(boxes[i - 1].top);
+    // One line: no taller than the step's row, the label one line of 12 px text.
+    expect(boxes[i].height, `row ${i}`).toBeLessThanOrEqual(boxes[0].height + 1);
+    expect(boxes[i].labelHeight, `row ${i}`).toBeLessThan(24);
+    expect(boxes[i].right).toBeLessThanOrEqual(chart!.x + chart!.width + 1);
+  }
+});
+
 test('run names follow the language: made in English, shown in 中文 after a switch, and back', async ({
   app,
 }) => {
