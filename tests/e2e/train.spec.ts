@@ -579,12 +579,9 @@ test('Space, S and R work while focus is on the Train tab just clicked', async (
   await expect(tab).toHaveAttribute('aria-selected', 'true');
 });
 
-test('after a run every number on Train’s heatmap cells reads at 4.5:1 or more (axe-core’s colour-contrast rule)', async ({
-  app,
-}) => {
-  await app.getByRole('tab', { name: 'Train' }).click();
-  await runAndWait(app, 10);
-  const ratios = await app.locator('[role="gridcell"][style*="background-color"]').evaluateAll((cells) => {
+/** Every value cell's text against its background, as WCAG computes the ratio (axe-core's colour-contrast rule). */
+async function cellContrasts(app: Page): Promise<{ text: string; ratio: number }[]> {
+  return app.locator('[role="gridcell"][style*="background-color"]').evaluateAll((cells) => {
     const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
     const lum = (c: number[]) => {
       const [r, g, b] = c.map((v) =>
@@ -600,8 +597,19 @@ test('after a run every number on Train’s heatmap cells reads at 4.5:1 or more
         return { text: cell.textContent!.trim(), ratio: (a + 0.05) / (b + 0.05) };
       });
   });
-  expect(ratios.length).toBeGreaterThan(10);
-  for (const { text, ratio } of ratios) expect(ratio, text).toBeGreaterThanOrEqual(4.5);
+}
+
+test('after a run every number on Train’s heatmap cells reads at 4.5:1 or more (axe-core’s colour-contrast rule)', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme });
+    const cells = await cellContrasts(app);
+    expect(cells.length).toBeGreaterThan(10);
+    for (const { text, ratio } of cells) expect(ratio, `${colorScheme}: ${text}`).toBeGreaterThanOrEqual(4.5);
+  }
 });
 
 test('with four or more runs the legend shows one run a line, no name broken over lines', async ({ app }) => {
