@@ -639,6 +639,23 @@ test('with four or more runs the legend shows one run a line, no name broken ove
   }
 });
 
+test('Export says so when the learned layer comes from a diverged run', async ({ app }) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-kernel')).toBeVisible();
+  await expect(app.getByTestId('export-trouble')).toHaveCount(0);
+  await app.getByRole('button', { name: 'Close' }).click();
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await setField(app, 'Learning rate', '100');
+  await runAndWait(app, 0, 'Loss growing');
+  await runAndWait(app, 0, 'Diverged');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-trouble')).toHaveText(
+    /comes from a run that diverged: it is no useful result/,
+  );
+});
+
 test('run names follow the language: made in English, shown in 中文 after a switch, and back', async ({
   app,
 }) => {

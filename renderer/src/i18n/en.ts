@@ -422,6 +422,12 @@ export const en = {
   'file.importInit': 'Import kernel as the initial kernel…',
   'file.importedInit': 'Imported a {rows}×{cols} kernel from {name} as the initial kernel',
   // onemodel-runs
+  'file.exportTrouble.diverged':
+    'This layer comes from a run that diverged: it is no useful result. Lower the learning rate and run again before exporting it.',
+  'file.exportTrouble.growing':
+    'This layer comes from a run whose loss was growing: it is likely no useful result. Lower the learning rate and run again before exporting it.',
+  'file.exportTrouble.huge':
+    'This layer holds huge values (1e6 or more), as a diverged run leaves: it is likely no useful result.',
   'explore.importUnreadable': 'Could not import {name}: it is not a readable PNG, JPEG or WebP image.',
   'explore.importFailedFile': 'Could not import {name}: {error}',
   'train.run.convolve': 'convolve',

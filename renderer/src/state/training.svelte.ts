@@ -604,6 +604,23 @@ export function shownOutputOf(doc: StudioDocument): number {
   return sessions.get(doc)?.session.output ?? 0;
 }
 
+/** Weights this large come from a run that blew up, not from learning (Export says so). */
+export const HUGE_WEIGHT = 1e6;
+
+/**
+ * Why the document's learned layer is no useful result, for Export's note: its run diverged or was
+ * growing when it stopped, or its values are huge (a run of an earlier session); null when fine.
+ */
+export function learnedTroubleOf(doc: StudioDocument): 'diverged' | 'growing' | 'huge' | null {
+  const weight = doc.learnedWeight;
+  if (!weight) return null;
+  const session = sessions.get(doc)?.session;
+  if (session?.weight === weight && session.diverged) return 'diverged';
+  if (session?.weight === weight && session.growth) return 'growing';
+  const max = Math.max(...Array.from(weight.data, Math.abs), ...doc.learnedBias.map(Math.abs));
+  return max >= HUGE_WEIGHT ? 'huge' : null;
+}
+
 /** The training session of a document, kept while the Train tab is closed so a run goes on. */
 export function trainingFor(
   doc: StudioDocument,
