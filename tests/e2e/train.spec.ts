@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -134,9 +134,19 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       // The log writes the loss as the chart does.
       await expect(log.locator('div').first()).toHaveText(`batch 2, loss ${losses[1].toPrecision(5)}`);
 
-      // A reload restores the chart from main's run log.
+      // A reload is a new document (its runs are not shown to it) that offers the old one's
+      // autosave: restored, its run is back in the chart.
+      const autosaved = () => {
+        const folder = join(server.dataDir, 'autosave');
+        return existsSync(folder)
+          ? readdirSync(folder).some((f) => readFileSync(join(folder, f), 'utf8').includes(`"${runId}"`))
+          : false;
+      };
+      await expect.poll(autosaved).toBe(true);
       await app.reload();
       await app.getByRole('tab', { name: 'Train' }).click();
+      await expect(app.locator('li[data-run-id]')).toHaveCount(0);
+      await app.getByRole('status', { name: 'Restore' }).getByRole('button', { name: 'Restore' }).click();
       const restored = app.locator(`li[data-run-id="${runId}"]`);
       await expect(restored).toContainText('lr 0.03');
       await expect(restored).toContainText('30 points');

@@ -52,8 +52,15 @@ export interface ClosedDocuments {
   take(): string[];
 }
 
-/** ClosedDocuments in the origin's localStorage (every window of the app shares it). */
-export function closedDocumentsIn(storage: Storage, key = 'kernel-studio.closed-documents'): ClosedDocuments {
+/**
+ * ClosedDocuments in the origin's localStorage (every window of the app shares it). `reloaded` is
+ * the document this same tab showed before a reload (its sessionStorage): its backup stays offered.
+ */
+export function closedDocumentsIn(
+  storage: Storage,
+  reloaded: () => string | null = () => null,
+  key = 'kernel-studio.closed-documents',
+): ClosedDocuments {
   const read = (): string[] => {
     try {
       const ids: unknown = JSON.parse(storage.getItem(key) ?? '[]');
@@ -67,7 +74,8 @@ export function closedDocumentsIn(storage: Storage, key = 'kernel-studio.closed-
     take: () => {
       const ids = read();
       storage.removeItem(key);
-      return ids;
+      const same = reloaded();
+      return ids.filter((id) => id !== same);
     },
   };
 }
