@@ -412,7 +412,8 @@ export const zh: Record<MessageKey, string> = {
   'file.importedInit': '已从 {name} 导入 {rows}×{cols} 卷积核作为初始卷积核',
   // onemodel-runs
   'file.exportTrouble.diverged': '该层来自一次发散的训练：它不是有用的结果。请降低学习率并重新训练后再导出。',
-  'file.exportTrouble.growing': '该层来自一次损失不断增大的训练：它很可能不是有用的结果。请降低学习率并重新训练后再导出。',
+  'file.exportTrouble.growing':
+    '该层来自一次损失不断增大的训练：它很可能不是有用的结果。请降低学习率并重新训练后再导出。',
   'file.exportTrouble.huge': '该层包含极大的值（1e6 或更大），这是发散的训练留下的：它很可能不是有用的结果。',
   'explore.importUnreadable': '无法导入 {name}：它不是可读取的 PNG、JPEG 或 WebP 图像。',
   'explore.importFailedFile': '无法导入 {name}：{error}',
