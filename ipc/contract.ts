@@ -70,6 +70,12 @@ export interface RunListEntry {
   readonly hidden: boolean;
 }
 
+/** A document's run list: main keeps one per document id, so windows and tabs never see each other's runs. */
+export interface DocumentRuns {
+  readonly documentId: string;
+  readonly runs: readonly RunListEntry[];
+}
+
 export type FileKind = 'workspace' | 'kernel' | 'image' | 'chart';
 
 export interface OpenedFile {
@@ -114,8 +120,18 @@ export interface RecentFile {
   readonly openedAt: string;
 }
 
-/** A backup's id: the renderer session that wrote it (letters, digits, dashes). */
-export const BACKUP_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/**
+ * A live document's id (a UUID the renderer makes for each window's document): main keeps the
+ * document's run list and its autosave backup under it. Letters, digits, dashes.
+ */
+export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+/** The pop-out loss chart's query: its view and the document it follows (`?view=chart&doc=<id>`). */
+export function chartViewQuery(documentId: string): string {
+  return `view=chart&doc=${encodeURIComponent(documentId)}`;
+}
+
+/** A backup's id: the document that wrote it. */
+export const BACKUP_ID_PATTERN = DOCUMENT_ID_PATTERN;
 
 /** The autosaved copy of unsaved work left by an earlier session. */
 export interface BackupInfo {
@@ -203,8 +219,8 @@ export interface MainEvents {
   readonly openRequest: string;
   /** A run log could not be written (or is full), or writes again after a failure. */
   readonly runLogStatus: RunLogStatus;
-  /** The chart's run list changed (the main window set it): every view shows the same runs. */
-  readonly runList: readonly RunListEntry[];
+  /** A document's run list changed (its window set it): the pop-out chart of that document follows. */
+  readonly runList: DocumentRuns;
 }
 
 /** The API the preload (or the browser-mode shim) exposes as `window.api`: one method per message. */
@@ -230,17 +246,17 @@ export interface KernelStudioApi {
   setDirty(state: DirtyState): Promise<IpcResult<void>>;
   appendLoss(batch: LossBatch): Promise<IpcResult<void>>;
   readLoss(runId: string): Promise<IpcResult<LossPoint[]>>;
-  /** The chart's run list as main keeps it (survives a reload of any view). */
-  getRunList(): Promise<IpcResult<RunListEntry[]>>;
-  /** Replaces the run list (the main window's chart); main broadcasts it as `runList`. */
-  setRunList(runs: readonly RunListEntry[]): Promise<IpcResult<void>>;
-  /** Opens (or focuses) the pop-out loss chart window, fed by the same loss broadcast. */
-  openChartWindow(): Promise<IpcResult<void>>;
+  /** A document's run list as main keeps it (the pop-out chart reads its document's). */
+  getRunList(documentId: string): Promise<IpcResult<RunListEntry[]>>;
+  /** Replaces a document's run list (its window's chart); main broadcasts it as `runList`. */
+  setRunList(documentId: string, runs: readonly RunListEntry[]): Promise<IpcResult<void>>;
+  /** Opens (or focuses) the pop-out loss chart window of a document, fed by the same loss broadcast. */
+  openChartWindow(documentId: string): Promise<IpcResult<void>>;
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onOpenRequest(listener: (path: string) => void): () => void;
   onRunLogStatus(listener: (status: RunLogStatus) => void): () => void;
-  onRunList(listener: (runs: readonly RunListEntry[]) => void): () => void;
+  onRunList(listener: (list: DocumentRuns) => void): () => void;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron';
 import { join, resolve } from 'node:path';
 import {
+  chartViewQuery,
   EVENT_CHANNELS,
   INVOKE_CHANNELS,
   MAIN_EVENT_CHANNELS,
@@ -153,7 +154,7 @@ let chartWindow: BrowserWindow | null = null;
  * `?view=chart`, with the same locked-down options and preload. It hears the
  * loss broadcast like every window, and closes with the main window.
  */
-function openChartWindow(): void {
+function openChartWindow(documentId: string): void {
   if (chartWindow && !chartWindow.isDestroyed()) {
     chartWindow.focus();
     return;
@@ -175,7 +176,7 @@ function openChartWindow(): void {
   mainWindow?.once('closed', () => {
     if (!window.isDestroyed()) window.close();
   });
-  void window.loadURL(`${APP_URL}?view=chart`);
+  void window.loadURL(`${APP_URL}?${chartViewQuery(documentId)}`);
 }
 
 function createMainWindow(): BrowserWindow {

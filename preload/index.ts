@@ -5,7 +5,7 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
-  type RunListEntry,
+  type DocumentRuns,
   type RunLogStatus,
 } from '../ipc/contract';
 
@@ -38,14 +38,14 @@ const api = {
   setDirty: (state) => ipcRenderer.invoke(INVOKE_CHANNELS.setDirty, state),
   appendLoss: (batch) => ipcRenderer.invoke(INVOKE_CHANNELS.appendLoss, batch),
   readLoss: (runId) => ipcRenderer.invoke(INVOKE_CHANNELS.readLoss, runId),
-  getRunList: () => ipcRenderer.invoke(INVOKE_CHANNELS.getRunList),
-  setRunList: (runs) => ipcRenderer.invoke(INVOKE_CHANNELS.setRunList, runs),
-  openChartWindow: () => ipcRenderer.invoke(INVOKE_CHANNELS.openChartWindow),
+  getRunList: (documentId) => ipcRenderer.invoke(INVOKE_CHANNELS.getRunList, documentId),
+  setRunList: (documentId, runs) => ipcRenderer.invoke(INVOKE_CHANNELS.setRunList, documentId, runs),
+  openChartWindow: (documentId) => ipcRenderer.invoke(INVOKE_CHANNELS.openChartWindow, documentId),
   onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
   onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
   onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
   onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
-  onRunList: (listener) => subscribe<readonly RunListEntry[]>(EVENT_CHANNELS.onRunList, listener),
+  onRunList: (listener) => subscribe<DocumentRuns>(EVENT_CHANNELS.onRunList, listener),
 } satisfies KernelStudioApi;
 
 contextBridge.exposeInMainWorld('api', api);

@@ -11,6 +11,7 @@ import { parseMatrixCsv, parseMatrixJson, serializeMatrixCsv, serializeMatrixJso
 import { decodeNpy, encodeNpy } from './npy';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { mxnetSnippet, pytorchSnippet } from './snippets';
+import { formatFloat32 } from './numbers';
 import { decodeUtf8, encodeUtf8 } from './utf8';
 
 export const EXPORT_FORMATS = [
@@ -48,7 +49,7 @@ function kernelJson(kernel: Matrix, bias: number, mode: Mode): string {
     `  "about": ${JSON.stringify(modeDescription(mode))},\n` +
     '  "layout": "HW: a 2-D kh×kw kernel, row-major; for PyTorch/MXNet OIHW reshape to (1, 1, kh, kw), for TensorFlow HWIO to (kh, kw, 1, 1)",\n' +
     `  "shape": [${kernel.rows}, ${kernel.cols}],\n` +
-    `  "bias": ${JSON.stringify(Math.fround(bias))},\n` +
+    `  "bias": ${formatFloat32(bias)},\n` +
     `  "weight": ${weight}\n` +
     '}\n'
   );
@@ -56,7 +57,7 @@ function kernelJson(kernel: Matrix, bias: number, mode: Mode): string {
 
 function csvComments(kernel: Matrix, bias: number, mode: Mode): string[] {
   return [
-    `Kernel Studio kernel, ${kernel.rows}×${kernel.cols} (kh×kw), row-major; bias ${Math.fround(bias)}`,
+    `Kernel Studio kernel, ${kernel.rows}×${kernel.cols} (kh×kw), row-major; bias ${formatFloat32(bias)}`,
     `mode ${modeDescription(mode)}`,
     'load with numpy.loadtxt(path, delimiter=",", ndmin=2) (lines starting with # are comments)',
   ];

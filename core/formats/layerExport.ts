@@ -103,7 +103,10 @@ function safetensorsLayer(layer: LayerExport): Uint8Array {
 
 function layerJson(layer: LayerExport): string {
   const { spec } = layer;
-  const weight = JSON.stringify(toNested4({ ...layer.weight, data: layer.weight.data.map(Math.fround) }));
+  // Each float32 as its shortest decimal (0.3, not 0.30000001192092896), as the biases.
+  const weight = JSON.stringify(toNested4(layer.weight), (_key, v: unknown) =>
+    typeof v === 'number' ? Number(formatFloat32(v)) : v,
+  );
   return (
     '{\n' +
     '  "format": "kernel-studio-layer",\n' +
@@ -176,7 +179,7 @@ export function layerSnippet(layer: LayerExport, framework: 'pytorch' | 'mxnet')
 function csvComments(layer: LayerExport): string[] {
   const { spec } = layer;
   return [
-    `Kernel Studio kernel, ${spec.kernel[0]}×${spec.kernel[1]} (kh×kw), row-major; bias ${Math.fround(layer.bias[0])}`,
+    `Kernel Studio kernel, ${spec.kernel[0]}×${spec.kernel[1]} (kh×kw), row-major; bias ${formatFloat32(layer.bias[0])}`,
     `stride ${spec.stride.join(',')}, padding ${spec.padding.join(',')}, dilation ${spec.dilation.join(',')}`,
     `mode ${modeDescription(spec.mode)}`,
     'load with numpy.loadtxt(path, delimiter=",", ndmin=2) (lines starting with # are comments)',

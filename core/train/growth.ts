@@ -14,26 +14,69 @@ export interface LossPointLike {
 }
 
 export interface LossGrowth {
-  readonly kind: 'far-above-start' | 'rising';
+  /**
+   * 'far-above-start': far above the first step's loss; 'rising': rising step after step to above
+   * it; 'steady-rise': plain gradient descent's loss rising step after step from its lowest (`low`),
+   * which a converging run never does, however slowly it diverges.
+   */
+  readonly kind: 'far-above-start' | 'rising' | 'steady-rise';
   /** The first step's loss, and the last step's (step, loss) when growth was seen. */
   readonly firstLoss: number;
   readonly step: number;
   readonly loss: number;
+  /** For 'steady-rise': the step the loss has risen from at every step since, and its loss. */
+  readonly low?: { readonly step: number; readonly loss: number };
 }
 
-/** How far above the first step's loss counts as growth, and how many rising steps in a row. */
-export const GROWTH = { factor: 100, risingSteps: 5 } as const;
+/**
+ * How far above the first step's loss counts as growth, and how many rising steps in a row; a
+ * steady rise must also climb more than `noise` × the first loss (rounding near zero does not count).
+ */
+export const GROWTH = { factor: 100, risingSteps: 5, noise: 1e-9 } as const;
 
-export function detectGrowth(points: readonly LossPointLike[]): LossGrowth | null {
-  if (points.length < 2) return null;
+export interface GrowthOptions {
+  /**
+   * The run is plain gradient descent (no momentum, no Adam), whose loss never rises while it
+   * converges: rising `risingSteps` steps in a row is growth even below the first loss.
+   */
+  readonly monotone?: boolean;
+}
+
+/** Growth as of the point before `end` (all points by default), or null. */
+export function detectGrowth(
+  points: readonly LossPointLike[],
+  options: GrowthOptions = {},
+  end = points.length,
+): LossGrowth | null {
+  if (end < 2) return null;
   const firstLoss = points[0].loss;
-  const { step, loss } = points[points.length - 1];
+  const { step, loss } = points[end - 1];
   if (!Number.isFinite(loss)) return null; // non-finite is divergence proper, reported by the trainer
   if (firstLoss > 0 && loss > firstLoss * GROWTH.factor)
     return { kind: 'far-above-start', firstLoss, step, loss };
   let rising = 0;
-  for (let i = points.length - 1; i > 0 && points[i].loss > points[i - 1].loss; i--) rising++;
-  if (rising >= GROWTH.risingSteps && loss > firstLoss) return { kind: 'rising', firstLoss, step, loss };
+  for (let i = end - 1; i > 0 && points[i].loss > points[i - 1].loss; i--) rising++;
+  if (rising < GROWTH.risingSteps) return null;
+  if (loss > firstLoss) return { kind: 'rising', firstLoss, step, loss };
+  const low = points[end - 1 - rising];
+  if (options.monotone && loss - low.loss > GROWTH.noise * Math.abs(firstLoss))
+    return { kind: 'steady-rise', firstLoss, step, loss, low: { step: low.step, loss: low.loss } };
+  return null;
+}
+
+/**
+ * The first growth among the points from index `from` on (each point checked as if the run had
+ * stopped there), so a run is caught at the same step whatever its batch of steps per frame.
+ */
+export function firstGrowth(
+  points: readonly LossPointLike[],
+  from: number,
+  options: GrowthOptions = {},
+): LossGrowth | null {
+  for (let end = Math.max(from + 1, 2); end <= points.length; end++) {
+    const growth = detectGrowth(points, options, end);
+    if (growth) return growth;
+  }
   return null;
 }
 

@@ -12,6 +12,7 @@ import {
   MAX_WORKSPACE_BYTES,
   WORKSPACE_FORMAT,
   WORKSPACE_VERSION,
+  type RunFacts,
   type RunPoint,
   type RunRecord,
   type TrainingModel,
@@ -53,6 +54,7 @@ function mapRun<S, T>(
     readonly label: string;
     readonly createdAt?: string;
     readonly settings: S;
+    readonly facts?: RunFacts;
     readonly points: readonly RunPoint[];
   },
   settings: (s: S) => T,
@@ -62,6 +64,7 @@ function mapRun<S, T>(
     label: run.label,
     ...(run.createdAt !== undefined ? { createdAt: run.createdAt } : {}),
     settings: settings(run.settings),
+    ...(run.facts !== undefined ? { facts: { ...run.facts } } : {}),
     points: run.points.map((p) => ({ step: p.step, loss: p.loss })),
   };
 }

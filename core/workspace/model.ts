@@ -7,7 +7,7 @@ import { LAYER_FIELDS, perChannel, type LayerFields } from '../layer-stack';
 import { KernelStudioError } from '../errors';
 import { fromRows, type Matrix } from '../matrix';
 import type { Weights } from '../tensor';
-import type { LossKind, OptimizerKind, TrainerResumeState } from '../types';
+import type { LossKind, Mode, OptimizerKind, TrainerResumeState } from '../types';
 
 export const WORKSPACE_FORMAT = 'kernel-studio-workspace';
 /** The version this build writes; `migrate` brings older files up to it. */
@@ -43,13 +43,32 @@ export interface RunPoint {
   readonly loss: number;
 }
 
+/**
+ * What tells a run apart besides its settings, kept as data so that its name ("Run 3 · lr 0.03 · …")
+ * is written in the current language, never read back from a name written in another.
+ */
+export interface RunFacts {
+  /** The run's number in its workspace ("Run 3"). */
+  readonly number: number;
+  /** The operation the layer computed (correlate or convolve). */
+  readonly mode: Mode;
+  /** The learned layer's output and input channels (O, C); its kernel's size is in the settings. */
+  readonly outChannels: number;
+  readonly inChannels: number;
+  /** The compute backend the run started on (its label, e.g. "CPU"). */
+  readonly backend: string;
+}
+
 /** One training run's history: id (also its run-log name in main), label, the settings it ran with, its losses. */
 export interface RunRecord {
   readonly id: string;
+  /** The name as written when the run was made (shown for a run saved before `facts` were kept). */
   readonly label: string;
   /** ISO 8601, when the run started; optional. */
   readonly createdAt?: string;
   readonly settings: TrainingModel;
+  /** The run's facts (optional: absent in older files); its name is made from them and `settings`. */
+  readonly facts?: RunFacts;
   readonly points: readonly RunPoint[];
 }
 

@@ -176,11 +176,21 @@ export const trainingSchema = z.strictObject({
   targetBias: bounded(TRAINING_BOUNDS.targetBias),
 });
 
+/** A run's facts (core/workspace/model.ts RunFacts); the renderer writes its name from them. */
+export const runFactsSchema = z.strictObject({
+  number: z.number().int().min(1).max(1e9),
+  mode: z.enum(MODES),
+  outChannels: z.number().int().min(1).max(LAYER_LIMITS.maxChannels),
+  inChannels: z.number().int().min(1).max(LAYER_LIMITS.maxChannels),
+  backend: z.string().max(100),
+});
+
 export const runSchema = z.strictObject({
   id: z.string().regex(RUN_ID_PATTERN, 'a run id is 1–64 letters, digits, "-" or "_"'),
   label: z.string().max(200),
   createdAt: z.string().max(64).optional(),
   settings: trainingSchema,
+  facts: runFactsSchema.optional(),
   points: pointsSchema,
 });
 

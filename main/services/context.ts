@@ -20,6 +20,6 @@ export interface HostContext {
   recentChanged?(files: readonly RecentFile[]): void;
   /** The renderer reported unsaved changes (Electron asks before closing a dirty window). */
   dirtyChanged?(state: DirtyState): void;
-  /** Opens or focuses the pop-out loss chart window (Electron); browser mode opens a tab in the page instead. */
-  openChartWindow?(): void;
+  /** Opens or focuses the pop-out loss chart window of a document (Electron); browser mode opens a tab in the page instead. */
+  openChartWindow?(documentId: string): void;
 }

@@ -34,6 +34,9 @@ import { RecentFiles } from './recent';
 import { RunLog } from './run-log';
 import { argSchemas, MAX_TEXT_BYTES } from './schemas';
 
+/** How many documents' run lists main keeps (windows opened in one session); the oldest go first. */
+const MAX_DOCUMENT_RUN_LISTS = 256;
+
 type Handler = (args: never, caller: string | undefined) => Promise<unknown>;
 
 /**
@@ -49,8 +52,11 @@ export class MainHandlers {
   private readonly offeredPaths = new Set<string>();
   /** The workspace last read for the renderer, until it confirms it parsed (confirmOpened). */
   private unconfirmedOpen: string | null = null;
-  /** The loss chart's runs: main owns them with their logs, every view reads and follows them. */
-  private runList: readonly RunListEntry[] = [];
+  /**
+   * Each document's chart runs, by document id: main owns them with their logs, the document's
+   * window sets them and its pop-out chart follows them; no window sees another document's runs.
+   */
+  private readonly runLists = new Map<string, readonly RunListEntry[]>();
   readonly recent: RecentFiles;
   readonly backup: BackupStore;
   /** The renderer's last report of unsaved changes. */
@@ -89,15 +95,12 @@ export class MainHandlers {
     },
     appendLoss: async ([batch]: [LossBatch]) => this.appendLoss(batch),
     readLoss: async ([runId]: [string]) => this.runLog.read(runId),
-    getRunList: async () => [...this.runList],
-    setRunList: async ([runs]: [RunListEntry[]]) => {
-      this.runList = runs;
-      this.host.broadcast('runList', runs);
-    },
-    openChartWindow: async () => {
+    getRunList: async ([documentId]: [string]) => [...(this.runLists.get(documentId) ?? [])],
+    setRunList: async ([documentId, runs]: [string, RunListEntry[]]) => this.setRunList(documentId, runs),
+    openChartWindow: async ([documentId]: [string]) => {
       if (!this.host.openChartWindow)
         throw new IpcFailure('unsupported', 'This host cannot open a chart window.');
-      this.host.openChartWindow();
+      this.host.openChartWindow(documentId);
     },
   };
 
@@ -214,6 +217,17 @@ export class MainHandlers {
       await this.recent.add(target).catch(() => undefined);
     }
     return { path: target, name: basename(target) };
+  }
+
+  private setRunList(documentId: string, runs: readonly RunListEntry[]): void {
+    // Most recently set last; the documents of long-closed windows go first past the cap.
+    this.runLists.delete(documentId);
+    this.runLists.set(documentId, runs);
+    for (const old of this.runLists.keys()) {
+      if (this.runLists.size <= MAX_DOCUMENT_RUN_LISTS) break;
+      this.runLists.delete(old);
+    }
+    this.host.broadcast('runList', { documentId, runs });
   }
 
   private appendLoss(batch: LossBatch): void {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_WORKSPACE_BYTES } from '#core/workspace/model';
 import { MAX_RUNS, RUN_ID_PATTERN } from '#core/workspace/schema';
-import { BACKUP_ID_PATTERN, type InvokeMethod } from '../../ipc/contract';
+import { BACKUP_ID_PATTERN, DOCUMENT_ID_PATTERN, type InvokeMethod } from '../../ipc/contract';
 
 /** Run ids become file names, so they are kept to a safe alphabet (the one a workspace file allows). */
 export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'a run id is 1–64 letters, digits, "-" or "_"');
@@ -66,6 +66,9 @@ export const openWorkspaceSchema = z.strictObject({ path: pathSchema.optional() 
 export const dirtyStateSchema = z.strictObject({ dirty: z.boolean(), name: z.string().max(255) });
 
 const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN);
+const documentIdSchema = z
+  .string()
+  .regex(DOCUMENT_ID_PATTERN, 'a document id is 1–64 letters, digits or "-"');
 
 /** The argument tuple each invoke channel accepts; anything else is refused before the handler runs. */
 export const argSchemas = {
@@ -82,7 +85,7 @@ export const argSchemas = {
   setDirty: z.tuple([dirtyStateSchema]),
   appendLoss: z.tuple([lossBatchSchema]),
   readLoss: z.tuple([runIdSchema]),
-  getRunList: z.tuple([]),
-  setRunList: z.tuple([runListSchema]),
-  openChartWindow: z.tuple([]),
+  getRunList: z.tuple([documentIdSchema]),
+  setRunList: z.tuple([documentIdSchema, runListSchema]),
+  openChartWindow: z.tuple([documentIdSchema]),
 } satisfies Record<InvokeMethod, z.ZodType>;

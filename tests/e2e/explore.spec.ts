@@ -151,6 +151,22 @@ test('importing a PNG with "Keep colour" off gives its grayscale grid', async ({
   got.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(expected[r][c], 3)));
 });
 
+test('a broken PNG’s import error names the file and shows in view at 1280×800, X kept', async ({ app }) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  const x = await readGrid(app, 'Input X');
+  await app.getByLabel('Image file (PNG, JPEG or WebP)').setInputFiles({
+    name: 'broken.png',
+    mimeType: 'image/png',
+    buffer: readFileSync(grayPng).subarray(0, 40),
+  });
+  const banner = app.getByRole('alert', { name: 'Could not complete that' });
+  await expect(banner).toContainText(
+    'Could not import broken.png: it is not a readable PNG, JPEG or WebP image.',
+  );
+  await expect(banner).toBeInViewport({ ratio: 1 });
+  expect(await readGrid(app, 'Input X')).toEqual(x);
+});
+
 test('a PNG dropped on X imports it as X; dropped on K it is refused with the reason, K kept', async ({
   app,
 }) => {

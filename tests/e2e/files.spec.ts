@@ -231,7 +231,7 @@ test('autosave never stops while a backup is unanswered; both stay until the use
   await expect(third).toHaveTitle('• Untitled — Kernel Studio');
   // The older backup is still offered, and still on disk.
   await expect(banner(third)).toContainText('can be restored');
-  expect(backupsX(server.dataDir)).toEqual([11, 22]);
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([11, 22]);
 
   // Save As with the banner up asks first; cancelling saves nothing and keeps the backup.
   const questions: string[] = [];
@@ -252,6 +252,43 @@ test('autosave never stops while a backup is unanswered; both stay until the use
   await expect(third).toHaveTitle('restored.kstudio — Kernel Studio');
   await expect(banner(third)).toHaveCount(0);
   await expect.poll(() => backupsX(server.dataDir)).toEqual([]);
+  await third.close();
+});
+
+test('backups belong to their document: a tab closed on purpose or made clean leaves none; the banner’s date is in the UI’s language', async ({
+  app,
+  server,
+}) => {
+  // Made clean again (undone back to the saved state): its backup goes.
+  await typeCell(app, 'Input X', 1, 1, '11');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([11]);
+  await app.keyboard.press('Control+z');
+  await expect(app).toHaveTitle('Kernel Studio');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([]);
+
+  // Closed on purpose (the user agrees to leave unsaved work): the next tab offers nothing.
+  await typeCell(app, 'Input X', 1, 1, '12');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([12]);
+  app.once('dialog', (dialog) => void dialog.accept());
+  await app.close({ runBeforeUnload: true });
+  await expect.poll(() => app.isClosed()).toBe(true);
+  const second = await app.context().newPage();
+  await second.goto(server.url);
+  await expect(second.getByRole('tab', { name: 'Explore' })).toBeVisible();
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([]);
+  await expect(second.getByRole('status', { name: 'Restore' })).toHaveCount(0);
+
+  // Gone without being asked (as a crash: no beforeunload): the backup stays, offered with a date
+  // written as 中文 writes dates.
+  await typeCell(second, 'Input X', 1, 1, '13');
+  await expect.poll(() => backupsX(server.dataDir)).toEqual([13]);
+  const third = await second.context().newPage();
+  await second.close();
+  await third.goto(server.url);
+  await third.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  const banner = third.getByRole('status', { name: '恢复' });
+  await expect(banner).toContainText(/\d{4}\/\d{1,2}\/\d{1,2}/);
+  await expect(banner).not.toContainText(/AM|PM/);
   await third.close();
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -62,7 +62,7 @@ async function runLogOnDisk(
   count: number,
 ): Promise<{ runId: string; losses: number[] }> {
   const runId = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
-  expect(runId).toMatch(/^run-\d+-\d+$/);
+  expect(runId).toMatch(/^run-\d+-\d+-[0-9a-f]{8}$/);
   const file = join(server.dataDir, 'runs', `${runId}.jsonl`);
   const read = () =>
     existsSync(file)
@@ -134,9 +134,19 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       // The log writes the loss as the chart does.
       await expect(log.locator('div').first()).toHaveText(`batch 2, loss ${losses[1].toPrecision(5)}`);
 
-      // A reload restores the chart from main's run log.
+      // A reload is a new document (its runs are not shown to it) that offers the old one's
+      // autosave: restored, its run is back in the chart.
+      const autosaved = () => {
+        const folder = join(server.dataDir, 'autosave');
+        return existsSync(folder)
+          ? readdirSync(folder).some((f) => readFileSync(join(folder, f), 'utf8').includes(`"${runId}"`))
+          : false;
+      };
+      await expect.poll(autosaved).toBe(true);
       await app.reload();
       await app.getByRole('tab', { name: 'Train' }).click();
+      await expect(app.locator('li[data-run-id]')).toHaveCount(0);
+      await app.getByRole('status', { name: 'Restore' }).getByRole('button', { name: 'Restore' }).click();
       const restored = app.locator(`li[data-run-id="${runId}"]`);
       await expect(restored).toContainText('lr 0.03');
       await expect(restored).toContainText('30 points');
@@ -314,6 +324,58 @@ test.describe('runs, files and windows of the Train tab', () => {
     });
     await expect(row).toContainText('40 points');
     await chart.close();
+  });
+
+  test('runs belong to their document: tabs never see each other’s runs, a closed tab’s runs do not come back', async ({
+    app,
+    server,
+  }) => {
+    await setField(app, 'Learning rate', '100');
+    await runAndWait(app, 0, 'Loss growing');
+    const foreign = await app.locator('li[aria-current="true"]').getAttribute('data-run-id');
+    await expect(app.locator('li[data-run-id]')).toHaveCount(1);
+
+    // A second tab of the same app: its own document, its own runs, none of the first tab's.
+    const open = async () => {
+      const page = await app.context().newPage();
+      await page.goto(server.url);
+      const banner = page.getByRole('status', { name: 'Restore' });
+      if (await banner.isVisible().catch(() => false))
+        await page.getByRole('button', { name: 'Discard' }).click();
+      await page.getByRole('combobox', { name: 'Compute backend' }).selectOption('cpu');
+      await page.getByRole('tab', { name: 'Train' }).click();
+      return page;
+    };
+    const second = await open();
+    await expect(second.locator('li[data-run-id]')).toHaveCount(0);
+    await runAndWait(second, 10);
+    await expect(second.locator('li[data-run-id]')).toHaveCount(1);
+    await expect(second.locator('li[data-run-id]')).toContainText('Run 1 ·');
+    // The first tab keeps its own run only, even though main broadcast the second tab's points.
+    await expect(app.locator('li[data-run-id]')).toHaveCount(1);
+    await expect(app.locator(`li[data-run-id="${foreign}"]`)).toHaveCount(1);
+
+    // Save the second tab's workspace: exactly the run its chart shows.
+    const file = join(dir, 'second.kstudio');
+    answerNextPrompt(second, file);
+    await second.getByRole('button', { name: 'Save As…' }).click();
+    await expect(second).toHaveTitle('second.kstudio — Kernel Studio');
+    const shown = await second.locator('li[data-run-id]').getAttribute('data-run-id');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { runs: { id: string }[] };
+    expect(saved.runs.map((r) => r.id)).toEqual([shown]);
+
+    // Close the first tab, open a new one: none of its runs come back, and opening the saved
+    // workspace shows exactly its one run.
+    await app.close();
+    const third = await open();
+    await expect(third.locator('li[data-run-id]')).toHaveCount(0);
+    answerNextPrompt(third, file);
+    await third.getByRole('button', { name: 'Open…' }).click();
+    await expect(third).toHaveTitle('second.kstudio — Kernel Studio');
+    await expect(third.locator('li[data-run-id]')).toHaveCount(1);
+    await expect(third.locator(`li[data-run-id="${shown}"]`)).toHaveCount(1);
+    await second.close();
+    await third.close();
   });
 
   test('trains on a drawn/imported target Y', async ({ app }) => {
@@ -511,6 +573,119 @@ test('in 中文 the training log and run names are Chinese, losses written as th
     const loss = Number(await line.getAttribute('data-loss'));
     await expect(line).toHaveText(`第 ${step} 批，损失 ${loss.toPrecision(5)}`);
   }
+});
+
+test('Space, S and R work while focus is on the Train tab just clicked', async ({ app }) => {
+  const tab = app.getByRole('tab', { name: 'Train' });
+  await tab.click();
+  await expect(tab).toBeFocused();
+  const status = app.getByRole('status', { name: 'Training status' });
+  await app.keyboard.press('s');
+  await expect(status).toHaveText('Paused · step 1');
+  await app.keyboard.press('Space');
+  await expect(status).toHaveText('Done · step 10');
+  await app.keyboard.press('r');
+  await expect(status).toHaveText('Ready · step 0');
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+});
+
+/** Every value cell's text against its background, as WCAG computes the ratio (axe-core's colour-contrast rule). */
+async function cellContrasts(app: Page): Promise<{ text: string; ratio: number }[]> {
+  return app.locator('[role="gridcell"][style*="background-color"]').evaluateAll((cells) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.map((v) =>
+        v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4,
+      );
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return cells
+      .filter((cell) => (cell.textContent ?? '').trim() !== '')
+      .map((cell) => {
+        const style = getComputedStyle(cell);
+        const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+        return { text: cell.textContent!.trim(), ratio: (a + 0.05) / (b + 0.05) };
+      });
+  });
+}
+
+test('after a run every number on Train’s heatmap cells reads at 4.5:1 or more (axe-core’s colour-contrast rule)', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme });
+    const cells = await cellContrasts(app);
+    expect(cells.length).toBeGreaterThan(10);
+    for (const { text, ratio } of cells) expect(ratio, `${colorScheme}: ${text}`).toBeGreaterThanOrEqual(4.5);
+  }
+});
+
+test('with four or more runs the legend shows one run a line, no name broken over lines', async ({ app }) => {
+  await app.setViewportSize({ width: 1280, height: 800 });
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await setField(app, 'Steps', '3');
+  for (let i = 0; i < 5; i++) {
+    await app.getByRole('button', { name: 'Reset', exact: true }).click();
+    await runAndWait(app, 3);
+  }
+  const rows = app.getByTestId('loss-chart').locator('.u-legend .u-series');
+  await expect(rows).toHaveCount(6); // the step, then five runs
+  const boxes = await rows.evaluateAll((els) =>
+    els.map((el) => {
+      const box = el.getBoundingClientRect();
+      const label = el.querySelector('.u-label')!.getBoundingClientRect();
+      return { top: box.top, height: box.height, labelHeight: label.height, right: box.right };
+    }),
+  );
+  const chart = await app.getByTestId('loss-chart').boundingBox();
+  for (let i = 1; i < boxes.length; i++) {
+    expect(boxes[i].top, `row ${i}`).toBeGreaterThan(boxes[i - 1].top);
+    // One line: no taller than the step's row, the label one line of 12 px text.
+    expect(boxes[i].height, `row ${i}`).toBeLessThanOrEqual(boxes[0].height + 1);
+    expect(boxes[i].labelHeight, `row ${i}`).toBeLessThan(24);
+    expect(boxes[i].right).toBeLessThanOrEqual(chart!.x + chart!.width + 1);
+  }
+});
+
+test('Export says so when the learned layer comes from a diverged run', async ({ app }) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-kernel')).toBeVisible();
+  await expect(app.getByTestId('export-trouble')).toHaveCount(0);
+  await app.getByRole('button', { name: 'Close' }).click();
+  await app.getByRole('button', { name: 'Reset', exact: true }).click();
+  await setField(app, 'Learning rate', '100');
+  await runAndWait(app, 0, 'Loss growing');
+  await runAndWait(app, 0, 'Diverged');
+  await app.getByRole('button', { name: 'Export…' }).click();
+  await expect(app.getByTestId('export-trouble')).toHaveText(
+    /comes from a run that diverged: it is no useful result/,
+  );
+});
+
+test('run names follow the language: made in English, shown in 中文 after a switch, and back', async ({
+  app,
+}) => {
+  await app.getByRole('tab', { name: 'Train' }).click();
+  await runAndWait(app, 10);
+  const english = 'Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0';
+  const chinese = '运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0';
+  await expect(app.getByRole('list', { name: 'Runs' }).getByRole('listitem')).toContainText(english);
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await expect(app.getByRole('list', { name: '运行记录' }).getByRole('listitem')).toContainText(chinese);
+  await expect(app.getByRole('log', { name: '训练日志' }).locator('header')).toHaveText(chinese);
+  await expect(app.getByTestId('loss-chart').locator('.u-legend .u-series').nth(1)).toContainText(chinese);
+  // The next run numbers on from the facts, not from a name in either language.
+  await app.getByRole('button', { name: '重置', exact: true }).click();
+  await app.getByRole('button', { name: '运行', exact: true }).click();
+  await expect(app.getByRole('list', { name: '运行记录' }).getByRole('listitem').nth(1)).toContainText(
+    '运行 2 ·',
+  );
+  await app.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await expect(app.getByRole('list', { name: 'Runs' }).getByRole('listitem').nth(0)).toContainText(english);
 });
 
 test('Train follows the kernel shapes: the target and learned shapes show before Run, and a preset leaves settings that run', async ({

@@ -57,6 +57,23 @@ describe('layer exports', () => {
         ).toEqual(exportKernel(format, k, 0.5, mode).bytes);
   });
 
+  it('JSON and CSV write each float32 weight and bias as its shortest decimal, never its float64 expansion', () => {
+    const weight = { ...randomWeights(2, 1, 1, 2, 3), data: Float32Array.from([0.3, -0.1, 1e-7, 2]) };
+    const json = decodeUtf8(
+      exportLayer('json', { weight, bias: [0.1, 0.7], spec: { ...spec, inChannels: 1, kernel: [1, 2] } })
+        .bytes,
+      'layer.json',
+    );
+    expect(json).toContain('"bias": [0.1, 0.7]');
+    expect(json).toContain('"weight": [[[[0.3,-0.1]]],[[[1e-7,2]]]]');
+    expect(json).not.toMatch(/0000000\d{3}/);
+    const one = exportKernel('json', randomMatrix(1, 2, 1, -1, 1), 0.1, 'correlate');
+    expect(decodeUtf8(one.bytes, 'kernel.json')).toContain('"bias": 0.1,');
+    expect(
+      decodeUtf8(exportKernel('csv', randomMatrix(1, 2, 1, -1, 1), 0.1, 'correlate').bytes, 'kernel.csv'),
+    ).toContain('bias 0.1\n');
+  });
+
   it.skipIf(!hasNumpy)('.npy is O×C×kh×kw float32 in numpy.load', () => {
     const l = layer('correlate');
     const path = join(work, 'w.npy');

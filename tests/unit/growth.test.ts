@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuTrainer } from '#core/cpu/index';
 import { fromRows } from '#core/matrix';
 import { PRESETS } from '#core/presets';
-import { detectGrowth, lrLimit } from '#core/train/growth';
+import { detectGrowth, firstGrowth, lrLimit } from '#core/train/growth';
 import { singleChannelConfig } from '#core/layer-types';
 import { trainingSetup } from '#core/train/setup';
 import { DEFAULT_TRAINING, defaultDocument } from '#core/workspace/model';
@@ -55,6 +55,30 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
     expect(lrLimit(config)).toBeLessThan(0.03);
     expect(
       lrLimit({ ...config, x: fromRows([[0]]), initWeight: fromRows([[0]]), y: fromRows([[0]]) }),
+    ).toBeNull();
+  });
+});
+
+describe('plain gradient descent rising from its lowest loss is growth, however slowly', () => {
+  const doc = defaultDocument();
+  const config = singleChannelConfig(trainingSetup(doc).config);
+  const run = (kind: 'sgd' | 'momentum', lr: number, steps: number) =>
+    Array.from(new CpuTrainer({ ...config, optimizer: { kind, lr } as never }).runSync(steps).losses);
+
+  it('lr 0.0334 on the d2l problem (limit 0.0333): caught at step 10, five rises after the lowest loss', () => {
+    const losses = run('sgd', 0.0334, 40);
+    expect(detectGrowth(points(losses))).toBeNull(); // without knowing it is plain descent: still below step 1
+    const growth = firstGrowth(points(losses), 0, { monotone: true });
+    expect(growth).toMatchObject({ kind: 'steady-rise', step: 10, low: { step: 5 } });
+    expect(detectGrowth(points(losses.slice(0, 10)), { monotone: true })).toEqual(growth);
+  });
+
+  it('no false alarm: converging descent, momentum’s swings, rounding noise near zero', () => {
+    expect(firstGrowth(points(run('sgd', 0.0333, 200)), 0, { monotone: true })).toBeNull();
+    expect(firstGrowth(points(run('sgd', 0.03, 200)), 0, { monotone: true })).toBeNull();
+    expect(firstGrowth(points(run('momentum', 0.0334, 200)), 0)).toBeNull();
+    expect(
+      detectGrowth(points([10, 1e-20, 2e-20, 3e-20, 4e-20, 5e-20, 6e-20]), { monotone: true }),
     ).toBeNull();
   });
 });

@@ -91,24 +91,27 @@ describe('main handlers', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual(batch.points);
   });
 
-  it('keeps the chart run list, broadcasts each change, and refuses unsafe ids', async () => {
-    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({ ok: true, value: [] });
+  it('keeps each document’s run list apart, broadcasts each change, and refuses unsafe ids', async () => {
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, ['doc-1'])).toEqual({ ok: true, value: [] });
     const runs = [
       { runId: 'run-1', label: 'lr 0.03', hidden: true },
       { runId: 'run-2', label: 'run 2', hidden: false },
     ];
-    expect(await handlers.dispatch(INVOKE_CHANNELS.setRunList, [runs])).toEqual({
+    expect(await handlers.dispatch(INVOKE_CHANNELS.setRunList, ['doc-1', runs])).toEqual({
       ok: true,
       value: undefined,
     });
-    expect(events).toEqual([['runList', runs]]);
-    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({ ok: true, value: runs });
+    expect(events).toEqual([['runList', { documentId: 'doc-1', runs }]]);
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, ['doc-1'])).toEqual({ ok: true, value: runs });
+    // Another document (a second window or tab) has none of them.
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, ['doc-2'])).toEqual({ ok: true, value: [] });
     for (const bad of [[{ runId: '../etc', label: 'x', hidden: false }], [{ runId: 'ok', label: 3 }], 'x']) {
-      const refused = await handlers.dispatch(INVOKE_CHANNELS.setRunList, [bad]);
+      const refused = await handlers.dispatch(INVOKE_CHANNELS.setRunList, ['doc-1', bad]);
       expect(refused.ok || refused.error.code).toBe('invalid-argument');
     }
+    expect((await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).ok).toBe(false);
     expect(events).toHaveLength(1);
-    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({ ok: true, value: runs });
+    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, ['doc-1'])).toEqual({ ok: true, value: runs });
   });
 
   it('saves only where the user picked, atomically', async () => {

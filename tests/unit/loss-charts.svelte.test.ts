@@ -42,8 +42,8 @@ describe('LossCharts: main owns the run list', () => {
     };
     return {
       readLoss: (runId) => call('readLoss', runId),
-      getRunList: () => call('getRunList'),
-      setRunList: (runs) => call('setRunList', runs),
+      getRunList: (id) => call('getRunList', id),
+      setRunList: (id, runs) => call('setRunList', id, runs),
       onLossPoints: (l) => on('lossPoints', l as Listener),
       onRunList: (l) => on('runList', l as Listener),
     };
@@ -55,6 +55,8 @@ describe('LossCharts: main owns the run list', () => {
     settings: DEFAULT_TRAINING,
     points: [{ step: 1, loss: 3 }],
   });
+  /** A run's name parts as a window keeps them (a saved name only: the window's namer writes it). */
+  const named = (label: string) => ({ label, settings: DEFAULT_TRAINING });
   const listOf = (charts: LossCharts): RunListEntry[] =>
     charts.runs.map(({ runId, label, hidden }) => ({ runId, label, hidden }));
   /** Lets main's answers and broadcasts (promises) arrive. */
@@ -77,20 +79,22 @@ describe('LossCharts: main owns the run list', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the pop-out chart follows what the main window sets, points read from main’s run log', async () => {
+  const DOC_A = 'doc-a';
+  const DOC_B = 'doc-b';
+  const listOfMain = async (documentId: string) =>
+    handlers.dispatch(INVOKE_CHANNELS.getRunList, [documentId]);
+
+  it('the pop-out chart follows what its document’s window sets, points read from main’s run log', async () => {
     const cleanup = $effect.root(() => undefined);
-    const main = new LossCharts(source());
+    const main = new LossCharts(source(), DOC_A);
     await main.start([record('run-a', 'run 1')]).ready;
-    main.addRun('run-b', 'run 2');
+    main.addRun('run-b', named('run 2'));
     const batch: LossBatch = { runId: 'run-b', points: [{ step: 1, loss: 7 }] };
     expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [batch])).ok).toBe(true);
     await settle();
-    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({
-      ok: true,
-      value: listOf(main),
-    });
+    expect(await listOfMain(DOC_A)).toEqual({ ok: true, value: listOf(main) });
 
-    const popout = new LossCharts(source(), true);
+    const popout = new LossCharts(source(), DOC_A, true);
     await popout.start().ready;
     await settle();
     flushSync();
@@ -107,7 +111,7 @@ describe('LossCharts: main owns the run list', () => {
     // The pop-out never writes main's list.
     popout.clear();
     await settle();
-    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({
+    expect(await listOfMain(DOC_A)).toEqual({
       ok: true,
       value: [{ runId: 'run-a', label: 'run 1', hidden: true }],
     });
@@ -116,41 +120,59 @@ describe('LossCharts: main owns the run list', () => {
 
   it('a removed run stays removed when points it sent before arrive after (Clear runs mid-run)', async () => {
     const cleanup = $effect.root(() => undefined);
-    const main = new LossCharts(source());
+    const main = new LossCharts(source(), DOC_A);
     await main.start().ready;
-    main.addRun('run-c', 'Run 1');
+    main.addRun('run-c', named('Run 1'));
     main.remove('run-c');
     const late: LossBatch = { runId: 'run-c', points: [{ step: 3, loss: 2 }] };
     expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [late])).ok).toBe(true);
     await settle();
     expect(main.runs).toEqual([]);
-    // A run another view started still shows up (labelled by its id until that view names it).
-    const other: LossBatch = { runId: 'run-d', points: [{ step: 1, loss: 5 }] };
-    expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [other])).ok).toBe(true);
-    await settle();
-    expect(listOf(main)).toEqual([{ runId: 'run-d', label: 'run-d', hidden: false }]);
     cleanup();
   });
 
-  it('a reloaded main window gets the list back from main, and a workspace opened before the answer wins', async () => {
-    const first = new LossCharts(source());
+  it('runs belong to their document: two windows never see each other’s runs, a new window sees none', async () => {
+    const cleanup = $effect.root(() => undefined);
+    const first = new LossCharts(source(), DOC_A);
     await first.start().ready;
-    first.addRun('run-a', 'run 1');
+    first.addRun('run-a', named('Run 1'));
+    const batch: LossBatch = { runId: 'run-a', points: [{ step: 1, loss: 1e26 }] };
+    expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [batch])).ok).toBe(true);
     await settle();
+    expect(first.runs[0].losses).toEqual([1e26]);
 
-    const reloaded = new LossCharts(source());
-    await reloaded.start().ready;
-    expect(listOf(reloaded)).toEqual([{ runId: 'run-a', label: 'run 1', hidden: false }]);
-
-    const opened = new LossCharts(source());
-    const { ready } = opened.start();
-    opened.adopt([record('run-w', 'from the file')]);
-    await ready;
+    // Another tab (or a window opened after the first closed): its own document, no foreign runs,
+    // not even when the other tab's points arrive in its broadcast.
+    const second = new LossCharts(source(), DOC_B);
+    await second.start().ready;
+    second.addRun('run-x', named('Run 1'));
+    const more: LossBatch = { runId: 'run-a', points: [{ step: 2, loss: 1e27 }] };
+    expect((await handlers.dispatch(INVOKE_CHANNELS.appendLoss, [more])).ok).toBe(true);
     await settle();
-    expect(listOf(opened)).toEqual([{ runId: 'run-w', label: 'from the file', hidden: false }]);
-    expect(await handlers.dispatch(INVOKE_CHANNELS.getRunList, [])).toEqual({
-      ok: true,
-      value: listOf(opened),
-    });
+    expect(listOf(second)).toEqual([{ runId: 'run-x', label: 'Run 1', hidden: false }]);
+    expect(second.runs[0].losses).toEqual([]);
+    expect(await listOfMain(DOC_B)).toEqual({ ok: true, value: listOf(second) });
+    expect(await listOfMain(DOC_A)).toEqual({ ok: true, value: listOf(first) });
+
+    // A pop-out of the second document follows it alone, not the first window's changes.
+    const popout = new LossCharts(source(), DOC_B, true);
+    await popout.start().ready;
+    first.addRun('run-a2', named('Run 2'));
+    await settle();
+    expect(listOf(popout)).toEqual(listOf(second));
+
+    // Opening a workspace into the first window shows exactly its runs.
+    first.adopt([record('run-w', 'from the file')]);
+    await settle();
+    expect(listOf(first)).toEqual([{ runId: 'run-w', label: 'from the file', hidden: false }]);
+    expect(await listOfMain(DOC_A)).toEqual({ ok: true, value: listOf(first) });
+    cleanup();
+  });
+
+  it('refuses a run list without a safe document id', async () => {
+    for (const args of [[[]], ['../x', []], ['', []]]) {
+      const refused = await handlers.dispatch(INVOKE_CHANNELS.setRunList, args);
+      expect(refused.ok || refused.error.code).toBe('invalid-argument');
+    }
   });
 });

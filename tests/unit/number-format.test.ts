@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactTick, formatLoss } from '../../renderer/src/lib/train/number-format';
+import { axisTicks, compactTick, formatLoss } from '../../renderer/src/lib/train/number-format';
 
 describe('the loss chart writes numbers compactly at any magnitude', () => {
   it('axis ticks', () => {
@@ -20,6 +20,14 @@ describe('the loss chart writes numbers compactly at any magnitude', () => {
     for (const [v, text] of cases) expect(compactTick(v), String(v)).toBe(text);
     for (let e = -30; e <= 30; e++)
       expect(compactTick(7.77 * 10 ** e).length, `7.77e${e}`).toBeLessThanOrEqual(7);
+  });
+
+  it('one axis, one style: a log axis from 100 to 1e16 is 1e2 … 1e16, not "100, 1G, 1e16"', () => {
+    expect(axisTicks([100, 1e9, 1e16])).toEqual(['1e2', '1e9', '1e16']);
+    expect(axisTicks([0, 5e25, 1e26, null])).toEqual(['0', '5e25', '1e26', null]);
+    expect(axisTicks([0, 2500, 5000])).toEqual(['0', '2.5k', '5k']);
+    expect(axisTicks([0.001, 0.01, 0.1, 1])).toEqual(['0.001', '0.01', '0.1', '1']);
+    expect(axisTicks([1e-4, 1e-2, 1])).toEqual(['1e-4', '1e-2', '1e0']);
   });
 
   it('losses in the log and readout: one format, 5 significant digits', () => {

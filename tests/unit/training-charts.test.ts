@@ -130,22 +130,23 @@ describe('openChartWindow handler', () => {
   it('asks the host to open the window, and says so plainly where the host cannot', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ks-chart-window-'));
     try {
-      let opened = 0;
+      const opened: string[] = [];
       const electron = new MainHandlers({
         appInfo,
         dataDir,
         dialogs,
         broadcast: () => {},
-        openChartWindow: () => void opened++,
+        openChartWindow: (documentId) => void opened.push(documentId),
       });
-      expect(await electron.dispatch(INVOKE_CHANNELS.openChartWindow, [])).toEqual({
+      expect(await electron.dispatch(INVOKE_CHANNELS.openChartWindow, ['doc-1'])).toEqual({
         ok: true,
         value: undefined,
       });
-      expect(opened).toBe(1);
-      expect((await electron.dispatch(INVOKE_CHANNELS.openChartWindow, ['x'])).ok).toBe(false);
+      expect(opened).toEqual(['doc-1']);
+      for (const bad of [[], ['../x'], ['doc-1', 'x']])
+        expect((await electron.dispatch(INVOKE_CHANNELS.openChartWindow, bad)).ok).toBe(false);
       const bare = new MainHandlers({ appInfo, dataDir, dialogs, broadcast: () => {} });
-      expect(await bare.dispatch(INVOKE_CHANNELS.openChartWindow, [])).toEqual({
+      expect(await bare.dispatch(INVOKE_CHANNELS.openChartWindow, ['doc-1'])).toEqual({
         ok: false,
         error: { code: 'unsupported', message: 'This host cannot open a chart window.' },
       });

@@ -13,6 +13,7 @@ import { createCpuBackend } from '#core/cpu/index';
 import { CpuLayerTrainer } from '#core/cpu/layer-trainer';
 import { forwardLayerCpu } from '#core/cpu/layer';
 import { exportLayer } from '#core/formats/index';
+import { formatFloat32 } from '#core/formats/numbers';
 import { lossAt } from '#core/landscape';
 import { fromRows } from '#core/matrix';
 import { randomMatrix } from '#core/random';
@@ -34,6 +35,10 @@ import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
 import { shownOutputOf, TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
 import { testAppInfo } from '../helpers/app-info';
+import { en } from '../../renderer/src/i18n/en';
+import { formatMessage } from '../../renderer/src/i18n/format';
+import { zh } from '../../renderer/src/i18n/zh';
+import { englishRunNamer, runLabel, type RunNamer } from '../../renderer/src/state/training-setup';
 
 let dataDir: string;
 let handlers: MainHandlers;
@@ -62,18 +67,21 @@ async function call(method: InvokeMethod, ...args: unknown[]): Promise<never> {
 }
 
 /** A session on the real CPU backend; the loss stream goes to main's real run log. */
-function sessionFor(doc: StudioDocument): TrainingSession {
+function sessionFor(doc: StudioDocument, namer: RunNamer = englishRunNamer): TrainingSession {
   const compute = new ComputeState();
   compute.backend = createCpuBackend();
-  const charts = new LossCharts({
-    readLoss: (id) => call('readLoss', id),
-    getRunList: () => call('getRunList'),
-    setRunList: (runs) => call('setRunList', runs),
-    onLossPoints: () => () => undefined,
-    onRunList: () => () => undefined,
-  });
+  const charts = new LossCharts(
+    {
+      readLoss: (id) => call('readLoss', id),
+      getRunList: (id) => call('getRunList', id),
+      setRunList: (id, runs) => call('setRunList', id, runs),
+      onLossPoints: () => () => undefined,
+      onRunList: () => () => undefined,
+    },
+    doc.id,
+  );
   // The session keeps its own effect root (it lives as long as its document).
-  const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
+  const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch), namer);
   cleanups.push(() => session.reset(false));
   session.speed = 'max';
   // The document's session, as the Train view keeps it (the first one made for a document).
@@ -190,6 +198,41 @@ describe('TrainingSession: run names are never reused', () => {
   });
 });
 
+describe('TrainingSession: a run’s name is written from its facts in the current language', () => {
+  it('keeps number, mode, layer and backend as data; the name follows the language, saved and reopened too', async () => {
+    let catalog: typeof en | typeof zh = en;
+    const namer: RunNamer = (run) => runLabel((key, params) => formatMessage(catalog[key], params), run);
+    const doc = new StudioDocument();
+    doc.mode = 'convolve';
+    const session = sessionFor(doc, namer);
+    const charts = trainingFor(doc, () => {
+      throw new Error('made by sessionFor');
+    }).charts;
+    charts.setNamer(namer);
+    await session.stepOnce();
+    expect(session.label).toBe('Run 1 · lr 0.03 · sgd · sum · 1×2 · seed 0 · convolve');
+    expect(doc.runs[0].facts).toEqual({
+      number: 1,
+      mode: 'convolve',
+      outChannels: 1,
+      inChannels: 1,
+      backend: 'CPU',
+    });
+    // The language changes: the log title, the run list and the legend follow.
+    catalog = zh;
+    charts.setNamer(namer);
+    expect(session.label).toBe('运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0 · 卷积');
+    expect(charts.runs.map((r) => r.label)).toEqual([session.label]);
+    // Saved (its English name kept for older builds) and reopened in 中文: named from its facts.
+    expect(doc.runs[0].label).toMatch(/^Run 1 /);
+    reopen(doc);
+    expect(charts.runs.map((r) => r.label)).toEqual([
+      '运行 1 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0 · 卷积',
+    ]);
+    expect(doc.runs[0].facts?.number).toBe(1);
+  });
+});
+
 describe('TrainingSession: the target bias and the learned bias', () => {
   /** A 1×1 kernel and a bias: two parameters (a landscape); the layer's bias (5) and Train's extra target bias (0.5) both count. */
   function biasDocument(): StudioDocument {
@@ -234,7 +277,9 @@ describe('TrainingSession: the target bias and the learned bias', () => {
     expect(source.learned).toBe(true);
     expect(Array.from(source.bias)).toEqual([learned]);
     const json = new TextDecoder().decode(exportLayer('json', source).bytes);
-    expect(json).toContain(`"bias": ${Math.fround(learned)}`);
+    // The float32 bias as its shortest decimal, never its float64 expansion.
+    expect(json).toContain(`"bias": ${formatFloat32(learned)}`);
+    expect(Math.fround(Number(/"bias": (\S+),/.exec(json)![1]))).toBe(Math.fround(learned));
     expect(Array.from(exportGrid(doc, 'y')!.data)).toEqual(Array.from(session.target!.data));
     expect(Array.from(exportGrid(doc, 'yhat')!.data)).toEqual(Array.from(session.yHat!.data));
     session.clear();
@@ -359,5 +404,40 @@ describe('TrainingSession: a 2-output layer', () => {
     expect(session.status).toBe('error');
     expect(session.error).toMatch(/drawn target Y is one grid, but this layer has 2 output channels/);
     expect(session.step).toBe(0);
+  });
+});
+
+describe('TrainingSession: growth is caught at the same step at every speed', () => {
+  /** d2l's defaults at `lr`, run to `steps` at `speed`; where the run stopped and why. */
+  async function runAt(lr: number, steps: number, speed: 'slow' | 'normal' | 'fast' | 'max') {
+    const doc = new StudioDocument();
+    doc.training = { ...doc.training, lr, steps };
+    const session = sessionFor(doc);
+    session.speed = speed;
+    await session.run();
+    await finished(session);
+    return { status: session.status, step: session.step, growth: session.growth };
+  }
+
+  it('a barely diverging lr (0.0334, the limit is 0.0333) is not "Done": its loss rises at every step', async () => {
+    const normal = await runAt(0.0334, 40, 'normal');
+    expect(normal.status).toBe('growing');
+    expect(normal.growth).toMatchObject({ kind: 'steady-rise', step: 10, low: { step: 5 } });
+    expect(normal.growth!.loss).toBeLessThan(normal.growth!.firstLoss);
+    for (const speed of ['fast', 'max'] as const) {
+      const fast = await runAt(0.0334, 40, speed);
+      expect([fast.status, fast.step, fast.growth]).toEqual([normal.status, normal.step, normal.growth]);
+    }
+    // Just below the limit nothing is said.
+    expect((await runAt(0.0333, 40, 'max')).status).toBe('done');
+  });
+
+  it('lr 5 pauses with "Loss growing" at Fast and Fastest too, at the step Normal pauses', async () => {
+    const normal = await runAt(5, 400, 'normal');
+    expect(normal.status).toBe('growing');
+    for (const speed of ['fast', 'max'] as const) {
+      const fast = await runAt(5, 400, speed);
+      expect([fast.status, fast.step, fast.growth]).toEqual([normal.status, normal.step, normal.growth]);
+    }
   });
 });

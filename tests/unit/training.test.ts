@@ -104,11 +104,15 @@ describe('training setup', () => {
     expect(() => initialWeight(given, 3, 2)).toThrow(/2×3 kernels/);
   });
 
-  it('names each run by its number and settings, in the UI language', () => {
+  it('names each run from its facts, in the current UI language', () => {
     const zhT = (key: MessageKey, params?: Record<string, string | number>) => formatMessage(zh[key], params);
     const enT = (key: MessageKey, params?: Record<string, string | number>) => formatMessage(en[key], params);
-    expect(runLabel(enT, 3, DEFAULT_TRAINING)).toBe('Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0');
-    expect(englishRunNamer(3, DEFAULT_TRAINING)).toBe(runLabel(enT, 3, DEFAULT_TRAINING));
+    const facts = { number: 3, mode: 'correlate', outChannels: 1, inChannels: 1, backend: 'CPU' } as const;
+    const run = { label: 'whatever it was saved as', settings: DEFAULT_TRAINING, facts };
+    expect(runLabel(enT, run)).toBe('Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0');
+    expect(englishRunNamer(run)).toBe(runLabel(enT, run));
+    // The same run in 中文: nothing of the English name is kept.
+    expect(runLabel(zhT, run)).toBe('运行 3 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0');
     const adam = {
       ...DEFAULT_TRAINING,
       optimizer: 'adam',
@@ -116,20 +120,32 @@ describe('training setup', () => {
       init: 'zeros',
       useBias: true,
     } as const;
-    expect(runLabel(zhT, 1, adam)).toBe('运行 1 · 学习率 0.03 · Adam · 均方 · 1×2+b · 全零');
-    expect(runLabel(zhT, 2, DEFAULT_TRAINING)).toBe('运行 2 · 学习率 0.03 · SGD · 平方和 · 1×2 · 种子 0');
+    const layer = { ...facts, number: 1, mode: 'convolve', outChannels: 2, inChannels: 3 } as const;
+    expect(runLabel(zhT, { label: '', settings: adam, facts: layer })).toBe(
+      '运行 1 · 学习率 0.03 · Adam · 均方 · 2×3×1×2+b · 全零 · 卷积',
+    );
+    expect(runLabel(enT, { label: '', settings: adam, facts: layer })).toBe(
+      'Run 1 · lr 0.03 · adam · mean · 2×3×1×2+b · zeros · convolve',
+    );
+    // A run saved before facts were kept shows the name it was saved with.
+    expect(runLabel(enT, { label: '运行 2 · 学习率 0.03', settings: DEFAULT_TRAINING })).toBe(
+      '运行 2 · 学习率 0.03',
+    );
   });
 
-  it('numbers runs one past the highest, whatever language the labels are in', () => {
+  it('numbers runs one past the highest number of their facts, never from their names', () => {
+    const numbered = (number: number) => ({
+      facts: { number, mode: 'correlate', outChannels: 1, inChannels: 1, backend: 'CPU' } as const,
+    });
     expect(nextRunNumber([])).toBe(1);
-    // A label of an older version has no number; it does not count.
-    expect(nextRunNumber(['lr 0.03 · sgd · sum · 1×2 · seed 0'])).toBe(1);
-    expect(nextRunNumber(['Run 2 · lr 0.03', '运行 7 · 学习率 0.03', 'Run 5 · lr 1'])).toBe(8);
-    expect(nextRunNumber(['Run 10 · lr 0.03', 'run-123-4'])).toBe(11);
+    expect(nextRunNumber([numbered(2), numbered(7), numbered(5)])).toBe(8);
+    // Runs saved before facts were kept count one number each.
+    expect(nextRunNumber([{}, {}])).toBe(3);
+    expect(nextRunNumber([{}, numbered(10)])).toBe(11);
     // The workspace's highest number given counts too: removed runs keep their numbers.
     expect(nextRunNumber([], 4)).toBe(5);
-    expect(nextRunNumber(['Run 2 · lr 0.03'], 4)).toBe(5);
-    expect(nextRunNumber(['Run 9 · lr 0.03'], 4)).toBe(10);
+    expect(nextRunNumber([numbered(2)], 4)).toBe(5);
+    expect(nextRunNumber([numbered(9)], 4)).toBe(10);
   });
 
   it('parses kernel text and form numbers', () => {

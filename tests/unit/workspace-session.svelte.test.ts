@@ -19,7 +19,12 @@ import { INVOKE_CHANNELS } from '../../ipc/contract';
 import type { Dialogs } from '../../main/services/context';
 import { MainHandlers } from '../../main/services/handlers';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
-import { WorkspaceSession, type CallMain, type WorkspaceUi } from '../../renderer/src/state/workspace.svelte';
+import {
+  closedDocumentsIn,
+  WorkspaceSession,
+  type CallMain,
+  type WorkspaceUi,
+} from '../../renderer/src/state/workspace.svelte';
 import { testAppInfo } from '../helpers/app-info';
 
 let dataDir: string;
@@ -200,6 +205,48 @@ describe('WorkspaceSession: save, open and dirty', () => {
     expect(await session.open()).toBe(false);
     expect(asked).toEqual(['file.confirmDiscard {"name":"file.untitled"}']);
     expect(doc.x.data[0]).toBe(11);
+  });
+});
+
+describe('WorkspaceSession: backups belong to their document', () => {
+  it('a document clean again (edited back to its saved state) keeps no backup', async () => {
+    const { doc, session } = newSession();
+    const before = doc.x;
+    typeX(doc, 7);
+    await autosaved(session, 7);
+    doc.x = before;
+    flushSync();
+    await vi.waitFor(() => expect(existsSync(backupFile(session))).toBe(false), { timeout: 6000 });
+  });
+
+  it('a window closed on purpose leaves its id; the next window deletes that backup, a crashed one’s stays offered', async () => {
+    const kept = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => kept.get(k) ?? null,
+      setItem: (k: string, v: string) => void kept.set(k, v),
+      removeItem: (k: string) => void kept.delete(k),
+    } as Storage;
+    const closedDocuments = closedDocumentsIn(storage);
+    const withStore = (doc: StudioDocument) => new WorkspaceSession(doc, { ...ui, closedDocuments });
+
+    const crashedDoc = new StudioDocument();
+    const crashed = withStore(crashedDoc);
+    sessions.push(crashed);
+    typeX(crashedDoc, 5);
+    await autosaved(crashed, 5);
+    const closedDoc = new StudioDocument();
+    const closed = withStore(closedDoc);
+    sessions.push(closed);
+    typeX(closedDoc, 6);
+    await autosaved(closed, 6);
+    closed.closed();
+
+    const next = withStore(new StudioDocument());
+    sessions.push(next);
+    await next.checkBackup();
+    expect(existsSync(backupFile(closed))).toBe(false);
+    expect(next.backup && firstX(next.backup.text)).toBe(5);
+    expect(next.backup?.more).toBe(0);
   });
 });
 

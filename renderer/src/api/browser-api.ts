@@ -11,7 +11,8 @@ import {
   type KernelStudioApi,
   type LossBatch,
   type MenuCommand,
-  type RunListEntry,
+  chartViewQuery,
+  type DocumentRuns,
   type RunLogStatus,
   PAGE_HEADER,
   PAGE_HELLO_EVENT,
@@ -117,18 +118,18 @@ export function createBrowserApi(): KernelStudioApi {
     setDirty: (state) => invoke(INVOKE_CHANNELS.setDirty, [state]),
     appendLoss: (batch) => invoke(INVOKE_CHANNELS.appendLoss, [batch]),
     readLoss: (runId) => invoke(INVOKE_CHANNELS.readLoss, [runId]),
-    getRunList: () => invoke(INVOKE_CHANNELS.getRunList, []),
-    setRunList: (runs) => invoke(INVOKE_CHANNELS.setRunList, [runs]),
+    getRunList: (documentId) => invoke(INVOKE_CHANNELS.getRunList, [documentId]),
+    setRunList: (documentId, runs) => invoke(INVOKE_CHANNELS.setRunList, [documentId, runs]),
     // A browser opens the chart as a popup window of the same origin, with its own event socket.
-    openChartWindow: async () =>
-      window.open(chartWindowUrl(), CHART_WINDOW_NAME, 'popup,width=780,height=560') !== null
+    openChartWindow: async (documentId) =>
+      window.open(chartWindowUrl(documentId), CHART_WINDOW_NAME, 'popup,width=780,height=560') !== null
         ? { ok: true, value: undefined }
         : { ok: false, error: { code: 'forbidden', message: 'The browser blocked the chart window.' } },
     onLossPoints: (listener) => subscribe<LossBatch>(EVENT_CHANNELS.onLossPoints, listener),
     onMenuCommand: (listener) => subscribe<MenuCommand>(EVENT_CHANNELS.onMenuCommand, listener),
     onOpenRequest: (listener) => subscribe<string>(EVENT_CHANNELS.onOpenRequest, listener),
     onRunLogStatus: (listener) => subscribe<RunLogStatus>(EVENT_CHANNELS.onRunLogStatus, listener),
-    onRunList: (listener) => subscribe<readonly RunListEntry[]>(EVENT_CHANNELS.onRunList, listener),
+    onRunList: (listener) => subscribe<DocumentRuns>(EVENT_CHANNELS.onRunList, listener),
   };
 }
 
@@ -143,10 +144,15 @@ function dropTokenFromAddress(): void {
   history.replaceState(history.state, '', url);
 }
 
-/** The pop-out loss chart: this page with `?view=chart` (the session cookie carries the token). */
+/** The pop-out loss chart of a document: this page with `?view=chart&doc=<id>` (the session cookie carries the token). */
 export const CHART_WINDOW_NAME = 'kernel-studio-chart';
-export function chartWindowUrl(): string {
-  return `${location.origin}/?view=chart`;
+export function chartWindowUrl(documentId: string): string {
+  return `${location.origin}/?${chartViewQuery(documentId)}`;
+}
+
+/** The document the pop-out chart follows ('' outside a chart view). */
+export function chartDocumentId(): string {
+  return new URLSearchParams(location.search).get('doc') ?? '';
 }
 
 export function isChartView(): boolean {

@@ -185,7 +185,6 @@ export const en = {
   'explore.xColours.diverging': 'Diverging (− blue, + red)',
   'explore.xColours.gray': 'Greyscale (an image)',
   'explore.xColours.rgb': 'RGB (channels 1–3)',
-  'explore.importFailed': 'Could not import the image: {error}',
   'explore.im2col': 'Correlation as a matrix product',
   'explore.im2colNote':
     'Each row of the im2col matrix is one window of X; times the flattened kernel it gives the flattened Y (before bias and activation).',
@@ -449,6 +448,18 @@ export const en = {
     'X, K and Y show input channel {c} of {cs} and output channel {o} of {os}: X is X{c}, K is K[{o}][{c}], Y is output {o}, which sums all {cs} input channels (hover a cell of Y for each term). Edits, Paste and Random fill change the channel and kernel shown.',
   'explore.padLegend': 'pad: a zero of the padding, outside X',
   'grid.sideOf': '{grid} · {side}',
+  // onemodel-runs
+  'file.exportTrouble.diverged':
+    'This layer comes from a run that diverged: it is no useful result. Lower the learning rate and run again before exporting it.',
+  'file.exportTrouble.growing':
+    'This layer comes from a run whose loss was growing: it is likely no useful result. Lower the learning rate and run again before exporting it.',
+  'file.exportTrouble.huge':
+    'This layer holds huge values (1e6 or more), as a diverged run leaves: it is likely no useful result.',
+  'explore.importUnreadable': 'Could not import {name}: it is not a readable PNG, JPEG or WebP image.',
+  'explore.importFailedFile': 'Could not import {name}: {error}',
+  'train.run.convolve': 'convolve',
+  'train.growingSteady':
+    'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,8 @@ export const LOCALES: readonly { id: Locale; name: string }[] = [
 ];
 
 const CATALOGS: Record<Locale, Record<MessageKey, string>> = { en, zh };
+/** Each language's BCP 47 tag: the page's `lang`, and how dates and numbers are written. */
+const TAGS: Record<Locale, string> = { en: 'en', zh: 'zh-CN' };
 const STORAGE_KEY = 'kernel-studio.locale';
 const CONTEXT_KEY = Symbol('i18n');
 
@@ -27,10 +29,15 @@ export class I18n {
     return formatMessage(CATALOGS[this.locale][key] ?? en[key], params);
   }
 
+  /** The language's BCP 47 tag ('en', 'zh-CN'). */
+  get tag(): string {
+    return TAGS[this.locale];
+  }
+
   setLocale(locale: Locale): void {
     this.locale = locale;
     globalThis.localStorage?.setItem(STORAGE_KEY, locale);
-    document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+    document.documentElement.lang = this.tag;
   }
 }
 

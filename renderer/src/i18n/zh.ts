@@ -183,7 +183,6 @@ export const zh: Record<MessageKey, string> = {
   'explore.xColours.diverging': '发散色（− 蓝，+ 红）',
   'explore.xColours.gray': '灰度（图像）',
   'explore.xColours.rgb': 'RGB（通道 1–3）',
-  'explore.importFailed': '无法导入图像：{error}',
   'explore.im2col': '互相关写成矩阵乘法',
   'explore.im2colNote':
     'im2col 矩阵的每一行是 X 的一个窗口；乘以展平的卷积核就得到展平的 Y（加偏置和激活之前）。',
@@ -435,4 +434,14 @@ export const zh: Record<MessageKey, string> = {
     'X、K 和 Y 显示输入通道 {c}/{cs} 与输出通道 {o}/{os}：X 为 X{c}，K 为 K[{o}][{c}]，Y 为输出 {o}，它对全部 {cs} 个输入通道求和（悬停在 Y 的格子上可看到每一项）。编辑、粘贴和随机填充只改变显示的通道和卷积核。',
   'explore.padLegend': 'pad：填充的零，在 X 之外',
   'grid.sideOf': '{grid} · {side}',
+  // onemodel-runs
+  'file.exportTrouble.diverged': '该层来自一次发散的训练：它不是有用的结果。请降低学习率并重新训练后再导出。',
+  'file.exportTrouble.growing':
+    '该层来自一次损失不断增大的训练：它很可能不是有用的结果。请降低学习率并重新训练后再导出。',
+  'file.exportTrouble.huge': '该层包含极大的值（1e6 或更大），这是发散的训练留下的：它很可能不是有用的结果。',
+  'explore.importUnreadable': '无法导入 {name}：它不是可读取的 PNG、JPEG 或 WebP 图像。',
+  'explore.importFailedFile': '无法导入 {name}：{error}',
+  'train.run.convolve': '卷积',
+  'train.growingSteady':
+    '损失正在增大：第 {step} 步为 {loss}，自第 {lowStep} 步的 {low} 起每一步都在上升。学习率（{lr}）很可能对这个问题过大。',
 };

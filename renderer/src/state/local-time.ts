@@ -1,4 +1,4 @@
-/** An ISO 8601 time as the user's locale writes it (the backup banner and its question). */
-export function localTime(iso: string): string {
-  return new Date(iso).toLocaleString();
+/** An ISO 8601 time as the UI's language writes it (`tag`, e.g. 'zh-CN'): the backup banner and its question. */
+export function localTime(iso: string, tag?: string): string {
+  return new Date(iso).toLocaleString(tag);
 }

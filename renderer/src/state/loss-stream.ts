@@ -55,10 +55,13 @@ export class LossBatcher {
 
 let runCounter = 0;
 
-/** A fresh run id in main's alphabet (letters, digits, '-', '_'; ≤ 64 characters). */
+/**
+ * A fresh run id in main's alphabet (letters, digits, '-', '_'; ≤ 64 characters), unique across
+ * windows and tabs too (a random part: two tabs may start a run in the same millisecond).
+ */
 export function newRunId(now = Date.now()): string {
   runCounter++;
-  return `run-${now}-${runCounter}`;
+  return `run-${now}-${runCounter}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
 /** Adds points to a run's series, ignoring steps it already has (a restore and a broadcast may overlap). */

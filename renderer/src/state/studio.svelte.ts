@@ -30,6 +30,11 @@ const INITIAL = defaultDocument();
  * `bias` are the first channel, kernel and bias, for the single-channel views and training.
  */
 export class StudioDocument {
+  /**
+   * This window's document: main keeps its runs (the chart's list) and its autosave backup under
+   * this id, so no other window or tab sees them. New, Open and Restore load into the same document.
+   */
+  readonly id: string = crypto.randomUUID();
   channels = $state.raw<readonly Matrix[]>(INITIAL.channels);
   kernels = $state.raw<Kernels>(INITIAL.kernels);
   biases = $state.raw<readonly number[]>(INITIAL.biases);

@@ -1,10 +1,13 @@
-import type { LossBatch, LossPoint, RunListEntry, RunLogStatus } from '../../../ipc/contract';
+import type { DocumentRuns, LossBatch, LossPoint, RunListEntry, RunLogStatus } from '../../../ipc/contract';
 import type { RunRecord } from '#core/workspace/index';
 import { mergePoints } from './loss-stream';
+import type { RunNameParts, RunNamer } from './training-setup';
 
 export interface ChartRun extends RunListEntry {
   readonly steps: readonly number[];
   readonly losses: readonly number[];
+  /** What the run's name is made of (the window that made it knows; a pop-out shows main's label). */
+  readonly name?: RunNameParts;
 }
 
 export interface LossSource {
@@ -12,28 +15,30 @@ export interface LossSource {
   onLossPoints(listener: (batch: LossBatch) => void): () => void;
   /** Main's word on the run logs (a failed or full write); optional for views that only read. */
   onRunLogStatus?(listener: (status: RunLogStatus) => void): () => void;
-  /** Main's run list (it owns the runs with their logs). */
-  getRunList(): Promise<readonly RunListEntry[]>;
-  /** Replaces main's run list; main broadcasts it to every view. */
-  setRunList(runs: readonly RunListEntry[]): Promise<void>;
-  onRunList(listener: (runs: readonly RunListEntry[]) => void): () => void;
+  /** A document's run list as main keeps it (it owns the runs with their logs). */
+  getRunList(documentId: string): Promise<readonly RunListEntry[]>;
+  /** Replaces a document's run list; main broadcasts it to every view. */
+  setRunList(documentId: string, runs: readonly RunListEntry[]): Promise<void>;
+  onRunList(listener: (list: DocumentRuns) => void): () => void;
 }
 
-/** A saved run record (from a workspace) as a chart series. */
-export function chartRunOf(record: RunRecord, hidden = false): ChartRun {
+/** A saved run record (from a workspace) as a chart series, named by `namer`. */
+export function chartRunOf(record: RunRecord, namer: RunNamer = (r) => r.label, hidden = false): ChartRun {
+  const name = { label: record.label, settings: record.settings, facts: record.facts };
   return {
     runId: record.id,
-    label: record.label,
+    label: namer(name),
     hidden,
+    name,
     ...mergePoints([], [], record.points),
   };
 }
 
 /**
- * The runs the loss chart shows: live points come only from main's broadcast
- * (so every view, the pop-out window included, sees the same stream). Main owns
- * the run list: the main window sets it, every view follows main's broadcast, and
- * a reloaded view asks main for it; an opened workspace brings its own runs (`adopt`).
+ * The runs one document's loss chart shows. Runs belong to their document: main keeps a run list
+ * per document id, the document's window sets it, and its pop-out chart (`follower`) follows it.
+ * Live points come only from main's broadcast (so the window and its pop-out see the same stream),
+ * and only for this document's runs: a run of another window or tab is never shown here.
  */
 export class LossCharts {
   runs = $state.raw<ChartRun[]>([]);
@@ -43,48 +48,49 @@ export class LossCharts {
   logProblem = $state('');
   private logProblemRun = '';
   private started = false;
-  /** The list changed here before main's answered `getRunList` arrived: that answer is stale. */
-  private changedLocally = false;
+  /** Writes runs' names in the UI's language (`setNamer` when it changes). */
+  private namer: RunNamer = (run) => run.label;
   /** Runs removed here: their late points (a batch already on its way to main) do not bring them back. */
   // Not state: nothing is drawn from it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly removed = new Set<string>();
 
   /**
-   * `follower`: a view that only shows what the main window keeps (the pop-out
-   * chart): it never sets main's list, so two windows never fight over it.
+   * `documentId`: the document whose runs these are. `follower`: a view that only shows what the
+   * document's window keeps (the pop-out chart): it never sets main's list, so two windows never
+   * fight over it.
    */
   constructor(
     private readonly source: LossSource,
+    readonly documentId: string,
     private readonly follower = false,
   ) {}
 
   /**
-   * Subscribes to main's broadcasts, adds the document's runs, and asks main for the list
-   * it keeps (after a reload of this view); idempotent. Resolves once main has answered.
+   * Subscribes to main's broadcasts and shows the document's runs (the pop-out asks main for the
+   * list its document's window keeps); idempotent. Resolves once main has answered.
    */
   start(documentRuns: readonly RunRecord[] = []): { off: () => void; ready: Promise<void> } {
     if (this.started) return { off: () => undefined, ready: Promise.resolve() };
     this.started = true;
     const offPoints = this.source.onLossPoints((batch) => this.receive(batch));
     const offStatus = this.source.onRunLogStatus?.((status) => this.logStatus(status));
-    const offList = this.follower ? this.source.onRunList((runs) => this.follow(runs)) : undefined;
+    const offList = this.follower
+      ? this.source.onRunList((list) => {
+          if (list.documentId === this.documentId) this.follow(list.runs);
+        })
+      : undefined;
     const off = () => {
       offPoints();
       offStatus?.();
       offList?.();
     };
-    const extra = documentRuns.map((r) => chartRunOf(r));
-    if (extra.length) this.runs = extra;
-    const ready = this.source.getRunList().then(
-      (kept) => {
-        if (this.follower) this.follow(kept);
-        else if (!this.changedLocally) {
-          const mine = this.runs.filter((r) => !kept.some((k) => k.runId === r.runId));
-          this.follow([...kept, ...mine]);
-          if (mine.length) this.persist();
-        }
-      },
+    if (!this.follower) {
+      this.adopt(documentRuns);
+      return { off, ready: Promise.resolve() };
+    }
+    const ready = this.source.getRunList(this.documentId).then(
+      (kept) => this.follow(kept),
       (e: unknown) => void (this.error = e instanceof Error ? e.message : String(e)),
     );
     return { off, ready };
@@ -111,13 +117,24 @@ export class LossCharts {
 
   /** Shows exactly a document's runs (a workspace was opened, restored or made new). */
   adopt(records: readonly RunRecord[]): void {
-    this.runs = records.map((r) => chartRunOf(r));
+    this.runs = records.map((r) => chartRunOf(r, this.namer));
     this.persist();
   }
 
-  addRun(runId: string, label: string): void {
+  addRun(runId: string, name: RunNameParts): void {
     if (this.runs.some((r) => r.runId === runId)) return;
-    this.runs = [...this.runs, { runId, label, hidden: false, steps: [], losses: [] }];
+    this.runs = [
+      ...this.runs,
+      { runId, label: this.namer(name), name, hidden: false, steps: [], losses: [] },
+    ];
+    this.persist();
+  }
+
+  /** Names the runs in the UI's language: at once, and the runs added later (the language changed). */
+  setNamer(namer: RunNamer): void {
+    this.namer = namer;
+    if (this.follower || !this.runs.some((r) => r.name && namer(r.name) !== r.label)) return;
+    this.runs = this.runs.map((r) => (r.name ? { ...r, label: namer(r.name) } : r));
     this.persist();
   }
 
@@ -157,9 +174,8 @@ export class LossCharts {
   }
 
   private receive(batch: LossBatch): void {
-    if (this.removed.has(batch.runId)) return;
-    // A run started in another view is shown too, labelled by its id until that view saves its label.
-    if (!this.runs.some((r) => r.runId === batch.runId)) this.addRun(batch.runId, batch.runId);
+    // Only this document's runs: another window's (or a removed run's late points) are not shown.
+    if (this.removed.has(batch.runId) || !this.runs.some((r) => r.runId === batch.runId)) return;
     this.update(batch.runId, (r) => ({ ...r, ...mergePoints(r.steps, r.losses, batch.points) }));
   }
 
@@ -169,9 +185,8 @@ export class LossCharts {
 
   private persist(): void {
     if (this.follower) return;
-    this.changedLocally = true;
     const plain = this.runs.map(({ runId, label, hidden }) => ({ runId, label, hidden }));
-    this.source.setRunList(plain).catch((e: unknown) => {
+    this.source.setRunList(this.documentId, plain).catch((e: unknown) => {
       this.error = e instanceof Error ? e.message : String(e);
     });
   }

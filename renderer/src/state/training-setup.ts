@@ -3,13 +3,14 @@ import type { Shape } from '#core/train/setup';
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '#core/workspace/index';
 import { en, type MessageKey } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
-import { zh } from '../i18n/zh';
 import type { TrainingSettings } from './studio.svelte';
 
 /** A message catalog lookup (`I18n.t`). */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
-/** Names a run from its number and settings, in the UI's language. */
-export type RunNamer = (number: number, s: TrainingSettings) => string;
+/** What a run's name is made of: its settings and facts, or (a run saved before facts were kept) its saved name. */
+export type RunNameParts = Pick<RunRecord, 'label' | 'settings' | 'facts'>;
+/** Names a run in the UI's language. */
+export type RunNamer = (run: RunNameParts) => string;
 
 /** Where Run stops: `steps` from the start, or `steps` more once the run is already there (a reopened run continues). */
 export function runGoal(step: number, steps: number): number {
@@ -17,44 +18,38 @@ export function runGoal(step: number, steps: number): number {
 }
 
 /**
- * A run's name in the run list, the chart legend and the log: its number, then the
- * settings that tell runs apart ("Run 3 · lr 0.03 · sgd · sum · 1×2 · seed 0").
+ * A run's name in the run list, the chart legend and the log, written from its facts in the
+ * current language: its number, then what tells runs apart ("Run 3 · lr 0.03 · sgd · sum · 1×2 ·
+ * seed 0"; a layer's kernels as O×C×kh×kw; "· convolve" when the layer convolves).
  */
-export function runLabel(t: Translate, number: number, s: TrainingSettings): string {
-  return t('train.run.label', {
-    number,
+export function runLabel(t: Translate, run: RunNameParts): string {
+  const f = run.facts;
+  if (!f) return run.label;
+  const s = run.settings;
+  const layer = f.outChannels * f.inChannels > 1 ? `${f.outChannels}×${f.inChannels}×` : '';
+  const label = t('train.run.label', {
+    number: f.number,
     lr: s.lr,
     optimizer: t(`train.run.${s.optimizer}`),
     loss: t(`train.run.${s.loss}`),
-    shape: `${s.kernelRows}×${s.kernelCols}${s.useBias ? '+b' : ''}`,
+    shape: `${layer}${s.kernelRows}×${s.kernelCols}${s.useBias ? '+b' : ''}`,
     init: t(`train.run.${s.init}`, { seed: s.seed }),
   });
+  return f.mode === 'convolve' ? `${label} · ${t('train.run.convolve')}` : label;
 }
 
 /** Names runs in English (a session without a UI language: the unit tests). */
-export const englishRunNamer: RunNamer = (number, s) =>
-  runLabel((key, params) => formatMessage(en[key], params), number, s);
-
-/** "Run 3 …" / "运行 3 …" in every language the labels may have been written in. */
-const NUMBERED = [en, zh].map(
-  (catalog) =>
-    new RegExp(
-      `^${catalog['train.run.label'].split('{number}')[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d+)`,
-    ),
-);
+export const englishRunNamer: RunNamer = (run) =>
+  runLabel((key, params) => formatMessage(en[key], params), run);
 
 /**
- * The next run's number: one past the highest among the labels and `given` (the highest number
- * the workspace ever gave: removed runs keep their numbers taken); 1 for the first run.
+ * The next run's number: one past the highest among the runs' numbers and `given` (the highest
+ * number the workspace ever gave: removed runs keep their numbers taken); 1 for the first run.
+ * Runs saved before their facts were kept count one number each.
  */
-export function nextRunNumber(labels: readonly string[], given = 0): number {
-  let highest = given;
-  for (const label of labels)
-    for (const pattern of NUMBERED) {
-      const match = pattern.exec(label);
-      if (match) highest = Math.max(highest, Number(match[1]));
-    }
-  return highest + 1;
+export function nextRunNumber(runs: readonly Pick<RunRecord, 'facts'>[], given = 0): number {
+  const numbers = runs.map((r) => r.facts?.number ?? 0);
+  return Math.max(given, numbers.filter((n) => n === 0).length, ...numbers) + 1;
 }
 
 /** How the target Y relates to the Ŷ the learned kernel makes from X: same shape, larger (cropped), or too small. */

@@ -8,7 +8,7 @@ import {
   type LayerTrainer,
 } from '#core/layer-types';
 import type { Tensor3, Weights } from '#core/tensor';
-import type { ComputeBackend, DivergenceInfo, TrainerResumeState } from '#core/types';
+import type { ComputeBackend, DivergenceInfo, TrainChunk, TrainerResumeState } from '#core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -16,7 +16,7 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { detectGrowth, lrLimit, type LossGrowth } from '#core/train/growth';
+import { detectGrowth, firstGrowth, lrLimit, type GrowthOptions, type LossGrowth } from '#core/train/growth';
 import {
   sameTrainingInputs,
   singleKernelConfig,
@@ -34,6 +34,7 @@ import {
   runGoal,
   thinPoints,
   upsertRun,
+  type RunNameParts,
   type RunNamer,
 } from './training-setup';
 
@@ -89,12 +90,17 @@ export class TrainingSession {
   /** Set when the run moved to another backend: where to, and at which step. */
   handover = $state.raw<{ backend: string; step: number; paused?: boolean } | null>(null);
   runId = $state<string | null>(null);
-  /** The current run's name ("Run 3 · lr 0.03 · …"): run list, chart legend and log. */
-  label = $state('');
+  /** What the current run's name is made of (its settings and facts); null before the first Step/Run. */
+  name = $state.raw<RunNameParts | null>(null);
   /** The settings of the current run (null before the first Step/Run). */
   settings = $state.raw<TrainingSettings | null>(null);
   /** The config the current run was created with. */
   config = $state.raw<LayerTrainConfig | null>(null);
+
+  /** The current run's name in the UI's language ("Run 3 · lr 0.03 · …"): run list, chart legend and log. */
+  get label(): string {
+    return this.name ? this.nameRun(this.name) : '';
+  }
 
   /** The output channel picked in the Train views (0-based); `output` keeps it within the layer shown. */
   private pickedOutput = $state(0);
@@ -150,7 +156,9 @@ export class TrainingSession {
     const run = this.doc.runs.find((r) => r.id === saved.runId);
     const settings = this.doc.training;
     this.runId = saved.runId;
-    this.label = run?.label ?? saved.runId;
+    this.name = run
+      ? { label: run.label, settings: run.settings, facts: run.facts }
+      : { label: saved.runId, settings };
     this.settings = settings;
     this.createdAt = run?.createdAt ?? nowIso();
     this.points = run ? [...run.points] : [];
@@ -263,7 +271,7 @@ export class TrainingSession {
     this.error = '';
     this.handover = null;
     this.runId = null;
-    this.label = '';
+    this.name = null;
     this.settings = null;
     this.resumeFrom = null;
   }
@@ -287,6 +295,7 @@ export class TrainingSession {
     this.doc.runs = upsertRun(this.doc.runs, {
       id: runId,
       label: this.label,
+      ...(this.name?.facts ? { facts: this.name.facts } : {}),
       createdAt: this.createdAt,
       settings,
       points: thinPoints(this.points),
@@ -332,14 +341,27 @@ export class TrainingSession {
       this.settings = s;
       this.runId = newRunId();
       this.createdAt = nowIso();
-      const runs = [...this.charts.runs, ...this.doc.runs];
+      // The document's runs and the chart's (a run not yet recorded), each once (a local, not state).
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const facts = new Map(this.doc.runs.map((r) => [r.id, r.facts]));
+      for (const r of this.charts.runs) facts.set(r.runId, r.name?.facts);
       const number = nextRunNumber(
-        runs.map((r) => r.label),
+        [...facts.values()].map((f) => ({ facts: f })),
         this.doc.lastRunNumber,
       );
       this.doc.lastRunNumber = number;
-      this.label = this.nameRun(number, s);
-      this.charts.addRun(this.runId, this.label);
+      this.name = {
+        label: '',
+        settings: s,
+        facts: {
+          number,
+          mode: config.spec.mode,
+          outChannels: config.initWeight.outChannels,
+          inChannels: config.initWeight.inChannels,
+          backend: this.trainerBackend?.label ?? '',
+        },
+      };
+      this.charts.addRun(this.runId, this.name);
       this.weight = config.initWeight;
       this.bias = Array.from(config.initBias);
       this.path = [this.params(config.initWeight, this.bias)];
@@ -472,13 +494,14 @@ export class TrainingSession {
         return;
       }
     }
-    const trainer = this.trainer;
     const runId = this.runId;
-    if (!trainer || !runId || n <= 0) return;
+    if (!this.trainer || !runId || n <= 0) return;
     const generation = this.generation;
     this.busy = true;
     try {
-      const chunk = await trainer.run(n);
+      const chunk = await this.runWatched(n);
+      const trainer = this.trainer;
+      if (!trainer || generation !== this.generation) return;
       const snap = await trainer.snapshot();
       if (generation !== this.generation) return;
       const points: LossPoint[] = Array.from(chunk.losses, (loss, i) => ({
@@ -519,10 +542,40 @@ export class TrainingSession {
     }
   }
 
+  /** What growth detection knows of the run: plain gradient descent's loss never rises while it converges. */
+  private growthOptions(): GrowthOptions {
+    return { monotone: this.settings?.optimizer === 'sgd' };
+  }
+
+  /**
+   * Runs `n` steps; when growth is watched and a batch goes past the step where the loss was first
+   * seen growing (or diverges after it), the run is taken back to its state before the batch and
+   * run again to that step only (runs are deterministic), so the warning comes at the same step
+   * whatever the speed (steps per frame).
+   */
+  private async runWatched(n: number): Promise<TrainChunk> {
+    const trainer = this.trainer!;
+    const watched = n > 1 && !this.growthAccepted && !this.growth && this.config && this.trainerBackend;
+    const before = watched ? trainer.exportState() : null;
+    const chunk = await trainer.run(n);
+    if (!before || this.trainer !== trainer) return chunk;
+    const points = [
+      ...this.points,
+      ...Array.from(chunk.losses, (loss, i) => ({ step: chunk.firstStep + i, loss })),
+    ];
+    const growth = firstGrowth(points, this.points.length, this.growthOptions());
+    const steps = growth ? growth.step - chunk.firstStep + 1 : chunk.losses.length;
+    if (!growth || (steps >= chunk.losses.length && !chunk.diverged)) return chunk;
+    const again = await this.trainerBackend!.createLayerTrainer(this.config!, before);
+    trainer.dispose();
+    this.trainer = again;
+    return again.run(steps);
+  }
+
   /** Pauses the run with a warning the first time its loss is seen growing (the step shown is the step reached). */
   private watchGrowth(): void {
     if (this.growthAccepted || this.growth || !this.config) return;
-    const growth = detectGrowth(this.points);
+    const growth = detectGrowth(this.points, this.growthOptions());
     if (!growth) return;
     const single = singleKernelConfig(this.config);
     this.growth = { ...growth, lrLimit: single && lrLimit(single) };
@@ -544,6 +597,23 @@ const sessions = new WeakMap<StudioDocument, { session: TrainingSession; charts:
 /** The output channel the document's Train views show (0 before the Train tab was opened): Export's default. */
 export function shownOutputOf(doc: StudioDocument): number {
   return sessions.get(doc)?.session.output ?? 0;
+}
+
+/** Weights this large come from a run that blew up, not from learning (Export says so). */
+export const HUGE_WEIGHT = 1e6;
+
+/**
+ * Why the document's learned layer is no useful result, for Export's note: its run diverged or was
+ * growing when it stopped, or its values are huge (a run of an earlier session); null when fine.
+ */
+export function learnedTroubleOf(doc: StudioDocument): 'diverged' | 'growing' | 'huge' | null {
+  const weight = doc.learnedWeight;
+  if (!weight) return null;
+  const session = sessions.get(doc)?.session;
+  if (session?.weight === weight && session.diverged) return 'diverged';
+  if (session?.weight === weight && session.growth) return 'growing';
+  const max = Math.max(...Array.from(weight.data, Math.abs), ...doc.learnedBias.map(Math.abs));
+  return max >= HUGE_WEIGHT ? 'huge' : null;
 }
 
 /** The training session of a document, kept while the Train tab is closed so a run goes on. */

@@ -45,14 +45,56 @@ function serialize(doc: StudioDocument): string {
 /** Calls main and unwraps the envelope: `call` in renderer/src/api/client.ts (tests: the real handlers). */
 export type CallMain = <M extends InvokeMethod>(method: M, ...args: InvokeArgs<M>) => Promise<InvokeValue<M>>;
 
+/** Documents whose windows were closed on purpose: their backups are no longer wanted. */
+export interface ClosedDocuments {
+  add(documentId: string): void;
+  /** The ids added so far, and forgets them. */
+  take(): string[];
+}
+
+/**
+ * ClosedDocuments in the origin's localStorage (every window of the app shares it). `reloaded` is
+ * the document this same tab showed before a reload (its sessionStorage): its backup stays offered.
+ */
+export function closedDocumentsIn(
+  storage: Storage,
+  reloaded: () => string | null = () => null,
+  key = 'kernel-studio.closed-documents',
+): ClosedDocuments {
+  const read = (): string[] => {
+    try {
+      const ids: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    add: (id) => storage.setItem(key, JSON.stringify([...read(), id].slice(-100))),
+    take: () => {
+      const ids = read();
+      storage.removeItem(key);
+      const same = reloaded();
+      return ids.filter((id) => id !== same);
+    },
+  };
+}
+
 /** What the session needs from the window around it. */
 export interface WorkspaceUi {
   /** Main's API (Save, Open, backups, Recent, the dirty flag). */
   call: CallMain;
   /** Shows the window title. */
   setTitle(title: string): void;
+  /** A time as the UI's language writes it (the backup question); the browser's default otherwise. */
+  time?(iso: string): string;
   /** Asks the user to confirm discarding unsaved changes. */
   confirm(message: string): boolean;
+  /**
+   * Where a window that was closed on purpose leaves its document's id (localStorage), so that the
+   * next window deletes that backup: a crash leaves none, and its backup is offered. Optional (tests).
+   */
+  closedDocuments?: ClosedDocuments;
   /** Translated text for the few strings the session shows. */
   t(
     key:
@@ -84,8 +126,8 @@ export class WorkspaceSession {
   notice = $state('');
   /** A backup left by an earlier session, waiting for Restore or Discard. */
   backup = $state.raw<BackupInfo | null>(null);
-  /** This session's own backup file (main keeps one per session, so newer work never overwrites an older backup). */
-  readonly sessionId: string = crypto.randomUUID();
+  /** This document's own backup file (main keeps one per document, so newer work never overwrites an older backup). */
+  readonly sessionId: string;
   recent = $state.raw<RecentFile[]>([]);
 
   /** The document's serialized form, as of the last pause in editing. */
@@ -108,6 +150,7 @@ export class WorkspaceSession {
 
   constructor(doc: StudioDocument, ui: WorkspaceUi) {
     this.doc = doc;
+    this.sessionId = doc.id;
     this.ui = ui;
     this.savedText = serialize(doc);
     this.text = this.savedText;
@@ -132,16 +175,22 @@ export class WorkspaceSession {
       $effect(() => {
         void this.ui.call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
       });
-      // Autosave unsaved work, always: into this session's own backup, beside any older one still unanswered.
+      // Autosave unsaved work, always: into this document's own backup, beside any older one still
+      // unanswered. A document clean again (saved, undone back to its saved state) keeps no backup.
       $effect(() => {
         const text = this.text;
-        if (!this.dirty || text === '') return;
+        if (!this.dirty || text === '') {
+          if (!this.dirty && untrack(() => this.backedUp)) this.dropOwnBackup();
+          return;
+        }
         const timer = setTimeout(() => {
-          if (text === this.text && this.dirty)
+          if (text === this.text && this.dirty) {
+            this.backedUp = true;
             void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).then(
               () => this.autosaveDone(null),
               (error: unknown) => this.autosaveDone(error),
             );
+          }
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
@@ -179,8 +228,19 @@ export class WorkspaceSession {
     this.stop();
   }
 
+  /**
+   * The window is closing on purpose (the user agreed to lose unsaved changes, or there were
+   * none): its document's backup is not wanted. The next window deletes it (a request sent while
+   * the page unloads may not arrive); a crash never gets here, so its backup stays offered.
+   */
+  closed(): void {
+    this.ui.closedDocuments?.add(this.sessionId);
+  }
+
   /** On launch (and after each answer): the newest unsaved work another session left behind. */
   async checkBackup(): Promise<void> {
+    for (const id of this.ui.closedDocuments?.take() ?? [])
+      await this.backupCall(() => this.ui.call('clearBackup', id)).catch(() => undefined);
     try {
       this.backup = await this.ui.call('readBackup', this.sessionId);
     } catch {
@@ -203,6 +263,7 @@ export class WorkspaceSession {
       this.path = null;
       this.name = null;
       this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
+      this.backedUp = true;
       await this.backupCall(() => this.ui.call('writeBackup', backup.text, this.sessionId));
       await this.backupCall(() => this.ui.call('clearBackup', backup.id));
       await this.checkBackup();
@@ -229,7 +290,7 @@ export class WorkspaceSession {
   private async settleBackup(): Promise<boolean> {
     const backup = this.backup;
     if (!backup) return true;
-    const time = localTime(backup.savedAt);
+    const time = this.ui.time?.(backup.savedAt) ?? localTime(backup.savedAt);
     if (!this.ui.confirm(this.ui.t('file.confirmDropBackup', { time }))) return false;
     await this.discardBackup();
     return true;
@@ -240,7 +301,11 @@ export class WorkspaceSession {
     return !this.dirty || this.ui.confirm(this.ui.t('file.confirmDiscard', { name: this.displayName }));
   }
 
+  /** This document has a backup on disk (written since it was last clean). */
+  private backedUp = false;
+
   private dropOwnBackup(): void {
+    this.backedUp = false;
     void this.backupCall(() => this.ui.call('clearBackup', this.sessionId)).catch(() => undefined);
   }
 

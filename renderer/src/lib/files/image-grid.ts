@@ -21,9 +21,21 @@ export function isImageFile(file: File): boolean {
 }
 
 /** Decodes and downsamples to fit `maxSide`: the RGBA pixels. */
+/** The file is not an image the browser can read (not a PNG, JPEG or WebP, or a broken one): the UI names it. */
+export class UnreadableImageError extends Error {
+  constructor(readonly fileName: string) {
+    super(`${fileName} is not a readable PNG, JPEG or WebP image.`);
+  }
+}
+
 async function decodeImage(file: File, maxSide: number): Promise<ImageData> {
-  if (!isImageFile(file)) throw new Error(`${file.name}: not a PNG, JPEG or WebP image`);
-  const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  if (!isImageFile(file)) throw new UnreadableImageError(file.name);
+  const bitmap = await createImageBitmap(file, {
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none',
+  }).catch(() => {
+    throw new UnreadableImageError(file.name);
+  });
   const { rows, cols } = fitSize(bitmap.width, bitmap.height, maxSide);
   const canvas = document.createElement('canvas');
   canvas.width = cols;

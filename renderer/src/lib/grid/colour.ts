@@ -73,9 +73,27 @@ export function colourOf(v: number, scale: ColourScale): Rgb {
   return t >= 0 ? mix(p.mid, p.pos, t) : mix(p.mid, p.neg, -t);
 }
 
-/** Black or white, whichever reads better on `rgb`. */
+/** WCAG 2's relative luminance of an sRGB colour (0–255 channels). */
+export function luminance(rgb: Rgb): number {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2's contrast ratio of two colours (1–21). */
+export function contrast(a: Rgb, b: Rgb): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Black or white text, whichever contrasts more with `rgb` (WCAG 2): at least 4.58 on any
+ * background, above the 4.5 that normal text needs.
+ */
 export function inkFor(rgb: Rgb): string {
-  return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140 ? '#111' : '#fff';
+  return contrast(rgb, [0, 0, 0]) >= contrast(rgb, [255, 255, 255]) ? '#000' : '#fff';
 }
 
 /** A CSS linear-gradient for the legend (set with a `style:` directive, which the CSP allows). */

@@ -4,7 +4,7 @@
  * (chart-png.ts) — so the SVG and the PNG show the same chart. Plus the data as
  * CSV. Pure functions, no DOM: unit-tested in Node.
  */
-import { compactTick } from './number-format';
+import { axisTicks } from './number-format';
 
 export interface ChartSeries {
   readonly runId: string;
@@ -126,10 +126,11 @@ export function chartScene(
     height,
     text,
     plot,
-    xTicks: linearTicks(xMin, xMax)
-      .filter((v) => Number.isInteger(v) && v >= xMin)
-      .map((v) => ({ at: round(px(v)), text: compactTick(v) })),
-    yTicks: yTickValues.map((v) => ({ at: round(py(v)), text: compactTick(v) })),
+    xTicks: labelled(
+      linearTicks(xMin, xMax).filter((v) => Number.isInteger(v) && v >= xMin),
+      (v) => round(px(v)),
+    ),
+    yTicks: labelled(yTickValues, (v) => round(py(v))),
     lines,
   };
 }
@@ -212,4 +213,10 @@ export function chartCsv(
     s.steps.forEach((step, i) => rows.push(`${step},${s.losses[i]},${run},${label}`));
   }
   return `${rows.join('\n')}\n`;
+}
+
+/** An axis' ticks at their places, labelled in one style (axisTicks). */
+function labelled(values: readonly number[], at: (v: number) => number): { at: number; text: string }[] {
+  const texts = axisTicks(values);
+  return values.map((v, i) => ({ at: at(v), text: texts[i] ?? '' }));
 }

@@ -13,10 +13,7 @@ export function compactTick(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e12 || a < 1e-3) {
-    const [mantissa, exponent] = v.toExponential(1).split('e');
-    return `${trim(mantissa)}e${Number(exponent)}`;
-  }
+  if (a >= 1e12 || a < 1e-3) return exponentTick(v);
   for (const [scale, suffix] of [
     [1e9, 'G'],
     [1e6, 'M'],
@@ -24,6 +21,24 @@ export function compactTick(v: number): string {
   ] as const)
     if (a >= scale) return `${trim((v / scale).toPrecision(3))}${suffix}`;
   return trim(v.toPrecision(3));
+}
+
+/** 1e26, 5.4e-7: a tick in exponent form. */
+function exponentTick(v: number): string {
+  const [mantissa, exponent] = v.toExponential(1).split('e');
+  return `${trim(mantissa)}e${Number(exponent)}`;
+}
+
+/**
+ * One axis' tick labels in one style: compact (0.25, 120, 5.4k, 1.2G) while every tick fits it,
+ * else every tick but 0 in exponent form (1e2, 1e9, 1e16, never "100, 1G, 1e16"). Null stays null
+ * (a log axis' unlabelled splits).
+ */
+export function axisTicks(values: readonly (number | null)[]): (string | null)[] {
+  const exponent = values.some((v) => v != null && v !== 0 && compactTick(v).includes('e'));
+  return values.map((v) =>
+    v == null ? null : exponent && v !== 0 && Number.isFinite(v) ? exponentTick(v) : compactTick(v),
+  );
 }
 
 /** A loss as the log and the chart's readout write it: 5 significant digits, exponent form when huge or tiny. */
