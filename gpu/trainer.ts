@@ -24,7 +24,8 @@ import { checkTrainConfig } from '#core/validate';
 import { initialParams, snapshotOf } from '#core/train/resume';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
-import { GpuRun, optimizerUniforms, reduceUpdateUniforms, uploadStorage } from './stepLoop';
+import { GpuRun, optimizerUniforms, reduceUpdateUniforms, stepScalarTable, uploadStorage } from './stepLoop';
+import { lossScale } from '#core/optimizers';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
 import {
   TrainStripPartialsProgram,
@@ -169,7 +170,11 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
       plan.first.writeUniforms(data, 0, this.partialsUniforms());
       for (let i = 0; i < n; i++)
         plan.update.writeUniforms(data, (i + 1) * UNIFORM_STRIDE, this.updateUniforms(first + i, i));
-    } else plan.first.writeUniforms(data, 0, this.singleWorkgroupUniforms(first, n));
+    } else {
+      plan.first.writeUniforms(data, 0, this.singleWorkgroupUniforms(first, n));
+      const table = stepScalarTable(this.config.optimizer, first, n);
+      ctx.device.queue.writeBuffer(this.res.stateBuffer, this.layout.stepScalars * 4, table);
+    }
     ctx.device.queue.writeBuffer(plan.uniforms, 0, data.buffer, 0, data.byteLength);
 
     const encoder = ctx.device.createCommandEncoder();
@@ -209,8 +214,7 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
       { type: 'int32', data: [n] },
       { type: 'int32', data: [first] },
       { type: 'float32', data: [this.lossScale()] },
-      { type: 'float32', data: [config.optimizer.lr] },
-      ...optimizerUniforms(this.config.optimizer),
+      ...optimizerUniforms(config.optimizer),
     ];
   }
 
@@ -227,7 +231,7 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
   }
 
   private lossScale(): number {
-    return this.config.loss === 'mean' ? 1 / (this.spec.outRows * this.spec.outCols) : 1;
+    return lossScale(this.config.loss, this.spec.outRows * this.spec.outCols);
   }
 
   /** Maps the staging copy of the state (raced against device loss), copies it out, frees it. */

@@ -24,8 +24,8 @@ import type { ConvSpec } from '../layer';
 function jsLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads {
   // X is already padded: the same output shape as the unpadded X with the spec's padding.
   const buffers = layerStepBuffers({ ...spec, padding: [0, 0] }, xp);
-  const evaluate = (...[w, bias, mean, gradW, gradB]: Parameters<LayerLossAndGrads>): number =>
-    layerLossAndGradsCpu(xp, y, w, bias, spec, mean, gradW, gradB, buffers);
+  const evaluate = (...[w, bias, loss, gradW, gradB]: Parameters<LayerLossAndGrads>): number =>
+    layerLossAndGradsCpu(xp, y, w, bias, spec, loss, gradW, gradB, buffers);
   return Object.assign(evaluate, { release: () => {} });
 }
 
@@ -56,11 +56,10 @@ export function layerEvaluate(
   const weff = new Float64Array(size);
   const gradEff = new Float64Array(size);
   const gradB = new Float64Array(spec.outChannels);
-  const mean = config.loss === 'mean';
   const lossAndGrads = program ?? jsLayerLossAndGrads(xp, y, spec);
   const evaluate = (params: Float64Array, grads: Float64Array): number => {
     slidWeights(params, spec, weff);
-    const loss = lossAndGrads(weff, params.subarray(size), mean, gradEff, gradB);
+    const loss = lossAndGrads(weff, params.subarray(size), config.loss, gradEff, gradB);
     // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated slid one.
     slidWeights(gradEff, spec, grads);
     for (let o = 0; o < spec.outChannels; o++) grads[size + o] = config.useBias ? gradB[o] : 0;

@@ -8,8 +8,8 @@ import { DIVERGENCE_LIMIT } from '../types';
 import { KernelStudioError } from '../errors';
 import { checkResumeState } from '../train/resume';
 import { checkSteps } from '../validate';
-import type { Optimizer } from './optimizer';
-import { createOptimizer } from './optimizer';
+import type { Optimizer } from '../optimizers';
+import { createOptimizer } from '../optimizers';
 import type { PooledEvaluation } from './pool';
 
 /**

@@ -11,6 +11,7 @@
  */
 import type { ConvSpec } from '../layer';
 import type { LayerTrainConfig } from '../layer-types';
+import { lossScale } from '../optimizers';
 import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
@@ -265,7 +266,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
         }),
       );
       const local = bandEvaluate(problems[0]);
-      const scale = config.loss === 'mean' ? 1 / (spec.outChannels * oh * ow) : 1;
+      const scale = lossScale(config.loss, spec.outChannels * oh * ow);
       let closed = false;
       return {
         async evaluate(params, grads) {
