@@ -10,7 +10,7 @@ import { checkForward, checkForwardParams } from '../validate';
 import { forwardCpu } from './forward';
 import { forwardLayerCpu } from './layer';
 import { CpuLayerTrainer } from './layer-trainer';
-import type { CpuPool } from './pool';
+import type { CpuPool } from './evaluation';
 import { CpuTrainer } from './trainer';
 
 /**

@@ -17,7 +17,9 @@ import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
 import { layerEvaluate } from './layer-trainer';
 import { wasmKernelsApply } from '../wasm/layer';
-import type { AsyncEvaluateInto, EvaluateInto } from './param-run';
+import type { CpuPool, EvaluateInto } from './evaluation';
+
+export type { CpuPool, PooledEvaluation } from './evaluation';
 
 /** One band's forward job: a plain, structured-cloneable problem (X already padded, padding 0). */
 export interface ForwardTask {
@@ -136,26 +138,6 @@ export const TRAIN_POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 23 } as const;
 /** The threshold for a run of `spec`, by the kernels its bands will run. */
 export function trainPoolMinMacs(spec: ConvSpec): number {
   return wasmKernelsApply(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
-}
-
-/** A training run's evaluation spread over the pool's threads. */
-export interface PooledEvaluation {
-  readonly evaluate: AsyncEvaluateInto;
-  /** Frees the workers' copies of the run's bands. */
-  close(): void;
-}
-
-export interface CpuPool {
-  /** Threads that compute, the caller's included. */
-  readonly threads: number;
-  forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
-  /**
-   * The run's loss-and-gradient evaluation on every thread, or null when the problem is too
-   * small to gain from it (`minMacs`, default `trainPoolMinMacs(config.spec)`) or there is one thread.
-   * The config must be valid (the trainer checked it).
-   */
-  trainEvaluation(config: LayerTrainConfig, minMacs?: number): Promise<PooledEvaluation | null>;
-  dispose(): void;
 }
 
 /** [start, end) output-row ranges, as even as possible, none empty. */

@@ -4,7 +4,7 @@ import type { Matrix } from '../matrix';
 import { lossScale } from '../optimizers';
 import type { LossKind, TrainConfig } from '../types';
 import { slidKernelValues } from './forward';
-import type { EvaluateInto } from './param-run';
+import type { EvaluateInto } from './evaluation';
 import { addGradRow, addKernelRow } from './rows';
 
 /** Scratch buffers reused across steps so a step allocates nothing. */

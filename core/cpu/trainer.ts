@@ -5,7 +5,7 @@ import { initialParams, snapshotOf } from '../train/resume';
 import { checkTrainConfig } from '../validate';
 import { layerEvaluate } from './layer-trainer';
 import { ParamRun, ParamTrainer } from './param-run';
-import type { CpuPool } from './pool';
+import type { CpuPool } from './evaluation';
 import { layerConfigOf } from '../layer-types';
 import type { CpuKernels } from '../wasm/layer';
 
