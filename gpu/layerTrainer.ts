@@ -51,6 +51,7 @@ interface LayerGpuResources {
 
 export class WebGpuLayerTrainer extends GpuRun implements LayerTrainer {
   readonly backend: BackendKind = 'webgpu';
+  readonly path = 'layer' as const;
   private readonly spec: ConvSpec;
   private readonly out: Shape2;
   private readonly partials: { groups: number; chunk: number };

@@ -17,6 +17,7 @@ import { stateLayout } from '../../gpu/stateLayout';
 import { optimizerUniforms, stepScalarTable, stepScalarUniforms } from '../../gpu/stepLoop';
 import type { TrainPath } from '../../gpu/trainer';
 import { webgpuBackend } from './webgpuHarness';
+import { oneKernelLayer } from '../helpers/one-kernel';
 
 type U = { type: 'float32' | 'int32'; data: number[] };
 const f = (v: number): U => ({ type: 'float32', data: [v] });
@@ -119,7 +120,7 @@ describe('raw dispatch = tfjs dispatch, bit for bit', () => {
   test.each(cases)('%s', async (_name, path, c) => {
     const steps = 7;
     const gpu = await webgpuBackend();
-    const trainer = await gpu.createTrainerOnPath(c, path);
+    const trainer = await gpu.createLayerTrainerOnPath(oneKernelLayer(c), path);
     try {
       const chunk = await trainer.run(steps);
       const expected = await throughTfjs(c, path, steps);

@@ -7,9 +7,8 @@
 import { userMessage } from '#core/errors';
 import { layerOutputShape, type Shape2 } from '#core/layer';
 import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '#core/layer-stack';
-import { isLayerBackend, type LayerComputeBackend } from '#core/layer-types';
+import type { ComputeBackend } from '#core/layer-types';
 import type { Tensor3 } from '#core/tensor';
-import type { ComputeBackend } from '#core/types';
 
 export type LayerShape =
   { readonly shape: Shape2; readonly error: null } | { readonly shape: null; readonly error: string };
@@ -44,7 +43,7 @@ export class LayerOutput {
   /** Asks for Y of `layer`; resolves once this request has been computed or dropped for a newer one. */
   request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
     const generation = ++this.generation;
-    if (!backend || !isLayerBackend(backend)) return Promise.resolve();
+    if (!backend) return Promise.resolve();
     const { error } = layerShape(layer);
     if (error !== null) {
       this.y = null;
@@ -70,11 +69,7 @@ export class LayerOutput {
     this.running = false;
   }
 
-  private async compute(
-    backend: ComputeBackend & LayerComputeBackend,
-    layer: LayerFields,
-    generation: number,
-  ): Promise<void> {
+  private async compute(backend: ComputeBackend, layer: LayerFields, generation: number): Promise<void> {
     try {
       const y = await backend.forwardLayer(
         stackChannels(layer.channels),
