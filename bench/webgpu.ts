@@ -17,7 +17,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { randomMatrix } from '#core/random';
 import type { TrainConfig } from '#core/types';
 import type { WebGpuBackend } from '../gpu/backend';
-import { createWebGpuBackend, forwardProgram } from '../gpu/backend';
+import { createWebGpuBackend } from '../gpu/backend';
+import { forwardProgram } from '../gpu/kernelForward';
 import { CopyProgram } from '../gpu/programs/copyProgram';
 import type { ConvSpec } from '../gpu/stripWindow';
 import type { ProgramTuning } from '../gpu/tuning';
@@ -25,6 +26,7 @@ import { d2lTrainConfig, largeTrainConfig } from './configs';
 import type { Timing } from './timing';
 import { measure, measureInTurns } from './timing';
 import { benchLayer } from './browser/layer';
+import { oneKernelLayer, forwardOneKernel } from '../tests/helpers/one-kernel';
 
 export interface Result {
   workload: string;
@@ -196,7 +198,7 @@ async function benchTraining(
   const workload = `train ${name}, ${steps} steps`;
   if (!selected(workload)) return;
   const { x, y, initWeight: w } = cfg;
-  const trainer = await ours.createTrainer(cfg);
+  const trainer = await ours.createLayerTrainer(oneKernelLayer(cfg));
   // The floor under any GPU run that reads X once and returns numbers: one dispatch (a vec4
   // copy of X) and one readback. Below this, only the adapter's round trips are left.
   const tfb = ours.context.tfBackend;
@@ -274,7 +276,11 @@ async function benchEditLatency(ours: WebGpuBackend, side: number, k: number): P
   const x = randomMatrix(side, side, 17, -1, 1);
   const w = randomMatrix(k, k, 18, -1, 1);
   const params = { mode: 'correlate', bias: 0.1, activation: 'relu' } as const;
-  record(workload, 'ours', await measure(async () => void (await ours.forward(x, w, params)), { warmup: 2 }));
+  record(
+    workload,
+    'ours',
+    await measure(async () => void (await forwardOneKernel(ours, x, w, params)), { warmup: 2 }),
+  );
   const tfjsRun = async () => {
     const y = tf.tidy(() =>
       tf.relu(

@@ -13,6 +13,7 @@ import type { LayerTrainConfig } from './layer-types';
 import type { DivergenceInfo, LossKind } from './types';
 import type { Tensor3, Weights } from './tensor';
 import { activate, trainLoopRef } from './reference';
+import { lossScale } from './optimizers';
 
 /** The value of X[c, r, q], zero outside the image (the padding). */
 function at(x: Tensor3, c: number, r: number, q: number): number {
@@ -85,7 +86,7 @@ export function layerLossAndGradsRef(
 ): LayerLossAndGrads {
   const pre = preActivation(x, w, bias, spec);
   const n = pre.length;
-  const scale = opts.loss === 'mean' ? 1 / n : 1;
+  const scale = lossScale(opts.loss, n);
   const dPre = new Float64Array(n);
   let loss = 0;
   for (let p = 0; p < n; p++) {

@@ -1,20 +1,15 @@
 /**
- * The full layer's compute contract: what a backend (CPU today, WebGPU next) implements to
- * run a C-in, O-out layer with stride, padding and dilation. It generalizes the single-channel
- * `TrainConfig`/`Trainer` of types.ts; `layerConfigOf` turns one into the other, so the app
- * can move over without changing what a run computes.
+ * The compute contract: what a backend implements to run a C-in, O-out layer with stride,
+ * padding and dilation (one kernel is the layer with C = O = 1).
  */
 import type { ConvSpec } from './layer';
-import { validGeometry } from './layer';
 import type { Tensor3, Weights } from './tensor';
-import { channel, kernelOf, tensorOfMatrix, weightsOfMatrix } from './tensor';
 import type {
   BackendKind,
-  ComputeBackend,
+  DeviceLostListener,
   LossKind,
   OptimizerSpec,
   TrainChunk,
-  TrainConfig,
   TrainerResumeState,
 } from './types';
 
@@ -45,9 +40,10 @@ export interface LayerTrainSnapshot {
   readonly gradBias: Float32Array;
 }
 
-/** A live layer training run. `run` reports losses as `Trainer.run` does (`TrainChunk`). */
+/** A live layer training run. */
 export interface LayerTrainer {
   readonly backend: BackendKind;
+  /** Runs up to `steps` steps (fewer if it diverges) and reports each step's loss. */
   run(steps: number): Promise<TrainChunk>;
   snapshot(): Promise<LayerTrainSnapshot>;
   /** The whole run as plain data ([W…, b…], moments): what `createLayerTrainer(config, resumeFrom)` continues exactly. */
@@ -55,55 +51,21 @@ export interface LayerTrainer {
   dispose(): void;
 }
 
-/** What a backend adds to run the full layer (the CPU backend implements it; WebGPU will). */
-export interface LayerComputeBackend {
+/**
+ * The one compute contract: a backend (the CPU's kernels, our WGSL programs on WebGPU) runs a
+ * layer's forward pass and training; inside, each picks its programs by the layer's shape.
+ */
+export interface ComputeBackend {
+  readonly kind: BackendKind;
+  /** A human-readable name for the status bar, e.g. "CPU" or "WebGPU · NVIDIA …". */
+  readonly label: string;
   /** act(conv(X, W) + b): O×Ho×Wo. */
   forwardLayer(x: Tensor3, weight: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
   /** A new run, or with `resumeFrom` the continuation of an exported one (another backend's, or a saved workspace's). */
   createLayerTrainer(config: LayerTrainConfig, resumeFrom?: TrainerResumeState): Promise<LayerTrainer>;
-}
-
-/** Whether a backend runs the full layer (both of ours do; a test double may not). */
-export function isLayerBackend(backend: ComputeBackend): backend is ComputeBackend & LayerComputeBackend {
-  return 'createLayerTrainer' in backend && 'forwardLayer' in backend;
-}
-
-/**
- * The layer config of a single-channel run: one channel in and out, the "valid" geometry.
- * The parameter vector layout ([W…, b]) is the same, so resume states carry over.
- */
-export function layerConfigOf(config: TrainConfig): LayerTrainConfig {
-  return {
-    spec: {
-      ...validGeometry(config.initWeight),
-      inChannels: 1,
-      outChannels: 1,
-      mode: config.mode,
-      activation: config.activation,
-    },
-    x: tensorOfMatrix(config.x),
-    y: tensorOfMatrix(config.y),
-    useBias: config.useBias,
-    loss: config.loss,
-    optimizer: config.optimizer,
-    initWeight: weightsOfMatrix(config.initWeight),
-    initBias: [config.initBias],
-  };
-}
-
-/** The single-channel run of a one-channel "valid" layer config (the inverse of `layerConfigOf`). */
-export function singleChannelConfig(config: LayerTrainConfig): TrainConfig {
-  return {
-    x: channel(config.x, 0),
-    y: channel(config.y, 0),
-    mode: config.spec.mode,
-    activation: config.spec.activation,
-    useBias: config.useBias,
-    loss: config.loss,
-    optimizer: config.optimizer,
-    initWeight: kernelOf(config.initWeight, 0, 0),
-    initBias: config.initBias[0],
-  };
+  /** Subscribes to the loss of the backend's device (a GPU's; the CPU has none); returns the unsubscribe function. */
+  onDeviceLost?(listener: DeviceLostListener): () => void;
+  dispose(): void;
 }
 
 /** The layer a weight tensor implies (its channels and kernel size) with the rest given. */

@@ -15,6 +15,7 @@ import type {
   TrainConfig,
 } from './types';
 import { DIVERGENCE_LIMIT } from './types';
+import { createOptimizer, lossScale } from './optimizers';
 import { initialParams } from './train/resume';
 
 /** The kernel actually slid over the image: K itself, or K flipped in both axes for true convolution. */
@@ -90,7 +91,7 @@ export function lossAndGradsRef(
 ): LossAndGrads {
   const pre = corr2dFlat(x, slidKernelValues(w, opts.mode), kh, kw);
   const n = pre.length;
-  const scale = opts.loss === 'mean' ? 1 / n : 1;
+  const scale = lossScale(opts.loss, n);
   const dPre = new Float64Array(n);
   let loss = 0;
   for (let i = 0; i < n; i++) {
@@ -127,50 +128,6 @@ export interface TrainRefResult {
   readonly diverged?: DivergenceInfo;
 }
 
-/** Per-parameter optimizer state, PyTorch's update rules written plainly. */
-interface RefOptimizer {
-  step(params: Float64Array, grads: Float64Array, t: number): void;
-}
-
-function makeOptimizer(spec: OptimizerSpec, size: number): RefOptimizer {
-  const lr = spec.lr;
-  if (spec.kind === 'sgd') {
-    return {
-      step(p, g) {
-        for (let i = 0; i < size; i++) p[i] -= lr * g[i];
-      },
-    };
-  }
-  if (spec.kind === 'momentum') {
-    const mu = spec.momentum ?? 0.9;
-    const v = new Float64Array(size);
-    return {
-      step(p, g) {
-        for (let i = 0; i < size; i++) {
-          v[i] = mu * v[i] + g[i];
-          p[i] -= lr * v[i];
-        }
-      },
-    };
-  }
-  const beta1 = spec.beta1 ?? 0.9;
-  const beta2 = spec.beta2 ?? 0.999;
-  const eps = spec.eps ?? 1e-8;
-  const m = new Float64Array(size);
-  const v = new Float64Array(size);
-  return {
-    step(p, g, t) {
-      const correction1 = 1 - beta1 ** t;
-      const correction2 = 1 - beta2 ** t;
-      for (let i = 0; i < size; i++) {
-        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-        p[i] -= (lr * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + eps);
-      }
-    },
-  };
-}
-
 function allFinite(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
   return true;
@@ -199,7 +156,7 @@ export function trainLoopRef(
   const params = Float64Array.from(init);
   let lastFinite = new Float64Array(params);
   const grads = new Float64Array(params.length);
-  const optimizer = makeOptimizer(optimizerSpec, params.length);
+  const optimizer = createOptimizer(optimizerSpec, params.length);
   const losses: number[] = [];
   let diverged: DivergenceInfo | undefined;
   for (let t = 1; t <= steps; t++) {

@@ -35,7 +35,11 @@ export interface OptimizerSpec {
   readonly eps?: number;
 }
 
-/** Everything a training run needs; the same object drives every backend. */
+/**
+ * A one-kernel training problem (the layer with C = O = 1 in the "valid" geometry), as the
+ * float64 reference (reference.ts), the loss landscape and the lr limit (train/growth.ts) read it.
+ * Backends take the layer's `LayerTrainConfig` (layer-types.ts).
+ */
 export interface TrainConfig {
   readonly x: Matrix;
   /** The target output; its shape must be (H−kh+1)×(W−kw+1). */
@@ -48,17 +52,6 @@ export interface TrainConfig {
   /** The initial kernel; its shape is the learned kernel's shape. */
   readonly initWeight: Matrix;
   readonly initBias: number;
-}
-
-/** Where a run stands; copied out, never shared with the backend. */
-export interface TrainSnapshot {
-  /** Number of completed update steps. */
-  readonly step: number;
-  readonly weight: Matrix;
-  readonly bias: number;
-  /** ∂L/∂W at the last evaluated step (for the gradient heatmap). */
-  readonly gradWeight: Matrix;
-  readonly gradBias: number;
 }
 
 export interface DivergenceInfo {
@@ -94,17 +87,6 @@ export interface TrainerResumeState {
   readonly diverged?: DivergenceInfo;
 }
 
-/** A live training run on one backend. */
-export interface Trainer {
-  readonly backend: BackendKind;
-  /** Runs up to `steps` steps (fewer if it diverges) and reports each step's loss. */
-  run(steps: number): Promise<TrainChunk>;
-  snapshot(): Promise<TrainSnapshot>;
-  /** The whole run as plain data (no device access): what `createTrainer(config, resumeFrom)` continues exactly. */
-  exportState(): TrainerResumeState;
-  dispose(): void;
-}
-
 /** A backend's device went away: 'destroyed' on purpose (ours or a test's, never retried), else 'unknown'. */
 export interface DeviceLostEvent {
   readonly reason: 'destroyed' | 'unknown';
@@ -112,19 +94,6 @@ export interface DeviceLostEvent {
 }
 
 export type DeviceLostListener = (event: DeviceLostEvent) => void;
-
-/** A compute backend: CPU kernels or our WGSL programs on WebGPU. */
-export interface ComputeBackend {
-  readonly kind: BackendKind;
-  /** A human-readable name for the status bar, e.g. "CPU" or "WebGPU · NVIDIA …". */
-  readonly label: string;
-  forward(x: Matrix, k: Matrix, params: ForwardParams): Promise<Matrix>;
-  /** A new run, or with `resumeFrom` the continuation of an exported one (another backend's, or a saved workspace's). */
-  createTrainer(config: TrainConfig, resumeFrom?: TrainerResumeState): Promise<Trainer>;
-  /** Subscribes to the loss of the backend's device (a GPU's; the CPU has none); returns the unsubscribe function. */
-  onDeviceLost?(listener: DeviceLostListener): () => void;
-  dispose(): void;
-}
 
 /** A loss at or above this counts as divergence, like a non-finite one. */
 export const DIVERGENCE_LIMIT = 1e30;

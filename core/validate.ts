@@ -18,7 +18,9 @@ import type { Matrix } from './matrix';
 import type { Tensor3, Weights } from './tensor';
 import type { ForwardParams, LossKind, OptimizerSpec, TrainConfig } from './types';
 import { BOUNDS, formatBoundEnd, withinBound } from './bounds';
-import { LIMITS } from './types';
+import { LIMITS, LOSS_KINDS, OPTIMIZER_KINDS } from './types';
+import type { Hyperparameter, HyperparameterName } from './optimizers';
+import { HYPERPARAMETERS, OPTIMIZERS } from './optimizers';
 
 function shape(m: Matrix): string {
   return `${m.rows}×${m.cols}`;
@@ -178,22 +180,23 @@ export function checkTrainConfig(config: TrainConfig): void {
 }
 
 function checkLossAndOptimizer(loss: LossKind, opt: OptimizerSpec): void {
-  if (loss !== 'sum' && loss !== 'mean')
-    throw new KernelStudioError('invalid-argument', `Unknown loss "${String(loss)}": use sum or mean.`);
-  if (opt.kind !== 'sgd' && opt.kind !== 'momentum' && opt.kind !== 'adam')
+  if (!LOSS_KINDS.includes(loss))
     throw new KernelStudioError(
       'invalid-argument',
-      `Unknown optimizer "${String(opt.kind)}": use sgd, momentum or adam.`,
+      `Unknown loss "${String(loss)}": use ${LOSS_KINDS.join(' or ')}.`,
+    );
+  if (!Object.hasOwn(OPTIMIZERS, opt.kind))
+    throw new KernelStudioError(
+      'invalid-argument',
+      `Unknown optimizer "${String(opt.kind)}": use ${OPTIMIZER_KINDS.slice(0, -1).join(', ')} or ${OPTIMIZER_KINDS.at(-1)}.`,
     );
   if (!withinBound(opt.lr, BOUNDS.lr))
     throw new KernelStudioError(
       'invalid-argument',
       `The learning rate is ${opt.lr}: it must be from ${formatBoundEnd(BOUNDS.lr.min)} to ${formatBoundEnd(BOUNDS.lr.max)}.`,
     );
-  checkRate(opt.momentum, 'The momentum', 0, 1, true);
-  checkRate(opt.beta1, 'Adam beta1', 0, 1, true);
-  checkRate(opt.beta2, 'Adam beta2', 0, 1, true);
-  checkRate(opt.eps, 'Adam epsilon', 0, Infinity, false);
+  for (const [name, h] of Object.entries(HYPERPARAMETERS) as [HyperparameterName, Hyperparameter][])
+    checkRate(opt[name], h.label, h.min, h.max, h.inclusiveMin);
 }
 
 /** Checks a step count passed to `Trainer.run`. */

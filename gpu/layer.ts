@@ -1,27 +1,30 @@
 /**
- * The full Conv2D layer on WebGPU (`LayerComputeBackend`): forward and training for C in,
- * O out, stride, zero padding, dilation, correlate/convolve and ReLU. The single-channel
- * "valid" layer goes to today's programs unchanged (`forwardWebGpu`, `WebGpuTrainer`);
- * everything else runs the layer programs (programs/layer*Program.ts).
+ * The layer engine on WebGPU: forward and training for C in, O out, stride, zero padding,
+ * dilation, correlate/convolve and ReLU. The shape picks the programs: a one-kernel "valid"
+ * layer runs the one-kernel specializations (kernelForward.ts, trainer.ts: strips, tiles, the
+ * one-dispatch training loop), every other layer the layer programs (programs/layer*Program.ts).
  */
 import type { ConvSpec } from '#core/layer';
 import { isSingleChannelValid } from '#core/layer';
-import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '#core/layer-types';
-import { singleChannelConfig } from '#core/layer-types';
+import { KernelStudioError } from '#core/errors';
+import type { LayerTrainConfig, LayerTrainer } from '#core/layer-types';
 import type { Tensor3, Weights } from '#core/tensor';
-import { weightsOfMatrix } from '#core/tensor';
-import type { Trainer, TrainerResumeState } from '#core/types';
+import { channel, kernelOf, tensorOfMatrix } from '#core/tensor';
+import type { TrainerResumeState } from '#core/types';
 import { checkLayerForward, checkLayerTrainConfig } from '#core/validate';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
 import { layerSizeUniforms } from './layerWgsl';
 import { WebGpuLayerTrainer } from './layerTrainer';
 import { LayerForwardProgram } from './programs/layerForwardProgram';
-import { WebGpuTrainer } from './trainer';
+import { forwardKernelWebGpu } from './kernelForward';
+import type { TrainPath } from './trainer';
+import { WebGpuTrainer, isSingleKernelLayer } from './trainer';
+import type { ProgramTuning } from './tuning';
 
 /**
- * One layer forward pass: O×Ho×Wo. `singleChannel` runs today's one-channel "valid" pass
- * (the backend's `forward`), which this dispatches to for such a layer.
+ * One layer forward pass: O×Ho×Wo. A one-kernel "valid" layer runs the one-kernel programs
+ * (kernelForward.ts), every other layer the layer program.
  */
 export async function forwardLayerWebGpu(
   ctx: GpuContext,
@@ -29,10 +32,13 @@ export async function forwardLayerWebGpu(
   w: Weights,
   bias: ArrayLike<number>,
   spec: ConvSpec,
-  singleChannel: (x: Tensor3, w: Weights, bias: number) => Promise<Tensor3>,
+  tuning: ProgramTuning,
 ): Promise<Tensor3> {
   const out = checkLayerForward(x, w, bias, spec);
-  if (isSingleChannelValid(spec)) return singleChannel(x, w, bias[0]);
+  if (isSingleChannelValid(spec)) {
+    const params = { mode: spec.mode, activation: spec.activation, bias: bias[0] };
+    return tensorOfMatrix(await forwardKernelWebGpu(ctx, channel(x, 0), kernelOf(w, 0, 0), params, tuning));
+  }
   const tfb = ctx.tfBackend;
   const result = await withErrorScopes(ctx, { kind: 'forward', rows: x.rows, cols: x.cols }, () => {
     const img = tfb.makeTensorInfo([x.channels, x.rows, x.cols], 'float32', new Float32Array(x.data));
@@ -55,41 +61,21 @@ export async function forwardLayerWebGpu(
   }
 }
 
-/** A layer training run on this device: today's trainer for the single-channel "valid" layer, else the layer programs. */
+/** A GPU layer run, and which program family runs it (the shape picks it; tests may pin it). */
+export type GpuLayerTrainer = LayerTrainer & { readonly path: TrainPath | 'layer' };
+
+/**
+ * A layer training run on this device: a one-kernel "valid" layer on the one-kernel programs
+ * (trainer.ts; `path` pins their family), every other layer on the layer programs.
+ */
 export async function createLayerTrainerWebGpu(
   ctx: GpuContext,
   config: LayerTrainConfig,
   resumeFrom?: TrainerResumeState,
-): Promise<LayerTrainer> {
+  path?: TrainPath,
+): Promise<GpuLayerTrainer> {
   checkLayerTrainConfig(config);
-  if (!isSingleChannelValid(config.spec)) return WebGpuLayerTrainer.create(ctx, config, resumeFrom);
-  const single = singleChannelConfig(config);
-  return new SingleChannelLayerTrainer(await WebGpuTrainer.create(ctx, single, resumeFrom));
-}
-
-/** A single-channel `Trainer` seen as a `LayerTrainer` (1×1×kh×kw weight, one bias). */
-class SingleChannelLayerTrainer implements LayerTrainer {
-  readonly backend;
-  constructor(private readonly trainer: Trainer) {
-    this.backend = trainer.backend;
-  }
-  run(steps: number) {
-    return this.trainer.run(steps);
-  }
-  async snapshot(): Promise<LayerTrainSnapshot> {
-    const s = await this.trainer.snapshot();
-    return {
-      step: s.step,
-      weight: weightsOfMatrix(s.weight),
-      bias: Float32Array.of(s.bias),
-      gradWeight: weightsOfMatrix(s.gradWeight),
-      gradBias: Float32Array.of(s.gradBias),
-    };
-  }
-  exportState(): TrainerResumeState {
-    return this.trainer.exportState();
-  }
-  dispose(): void {
-    this.trainer.dispose();
-  }
+  if (isSingleKernelLayer(config)) return WebGpuTrainer.create(ctx, config, resumeFrom, path);
+  if (path) throw new KernelStudioError('invalid-argument', `The ${path} programs train one kernel only.`);
+  return WebGpuLayerTrainer.create(ctx, config, resumeFrom);
 }

@@ -25,6 +25,7 @@ import {
 } from './programs/layerGradPartialsProgram';
 import { LayerReduceUpdateProgram } from './programs/layerReduceUpdateProgram';
 import { LayerResidualProgram } from './programs/layerResidualProgram';
+import { lossScale } from '#core/optimizers';
 import type { StateLayout } from './stateLayout';
 import { readResumeState, stateLayout, writeResumeState } from './stateLayout';
 
@@ -50,6 +51,7 @@ interface LayerGpuResources {
 
 export class WebGpuLayerTrainer extends GpuRun implements LayerTrainer {
   readonly backend: BackendKind = 'webgpu';
+  readonly path = 'layer' as const;
   private readonly spec: ConvSpec;
   private readonly out: Shape2;
   private readonly partials: { groups: number; chunk: number };
@@ -165,12 +167,12 @@ export class WebGpuLayerTrainer extends GpuRun implements LayerTrainer {
     const { config, res, spec, out, partials } = this;
     const tfb = this.ctx.tfBackend;
     const sizes = layerSizeUniforms(config.x, out);
-    const lossScale = config.loss === 'mean' ? 1 / (spec.outChannels * out.rows * out.cols) : 1;
+    const scale = lossScale(config.loss, spec.outChannels * out.rows * out.cols);
     tfb.runWebGPUProgram(
       new LayerResidualProgram(spec, this.layout, out.rows, out.cols),
       [res.x, res.y, res.state],
       'float32',
-      [...sizes, { type: 'float32', data: [lossScale] }],
+      [...sizes, { type: 'float32', data: [scale] }],
       res.d,
     );
     tfb.runWebGPUProgram(

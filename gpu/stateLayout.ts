@@ -10,6 +10,8 @@
  *   moment2    : Adam's v                                        — P
  *   lastFinite : the last params that were all finite            — P
  *   losses     : loss of each step of the current submission     — lossCapacity
+ *   stepScalars: (stepSize, √(1 − β2^t)) of each step of the submission, written by the host
+ *                in float64 (core/optimizers.ts) for the one-dispatch loop — 2·lossCapacity
  */
 import { checkResumeState } from '#core/train/resume';
 import type { DivergenceInfo, TrainerResumeState } from '#core/types';
@@ -33,6 +35,7 @@ export interface StateLayout {
   readonly lastFinite: number;
   readonly losses: number;
   readonly lossCapacity: number;
+  readonly stepScalars: number;
   readonly length: number;
 }
 
@@ -55,7 +58,8 @@ export function stateLayout(kh: number, kw: number, lossCapacity = LOSS_CAPACITY
     lastFinite,
     losses,
     lossCapacity,
-    length: losses + lossCapacity,
+    stepScalars: losses + lossCapacity,
+    length: losses + 3 * lossCapacity,
   };
 }
 
@@ -70,6 +74,7 @@ export function stateLayoutWgsl(layout: StateLayout): string {
   const OFF_M2 = ${layout.moment2};
   const OFF_LAST_FINITE = ${layout.lastFinite};
   const OFF_LOSSES = ${layout.losses};
+  const OFF_STEP_SCALARS = ${layout.stepScalars};
   const HDR_DIVERGED_STEP = ${HEADER_DIVERGED_STEP};
   const HDR_DIVERGED_LOSS = ${HEADER_DIVERGED_LOSS};
 `;

@@ -5,6 +5,7 @@
  * capacity and reads the whole state back after each.
  */
 import { KernelStudioError } from '#core/errors';
+import { UPDATE_COEFFICIENTS, optimizerOf } from '#core/optimizers';
 import type { DivergenceInfo, OptimizerSpec, TrainChunk } from '#core/types';
 import { checkSteps } from '#core/validate';
 import type { GpuContext } from './context';
@@ -25,33 +26,48 @@ export function uploadStorage(device: GPUDevice, data: Float32Array): GPUBuffer 
   return buffer;
 }
 
-/** The optimizer's constants, in the order OPTIMIZER_UNIFORMS declares them (PyTorch's defaults). */
+/** The run's update coefficients (float64 on the host, then float32), in OPTIMIZER_UNIFORMS order. */
 export function optimizerUniforms(o: OptimizerSpec): Uniform[] {
-  return [o.momentum ?? 0.9, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.eps ?? 1e-8].map((v) => ({
-    type: 'float32',
-    data: [v],
-  }));
+  const coefficients = optimizerOf(o).coefficients(o);
+  return UPDATE_COEFFICIENTS.map((name) => ({ type: 'float32', data: [coefficients[name]] }));
+}
+
+/** The scalars of 1-based update `step` (core/optimizers.ts, in float64) as uniforms: stepSize, sqrtCorrection2. */
+export function stepScalarUniforms(o: OptimizerSpec, step: number): Uniform[] {
+  const { stepSize, sqrtCorrection2 } = optimizerOf(o).scalars(o, step);
+  return [
+    { type: 'float32', data: [stepSize] },
+    { type: 'float32', data: [sqrtCorrection2] },
+  ];
 }
 
 /**
- * The reduce/update pass's uniforms (REDUCE_UPDATE_UNIFORMS) for 1-based `step` at loss slot
- * `slot`: SGD and momentum step by lr; Adam by lr / (1 − β1^t), with √(1 − β2^t).
+ * Steps first … first + n − 1's scalars as the one-dispatch loop reads them from the state's
+ * stepScalars region: (stepSize, sqrtCorrection2) per step.
  */
+export function stepScalarTable(o: OptimizerSpec, first: number, n: number): Float32Array<ArrayBuffer> {
+  const definition = optimizerOf(o);
+  const table = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const { stepSize, sqrtCorrection2 } = definition.scalars(o, first + i);
+    table[2 * i] = stepSize;
+    table[2 * i + 1] = sqrtCorrection2;
+  }
+  return table;
+}
+
+/** The reduce/update pass's uniforms (REDUCE_UPDATE_UNIFORMS) for 1-based `step` at loss slot `slot`. */
 export function reduceUpdateUniforms(
   o: OptimizerSpec,
   groups: number,
   step: number,
   slot: number,
 ): Uniform[] {
-  const adam = o.kind === 'adam';
-  const stepSize = adam ? o.lr / (1 - (o.beta1 ?? 0.9) ** step) : o.lr;
-  const sqrtCorrection2 = adam ? Math.sqrt(1 - (o.beta2 ?? 0.999) ** step) : 1;
   return [
     { type: 'int32', data: [groups] },
     { type: 'int32', data: [step] },
     { type: 'int32', data: [slot] },
-    { type: 'float32', data: [stepSize] },
-    { type: 'float32', data: [sqrtCorrection2] },
+    ...stepScalarUniforms(o, step),
     ...optimizerUniforms(o),
   ];
 }

@@ -1,5 +1,11 @@
 /**
- * Training on WebGPU. All mutable state lives in one GPU buffer (see stateLayout.ts);
+ * The one-kernel specialization of the layer engine on WebGPU: a layer with one input and one
+ * output channel, stride 1, no padding and no dilation (`isSingleKernelLayer`) trains here, on
+ * programs written for that shape (named `ks_train_single_wg_…`, `ks_train_partials…`,
+ * `ks_train_strip…` in their shaderKeys); every other layer runs layerTrainer.ts. Both
+ * implement `LayerTrainer` over the same parameter vector [W…, b], so runs move between them.
+ *
+ * All mutable state lives in one GPU buffer (see stateLayout.ts);
  * `run(n)` encodes up to LOSS_CAPACITY steps per submission — either 2 dispatches per
  * step (tiled partials + reduce/update) or, for small images, a single dispatch that
  * loops over all steps — then reads the state back ONCE: losses, divergence flag,
@@ -11,20 +17,27 @@
  * every step's uniforms with one writeBuffer and encodes its steps into one compute pass.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelStudioError } from '#core/errors';
+import { isSingleChannelValid } from '#core/layer';
+import type { LayerTrainConfig, LayerTrainer, LayerTrainSnapshot } from '#core/layer-types';
+import type { Matrix } from '#core/matrix';
 import type {
+  Activation,
   BackendKind,
   DivergenceInfo,
-  Trainer,
+  Mode,
+  OptimizerSpec,
+  LossKind,
   TrainChunk,
-  TrainConfig,
   TrainerResumeState,
-  TrainSnapshot,
 } from '#core/types';
-import { checkTrainConfig } from '#core/validate';
-import { initialParams, snapshotOf } from '#core/train/resume';
+import { checkLayerTrainConfig } from '#core/validate';
+import { layerSnapshotOf } from '#core/train/resume';
+import { channel } from '#core/tensor';
 import type { GpuContext } from './context';
 import { raceLost, withErrorScopes } from './context';
-import { GpuRun, optimizerUniforms, reduceUpdateUniforms, uploadStorage } from './stepLoop';
+import { GpuRun, optimizerUniforms, reduceUpdateUniforms, stepScalarTable, uploadStorage } from './stepLoop';
+import { lossScale } from '#core/optimizers';
 import { TrainPartialsProgram, partialsGroups } from './programs/trainPartialsProgram';
 import {
   TrainStripPartialsProgram,
@@ -39,10 +52,42 @@ import type { StateLayout } from './stateLayout';
 import { readResumeState, stateLayout, writeResumeState } from './stateLayout';
 import type { ConvSpec } from './stripWindow';
 
-/** Which program family runs a config: the one-dispatch loop or the tiled two-dispatch step. */
+/** Which program family runs a one-kernel layer: the one-dispatch loop or the tiled two-dispatch step. */
 export type TrainPath = 'single-workgroup' | 'tiled';
 
-export function chooseTrainPath(config: TrainConfig): TrainPath {
+/** Whether this trainer takes a layer: one channel in and out, the "valid" geometry. */
+export const isSingleKernelLayer = (config: Pick<LayerTrainConfig, 'spec'>): boolean =>
+  isSingleChannelValid(config.spec);
+
+/** The one-kernel problem, as the programs see it (X and Y one channel, K one kernel). */
+interface KernelProblem {
+  readonly x: Matrix;
+  readonly y: Matrix;
+  readonly kernel: Matrix;
+  readonly initBias: number;
+  readonly mode: Mode;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly loss: LossKind;
+  readonly optimizer: OptimizerSpec;
+}
+
+function kernelProblem(config: LayerTrainConfig): KernelProblem {
+  const w = config.initWeight;
+  return {
+    x: channel(config.x, 0),
+    y: channel(config.y, 0),
+    kernel: { rows: w.rows, cols: w.cols, data: w.data },
+    initBias: config.initBias[0],
+    mode: config.spec.mode,
+    activation: config.spec.activation,
+    useBias: config.useBias,
+    loss: config.loss,
+    optimizer: config.optimizer,
+  };
+}
+
+export function chooseTrainPath(config: LayerTrainConfig): TrainPath {
   const { x, initWeight: w } = config;
   return fitsSingleWorkgroup(x.rows, x.cols, w.rows, w.cols) ? 'single-workgroup' : 'tiled';
 }
@@ -71,7 +116,7 @@ interface RawPlan {
   readonly uniforms: GPUBuffer;
 }
 
-export class WebGpuTrainer extends GpuRun implements Trainer {
+export class WebGpuTrainer extends GpuRun implements LayerTrainer {
   readonly backend: BackendKind = 'webgpu';
   readonly path: TrainPath;
   private readonly layout: StateLayout;
@@ -80,33 +125,40 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
 
   private constructor(
     ctx: GpuContext,
-    private readonly config: TrainConfig,
+    private readonly config: LayerTrainConfig,
+    private readonly problem: KernelProblem,
     private readonly res: GpuResources,
     private readonly plan: RawPlan,
     initial: Float32Array,
     step: number,
     diverged: DivergenceInfo | undefined,
-    forcedPath?: TrainPath,
+    path: TrainPath,
   ) {
     super(ctx, initial, { step, diverged });
-    this.layout = stateLayout(config.initWeight.rows, config.initWeight.cols);
-    this.spec = convSpec(config);
-    this.path = forcedPath ?? chooseTrainPath(config);
+    this.layout = stateLayout(problem.kernel.rows, problem.kernel.cols);
+    this.spec = convSpec(problem);
+    this.path = path;
   }
 
   /** Uploads X, Y and the initial state (fresh, or `resume`'s, optimizer moments included). */
   static async create(
     ctx: GpuContext,
-    config: TrainConfig,
+    config: LayerTrainConfig,
     resume?: TrainerResumeState,
     forcedPath?: TrainPath,
   ): Promise<WebGpuTrainer> {
-    checkTrainConfig(config);
-    const { x, y, initWeight } = config;
-    const layout = stateLayout(initWeight.rows, initWeight.cols);
-    const initial = initialState(layout, config, resume);
+    checkLayerTrainConfig(config);
+    if (!isSingleKernelLayer(config))
+      throw new KernelStudioError(
+        'invalid-argument',
+        'This trainer takes one channel in and out, with stride 1, no padding and no dilation.',
+      );
+    const problem = kernelProblem(config);
+    const { x, y, kernel } = problem;
+    const layout = stateLayout(kernel.rows, kernel.cols);
+    const initial = initialState(layout, problem, resume);
     const path = forcedPath ?? chooseTrainPath(config);
-    const partsLength = path === 'tiled' ? partialRows(convSpec(config)) * (layout.kernelSize + 2) : 0;
+    const partsLength = path === 'tiled' ? partialRows(convSpec(problem)) * (layout.kernelSize + 2) : 0;
     const tfb = ctx.tfBackend;
     const res = await withErrorScopes(ctx, { kind: 'training', rows: x.rows, cols: x.cols }, () => {
       const upload = (data: Float32Array): GPUBuffer => uploadStorage(ctx.device, data);
@@ -131,17 +183,27 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
         partsBuffer,
       };
     });
-    const plan = await compilePlan(ctx, config, layout, path, res);
-    return new WebGpuTrainer(ctx, config, res, plan, initial, resume?.step ?? 0, resume?.diverged, path);
+    const plan = await compilePlan(ctx, problem, layout, path, res);
+    return new WebGpuTrainer(
+      ctx,
+      config,
+      problem,
+      res,
+      plan,
+      initial,
+      resume?.step ?? 0,
+      resume?.diverged,
+      path,
+    );
   }
 
   async run(steps: number): Promise<TrainChunk> {
     return this.runChunks(this.layout, steps, (first, n) => this.encodeSteps(first, n));
   }
 
-  async snapshot(): Promise<TrainSnapshot> {
+  async snapshot(): Promise<LayerTrainSnapshot> {
     this.checkAlive();
-    return snapshotOf(this.exportState(), this.config.initWeight);
+    return layerSnapshotOf(this.exportState(), this.config.initWeight);
   }
 
   /** The state as of the last completed `run` (no GPU access: works after a device loss). */
@@ -169,7 +231,11 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
       plan.first.writeUniforms(data, 0, this.partialsUniforms());
       for (let i = 0; i < n; i++)
         plan.update.writeUniforms(data, (i + 1) * UNIFORM_STRIDE, this.updateUniforms(first + i, i));
-    } else plan.first.writeUniforms(data, 0, this.singleWorkgroupUniforms(first, n));
+    } else {
+      plan.first.writeUniforms(data, 0, this.singleWorkgroupUniforms(first, n));
+      const table = stepScalarTable(this.problem.optimizer, first, n);
+      ctx.device.queue.writeBuffer(this.res.stateBuffer, this.layout.stepScalars * 4, table);
+    }
     ctx.device.queue.writeBuffer(plan.uniforms, 0, data.buffer, 0, data.byteLength);
 
     const encoder = ctx.device.createCommandEncoder();
@@ -204,13 +270,12 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
   }
 
   private singleWorkgroupUniforms(first: number, n: number): Uniform[] {
-    const { config } = this;
+    const { problem } = this;
     return [
       { type: 'int32', data: [n] },
       { type: 'int32', data: [first] },
       { type: 'float32', data: [this.lossScale()] },
-      { type: 'float32', data: [config.optimizer.lr] },
-      ...optimizerUniforms(this.config.optimizer),
+      ...optimizerUniforms(problem.optimizer),
     ];
   }
 
@@ -223,11 +288,11 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
   }
 
   private updateUniforms(step: number, slot: number): Uniform[] {
-    return reduceUpdateUniforms(this.config.optimizer, this.plan.partialRows, step, slot);
+    return reduceUpdateUniforms(this.problem.optimizer, this.plan.partialRows, step, slot);
   }
 
   private lossScale(): number {
-    return this.config.loss === 'mean' ? 1 / (this.spec.outRows * this.spec.outCols) : 1;
+    return lossScale(this.problem.loss, this.spec.outRows * this.spec.outCols);
   }
 
   /** Maps the staging copy of the state (raced against device loss), copies it out, frees it. */
@@ -246,7 +311,7 @@ export class WebGpuTrainer extends GpuRun implements Trainer {
 /** Compiles the path's programs through tfjs and builds their bind groups and uniform buffer. */
 async function compilePlan(
   ctx: GpuContext,
-  config: TrainConfig,
+  config: KernelProblem,
   layout: StateLayout,
   path: TrainPath,
   res: GpuResources,
@@ -315,8 +380,8 @@ async function compilePlan(
   };
 }
 
-function convSpec(config: TrainConfig): ConvSpec {
-  const { y, initWeight: w } = config;
+function convSpec(config: KernelProblem): ConvSpec {
+  const { y, kernel: w } = config;
   return {
     outRows: y.rows,
     outCols: y.cols,
@@ -335,13 +400,13 @@ function partialRows(spec: ConvSpec): number {
   return groupsX * groupsY;
 }
 
-function initialState(layout: StateLayout, config: TrainConfig, resume?: TrainerResumeState): Float32Array {
+function initialState(layout: StateLayout, config: KernelProblem, resume?: TrainerResumeState): Float32Array {
   const state = new Float32Array(layout.length);
   if (resume) {
     writeResumeState(state, layout, resume);
     return state;
   }
-  const params = initialParams(config);
+  const params = [...config.kernel.data, config.initBias];
   state.set(params, layout.params);
   state.set(params, layout.lastFinite);
   return state;

@@ -1,4 +1,5 @@
 /** WGSL fragments shared by several programs (never a program on their own). */
+import { UPDATE_COEFFICIENTS } from '#core/optimizers';
 import type { Activation, Mode, OptimizerKind } from '#core/types';
 
 /**
@@ -25,32 +26,40 @@ export function activationWgsl(activation: Activation, z: string): string {
 }
 
 /**
- * `ksUpdateParam(p, g, stepSize, sqrtCorrection2)`: PyTorch's update of parameter p in
- * place in the state buffer (`result`). SGD and momentum use stepSize = lr; Adam uses
- * lr / (1 − β1^t) and √(1 − β2^t), computed by the caller.
+ * `ksUpdateParam(p, g, stepSize, sqrtCorrection2)`: the optimizer's update of parameter p in
+ * place in the state buffer (`result`), as core/optimizers.ts defines it. Every constant comes
+ * from the host, computed there in float64: the coefficients as uniforms (OPTIMIZER_UNIFORMS),
+ * stepSize and √(1 − β2^t) per step (`StepScalars`).
  */
 export function optimizerWgsl(kind: OptimizerKind): string {
-  const body =
-    kind === 'sgd'
-      ? `result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * g;`
-      : kind === 'momentum'
-        ? `let velocity = uniforms.momentum * result[OFF_M1 + p] + g;
-           result[OFF_M1 + p] = velocity;
-           result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * velocity;`
-        : `let m = uniforms.beta1 * result[OFF_M1 + p] + (1.0 - uniforms.beta1) * g;
-           let v = uniforms.beta2 * result[OFF_M2 + p] + (1.0 - uniforms.beta2) * g * g;
-           result[OFF_M1 + p] = m;
-           result[OFF_M2 + p] = v;
-           result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * m / (sqrt(v) / sqrtCorrection2 + uniforms.eps);`;
   return `
   fn ksUpdateParam(p: i32, g: f32, stepSize: f32, sqrtCorrection2: f32) {
-    ${body}
+    ${updateBodyWgsl(kind)}
   }
 `;
 }
 
-/** The uniforms every optimizer-running program declares (unused ones cost nothing). */
-export const OPTIMIZER_UNIFORMS = 'momentum: f32, beta1: f32, beta2: f32, eps: f32,';
+function updateBodyWgsl(kind: OptimizerKind): string {
+  switch (kind) {
+    case 'sgd':
+      return `result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * g;`;
+    case 'momentum':
+      return `let velocity = uniforms.decay1 * result[OFF_M1 + p] + g;
+           result[OFF_M1 + p] = velocity;
+           result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * velocity;`;
+    case 'adam':
+      return `let m = uniforms.decay1 * result[OFF_M1 + p] + uniforms.gain1 * g;
+           let v = uniforms.decay2 * result[OFF_M2 + p] + uniforms.gain2 * g * g;
+           result[OFF_M1 + p] = m;
+           result[OFF_M2 + p] = v;
+           result[OFF_PARAMS + p] = result[OFF_PARAMS + p] - stepSize * m / (sqrt(v) / sqrtCorrection2 + uniforms.eps);`;
+    default:
+      throw new Error(`No WGSL update for optimizer ${String(kind satisfies never)}`);
+  }
+}
+
+/** The optimizer coefficients every optimizer-running program declares, in UPDATE_COEFFICIENTS order (unused ones cost nothing). */
+export const OPTIMIZER_UNIFORMS = UPDATE_COEFFICIENTS.map((name) => `${name}: f32,`).join(' ');
 
 /** A tree sum of `red` (array<vec2<f32>, 256>) into red[0]; every invocation must reach it. */
 export const TREE_REDUCE_WGSL = `

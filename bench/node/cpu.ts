@@ -3,7 +3,7 @@
  * same inputs in the same process. Run it with `npx jiti bench/node/run-cpu.ts`.
  */
 import type { CpuPool } from '#core/cpu/index';
-import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
+import { CpuLayerTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { convSpec } from '#core/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
@@ -17,6 +17,7 @@ import { trainInTurns } from './train-turns';
 import type { TfBackend } from './tfjs-peers';
 import { tfForward, tfTrain, useTfBackend } from './tfjs-peers';
 import { pytorchCpuPeers } from './pytorch';
+import { oneKernelLayer } from '../../tests/helpers/one-kernel';
 
 export type { BenchResult } from './measure';
 export { PYTORCH_TARGETS } from './pytorch';
@@ -84,7 +85,7 @@ async function trainPeers(
     results.push({ workload, backend: 'cpu', impl: 'ours', ...ours });
     results.push({ workload, backend: 'cpu', impl: 'ours-threads', ...threads });
   } else {
-    const one = () => new CpuTrainer(config).runSync(steps);
+    const one = () => new CpuLayerTrainer(oneKernelLayer(config)).runSync(steps);
     results.push({ workload, backend: 'cpu', impl: 'ours', ...(await timeIt(one, OURS)) });
   }
   if (withPeer) {

@@ -8,6 +8,7 @@
 import { installDawn, preferSwiftShaderIcd } from '../../cli/dawn';
 import { largeTrainConfig } from '../configs';
 import { median } from '../timing';
+import { oneKernelLayer } from '../../tests/helpers/one-kernel';
 
 preferSwiftShaderIcd();
 const dawn = await installDawn();
@@ -17,7 +18,7 @@ const gpu = await createWebGpuBackend();
 
 const big = largeTrainConfig();
 for (const steps of [10, 100]) {
-  const trainer = await gpu.createTrainer(big);
+  const trainer = await gpu.createLayerTrainer(oneKernelLayer(big));
   const encode: number[] = [];
   const total: number[] = [];
   for (let i = 0; i < 18; i++) {

@@ -1,6 +1,5 @@
 /** The CPU backend's public surface. */
 export { corr2dCpu, forwardCpu } from './forward';
-export { CpuTrainer } from './trainer';
 export { forwardLayerCpu } from './layer';
 export { CpuLayerTrainer } from './layer-trainer';
 export { createCpuBackend } from './backend';

@@ -11,9 +11,8 @@ import { channel } from '../tensor';
 import type { TrainerResumeState } from '../types';
 import { checkLayerTrainConfig } from '../validate';
 import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from './layer';
-import type { EvaluateInto } from './param-run';
+import type { CpuPool, EvaluateInto } from './evaluation';
 import { ParamRun, ParamTrainer } from './param-run';
-import type { CpuPool } from './pool';
 import type { CpuKernels } from '../wasm/layer';
 import { singleChannelEvaluate } from './step';
 import type { LayerLossAndGrads } from '../wasm/layer';
@@ -24,8 +23,8 @@ import type { ConvSpec } from '../layer';
 function jsLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads {
   // X is already padded: the same output shape as the unpadded X with the spec's padding.
   const buffers = layerStepBuffers({ ...spec, padding: [0, 0] }, xp);
-  const evaluate = (...[w, bias, mean, gradW, gradB]: Parameters<LayerLossAndGrads>): number =>
-    layerLossAndGradsCpu(xp, y, w, bias, spec, mean, gradW, gradB, buffers);
+  const evaluate = (...[w, bias, loss, gradW, gradB]: Parameters<LayerLossAndGrads>): number =>
+    layerLossAndGradsCpu(xp, y, w, bias, spec, loss, gradW, gradB, buffers);
   return Object.assign(evaluate, { release: () => {} });
 }
 
@@ -56,11 +55,10 @@ export function layerEvaluate(
   const weff = new Float64Array(size);
   const gradEff = new Float64Array(size);
   const gradB = new Float64Array(spec.outChannels);
-  const mean = config.loss === 'mean';
   const lossAndGrads = program ?? jsLayerLossAndGrads(xp, y, spec);
   const evaluate = (params: Float64Array, grads: Float64Array): number => {
     slidWeights(params, spec, weff);
-    const loss = lossAndGrads(weff, params.subarray(size), mean, gradEff, gradB);
+    const loss = lossAndGrads(weff, params.subarray(size), config.loss, gradEff, gradB);
     // Rotating each kernel is a permutation, so the stored weights' gradient is the rotated slid one.
     slidWeights(gradEff, spec, grads);
     for (let o = 0; o < spec.outChannels; o++) grads[size + o] = config.useBias ? gradB[o] : 0;

@@ -8,6 +8,8 @@
  */
 import type { ConvSpec } from '../layer';
 import { isSingleChannelValid, outputShape } from '../layer';
+import { lossScale } from '../optimizers';
+import type { LossKind } from '../types';
 import type { Tensor3, Weights } from '../tensor';
 import { channel, kernelOf } from '../tensor';
 import { checkLayerForward } from '../validate';
@@ -178,7 +180,7 @@ export function layerLossAndGradsCpu(
   w: Float64Array,
   bias: ArrayLike<number>,
   spec: ConvSpec,
-  mean: boolean,
+  loss: LossKind,
   gradW: Float64Array,
   gradB: Float64Array,
   buffers: LayerStepBuffers,
@@ -189,7 +191,7 @@ export function layerLossAndGradsCpu(
   const { acc, dRow } = buffers;
   const yd = y.data;
   gradW.fill(0);
-  let loss = 0;
+  let squares = 0;
   for (let o = 0; o < spec.outChannels; o++) {
     let sumD = 0;
     for (let i = 0; i < oh; i++) {
@@ -199,7 +201,7 @@ export function layerLossAndGradsCpu(
       for (let j = 0; j < ow; j++) {
         const z = acc[j];
         const r = (relu && z <= 0 ? 0 : z) - yd[yOff + j];
-        loss += r * r;
+        squares += r * r;
         const d = relu && z <= 0 ? 0 : r;
         dRow[j] = d;
         sumD += d;
@@ -209,11 +211,11 @@ export function layerLossAndGradsCpu(
     gradB[o] = sumD;
   }
   // d/dout of Σr² is 2r; the mean divides loss and gradients by the number of outputs.
-  const scale = mean ? 1 / (spec.outChannels * oh * ow) : 1;
+  const scale = lossScale(loss, spec.outChannels * oh * ow);
   const gradScale = 2 * scale;
   for (let t = 0; t < gradW.length; t++) gradW[t] *= gradScale;
   for (let t = 0; t < gradB.length; t++) gradB[t] *= gradScale;
-  return loss * scale;
+  return squares * scale;
 }
 
 /** The output shape for scratch sizing (validated elsewhere). */

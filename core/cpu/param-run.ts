@@ -8,20 +8,9 @@ import { DIVERGENCE_LIMIT } from '../types';
 import { KernelStudioError } from '../errors';
 import { checkResumeState } from '../train/resume';
 import { checkSteps } from '../validate';
-import type { Optimizer } from './optimizer';
-import { createOptimizer } from './optimizer';
-import type { PooledEvaluation } from './pool';
-
-/**
- * Writes ∂L/∂params into `grads` and returns the loss at `params`; `release`, where present,
- * hands back what the evaluation holds (a WebAssembly instance) once the run is closed.
- */
-export type EvaluateInto = ((params: Float64Array, grads: Float64Array) => number) & {
-  readonly release?: () => void;
-};
-
-/** EvaluateInto whose loss comes later; `grads` is written before the promise resolves. */
-export type AsyncEvaluateInto = (params: Float64Array, grads: Float64Array) => Promise<number>;
+import type { Optimizer } from '../optimizers';
+import { createOptimizer } from '../optimizers';
+import type { AsyncEvaluateInto, EvaluateInto, PooledEvaluation } from './evaluation';
 
 function allFinite(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;

@@ -11,12 +11,15 @@
  */
 import { multiplyAdds, type ConvSpec } from '../layer';
 import type { LayerTrainConfig } from '../layer-types';
+import { lossScale } from '../optimizers';
 import type { Tensor3, Weights } from '../tensor';
 import { checkLayerForward } from '../validate';
 import { forwardLayerCpu, padTensor } from './layer';
 import { layerEvaluate } from './layer-trainer';
 import { wasmKernelsApply } from '../wasm/layer';
-import type { AsyncEvaluateInto, EvaluateInto } from './param-run';
+import type { CpuPool, EvaluateInto } from './evaluation';
+
+export type { CpuPool, PooledEvaluation } from './evaluation';
 
 /** One band's forward job: a plain, structured-cloneable problem (X already padded, padding 0). */
 export interface ForwardTask {
@@ -137,26 +140,6 @@ export function trainPoolMinMacs(spec: ConvSpec): number {
   return wasmKernelsApply(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
 }
 
-/** A training run's evaluation spread over the pool's threads. */
-export interface PooledEvaluation {
-  readonly evaluate: AsyncEvaluateInto;
-  /** Frees the workers' copies of the run's bands. */
-  close(): void;
-}
-
-export interface CpuPool {
-  /** Threads that compute, the caller's included. */
-  readonly threads: number;
-  forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
-  /**
-   * The run's loss-and-gradient evaluation on every thread, or null when the problem is too
-   * small to gain from it (`minMacs`, default `trainPoolMinMacs(config.spec)`) or there is one thread.
-   * The config must be valid (the trainer checked it).
-   */
-  trainEvaluation(config: LayerTrainConfig, minMacs?: number): Promise<PooledEvaluation | null>;
-  dispose(): void;
-}
-
 /** [start, end) output-row ranges, as even as possible, none empty. */
 export function rowBands(rows: number, parts: number): [number, number][] {
   const n = Math.max(1, Math.min(parts, rows));
@@ -265,7 +248,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
         }),
       );
       const local = bandEvaluate(problems[0]);
-      const scale = config.loss === 'mean' ? 1 / (spec.outChannels * oh * ow) : 1;
+      const scale = lossScale(config.loss, spec.outChannels * oh * ow);
       let closed = false;
       return {
         async evaluate(params, grads) {

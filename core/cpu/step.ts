@@ -1,9 +1,10 @@
 /** One fused training evaluation on the CPU: forward, loss, ∂L/∂Keff and ∂L/∂b in a single sweep. */
 import { outputShape, validGeometry } from '../layer';
 import type { Matrix } from '../matrix';
-import type { TrainConfig } from '../types';
+import { lossScale } from '../optimizers';
+import type { LossKind, TrainConfig } from '../types';
 import { slidKernelValues } from './forward';
-import type { EvaluateInto } from './param-run';
+import type { EvaluateInto } from './evaluation';
 import { addGradRow, addKernelRow } from './rows';
 
 /** Scratch buffers reused across steps so a step allocates nothing. */
@@ -31,7 +32,7 @@ export function lossAndGradsCpu(
   kw: number,
   bias: number,
   relu: boolean,
-  mean: boolean,
+  loss: LossKind,
   gradW: Float64Array,
   buffers: StepBuffers,
 ): { loss: number; gradB: number } {
@@ -40,7 +41,7 @@ export function lossAndGradsCpu(
   const xd = x.data;
   const yd = y.data;
   gradW.fill(0);
-  let loss = 0;
+  let squares = 0;
   let sumD = 0;
   for (let i = 0; i < oh; i++) {
     acc.fill(bias);
@@ -50,7 +51,7 @@ export function lossAndGradsCpu(
       const z = acc[j];
       const out = relu && z <= 0 ? 0 : z;
       const r = out - yd[yOff + j];
-      loss += r * r;
+      squares += r * r;
       const d = relu && z <= 0 ? 0 : r;
       dRow[j] = d;
       sumD += d;
@@ -58,10 +59,10 @@ export function lossAndGradsCpu(
     for (let a = 0; a < kh; a++) addGradRow(gradW, a * kw, dRow, xd, (i + a) * x.cols, kw, ow);
   }
   // d/dout of Σr² is 2r; the mean divides loss and gradients by the number of outputs.
-  const scale = mean ? 1 / (oh * ow) : 1;
+  const scale = lossScale(loss, oh * ow);
   const gradScale = 2 * scale;
   for (let t = 0; t < gradW.length; t++) gradW[t] *= gradScale;
-  return { loss: loss * scale, gradB: sumD * gradScale };
+  return { loss: squares * scale, gradB: sumD * gradScale };
 }
 
 /**
@@ -81,11 +82,10 @@ export function singleChannelEvaluate(
   const gradKernel = new Float64Array(size);
   const buffers = createStepBuffers(outputShape(validGeometry({ rows: kh, cols: kw }), x).cols);
   const relu = opts.activation === 'relu';
-  const mean = opts.loss === 'mean';
   const { mode, useBias } = opts;
   return (params, grads) => {
     slidKernelValues(params, size, mode, kernel);
-    const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, mean, gradKernel, buffers);
+    const r = lossAndGradsCpu(x, y, kernel, kh, kw, params[size], relu, opts.loss, gradKernel, buffers);
     slidKernelValues(gradKernel, size, mode, grads);
     grads[size] = useBias ? r.gradB : 0;
     return r.loss;

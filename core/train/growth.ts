@@ -5,6 +5,7 @@
  * curvature of the (quadratic) loss.
  */
 import { im2col } from '../im2col';
+import { lossScale } from '../optimizers';
 import type { TrainConfig } from '../types';
 import { outputShape, validGeometry } from '../layer';
 
@@ -116,6 +117,6 @@ export function lrLimit(config: TrainConfig): number | null {
     v = w.map((x) => x / norm);
     if (converged) break;
   }
-  const hessianMax = (2 * lambda) / (config.loss === 'mean' ? n : 1);
+  const hessianMax = 2 * lambda * lossScale(config.loss, n);
   return hessianMax > 0 ? 2 / hessianMax : null;
 }

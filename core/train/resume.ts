@@ -1,14 +1,13 @@
 /**
- * A single-kernel run's parameter vector [W…, b] and its resumable state (`TrainerResumeState`,
- * core/types.ts), read the same way by every backend: the vector a run starts from, the state
- * checked against the parameter count before it is loaded, and the snapshot it stands for
- * (kernel, bias, last gradients) without a device.
+ * A run's parameter vector [W…, b…] and its resumable state (`TrainerResumeState`,
+ * core/types.ts), read the same way by every backend: the vector a one-kernel reference run
+ * starts from, the state checked against the parameter count before it is loaded, and the
+ * snapshot it stands for (weights, biases, last gradients) without a device.
  */
 import { KernelStudioError } from '../errors';
 import type { LayerTrainSnapshot } from '../layer-types';
-import type { Matrix } from '../matrix';
 import type { Weights } from '../tensor';
-import type { TrainConfig, TrainerResumeState, TrainSnapshot } from '../types';
+import type { TrainConfig, TrainerResumeState } from '../types';
 
 /** The vector a run starts from: W row-major as stored (un-flipped), then b; float64, so every optimizer treats b like a weight. */
 export function initialParams(config: Pick<TrainConfig, 'initWeight' | 'initBias'>): Float64Array {
@@ -34,26 +33,6 @@ export function checkResumeState(state: TrainerResumeState, paramCount: number):
       );
   if (!Number.isInteger(state.step) || state.step < 0)
     throw new KernelStudioError('invalid-argument', `Cannot resume the run at step ${state.step}.`);
-}
-
-function matrixOf(values: Float64Array, rows: number, cols: number): Matrix {
-  return { rows, cols, data: Float32Array.from(values.subarray(0, rows * cols)) };
-}
-
-/** What `Trainer.snapshot()` reports for a single-kernel run's state ([W…, b]) and its kernel shape. */
-export function snapshotOf(
-  state: Pick<TrainerResumeState, 'step' | 'params' | 'grads'>,
-  kernel: { readonly rows: number; readonly cols: number },
-): TrainSnapshot {
-  const { rows, cols } = kernel;
-  const size = rows * cols;
-  return {
-    step: state.step,
-    weight: matrixOf(state.params, rows, cols),
-    bias: state.params[size],
-    gradWeight: matrixOf(state.grads, rows, cols),
-    gradBias: state.grads[size],
-  };
 }
 
 /** Values shaped like `like` (O×C×kh×kw): the first `like.data.length` of `values`, as float32. */

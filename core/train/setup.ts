@@ -9,9 +9,9 @@ import { KernelStudioError } from '../errors';
 import { forwardLayerCpu } from '../cpu/layer';
 import { isSingleChannelValid, layerOutputShape, outputShape, type ConvSpec, type Shape2 } from '../layer';
 import { LAYER_FIELDS, layerOf, specOfLayer, stackChannels, stackKernels } from '../layer-stack';
-import { singleChannelConfig, type LayerTrainConfig } from '../layer-types';
+import type { LayerTrainConfig } from '../layer-types';
 import { randomWeights } from '../random';
-import { tensorOfMatrix, weightsOfMatrix, type Tensor3, type Weights } from '../tensor';
+import { channel, kernelOf, tensorOfMatrix, weightsOfMatrix, type Tensor3, type Weights } from '../tensor';
 import type { TrainConfig } from '../types';
 import type { TrainingModel, WorkspaceDocument } from '../workspace/model';
 
@@ -168,5 +168,16 @@ export function trainingShapes(doc: TrainingInputs): { target: Shape; learned: S
 
 /** The one-kernel "valid" view of a layer config (for the landscape and the lr limit), or null for any other layer. */
 export function singleKernelConfig(config: LayerTrainConfig): TrainConfig | null {
-  return isSingleChannelValid(config.spec) ? singleChannelConfig(config) : null;
+  if (!isSingleChannelValid(config.spec)) return null;
+  return {
+    x: channel(config.x, 0),
+    y: channel(config.y, 0),
+    mode: config.spec.mode,
+    activation: config.spec.activation,
+    useBias: config.useBias,
+    loss: config.loss,
+    optimizer: config.optimizer,
+    initWeight: kernelOf(config.initWeight, 0, 0),
+    initBias: config.initBias[0],
+  };
 }

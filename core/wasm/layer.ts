@@ -8,6 +8,8 @@
  * caller keeps the JavaScript path, which is also the reference the programs are tested against.
  */
 import type { ConvSpec } from '../layer';
+import { lossScale } from '../optimizers';
+import type { LossKind } from '../types';
 import type { Tensor3 } from '../tensor';
 import { moduleBytes, wasmSimdSupported } from './emit';
 import type { LayerLayout, LayerPurpose } from './layer-program';
@@ -22,7 +24,7 @@ import { memoryBuffer, webAssembly } from './runtime';
 export type LayerLossAndGrads = ((
   w: Float64Array,
   bias: ArrayLike<number>,
-  mean: boolean,
+  loss: LossKind,
   gradW: Float64Array,
   gradB: Float64Array,
 ) => number) & {
@@ -206,20 +208,20 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   const evaluate = (
     w: Float64Array,
     bias: ArrayLike<number>,
-    mean: boolean,
+    loss: LossKind,
     gradW: Float64Array,
     gradB: Float64Array,
   ): number => {
     wView.set(w);
     for (let o = 0; o < spec.outChannels; o++) biasView[o] = bias[o];
     gView.fill(0);
-    const loss = step();
+    const squares = step();
     // d/dout of Σr² is 2r; the mean divides loss and gradients by the number of outputs.
-    const scale = mean ? 1 / outputs : 1;
+    const scale = lossScale(loss, outputs);
     const gradScale = 2 * scale;
     for (let t = 0; t < size; t++) gradW[t] = gView[t] * gradScale;
     for (let o = 0; o < spec.outChannels; o++) gradB[o] = sumView[o] * gradScale;
-    return loss * scale;
+    return squares * scale;
   };
   return Object.assign(evaluate, { release });
 }

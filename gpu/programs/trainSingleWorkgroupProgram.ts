@@ -44,8 +44,11 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number] = [1, 1, 1];
   variableNames = ['img', 'tgt'];
-  /** steps to run; firstStep: the 1-based global number of the first one (Adam's t). */
-  uniforms = `steps: i32, firstStep: i32, lossScale: f32, lr: f32, ${OPTIMIZER_UNIFORMS}`;
+  /**
+   * steps to run; firstStep: the 1-based global number of the first one. Step s's stepSize and
+   * √(1 − β2^t) are read from the state's stepScalars region, which the host fills per submission.
+   */
+  uniforms = `steps: i32, firstStep: i32, lossScale: f32, ${OPTIMIZER_UNIFORMS}`;
   workgroupSize: [number, number, number];
   private readonly threads: number;
 
@@ -87,7 +90,6 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
     const kk = kh * kw;
     const split = Math.max(1, Math.floor(threads / kk));
     const relu = this.activation === 'relu';
-    const adam = this.optimizer === 'adam';
     return `
   ${stateLayoutWgsl(this.layout)}
   ${LOSS_CHECK_WGSL}
@@ -183,9 +185,8 @@ export class TrainSingleWorkgroupProgram implements WebGPUProgram {
       }
 
       // 3. The update, on stored (un-flipped) parameters; ws mirrors them in slid order.
-      let t = f32(uniforms.firstStep + s);
-      let stepSize = ${adam ? 'uniforms.lr / (1.0 - pow(uniforms.beta1, t))' : 'uniforms.lr'};
-      let sqrtCorrection2 = ${adam ? 'sqrt(1.0 - pow(uniforms.beta2, t))' : '1.0'};
+      let stepSize = result[OFF_STEP_SCALARS + 2 * s];
+      let sqrtCorrection2 = result[OFF_STEP_SCALARS + 2 * s + 1];
       for (var p = li; p < PARAM_COUNT; p += THREADS) {
         var stored = KK;
         var g = 0.0;

@@ -1,6 +1,6 @@
 /** device.destroy() in the middle of a run: no crash, the loss is reported, the run continues on CPU. */
 import { expect, test } from 'vitest';
-import { CpuTrainer } from '#core/cpu/index';
+import { CpuLayerTrainer } from '#core/cpu/index';
 import { isKernelStudioError } from '#core/errors';
 import { randomMatrix } from '#core/random';
 import { trainRef } from '#core/reference';
@@ -10,6 +10,7 @@ import { reasonText } from '../../renderer/src/i18n/reason';
 import { createWebGpuBackend } from '../../gpu/backend';
 import type { DeviceLostEvent } from '../../gpu/context';
 import { expectClose } from './numeric';
+import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 const config: TrainConfig = {
   x: randomMatrix(40, 44, 1, -1, 1),
@@ -27,7 +28,7 @@ test('destroying the device mid-run reports device-lost and the run continues on
   const gpu = await createWebGpuBackend();
   const lost: DeviceLostEvent[] = [];
   gpu.onDeviceLost((event) => lost.push(event));
-  const trainer = await gpu.createTrainer(config);
+  const trainer = await gpu.createLayerTrainer(oneKernelLayer(config));
   const before = await trainer.run(10);
   expect(before.losses.length).toBe(10);
 
@@ -45,13 +46,13 @@ test('destroying the device mid-run reports device-lost and the run continues on
   expect(fallback.backend.kind).toBe('cpu');
   expect(reasonText(fallback.why)).toMatch(/^the GPU device was lost \(destroyed/);
   await expect(
-    gpu.forward(config.x, config.initWeight, { mode: 'correlate', bias: 0, activation: 'none' }),
+    forwardOneKernel(gpu, config.x, config.initWeight, { mode: 'correlate', bias: 0, activation: 'none' }),
   ).rejects.toMatchObject({ code: 'device-lost' });
 
   // The mirror of the last completed readback moves to the CPU; SGD continues exactly.
   const state = trainer.exportState();
   expect(state.step).toBeGreaterThanOrEqual(10);
-  const cpu = new CpuTrainer(config, state);
+  const cpu = new CpuLayerTrainer(oneKernelLayer(config), state);
   const more = await cpu.run(5);
   expect(more.firstStep).toBe(state.step + 1);
   const snap = await cpu.snapshot();

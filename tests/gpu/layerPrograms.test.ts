@@ -12,7 +12,6 @@ import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '#core/laye
 import type { LayerTrainConfig } from '#core/layer-types';
 import { randomMatrix, randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
-import { channel, kernelOf } from '#core/tensor';
 import type { LossKind, OptimizerKind } from '#core/types';
 import { fitsWindow } from '../../gpu/layerWgsl';
 import { layerPartialsShape } from '../../gpu/programs/layerGradPartialsProgram';
@@ -233,46 +232,25 @@ describe('a layer run moves between backends with its whole state (Adam moments 
   });
 });
 
-describe('the single-channel valid layer runs on the single-channel programs', () => {
-  const valid = layer(1, 1, 20, 23, { kernel: [3, 5], mode: 'convolve', activation: 'relu' });
-  test('forward is bit-identical to forward()', async () => {
+describe('the layer engine picks its programs by shape', () => {
+  test('a one-kernel valid layer trains on the one-kernel programs, any other on the layer programs', async () => {
     const gpu = await webgpuBackend();
-    const cfg = config(valid, 'sum', true, 'sgd', 0.01);
-    const y = await gpu.forwardLayer(cfg.x, cfg.initWeight, [0.3], valid.spec);
-    const old = await gpu.forward(channel(cfg.x, 0), kernelOf(cfg.initWeight, 0, 0), {
-      mode: 'convolve',
-      activation: 'relu',
-      bias: 0.3,
-    });
-    expect(y.data).toEqual(old.data);
-  });
-  test('training is bit-identical to createTrainer()', async () => {
-    const gpu = await webgpuBackend();
-    const cfg = config(valid, 'mean', true, 'adam', 0.02);
-    const layerTrainer = await gpu.createLayerTrainer(cfg);
-    const oldTrainer = await gpu.createTrainer({
-      x: channel(cfg.x, 0),
-      y: channel(cfg.y, 0),
-      mode: 'convolve',
-      activation: 'relu',
-      useBias: true,
-      loss: 'mean',
-      optimizer: cfg.optimizer,
-      initWeight: kernelOf(cfg.initWeight, 0, 0),
-      initBias: cfg.initBias[0],
-    });
-    try {
-      const a = await layerTrainer.run(12);
-      const b = await oldTrainer.run(12);
-      expect(a.losses).toEqual(b.losses);
-      const sa = await layerTrainer.snapshot();
-      const sb = await oldTrainer.snapshot();
-      expect(sa.weight.data).toEqual(sb.weight.data);
-      expect(Array.from(sa.bias)).toEqual([sb.bias]);
-      expect([sa.weight.outChannels, sa.weight.inChannels]).toEqual([1, 1]);
-    } finally {
-      layerTrainer.dispose();
-      oldTrainer.dispose();
+    const shapes: [Layer, string][] = [
+      [layer(1, 1, 20, 23, { kernel: [3, 5], mode: 'convolve', activation: 'relu' }), 'single-workgroup'],
+      [layer(1, 1, 40, 41, { kernel: [3, 3] }), 'tiled'],
+      [layer(2, 1, 20, 23, { kernel: [3, 3] }), 'layer'],
+      [layer(1, 1, 20, 23, { kernel: [3, 3], padding: [1, 1] }), 'layer'],
+      [layer(1, 1, 20, 23, { kernel: [3, 3], stride: [2, 1] }), 'layer'],
+    ];
+    for (const [l, path] of shapes) {
+      const trainer = await gpu.createLayerTrainer(config(l, 'sum', true, 'sgd', 0.01));
+      expect(trainer.path).toBe(path);
+      trainer.dispose();
     }
+  });
+  test('a pinned one-kernel family is refused for any other layer', async () => {
+    const gpu = await webgpuBackend();
+    const cfg = config(layer(2, 1, 20, 23, { kernel: [3, 3] }), 'sum', true, 'sgd', 0.01);
+    await expect(gpu.createLayerTrainerOnPath(cfg, 'tiled')).rejects.toThrow('train one kernel only');
   });
 });

@@ -10,6 +10,7 @@ import type { Activation, LossKind, Mode, OptimizerKind, TrainConfig } from '#co
 import type { TrainPath } from '../../gpu/trainer';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
+import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 interface Shape {
   rows: number;
@@ -39,7 +40,7 @@ describe('corr2d forward program vs forwardRef', () => {
       const x = randomMatrix(s.rows, s.cols, 11 + s.rows, -1, 1);
       const k = randomMatrix(s.kh, s.kw, 7 + s.kw, -1, 1);
       const params = { mode, activation, bias };
-      const y = await gpu.forward(x, k, params);
+      const y = await forwardOneKernel(gpu, x, k, params);
       expect([y.rows, y.cols]).toEqual([s.rows - s.kh + 1, s.cols - s.kw + 1]);
       expectClose(y.data, forwardRef(x, k, params), 1e-5, 'y');
     },
@@ -90,16 +91,16 @@ describe('fused training step (one step) vs lossAndGradsRef', () => {
       const lr = 0.01;
       const cfg = config(s, { mode, activation, useBias, loss, optimizer: 'sgd', lr });
       const ref = lossAndGradsRef(cfg.x, cfg.y, cfg.initWeight.data, s.kh, s.kw, cfg.initBias, cfg);
-      const trainer = await gpu.createTrainerOnPath(cfg, path);
+      const trainer = await gpu.createLayerTrainerOnPath(oneKernelLayer(cfg), path);
       try {
         const chunk = await trainer.run(1);
         expectClose(chunk.losses, [ref.loss], 1e-4, 'loss');
         const snap = await trainer.snapshot();
         expectClose(snap.gradWeight.data, ref.gradW, 1e-4, 'gradW');
-        expectClose([snap.gradBias], [ref.gradB], 1e-4, 'gradB');
+        expectClose(snap.gradBias, [ref.gradB], 1e-4, 'gradB');
         const expectedW = Array.from(cfg.initWeight.data, (w, i) => w - lr * ref.gradW[i]);
         expectClose(snap.weight.data, expectedW, 1e-5, 'weight');
-        expectClose([snap.bias], [cfg.initBias - lr * ref.gradB], 1e-5, 'bias');
+        expectClose(snap.bias, [cfg.initBias - lr * ref.gradB], 1e-5, 'bias');
       } finally {
         trainer.dispose();
       }
@@ -128,14 +129,14 @@ describe('optimizers over many steps vs trainRef', () => {
     });
     const steps = 25;
     const ref = trainRef(cfg, steps);
-    const trainer = await gpu.createTrainerOnPath(cfg, path);
+    const trainer = await gpu.createLayerTrainerOnPath(oneKernelLayer(cfg), path);
     try {
       const chunk = await trainer.run(steps);
       expect(chunk.diverged).toBeUndefined();
       expectClose(chunk.losses, ref.losses, 2e-4, 'losses');
       const snap = await trainer.snapshot();
       expectClose(snap.weight.data, ref.weight, 2e-4, 'weight');
-      expectClose([snap.bias], [ref.bias], 2e-4, 'bias');
+      expectClose(snap.bias, [ref.bias], 2e-4, 'bias');
     } finally {
       trainer.dispose();
     }
@@ -155,7 +156,7 @@ describe('divergence is detected on the GPU', () => {
     });
     const ref = trainRef(cfg, 200);
     expect(ref.diverged).toBeDefined();
-    const trainer = await gpu.createTrainerOnPath(cfg, path);
+    const trainer = await gpu.createLayerTrainerOnPath(oneKernelLayer(cfg), path);
     try {
       const chunk = await trainer.run(200);
       expect(chunk.diverged?.step).toBe(ref.diverged?.step);

@@ -14,8 +14,10 @@ import { TrainSingleWorkgroupProgram } from '../../gpu/programs/trainSingleWorkg
 import { TrainStripPartialsProgram, fitsStripTraining } from '../../gpu/programs/trainStripPartialsProgram';
 import type { StateLayout } from '../../gpu/stateLayout';
 import { stateLayout } from '../../gpu/stateLayout';
+import { optimizerUniforms, stepScalarTable, stepScalarUniforms } from '../../gpu/stepLoop';
 import type { TrainPath } from '../../gpu/trainer';
 import { webgpuBackend } from './webgpuHarness';
+import { oneKernelLayer } from '../helpers/one-kernel';
 
 type U = { type: 'float32' | 'int32'; data: number[] };
 const f = (v: number): U => ({ type: 'float32', data: [v] });
@@ -58,8 +60,11 @@ async function throughTfjs(c: TrainConfig, path: TrainPath, steps: number): Prom
   };
   const img = tfb.makeTensorInfo([x.rows, x.cols], 'float32', new Float32Array(x.data));
   const tgt = tfb.makeTensorInfo([y.rows, y.cols], 'float32', new Float32Array(y.data));
-  const state = tfb.makeTensorInfo([layout.length], 'float32', initialState(layout, c));
-  const optimizer = [f(o.momentum ?? 0.9), f(o.beta1 ?? 0.9), f(o.beta2 ?? 0.999), f(o.eps ?? 1e-8)];
+  const start = initialState(layout, c);
+  // The one-dispatch loop reads its steps' scalars from the state, where the trainer writes them.
+  start.set(stepScalarTable(o, 1, steps), layout.stepScalars);
+  const state = tfb.makeTensorInfo([layout.length], 'float32', start);
+  const optimizer = optimizerUniforms(o);
   const lossScale = f(1 / (y.rows * y.cols));
   const made: TensorInfo[] = [img, tgt, state];
   if (path === 'single-workgroup') {
@@ -73,13 +78,7 @@ async function throughTfjs(c: TrainConfig, path: TrainPath, steps: number): Prom
       c.useBias,
       layout,
     );
-    tfb.runWebGPUProgram(
-      program,
-      [img, tgt],
-      'float32',
-      [i(steps), i(1), lossScale, f(o.lr), ...optimizer],
-      state,
-    );
+    tfb.runWebGPUProgram(program, [img, tgt], 'float32', [i(steps), i(1), lossScale, ...optimizer], state);
   } else {
     const strip = fitsStripTraining(w.rows, w.cols);
     for (let step = 1; step <= steps; step++) {
@@ -97,14 +96,12 @@ async function throughTfjs(c: TrainConfig, path: TrainPath, steps: number): Prom
       ));
       const extra = partials instanceof TrainStripPartialsProgram ? [i(partials.shape.rowsPerThread)] : [];
       tfb.runWebGPUProgram(partials, [img, tgt, state], 'float32', [lossScale, ...extra], parts);
-      const stepSize = o.kind === 'adam' ? o.lr / (1 - 0.9 ** step) : o.lr;
-      const sqrt2 = o.kind === 'adam' ? Math.sqrt(1 - 0.999 ** step) : 1;
       const update = new TrainReduceUpdateProgram(layout, o.kind, c.useBias);
       tfb.runWebGPUProgram(
         update,
         [parts],
         'float32',
-        [i(rows), i(step), i(step - 1), f(stepSize), f(sqrt2), ...optimizer],
+        [i(rows), i(step), i(step - 1), ...stepScalarUniforms(o, step), ...optimizer],
         state,
       );
     }
@@ -123,7 +120,7 @@ describe('raw dispatch = tfjs dispatch, bit for bit', () => {
   test.each(cases)('%s', async (_name, path, c) => {
     const steps = 7;
     const gpu = await webgpuBackend();
-    const trainer = await gpu.createTrainerOnPath(c, path);
+    const trainer = await gpu.createLayerTrainerOnPath(oneKernelLayer(c), path);
     try {
       const chunk = await trainer.run(steps);
       const expected = await throughTfjs(c, path, steps);

@@ -1,9 +1,10 @@
 /** Backend selection: what runs, and the reason shown to the user. */
 import { describe, expect, test } from 'vitest';
-import type { ComputeBackend } from '#core/types';
+import type { ComputeBackend } from '#core/layer-types';
 import { adapterIsFallback, adapterLabel, describeAdapter } from '../../gpu/context';
 import { selectBackend } from '../../renderer/src/compute/select';
 import { reasonText } from '../../renderer/src/i18n/reason';
+import { forwardOneKernel } from '../helpers/one-kernel';
 
 function fakeAdapter(info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }): GPUAdapter {
   return { info, limits: {}, features: new Set() } as unknown as GPUAdapter;
@@ -101,7 +102,8 @@ describe('selectBackend', () => {
       expect(s.backend.label).toBe(`WebGPU · ${adapterLabel(adapter.info)}`);
       if (adapterIsFallback(adapter)) expect(reasonText(s.why)).toMatch(/forced on a software adapter/);
       else expect(reasonText(s.why)).toBe(s.backend.label);
-      const y = await s.backend.forward(
+      const y = await forwardOneKernel(
+        s.backend,
         { rows: 3, cols: 3, data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) },
         { rows: 2, cols: 2, data: Float32Array.from([0, 1, 2, 3]) },
         { mode: 'correlate', bias: 0, activation: 'none' },

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { randomMatrix } from '#core/random';
 import { expectClose } from './numeric';
 import { webgpuBackend } from './webgpuHarness';
+import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 const shapes: [number, number, number, number][] = [
   [20, 24, 3, 3],
@@ -24,7 +25,7 @@ describe('cross-check with tfjs on webgpu', () => {
     const gpu = await webgpuBackend();
     const x = randomMatrix(rows, cols, rows * 7, -1, 1);
     const k = randomMatrix(kh, kw, kw * 13, -1, 1);
-    const ours = await gpu.forward(x, k, { mode: 'correlate', bias: 0, activation: 'none' });
+    const ours = await forwardOneKernel(gpu, x, k, { mode: 'correlate', bias: 0, activation: 'none' });
     const theirs = tf.conv2d(
       tf.tensor4d(x.data, [1, rows, cols, 1]),
       tf.tensor4d(k.data, [kh, kw, 1, 1]),
@@ -49,17 +50,19 @@ describe('cross-check with tfjs on webgpu', () => {
     const expected = await grad.data();
     tf.dispose([x4, y4, grad]);
 
-    const trainer = await gpu.createTrainer({
-      x,
-      y,
-      mode: 'correlate',
-      activation: 'none',
-      useBias: false,
-      loss: 'sum',
-      optimizer: { kind: 'sgd', lr: 1e-3 },
-      initWeight: w,
-      initBias: 0,
-    });
+    const trainer = await gpu.createLayerTrainer(
+      oneKernelLayer({
+        x,
+        y,
+        mode: 'correlate',
+        activation: 'none',
+        useBias: false,
+        loss: 'sum',
+        optimizer: { kind: 'sgd', lr: 1e-3 },
+        initWeight: w,
+        initBias: 0,
+      }),
+    );
     try {
       await trainer.run(1);
       expectClose((await trainer.snapshot()).gradWeight.data, expected, 1e-4, 'dL/dW');

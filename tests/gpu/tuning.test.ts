@@ -7,12 +7,14 @@ import { describe, expect, test } from 'vitest';
 import { randomMatrix } from '#core/random';
 import { forwardRef } from '#core/reference';
 import type { WebGpuBackend } from '../../gpu/backend';
-import { createWebGpuBackend, forwardProgram } from '../../gpu/backend';
+import { createWebGpuBackend } from '../../gpu/backend';
+import { forwardProgram } from '../../gpu/kernelForward';
 import { Corr2dForwardProgram } from '../../gpu/programs/corr2dForwardProgram';
 import { Corr2dStripProgram } from '../../gpu/programs/corr2dStripProgram';
 import type { ProgramTuning } from '../../gpu/tuning';
 import { adapterIsFallback } from '../../gpu/context';
 import { expectClose } from './numeric';
+import { forwardOneKernel } from '../helpers/one-kernel';
 
 const spec = (k: number, kw = k) =>
   ({ outRows: 40, outCols: 50, kh: k, kw, mode: 'correlate', activation: 'none' }) as const;
@@ -67,7 +69,7 @@ describe.each<ProgramTuning>(['software', 'hardware'])(
       const k = randomMatrix(kh, kw, 7 + kw, -1, 1);
       for (const mode of ['correlate', 'convolve'] as const) {
         const params = { mode, activation: 'relu', bias: 0.2 } as const;
-        const y = await b.forward(x, k, params);
+        const y = await forwardOneKernel(b, x, k, params);
         expectClose(y.data, forwardRef(x, k, params), 1e-5, `${tuning} ${kh}×${kw} ${mode}`);
       }
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer, corr2dCpu, createCpuBackend, forwardCpu } from '#core/cpu/index';
+import { CpuLayerTrainer, corr2dCpu, createCpuBackend, forwardCpu } from '#core/cpu/index';
 import { correlateInto } from '#core/cpu/forward';
 import { addKernelRow } from '#core/cpu/rows';
 import { isKernelStudioError } from '#core/errors';
@@ -10,6 +10,7 @@ import { corr2dRef, forwardRef, trainRef } from '#core/reference';
 import type { Activation, LossKind, Mode, OptimizerSpec, TrainConfig } from '#core/types';
 import { expectAllClose } from '../helpers/golden';
 import { configFromCase, forwardCases, trainCases } from './compute-fixtures';
+import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 /** Float32 storage of outputs vs the float64 reference. */
 const FORWARD_TOL = { rtol: 1e-5, atol: 1e-5 };
@@ -74,7 +75,7 @@ describe('CPU backend: golden cases', () => {
   }
   for (const c of trainCases) {
     it(`train ${c.name}`, () => {
-      const trainer = new CpuTrainer(configFromCase(c));
+      const trainer = new CpuLayerTrainer(oneKernelLayer(configFromCase(c)));
       const chunk = trainer.runSync(c.steps);
       const snap = trainer.snapshotSync();
       expect(chunk.diverged).toBeUndefined();
@@ -82,7 +83,7 @@ describe('CPU backend: golden cases', () => {
       expect(snap.step).toBe(c.steps);
       expectAllClose(chunk.losses, c.expected.loss, c.tolerance, `${c.name} loss`);
       expectAllClose(snap.weight.data, c.expected.weight.flat(), c.tolerance, `${c.name} weight`);
-      expectAllClose([snap.bias], [c.expected.bias], c.tolerance, `${c.name} bias`);
+      expectAllClose(snap.bias, [c.expected.bias], c.tolerance, `${c.name} bias`);
     });
   }
 });
@@ -141,13 +142,15 @@ describe('CPU backend vs reference on random shapes', () => {
           });
           const steps = 25;
           const ref = trainRef(config, steps);
-          const trainer = new CpuTrainer(config);
+          const trainer = new CpuLayerTrainer(oneKernelLayer(config));
           const chunk = trainer.runSync(steps);
           const snap = trainer.snapshotSync();
           expect(ref.diverged).toBeUndefined();
           expectAllClose(chunk.losses, ref.losses, TRAIN_TOL, 'loss');
           expectAllClose(snap.weight.data, Float32Array.from(ref.weight), FORWARD_TOL, 'weight');
-          expectAllClose([snap.bias], [ref.bias], TRAIN_TOL, 'bias');
+          // The snapshot holds float32 values; the run's own vector is float64, like the reference.
+          const { params } = trainer.exportState();
+          expectAllClose([params[params.length - 1]], [ref.bias], TRAIN_TOL, 'bias');
         });
       }
     }
@@ -173,21 +176,23 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
 
   it('rejects bad training configs', () => {
     const config = randomConfig(5, 3, 3);
-    expect(codeOf(() => new CpuTrainer({ ...config, y: randomMatrix(7, 9, 1) }))).toBe('invalid-argument');
-    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: 0 } }))).toBe(
+    expect(codeOf(() => new CpuLayerTrainer(oneKernelLayer({ ...config, y: randomMatrix(7, 9, 1) })))).toBe(
       'invalid-argument',
     );
-    expect(codeOf(() => new CpuTrainer({ ...config, optimizer: { kind: 'sgd', lr: NaN } }))).toBe(
-      'invalid-argument',
-    );
-    expect(codeOf(() => new CpuTrainer(config).runSync(-1))).toBe('invalid-argument');
-    expect(codeOf(() => new CpuTrainer(config).runSync(1.5))).toBe('invalid-argument');
+    expect(
+      codeOf(() => new CpuLayerTrainer(oneKernelLayer({ ...config, optimizer: { kind: 'sgd', lr: 0 } }))),
+    ).toBe('invalid-argument');
+    expect(
+      codeOf(() => new CpuLayerTrainer(oneKernelLayer({ ...config, optimizer: { kind: 'sgd', lr: NaN } }))),
+    ).toBe('invalid-argument');
+    expect(codeOf(() => new CpuLayerTrainer(oneKernelLayer(config)).runSync(-1))).toBe('invalid-argument');
+    expect(codeOf(() => new CpuLayerTrainer(oneKernelLayer(config)).runSync(1.5))).toBe('invalid-argument');
   });
 
   it('stops at the diverging step with a finite kernel, like the reference, and stays stopped', () => {
     const config = { ...configFromCase(trainCases[0]), optimizer: { kind: 'sgd', lr: 1e4 } } as const;
     const ref = trainRef(config, 500);
-    const trainer = new CpuTrainer(config);
+    const trainer = new CpuLayerTrainer(oneKernelLayer(config));
     const chunk = trainer.runSync(500);
     expect(chunk.diverged).toBeDefined();
     expect(chunk.diverged!.step).toBe(ref.diverged!.step);
@@ -195,7 +200,7 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
     const snap = trainer.snapshotSync();
     expect(snap.step).toBe(chunk.diverged!.step - 1);
     expect(Array.from(snap.weight.data).every(Number.isFinite)).toBe(true);
-    expect(Number.isFinite(snap.bias)).toBe(true);
+    expect(Number.isFinite(snap.bias[0])).toBe(true);
     expect(Array.from(snap.gradWeight.data).every(Number.isFinite)).toBe(true);
     const again = trainer.runSync(10);
     expect(again.diverged).toEqual(chunk.diverged);
@@ -205,8 +210,8 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
 
   it('run(3) then run(7) equals run(10), with Adam state carried over', async () => {
     const config = randomConfig(9, 3, 5, { optimizer: { kind: 'adam', lr: 0.01 }, activation: 'relu' });
-    const whole = new CpuTrainer(config);
-    const parts = new CpuTrainer(config);
+    const whole = new CpuLayerTrainer(oneKernelLayer(config));
+    const parts = new CpuLayerTrainer(oneKernelLayer(config));
     const all = await whole.run(10);
     const first = await parts.run(3);
     const second = await parts.run(7);
@@ -218,10 +223,10 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
 
   it('does not see later edits to the caller’s X', () => {
     const config = randomConfig(11, 2, 2);
-    const trainer = new CpuTrainer(config);
+    const trainer = new CpuLayerTrainer(oneKernelLayer(config));
     const before = trainer.runSync(1).losses[0];
     config.x.data.fill(0);
-    const fresh = new CpuTrainer(randomConfig(11, 2, 2));
+    const fresh = new CpuLayerTrainer(oneKernelLayer(randomConfig(11, 2, 2)));
     expect(fresh.runSync(1).losses[0]).toBe(before);
     expect(trainer.runSync(1).losses[0]).toBe(fresh.runSync(1).losses[0]);
   });
@@ -230,14 +235,14 @@ describe('CPU backend: errors, divergence, pause/resume', () => {
     const backend = createCpuBackend();
     expect([backend.kind, backend.label]).toEqual(['cpu', 'CPU']);
     const c = trainCases[0];
-    const trainer = await backend.createTrainer(configFromCase(c));
+    const trainer = await backend.createLayerTrainer(oneKernelLayer(configFromCase(c)));
     expect(trainer.backend).toBe('cpu');
     const chunk = await trainer.run(c.steps);
     expectAllClose(chunk.losses, c.expected.loss, c.tolerance, 'loss');
     trainer.dispose();
     await expect(trainer.run(1)).rejects.toThrow(/closed/);
     const f = forwardCases[0];
-    const y = await backend.forward(fromRows(f.x), fromRows(f.k), {
+    const y = await forwardOneKernel(backend, fromRows(f.x), fromRows(f.k), {
       mode: f.mode,
       bias: f.bias,
       activation: f.activation,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CpuLayerTrainer, CpuTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
+import { CpuLayerTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
 import { slidWeights, layerLossAndGradsCpu, layerStepBuffers, padTensor } from '#core/cpu/layer';
 import { createStepBuffers, lossAndGradsCpu } from '#core/cpu/step';
 import { slidKernelValues } from '#core/cpu/forward';
@@ -14,7 +14,7 @@ import type { ConvSpec } from '#core/layer';
 import { outputShape } from '#core/layer';
 import { layerForwardRef, layerLossAndGradsRef, trainLayerRef } from '#core/layer-reference';
 import type { LayerTrainConfig } from '#core/layer-types';
-import { layerConfigOf } from '#core/layer-types';
+
 import { randomMatrix, randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
@@ -28,6 +28,7 @@ import {
   loadLayerGolden,
   PARAM_TOLERANCE,
 } from '../helpers/golden';
+import { oneKernelLayer } from '../helpers/one-kernel';
 
 const golden = loadLayerGolden();
 const forwardCases = golden.filter((c): c is LayerForwardCase => c.op === 'forward');
@@ -195,7 +196,7 @@ describe('layer gradients', () => {
           weff,
           config.initBias,
           spec,
-          config.loss === 'mean',
+          config.loss,
           gradEff,
           gradB,
           layerStepBuffers(spec, x),
@@ -260,10 +261,10 @@ describe('one channel, stride 1, no padding: the existing engine', () => {
           initWeight: k,
           initBias: 0.25,
         };
-        const layer = layerConfigOf(single);
+        const layer = oneKernelLayer(single);
         const y = forwardLayerCpu(layer.x, layer.initWeight, [0.25], layer.spec);
         expect(y.data).toEqual(forwardCpu(x, k, { mode, activation, bias: 0.25 }).data);
-        const a = new CpuTrainer(single);
+        const a = new CpuLayerTrainer(oneKernelLayer(single));
         const b = new CpuLayerTrainer(layer);
         expect(b.runSync(4).losses).toEqual(a.runSync(4).losses);
         expect(b.snapshotSync().weight.data).toEqual(a.snapshotSync().weight.data);
@@ -289,11 +290,11 @@ describe('one channel, stride 1, no padding: the existing engine', () => {
           kw,
           0.1,
           activation === 'relu',
-          loss === 'mean',
+          loss,
           gradSingle,
           createStepBuffers(w),
         );
-        const spec = layerConfigOf({
+        const spec = oneKernelLayer({
           x,
           y,
           mode,
@@ -312,7 +313,7 @@ describe('one channel, stride 1, no padding: the existing engine', () => {
           eff,
           [0.1],
           spec,
-          loss === 'mean',
+          loss,
           gradLayer,
           gradB,
           layerStepBuffers(spec, tensorOfMatrix(x)),

@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BandPort, BandResult, BandRuns } from '#core/cpu/index';
-import { CpuLayerTrainer, CpuTrainer, TRAIN_POOL_MIN_MACS, trainPoolMinMacs } from '#core/cpu/index';
-import { layerConfigOf } from '#core/layer-types';
+import { CpuLayerTrainer, TRAIN_POOL_MIN_MACS, trainPoolMinMacs } from '#core/cpu/index';
+
 import type { LayerTrainConfig } from '#core/layer-types';
 import type { TrainConfig } from '#core/types';
 import {
@@ -24,6 +24,7 @@ import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix, randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
+import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 /** A port running the worker's own handler in this thread, answering on a later task; counts what it is sent. */
 function inThreadPort(sent: string[] = []): BandPort {
@@ -131,7 +132,7 @@ describe('createCpuBackend with a pool', () => {
     const x = randomMatrix(800, 900, 7, -1, 1);
     const k = randomKernel(5, 5, 8);
     const params = { mode: 'convolve', bias: 0.25, activation: 'relu' } as const;
-    const y = await backend.forward(x, k, params);
+    const y = await forwardOneKernel(backend, x, k, params);
     expect(firstBitDifference(y.data, forwardCpu(x, k, params).data)).toBe(-1);
     backend.dispose();
   });
@@ -200,13 +201,13 @@ describe.each([
   it('a single-channel run gives the one-thread losses, kernel and bias', async () => {
     const { pool, sent } = make();
     const config = bigSingleChannel();
-    const one = new CpuTrainer(config);
-    const many = new CpuTrainer(config, undefined, pool);
+    const one = new CpuLayerTrainer(oneKernelLayer(config));
+    const many = new CpuLayerTrainer(oneKernelLayer(config), undefined, pool);
     const [a, b] = [await one.run(12), await many.run(12)];
     expectClose(b.losses, a.losses);
     const [sa, sb] = [one.snapshotSync(), many.snapshotSync()];
     expectClose(sb.weight.data, sa.weight.data, 1e-6);
-    expect(sb.bias).toBeCloseTo(sa.bias, 6);
+    expect(sb.bias[0]).toBeCloseTo(sa.bias[0], 6);
     expectClose(many.exportState().params, one.exportState().params);
     if (sent) expect(sent.filter((k) => k === 'train-step')).toHaveLength(3 * 12);
     many.dispose();
@@ -217,10 +218,10 @@ describe.each([
     const { pool, sent } = make();
     // 2·252²·25 ≈ 3.2M multiply-adds: pooled with the JavaScript step, not with the WebAssembly one.
     const config = bigSingleChannel(256);
-    const spec = layerConfigOf(config).spec;
+    const spec = oneKernelLayer(config).spec;
     expect(trainPoolMinMacs(spec)).toBe(TRAIN_POOL_MIN_MACS.wasm);
-    expect(await pool.trainEvaluation(layerConfigOf(config))).toBeNull();
-    const pooled = await pool.trainEvaluation(layerConfigOf(config), TRAIN_POOL_MIN_MACS.js);
+    expect(await pool.trainEvaluation(oneKernelLayer(config))).toBeNull();
+    const pooled = await pool.trainEvaluation(oneKernelLayer(config), TRAIN_POOL_MIN_MACS.js);
     expect(pooled).not.toBeNull();
     pooled?.close();
     if (sent) expect(sent.filter((k) => k === 'train-open')).toHaveLength(3);
@@ -252,7 +253,7 @@ describe('training stays on one thread', () => {
       y: forwardCpu(x, randomKernel(1, 2, 2), { mode: 'correlate', bias: 0, activation: 'none' }),
       initWeight: randomKernel(1, 2, 3),
     };
-    await new CpuTrainer(config, undefined, pool).run(5);
+    await new CpuLayerTrainer(oneKernelLayer(config), undefined, pool).run(5);
     expect(sent).toEqual([]);
     expect(await createCpuPool([]).trainEvaluation(bigLayer())).toBeNull();
   });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer } from '#core/cpu/index';
+import { CpuLayerTrainer } from '#core/cpu/index';
 import { fromRows } from '#core/matrix';
 import { PRESETS } from '#core/presets';
 import { detectGrowth, firstGrowth, lrLimit } from '#core/train/growth';
-import { singleChannelConfig } from '#core/layer-types';
-import { trainingSetup } from '#core/train/setup';
+import { singleKernelConfig, trainingSetup } from '#core/train/setup';
 import { DEFAULT_TRAINING, defaultDocument } from '#core/workspace/model';
 
 const points = (losses: number[]) => losses.map((loss, i) => ({ step: i + 1, loss }));
@@ -25,11 +24,11 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
 
   it("d2l's defaults learn without a warning; lr past 2 ÷ curvature grows and is caught", () => {
     const doc = defaultDocument();
-    const healthy = singleChannelConfig(trainingSetup(doc).config);
+    const layer = trainingSetup(doc).config;
     const run = (lr: number, steps: number) =>
-      Array.from(new CpuTrainer({ ...healthy, optimizer: { kind: 'sgd', lr } }).runSync(steps).losses);
+      Array.from(new CpuLayerTrainer({ ...layer, optimizer: { kind: 'sgd', lr } }).runSync(steps).losses);
     expect(detectGrowth(points(run(0.03, 10)))).toBeNull();
-    const limit = lrLimit(healthy)!;
+    const limit = lrLimit(singleKernelConfig(layer)!)!;
     expect(limit).toBeGreaterThan(0.03);
     // Just below the limit it converges; well above, the loss grows and the warning names the step.
     expect(detectGrowth(points(run(limit * 0.9, 30)))).toBeNull();
@@ -47,23 +46,28 @@ describe('early divergence: growth is seen long before a non-finite loss', () =>
       kernels: preset.state.kernels!,
       training: { ...DEFAULT_TRAINING, kernelRows: 2, kernelCols: 2 },
     };
-    const config = singleChannelConfig(trainingSetup(doc).config);
-    const losses = Array.from(new CpuTrainer(config).runSync(10).losses);
+    const layer = trainingSetup(doc).config;
+    const losses = Array.from(new CpuLayerTrainer(layer).runSync(10).losses);
     const at = losses.findIndex((_, i) => detectGrowth(points(losses.slice(0, i + 1))) !== null);
     expect(at).toBeGreaterThan(0);
     expect(at).toBeLessThan(5);
-    expect(lrLimit(config)).toBeLessThan(0.03);
+    expect(lrLimit(singleKernelConfig(layer)!)).toBeLessThan(0.03);
     expect(
-      lrLimit({ ...config, x: fromRows([[0]]), initWeight: fromRows([[0]]), y: fromRows([[0]]) }),
+      lrLimit({
+        ...singleKernelConfig(layer)!,
+        x: fromRows([[0]]),
+        initWeight: fromRows([[0]]),
+        y: fromRows([[0]]),
+      }),
     ).toBeNull();
   });
 });
 
 describe('plain gradient descent rising from its lowest loss is growth, however slowly', () => {
   const doc = defaultDocument();
-  const config = singleChannelConfig(trainingSetup(doc).config);
+  const config = trainingSetup(doc).config;
   const run = (kind: 'sgd' | 'momentum', lr: number, steps: number) =>
-    Array.from(new CpuTrainer({ ...config, optimizer: { kind, lr } as never }).runSync(steps).losses);
+    Array.from(new CpuLayerTrainer({ ...config, optimizer: { kind, lr } }).runSync(steps).losses);
 
   it('lr 0.0334 on the d2l problem (limit 0.0333): caught at step 10, five rises after the lowest loss', () => {
     const losses = run('sgd', 0.0334, 40);

@@ -4,13 +4,14 @@
  * uninterrupted run, for SGD, momentum and Adam.
  */
 import { describe, expect, it } from 'vitest';
-import { CpuTrainer, createCpuBackend } from '#core/cpu/index';
+import { createCpuBackend } from '#core/cpu/index';
 import { CpuLayerTrainer } from '#core/cpu/layer-trainer';
-import { layerConfigOf } from '#core/layer-types';
+
 import { KernelStudioError } from '#core/errors';
 import { randomMatrix } from '#core/random';
 import type { OptimizerKind, TrainConfig } from '#core/types';
 import { moveTrainer } from '../../renderer/src/compute/handover';
+import { oneKernelLayer } from '../helpers/one-kernel';
 
 /** Convolve mode, a bias and a mean loss: every part of the state that a handover must carry. */
 const base: Omit<TrainConfig, 'optimizer'> = {
@@ -30,16 +31,16 @@ function config(kind: OptimizerKind): TrainConfig {
 
 describe.each(['sgd', 'momentum', 'adam'] as const)('handover with %s', (kind) => {
   it('continues bit-for-bit like the uninterrupted run', async () => {
-    const whole = new CpuTrainer(config(kind));
+    const whole = new CpuLayerTrainer(oneKernelLayer(config(kind)));
     const expected = whole.runSync(30);
     const end = whole.snapshotSync();
 
-    const first = new CpuTrainer(config(kind));
+    const first = new CpuLayerTrainer(oneKernelLayer(config(kind)));
     const head = first.runSync(12);
     const state = { config: config(kind), ...first.exportState() };
     const lastGrad = first.snapshotSync().gradWeight;
     first.dispose();
-    const resumed = new CpuTrainer(state.config, state);
+    const resumed = new CpuLayerTrainer(oneKernelLayer(state.config), state);
     const before = await resumed.snapshot();
     expect(before.step).toBe(12);
     // The gradient heatmap keeps the last gradient until the next step.
@@ -50,30 +51,30 @@ describe.each(['sgd', 'momentum', 'adam'] as const)('handover with %s', (kind) =
     const snap = await resumed.snapshot();
     expect(snap.step).toBe(30);
     expect(Array.from(snap.weight.data)).toEqual(Array.from(end.weight.data));
-    expect(snap.bias).toBe(end.bias);
+    expect(snap.bias).toEqual(end.bias);
   });
 });
 
 describe('handover state', () => {
   it('exports the optimizer moments (non-zero for Adam, zero for SGD)', () => {
-    const adam = new CpuTrainer(config('adam'));
+    const adam = new CpuLayerTrainer(oneKernelLayer(config('adam')));
     adam.runSync(3);
     const a = adam.exportState();
     expect(a.step).toBe(3);
     expect(a.moment1.some((v) => v !== 0)).toBe(true);
     expect(a.moment2.some((v) => v !== 0)).toBe(true);
-    const sgd = new CpuTrainer(config('sgd'));
+    const sgd = new CpuLayerTrainer(oneKernelLayer(config('sgd')));
     sgd.runSync(3);
     expect(sgd.exportState().moment1.every((v) => v === 0)).toBe(true);
   });
 
   it('dropping the moments changes an Adam run (so the test above can fail)', () => {
-    const whole = new CpuTrainer(config('adam'));
+    const whole = new CpuLayerTrainer(oneKernelLayer(config('adam')));
     const expected = whole.runSync(10);
-    const first = new CpuTrainer(config('adam'));
+    const first = new CpuLayerTrainer(oneKernelLayer(config('adam')));
     first.runSync(5);
     const s = first.exportState();
-    const amnesiac = new CpuTrainer(config('adam'), {
+    const amnesiac = new CpuLayerTrainer(oneKernelLayer(config('adam')), {
       ...s,
       moment1: new Float64Array(s.moment1.length),
       moment2: new Float64Array(s.moment2.length),
@@ -83,35 +84,37 @@ describe('handover state', () => {
 
   it('keeps divergence and refuses a state of the wrong size', () => {
     const huge = { ...config('sgd'), optimizer: { kind: 'sgd' as const, lr: 1e6 } };
-    const t = new CpuTrainer(huge);
+    const t = new CpuLayerTrainer(oneKernelLayer(huge));
     const chunk = t.runSync(50);
     expect(chunk.diverged).toBeDefined();
-    const resumed = new CpuTrainer(huge, t.exportState());
+    const resumed = new CpuLayerTrainer(oneKernelLayer(huge), t.exportState());
     const again = resumed.runSync(5);
     expect(again.losses.length).toBe(0);
     expect(again.diverged).toEqual(chunk.diverged);
     expect(resumed.snapshotSync().weight.data.every(Number.isFinite)).toBe(true);
     const bad = { ...t.exportState(), params: new Float64Array(2) };
-    expect(() => new CpuTrainer(huge, bad)).toThrow(KernelStudioError);
-    expect(() => new CpuTrainer(huge, bad)).toThrow(/params holds 2 values, the kernel needs 10/);
+    expect(() => new CpuLayerTrainer(oneKernelLayer(huge), bad)).toThrow(KernelStudioError);
+    expect(() => new CpuLayerTrainer(oneKernelLayer(huge), bad)).toThrow(
+      /params holds 2 values, the kernel needs 10/,
+    );
   });
 });
 
 describe('moveTrainer', () => {
   it('moves a run to the CPU backend with its step, and it goes on exactly', async () => {
-    const whole = new CpuTrainer(config('momentum'));
+    const whole = new CpuLayerTrainer(oneKernelLayer(config('momentum')));
     const expected = whole.runSync(20);
-    const first = new CpuLayerTrainer(layerConfigOf(config('momentum')));
+    const first = new CpuLayerTrainer(oneKernelLayer(config('momentum')));
     const head = first.runSync(8);
-    const moved = await moveTrainer(first, layerConfigOf(config('momentum')), createCpuBackend());
+    const moved = await moveTrainer(first, oneKernelLayer(config('momentum')), createCpuBackend());
     expect(moved?.step).toBe(8);
     const tail = await moved!.trainer.run(12);
     expect([...head.losses, ...tail.losses]).toEqual([...expected.losses]);
   });
 
   it('leaves a trainer that cannot export its state (disposed) where it was', async () => {
-    const opaque = new CpuLayerTrainer(layerConfigOf(config('sgd')));
+    const opaque = new CpuLayerTrainer(oneKernelLayer(config('sgd')));
     opaque.dispose();
-    expect(await moveTrainer(opaque, layerConfigOf(config('sgd')), createCpuBackend())).toBeNull();
+    expect(await moveTrainer(opaque, oneKernelLayer(config('sgd')), createCpuBackend())).toBeNull();
   });
 });

@@ -28,7 +28,8 @@ import { mulberry32 } from '#core/random';
 import { randomWeights } from '#core/random';
 import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
-import type { TrainConfig } from '#core/types';
+import type { LossKind, TrainConfig } from '#core/types';
+import { LOSS_KINDS } from '#core/types';
 import { BLOCK, FORWARD_GROUP, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
 import { wasmForwardLayer, wasmLayerLossAndGrads } from '#core/wasm/layer';
 import type { LayerTrainCase } from '../helpers/golden';
@@ -62,10 +63,10 @@ function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: bo
   const spec = convSpec({ kernel: [kh, kw], activation: relu ? 'relu' : 'none' });
   const program = wasmLayerLossAndGrads(tensorOfMatrix(x), tensorOfMatrix(y), spec);
   if (!program) return null;
-  return (w: Float64Array, bias: number, mean: boolean, gradW: Float64Array) => {
+  return (w: Float64Array, bias: number, loss: LossKind, gradW: Float64Array) => {
     const gradB = new Float64Array(1);
-    const loss = program(w, [bias], mean, gradW, gradB);
-    return { loss, gradB: gradB[0] };
+    const value = program(w, [bias], loss, gradW, gradB);
+    return { loss: value, gradB: gradB[0] };
   };
 }
 
@@ -93,8 +94,8 @@ describe('WebAssembly training program vs the CPU reference', () => {
   let seed = 500;
   for (const [rows, cols, kh, kw] of shapes)
     for (const relu of [false, true])
-      for (const mean of [false, true])
-        it(`${rows}×${cols} image, ${kh}×${kw} kernel, ${relu ? 'ReLU' : 'linear'}, ${mean ? 'mean' : 'sum'}`, () => {
+      for (const loss of LOSS_KINDS)
+        it(`${rows}×${cols} image, ${kh}×${kw} kernel, ${relu ? 'ReLU' : 'linear'}, ${loss}`, () => {
           const x = randomMatrix(rows, cols, seed++, -1, 1);
           const y = forwardCpu(x, randomKernel(kh, kw, seed++), {
             mode: 'correlate',
@@ -107,8 +108,8 @@ describe('WebAssembly training program vs the CPU reference', () => {
           const gWasm = new Float64Array(kh * kw);
           const gRef = new Float64Array(kh * kw);
           for (const bias of [-0.4, 0.1]) {
-            const a = program!(w, bias, mean, gWasm);
-            const b = lossAndGradsCpu(x, y, w, kh, kw, bias, relu, mean, gRef, createStepBuffers(y.cols));
+            const a = program!(w, bias, loss, gWasm);
+            const b = lossAndGradsCpu(x, y, w, kh, kw, bias, relu, loss, gRef, createStepBuffers(y.cols));
             expectAllClose([a.loss, a.gradB], [b.loss, b.gradB], TOL, 'loss and ∂L/∂b');
             expectAllClose(gWasm, gRef, TOL, '∂L/∂K');
           }
@@ -120,8 +121,8 @@ describe('WebAssembly training program vs the CPU reference', () => {
     for (const relu of [false, true]) {
       const w = Float64Array.from([Infinity, -Infinity, 1, 2, 3, 4, 5, 6, 7]);
       const g = new Float64Array(9);
-      const a = wasmLossAndGrads(x, y, 3, 3, relu)!(w, 0, false, g);
-      const b = lossAndGradsCpu(x, y, w, 3, 3, 0, relu, false, new Float64Array(9), createStepBuffers(10));
+      const a = wasmLossAndGrads(x, y, 3, 3, relu)!(w, 0, 'sum', g);
+      const b = lossAndGradsCpu(x, y, w, 3, 3, 0, relu, 'sum', new Float64Array(9), createStepBuffers(10));
       expect(Number.isFinite(a.loss)).toBe(false);
       expect(Number.isNaN(a.loss)).toBe(Number.isNaN(b.loss));
     }
@@ -208,16 +209,16 @@ describe('the layer program vs the JavaScript layer step on random layers', () =
       const xp = padTensor(x, spec.padding);
       const w = Float64Array.from(randomWeights(spec.outChannels, spec.inChannels, kh, kw, n).data);
       const bias = Array.from({ length: spec.outChannels }, () => rand() - 0.5);
-      const mean = n % 2 === 0;
+      const loss: LossKind = n % 2 === 0 ? 'mean' : 'sum';
       const gW = new Float64Array(w.length);
       const gB = new Float64Array(spec.outChannels);
       const rW = new Float64Array(w.length);
       const rB = new Float64Array(spec.outChannels);
       const program = wasmLayerLossAndGrads(xp, y, spec);
       expect(program).not.toBeNull();
-      const loss = program!(w, bias, mean, gW, gB);
-      const ref = layerLossAndGradsCpu(xp, y, w, bias, spec, mean, rW, rB, layerStepBuffers(spec, x));
-      expectAllClose([loss], [ref], TOL, 'loss');
+      const value = program!(w, bias, loss, gW, gB);
+      const ref = layerLossAndGradsCpu(xp, y, w, bias, spec, loss, rW, rB, layerStepBuffers(spec, x));
+      expectAllClose([value], [ref], TOL, 'loss');
       expectAllClose(gW, rW, TOL, '∂L/∂W');
       expectAllClose(gB, rB, TOL, '∂L/∂b');
       // The forward program: float64 sums rounded to float32, as the TypeScript pass (only the

@@ -7,7 +7,7 @@
  * with Adam's bias correction continuing from the same step). The run goes on
  * exactly as if it had never left, for SGD, momentum and Adam alike.
  */
-import type { LayerComputeBackend, LayerTrainConfig, LayerTrainer } from '#core/layer-types';
+import type { ComputeBackend, LayerTrainConfig, LayerTrainer } from '#core/layer-types';
 
 /**
  * Continues `old` on `backend` with its whole state. Null when the backend cannot
@@ -16,7 +16,7 @@ import type { LayerComputeBackend, LayerTrainConfig, LayerTrainer } from '#core/
 export async function moveTrainer(
   old: LayerTrainer,
   config: LayerTrainConfig,
-  backend: LayerComputeBackend,
+  backend: ComputeBackend,
 ): Promise<{ trainer: LayerTrainer; step: number } | null> {
   try {
     const state = old.exportState();

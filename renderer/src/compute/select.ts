@@ -7,7 +7,7 @@ import type { BackendPreference } from '#core/backend-choice';
 import { decideBackend, needsAdapterProbe } from '#core/backend-choice';
 import { createCpuBackend } from '#core/cpu/index';
 import { userMessage } from '#core/errors';
-import type { ComputeBackend } from '#core/types';
+import type { ComputeBackend } from '#core/layer-types';
 import { createWebGpuBackend } from '../../../gpu/backend';
 import { createWebCpuPool } from './cpu-pool';
 import type { DeviceLostEvent, GpuWork } from '../../../gpu/context';

@@ -1,5 +1,6 @@
 import { isKernelStudioError } from '#core/errors';
-import type { ComputeBackend, DeviceLostEvent } from '#core/types';
+import type { ComputeBackend } from '#core/layer-types';
+import type { DeviceLostEvent } from '#core/types';
 import {
   cpuAfterDeviceLoss,
   cpuAfterOutOfMemory,

@@ -1,14 +1,9 @@
 import { untrack } from 'svelte';
 import { userMessage } from '#core/errors';
 import { forwardLayerCpu } from '#core/cpu/layer';
-import {
-  isLayerBackend,
-  type LayerComputeBackend,
-  type LayerTrainConfig,
-  type LayerTrainer,
-} from '#core/layer-types';
+import type { ComputeBackend, LayerTrainConfig, LayerTrainer } from '#core/layer-types';
 import type { Tensor3, Weights } from '#core/tensor';
-import type { ComputeBackend, DivergenceInfo, TrainChunk, TrainerResumeState } from '#core/types';
+import type { DivergenceInfo, TrainChunk, TrainerResumeState } from '#core/types';
 import type { LossPoint } from '../../../ipc/contract';
 import { moveTrainer } from '../compute/handover';
 import type { ComputeState } from './compute.svelte';
@@ -50,13 +45,6 @@ export const SPEEDS: Record<Speed, { readonly steps: number; readonly everyFrame
 };
 
 const MAX_LOG_LINES = 2000;
-
-type LayerBackend = ComputeBackend & LayerComputeBackend;
-
-/** The active backend, when it runs the full layer (both of ours do). */
-function layerBackend(backend: ComputeBackend | null): LayerBackend | null {
-  return backend && isLayerBackend(backend) ? backend : null;
-}
 
 /**
  * One training run driven from the UI: Step, Run (batched steps per animation
@@ -108,7 +96,7 @@ export class TrainingSession {
   private trainer: LayerTrainer | null = null;
   /** A saved run waiting to be continued by the next Step/Run, and the inputs it was saved with. */
   private resumeFrom: { state: TrainerResumeState; inputs: TrainingInputs } | null = null;
-  private trainerBackend: LayerBackend | null = null;
+  private trainerBackend: ComputeBackend | null = null;
   private inputs: TrainingInputs | null = null;
   private points: LossPoint[] = [];
   private createdAt = '';
@@ -388,7 +376,7 @@ export class TrainingSession {
     state: TrainerResumeState | undefined,
     started: (config: LayerTrainConfig, trainer: LayerTrainer) => Promise<void>,
   ): Promise<boolean> {
-    const backend = layerBackend(this.compute.backend);
+    const backend = this.compute.backend;
     if (!backend) {
       this.error = 'The compute backend is still starting; try again in a moment.';
       return false;
@@ -438,7 +426,7 @@ export class TrainingSession {
    */
   private async handOver(): Promise<boolean> {
     const old = this.trainer;
-    const backend = layerBackend(this.compute.backend);
+    const backend = this.compute.backend;
     const config = this.config;
     if (!old || !backend || !config) return false;
     const moved = await moveTrainer(old, config, backend);
@@ -585,7 +573,7 @@ export class TrainingSession {
   }
 
   private async refreshOutput(): Promise<void> {
-    const backend = layerBackend(this.compute.backend);
+    const backend = this.compute.backend;
     const config = this.config;
     if (!backend || !config || !this.weight) return;
     this.yHat = await backend.forwardLayer(config.x, this.weight, this.bias, config.spec);

@@ -7,9 +7,8 @@
 import { userMessage } from '#core/errors';
 import { layerOutputShape, type Shape2 } from '#core/layer';
 import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '#core/layer-stack';
-import { isLayerBackend, type LayerComputeBackend } from '#core/layer-types';
+import type { ComputeBackend } from '#core/layer-types';
 import type { Tensor3 } from '#core/tensor';
-import type { ComputeBackend } from '#core/types';
 import { benchMark } from '../../state/bench-mark';
 
 export type LayerShape =
@@ -71,7 +70,7 @@ export class LayerOutput {
   /** Asks for Y of `layer`; resolves once this request has been computed or dropped for a newer one. */
   request(backend: ComputeBackend | null, layer: LayerFields): Promise<void> {
     const generation = ++this.generation;
-    if (!backend || !isLayerBackend(backend)) return Promise.resolve();
+    if (!backend) return Promise.resolve();
     const { shape, error } = layerShape(layer);
     // Refused before any work: a shape with no Y, or a pass over the live budget.
     const refusal = shape === null ? error : overBudget(layer, shape);
@@ -99,11 +98,7 @@ export class LayerOutput {
     this.running = false;
   }
 
-  private async compute(
-    backend: ComputeBackend & LayerComputeBackend,
-    layer: LayerFields,
-    generation: number,
-  ): Promise<void> {
+  private async compute(backend: ComputeBackend, layer: LayerFields, generation: number): Promise<void> {
     try {
       const y = await backend.forwardLayer(
         stackChannels(layer.channels),
