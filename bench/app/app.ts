@@ -6,7 +6,7 @@
  *     `ks:y-computed` and `ks:drawn:Output Y` marks). 256² X with an 11×11 kernel (bias + ReLU),
  *     and a 3 → 8 layer (3×3, "same") on a 256² RGB X. CPU backend and forced WebGPU.
  *   - training in the UI: steps per second the app sustains at 256² 5×5 + bias while the loss
- *     chart streams, beside the engine's own rate (CpuTrainer in this process, one thread).
+ *     chart streams, beside the engine's own rate (CpuLayerTrainer in this process, one thread).
  * Prints {"results": [{workload, backend, p50_ms, p95_ms, runs, …}]} with --json, else a table.
  * Options: --json, --edits=N (default 50), --train-seconds=S (default 8), --backend=cpu|webgpu (one
  * backend), --only=PREFIX (the workloads whose name starts with it: `edit`, `train`).
@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright';
-import { CpuTrainer } from '#core/cpu/index';
+import { CpuLayerTrainer } from '#core/cpu/index';
+import { oneKernelLayer } from '../../tests/helpers/one-kernel';
 import { randomKernel, randomMatrix } from '#core/random';
 import { serializeWorkspace } from '#core/workspace/io';
 import { DEFAULT_TRAINING, defaultDocument, type WorkspaceDocument } from '#core/workspace/model';
@@ -191,9 +192,9 @@ async function trainRow(page: Page, workload: string, backend: AppResult['backen
   return { workload, backend, ...summary(perStep), steps_per_s: Number(stepsPerS.toFixed(1)) };
 }
 
-/** The engine's own rate on the same problem size: CpuTrainer, one thread, in this process. */
+/** The engine's own rate on the same problem size: CpuLayerTrainer, one thread, in this process. */
 function engineStepsPerS(): number {
-  const trainer = new CpuTrainer(largeTrainConfig());
+  const trainer = new CpuLayerTrainer(oneKernelLayer(largeTrainConfig()));
   trainer.runSync(20);
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
