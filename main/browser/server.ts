@@ -402,7 +402,7 @@ const BUSY = Symbol('busy');
  * read (or, when it says its length, that much from its first byte) until it is answered.
  */
 class BodyBudget {
-  #held = 0;
+  private held = 0;
 
   constructor(private readonly limit: number) {}
 
@@ -411,13 +411,13 @@ class BodyBudget {
     let mine = 0;
     return {
       take: (bytes) => {
-        if (this.#held + bytes > this.limit) return false;
-        this.#held += bytes;
+        if (this.held + bytes > this.limit) return false;
+        this.held += bytes;
         mine += bytes;
         return true;
       },
       release: () => {
-        this.#held -= mine;
+        this.held -= mine;
         mine = 0;
       },
     };

@@ -45,11 +45,11 @@ export interface PageSocketHandlers {
 
 /** The event sockets of the pages: opened after the server's checks, closed all at once on stop. */
 export class PageSockets {
-  readonly #server = new WebSocketServer(SERVER_OPTIONS);
+  private readonly server = new WebSocketServer(SERVER_OPTIONS);
 
   /** Open event sockets. */
   get size(): number {
-    return this.#server.clients.size;
+    return this.server.clients.size;
   }
 
   /**
@@ -65,7 +65,7 @@ export class PageSockets {
   ): void {
     if (req.headers['sec-websocket-version'] !== WEBSOCKET_VERSION)
       return refuseUpgrade(socket, 426, 'Upgrade Required', { 'Sec-WebSocket-Version': WEBSOCKET_VERSION });
-    this.#server.handleUpgrade(req, socket, head, (ws) => {
+    this.server.handleUpgrade(req, socket, head, (ws) => {
       const peer: WebSocketPeer = {
         sendText: (text) => {
           if (ws.readyState !== ws.OPEN) return;
@@ -90,7 +90,7 @@ export class PageSockets {
 
   /** Says goodbye (1001) to every page; a page that does not answer within the grace is cut. */
   closeAll(): void {
-    for (const ws of this.#server.clients) ws.close(1001);
+    for (const ws of this.server.clients) ws.close(1001);
   }
 }
 

@@ -3,7 +3,6 @@ import type { Shape } from '#core/train/setup';
 import { MAX_RUN_POINTS, MAX_RUNS, type RunPoint, type RunRecord } from '#core/workspace/index';
 import { en, type MessageKey } from '../i18n/en';
 import { formatMessage } from '../i18n/format';
-import type { TrainingSettings } from './studio.svelte';
 
 /** A message catalog lookup (`I18n.t`). */
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
