@@ -153,9 +153,9 @@ const weightStack = z
   .min(1)
   .max(LAYER_LIMITS.maxChannels);
 
-/** A `[rows, cols]` pair of whole numbers in min…max. */
-function pairSchema(min: number, max: number) {
-  const n = z.number().int().min(min).max(max);
+/** A `[rows, cols]` pair, each inside the bound. */
+function pairSchema(b: NumberBound) {
+  const n = bounded(b);
   return z.tuple([n, n]);
 }
 
@@ -307,9 +307,9 @@ export const documentSchema = z
     x: imageStack,
     k: weightStack,
     bias: z.array(bounded(BOUNDS.bias)).min(1).max(LAYER_LIMITS.maxChannels),
-    stride: pairSchema(1, LAYER_LIMITS.maxStride),
-    padding: pairSchema(0, LAYER_LIMITS.maxPadding),
-    dilation: pairSchema(1, LAYER_LIMITS.maxDilation),
+    stride: pairSchema(BOUNDS.stride),
+    padding: pairSchema(BOUNDS.padding),
+    dilation: pairSchema(BOUNDS.dilation),
     mode: z.enum(MODES),
     activation: z.enum(ACTIVATIONS),
     drawnTarget: imageGrid.nullable(),
