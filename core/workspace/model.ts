@@ -168,6 +168,8 @@ export const DOCUMENT_FIELDS = [
   'lastRunNumber',
 ] as const satisfies readonly (keyof WorkspaceDocument)[];
 
+export type DocumentField = (typeof DOCUMENT_FIELDS)[number];
+
 /** `never` exactly when DOCUMENT_FIELDS names every field (a missing one fails `documentFieldsComplete`). */
 type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;
 export const documentFieldsComplete: [MissingDocumentFields] extends [never] ? true : never = true;
