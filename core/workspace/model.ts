@@ -154,8 +154,9 @@ export const DEFAULT_TRAINING: TrainingModel = {
 };
 
 /**
- * The fields of a document, listed once: the renderer's snapshot and apply walk this list, and a
- * compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
+ * The fields of a document, listed once: the renderer's snapshot and apply walk this list, the
+ * file's schema and read/write are records over it (schema.ts `DOCUMENT_FILE_FIELDS`, io.ts
+ * `FIELD_CODECS`), and a compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
  */
 export const DOCUMENT_FIELDS = [
   ...LAYER_FIELDS,
