@@ -210,9 +210,9 @@ export function checkConvSpec(spec: ConvSpec): void {
       'too-large',
       `The kernel K is ${kh}×${kw}, over the limit of ${LIMITS.maxKernelSide}×${LIMITS.maxKernelSide}.`,
     );
-  checkPair(spec.stride, 'stride', 1, LAYER_LIMITS.maxStride);
-  checkPair(spec.padding, 'padding', 0, LAYER_LIMITS.maxPadding);
-  checkPair(spec.dilation, 'dilation', 1, LAYER_LIMITS.maxDilation);
+  checkPair(spec.stride, 'stride', BOUNDS.stride.min, BOUNDS.stride.max);
+  checkPair(spec.padding, 'padding', BOUNDS.padding.min, BOUNDS.padding.max);
+  checkPair(spec.dilation, 'dilation', BOUNDS.dilation.min, BOUNDS.dilation.max);
   checkModeAndActivation(spec);
 }
 

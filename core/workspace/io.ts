@@ -20,7 +20,13 @@ import {
 } from './model';
 import { migrate, MIGRATIONS, type MigrationStep } from './migrate';
 import { oneLine, parseUntrustedJson } from './safe-json';
-import { WORKSPACE_JSON_LIMITS, workspaceFileSchema, type WorkspaceFile } from './schema';
+import {
+  DOCUMENT_FILE_FIELDS,
+  WORKSPACE_JSON_LIMITS,
+  workspaceFileSchema,
+  type StoredField,
+  type WorkspaceFile,
+} from './schema';
 
 type TrainingJson = WorkspaceFile['document']['training'];
 
@@ -69,56 +75,83 @@ function mapRun<S, T>(
   };
 }
 
+type FileDocument = WorkspaceFile['document'];
+type FileKey<F extends StoredField> = (typeof DOCUMENT_FILE_FIELDS)[F][0];
+
+/** How one document field becomes its value in the file and back. */
+interface FieldCodec<F extends StoredField> {
+  readonly toFile: (value: WorkspaceDocument[F]) => FileDocument[FileKey<F>];
+  readonly fromFile: (value: FileDocument[FileKey<F>]) => WorkspaceDocument[F];
+}
+
+const pair = (p: readonly [number, number]): [number, number] => [p[0], p[1]];
+const same = <T>(value: T): T => value;
+
+/** Each stored field's conversion: a record over schema.ts's fields, so none can be left out. */
+const FIELD_CODECS: { readonly [F in StoredField]: FieldCodec<F> } = {
+  channels: { toFile: (x) => x.map(toRows), fromFile: (x) => x.map(fromRows) },
+  kernels: {
+    toFile: (k) => k.map((row) => row.map(toRows)),
+    fromFile: (k) => k.map((row) => row.map(fromRows)),
+  },
+  biases: { toFile: (b) => [...b], fromFile: same },
+  stride: { toFile: pair, fromFile: same },
+  padding: { toFile: pair, fromFile: same },
+  dilation: { toFile: pair, fromFile: same },
+  mode: { toFile: same, fromFile: same },
+  activation: { toFile: same, fromFile: same },
+  drawnTarget: {
+    toFile: (g) => (g ? toRows(g) : null),
+    fromFile: (g) => (g ? fromRows(g) : null),
+  },
+  training: { toFile: trainingToJson, fromFile: trainingFromJson },
+  learnedWeight: {
+    toFile: (w) => (w ? toNested4(w) : null),
+    fromFile: (w) => (w ? stackKernels(w.map((row) => row.map(fromRows))) : null),
+  },
+  learnedBias: { toFile: (b) => [...b], fromFile: same },
+  trainer: {
+    toFile: (t) =>
+      t && {
+        runId: t.runId,
+        step: t.step,
+        params: [...t.params],
+        grads: [...t.grads],
+        moment1: [...t.moment1],
+        moment2: [...t.moment2],
+      },
+    fromFile: (t) => t ?? null,
+  },
+  lastRunNumber: { toFile: same, fromFile: (n) => n ?? 0 },
+};
+
+/** The stored fields, in the file's order (schema.ts's table). */
+const STORED_FIELDS = Object.keys(DOCUMENT_FILE_FIELDS) as StoredField[];
+
+function fieldToFile<F extends StoredField>(doc: WorkspaceDocument, f: F): [string, unknown] {
+  return [DOCUMENT_FILE_FIELDS[f][0], FIELD_CODECS[f].toFile(doc[f])];
+}
+
+function fieldFromFile<F extends StoredField>(d: FileDocument, f: F): [F, WorkspaceDocument[F]] {
+  const key: FileKey<F> = DOCUMENT_FILE_FIELDS[f][0];
+  return [f, FIELD_CODECS[f].fromFile(d[key])];
+}
+
 /** The file object (the current version) for a document; `savedBy` e.g. "Kernel Studio 0.1.0". */
 export function workspaceToFile(doc: WorkspaceDocument, savedBy?: string): WorkspaceFile {
   return {
     format: WORKSPACE_FORMAT,
     version: WORKSPACE_VERSION,
     ...(savedBy !== undefined ? { savedBy } : {}),
-    document: {
-      x: doc.channels.map(toRows),
-      k: doc.kernels.map((row) => row.map(toRows)),
-      bias: [...doc.biases],
-      stride: [doc.stride[0], doc.stride[1]],
-      padding: [doc.padding[0], doc.padding[1]],
-      dilation: [doc.dilation[0], doc.dilation[1]],
-      mode: doc.mode,
-      activation: doc.activation,
-      drawnTarget: doc.drawnTarget ? toRows(doc.drawnTarget) : null,
-      training: trainingToJson(doc.training),
-      learnedWeight: doc.learnedWeight ? toNested4(doc.learnedWeight) : null,
-      learnedBias: [...doc.learnedBias],
-      trainer: doc.trainer && {
-        runId: doc.trainer.runId,
-        step: doc.trainer.step,
-        params: [...doc.trainer.params],
-        grads: [...doc.trainer.grads],
-        moment1: [...doc.trainer.moment1],
-        moment2: [...doc.trainer.moment2],
-      },
-      lastRunNumber: doc.lastRunNumber,
-    },
+    document: Object.fromEntries(STORED_FIELDS.map((f) => fieldToFile(doc, f))) as FileDocument,
     runs: doc.runs.map((run) => mapRun(run, trainingToJson)),
   };
 }
 
 export function workspaceFromFile(file: WorkspaceFile): WorkspaceDocument {
-  const d = file.document;
+  const stored = Object.fromEntries(STORED_FIELDS.map((f) => fieldFromFile(file.document, f)));
   return {
-    channels: d.x.map(fromRows),
-    kernels: d.k.map((row) => row.map(fromRows)),
-    biases: d.bias,
-    stride: d.stride,
-    padding: d.padding,
-    dilation: d.dilation,
-    mode: d.mode,
-    activation: d.activation,
-    drawnTarget: d.drawnTarget ? fromRows(d.drawnTarget) : null,
-    training: trainingFromJson(d.training),
-    learnedWeight: d.learnedWeight ? stackKernels(d.learnedWeight.map((row) => row.map(fromRows))) : null,
-    learnedBias: d.learnedBias,
-    trainer: d.trainer ?? null,
-    lastRunNumber: d.lastRunNumber ?? 0,
+    ...(stored as Omit<WorkspaceDocument, 'runs'>),
     runs: file.runs.map((run): RunRecord => mapRun(run, trainingFromJson)),
   };
 }

@@ -154,8 +154,9 @@ export const DEFAULT_TRAINING: TrainingModel = {
 };
 
 /**
- * The fields of a document, listed once: the renderer's snapshot and apply walk this list, and a
- * compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
+ * The fields of a document, listed once: the renderer's snapshot and apply walk this list, the
+ * file's schema and read/write are records over it (schema.ts `DOCUMENT_FILE_FIELDS`, io.ts
+ * `FIELD_CODECS`), and a compile-time check below keeps it equal to `WorkspaceDocument`'s keys.
  */
 export const DOCUMENT_FIELDS = [
   ...LAYER_FIELDS,
@@ -167,6 +168,8 @@ export const DOCUMENT_FIELDS = [
   'runs',
   'lastRunNumber',
 ] as const satisfies readonly (keyof WorkspaceDocument)[];
+
+export type DocumentField = (typeof DOCUMENT_FIELDS)[number];
 
 /** `never` exactly when DOCUMENT_FIELDS names every field (a missing one fails `documentFieldsComplete`). */
 type MissingDocumentFields = Exclude<keyof WorkspaceDocument, (typeof DOCUMENT_FIELDS)[number]>;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BOUNDS, TRAINING_BOUNDS, type NumberBound } from '../bounds';
 import { LAYER_LIMITS } from '../layer';
 import { ACTIVATIONS, LIMITS, LOSS_KINDS, MODES, OPTIMIZER_KINDS } from '../types';
-import { MAX_WORKSPACE_BYTES, WORKSPACE_FORMAT, WORKSPACE_VERSION } from './model';
+import { MAX_WORKSPACE_BYTES, WORKSPACE_FORMAT, WORKSPACE_VERSION, type DocumentField } from './model';
 import type { JsonShapeLimits } from './safe-json';
 
 /** A run id is also a file name in main's run log, so it keeps to a safe alphabet. */
@@ -153,9 +153,9 @@ const weightStack = z
   .min(1)
   .max(LAYER_LIMITS.maxChannels);
 
-/** A `[rows, cols]` pair of whole numbers in min…max. */
-function pairSchema(min: number, max: number) {
-  const n = z.number().int().min(min).max(max);
+/** A `[rows, cols]` pair, each inside the bound. */
+function pairSchema(b: NumberBound) {
+  const n = bounded(b);
   return z.tuple([n, n]);
 }
 
@@ -302,40 +302,54 @@ export function trainerIssues(d: {
   return null;
 }
 
-export const documentSchema = z
-  .strictObject({
-    x: imageStack,
-    k: weightStack,
-    bias: z.array(bounded(BOUNDS.bias)).min(1).max(LAYER_LIMITS.maxChannels),
-    stride: pairSchema(1, LAYER_LIMITS.maxStride),
-    padding: pairSchema(0, LAYER_LIMITS.maxPadding),
-    dilation: pairSchema(1, LAYER_LIMITS.maxDilation),
-    mode: z.enum(MODES),
-    activation: z.enum(ACTIVATIONS),
-    drawnTarget: imageGrid.nullable(),
-    training: trainingSchema,
-    /** O×C×kh×kw (version 3; a single grid before). */
-    learnedWeight: weightStack.nullable(),
-    learnedBias: z.array(finite).max(LAYER_LIMITS.maxChannels),
-    /** Added in 0.2 without a version bump: older files have none (read as null). */
-    trainer: z
-      .strictObject({
-        runId: z.string().regex(RUN_ID_PATTERN),
-        step: z.number().int().min(0).max(1e9),
-        params: paramVector,
-        grads: paramVector,
-        moment1: paramVector,
-        moment2: paramVector,
-      })
-      .nullable()
-      .optional(),
-    /** Added without a version bump: older files have none (read as 0, the runs' labels still count). */
-    lastRunNumber: z.number().int().min(0).max(MAX_RUN_NUMBER).optional(),
-  })
-  .superRefine((d, ctx) => {
-    const issue = layerIssues(d) ?? learnedIssues(d) ?? trainerIssues(d);
-    if (issue) ctx.addIssue({ code: 'custom', ...issue });
-  });
+/** The saved run state of the learned layer (SavedTrainer). */
+const trainerSchema = z.strictObject({
+  runId: z.string().regex(RUN_ID_PATTERN),
+  step: z.number().int().min(0).max(1e9),
+  params: paramVector,
+  grads: paramVector,
+  moment1: paramVector,
+  moment2: paramVector,
+});
+
+/** The document's fields the file keeps under `document`; `runs` is the file's own top-level list. */
+export type StoredField = Exclude<DocumentField, 'runs'>;
+
+/**
+ * Each document field (model.ts `DOCUMENT_FIELDS`, the one list) with its key in the file and its
+ * schema, in the file's order. A record over the fields: a field added to the document and not
+ * here fails the build, and io.ts's conversions are a record over the same fields.
+ */
+export const DOCUMENT_FILE_FIELDS = {
+  channels: ['x', imageStack],
+  kernels: ['k', weightStack],
+  biases: ['bias', z.array(bounded(BOUNDS.bias)).min(1).max(LAYER_LIMITS.maxChannels)],
+  stride: ['stride', pairSchema(BOUNDS.stride)],
+  padding: ['padding', pairSchema(BOUNDS.padding)],
+  dilation: ['dilation', pairSchema(BOUNDS.dilation)],
+  mode: ['mode', z.enum(MODES)],
+  activation: ['activation', z.enum(ACTIVATIONS)],
+  drawnTarget: ['drawnTarget', imageGrid.nullable()],
+  training: ['training', trainingSchema],
+  /** O×C×kh×kw (version 3; a single grid before). */
+  learnedWeight: ['learnedWeight', weightStack.nullable()],
+  learnedBias: ['learnedBias', z.array(finite).max(LAYER_LIMITS.maxChannels)],
+  /** Added in 0.2 without a version bump: older files have none (read as null). */
+  trainer: ['trainer', trainerSchema.nullable().optional()],
+  /** Added without a version bump: older files have none (read as 0, the runs' labels still count). */
+  lastRunNumber: ['lastRunNumber', z.number().int().min(0).max(MAX_RUN_NUMBER).optional()],
+} as const satisfies Record<StoredField, readonly [string, z.ZodType]>;
+
+type FileFields = typeof DOCUMENT_FILE_FIELDS;
+type DocumentShape = { [F in StoredField as FileFields[F][0]]: FileFields[F][1] };
+
+/** `document`'s object shape, made from the table above. */
+const documentShape = Object.fromEntries(Object.values(DOCUMENT_FILE_FIELDS)) as unknown as DocumentShape;
+
+export const documentSchema = z.strictObject(documentShape).superRefine((d, ctx) => {
+  const issue = layerIssues(d) ?? learnedIssues(d) ?? trainerIssues(d);
+  if (issue) ctx.addIssue({ code: 'custom', ...issue });
+});
 
 /** The whole file, current version. */
 export const workspaceFileSchema = z.strictObject({

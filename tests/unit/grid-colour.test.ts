@@ -6,6 +6,7 @@ import {
   contrast,
   grayScale,
   inkFor,
+  scaleEndLabel,
   writeRgb,
   type Rgb,
 } from '../../renderer/src/lib/grid/colour';
@@ -51,5 +52,30 @@ describe('inkFor: value text readable on every cell colour (WCAG AA, as axe-core
   it('contrast is WCAG’s: black on white 21, white on white 1', () => {
     expect(contrast([0, 0, 0], [255, 255, 255])).toBeCloseTo(21, 5);
     expect(contrast([255, 255, 255], [255, 255, 255])).toBe(1);
+  });
+});
+
+describe('scaleEndLabel: the legend writes four significant digits, so the ends fit their card', () => {
+  it('"1083", not "1083.3444" (which overflowed its card)', () => {
+    expect(scaleEndLabel(1083.3444)).toBe('1083');
+    expect(scaleEndLabel(-1083.3444)).toBe('-1083');
+    expect(scaleEndLabel(0.123456)).toBe('0.1235');
+    expect(scaleEndLabel(1)).toBe('1');
+    expect(scaleEndLabel(-0)).toBe('0');
+  });
+
+  it('every value a grid can hold (±1e6) is at most 8 characters, within 0.5% of itself (4 decimals below 0.01)', () => {
+    for (let e = -4; e <= 6; e++)
+      for (const m of [1, 1.23456789, 3.33333, 9.99951, 5.5555]) {
+        const v = m * 10 ** e;
+        if (v > 1e6) continue;
+        for (const x of [v, -v]) {
+          const label = scaleEndLabel(x);
+          expect(label.length, label).toBeLessThanOrEqual(8);
+          const off = Math.abs(Number(label) - x);
+          if (Math.abs(x) >= 1e-2) expect(off / Math.abs(x), label).toBeLessThan(5e-3);
+          else if (Math.abs(x) >= 1e-3) expect(off, label).toBeLessThanOrEqual(5e-5);
+        }
+      }
   });
 });

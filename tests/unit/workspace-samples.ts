@@ -19,7 +19,14 @@ export { DEFAULT_TRAINING };
 export function sampleDocument(): WorkspaceDocument {
   return {
     ...defaultDocument(),
+    channels: [
+      fromRows([...Array.from({ length: 5 }, () => [1, 1, 0, 0, 0, 0, 1, 1]), [1, 1, 0, 0, 0, 0, 1, 0.5]]),
+    ],
+    kernels: [[fromRows([[1, -0.5]])]],
     biases: [0.25],
+    stride: [1, 2],
+    padding: [0, 1],
+    dilation: [2, 1],
     mode: 'convolve',
     activation: 'relu',
     drawnTarget: fromRows([

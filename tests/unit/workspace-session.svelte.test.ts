@@ -18,7 +18,11 @@ import {
 import { INVOKE_CHANNELS } from '../../ipc/contract';
 import type { Dialogs } from '../../main/services/context';
 import { MainHandlers } from '../../main/services/handlers';
+import { createCpuBackend } from '#core/cpu/index';
+import { ComputeState } from '../../renderer/src/state/compute.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
+import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
+import { TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
 import {
   closedDocumentsIn,
   WorkspaceSession,
@@ -317,5 +321,57 @@ describe('WorkspaceSession: recovery', () => {
     typeX(doc, 8);
     await autosaved(session, 8);
     await vi.waitFor(() => expect(session.error).toBeNull(), { timeout: 2000, interval: 50 });
+  });
+});
+
+describe('WorkspaceSession: Save during a run', () => {
+  /** The document's training session as the Train view makes it: the CPU backend, main's real run lists and logs. */
+  function trainingOn(doc: StudioDocument): { training: TrainingSession; charts: LossCharts } {
+    const compute = new ComputeState();
+    compute.backend = createCpuBackend();
+    const charts = new LossCharts(
+      {
+        readLoss: (id) => call('readLoss', id),
+        getRunList: (id) => call('getRunList', id),
+        setRunList: (id, runs) => call('setRunList', id, runs),
+        onLossPoints: () => () => undefined,
+        onRunList: () => () => undefined,
+      },
+      doc.id,
+    );
+    const training = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
+    trainingFor(doc, () => ({ session: training, charts }));
+    return { training, charts };
+  }
+
+  it('holds exactly the runs the chart shows, the running one with its points so far', async () => {
+    const { doc, session } = newSession();
+    const { training, charts } = trainingOn(doc);
+    // Run 1 goes to Done (recorded); Run 2, on a new setting, is left running.
+    training.speed = 'max';
+    await training.run();
+    await vi.waitFor(() => expect(training.status).toBe('done'), { timeout: 6000, interval: 20 });
+    doc.training = { ...doc.training, lr: 0.02, steps: 1_000_000 };
+    flushSync();
+    training.speed = 'normal';
+    await training.run();
+    await vi.waitFor(() => expect(training.step).toBeGreaterThanOrEqual(3), { timeout: 6000, interval: 20 });
+    expect(charts.runs).toHaveLength(2);
+
+    const stepAtSave = training.step;
+    picked.save = join(home, `running.${WORKSPACE_EXTENSION}`);
+    expect(await session.save()).toBe(true);
+    expect(training.status).toBe('running'); // Save does not stop the run
+    const saved = parseWorkspace(readFileSync(picked.save, 'utf8'), 'running');
+    expect(saved.runs.map((r) => r.id)).toEqual(charts.runs.map((r) => r.runId));
+    const live = saved.runs.find((r) => r.id === training.runId);
+    expect(live?.settings.lr).toBe(0.02);
+    const steps = live?.points.map((p) => p.step) ?? [];
+    expect(steps.length).toBeGreaterThanOrEqual(stepAtSave);
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
+    // The losses are the run's own (its log, every logEvery steps).
+    for (const p of training.log.filter((q) => q.step <= steps.length))
+      expect(live?.points[p.step - 1]).toEqual(p);
+    training.reset(false);
   });
 });

@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  defaultDocument,
+  DOCUMENT_FIELDS,
   migrate,
   parseWorkspace,
   serializeWorkspace,
@@ -11,6 +13,7 @@ import {
   WORKSPACE_VERSION,
   type MigrationStep,
 } from '#core/workspace/index';
+import { DOCUMENT_FILE_FIELDS } from '#core/workspace/schema';
 import { documentArb, errorOf, sampleDocument } from './workspace-samples';
 
 const SCHEMA_FILE = join(import.meta.dirname, '../../docs/workspace.schema.json');
@@ -29,6 +32,22 @@ describe('workspace save → open', () => {
     expect(json.version).toBe(WORKSPACE_VERSION);
     // Grid rows stay on one line.
     expect(text).toContain('[1, 1, 0, 0, 0, 0, 1, 1]');
+  });
+
+  it('stores every field of DOCUMENT_FIELDS under its one key, and reads each back', () => {
+    const stored = DOCUMENT_FIELDS.filter((f) => f !== 'runs');
+    expect(Object.keys(DOCUMENT_FILE_FIELDS).sort()).toEqual([...stored].sort());
+    const doc = sampleDocument();
+    const json = JSON.parse(serializeWorkspace(doc)) as { document: object; runs: unknown[] };
+    expect(Object.keys(json.document).sort()).toEqual(stored.map((f) => DOCUMENT_FILE_FIELDS[f][0]).sort());
+    expect(json.runs).toHaveLength(doc.runs.length);
+    const back = parseWorkspace(serializeWorkspace(doc), 'a.kstudio');
+    const blank = defaultDocument();
+    for (const f of DOCUMENT_FIELDS) {
+      // The sample sets every field away from New's, so a field the file drops shows here.
+      expect(doc[f], f).not.toEqual(blank[f]);
+      expect(back[f], f).toEqual(doc[f]);
+    }
   });
 
   it('round-trips random documents exactly (serialize → parse → equal)', () => {
@@ -107,13 +126,13 @@ describe('workspace open: bad files get a clear message', () => {
   });
 
   it('NaN / Infinity in a matrix', () => {
-    const text = serializeWorkspace(sampleDocument()).replace('[1, -1]', '[1, 1e999]');
+    const text = serializeWorkspace(sampleDocument()).replace('[1, -0.5]', '[1, 1e999]');
     const e = errorOf(() => parseWorkspace(text, 'inf.kstudio'));
     expect(e.code).toBe('non-finite');
     expect(e.message).toBe('inf.kstudio: document.k[0][0][0][1] is Infinity; values must be finite numbers.');
-    const nan = serializeWorkspace(sampleDocument()).replace('[1, -1]', '[1, NaN]');
+    const nan = serializeWorkspace(sampleDocument()).replace('[1, -0.5]', '[1, NaN]');
     expect(errorOf(() => parseWorkspace(nan, 'nan.kstudio')).message).toMatch(/not valid JSON/);
-    const nulled = serializeWorkspace(sampleDocument()).replace('[1, -1]', '[1, null]');
+    const nulled = serializeWorkspace(sampleDocument()).replace('[1, -0.5]', '[1, null]');
     expect(errorOf(() => parseWorkspace(nulled, 'null.kstudio')).message).toMatch(
       /document\.k\[0\]\[0\]\[0\]\[1\]/,
     );

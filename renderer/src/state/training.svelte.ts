@@ -276,6 +276,16 @@ export class TrainingSession {
     if (this.doc.trainer && ids.includes(this.doc.trainer.runId)) this.doc.trainer = null;
   }
 
+  /**
+   * Writes the running run's points so far and its learned layer into the document, as a pause
+   * would, without stopping it. Save calls this first (`trainingOf`), so a saved workspace holds
+   * exactly the runs the chart shows, the running one included; a run is otherwise recorded when
+   * it pauses or stops.
+   */
+  recordRunning(): void {
+    if (this.status === 'running') this.record();
+  }
+
   /** Writes the current run's history and learned kernel into the document (one assignment each). */
   private record(): void {
     const { runId, settings } = this;
@@ -597,11 +607,16 @@ export const HUGE_WEIGHT = 1e6;
 export function learnedTroubleOf(doc: StudioDocument): 'diverged' | 'growing' | 'huge' | null {
   const weight = doc.learnedWeight;
   if (!weight) return null;
-  const session = sessions.get(doc)?.session;
+  const session = trainingOf(doc);
   if (session?.weight === weight && session.diverged) return 'diverged';
   if (session?.weight === weight && session.growth) return 'growing';
   const max = Math.max(...Array.from(weight.data, Math.abs), ...doc.learnedBias.map(Math.abs));
   return max >= HUGE_WEIGHT ? 'huge' : null;
+}
+
+/** The document's training session, if the Train view made one (Save asks it for the running run). */
+export function trainingOf(doc: StudioDocument): TrainingSession | undefined {
+  return sessions.get(doc)?.session;
 }
 
 /** The training session of a document, kept while the Train tab is closed so a run goes on. */

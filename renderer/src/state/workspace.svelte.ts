@@ -12,6 +12,7 @@ import {
 import { untrack } from 'svelte';
 import { localTime } from './local-time';
 import type { StudioDocument } from './studio.svelte';
+import { trainingOf } from './training.svelte';
 
 const SAVED_BY = 'Kernel Studio';
 const AUTOSAVE_MS = 1500;
@@ -366,6 +367,8 @@ export class WorkspaceSession {
   async save(saveAs = false): Promise<boolean> {
     if (!(await this.settleBackup())) return false;
     try {
+      // A run still going is saved with its points so far, as the chart shows it.
+      trainingOf(this.doc)?.recordRunning();
       const text = serializeWorkspace(snapshotDocument(this.doc), SAVED_BY);
       const saved = await this.ui.call('saveText', {
         kind: 'workspace',

@@ -2,6 +2,7 @@
  * Colour maps for grids. Signed values use a diverging map (blue − · white 0 · red +)
  * symmetric around 0, so −1 and +1 are equally visible; 'gray' maps lo…hi to black…white.
  */
+import { formatValue } from '#core/im2col';
 import type { Matrix } from '#core/matrix';
 
 export interface ColourScale {
@@ -153,4 +154,12 @@ export function writeColours(
     }
     out[p + 3] = 255;
   }
+}
+
+/**
+ * An end of a colour scale as its legend writes it: four significant digits ("1083", not
+ * "1083.3444"), so the label fits its card; the cells keep their full values.
+ */
+export function scaleEndLabel(v: number): string {
+  return formatValue(Number(v.toPrecision(4)));
 }
