@@ -460,6 +460,8 @@ export const en = {
   'train.run.convolve': 'convolve',
   'train.growingSteady':
     'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',
+  // layer-explained
+  'layer.breakdown': 'Breakdown of the hovered Y cell',
 } as const;
 
 export type MessageKey = keyof typeof en;

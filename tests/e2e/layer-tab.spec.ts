@@ -1,0 +1,107 @@
+/**
+ * The layer tab ("Channels, padding and stride"): its layout (X, the kernels and a whole output
+ * channel above the fold at 1280×800; no overlaps at 1024×700), and the breakdown of a hovered
+ * cell of any output channel's Y grid (English and 中文).
+ */
+import type { Page } from '@playwright/test';
+import { zh } from '../../renderer/src/i18n/zh';
+import { expect, test } from './fixtures';
+import { cell, grid } from './grid';
+
+const openLayerTab = async (app: Page, preset: string): Promise<void> => {
+  await app.getByRole('tab', { name: 'Channels, padding and stride', exact: true }).click();
+  await app.getByRole('button', { name: preset }).click();
+  await expect(grid(app, 'Y channel 1')).toBeVisible();
+};
+
+interface Box {
+  name: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The boxes of the layer panel's grids and controls (none nested in another), as laid out. */
+const boxes = (app: Page): Promise<Box[]> =>
+  app.getByRole('tabpanel', { name: 'Channels, padding and stride' }).evaluate((panel) => {
+    const selector = '[role="grid"], button, input, select, output, label';
+    const all = [...panel.querySelectorAll<HTMLElement>(selector)].filter(
+      (el) => el.checkVisibility({ contentVisibilityAuto: true }) && !el.parentElement?.closest(selector),
+    );
+    return all.map((el) => {
+      const r = el.getBoundingClientRect();
+      const name = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? el.tagName;
+      return { name, x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+  });
+
+for (const preset of ['2 input channels (d2l)', 'K, K+1, K+2: 3 outputs']) {
+  test(`at 1280×800, X, the kernels and the whole of Y channel 1 show without scrolling (${preset})`, async ({
+    app,
+  }) => {
+    await app.setViewportSize({ width: 1280, height: 800 });
+    await openLayerTab(app, preset);
+    for (const name of [
+      'X channel 1',
+      'X channel 2',
+      'K output 1 input 1',
+      'K output 1 input 2',
+      'Y channel 1',
+    ]) {
+      const box = await grid(app, name).boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.y, `${name} top`).toBeGreaterThanOrEqual(0);
+      expect(box!.x, `${name} left`).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height, `${name} bottom`).toBeLessThanOrEqual(800);
+      expect(box!.x + box!.width, `${name} right`).toBeLessThanOrEqual(1280);
+    }
+  });
+
+  test(`at 1024×700 nothing in the layer tab overlaps (${preset})`, async ({ app }) => {
+    await app.setViewportSize({ width: 1024, height: 700 });
+    await openLayerTab(app, preset);
+    const all = await boxes(app);
+    expect(all.length).toBeGreaterThan(10);
+    const overlaps: string[] = [];
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) {
+        const [a, b] = [all[i], all[j]];
+        const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+        const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+        if (w > 1 && h > 1) overlaps.push(`${a.name} × ${b.name}`);
+      }
+    expect(overlaps).toEqual([]);
+  });
+}
+
+test('hovering a cell of any output channel writes its breakdown: per input channel, sum, bias, ReLU', async ({
+  app,
+}) => {
+  await openLayerTab(app, 'K, K+1, K+2: 3 outputs');
+  const region = app.getByRole('region', { name: 'Breakdown of the hovered Y cell' });
+  await expect(region).toContainText('Hover');
+  // Y2 = X ⋆ (K+1): the cell (1, 2) is 37 from X1 and 63 from X2.
+  await cell(grid(app, 'Y channel 2'), 1, 2).hover();
+  await expect(region).toContainText(
+    'Y at row 1, column 2: X1: 1×1 + 2×2 + 4×3 + 5×4 = 37; X2: 2×2 + 3×3 + 5×4 + 6×5 = 63; 37 + 63 = 100',
+  );
+  await cell(grid(app, 'Y channel 3'), 2, 2).hover();
+  await expect(region).toContainText('= 224');
+  // The bias and the activation of that output channel are written out too.
+  const bias = app.getByRole('spinbutton', { name: 'Bias of output 2' });
+  await bias.fill('-150');
+  await bias.press('Tab');
+  await app.getByRole('combobox', { name: 'Activation' }).selectOption('relu');
+  await cell(grid(app, 'Y channel 2'), 1, 2).hover();
+  await expect(region).toContainText('37 + 63 = 100; 100 + b (-150) = -50; relu(-50) = 0');
+  await expect(region).toContainText('= 0');
+});
+
+test('中文: the breakdown of a hovered Y cell follows the language switch', async ({ app }) => {
+  await openLayerTab(app, 'K, K+1, K+2: 3 outputs');
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  // Row 2, column 1 of the 2×2 Y2 (cells are named in Chinese now).
+  await grid(app, zh['layer.y'].replace('{o}', '2')).getByRole('gridcell').nth(2).hover();
+  await expect(app.getByRole('region', { name: zh['layer.breakdown'] })).toContainText('= 148');
+});
