@@ -462,6 +462,7 @@ export const en = {
     'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',
   // layer-explained
   'layer.breakdown': 'Breakdown of the hovered Y cell',
+  'grid.tools': 'Tools',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -446,4 +446,5 @@ export const zh: Record<MessageKey, string> = {
     '损失正在增大：第 {step} 步为 {loss}，自第 {lowStep} 步的 {low} 起每一步都在上升。学习率（{lr}）很可能对这个问题过大。',
   // layer-explained
   'layer.breakdown': '所指 Y 单元的计算分解',
+  'grid.tools': '工具',
 };
