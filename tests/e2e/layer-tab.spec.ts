@@ -105,3 +105,40 @@ test('中文: the breakdown of a hovered Y cell follows the language switch', as
   await grid(app, zh['layer.y'].replace('{o}', '2')).getByRole('gridcell').nth(2).hover();
   await expect(app.getByRole('region', { name: zh['layer.breakdown'] })).toContainText('= 148');
 });
+
+/** The colour of a grid's canvas on the top edge of cell (row, col) (1-based), in the middle of the cell. */
+const topEdge = (app: Page, name: string, row: number, col: number): Promise<number[]> =>
+  grid(app, name).evaluate(
+    (el, [row, col]) => {
+      const canvas = el.querySelector('canvas')!;
+      const scale = canvas.width / canvas.getBoundingClientRect().width;
+      const [rows, cols] = ['aria-rowcount', 'aria-colcount'].map((a) => Number(el.getAttribute(a)));
+      const x = Math.floor(((col - 0.5) * canvas.width) / cols);
+      const y = Math.floor(((row - 1) * canvas.height) / rows + scale);
+      return [...canvas.getContext('2d')!.getImageData(x, y, 1, 1).data];
+    },
+    [row, col],
+  );
+const orange = (rgb: number[]): boolean => rgb[0] > 200 && rgb[1] > 120 && rgb[1] < 190 && rgb[2] < 80;
+
+test('the receptive field of the hovered Y cell is outlined on X: the taps spread by the dilation, moved by the stride', async ({
+  app,
+}) => {
+  await openLayerTab(app, 'Dilation 2, 3×3');
+  // Y (1, 1) with dilation 2: taps on rows and columns 1, 3, 5 of X.
+  await cell(grid(app, 'Y channel 1'), 1, 1).hover();
+  expect(orange(await topEdge(app, 'X channel 1', 1, 1))).toBe(true);
+  expect(orange(await topEdge(app, 'X channel 1', 1, 3))).toBe(true);
+  expect(orange(await topEdge(app, 'X channel 1', 1, 2))).toBe(false);
+  expect(orange(await topEdge(app, 'X channel 1', 5, 5))).toBe(true);
+  // Stride 2: Y (2, 1) starts two rows down, on rows 3, 5, 7.
+  const stride = app.getByRole('spinbutton', { name: 'Stride rows' });
+  await stride.fill('2');
+  await stride.press('Tab');
+  await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 1×8×8 → Y 1×2×4');
+  await cell(grid(app, 'Y channel 1'), 2, 1).hover();
+  expect(orange(await topEdge(app, 'X channel 1', 3, 1))).toBe(true);
+  expect(orange(await topEdge(app, 'X channel 1', 7, 5))).toBe(true);
+  expect(orange(await topEdge(app, 'X channel 1', 1, 1))).toBe(false);
+  expect(orange(await topEdge(app, 'X channel 1', 4, 1))).toBe(false);
+});
