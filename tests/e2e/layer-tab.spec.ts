@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { zh } from '../../renderer/src/i18n/zh';
 import { expect, test } from './fixtures';
-import { cell, grid } from './grid';
+import { cell, expectGrid, grid, readGrid } from './grid';
 
 const openLayerTab = async (app: Page, preset: string): Promise<void> => {
   await app.getByRole('tab', { name: 'Channels, padding and stride', exact: true }).click();
@@ -141,4 +141,45 @@ test('the receptive field of the hovered Y cell is outlined on X: the taps sprea
   expect(orange(await topEdge(app, 'X channel 1', 7, 5))).toBe(true);
   expect(orange(await topEdge(app, 'X channel 1', 1, 1))).toBe(false);
   expect(orange(await topEdge(app, 'X channel 1', 4, 1))).toBe(false);
+});
+
+test('the layer as a matrix product (im2col): W · im2col(X) gives every Y channel, with stride and padding', async ({
+  app,
+}) => {
+  await openLayerTab(app, 'K, K+1, K+2: 3 outputs');
+  await app.getByText('The layer as a matrix product (im2col)', { exact: true }).click();
+  await expectGrid(app, 'W as 3×8 (im2col)', [
+    [0, 1, 2, 3, 1, 2, 3, 4],
+    [1, 2, 3, 4, 2, 3, 4, 5],
+    [2, 3, 4, 5, 3, 4, 5, 6],
+  ]);
+  // Column 1 of im2col(X): the window of Y's cell (1, 1) in X1, then in X2.
+  expect((await readGrid(app, 'im2col(X) (8×4)')).map((r) => r[0])).toEqual([0, 1, 3, 4, 1, 2, 4, 5]);
+  await expectGrid(app, 'act(W · im2col(X) + b) (3×4)', [
+    [56, 72, 104, 120],
+    [76, 100, 148, 172],
+    [96, 128, 192, 224],
+  ]);
+  // Padding 1 and stride 2: 2×2 outputs whose first window reads the padding's zeros.
+  for (const [name, value] of [
+    ['Padding rows', '1'],
+    ['Padding columns', '1'],
+    ['Stride rows', '2'],
+    ['Stride columns', '2'],
+  ]) {
+    await app.getByRole('spinbutton', { name, exact: true }).fill(value);
+    await app.getByRole('spinbutton', { name, exact: true }).press('Tab');
+  }
+  await expect(app.getByRole('status', { name: 'Layer output shape' })).toHaveText('X 2×3×3 → Y 3×2×2');
+  expect((await readGrid(app, 'im2col(X) (8×4)')).map((r) => r[0])).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+  const y = await readGrid(app, 'act(W · im2col(X) + b) (3×4)');
+  for (const o of [1, 2, 3]) expect(y[o - 1]).toEqual((await readGrid(app, `Y channel ${o}`)).flat());
+});
+
+test('中文: the im2col view follows the language switch', async ({ app }) => {
+  await openLayerTab(app, '2 input channels (d2l)');
+  await app.getByRole('combobox', { name: 'Language' }).selectOption('zh');
+  await app.getByText(zh['layer.im2col'], { exact: true }).click();
+  await expect(grid(app, 'act(W · im2col(X) + b)（1×4）')).toBeVisible();
+  await expect(grid(app, 'W，1×8（im2col）')).toBeVisible();
 });
