@@ -3,11 +3,11 @@
  * intermediate map X_c ⋆ K_{o,c} (with the layer's stride, padding, dilation and mode), their sum,
  * plus the bias b_o, through the activation, into Y_o. Float64, from the reference layer.
  */
-import { layerOutputShape } from './layer';
+import { layerOutputShape, windowTaps } from './layer';
 import { layerForwardRef } from './layer-reference';
 import { specOfLayer, type LayerFields } from './layer-stack';
 import { fromRows, type Matrix } from './matrix';
-import { matmul } from './im2col';
+import { matmul, slidKernel } from './im2col';
 import { activate } from './reference';
 import { tensorOfMatrix, weightsOfMatrix } from './tensor';
 
@@ -56,4 +56,45 @@ export function oneByOneProduct(layer: LayerFields): OneByOneProduct | null {
   const w = fromRows(layer.kernels.map((row) => row.map((m) => m.data[0])));
   const x = fromRows(layer.channels.map((c) => Array.from(c.data)));
   return { w, x, y: matmul(w, x) };
+}
+
+/**
+ * Any layer as one matrix product (im2col): W, the O×(C·kh·kw) matrix whose row o is output
+ * channel o's kernels as slid (flipped in convolve mode) and flattened, times the
+ * (C·kh·kw)×(Ho·Wo) matrix whose column i·Wo+j holds the taps of output cell (i, j) over every
+ * input channel (spread by the dilation, moved by the stride, 0 in the padding), gives the
+ * O×(Ho·Wo) product; + b_o and the activation give Y with its channels flattened.
+ */
+export interface LayerIm2col {
+  readonly w: Matrix;
+  readonly cols: Matrix;
+  /** W · cols, before the bias. */
+  readonly product: Matrix;
+  /** activation(W · cols + b): row o is Y_o flattened. */
+  readonly y: Matrix;
+}
+
+/** The im2col product of `layer`; throws the layer's one-line error when it has no output. */
+export function layerIm2col(layer: LayerFields): LayerIm2col {
+  const spec = specOfLayer(layer);
+  const { rows: oh, cols: ow } = layerOutputShape(spec, layer.channels[0]);
+  const taps = Array.from({ length: oh * ow }, (_, p) => windowTaps(spec, Math.floor(p / ow), p % ow));
+  const rows = layer.channels.flatMap((x) =>
+    taps[0].map((_, t) =>
+      taps.map((cell) => {
+        const { rows: r, cols: q } = cell[t];
+        return r >= 0 && q >= 0 && r < x.rows && q < x.cols ? x.data[r * x.cols + q] : 0;
+      }),
+    ),
+  );
+  const cols = fromRows(rows);
+  const w = fromRows(
+    layer.kernels.map((row) => row.flatMap((k) => Array.from(slidKernel(k, layer.mode).data))),
+  );
+  const product = matmul(w, cols);
+  const n = oh * ow;
+  const y = grid(w.rows, n, (i) =>
+    activate(product.data[i] + layer.biases[Math.floor(i / n)], layer.activation),
+  );
+  return { w, cols, product, y };
 }

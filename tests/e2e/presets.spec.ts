@@ -70,8 +70,10 @@ test('X, K and Y name the channel they show and let the user pick it; every kern
 }) => {
   await view(app, 'Channels, padding and stride');
   await layerPreset(app, 'K, K+1, K+2: 3 outputs').click();
-  // Every kernel editor of the layer has the same tools as K's.
+  // Every kernel editor of the layer has the same tools as K's (folded under "Tools", so the
+  // layer fits the window).
   const k22 = app.getByRole('group', { name: 'K output 2 input 2', exact: true });
+  await k22.getByText('Tools', { exact: true }).click();
   for (const tool of ['Clear', 'Random fill', 'Transpose', 'Flip horizontally', 'Flip vertically'])
     await expect(k22.getByRole('button', { name: tool, exact: true })).toBeVisible();
   await view(app, 'X, K and Y');

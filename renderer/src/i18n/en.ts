@@ -460,6 +460,17 @@ export const en = {
   'train.run.convolve': 'convolve',
   'train.growingSteady':
     'The loss is growing: {loss} at step {step}, rising at every step since {low} at step {lowStep}. The learning rate ({lr}) is likely too large for this problem.',
+  // layer-explained
+  'layer.breakdown': 'Breakdown of the hovered Y cell',
+  'grid.tools': 'Tools',
+  'layer.im2col': 'The layer as a matrix product (im2col)',
+  'layer.im2colNote':
+    "Row o of W is output channel o's kernels (as slid: flipped when convolving) flattened; column i·Wo+j of im2col(X) holds the taps of Y's cell (i, j) over every input channel (spread by the dilation, moved by the stride, 0 in the padding). W · im2col(X), plus the bias b_o and the activation, is Y with its channels flattened.",
+  'layer.im2colW': 'W as {o}×{n} (im2col)',
+  'layer.im2colX': 'im2col(X) ({n}×{hw})',
+  'layer.im2colY': 'act(W · im2col(X) + b) ({o}×{hw})',
+  'layer.im2colTooBig':
+    'Shown for small layers only: at most {taps} rows (C·kh·kw) and {cells} columns (Ho·Wo).',
 } as const;
 
 export type MessageKey = keyof typeof en;

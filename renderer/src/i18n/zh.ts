@@ -444,4 +444,14 @@ export const zh: Record<MessageKey, string> = {
   'train.run.convolve': '卷积',
   'train.growingSteady':
     '损失正在增大：第 {step} 步为 {loss}，自第 {lowStep} 步的 {low} 起每一步都在上升。学习率（{lr}）很可能对这个问题过大。',
+  // layer-explained
+  'layer.breakdown': '所指 Y 单元的计算分解',
+  'grid.tools': '工具',
+  'layer.im2col': '整个层写成矩阵乘法（im2col）',
+  'layer.im2colNote':
+    'W 的第 o 行是输出通道 o 的各卷积核（按滑动时的样子：卷积时翻转）展平；im2col(X) 的第 i·Wo+j 列是 Y 的单元 (i, j) 在所有输入通道上读取的值（按膨胀分散、按步幅移动，填充处为 0）。W · im2col(X) 加上偏置 b_o 并经过激活，就是各通道展平后的 Y。',
+  'layer.im2colW': 'W，{o}×{n}（im2col）',
+  'layer.im2colX': 'im2col(X)（{n}×{hw}）',
+  'layer.im2colY': 'act(W · im2col(X) + b)（{o}×{hw}）',
+  'layer.im2colTooBig': '仅在层较小时显示：最多 {taps} 行（C·kh·kw）和 {cells} 列（Ho·Wo）。',
 };
