@@ -12,7 +12,8 @@ export function matrixFromFile(
   maxRows: number = LIMITS.maxKernelSide,
   maxCols: number = maxRows,
 ): Matrix {
-  const m = importKernel(bytes, name);
+  // The parser stops at the first line over the larger side; the exact shape is checked below.
+  const m = importKernel(bytes, name, Math.max(maxRows, maxCols));
   if (m.rows > maxRows || m.cols > maxCols)
     throw new KernelStudioError(
       'too-large',
