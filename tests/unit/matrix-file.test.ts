@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matrixFromFile } from '../../renderer/src/lib/files/import-matrix';
+import { matrixFromFile } from '../../renderer/src/lib/files/matrix-file';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const table = (rows: number, cols: number): string =>
