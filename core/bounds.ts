@@ -44,6 +44,15 @@ export const BOUNDS = {
 /** Values in one array read from a file or made by the CLI (an image stack, a weight, Y): 256 MiB of float32. */
 export const MAX_ARRAY_VALUES = 4 * 4096 * 4096;
 
+/**
+ * The most multiply-adds the app does in one piece of work: one live pass of Y in Explore, the
+ * target Y of a run, one training step (its forward pass and weight gradient). Past this (about
+ * 3 s on a laptop's CPU, 15 s under software WebGPU) the app would seem frozen and a run could
+ * not be paused between steps; what exceeds it is refused before any work, with a message that
+ * says how much and why. The CLI has no such budget.
+ */
+export const COMPUTE_BUDGET = 2e9;
+
 export type BoundName = keyof typeof BOUNDS;
 
 /** Which bound each numeric training setting has: the settings form and the workspace schema read this. */

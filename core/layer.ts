@@ -137,6 +137,15 @@ export function multiplyAdds(
   return spec.outChannels * output.rows * output.cols * spec.inChannels * spec.kernel[0] * spec.kernel[1];
 }
 
+/** `multiplyAdds` as its terms, "O × C × Ho × Wo × kh × kw = 64 × 64 × 482 × 482 × 31 × 31", for a message. */
+export function multiplyAddsTerms(
+  spec: Pick<ConvSpec, 'inChannels' | 'outChannels' | 'kernel'>,
+  output: Shape2,
+): string {
+  const terms = [spec.outChannels, spec.inChannels, output.rows, output.cols, spec.kernel[0], spec.kernel[1]];
+  return `O × C × Ho × Wo × kh × kw = ${terms.join(' × ')}`;
+}
+
 /** The "valid" output of a kernel on an input, (H−kh+1)×(W−kw+1), or null when the kernel is larger in an axis. */
 export function validOutputShape(input: Shape2, kernel: Shape2): Shape2 | null {
   const shape = outputShape(validGeometry(kernel), input);

@@ -102,9 +102,11 @@ export function extensionOf(filename: string): string {
 
 /**
  * Reads a matrix file by extension (IMPORT_KINDS.kernel): .json, .csv (also .txt/.tsv), .npy, or
- * .safetensors (its `weight`). `filename` also names the file in error messages.
+ * .safetensors (its `weight`). `filename` also names the file in error messages. A text table
+ * stops at the first line over `maxSide` (a 16 MB CSV meant for a 31×31 kernel is refused after
+ * its first line, not parsed whole first).
  */
-export function importKernel(bytes: Uint8Array, filename: string): Matrix {
+export function importKernel(bytes: Uint8Array, filename: string, maxSide?: number): Matrix {
   const extension = extensionOf(filename);
   switch (extension) {
     case 'json':
@@ -112,7 +114,7 @@ export function importKernel(bytes: Uint8Array, filename: string): Matrix {
     case 'csv':
     case 'tsv':
     case 'txt':
-      return parseMatrixCsv(decodeUtf8(bytes, filename), filename);
+      return parseMatrixCsv(decodeUtf8(bytes, filename), filename, maxSide);
     case 'npy':
       return decodeNpy(bytes, filename);
     case 'safetensors':

@@ -7,7 +7,16 @@
  */
 import { KernelStudioError } from '../errors';
 import { forwardLayerCpu } from '../cpu/layer';
-import { isSingleChannelValid, layerOutputShape, outputShape, type ConvSpec, type Shape2 } from '../layer';
+import { COMPUTE_BUDGET } from '../bounds';
+import {
+  isSingleChannelValid,
+  layerOutputShape,
+  multiplyAdds,
+  multiplyAddsTerms,
+  outputShape,
+  type ConvSpec,
+  type Shape2,
+} from '../layer';
 import { LAYER_FIELDS, layerOf, specOfLayer, stackChannels, stackKernels } from '../layer-stack';
 import type { LayerTrainConfig } from '../layer-types';
 import { randomWeights } from '../random';
@@ -121,8 +130,49 @@ export interface TrainingSetup {
   readonly out: Shape2;
 }
 
-/** Builds the whole setup; throws a one-line error when the kernel does not fit or the target is smaller than the output. */
-export function trainingSetup(doc: TrainingInputs, target: Tensor3 = targetY(doc)): TrainingSetup {
+/** Passes of one training step, each O·C·Ho·Wo·kh·kw multiply-adds: the forward pass and the weight gradient. */
+export const STEP_PASSES = 2;
+
+/**
+ * Why this document cannot be trained in the app, or null: the target Y (the document's layer on
+ * X, one pass) or one step of the learned layer (STEP_PASSES passes) over core/bounds'
+ * COMPUTE_BUDGET. Found from the shapes alone, before any work.
+ */
+export function trainingBudgetProblem(doc: TrainingInputs): string | null {
+  const budget = COMPUTE_BUDGET.toExponential(0);
+  const advice = 'Use fewer channels, a smaller X or a smaller kernel.';
+  const x = doc.channels[0];
+  if (!x) return null;
+  if (doc.training.targetSource !== 'drawn' || !doc.drawnTarget) {
+    const spec = documentSpec(doc);
+    const out = outputShape(spec, x);
+    const cost = out.rows > 0 && out.cols > 0 ? multiplyAdds(spec, out) : 0;
+    if (cost > COMPUTE_BUDGET)
+      return (
+        `Training is refused: the target Y takes ${cost.toExponential(1)} multiply-adds ` +
+        `(${multiplyAddsTerms(spec, out)}), over the budget of ${budget} per pass. ${advice}`
+      );
+  }
+  const { learned } = trainingShapes(doc);
+  const spec: ConvSpec = { ...learnedSpec(doc), kernel: [learned.rows, learned.cols] };
+  const out = outputShape(spec, x);
+  const cost = out.rows > 0 && out.cols > 0 ? STEP_PASSES * multiplyAdds(spec, out) : 0;
+  if (cost <= COMPUTE_BUDGET) return null;
+  return (
+    `Training is refused: one step takes ${cost.toExponential(1)} multiply-adds (the forward pass and the ` +
+    `weight gradient, ${STEP_PASSES} × ${multiplyAddsTerms(spec, out)}), over the budget of ${budget} per step, ` +
+    `so the app would freeze and the run could not be paused. ${advice}`
+  );
+}
+
+/**
+ * Builds the whole setup; throws a one-line error when the work is over the compute budget
+ * (before any of it), the kernel does not fit or the target is smaller than the output.
+ */
+export function trainingSetup(doc: TrainingInputs, given?: Tensor3): TrainingSetup {
+  const problem = trainingBudgetProblem(doc);
+  if (problem) throw new KernelStudioError('invalid-argument', problem);
+  const target = given ?? targetY(doc);
   const s = doc.training;
   const spec = learnedSpec(doc);
   const initWeight = initialWeight(s, spec.inChannels, spec.outChannels);

@@ -3,11 +3,8 @@ import { createCpuBackend } from '#core/cpu/index';
 import { toRows, zeros } from '#core/matrix';
 import { channel } from '#core/tensor';
 import { layerDocumentOf } from '../helpers/layer-documents';
-import {
-  LIVE_PASS_BUDGET,
-  LayerOutput,
-  layerShape,
-} from '../../renderer/src/lib/explore/layer-output.svelte';
+import { COMPUTE_BUDGET } from '#core/bounds';
+import { LayerOutput, layerShape } from '../../renderer/src/lib/explore/layer-output.svelte';
 
 /** d2l's 2-channel example: X 2×3×3, K 1×2×2×2. */
 const d2l = layerDocumentOf('twoChannels');
@@ -42,7 +39,7 @@ describe('LayerOutput: the full layer live in Explore', () => {
       kernels: Array.from({ length: 64 }, () => Array.from({ length: 64 }, () => zeros(31, 31))),
       biases: Array.from({ length: 64 }, () => 0),
     };
-    expect(64 * 64 * 34 * 34 * 961).toBeGreaterThan(LIVE_PASS_BUDGET);
+    expect(64 * 64 * 34 * 34 * 961).toBeGreaterThan(COMPUTE_BUDGET);
     const backend = createCpuBackend();
     let passes = 0;
     const forward = backend.forwardLayer.bind(backend);

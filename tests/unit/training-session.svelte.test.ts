@@ -15,10 +15,11 @@ import { forwardLayerCpu } from '#core/cpu/layer';
 import { exportLayer } from '#core/formats/index';
 import { formatFloat32 } from '#core/formats/numbers';
 import { lossAt } from '#core/landscape';
-import { fromRows } from '#core/matrix';
+import { COMPUTE_BUDGET } from '#core/bounds';
+import { fromRows, zeros } from '#core/matrix';
 import { randomMatrix } from '#core/random';
 import { channel } from '#core/tensor';
-import { trainingSetup } from '#core/train/setup';
+import { STEP_PASSES, trainingBudgetProblem, trainingSetup } from '#core/train/setup';
 import {
   DEFAULT_TRAINING,
   DOCUMENT_FIELDS,
@@ -67,9 +68,13 @@ async function call(method: InvokeMethod, ...args: unknown[]): Promise<never> {
 }
 
 /** A session on the real CPU backend; the loss stream goes to main's real run log. */
-function sessionFor(doc: StudioDocument, namer: RunNamer = englishRunNamer): TrainingSession {
+function sessionFor(
+  doc: StudioDocument,
+  namer: RunNamer = englishRunNamer,
+  backend = createCpuBackend(),
+): TrainingSession {
   const compute = new ComputeState();
-  compute.backend = createCpuBackend();
+  compute.backend = backend;
   const charts = new LossCharts(
     {
       readLoss: (id) => call('readLoss', id),
@@ -439,5 +444,58 @@ describe('TrainingSession: growth is caught at the same step at every speed', ()
       const fast = await runAt(5, 400, speed);
       expect([fast.status, fast.step, fast.growth]).toEqual([normal.status, normal.step, normal.growth]);
     }
+  });
+});
+
+describe('TrainingSession: a run over the compute budget is refused before any work', () => {
+  /** C = O = 4 channels of 512×512 and 3×3 kernels in K; the learned kernel's size is `side`. */
+  function heavyDocument(side: number): StudioDocument {
+    const doc = new StudioDocument();
+    doc.channels = [0, 1, 2, 3].map(() => zeros(512, 512));
+    doc.kernels = [0, 1, 2, 3].map(() => [0, 1, 2, 3].map(() => zeros(3, 3)));
+    doc.biases = [0, 0, 0, 0];
+    doc.training = { ...DEFAULT_TRAINING, kernelRows: side, kernelCols: side, init: 'zeros' };
+    flushSync();
+    return doc;
+  }
+
+  /** A session whose backend counts the trainers it is asked for (and makes none: no work may start). */
+  function countingSession(doc: StudioDocument): { session: TrainingSession; trainers: () => number } {
+    const backend = createCpuBackend();
+    let trainers = 0;
+    backend.createLayerTrainer = () => {
+      trainers++;
+      return Promise.reject(new Error('a trainer was made for a run over the budget'));
+    };
+    return { session: sessionFor(doc, englishRunNamer, backend), trainers: () => trainers };
+  }
+
+  it('one step of 2 × 4 × 4 × 482 × 482 × 31 × 31 multiply-adds: Step and Run say how much and why', async () => {
+    expect(STEP_PASSES * 4 * 4 * 482 * 482 * 31 * 31).toBeGreaterThan(COMPUTE_BUDGET);
+    const { session, trainers } = countingSession(heavyDocument(31));
+    await session.stepOnce();
+    expect(session.status).toBe('error');
+    expect(session.error).toMatch(
+      /Training is refused: one step takes 7\.1e\+9 multiply-adds \(the forward pass and the weight gradient, 2 × O × C × Ho × Wo × kh × kw = 4 × 4 × 482 × 482 × 31 × 31\), over the budget of 2e\+9 per step/,
+    );
+    await session.run();
+    await finished(session);
+    expect([session.status, session.step, trainers()]).toEqual(['error', 0, 0]);
+  });
+
+  it("the target Y (the document's layer on X) over the budget is refused too; a light layer on the same X trains", async () => {
+    const doc = heavyDocument(3);
+    doc.kernels = [0, 1, 2, 3].map(() => [0, 1, 2, 3].map(() => zeros(31, 31)));
+    flushSync();
+    expect(trainingBudgetProblem(doc)).toMatch(
+      /the target Y takes 3\.6e\+9 multiply-adds \(O × C × Ho × Wo × kh × kw = 4 × 4 × 482 × 482 × 31 × 31\), over the budget of 2e\+9 per pass/,
+    );
+    const { session, trainers } = countingSession(doc);
+    await session.stepOnce();
+    expect([session.status, trainers()]).toEqual(['error', 0]);
+    expect(session.error).toBe(trainingBudgetProblem(doc));
+    doc.kernels = [0, 1, 2, 3].map(() => [0, 1, 2, 3].map(() => zeros(3, 3)));
+    flushSync();
+    expect(trainingBudgetProblem(doc)).toBeNull();
   });
 });

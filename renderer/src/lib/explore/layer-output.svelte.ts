@@ -5,7 +5,8 @@
  * The newest request wins; older results are dropped.
  */
 import { userMessage } from '#core/errors';
-import { layerOutputShape, type Shape2 } from '#core/layer';
+import { COMPUTE_BUDGET } from '#core/bounds';
+import { layerOutputShape, multiplyAdds, multiplyAddsTerms, type Shape2 } from '#core/layer';
 import { specOfLayer, stackChannels, stackKernels, type LayerFields } from '#core/layer-stack';
 import type { ComputeBackend } from '#core/layer-types';
 import type { Tensor3 } from '#core/tensor';
@@ -23,28 +24,14 @@ export function layerShape(layer: LayerFields): LayerShape {
   }
 }
 
-/**
- * The most multiply-adds one live pass of Y may take: Explore recomputes Y on every edit, and
- * past this (about 3 s on a laptop's CPU, 15 s under software WebGPU) the app would seem frozen.
- * A layer over it gets no Y, and a message that says why; the CLI has no such budget.
- */
-export const LIVE_PASS_BUDGET = 2e9;
-
-/** Multiply-adds of one forward pass: O × C × Ho × Wo × kh × kw. */
-export function passMultiplyAdds(layer: LayerFields, shape: Shape2): number {
-  const k = layer.kernels[0]?.[0];
-  return layer.kernels.length * layer.channels.length * shape.rows * shape.cols * (k ? k.rows * k.cols : 0);
-}
-
-/** Why Y of `layer` is not computed live, or null when it fits the budget. */
+/** Why Y of `layer` is not computed live (core/bounds' COMPUTE_BUDGET), or null when it fits the budget. */
 export function overBudget(layer: LayerFields, shape: Shape2): string | null {
-  const cost = passMultiplyAdds(layer, shape);
-  if (cost <= LIVE_PASS_BUDGET) return null;
-  const k = layer.kernels[0]![0]!;
-  const terms = `${layer.kernels.length} × ${layer.channels.length} × ${shape.rows} × ${shape.cols} × ${k.rows} × ${k.cols}`;
+  const spec = specOfLayer(layer);
+  const cost = multiplyAdds(spec, shape);
+  if (cost <= COMPUTE_BUDGET) return null;
   return (
-    `Y is not computed live: it takes ${cost.toExponential(1)} multiply-adds (O × C × Ho × Wo × kh × kw = ${terms}), ` +
-    `over the budget of ${LIVE_PASS_BUDGET.toExponential(0)} per pass. Use fewer channels, a smaller X or a smaller ` +
+    `Y is not computed live: it takes ${cost.toExponential(1)} multiply-adds (${multiplyAddsTerms(spec, shape)}), ` +
+    `over the budget of ${COMPUTE_BUDGET.toExponential(0)} per pass. Use fewer channels, a smaller X or a smaller ` +
     'kernel, or compute it with `kernel-studio corr2d`.'
   );
 }
