@@ -356,7 +356,9 @@ test('Open asks before discarding unsaved changes; Open Recent and drag-and-drop
     'huge.csv',
     `${Array.from({ length: 32 }, () => Array(32).fill(1).join(',')).join('\n')}\n`,
   );
-  await expect(app.getByTestId('file-error')).toContainText('huge.csv: the grid is 32×32, over the limit');
+  await expect(app.getByTestId('file-error')).toContainText(
+    'huge.csv has more than 31 columns, over the limit of 31×31',
+  );
   await app.getByRole('button', { name: 'Export…' }).click();
   await expect(app.getByTestId('export-kernel')).toHaveText('2×2 [[1, 0], [0, -1]]');
 });
