@@ -6,6 +6,7 @@
  */
 import { im2col } from '../im2col';
 import { lossScale } from '../optimizers';
+import { largestEigenvalue } from './lr-limit';
 import type { TrainConfig } from '../types';
 import { outputShape, validGeometry } from '../layer';
 
@@ -98,25 +99,13 @@ export function lrLimit(config: TrainConfig): number | null {
   const p = kh * kw + (config.useBias ? 1 : 0);
   if (n * p > MAX_WORK) return null;
   const a = im2col(config.x, kh, kw);
-  const at = (r: number, c: number) => (c < a.cols ? a.data[r * a.cols + c] : 1);
-  let v = new Float64Array(p).fill(1 / Math.sqrt(p));
-  let lambda = 0;
-  for (let iter = 0; iter < 100; iter++) {
-    const u = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let c = 0; c < p; c++) s += at(r, c) * v[c];
-      u[r] = s;
-    }
-    const w = new Float64Array(p);
-    for (let r = 0; r < n; r++) for (let c = 0; c < p; c++) w[c] += at(r, c) * u[r];
-    const norm = Math.hypot(...w);
-    if (norm === 0) return null;
-    const converged = Math.abs(norm - lambda) <= 1e-9 * norm;
-    lambda = norm;
-    v = w.map((x) => x / norm);
-    if (converged) break;
+  // The patch matrix with a ones column last when the bias is trained.
+  const patches = new Float64Array(n * p);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < a.cols; c++) patches[r * p + c] = a.data[r * a.cols + c];
+    if (p > a.cols) patches[r * p + a.cols] = 1;
   }
+  const lambda = largestEigenvalue(patches, n, p);
   const hessianMax = 2 * lambda * lossScale(config.loss, n);
   return hessianMax > 0 ? 2 / hessianMax : null;
 }

@@ -8,6 +8,7 @@
  */
 import { windowTaps } from '../layer';
 import type { LayerTrainConfig } from '../layer-types';
+import { lossScale } from '../optimizers';
 
 /** Above this many matrix entries the patch matrix is not built; the cheaper Frobenius bound is used. */
 const MAX_ENTRIES = 2_000_000;
@@ -32,8 +33,8 @@ function patches(config: LayerTrainConfig, rows: number, cols: number, p: number
   return a;
 }
 
-/** λmax(AᵀA) by power iteration on the explicit patch matrix. */
-function largestEigenvalue(a: Float64Array, n: number, p: number): number {
+/** λmax(AᵀA) by power iteration on an explicit n×p patch matrix (row-major); 0 when AᵀA is 0. */
+export function largestEigenvalue(a: Float64Array, n: number, p: number): number {
   let v = new Float64Array(p).fill(1 / Math.sqrt(p));
   let lambda = 0;
   for (let iter = 0; iter < 200; iter++) {
@@ -82,6 +83,6 @@ export function layerLrLimit(config: LayerTrainConfig): number | null {
     n * p > MAX_ENTRIES
       ? frobenius(config, rows, cols)
       : largestEigenvalue(patches(config, rows, cols, p), n, p);
-  const hessianMax = (2 * lambda) / (config.loss === 'mean' ? config.spec.outChannels * n : 1);
+  const hessianMax = 2 * lambda * lossScale(config.loss, config.spec.outChannels * n);
   return hessianMax > 0 ? 2 / hessianMax : null;
 }
