@@ -53,7 +53,9 @@ const SIMD = {
   store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
+  f32x4ExtractLane: 0x1f,
   f32x4Gt: 0x44,
+  f32x4Le: 0x45,
   f64x2Le: 0x4b,
   and: 0x4e,
   andnot: 0x4f,
@@ -248,6 +250,27 @@ export class Code {
 
   f32x4Gt(): this {
     return this.simd(SIMD.f32x4Gt);
+  }
+
+  f32x4Le(): this {
+    return this.simd(SIMD.f32x4Le);
+  }
+
+  f32x4Lane(lane: 0 | 1 | 2 | 3): this {
+    this.simd(SIMD.f32x4ExtractLane);
+    this.bytes.push(lane);
+    return this;
+  }
+
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+
+  /** Leaves the sum of v128 local `l`'s four f32 lanes as an f64 (each lane widened first). */
+  laneSumF32(l: Local): this {
+    this.get(l).f32x4Lane(0).f64PromoteF32();
+    for (const lane of [1, 2, 3] as const) this.get(l).f32x4Lane(lane).f64PromoteF32().f64Add();
+    return this;
   }
 
   f32x4Add(): this {

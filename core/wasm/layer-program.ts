@@ -1,37 +1,32 @@
 /**
- * A Conv2D layer with unit stride as a WebAssembly SIMD program, in two specializations: the
- * forward pass (`forward`: act(X ⋆ W + b) in float32, four lanes per vector, as PyTorch's fp32
- * conv2d computes it; within the golden tolerance of `forwardLayerCpu`'s float64 sums in
- * core/cpu/layer.ts) and the fused training evaluation (`train`: forward pass, residual, loss,
- * ∂L/∂W and ∂L/∂b in one sweep over each output channel's rows), which accumulates in float64
- * (two lanes per vector) with the same arithmetic as the CPU reference (`layerLossAndGradsCpu`
- * and `lossAndGradsCpu` in core/cpu/step.ts for one channel) up to summation order. C input and O output channels, any dilation; X comes
- * already zero-padded, so padding is just a larger X. The program is specialized for one
- * problem's shape: its key names every constant baked into it.
+ * A Conv2D layer with unit stride as a WebAssembly SIMD program in float32, four lanes per
+ * vector, as PyTorch's fp32 conv2d computes it, in two specializations: the forward pass
+ * (`forward`: act(X ⋆ W + b)) and the fused training evaluation (`train`: forward pass,
+ * residual, loss, ∂L/∂W and ∂L/∂b in one sweep over each group of output channels' rows). Both
+ * stay within the golden tolerances of the float64 JavaScript reference in core/cpu/layer.ts
+ * (`forwardLayerCpu`, `layerLossAndGradsCpu`), which `kernels: 'js'` still runs. C input and O
+ * output channels, any dilation; X is zero-padded in the memory, so padding is just a larger X.
+ * The program is specialized for one problem's shape: its key names every constant baked into it.
  *
- * Memory (byte offsets in `layout`): X's channels (float32 for `forward`, float64 for `train`) with
- * rows padded to `xStride` (zeros beyond the image) and one spare row; for `forward` the output in
- * float32 with rows padded to `oStride`; for `train` Y in float64 with rows padded to `oStride`, a lane mask per
- * output column (all ones below the output width, zero in the padding), the residual row and the
- * weights' gradient; then the slid weights (O×C×kh×kw) and the biases (in X's float type) and, for
- * `train`, Σ d per output channel. Output columns are computed in blocks of BLOCK values
- * (FORWARD_BLOCK for `forward`), so padded columns are
- * computed too: the forward pass leaves them in the padding, training masks them out.
+ * Memory (byte offsets in `layout`), float32 unless said: X's channels with rows padded to
+ * `xStride` (zeros beyond the image) and one spare row; for `forward` the output with rows padded
+ * to `oStride`; for `train` Y with rows padded to `oStride`, a lane mask per output column (all
+ * ones below the output width, zero in the padding), one residual row per channel of a group and
+ * the weights' gradient (float64); then the slid weights (O×C×kh×kw) and the biases and, for
+ * `train`, Σ d per output channel (float64). Output columns are computed in blocks of BLOCK
+ * values, so padded columns are computed too: the forward pass leaves them in the padding,
+ * training masks them out.
  */
 import type { FunctionDef } from './emit';
 import { Code } from './emit';
 
 /**
- * Output columns per forward block: two f64x2 accumulators. Measured on the 2-core AMD EPYC
- * (256² 5×5, one thread): 2 accumulators 0.39–0.45 ms a step, 1: 0.43–0.48, 3: 0.45–0.50,
- * 4: 0.48–0.74; a second set of gradient accumulators was slower (0.58–0.65 ms).
+ * Output columns per block: two f32x4 accumulators per output channel of a group. (The float64
+ * training program this replaced measured 2 accumulators fastest on the 2-core VMs too.)
  */
-export const BLOCK = 4;
-const VECS = BLOCK / 2;
-/** Output columns per forward block: two f32x4 accumulators. */
-export const FORWARD_BLOCK = 8;
-/** Output channels per forward group: each X window read serves this many (8 accumulators). */
-export const FORWARD_GROUP = 4;
+export const BLOCK = 8;
+/** Output channels per group: each X window read serves this many (8 accumulators). */
+export const GROUP = 4;
 const F64 = 8;
 const F32 = 4;
 const PAGE = 65536;
@@ -86,28 +81,22 @@ export interface LayerLayout extends LayerShape {
 /** The key naming every specialization of the program (like a WGSL program's shaderKey). */
 export function layerKey(s: LayerShape): string {
   return [
-    `wasm-layer-${s.purpose}-${s.purpose === 'forward' ? 'f32x4' : 'f64x2'}`,
+    `wasm-layer-${s.purpose}-f32x4`,
     `c${s.inChannels}o${s.outChannels}`,
     `k${s.kh}x${s.kw}`,
     `d${s.dh}x${s.dw}`,
     `x${s.xRows}x${s.xCols}`,
     s.relu ? 'relu' : 'linear',
-    `b${blockOf(s.purpose)}`,
-    ...(s.purpose === 'forward' ? [`g${FORWARD_GROUP}`] : []),
+    `b${BLOCK}`,
+    `g${GROUP}`,
     s.shared ? 'shared' : 'own',
   ].join('-');
-}
-
-/** Output columns per block of `purpose`'s program. */
-export function blockOf(purpose: LayerPurpose): number {
-  return purpose === 'forward' ? FORWARD_BLOCK : BLOCK;
 }
 
 export function layerLayout(s: LayerShape): LayerLayout {
   const oh = s.xRows - (s.kh - 1) * s.dh;
   const ow = s.xCols - (s.kw - 1) * s.dw;
-  const block = blockOf(s.purpose);
-  const oStride = Math.ceil(ow / block) * block;
+  const oStride = Math.ceil(ow / BLOCK) * BLOCK;
   // Wide enough that a padded block's taps stay inside their row.
   const xStride = Math.max(s.xCols, oStride + (s.kw - 1) * s.dw);
   const weights = s.outChannels * s.inChannels * s.kh * s.kw;
@@ -119,15 +108,14 @@ export function layerLayout(s: LayerShape): LayerLayout {
   };
   // One spare row after the last channel: a padded block of its last row may read into it.
   const train = s.purpose === 'train';
-  const elem = train ? F64 : F32;
-  const x = take((s.inChannels * s.xRows + 1) * xStride, elem);
+  const x = take((s.inChannels * s.xRows + 1) * xStride, F32);
   const out = train ? -1 : take(s.outChannels * oh * oStride, F32);
-  const y = train ? take(s.outChannels * oh * oStride, F64) : -1;
-  const mask = train ? take(oStride, F64) : -1;
-  const d = train ? take(oStride, F64) : -1;
+  const y = train ? take(s.outChannels * oh * oStride, F32) : -1;
+  const mask = train ? take(oStride, F32) : -1;
+  const d = train ? take(GROUP * oStride, F32) : -1;
   const g = train ? take(weights, F64) : -1;
-  const w = take(weights, elem);
-  const bias = take(s.outChannels, elem);
+  const w = take(weights, F32);
+  const bias = take(s.outChannels, F32);
   const sumD = train ? take(s.outChannels, F64) : -1;
   return {
     ...s,
@@ -241,40 +229,68 @@ function placeProgram(l: LayerLayout): FunctionDef {
 }
 
 /**
- * `run` with the slid weights at `w` and the biases at `bias`. `forward` is `run(row0, row1) ->
- * f64`: it writes act(z) of output rows [row0, row1) of every channel as float32 to `out` and
- * returns 0 (`forwardProgram`; threads sharing a memory each run a band of rows). `train` is `run() -> f64`: it adds Σ_out r·X-window
- * (unscaled) into `g` (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns
- * Σ r² (r = act(z) − y, d = r where the activation passes, as in the reference).
+ * Output channels whose ∂L/∂W sums share each X vector: as many as keep their kw sums, the kw
+ * taps and a d vector within the 15 vector registers V8 allocates on x64 (3 for 3×3, 1 from 5 columns on).
+ */
+export function gradientGroup(kw: number): number {
+  return Math.max(1, Math.min(GROUP, Math.floor(9 / kw)));
+}
+
+/**
+ * `run` with the slid weights at `w` and the biases at `bias`, both float32. `forward` is
+ * `run(row0, row1) -> f64`: it writes act(z) of output rows [row0, row1) of every channel as
+ * float32 to `out` and returns 0 (threads sharing a memory each run a band of rows). `train` is
+ * `run() -> f64`: it adds Σ_out d·X-window (unscaled) into `g` (float64, zeroed by the caller),
+ * writes Σ d per output channel to `sumD` (float64), and returns Σ r² (r = act(z) − y, d = r where
+ * the activation passes, as in the reference).
+ *
+ * Both compute z for output channels in groups of up to GROUP: for each group, row and
+ * block of BLOCK columns, two f32x4 accumulators per channel of the group start at its
+ * bias and add every tap (input channel, kernel row, kernel column): X is loaded once per tap
+ * (one unaligned load per vector) and multiplied by each channel's weight in all lanes, so a
+ * window read serves the whole group. Each output sums its taps in the same order in any group.
+ * `forward` stores act(z) (ReLU as the TypeScript pass: z > 0 ? z : 0, NaN gives 0). `train`
+ * stores z into the group's residual rows (`d`), then per channel of the group turns the row into
+ * r and d (masked to the output width), and adds each tap's Σ_j d_j·X_j over the row: sums of
+ * at most a row's width in float32 lanes, widened to float64 per row (loss, Σ d and ∂L/∂W).
  */
 export function layerProgram(l: LayerLayout): FunctionDef {
-  if (l.purpose === 'forward') return forwardProgram(l);
-  const c = new Code([]);
-  const o = c.local('i32'); // output channel
-  const yRow = c.local('i32'); // byte address of output row i of channel o in Y
+  const train = l.purpose === 'train';
+  const c = new Code(train ? [] : ['i32', 'i32']);
+  const xStart = c.local('i32'); // byte address of X's row row0 in channel 0
+  const xEnd = c.local('i32'); // … and of row row1
+  const outStart = c.local('i32'); // byte address of output (or Y) row row0 of the group's first channel
+  const o = c.local('i32'); // the group's first output channel, in bytes of its bias
+  const outRow = c.local('i32'); // byte address of output (or Y) row i of channel o
   const xRow = c.local('i32'); // byte address of X's row i in channel 0
-  const col = c.local('i32'); // byte offset of the block within an output row
+  const col = c.local('i32'); // byte offset of the block within a row
   const p = c.local('i32');
   const pw = c.local('i32');
-  const wo = c.local('i32'); // channel o's weights (and, offset by g − w, their gradient)
+  const wo = c.local('i32'); // channel o's weights (and, at twice the offset from w, its gradient)
   const ch = c.local('i32');
   const a = c.local('i32');
-  const biasV = c.local('v128');
-  const lossV = c.local('v128');
-  const sumV = c.local('v128');
+  const loss = c.local('f64');
   const zeroV = c.local('v128');
-  const le = c.local('v128');
-  const r = c.local('v128');
-  const acc = Array.from({ length: VECS }, () => c.local('v128'));
-  const sums = Array.from({ length: l.kw }, () => c.local('v128'));
-  const xRowBytes = l.xStride * F64;
-  const oRowBytes = l.oStride * F64;
-  const kRowBytes = l.kw * F64;
+  const wv = c.local('v128');
+  const vecs = BLOCK / 4;
+  const xv = Array.from({ length: vecs }, () => c.local('v128'));
+  const acc = Array.from({ length: GROUP }, () => Array.from({ length: vecs }, () => c.local('v128')));
+  // Training, ∂L/∂W: a row's sums per channel and kernel column for up to GRAD_GROUP(kw) channels
+  // at once, the X vectors of a kernel row's taps, a d vector and an address.
+  const gradGroup = gradientGroup(l.kw);
+  const sums = train
+    ? Array.from({ length: gradGroup }, () => Array.from({ length: l.kw }, () => c.local('v128')))
+    : [];
+  const taps = train ? Array.from({ length: l.kw }, () => c.local('v128')) : [];
+  const dv = c.local('v128');
+  const at = c.local('i32');
+  const xRowBytes = l.xStride * F32;
+  const oRowBytes = l.oStride * F32;
+  const kRowBytes = l.kw * F32;
   const tapRowBytes = l.dh * xRowBytes;
-  // From the row after a channel's last kernel row to the same row in the next channel.
   const nextChannel = (l.xRows - l.kh * l.dh) * xRowBytes;
   const weightsPerOut = l.inChannels * l.kh * kRowBytes;
-  const gMinusW = l.g - l.w;
+  const channelBytes = l.oh * oRowBytes;
 
   /** For every input channel and kernel row: `body`, then p and pw move to the next kernel row. */
   const kernelRows = (body: () => void): void => {
@@ -291,193 +307,165 @@ export function layerProgram(l: LayerLayout): FunctionDef {
     });
   };
 
-  c.f64(0).f64x2Splat().tee(zeroV).set(lossV);
-  c.i32(0).set(o);
-  c.i32(l.y).set(yRow);
-  c.i32(l.w).set(wo);
-  c.loop(() => {
-    c.get(o).f64Splat(l.bias).set(biasV);
-    c.get(zeroV).set(sumV);
-    c.i32(l.x).set(xRow);
-    c.loop(() => {
-      // Forward and residual, BLOCK output columns at a time.
-      c.i32(0).set(col);
-      c.loop(() => {
-        for (const v of acc) c.get(biasV).set(v);
-        c.get(xRow).get(col).i32Add().set(p);
-        c.get(wo).set(pw);
-        kernelRows(() => {
-          for (let b = 0; b < l.kw; b++) {
-            const wv = r; // r is free here: the tap's weight in both lanes
-            c.get(pw)
-              .f64Splat(b * F64)
-              .set(wv);
-            acc.forEach((v, k) => {
-              c.get(v)
-                .get(p)
-                .v128Load((2 * k + b * l.dw) * F64)
-                .get(wv)
-                .f64x2Mul()
-                .f64x2Add()
-                .set(v);
-            });
-          }
+  /** z for the block at `col` of row xRow, for the group's `g` channels, into acc. */
+  const accumulate = (g: number): void => {
+    for (let j = 0; j < g; j++)
+      for (const v of acc[j])
+        c.get(o)
+          .f32Splat(l.bias + j * F32)
+          .set(v);
+    c.get(xRow).get(col).i32Add().set(p);
+    c.get(wo).set(pw);
+    kernelRows(() => {
+      for (let b = 0; b < l.kw; b++) {
+        xv.forEach((v, k) => {
+          c.get(p)
+            .v128Load((4 * k + b * l.dw) * F32)
+            .set(v);
         });
-        acc.forEach((z, k) => {
-          const off = k * 16;
-          // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
-          if (l.relu) c.get(z).get(zeroV).f64x2Le().set(le);
-          // r = act(z) − y, masked to the output width.
-          c.get(z);
-          if (l.relu) c.get(le).andnot();
-          c.get(yRow).get(col).i32Add().v128Load(off).f64x2Sub();
-          c.i32(l.mask).get(col).i32Add().v128Load(off).and().set(r);
-          c.get(lossV).get(r).get(r).f64x2Mul().f64x2Add().set(lossV);
-          // d = r where the activation passes.
-          c.i32(l.d).get(col).i32Add().get(r);
-          if (l.relu) c.get(le).andnot();
-          c.tee(r).v128Store(off);
-          c.get(sumV).get(r).f64x2Add().set(sumV);
-        });
-        c.stepLt(col, BLOCK * F64, oRowBytes);
-      });
-      {
-        // ∂L/∂W: each kernel row's taps as dot products of the residual row with shifted X rows.
-        c.get(xRow).set(p);
-        c.get(wo).i32(gMinusW).i32Add().set(pw);
-        kernelRows(() => {
-          for (const v of sums) c.get(zeroV).set(v);
-          c.i32(0).set(col);
-          c.loop(() => {
-            c.i32(l.d).get(col).i32Add().v128Load().set(r);
-            sums.forEach((v, b) => {
-              c.get(v)
-                .get(p)
-                .get(col)
-                .i32Add()
-                .v128Load(b * l.dw * F64)
-                .get(r)
-                .f64x2Mul()
-                .f64x2Add()
-                .set(v);
-            });
-            c.stepLt(col, 16, oRowBytes);
+        for (let j = 0; j < g; j++) {
+          c.get(pw)
+            .f32Splat(b * F32 + j * weightsPerOut)
+            .set(wv);
+          acc[j].forEach((v, k) => {
+            c.get(v).get(xv[k]).get(wv).f32x4Mul().f32x4Add().set(v);
           });
-          sums.forEach((v, b) => {
-            c.get(pw)
-              .get(pw)
-              .f64Load(b * F64)
-              .laneSum(v)
-              .f64Add()
-              .f64Store(b * F64);
-          });
-        });
+        }
       }
-      c.bump(xRow, xRowBytes);
-      c.bump(yRow, oRowBytes);
-      c.get(xRow)
-        .i32(l.x + l.oh * xRowBytes)
-        .i32LtU();
     });
-    c.get(o).i32(l.sumD).i32Add().laneSum(sumV).f64Store();
-    c.bump(wo, weightsPerOut);
-    c.stepLt(o, F64, l.outChannels * F64);
-  });
-  c.laneSum(lossV);
-  return { name: 'run', params: [], results: ['f64'], code: c };
-}
+  };
 
-/**
- * The forward pass in float32, for output channels in groups of up to FORWARD_GROUP: for each
- * group, row and block of FORWARD_BLOCK columns, two f32x4 accumulators per channel of the group
- * start at its bias and add every tap (input channel, kernel row, kernel column): X is loaded once
- * per tap (one unaligned load per vector) and multiplied by each channel's weight in all lanes, so
- * a window read serves the whole group. Then act(z) (ReLU as the TypeScript pass: z > 0 ? z : 0,
- * NaN gives 0) is stored to `out`. Each output sums its taps in the same order in any group.
- */
-function forwardProgram(l: LayerLayout): FunctionDef {
-  const c = new Code(['i32', 'i32']);
-  const row0 = c.param(0); // the band's first output row
-  const row1 = c.param(1); // one past its last
-  const xStart = c.local('i32'); // byte address of X's row row0 in channel 0
-  const xEnd = c.local('i32'); // … and of row row1
-  const outStart = c.local('i32'); // byte address of output row row0 of the group's first channel
-  const o = c.local('i32'); // the group's first output channel, in bytes of its bias
-  const outRow = c.local('i32'); // byte address of output row i of channel o
-  const xRow = c.local('i32'); // byte address of X's row i in channel 0
-  const col = c.local('i32'); // byte offset of the block within a row
-  const p = c.local('i32');
-  const pw = c.local('i32');
-  const wo = c.local('i32'); // channel o's weights
-  const ch = c.local('i32');
-  const a = c.local('i32');
-  const zeroV = c.local('v128');
-  const wv = c.local('v128');
-  const vecs = FORWARD_BLOCK / 4;
-  const xv = Array.from({ length: vecs }, () => c.local('v128'));
-  const acc = Array.from({ length: FORWARD_GROUP }, () =>
-    Array.from({ length: vecs }, () => c.local('v128')),
-  );
-  const xRowBytes = l.xStride * F32;
-  const kRowBytes = l.kw * F32;
-  const tapRowBytes = l.dh * xRowBytes;
-  const nextChannel = (l.xRows - l.kh * l.dh) * xRowBytes;
-  const weightsPerOut = l.inChannels * l.kh * kRowBytes;
-  const channelBytes = l.oh * l.oStride * F32;
+  /** Training, after a row's z of channel j is in its residual row: r, d, loss and Σ d. */
+  const trainRow = (j: number): void => {
+    const [lossV, sumV] = acc[0];
+    const [z, r] = acc[1];
+    const le = wv;
+    const dRow = l.d + j * oRowBytes;
+    c.get(zeroV).tee(lossV).set(sumV);
+    c.i32(0).set(col);
+    c.loop(() => {
+      c.i32(dRow).get(col).i32Add().v128Load().set(z);
+      // With ReLU, `le` marks the lanes it zeroes (z ≤ 0; NaN passes, as in the reference).
+      if (l.relu) c.get(z).get(zeroV).f32x4Le().set(le);
+      c.get(z);
+      if (l.relu) c.get(le).andnot();
+      c.get(outRow)
+        .get(col)
+        .i32Add()
+        .v128Load(j * channelBytes)
+        .f32x4Sub();
+      c.i32(l.mask).get(col).i32Add().v128Load().and().set(r);
+      c.get(lossV).get(r).get(r).f32x4Mul().f32x4Add().set(lossV);
+      c.i32(dRow).get(col).i32Add().get(r);
+      if (l.relu) c.get(le).andnot();
+      c.tee(r).v128Store();
+      c.get(sumV).get(r).f32x4Add().set(sumV);
+      c.stepLt(col, 16, oRowBytes);
+    });
+    c.get(loss).laneSumF32(lossV).f64Add().set(loss);
+    c.get(o)
+      .i32(2)
+      .i32Mul()
+      .get(o)
+      .i32(2)
+      .i32Mul()
+      .f64Load(l.sumD + j * F64)
+      .laneSumF32(sumV)
+      .f64Add()
+      .f64Store(l.sumD + j * F64);
+  };
 
-  /** `count` groups of `g` output channels, from the current o, outRow and wo on. */
+  /**
+   * ∂L/∂W of channels o + j0 … o + j0 + gg − 1 for the current row: each kernel row's taps as dot
+   * products of their d rows with shifted X rows, every X vector loaded once for the gg channels.
+   */
+  const gradients = (j0: number, gg: number): void => {
+    c.get(xRow).set(p);
+    // Channel o + j0's weight gradient: float64, at w's offset doubled (and moved to g).
+    c.get(wo)
+      .i32(l.w)
+      .i32Sub()
+      .i32(2)
+      .i32Mul()
+      .i32(l.g + 2 * j0 * weightsPerOut)
+      .i32Add()
+      .set(pw);
+    c.i32(0).set(ch);
+    c.loop(() => {
+      c.i32(0).set(a);
+      c.loop(() => {
+        for (let jj = 0; jj < gg; jj++) for (let b = 0; b < l.kw; b++) c.get(zeroV).set(sums[jj][b]);
+        c.i32(0).set(col);
+        c.loop(() => {
+          c.get(p).get(col).i32Add().set(at);
+          for (let b = 0; b < l.kw; b++)
+            c.get(at)
+              .v128Load(b * l.dw * F32)
+              .set(taps[b]);
+          for (let jj = 0; jj < gg; jj++) {
+            c.i32(l.d + (j0 + jj) * oRowBytes)
+              .get(col)
+              .i32Add()
+              .v128Load()
+              .set(dv);
+            for (let b = 0; b < l.kw; b++)
+              c.get(sums[jj][b]).get(taps[b]).get(dv).f32x4Mul().f32x4Add().set(sums[jj][b]);
+          }
+          c.stepLt(col, 16, oRowBytes);
+        });
+        for (let jj = 0; jj < gg; jj++)
+          for (let b = 0; b < l.kw; b++) {
+            const offset = jj * 2 * weightsPerOut + b * F64;
+            c.get(pw).get(pw).f64Load(offset).laneSumF32(sums[jj][b]).f64Add().f64Store(offset);
+          }
+        c.bump(p, tapRowBytes).bump(pw, l.kw * F64);
+        c.stepLt(a, 1, l.kh);
+      });
+      c.bump(p, nextChannel);
+      c.stepLt(ch, 1, l.inChannels);
+    });
+  };
+
+  /** `count` groups of `g` output channels, from the current o, outStart and wo on. */
   const groups = (g: number, count: number): void => {
     if (count < 1 || g < 1) return;
     const first = c.local('i32');
     c.i32(0).set(first);
     c.loop(() => {
+      if (train)
+        for (let j = 0; j < g; j++)
+          c.get(o)
+            .i32(2)
+            .i32Mul()
+            .f64(0)
+            .f64Store(l.sumD + j * F64);
       c.get(xStart).set(xRow);
       c.get(outStart).set(outRow);
       c.loop(() => {
         c.i32(0).set(col);
         c.loop(() => {
-          for (let j = 0; j < g; j++)
-            for (const v of acc[j])
-              c.get(o)
-                .f32Splat(l.bias + j * F32)
-                .set(v);
-          c.get(xRow).get(col).i32Add().set(p);
-          c.get(wo).set(pw);
-          c.i32(0).set(ch);
-          c.loop(() => {
-            c.i32(0).set(a);
-            c.loop(() => {
-              for (let b = 0; b < l.kw; b++) {
-                xv.forEach((v, k) => {
-                  c.get(p)
-                    .v128Load((4 * k + b * l.dw) * F32)
-                    .set(v);
-                });
-                for (let j = 0; j < g; j++) {
-                  c.get(pw)
-                    .f32Splat(b * F32 + j * weightsPerOut)
-                    .set(wv);
-                  acc[j].forEach((v, k) => {
-                    c.get(v).get(xv[k]).get(wv).f32x4Mul().f32x4Add().set(v);
-                  });
-                }
-              }
-              c.bump(p, tapRowBytes).bump(pw, kRowBytes);
-              c.stepLt(a, 1, l.kh);
-            });
-            c.bump(p, nextChannel);
-            c.stepLt(ch, 1, l.inChannels);
-          });
+          accumulate(g);
           for (let j = 0; j < g; j++)
             acc[j].forEach((z, k) => {
-              c.get(outRow).get(col).i32Add().get(z);
-              if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
-              c.v128Store(k * 16 + j * channelBytes);
+              if (train)
+                c.i32(l.d + j * oRowBytes)
+                  .get(col)
+                  .i32Add()
+                  .get(z);
+              else {
+                c.get(outRow).get(col).i32Add().get(z);
+                if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
+              }
+              c.v128Store(k * 16 + (train ? 0 : j * channelBytes));
             });
-          c.stepLt(col, FORWARD_BLOCK * F32, l.oStride * F32);
+          c.stepLt(col, BLOCK * F32, oRowBytes);
         });
+        if (train) {
+          for (let j = 0; j < g; j++) trainRow(j);
+          for (let j0 = 0; j0 < g; j0 += gradGroup) gradients(j0, Math.min(gradGroup, g - j0));
+        }
         c.bump(xRow, xRowBytes);
-        c.bump(outRow, l.oStride * F32);
+        c.bump(outRow, oRowBytes);
         c.get(xRow).get(xEnd).i32LtU();
       });
       c.bump(outStart, g * channelBytes);
@@ -488,18 +476,22 @@ function forwardProgram(l: LayerLayout): FunctionDef {
   };
 
   c.f64(0).f64x2Splat().set(zeroV);
-  c.get(row0).i32(xRowBytes).i32Mul().i32(l.x).i32Add().set(xStart);
-  c.get(row1).i32(xRowBytes).i32Mul().i32(l.x).i32Add().set(xEnd);
-  c.get(row0)
-    .i32(l.oStride * F32)
-    .i32Mul()
-    .i32(l.out)
-    .i32Add()
-    .set(outStart);
+  c.f64(0).set(loss);
+  const outBase = train ? l.y : l.out;
+  if (train) {
+    c.i32(l.x).set(xStart);
+    c.i32(l.x + l.oh * xRowBytes).set(xEnd);
+    c.i32(outBase).set(outStart);
+  } else {
+    const [row0, row1] = [c.param(0), c.param(1)];
+    c.get(row0).i32(xRowBytes).i32Mul().i32(l.x).i32Add().set(xStart);
+    c.get(row1).i32(xRowBytes).i32Mul().i32(l.x).i32Add().set(xEnd);
+    c.get(row0).i32(oRowBytes).i32Mul().i32(outBase).i32Add().set(outStart);
+  }
   c.i32(0).set(o);
   c.i32(l.w).set(wo);
-  groups(FORWARD_GROUP, Math.floor(l.outChannels / FORWARD_GROUP));
-  groups(l.outChannels % FORWARD_GROUP, 1);
-  c.f64(0);
-  return { name: 'run', params: ['i32', 'i32'], results: ['f64'], code: c };
+  groups(GROUP, Math.floor(l.outChannels / GROUP));
+  groups(l.outChannels % GROUP, 1);
+  c.get(loss);
+  return { name: 'run', params: train ? [] : ['i32', 'i32'], results: ['f64'], code: c };
 }

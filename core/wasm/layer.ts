@@ -190,8 +190,8 @@ function layoutFor(
 const F32_BYTES = 4;
 const PAGE_BYTES = 65536;
 
-/** Copies `t`'s channels into `f` (a view of memory in X's float type) at byte `at`, each row `stride` floats apart. */
-function copyRows(f: Float64Array | Float32Array, at: number, t: Tensor3, stride: number): void {
+/** Copies `t`'s channels into `f` (a float32 view of memory) at byte `at`, each row `stride` floats apart. */
+function copyRows(f: Float32Array, at: number, t: Tensor3, stride: number): void {
   const base = at / f.BYTES_PER_ELEMENT;
   const { data, cols } = t;
   for (let r = 0; r < t.channels * t.rows; r++)
@@ -209,15 +209,15 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   if (!held) return null;
   const buffer = memoryBuffer(held.instance);
   const step = held.instance.exports.run as () => number;
-  const f = new Float64Array(buffer);
+  const f = new Float32Array(buffer);
   copyRows(f, l.x, xp, l.xStride);
   copyRows(f, l.y, y, l.oStride);
   // All-ones lanes (a NaN bit pattern) below the output width, zero in the padding.
-  new BigUint64Array(buffer, l.mask, l.ow).fill(0xffffffffffffffffn);
+  new Uint32Array(buffer, l.mask, l.ow).fill(0xffffffff);
   const size = spec.outChannels * spec.inChannels * l.kh * l.kw;
-  const wView = new Float64Array(buffer, l.w, size);
+  const wView = new Float32Array(buffer, l.w, size);
   const gView = new Float64Array(buffer, l.g, size);
-  const biasView = new Float64Array(buffer, l.bias, spec.outChannels);
+  const biasView = new Float32Array(buffer, l.bias, spec.outChannels);
   const sumView = new Float64Array(buffer, l.sumD, spec.outChannels);
   const outputs = spec.outChannels * l.oh * l.ow;
   let released = false;

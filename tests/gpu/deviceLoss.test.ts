@@ -9,7 +9,7 @@ import { cpuAfterDeviceLoss } from '../../renderer/src/compute/select';
 import { reasonText } from '../../renderer/src/i18n/reason';
 import { createWebGpuBackend } from '../../gpu/backend';
 import type { DeviceLostEvent } from '../../gpu/context';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 const config: TrainConfig = {

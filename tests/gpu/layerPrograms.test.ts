@@ -15,7 +15,7 @@ import type { Tensor3 } from '#core/tensor';
 import type { LossKind, OptimizerKind } from '#core/types';
 import { fitsWindow } from '../../gpu/layerWgsl';
 import { layerPartialsShape } from '../../gpu/programs/layerGradPartialsProgram';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { webgpuBackend } from './webgpuHarness';
 
 function randomTensor(c: number, h: number, w: number, seed: number): Tensor3 {

@@ -8,7 +8,7 @@ import type { ConvSpec } from '#core/layer';
 import { convSpec, outputShape } from '#core/layer';
 import { randomMatrix, randomWeights } from '#core/random';
 import type { Tensor3, Weights } from '#core/tensor';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { webgpuBackend } from './webgpuHarness';
 
 beforeAll(async () => {

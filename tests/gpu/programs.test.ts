@@ -8,7 +8,7 @@ import { randomMatrix } from '#core/random';
 import { forwardRef, lossAndGradsRef, trainRef } from '#core/reference';
 import type { Activation, LossKind, Mode, OptimizerKind, TrainConfig } from '#core/types';
 import type { TrainPath } from '../../gpu/trainer';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { webgpuBackend } from './webgpuHarness';
 import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 

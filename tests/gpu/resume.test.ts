@@ -7,7 +7,7 @@ import { expect, test } from 'vitest';
 import { CpuLayerTrainer } from '#core/cpu/index';
 import { randomMatrix } from '#core/random';
 import type { TrainConfig } from '#core/types';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { webgpuBackend } from './webgpuHarness';
 import { oneKernelLayer } from '../helpers/one-kernel';
 

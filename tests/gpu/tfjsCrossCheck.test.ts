@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { randomMatrix } from '#core/random';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { webgpuBackend } from './webgpuHarness';
 import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 

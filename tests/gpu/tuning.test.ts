@@ -13,7 +13,7 @@ import { Corr2dForwardProgram } from '../../gpu/programs/corr2dForwardProgram';
 import { Corr2dStripProgram } from '../../gpu/programs/corr2dStripProgram';
 import type { ProgramTuning } from '../../gpu/tuning';
 import { adapterIsFallback } from '../../gpu/context';
-import { expectClose } from './numeric';
+import { expectClose } from '../helpers/numeric';
 import { forwardOneKernel } from '../helpers/one-kernel';
 
 const spec = (k: number, kw = k) =>

@@ -9,13 +9,18 @@ import { randomKernel, randomMatrix } from '#core/random';
 import { corr2dRef, forwardRef, trainRef } from '#core/reference';
 import type { Activation, LossKind, Mode, OptimizerSpec, TrainConfig } from '#core/types';
 import { expectAllClose } from '../helpers/golden';
+import { expectClose } from '../helpers/numeric';
 import { configFromCase, forwardCases, trainCases } from './compute-fixtures';
 import { oneKernelLayer, forwardOneKernel } from '../helpers/one-kernel';
 
 /** Float32 storage of outputs vs the float64 reference. */
 const FORWARD_TOL = { rtol: 1e-5, atol: 1e-5 };
-/** The trainer computes in float64 on the same float32 inputs: only summation order differs. */
-const TRAIN_TOL = { rtol: 1e-8, atol: 1e-10 };
+/**
+ * The trainer's WebAssembly step computes in float32 lanes, as the GPU programs do (its sums
+ * widened to float64 per row; the optimizer in float64): normwise float32 agreement with the
+ * float64 reference over the run, as the GPU programs' tests ask (tests/gpu/programs.test.ts).
+ */
+const TRAIN_RTOL = 2e-4;
 
 const KERNEL_SHAPES: [number, number][] = [
   [1, 1],
@@ -146,11 +151,10 @@ describe('CPU backend vs reference on random shapes', () => {
           const chunk = trainer.runSync(steps);
           const snap = trainer.snapshotSync();
           expect(ref.diverged).toBeUndefined();
-          expectAllClose(chunk.losses, ref.losses, TRAIN_TOL, 'loss');
-          expectAllClose(snap.weight.data, Float32Array.from(ref.weight), FORWARD_TOL, 'weight');
-          // The snapshot holds float32 values; the run's own vector is float64, like the reference.
+          expectClose(chunk.losses, ref.losses, TRAIN_RTOL, 'loss');
+          expectClose(snap.weight.data, ref.weight, TRAIN_RTOL, 'weight');
           const { params } = trainer.exportState();
-          expectAllClose([params[params.length - 1]], [ref.bias], TRAIN_TOL, 'bias');
+          expectClose([params[params.length - 1]], [ref.bias], TRAIN_RTOL, 'bias');
         });
       }
     }

@@ -29,6 +29,7 @@ import {
   PARAM_TOLERANCE,
 } from '../helpers/golden';
 import { oneKernelLayer } from '../helpers/one-kernel';
+import { expectClose } from '../helpers/numeric';
 
 const golden = loadLayerGolden();
 const forwardCases = golden.filter((c): c is LayerForwardCase => c.op === 'forward');
@@ -223,8 +224,9 @@ describe('layer gradients', () => {
           const r = trainLayerRef(cfg, 5);
           const trainer = new CpuLayerTrainer(cfg);
           const chunk = trainer.runSync(5);
-          expectAllClose(chunk.losses, r.losses, { rtol: 1e-9, atol: 1e-9 }, 'loss');
-          expectAllClose(trainer.snapshotSync().weight.data, r.weight, { rtol: 1e-5, atol: 1e-6 }, 'weight');
+          // The WebAssembly step computes in float32 lanes (as the GPU programs): normwise float32 agreement.
+          expectClose(chunk.losses, r.losses, 2e-4, 'loss');
+          expectClose(trainer.snapshotSync().weight.data, r.weight, 2e-4, 'weight');
         },
       ),
       { numRuns: 60 },

@@ -5,6 +5,7 @@
  * writer it is built with.
  */
 import { WASM_OPTIONS } from '../helpers/wasm-options';
+import { expectClose } from '../helpers/numeric';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forwardCpu } from '#core/cpu/forward';
 import { ParamRun } from '#core/cpu/param-run';
@@ -31,7 +32,7 @@ import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import type { LossKind, TrainConfig } from '#core/types';
 import { LOSS_KINDS } from '#core/types';
-import { BLOCK, FORWARD_GROUP, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
+import { BLOCK, GROUP, MAX_BYTES, layerKey, layerLayout } from '#core/wasm/layer-program';
 import { wasmForwardLayer, wasmLayerLossAndGrads } from '#core/wasm/layer';
 import type { LayerTrainCase } from '../helpers/golden';
 import {
@@ -71,8 +72,13 @@ function wasmLossAndGrads(x: Matrix, y: Matrix, kh: number, kw: number, relu: bo
   };
 }
 
-/** Only the summation order differs from the reference (both float64 on the same float32 inputs). */
-const TOL = { rtol: 1e-12, atol: 1e-13 };
+/**
+ * The programs compute in float32 lanes (each row's sums widened to float64), the reference in
+ * float64 on the same float32 inputs: they agree to float32 rounding, normwise (a component that
+ * cancels to near zero is compared against the largest one). A wrong tap, channel or mask is off
+ * by far more.
+ */
+const F32 = 1e-4;
 
 describe('WebAssembly training program vs the CPU reference', () => {
   it('runs here: Node has WebAssembly SIMD', () => {
@@ -111,8 +117,9 @@ describe('WebAssembly training program vs the CPU reference', () => {
           for (const bias of [-0.4, 0.1]) {
             const a = program!(w, bias, loss, gWasm);
             const b = lossAndGradsCpu(x, y, w, kh, kw, bias, relu, loss, gRef, createStepBuffers(y.cols));
-            expectAllClose([a.loss, a.gradB], [b.loss, b.gradB], TOL, 'loss and ∂L/∂b');
-            expectAllClose(gWasm, gRef, TOL, '∂L/∂K');
+            expectClose([a.loss], [b.loss], F32, 'loss');
+            expectClose([a.gradB], [b.gradB], F32, '∂L/∂b');
+            expectClose(gWasm, gRef, F32, '∂L/∂K');
           }
         });
 
@@ -162,7 +169,7 @@ describe('WebAssembly training program vs the CPU reference', () => {
 
   it('a problem too large for one wasm32 memory is left to JavaScript', () => {
     const spec = convSpec({ kernel: [3, 3], inChannels: 64 });
-    const side = 2048;
+    const side = 3000; // 64 float32 channels of 3000² are 2.3 GB
     const huge: Tensor3 = { channels: 64, rows: side, cols: side, data: new Float32Array(0) };
     const y: Tensor3 = { channels: 1, rows: side - 2, cols: side - 2, data: new Float32Array(0) };
     expect(
@@ -219,9 +226,9 @@ describe('the layer program vs the JavaScript layer step on random layers', () =
       expect(program).not.toBeNull();
       const value = program!(w, bias, loss, gW, gB);
       const ref = layerLossAndGradsCpu(xp, y, w, bias, spec, loss, rW, rB, layerStepBuffers(spec, x));
-      expectAllClose([value], [ref], TOL, 'loss');
-      expectAllClose(gW, rW, TOL, '∂L/∂W');
-      expectAllClose(gB, rB, TOL, '∂L/∂b');
+      expectClose([value], [ref], F32, 'loss');
+      expectClose(gW, rW, F32, '∂L/∂W');
+      expectClose(gB, rB, F32, '∂L/∂b');
       // The forward program: float64 sums rounded to float32, as the TypeScript pass (only the
       // summation order differs, so at most a float32 rounding apart).
       const weights = {
@@ -290,8 +297,8 @@ describe('a closed run hands its instance to the next run of its shape', () => {
       { kind: 'adam', lr: 0.01 },
       oneKernelEvaluate(second.x, second.y, 5, 5, second, 'js'),
     );
-    expectAllClose(b.runSync(30).losses, ref.runSync(30).losses, TOL, 'losses');
-    expectAllClose(b.params, ref.params, TOL, 'parameters');
+    expectClose(b.runSync(30).losses, ref.runSync(30).losses, F32, 'losses');
+    expectClose(b.params, ref.params, F32, 'parameters');
   });
 });
 
@@ -358,8 +365,8 @@ describe('without WebAssembly (a page whose CSP forbids compiling it)', () => {
     const params = initialParams(config);
     const g1 = new Float64Array(params.length);
     const g2 = new Float64Array(params.length);
-    expect(without(params, g2)).toBeCloseTo(withWasm(params, g1), 12);
-    expectAllClose(g2, g1, TOL, 'gradients');
+    expectClose([without(params, g2)], [withWasm(params, g1)], F32, 'loss');
+    expectClose(g2, g1, F32, 'gradients');
   });
 });
 
@@ -385,9 +392,9 @@ describe('the binary writer', () => {
 });
 
 describe('the forward program groups output channels', () => {
-  // FORWARD_GROUP channels share each X window read; a layer with more, and one with a
+  // GROUP channels share each X window read; a layer with more, and one with a
   // remainder, must still give every channel its own sums.
-  for (const outChannels of [FORWARD_GROUP + 1, 2 * FORWARD_GROUP, 2 * FORWARD_GROUP + 3]) {
+  for (const outChannels of [GROUP + 1, 2 * GROUP, 2 * GROUP + 3]) {
     it(`${outChannels} output channels, 2 inputs, 3×3 "same" with ReLU`, () => {
       const spec = convSpec({
         kernel: [3, 3],

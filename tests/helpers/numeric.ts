@@ -1,4 +1,4 @@
-/** Float32-vs-float64 comparison for the GPU tests: atol scales with the reference's magnitude. */
+/** Float32-vs-float64 comparison (GPU programs, the CPU's WebAssembly programs): atol scales with the reference's magnitude. */
 import { expect } from 'vitest';
 
 export function expectClose(
