@@ -67,6 +67,7 @@ const SIMD = {
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 /** One function body: declare locals, then append instructions (each leaves the stack as wasm says). */
@@ -281,6 +282,14 @@ export class Code {
     return this.simd(SIMD.f32x4Mul);
   }
 
+  /**
+   * a·b + c for (a, b, c) on the stack, fused where the hardware has FMA (relaxed SIMD: the
+   * engine may also round twice). Only where `wasmFmaSupported()`.
+   */
+  f32x4Madd(): this {
+    return this.simd(SIMD.f32x4RelaxedMadd);
+  }
+
   f32x4Sub(): this {
     return this.simd(SIMD.f32x4Sub);
   }
@@ -413,6 +422,20 @@ export function wasmSimdSupported(): boolean {
     code.f64(0).f64x2Splat().f64x2Lane(0);
     const bytes = moduleBytes(1, [{ name: 'probe', params: [], results: ['f64'], code }]);
     new api.Module(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this runtime compiles relaxed SIMD's f32x4.relaxed_madd (Chromium 114+, Node only behind a flag). */
+export function wasmFmaSupported(): boolean {
+  try {
+    const api = webAssembly();
+    if (!api) return false;
+    const code = new Code([]);
+    code.f64(0).f64x2Splat().f64(0).f64x2Splat().f64(0).f64x2Splat().f32x4Madd().f64x2Lane(0);
+    new api.Module(moduleBytes(1, [{ name: 'probe', params: [], results: ['f64'], code }]));
     return true;
   } catch {
     return false;

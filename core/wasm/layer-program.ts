@@ -17,7 +17,7 @@
  * values, so padded columns are computed too: the forward pass leaves them in the padding,
  * training masks them out.
  */
-import type { FunctionDef } from './emit';
+import type { FunctionDef, Local } from './emit';
 import { Code } from './emit';
 
 /**
@@ -54,6 +54,8 @@ export interface LayerShape {
    * (forward only), rather than the module's own.
    */
   readonly shared?: boolean;
+  /** Whether multiply-adds use relaxed SIMD's f32x4.relaxed_madd (fused where the hardware has FMA). */
+  readonly fma?: boolean;
 }
 
 export interface LayerLayout extends LayerShape {
@@ -90,6 +92,7 @@ export function layerKey(s: LayerShape): string {
     `b${BLOCK}`,
     `g${GROUP}`,
     s.shared ? 'shared' : 'own',
+    s.fma ? 'fma' : 'mul-add',
   ].join('-');
 }
 
@@ -292,6 +295,12 @@ export function layerProgram(l: LayerLayout): FunctionDef {
   const weightsPerOut = l.inChannels * l.kh * kRowBytes;
   const channelBytes = l.oh * oRowBytes;
 
+  /** acc += x·y in every lane: one relaxed multiply-add where the runtime has it, else two operations. */
+  const madd = (acc: Local, x: Local, y: Local): void => {
+    if (l.fma) c.get(x).get(y).get(acc).f32x4Madd().set(acc);
+    else c.get(acc).get(x).get(y).f32x4Mul().f32x4Add().set(acc);
+  };
+
   /** For every input channel and kernel row: `body`, then p and pw move to the next kernel row. */
   const kernelRows = (body: () => void): void => {
     c.i32(0).set(ch);
@@ -327,9 +336,7 @@ export function layerProgram(l: LayerLayout): FunctionDef {
           c.get(pw)
             .f32Splat(b * F32 + j * weightsPerOut)
             .set(wv);
-          acc[j].forEach((v, k) => {
-            c.get(v).get(xv[k]).get(wv).f32x4Mul().f32x4Add().set(v);
-          });
+          acc[j].forEach((v, k) => madd(v, xv[k], wv));
         }
       }
     });
@@ -408,8 +415,7 @@ export function layerProgram(l: LayerLayout): FunctionDef {
               .i32Add()
               .v128Load()
               .set(dv);
-            for (let b = 0; b < l.kw; b++)
-              c.get(sums[jj][b]).get(taps[b]).get(dv).f32x4Mul().f32x4Add().set(sums[jj][b]);
+            for (let b = 0; b < l.kw; b++) madd(sums[jj][b], taps[b], dv);
           }
           c.stepLt(col, 16, oRowBytes);
         });
