@@ -3,7 +3,8 @@
  * `npm run bench`: the whole benchmark in one command.
  *
  *   1. CPU (Node): bench/node/cpu.ts, our TypeScript kernels vs tfjs-cpu and tfjs-wasm,
- *      loaded through jiti (runs the TypeScript directly).
+ *      loaded through jiti (runs the TypeScript directly); then issue 21's target workloads on
+ *      one thread in Chromium (bench/browser/cpu.bench-test.ts), the app's own runtime.
  *   2. WebGPU (Chromium, --enable-unsafe-webgpu): bench/browser/webgpu.bench-test.ts through
  *      Vitest browser mode; it prints one `BENCH_JSON {...}` line. With --node (`npm run bench:gpu`)
  *      the same bench (bench/webgpu.ts) runs in this process on Dawn for Node instead
@@ -106,13 +107,16 @@ async function runCpu() {
   });
 }
 
-function runWebGpu() {
-  log('— WebGPU (Chromium) —');
+/** A browser bench file (bench/browser/*.bench-test.ts) in Chromium: its `BENCH_JSON {...}` report. */
+function runBrowserBench(file) {
   const vitest = join(root, 'node_modules/vitest/vitest.mjs');
   const child = spawn(
     process.execPath,
-    [vitest, 'run', '--config', 'bench/browser/vitest.bench.config.ts', 'bench/browser/webgpu.bench-test.ts'],
-    { cwd: root, env: { ...process.env, BENCH_QUICK: quick ? '1' : '', FORCE_COLOR: '0' } },
+    [vitest, 'run', '--config', 'bench/browser/vitest.bench.config.ts', file],
+    {
+      cwd: root,
+      env: { ...process.env, BENCH_QUICK: quick ? '1' : '', FORCE_COLOR: '0' },
+    },
   );
   let out = '';
   const forward = (chunk) => {
@@ -134,8 +138,26 @@ function runWebGpu() {
         reject(new Error(`the browser bench failed (exit ${code}${match ? '' : ', no BENCH_JSON line'})`));
         return;
       }
-      resolve(webGpuRows(JSON.parse(match[1])));
+      resolve(JSON.parse(match[1]));
     });
+  });
+}
+
+async function runWebGpu() {
+  log('— WebGPU (Chromium) —');
+  return webGpuRows(await runBrowserBench('bench/browser/webgpu.bench-test.ts'));
+}
+
+/** Our CPU engine on one thread in Chromium, the app's runtime (relaxed-SIMD multiply-add there). */
+async function runCpuInChromium() {
+  log("— CPU (Chromium, one thread: the app's engine) —");
+  const report = await runBrowserBench('bench/browser/cpu.bench-test.ts');
+  log(`relaxed-SIMD multiply-add in Chromium: ${report.fma ? 'yes' : 'no'}`);
+  return report.results.map((r) => {
+    log(
+      `${r.impl.padEnd(13)} ${r.workload.padEnd(36)} ${fmt(r.median_ms).padStart(10)} ms  (${r.runs} runs)`,
+    );
+    return { ...r, median_ms: Number(r.median_ms.toFixed(3)), backend: 'cpu', peer: r.impl };
   });
 }
 
@@ -189,9 +211,14 @@ function tfjsFailure(skipped, row) {
     : undefined;
 }
 
-/** The faster of our CPU rows over PyTorch CPU's, or undefined when either is missing. */
+/** Our CPU rows: one thread and every core in Node, one thread in Chromium (the app's engine). */
+const OUR_CPU_PEERS = ['ours-threads', 'ours-chromium'];
+
+/** The fastest of our CPU rows over PyTorch CPU's, or undefined when either is missing. */
 function bestOursOverPytorch(row) {
-  const times = [row.ours?.median_ms, row.peers['ours-threads']?.median_ms].filter((t) => t !== undefined);
+  const times = [row.ours?.median_ms, ...OUR_CPU_PEERS.map((p) => row.peers[p]?.median_ms)].filter(
+    (t) => t !== undefined,
+  );
   return times.length ? ratio(Math.min(...times), row.peers['pytorch-cpu']?.median_ms) : undefined;
 }
 
@@ -263,6 +290,7 @@ function markdownTables(results, skipped) {
         fmtRatio(ratio(c?.median_ms, r.ours?.median_ms)),
         fmtRatio(ratio(w?.median_ms, r.ours?.median_ms)),
         peerCell(r.peers['ours-threads']),
+        peerCell(r.peers['ours-chromium']),
         pytorchCell(r.peers['pytorch-cpu']),
         r.peers['pytorch-cpu'] ? (bestOursOverPytorch(r) ?? 0).toFixed(2) : '—',
         r.roofline ? fmt(r.roofline.median_ms) : '',
@@ -277,6 +305,7 @@ function markdownTables(results, skipped) {
           ...headers,
           'tfjs-wasm / ours',
           'ours, all cores (ms)',
+          'ours, Chromium⁶ (ms)',
           'PyTorch CPU at its best⁵ (ms)',
           'best ours / PyTorch⁴',
           'memory floor³ (ms)',
@@ -292,11 +321,15 @@ function markdownTables(results, skipped) {
       '³ Copying X once and writing each value of Y once, into buffers kept between runs: the least',
       'memory traffic of a forward pass that writes into its previous Y, as ours does (`into`).',
       '',
-      '⁴ The faster of ours (one thread) and ours on all cores, over PyTorch CPU at its best; both',
+      '⁴ The fastest of ours (one thread, all cores, Chromium), over PyTorch CPU at its best; both',
       'sides run the same steps of the same problem.',
       '',
       '⁵ PyTorch CPU, all threads, each row timed on both oneDNN paths (its default, and',
       '`DNNL_MAX_CPU_ISA=AVX2`) in separate processes; the faster is shown with the other in brackets.',
+      '',
+      '⁶ The same code on one thread in Chromium (bench/browser/cpu.bench-test.ts), the runtime of the',
+      'app’s renderer, where relaxed SIMD gives the WebAssembly programs a multiply-add that Node 20 lacks.',
+      'Issue 21’s target rows and the 256² training rows only.',
       '',
       ...(hasPytorch(results) ? [] : [NO_PYTORCH, '']),
     );
@@ -318,6 +351,7 @@ function plainTable(results, skipped) {
         `${(peer?.peer ?? 'tfjs').padEnd(11)} ${fail ? 'FAILED'.padStart(8) : fmt(peer?.median_ms).padStart(8)}`,
         `×${fmtRatio(ratio(peer?.median_ms, r.ours?.median_ms)).padStart(6)}`,
         roof.padEnd(13),
+        r.peers['ours-chromium'] ? `chromium ${fmt(r.peers['ours-chromium'].median_ms)}` : '',
         r.peers['pytorch-cpu']
           ? `pytorch ${pytorchCell(r.peers['pytorch-cpu'])}, best ours / pytorch ${(bestOursOverPytorch(r) ?? 0).toFixed(2)}`
           : '',
@@ -390,7 +424,7 @@ const results = [];
 let skipped = [];
 let adapter;
 try {
-  if (only !== 'webgpu') results.push(...(await runCpu()));
+  if (only !== 'webgpu') results.push(...(await runCpu()), ...(await runCpuInChromium()));
   if (only !== 'cpu') {
     const web = inNode ? await runWebGpuInNode() : await runWebGpu();
     results.push(...web.results);

@@ -7,10 +7,10 @@ import { CpuLayerTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { convSpec } from '#core/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
-import { randomKernel, randomMatrix } from '#core/random';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import type { TrainConfig } from '#core/types';
 import { d2lTrainConfig, largeTrainConfig } from '../configs';
+import { LAYER_BIAS, corr2dInputs } from '../cpu-workloads';
 import type { BenchResult, TimingOptions } from './measure';
 import { reusingY, timeInTurns, timeIt } from './measure';
 import { trainInTurns } from './train-turns';
@@ -38,8 +38,7 @@ async function forwardPeers(
   bias: number | undefined,
   withPeers: boolean,
 ): Promise<BenchResult[]> {
-  const x = randomMatrix(side, side, side + k, -1, 1);
-  const kernel = randomKernel(k, k, k);
+  const { x, kernel } = corr2dInputs(side, k);
   const params = {
     mode: 'correlate',
     bias: bias ?? 0,
@@ -139,7 +138,7 @@ export async function runCpuBench({
 async function layerRows(): Promise<BenchResult[]> {
   const config = layerBenchConfig();
   const { x, initWeight: w, spec } = config;
-  const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
+  const bias = LAYER_BIAS;
   const [ours, threads] = await timeInTurns(
     [
       reusingY((into) => forwardLayerCpu(x, w, bias, spec, 'auto', into)),
