@@ -10,6 +10,11 @@
  * Prints {"results": [{workload, backend, p50_ms, p95_ms, runs, …}]} with --json, else a table.
  * Options: --json, --edits=N (default 50), --train-seconds=S (default 8), --backend=cpu|webgpu (one
  * backend), --only=PREFIX (the workloads whose name starts with it: `edit`, `train`).
+ * Diagnostics (the times reported are then not the bench's: recording slows the page):
+ * --profile=DIR records a CPU profile of the page's edits (Chrome DevTools protocol) into DIR, one
+ * `.cpuprofile` per workload, and prints the functions with the most self time and each edit's
+ * phases (pointerdown → Y computed → Y drawn) to stderr; --trace=DIR records a Chromium trace
+ * instead and prints the page's main-thread tasks around the last edits.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,6 +29,7 @@ import { largeTrainConfig } from '../configs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startAppServer, stopAppServer } from '../../tests/e2e/fixtures';
 import { answerNextPrompt } from '../../tests/e2e/dialogs';
 import { median } from '../timing';
+import { editPhases, startProfile, startTrace } from './profile';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -35,6 +41,8 @@ const BACKENDS = (['cpu', 'webgpu'] as const).filter(
   (b) => !args.some((a) => a.startsWith('--backend=')) || args.includes(`--backend=${b}`),
 );
 const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const PROFILE = args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
+const TRACE = args.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 export interface AppResult {
@@ -153,10 +161,18 @@ async function editRows(page: Page, workload: string, backend: AppResult['backen
   await page.getByRole('grid', { name: 'Output Y', exact: true }).waitFor();
   await watchMarks(page);
   const times: number[] = [];
+  let stopProfile: (() => Promise<void>) | null = null;
   for (let i = 0; i < EDITS + 3; i++) {
+    const name = `${backend}-${workload}`;
+    if (i === 3 && PROFILE) stopProfile = await startProfile({ page, dir: PROFILE, name, log });
+    if (i === 3 && TRACE) stopProfile = await startTrace({ page, dir: TRACE, name, log });
     const ms = await timeEdit(page, i);
     if (i >= 3) times.push(ms); // the first edits warm up the code paths
     await page.waitForTimeout(20);
+  }
+  if (stopProfile) {
+    await stopProfile();
+    await editPhases(page, log);
   }
   return { workload, backend, ...summary(times) };
 }
