@@ -125,22 +125,15 @@ function table(scale: ColourScale): Uint8ClampedArray {
   return t;
 }
 
-/**
- * Fills `out` (RGBA, one pixel per value) with the colours of `data`; values at or
- * past index `revealed` get the pending colour (the animation has not reached them).
- */
-export function writeColours(
-  out: Uint8ClampedArray,
-  data: ArrayLike<number>,
-  revealed: number,
-  scale: ColourScale,
-): void {
+/** Writes the colour of value `v` at cell `i` into pixel `p` of `out` (RGBA): one scale, one revealed count. */
+type CellWriter = (out: Uint8ClampedArray, p: number, i: number, v: number) => void;
+
+function cellWriter(revealed: number, scale: ColourScale): CellWriter {
   const t = table(scale);
   const lo = scale.lo;
   const k = (LEVELS - 1) / (scale.hi - scale.lo || 1);
   const pending = pendingColour(scale);
-  for (let i = 0, p = 0; i < data.length; i++, p += 4) {
-    const v = data[i];
+  return (out, p, i, v) => {
     const rgb = i >= revealed ? pending : Number.isFinite(v) ? null : colourOf(v, scale);
     if (rgb) {
       out[p] = rgb[0];
@@ -153,7 +146,53 @@ export function writeColours(
       out[p + 2] = t[level + 2];
     }
     out[p + 3] = 255;
+  };
+}
+
+/**
+ * Fills `out` (RGBA, one pixel per value) with the colours of `data`; values at or
+ * past index `revealed` get the pending colour (the animation has not reached them).
+ */
+export function writeColours(
+  out: Uint8ClampedArray,
+  data: ArrayLike<number>,
+  revealed: number,
+  scale: ColourScale,
+): void {
+  const write = cellWriter(revealed, scale);
+  for (let i = 0; i < data.length; i++) write(out, 4 * i, i, data[i]);
+}
+
+/** The cells a redraw changed: indices `first` … `last` (row-major), or null when none changed. */
+export type ChangedSpan = { readonly first: number; readonly last: number } | null;
+
+/**
+ * `writeColours` for an `out` already coloured from `seen` (same scale, same revealed count):
+ * recolours only the cells whose value differs from `seen`, and brings `seen` up to `data`. An
+ * edit changes one cell of X and a window of Y, so a redraw costs a comparison per cell, not a colour.
+ */
+export function writeChangedColours(
+  out: Uint8ClampedArray,
+  data: ArrayLike<number>,
+  seen: Float64Array,
+  revealed: number,
+  scale: ColourScale,
+): ChangedSpan {
+  let write: CellWriter | null = null;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    const was = seen[i];
+    // NaN stays NaN (still drawn as not a number); any other difference, -0 vs 0 aside, recolours.
+    if (v === was || (v !== v && was !== was)) continue;
+    write ??= cellWriter(revealed, scale);
+    write(out, 4 * i, i, v);
+    seen[i] = v;
+    if (first < 0) first = i;
+    last = i;
   }
+  return first < 0 ? null : { first, last };
 }
 
 /**
