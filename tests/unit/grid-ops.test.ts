@@ -273,7 +273,7 @@ describe('grid colours', () => {
     const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 2);
     const out = new Uint8ClampedArray(n * 4);
     writeColours(out, data, 30, scale);
-    const seen = Float64Array.from(data);
+    const seen = Float32Array.from(data);
     expect(writeChangedColours(out, data, seen, 30, scale)).toBeNull();
     // An edit: two cells (one of them past the revealed count), a NaN, and a -0 (drawn as 0).
     data[5] = 2.5;

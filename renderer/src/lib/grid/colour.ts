@@ -169,26 +169,27 @@ export type ChangedSpan = { readonly first: number; readonly last: number } | nu
 /**
  * `writeColours` for an `out` already coloured from `seen` (same scale, same revealed count):
  * recolours only the cells whose value differs from `seen`, and brings `seen` up to `data`. An
- * edit changes one cell of X and a window of Y, so a redraw costs a comparison per cell, not a colour.
+ * edit changes one cell of X and a window of Y, so a redraw costs a comparison per cell, not a
+ * colour. Values are compared as bits (a whole-number comparison, the fastest here): a NaN that
+ * stays NaN is not recoloured, and -0 after 0 is (in the same colour).
  */
 export function writeChangedColours(
   out: Uint8ClampedArray,
-  data: ArrayLike<number>,
-  seen: Float64Array,
+  data: Float32Array,
+  seen: Float32Array,
   revealed: number,
   scale: ColourScale,
 ): ChangedSpan {
+  const now = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  const was = new Uint32Array(seen.buffer, seen.byteOffset, seen.length);
   let write: CellWriter | null = null;
   let first = -1;
   let last = -1;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    const was = seen[i];
-    // NaN stays NaN (still drawn as not a number); any other difference, -0 vs 0 aside, recolours.
-    if (v === was || (v !== v && was !== was)) continue;
+  for (let i = 0; i < now.length; i++) {
+    if (now[i] === was[i]) continue;
     write ??= cellWriter(revealed, scale);
-    write(out, 4 * i, i, v);
-    seen[i] = v;
+    write(out, 4 * i, i, data[i]);
+    was[i] = now[i];
     if (first < 0) first = i;
     last = i;
   }

@@ -73,7 +73,7 @@ function drawPadding(ctx: CanvasRenderingContext2D, m: Matrix, o: DrawOptions, p
 interface CellImage {
   readonly pixels: HTMLCanvasElement;
   readonly image: ImageData;
-  readonly seen: Float64Array;
+  readonly seen: Float32Array;
   key: string;
 }
 
@@ -87,7 +87,7 @@ function cellImage(canvas: HTMLCanvasElement, m: Matrix, o: DrawOptions): CellIm
     pixels.width = m.cols;
     pixels.height = m.rows;
     const image = new ImageData(m.cols, m.rows);
-    cells = { pixels, image, seen: new Float64Array(m.rows * m.cols), key: '' };
+    cells = { pixels, image, seen: new Float32Array(m.rows * m.cols), key: '' };
     cellImages.set(canvas, cells);
   }
   const ctx = cells.pixels.getContext('2d')!;
