@@ -116,9 +116,20 @@ export function checkMatrix(
   checkFinite(m, name);
 }
 
+/**
+ * Whether every value is finite, in one pass without branches: v·0 is ±0 for a finite v and NaN
+ * for NaN or ±Infinity, and NaN sticks to the sum. The checks below look for where only when it fails.
+ */
+export function allFinite(d: Float32Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) sum += d[i] * 0;
+  return sum === 0;
+}
+
 /** Throws on the first NaN or ±Infinity, saying where it is. */
 export function checkFinite(m: Matrix, name: string): void {
   const d = m.data;
+  if (d instanceof Float32Array && allFinite(d)) return;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) {
       const row = Math.floor(i / m.cols) + 1;
@@ -131,9 +142,25 @@ export function checkFinite(m: Matrix, name: string): void {
   }
 }
 
-/** Checks X and K for one forward pass: both sane, and K no larger than X in either axis. */
-export function checkForward(x: Matrix, k: Matrix): void {
-  checkMatrix(x, 'The image X');
+/** How errors name the image X of a forward pass. */
+export const X_NAME = 'The image X';
+
+/** Checks a caller's output buffer (`into`) holds exactly the `count` floats of Y. */
+export function checkInto(into: Float32Array | undefined, count: number): void {
+  if (into && !(into instanceof Float32Array && into.length === count))
+    throw new KernelStudioError(
+      'invalid-argument',
+      `The output buffer holds ${into?.length} values but Y has ${count}.`,
+    );
+}
+
+/**
+ * Checks X and K for one forward pass: both sane, and K no larger than X in either axis. With
+ * `xValues` false, X's values are left to the caller (a faster scan; `rejectNonFinite` then).
+ */
+export function checkForward(x: Matrix, k: Matrix, xValues = true): void {
+  checkMatrix(x, X_NAME, LIMITS.maxImageSide, false);
+  if (xValues) checkMatrix(x, X_NAME);
   checkMatrix(k, 'The kernel K', LIMITS.maxKernelSide);
   if (k.rows > x.rows || k.cols > x.cols)
     throw new KernelStudioError(
@@ -208,12 +235,13 @@ export function checkSteps(steps: number): void {
     );
 }
 
-function checkData(data: Float32Array, count: number, name: string, shapeText: string): void {
+function checkData(data: Float32Array, count: number, name: string, shapeText: string, values = true): void {
   if (!(data instanceof Float32Array) || data.length !== count)
     throw new KernelStudioError(
       'invalid-argument',
       `${name} says ${shapeText} but holds ${data?.length} values.`,
     );
+  if (!values || allFinite(data)) return;
   for (let i = 0; i < count; i++)
     if (!Number.isFinite(data[i]))
       throw new KernelStudioError(
@@ -222,8 +250,21 @@ function checkData(data: Float32Array, count: number, name: string, shapeText: s
       );
 }
 
-/** Checks a C×H×W tensor: a sane channel count and image size, matching finite data. */
-export function checkTensor3(t: Tensor3, name: string): void {
+/**
+ * Throws the error naming the first NaN or ±Infinity of `t`, for a caller whose faster scan found
+ * one (and a plain one should it not be there after all).
+ */
+export function rejectNonFinite(t: Matrix | Tensor3, name: string): never {
+  if ('channels' in t) checkTensor3(t, name);
+  else checkMatrix(t, name);
+  throw new KernelStudioError('non-finite', `${name} holds a value that is not finite.`);
+}
+
+/**
+ * Checks a C×H×W tensor: a sane channel count and image size, matching finite data (with
+ * `values` false, matching data only: the caller scans the values, `rejectNonFinite` then).
+ */
+export function checkTensor3(t: Tensor3, name: string, values = true): void {
   const c = t.channels;
   if (!Number.isInteger(c) || c < 1 || c > LAYER_LIMITS.maxChannels)
     throw new KernelStudioError(
@@ -231,7 +272,7 @@ export function checkTensor3(t: Tensor3, name: string): void {
       `${name} has ${c} channels: it needs 1 to ${LAYER_LIMITS.maxChannels}.`,
     );
   checkMatrix({ rows: t.rows, cols: t.cols, data: new Float32Array(0) }, name, LIMITS.maxImageSide, false);
-  checkData(t.data, c * t.rows * t.cols, name, `${c}×${t.rows}×${t.cols}`);
+  checkData(t.data, c * t.rows * t.cols, name, `${c}×${t.rows}×${t.cols}`, values);
 }
 
 /** Checks an O×C×kh×kw weight against the layer it belongs to. */
@@ -260,10 +301,19 @@ export function checkBiases(bias: ArrayLike<number>, outChannels: number, name: 
       );
 }
 
-/** Checks a whole layer forward pass and returns its output shape (Ho×Wo). */
-export function checkLayerForward(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Shape2 {
+/**
+ * Checks a whole layer forward pass and returns its output shape (Ho×Wo). With `xValues` false,
+ * X's values are left to the caller (a faster scan; `rejectNonFinite` then).
+ */
+export function checkLayerForward(
+  x: Tensor3,
+  w: Weights,
+  bias: ArrayLike<number>,
+  spec: ConvSpec,
+  xValues = true,
+): Shape2 {
   checkConvSpec(spec);
-  checkTensor3(x, 'The image X');
+  checkTensor3(x, X_NAME, xValues);
   if (x.channels !== spec.inChannels)
     throw new KernelStudioError(
       'invalid-argument',

@@ -14,7 +14,7 @@ import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { LAYER_FORWARD_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { median } from '../timing';
-import { timeInTurns } from './measure';
+import { reusingY, timeInTurns } from './measure';
 
 const pool = createNodeCpuPool();
 const params = { mode: 'correlate', bias: 0, activation: 'none' } as const;
@@ -45,15 +45,15 @@ for (const k of [3, 7]) {
   const spec = convSpec({ kernel: [k, k] });
   await row(
     `corr2d 1024² ${k}×${k}`,
-    () => forwardCpu(x, kernel, params),
-    () => pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [0], spec),
+    reusingY((into) => forwardCpu(x, kernel, params, 'auto', into)),
+    reusingY((into) => pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [0], spec, into)),
   );
 }
 const { x, initWeight: w, spec } = layerBenchConfig();
 const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
 await row(
   LAYER_FORWARD_WORKLOAD,
-  () => forwardLayerCpu(x, w, bias, spec),
-  () => pool.forwardLayer(x, w, bias, spec),
+  reusingY((into) => forwardLayerCpu(x, w, bias, spec, 'auto', into)),
+  reusingY((into) => pool.forwardLayer(x, w, bias, spec, into)),
 );
 pool.dispose();

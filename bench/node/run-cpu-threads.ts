@@ -12,7 +12,7 @@ import { wasmKernelsAvailable } from '#core/wasm/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
-import { timeInTurns } from './measure';
+import { reusingY, timeInTurns } from './measure';
 import { trainInTurns } from './train-turns';
 import { pytorchCpuPeers } from './pytorch';
 
@@ -28,8 +28,8 @@ for (let round = 1; round <= rounds; round++) {
     const spec = convSpec({ kernel: [k, k] });
     const [one, all] = await timeInTurns(
       [
-        () => forwardCpu(x, kernel, params),
-        () => pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [0], spec),
+        reusingY((into) => forwardCpu(x, kernel, params, 'auto', into)),
+        reusingY((into) => pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [0], spec, into)),
       ],
       { runs: 10, warmup: 3 },
     );
@@ -59,8 +59,8 @@ for (let round = 1; round <= rounds; round++) {
   const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
   const [fwd, fwdAll] = await timeInTurns(
     [
-      () => forwardLayerCpu(layer.x, layer.initWeight, bias, layer.spec),
-      () => pool.forwardLayer(layer.x, layer.initWeight, bias, layer.spec),
+      reusingY((into) => forwardLayerCpu(layer.x, layer.initWeight, bias, layer.spec, 'auto', into)),
+      reusingY((into) => pool.forwardLayer(layer.x, layer.initWeight, bias, layer.spec, into)),
     ],
     { runs: 10, warmup: 3 },
   );

@@ -28,7 +28,14 @@ export interface PooledEvaluation {
 export interface CpuPool {
   /** Threads that compute, the caller's included. */
   readonly threads: number;
-  forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
+  /** One forward pass on every thread where it pays; Y into `into` where given (as `forwardLayerCpu`). */
+  forwardLayer(
+    x: Tensor3,
+    w: Weights,
+    bias: ArrayLike<number>,
+    spec: ConvSpec,
+    into?: Float32Array,
+  ): Promise<Tensor3>;
   /**
    * The run's loss-and-gradient evaluation on every thread, or null when the problem is too
    * small to gain from it (`minMacs`, default `trainPoolMinMacs(config.spec)`) or there is one thread.

@@ -5,7 +5,14 @@ import type { CpuKernels } from '../wasm/layer';
 import { wasmForwardLayer } from '../wasm/layer';
 import type { Matrix } from '../matrix';
 import type { ForwardParams, Mode } from '../types';
-import { checkForward, checkForwardParams } from '../validate';
+import {
+  X_NAME,
+  checkForward,
+  checkForwardParams,
+  checkInto,
+  checkMatrix,
+  rejectNonFinite,
+} from '../validate';
 import { addKernelRow, correlate3x3Into } from './rows';
 
 /** The kernel as slid over the image, in float64: K, or K flipped in both axes for convolution. */
@@ -50,24 +57,30 @@ export function correlateInto(
 
 /**
  * One Conv2D layer on the CPU; throws a KernelStudioError on bad input. Runs the WebAssembly
- * SIMD program where it can (`kernels: 'auto'`), else the TypeScript loops below.
+ * SIMD program where it can (`kernels: 'auto'`), else the TypeScript loops below. Y goes into
+ * `into` where given (Ho·Wo floats: the previous Y of the same shape), else into a new array.
  */
 export function forwardCpu(
   x: Matrix,
   k: Matrix,
   params: ForwardParams,
   kernels: CpuKernels = 'auto',
+  into?: Float32Array,
 ): Matrix {
-  checkForward(x, k);
+  const wasm = kernels === 'auto';
+  checkForward(x, k, !wasm);
   checkForwardParams(params);
   const { rows, cols } = outputShape(validGeometry(k), x);
+  checkInto(into, rows * cols);
   const w = slidKernelValues(k.data, k.data.length, params.mode);
-  if (kernels === 'auto') {
+  if (wasm) {
     const spec = convSpec({ kernel: [k.rows, k.cols], activation: params.activation });
-    const y = wasmForwardLayer(tensorOfMatrix(x), w, [params.bias], spec);
+    const nonFinite = (): never => rejectNonFinite(x, X_NAME);
+    const y = wasmForwardLayer(tensorOfMatrix(x), w, [params.bias], spec, { into, nonFinite });
     if (y) return { rows, cols, data: y.data };
+    checkMatrix(x, X_NAME);
   }
-  const data = new Float32Array(rows * cols);
+  const data = into ?? new Float32Array(rows * cols);
   correlateInto(x, w, k.rows, k.cols, params.bias, params.activation === 'relu', data);
   return { rows, cols, data };
 }

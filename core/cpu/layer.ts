@@ -12,7 +12,7 @@ import { lossScale } from '../optimizers';
 import type { LossKind } from '../types';
 import type { Tensor3, Weights } from '../tensor';
 import { channel, kernelOf } from '../tensor';
-import { checkLayerForward } from '../validate';
+import { X_NAME, checkInto, checkLayerForward, checkTensor3, rejectNonFinite } from '../validate';
 import { forwardCpu } from './forward';
 import type { CpuKernels } from '../wasm/layer';
 import { wasmForwardLayer } from '../wasm/layer';
@@ -124,7 +124,8 @@ export function accumulateGradRow(
 
 /**
  * One layer forward pass on the CPU: O×Ho×Wo; throws a KernelStudioError on bad input. With
- * unit stride it runs the WebAssembly SIMD program where it can (`kernels: 'auto'`).
+ * unit stride it runs the WebAssembly SIMD program where it can (`kernels: 'auto'`). Y goes into
+ * `into` where given (O·Ho·Wo floats: the previous Y of the same shape), else into a new array.
  */
 export function forwardLayerCpu(
   x: Tensor3,
@@ -132,11 +133,16 @@ export function forwardLayerCpu(
   bias: ArrayLike<number>,
   spec: ConvSpec,
   kernels: CpuKernels = 'auto',
+  into?: Float32Array,
 ): Tensor3 {
-  const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec);
-  if (kernels === 'auto') {
-    const y = wasmForwardLayer(x, slidWeights(w.data, spec), bias, spec);
+  const wasm = kernels === 'auto';
+  const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec, !wasm);
+  checkInto(into, spec.outChannels * oh * ow);
+  if (wasm) {
+    const nonFinite = (): never => rejectNonFinite(x, X_NAME);
+    const y = wasmForwardLayer(x, slidWeights(w.data, spec), bias, spec, { into, nonFinite });
     if (y) return y;
+    checkTensor3(x, X_NAME);
   }
   if (isSingleChannelValid(spec)) {
     const y = forwardCpu(
@@ -144,13 +150,14 @@ export function forwardLayerCpu(
       kernelOf(w, 0, 0),
       { mode: spec.mode, bias: bias[0], activation: spec.activation },
       'js',
+      into,
     );
     return { channels: 1, rows: y.rows, cols: y.cols, data: y.data };
   }
   const xp = padTensor(x, spec.padding);
   const weff = slidWeights(w.data, spec);
   const relu = spec.activation === 'relu';
-  const out = new Float32Array(spec.outChannels * oh * ow);
+  const out = into ?? new Float32Array(spec.outChannels * oh * ow);
   const acc = new Float64Array(ow);
   for (let o = 0; o < spec.outChannels; o++)
     for (let i = 0; i < oh; i++) {

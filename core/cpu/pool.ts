@@ -13,10 +13,11 @@ import { multiplyAdds, type ConvSpec } from '../layer';
 import type { LayerTrainConfig } from '../layer-types';
 import { lossScale } from '../optimizers';
 import type { Tensor3, Weights } from '../tensor';
-import { checkLayerForward } from '../validate';
-import { forwardLayerCpu, padTensor } from './layer';
+import { X_NAME, checkInto, checkLayerForward, checkTensor3, rejectNonFinite } from '../validate';
+import { forwardLayerCpu, padTensor, slidWeights } from './layer';
 import { layerEvaluate } from './layer-trainer';
-import { wasmKernelsApply } from '../wasm/layer';
+import type { SharedForwardJob } from '../wasm/layer';
+import { runSharedRows, wasmKernelsApply, wasmSharedForward, wasmSharedMemoryAvailable } from '../wasm/layer';
 import type { CpuPool, EvaluateInto } from './evaluation';
 
 export type { CpuPool, PooledEvaluation } from './evaluation';
@@ -28,6 +29,14 @@ export interface ForwardTask {
   readonly w: Weights;
   readonly bias: readonly number[];
   readonly spec: ConvSpec;
+}
+
+/** Output rows [r0, r1) of a forward pass set up in a shared memory (`wasmSharedForward`). */
+export interface ForwardRowsTask {
+  readonly kind: 'forward-rows';
+  readonly job: SharedForwardJob;
+  readonly r0: number;
+  readonly r1: number;
 }
 
 /** A training run's band problem (X rows, Y rows, padding 0, the sum loss), kept by the worker as `run`. */
@@ -49,7 +58,7 @@ export interface TrainCloseTask {
   readonly run: number;
 }
 
-type PoolTask = ForwardTask | TrainOpenTask | TrainStepTask | TrainCloseTask;
+type PoolTask = ForwardTask | ForwardRowsTask | TrainOpenTask | TrainStepTask | TrainCloseTask;
 
 /** What a worker is sent; `id` pairs it with its result. */
 export type BandTask = PoolTask & { readonly id: number };
@@ -93,6 +102,9 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
         const y = forwardLayerCpu(task.x, task.w, task.bias, task.spec);
         return { result: { id: task.id, y }, transfer: [y.data.buffer as ArrayBuffer] };
       }
+      case 'forward-rows':
+        runSharedRows(task.job, task.r0, task.r1);
+        return { result: { id: task.id }, transfer: [] };
       case 'train-open': {
         const size = task.config.initWeight.data.length + task.config.spec.outChannels;
         runs.set(task.run, { evaluate: bandEvaluate(task.config), grads: new Float64Array(size) });
@@ -115,16 +127,18 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
 }
 
 /**
- * Below this many multiply-adds a forward pass stays on the calling thread: a band costs a copy
- * of its X rows and a round trip (~0.1–1 ms). With the WebAssembly pass the crossover is higher
- * (measured on 2 cores: 1024² 3×3, 9.4M, 4.1–4.5 ms on one thread, 13–28 ms pooled; 7×7, 46M,
- * 12.5–14 ms on one thread, 9 ms pooled).
+ * Below this many multiply-adds a forward pass stays on the calling thread. A JavaScript band
+ * costs a copy of its X rows and a round trip (~0.1–1 ms); so does a WebAssembly band without a
+ * shared memory, and its pass is 4–8× faster, so the crossover is higher (measured on 2 cores:
+ * 1024² 3×3, 9.4M, 4.1–4.5 ms on one thread, 13–28 ms pooled; 7×7, 46M, 12.5–14 ms on one
+ * thread, 9 ms pooled). A band in a shared memory costs only the round trip (~0.1 ms).
  */
-export const POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 25 } as const;
+export const POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 25, shared: 1 << 22 } as const;
 
 /** The forward threshold for `spec`, by the kernels its bands will run. */
 export function forwardPoolMinMacs(spec: ConvSpec): number {
-  return wasmKernelsApply(spec) ? POOL_MIN_MACS.wasm : POOL_MIN_MACS.js;
+  if (!wasmKernelsApply(spec)) return POOL_MIN_MACS.js;
+  return wasmSharedMemoryAvailable() ? POOL_MIN_MACS.shared : POOL_MIN_MACS.wasm;
 }
 
 /**
@@ -140,11 +154,28 @@ export function trainPoolMinMacs(spec: ConvSpec): number {
   return wasmKernelsApply(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
 }
 
-/** [start, end) output-row ranges, as even as possible, none empty. */
-export function rowBands(rows: number, parts: number): [number, number][] {
+/**
+ * [start, end) output-row ranges, none empty, in proportion to their weights: the first band
+ * (the calling thread's) weighs `firstWeight`, every other band 1.
+ */
+export function rowBands(rows: number, parts: number, firstWeight = 1): [number, number][] {
   const n = Math.max(1, Math.min(parts, rows));
-  return Array.from({ length: n }, (_, b) => [Math.floor((b * rows) / n), Math.floor(((b + 1) * rows) / n)]);
+  const total = firstWeight + n - 1;
+  const ends: number[] = [];
+  for (let b = 0; b < n; b++) {
+    const even = Math.floor((rows * (firstWeight + b)) / total);
+    const least = (ends[b - 1] ?? 0) + 1;
+    ends.push(b === n - 1 ? rows : Math.min(Math.max(even, least), rows - (n - 1 - b)));
+  }
+  return ends.map((end, b) => [ends[b - 1] ?? 0, end]);
 }
+
+/**
+ * The calling thread's share of a shared-memory pass against a worker's: besides its band it
+ * loads X and copies every band's rows of Y out (measured on the 2-core VM, RGB 512² → 8: load
+ * ~0.8 ms, copying Y out ~1.35 ms, the rows ~5.2 ms of one thread's time; 0.8 balances them).
+ */
+const SHARED_FIRST_BAND = 0.8;
 
 /** Rows [from, to) of every channel of t, as a new tensor. */
 function sliceRows(t: Tensor3, from: number, to: number): Tensor3 {
@@ -201,20 +232,48 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
   };
   return {
     threads: ports.length + 1,
-    async forwardLayer(x, w, bias, spec) {
-      const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec);
+    async forwardLayer(x, w, bias, spec, into) {
+      const { rows: oh, cols: ow } = checkLayerForward(x, w, bias, spec, false);
+      checkInto(into, spec.outChannels * oh * ow);
       if (ports.length === 0 || forwardMacs(spec, oh, ow) < forwardPoolMinMacs(spec) || oh < 2)
-        return forwardLayerCpu(x, w, bias, spec);
+        return forwardLayerCpu(x, w, bias, spec, 'auto', into);
+      const nonFinite = (): never => rejectNonFinite(x, X_NAME);
+      const pass = wasmSharedForward(x, slidWeights(w.data, spec), bias, spec, { into, nonFinite });
+      if (pass) {
+        const bands = rowBands(oh, ports.length + 1, SHARED_FIRST_BAND);
+        // Every thread runs its band of rows in the one shared memory: nothing is copied per band.
+        const remote = bands
+          .slice(1)
+          .map(([r0, r1], b) => send(ports[b], { kind: 'forward-rows', job: pass.job!, r0, r1 }));
+        let failure: { reason: unknown } | undefined;
+        const [r0, r1] = bands[0];
+        try {
+          pass.load();
+          pass.runRows(r0, r1);
+          pass.copyRows(r0, r1);
+        } catch (e) {
+          failure = { reason: e };
+        }
+        // No band may still be writing when the memory goes back to the cache.
+        for (const r of await Promise.allSettled(remote)) if (r.status === 'rejected') failure ??= r;
+        if (failure) {
+          pass.release();
+          throw failure.reason;
+        }
+        for (const [a, b] of bands.slice(1)) pass.copyRows(a, b);
+        return pass.finish();
+      }
+      checkTensor3(x, X_NAME);
+      const bands = rowBands(oh, ports.length + 1);
       const xp = padTensor(x, spec.padding);
       const biasList = Array.from(bias);
-      const bands = rowBands(oh, ports.length + 1);
       // Workers take bands 1…n (each gets its own copy of X's rows, transferred); this thread takes band 0.
       const remote = bands
         .slice(1)
         .map(([r0, r1], b) => forwardBand(ports[b], { ...bandProblem(xp, spec, r0, r1), w, bias: biasList }));
       const first = bandProblem(xp, spec, bands[0][0], bands[0][1]);
       const ys = [forwardLayerCpu(first.x, w, biasList, first.spec), ...(await Promise.all(remote))];
-      const out = new Float32Array(spec.outChannels * oh * ow);
+      const out = into ?? new Float32Array(spec.outChannels * oh * ow);
       ys.forEach((y, b) => {
         const [r0] = bands[b];
         for (let o = 0; o < spec.outChannels; o++)

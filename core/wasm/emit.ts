@@ -57,7 +57,10 @@ const SIMD = {
   f64x2Le: 0x4b,
   and: 0x4e,
   andnot: 0x4f,
+  or: 0x50,
+  anyTrue: 0x53,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
@@ -147,6 +150,36 @@ export class Code {
     return this.op(0x6a);
   }
 
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+
+  i32DivU(): this {
+    return this.op(0x6e);
+  }
+
+  i32RemU(): this {
+    return this.op(0x70);
+  }
+
+  /** memory.copy of (destination, source, bytes): overlapping ranges are moved as memmove would. */
+  memoryCopy(): this {
+    this.op(0xfc);
+    uleb(10, this.bytes);
+    return this.op(0x00, 0x00);
+  }
+
+  /** memory.fill of (destination, byte value, bytes). */
+  memoryFill(): this {
+    this.op(0xfc);
+    uleb(11, this.bytes);
+    return this.op(0x00);
+  }
+
   i32LtU(): this {
     return this.op(0x49);
   }
@@ -225,6 +258,19 @@ export class Code {
     return this.simd(SIMD.f32x4Mul);
   }
 
+  f32x4Sub(): this {
+    return this.simd(SIMD.f32x4Sub);
+  }
+
+  or(): this {
+    return this.simd(SIMD.or);
+  }
+
+  /** 1 (i32) when any bit of the v128 on the stack is set, else 0. */
+  anyTrue(): this {
+    return this.simd(SIMD.anyTrue);
+  }
+
   f64x2Splat(): this {
     return this.simd(SIMD.f64x2Splat);
   }
@@ -273,8 +319,12 @@ export interface FunctionDef {
   readonly code: Code;
 }
 
-/** A module with one memory of `pages` 64 KiB pages (exported as "memory") and the given exported functions. */
-export function moduleBytes(pages: number, functions: readonly FunctionDef[]): Uint8Array {
+/**
+ * A module with one memory of `pages` 64 KiB pages (exported as "memory") and the given exported
+ * functions. With `shared`, the memory is not the module's own but imported as `env.memory`, a
+ * shared memory of exactly `pages` pages, so instances in several threads can work on it.
+ */
+export function moduleBytes(pages: number, functions: readonly FunctionDef[], shared = false): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, body: number[]): void => {
     out.push(id);
@@ -291,13 +341,25 @@ export function moduleBytes(pages: number, functions: readonly FunctionDef[]): U
     for (const r of f.results) types.push(VALTYPE[r]);
   }
   section(1, types);
+  if (shared) {
+    // env.memory: a shared memory (limits flag 3) of exactly `pages` pages.
+    const imports: number[] = [1];
+    name('env', imports);
+    name('memory', imports);
+    imports.push(0x02, 0x03);
+    uleb(pages, imports);
+    uleb(pages, imports);
+    section(2, imports);
+  }
   const funcs: number[] = [];
   uleb(functions.length, funcs);
   functions.forEach((_, i) => uleb(i, funcs));
   section(3, funcs);
-  const memory: number[] = [1, 0x00];
-  uleb(pages, memory);
-  section(5, memory);
+  if (!shared) {
+    const memory: number[] = [1, 0x00];
+    uleb(pages, memory);
+    section(5, memory);
+  }
   const exports: number[] = [];
   uleb(functions.length + 1, exports);
   functions.forEach((f, i) => {

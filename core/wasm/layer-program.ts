@@ -54,6 +54,11 @@ export interface LayerShape {
   readonly dh: number;
   readonly dw: number;
   readonly relu: boolean;
+  /**
+   * Whether the memory is imported, shared by threads that each run a band of output rows
+   * (forward only), rather than the module's own.
+   */
+  readonly shared?: boolean;
 }
 
 export interface LayerLayout extends LayerShape {
@@ -89,6 +94,7 @@ export function layerKey(s: LayerShape): string {
     s.relu ? 'relu' : 'linear',
     `b${blockOf(s.purpose)}`,
     ...(s.purpose === 'forward' ? [`g${FORWARD_GROUP}`] : []),
+    s.shared ? 'shared' : 'own',
   ].join('-');
 }
 
@@ -144,8 +150,100 @@ export function layerLayout(s: LayerShape): LayerLayout {
 }
 
 /**
- * `run() -> f64`, with the slid weights at `w` and the biases at `bias`. `forward` writes
- * act(z) as float32 to `out` and returns 0 (`forwardProgram`). `train` adds Σ_out r·X-window
+ * The functions of `l`'s module: `run` (below) and, for `forward`, `finite` and `place`, which
+ * take X copied in as it is (C×H×W floats from X's offset on, one typed-array copy) to the
+ * padded layout `run` reads.
+ */
+export function layerFunctions(l: LayerLayout): FunctionDef[] {
+  return l.purpose === 'forward' ? [layerProgram(l), finiteProgram(l), placeProgram(l)] : [layerProgram(l)];
+}
+
+/**
+ * `finite(end) -> i32`: 1 where some float32 from X's offset up to byte address `end` (a whole
+ * number of vectors past it) is NaN or ±Infinity. For a finite v, v − v is +0 (no bit set);
+ * otherwise it is NaN, so OR-ing every v − v leaves a bit set exactly when some value is not finite.
+ */
+function finiteProgram(l: LayerLayout): FunctionDef {
+  const c = new Code(['i32']);
+  const end = c.param(0);
+  const p = c.local('i32');
+  const v = c.local('v128');
+  const acc = c.local('v128');
+  c.f64(0).f64x2Splat().set(acc);
+  c.i32(l.x).set(p);
+  c.loop(() => {
+    c.get(p).v128Load().tee(v).get(v).f32x4Sub().get(acc).or().set(acc);
+    c.get(p).i32(16).i32Add().tee(p).get(end).i32LtU();
+  });
+  c.get(acc).anyTrue();
+  return { name: 'finite', params: ['i32'], results: ['i32'], code: c };
+}
+
+/**
+ * `place(cols, ph, pw)`: moves X's C×H×W floats (H = xRows − 2·ph, W = cols), copied in
+ * contiguously from X's offset, to rows `xStride` floats apart with `ph` zero rows above and
+ * below each channel and `pw` zeros left and right of each row. Rows move last first: each
+ * row's place is at or after where it was copied and past every row before it, so no row is
+ * overwritten before it moves. What lies right of the padded width is never read for an output
+ * that is kept.
+ */
+function placeProgram(l: LayerLayout): FunctionDef {
+  const c = new Code(['i32', 'i32', 'i32']);
+  const cols = c.param(0);
+  const ph = c.param(1);
+  const pw = c.param(2);
+  const rows = c.local('i32');
+  const rowBytes = c.local('i32');
+  const padBytes = c.local('i32');
+  const k = c.local('i32');
+  const ch = c.local('i32');
+  const dst = c.local('i32');
+  const xRowBytes = l.xStride * F32;
+  c.i32(l.xRows).get(ph).get(ph).i32Add().i32Sub().set(rows);
+  c.get(cols).i32(F32).i32Mul().set(rowBytes);
+  c.get(pw).i32(F32).i32Mul().set(padBytes);
+  c.get(rows).i32(l.inChannels).i32Mul().set(k);
+  c.loop(() => {
+    c.get(k).i32(1).i32Sub().set(k);
+    // dst = x + ((ch·xRows + i + ph)·xStride + pw)·4 for row k = ch·rows + i.
+    c.get(k).get(rows).i32DivU().i32(l.xRows).i32Mul();
+    c.get(k).get(rows).i32RemU().i32Add().get(ph).i32Add().i32(xRowBytes).i32Mul();
+    c.get(padBytes).i32Add().i32(l.x).i32Add().set(dst);
+    c.get(dst).get(k).get(rowBytes).i32Mul().i32(l.x).i32Add().get(rowBytes).memoryCopy();
+    c.get(dst).get(padBytes).i32Sub().i32(0).get(padBytes).memoryFill();
+    c.get(dst).get(rowBytes).i32Add().i32(0).get(padBytes).memoryFill();
+    c.get(k);
+  });
+  c.i32(0).set(ch);
+  c.loop(() => {
+    // The ph rows above channel ch and the ph rows below it.
+    c.get(ch)
+      .i32(l.xRows * xRowBytes)
+      .i32Mul()
+      .i32(l.x)
+      .i32Add();
+    c.i32(0).get(ph).i32(xRowBytes).i32Mul().memoryFill();
+    c.get(ch)
+      .i32(1)
+      .i32Add()
+      .i32(l.xRows)
+      .i32Mul()
+      .get(ph)
+      .i32Sub()
+      .i32(xRowBytes)
+      .i32Mul()
+      .i32(l.x)
+      .i32Add();
+    c.i32(0).get(ph).i32(xRowBytes).i32Mul().memoryFill();
+    c.stepLt(ch, 1, l.inChannels);
+  });
+  return { name: 'place', params: ['i32', 'i32', 'i32'], results: [], code: c };
+}
+
+/**
+ * `run` with the slid weights at `w` and the biases at `bias`. `forward` is `run(row0, row1) ->
+ * f64`: it writes act(z) of output rows [row0, row1) of every channel as float32 to `out` and
+ * returns 0 (`forwardProgram`; threads sharing a memory each run a band of rows). `train` is `run() -> f64`: it adds Σ_out r·X-window
  * (unscaled) into `g` (zeroed by the caller), writes Σ d per output channel to `sumD`, and returns
  * Σ r² (r = act(z) − y, d = r where the activation passes, as in the reference).
  */
@@ -298,7 +396,12 @@ export function layerProgram(l: LayerLayout): FunctionDef {
  * NaN gives 0) is stored to `out`. Each output sums its taps in the same order in any group.
  */
 function forwardProgram(l: LayerLayout): FunctionDef {
-  const c = new Code([]);
+  const c = new Code(['i32', 'i32']);
+  const row0 = c.param(0); // the band's first output row
+  const row1 = c.param(1); // one past its last
+  const xStart = c.local('i32'); // byte address of X's row row0 in channel 0
+  const xEnd = c.local('i32'); // … and of row row1
+  const outStart = c.local('i32'); // byte address of output row row0 of the group's first channel
   const o = c.local('i32'); // the group's first output channel, in bytes of its bias
   const outRow = c.local('i32'); // byte address of output row i of channel o
   const xRow = c.local('i32'); // byte address of X's row i in channel 0
@@ -328,7 +431,8 @@ function forwardProgram(l: LayerLayout): FunctionDef {
     const first = c.local('i32');
     c.i32(0).set(first);
     c.loop(() => {
-      c.i32(l.x).set(xRow);
+      c.get(xStart).set(xRow);
+      c.get(outStart).set(outRow);
       c.loop(() => {
         c.i32(0).set(col);
         c.loop(() => {
@@ -374,12 +478,9 @@ function forwardProgram(l: LayerLayout): FunctionDef {
         });
         c.bump(xRow, xRowBytes);
         c.bump(outRow, l.oStride * F32);
-        c.get(xRow)
-          .i32(l.x + l.oh * xRowBytes)
-          .i32LtU();
+        c.get(xRow).get(xEnd).i32LtU();
       });
-      // outRow is at channel o + 1's first row: skip the rest of the group's channels.
-      if (g > 1) c.bump(outRow, (g - 1) * channelBytes);
+      c.bump(outStart, g * channelBytes);
       c.bump(wo, g * weightsPerOut);
       c.bump(o, g * F32);
       c.stepLt(first, 1, count);
@@ -387,11 +488,18 @@ function forwardProgram(l: LayerLayout): FunctionDef {
   };
 
   c.f64(0).f64x2Splat().set(zeroV);
+  c.get(row0).i32(xRowBytes).i32Mul().i32(l.x).i32Add().set(xStart);
+  c.get(row1).i32(xRowBytes).i32Mul().i32(l.x).i32Add().set(xEnd);
+  c.get(row0)
+    .i32(l.oStride * F32)
+    .i32Mul()
+    .i32(l.out)
+    .i32Add()
+    .set(outStart);
   c.i32(0).set(o);
-  c.i32(l.out).set(outRow);
   c.i32(l.w).set(wo);
   groups(FORWARD_GROUP, Math.floor(l.outChannels / FORWARD_GROUP));
   groups(l.outChannels % FORWARD_GROUP, 1);
   c.f64(0);
-  return { name: 'run', params: [], results: ['f64'], code: c };
+  return { name: 'run', params: ['i32', 'i32'], results: ['f64'], code: c };
 }

@@ -13,9 +13,10 @@ import type { LossKind } from '../types';
 import type { Tensor3 } from '../tensor';
 import { moduleBytes, wasmSimdSupported } from './emit';
 import type { LayerLayout, LayerPurpose } from './layer-program';
-import { MAX_BYTES, layerKey, layerLayout, layerProgram } from './layer-program';
+import { MAX_BYTES, layerFunctions, layerKey, layerLayout } from './layer-program';
 import type { WasmInstance } from './runtime';
 import { memoryBuffer, webAssembly } from './runtime';
+import type { WasmMemory } from './runtime';
 
 /**
  * The loss at slid weights `w` and biases `bias`; ∂L/∂w (slid layout) into `gradW`, ∂L/∂b into
@@ -33,6 +34,26 @@ export type LayerLossAndGrads = ((
 };
 
 /**
+ * What a worker needs to run bands of a forward pass whose memory is shared (`runSharedRows`):
+ * the compiled module and the memory; `id` names this memory across threads.
+ */
+export interface SharedForwardJob {
+  readonly id: string;
+  readonly module: object;
+  readonly memory: WasmMemory;
+  /** One word shared with the workers: whether the pass is loading, loaded or abandoned. */
+  readonly state: Int32Array;
+}
+
+/** An instance held by this thread; `job` where its memory is shared. */
+interface Held {
+  readonly key: string;
+  readonly instance: WasmInstance;
+  readonly bytes: number;
+  readonly job?: SharedForwardJob;
+}
+
+/**
  * Instances not in use, by key, oldest first: handed back by closed training runs and after each
  * forward pass. Creating one costs ~5 ms here (the engine reserves address space for its
  * memory), as much as 10 steps of a 256² 5×5 run or a 1024² pass, so the next run or pass of the
@@ -41,7 +62,7 @@ export type LayerLossAndGrads = ((
  * FREE_INSTANCE_BYTES in all, oldest dropped first, and an instance over KEEP_INSTANCE_BYTES is
  * never kept (the garbage collector frees its memory; a pass that large costs far more than 5 ms).
  */
-const freeInstances: { key: string; instance: WasmInstance; bytes: number }[] = [];
+const freeInstances: Held[] = [];
 export const FREE_INSTANCE_BYTES = 128 * 2 ** 20;
 export const KEEP_INSTANCE_BYTES = 64 * 2 ** 20;
 
@@ -50,19 +71,18 @@ export function freeInstanceBytes(): number {
   return freeInstances.reduce((sum, e) => sum + e.bytes, 0);
 }
 
-function releaseInstance(key: string, instance: WasmInstance): void {
-  const bytes = memoryBuffer(instance).byteLength;
-  if (bytes > KEEP_INSTANCE_BYTES) return;
-  freeInstances.push({ key, instance, bytes });
+function releaseInstance(held: Held): void {
+  if (held.bytes > KEEP_INSTANCE_BYTES) return;
+  freeInstances.push(held);
   let total = freeInstanceBytes();
   while (total > FREE_INSTANCE_BYTES) total -= freeInstances.shift()!.bytes;
 }
 
 /** A free instance for `l`, else a new one; null where compiling or instantiating fails. */
-function takeInstance(l: LayerLayout): WasmInstance | null {
+function takeInstance(l: LayerLayout): Held | null {
   const key = layerKey(l);
   const at = freeInstances.findIndex((e) => e.key === key);
-  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0].instance;
+  return at < 0 ? tryInstantiate(l) : freeInstances.splice(at, 1)[0];
 }
 
 /**
@@ -87,22 +107,31 @@ export function wasmKernelsApply(spec: ConvSpec): boolean {
   return spec.stride[0] === 1 && spec.stride[1] === 1 && wasmKernelsAvailable();
 }
 
-function instantiate(layout: LayerLayout): WasmInstance {
+/** Names this thread's shared memories apart from any other thread's. */
+const THREAD_TAG = Math.random().toString(36).slice(2);
+let nextMemory = 0;
+
+function instantiate(layout: LayerLayout): Held {
   const api = webAssembly();
   if (!api) throw new Error('no WebAssembly');
   const key = layerKey(layout);
   let m = modules.get(key);
   if (!m) {
-    m = new api.Module(moduleBytes(layout.pages, [layerProgram(layout)]));
+    m = new api.Module(moduleBytes(layout.pages, layerFunctions(layout), layout.shared));
     modules.set(key, m);
     // Compiled code only (no memory), but one per shape: keep the newest few.
     if (modules.size > MODULES_KEPT) modules.delete(modules.keys().next().value!);
   }
-  return new api.Instance(m, {});
+  const bytes = layout.pages * PAGE_BYTES;
+  if (!layout.shared) return { key, instance: new api.Instance(m, {}), bytes };
+  const memory = new api.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
+  const state = new Int32Array(new SharedArrayBuffer(4));
+  const job = { id: `${THREAD_TAG}-${nextMemory++}`, module: m, memory, state };
+  return { key, instance: new api.Instance(m, { env: { memory } }), bytes, job };
 }
 
 /** The instance for `l`, or null where compiling or instantiating fails. */
-function tryInstantiate(l: LayerLayout): WasmInstance | null {
+function tryInstantiate(l: LayerLayout): Held | null {
   try {
     // Fails where a page's main thread refuses a synchronous compile over 4 KiB, or memory is short.
     return instantiate(l);
@@ -111,11 +140,35 @@ function tryInstantiate(l: LayerLayout): WasmInstance | null {
   }
 }
 
+let sharedMemory: boolean | undefined;
+
+/**
+ * Whether forward passes can share their memory with worker threads here: SIMD, shared
+ * WebAssembly memories, and (in a page) cross-origin isolation, without which a shared memory
+ * cannot be posted to a worker. Checked once.
+ */
+export function wasmSharedMemoryAvailable(): boolean {
+  if (sharedMemory !== undefined) return sharedMemory;
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  try {
+    sharedMemory =
+      wasmKernelsAvailable() &&
+      g.crossOriginIsolated !== false &&
+      typeof g.SharedArrayBuffer === 'function' &&
+      webAssembly()!.Memory !== undefined &&
+      new (webAssembly()!.Memory)({ initial: 1, maximum: 1, shared: true }).buffer.byteLength > 0;
+  } catch {
+    sharedMemory = false;
+  }
+  return sharedMemory;
+}
+
 /** The program's layout for `spec` on padded X, or null where it does not apply or would not fit. */
 function layoutFor(
   purpose: LayerPurpose,
   xp: { readonly rows: number; readonly cols: number },
   spec: ConvSpec,
+  shared = false,
 ): LayerLayout | null {
   if (!wasmKernelsApply(spec)) return null;
   const l = layerLayout({
@@ -129,11 +182,13 @@ function layoutFor(
     dh: spec.dilation[0],
     dw: spec.dilation[1],
     relu: spec.activation === 'relu',
+    shared,
   });
   return l.bytes > MAX_BYTES || l.oh < 1 || l.ow < 1 ? null : l;
 }
 
 const F32_BYTES = 4;
+const PAGE_BYTES = 65536;
 
 /** Copies `t`'s channels into `f` (a view of memory in X's float type) at byte `at`, each row `stride` floats apart. */
 function copyRows(f: Float64Array | Float32Array, at: number, t: Tensor3, stride: number): void {
@@ -144,50 +199,16 @@ function copyRows(f: Float64Array | Float32Array, at: number, t: Tensor3, stride
 }
 
 /**
- * Copies X's channels into `f` at byte `at` as `padding` zeros on every side would pad it, each
- * padded row `stride` floats apart: no padded copy of X is made. The zeros are written on every
- * call, since an instance is shared by every X of the same padded size.
- */
-function copyPadded(
-  f: Float32Array,
-  at: number,
-  x: Tensor3,
-  stride: number,
-  padding: readonly [number, number],
-): void {
-  const [ph, pw] = padding;
-  if (ph === 0 && pw === 0) {
-    copyRows(f, at, x, stride);
-    return;
-  }
-  const rows = x.rows + 2 * ph;
-  const width = x.cols + 2 * pw;
-  for (let c = 0; c < x.channels; c++)
-    for (let r = 0; r < rows; r++) {
-      const start = at / F32_BYTES + (c * rows + r) * stride;
-      const i = r - ph;
-      if (i < 0 || i >= x.rows) {
-        f.fill(0, start, start + width);
-        continue;
-      }
-      const from = (c * x.rows + i) * x.cols;
-      f.set(x.data.subarray(from, from + x.cols), start + pw);
-      f.fill(0, start, start + pw);
-      f.fill(0, start + pw + x.cols, start + width);
-    }
-}
-
-/**
  * The run's evaluation on its own copies of padded X (`xp`) and Y, or null where this program
  * does not apply or cannot run (see the file comment).
  */
 export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): LayerLossAndGrads | null {
   const l = layoutFor('train', xp, spec);
   if (!l || l.oh !== y.rows || l.ow !== y.cols) return null;
-  const instance = takeInstance(l);
-  if (!instance) return null;
-  const buffer = memoryBuffer(instance);
-  const step = instance.exports.run as () => number;
+  const held = takeInstance(l);
+  if (!held) return null;
+  const buffer = memoryBuffer(held.instance);
+  const step = held.instance.exports.run as () => number;
   const f = new Float64Array(buffer);
   copyRows(f, l.x, xp, l.xStride);
   copyRows(f, l.y, y, l.oStride);
@@ -203,7 +224,7 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   const release = (): void => {
     if (released) return;
     released = true;
-    releaseInstance(layerKey(l), instance);
+    releaseInstance(held);
   };
   const evaluate = (
     w: Float64Array,
@@ -226,36 +247,178 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
   return Object.assign(evaluate, { release });
 }
 
+/** What a forward pass's caller adds to X, W and b. */
+export interface WasmForwardOptions {
+  /** Where Y goes (O·Ho·Wo floats), e.g. the previous Y of the same shape; a new array when absent. */
+  readonly into?: Float32Array;
+  /**
+   * Throws the caller's error for a NaN or ±Infinity in X, which is only scanned here, in
+   * WebAssembly, after it is copied in (far faster than a JavaScript pass over X first).
+   */
+  readonly nonFinite: () => never;
+}
+
+/** A shared pass's state word (`SharedForwardJob.state`): workers wait while it is LOADING. */
+const LOADING = 0;
+const LOADED = 1;
+const ABANDONED = 2;
+/** How long a worker waits for a pass to be loaded before it gives up (the caller then fails, not hangs). */
+const LOAD_WAIT_MS = 10_000;
+
+/**
+ * A forward pass in an instance's memory. `load` copies X in, scans it (a NaN or ±Infinity:
+ * `options.nonFinite` throws, the pass is abandoned) and writes W and b; then `runRows` computes
+ * output rows [r0, r1) of every channel, `copyRows` copies them out to Y (the options' `into`
+ * where given), and `finish` returns Y and hands the instance back (`release`: without a result).
+ * Where the memory is shared, `job` lets worker threads run other bands at the same time: post it
+ * before `load`, and a worker waits until the pass is loaded (`runSharedRows`).
+ */
+export interface ForwardPass {
+  readonly rows: number;
+  readonly job?: SharedForwardJob;
+  load(): void;
+  runRows(r0: number, r1: number): void;
+  copyRows(r0: number, r1: number): void;
+  finish(): Tensor3;
+  release(): void;
+}
+
+function startForward(
+  x: Tensor3,
+  w: Float64Array,
+  bias: ArrayLike<number>,
+  spec: ConvSpec,
+  options: WasmForwardOptions,
+  shared: boolean,
+): ForwardPass | null {
+  const [ph, pw] = spec.padding;
+  const l = layoutFor('forward', { rows: x.rows + 2 * ph, cols: x.cols + 2 * pw }, spec, shared);
+  if (!l) return null;
+  const held = takeInstance(l);
+  if (!held) return null;
+  const { instance, job } = held;
+  const { exports } = instance;
+  const buffer = memoryBuffer(instance);
+  if (job) Atomics.store(job.state, 0, LOADING);
+  const signal = (state: number): void => {
+    if (!job) return;
+    Atomics.store(job.state, 0, state);
+    Atomics.notify(job.state, 0);
+  };
+  const run = exports.run as (r0: number, r1: number) => number;
+  const O = spec.outChannels;
+  const padded = new Float32Array(buffer, l.out, O * l.oh * l.oStride);
+  let out: Float32Array | undefined;
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    releaseInstance(held);
+  };
+  return {
+    rows: l.oh,
+    job,
+    load() {
+      // X as it is (one copy), scanned, then moved to its padded rows inside the memory.
+      const n = x.data.length;
+      new Float32Array(buffer, l.x, n).set(x.data);
+      const whole = n - (n % 4);
+      let finite = whole === 0 || (exports.finite as (end: number) => number)(l.x + whole * F32_BYTES) === 0;
+      for (let i = whole; i < n; i++) finite &&= Number.isFinite(x.data[i]);
+      if (!finite) {
+        signal(ABANDONED);
+        options.nonFinite();
+      }
+      (exports.place as (cols: number, ph: number, pw: number) => void)(x.cols, ph, pw);
+      new Float32Array(buffer, l.w, w.length).set(w);
+      const biasView = new Float32Array(buffer, l.bias, O);
+      for (let o = 0; o < O; o++) biasView[o] = bias[o];
+      signal(LOADED);
+    },
+    runRows: (r0, r1) => void run(r0, r1),
+    copyRows(r0, r1) {
+      out ??= options.into ?? new Float32Array(O * l.oh * l.ow);
+      for (let o = 0; o < O; o++) {
+        const from = (o * l.oh + r0) * l.oStride;
+        const to = (o * l.oh + r0) * l.ow;
+        if (l.oStride === l.ow) out.set(padded.subarray(from, from + (r1 - r0) * l.ow), to);
+        else
+          for (let r = 0; r < r1 - r0; r++)
+            out.set(padded.subarray(from + r * l.oStride, from + r * l.oStride + l.ow), to + r * l.ow);
+      }
+    },
+    finish() {
+      out ??= options.into ?? new Float32Array(O * l.oh * l.ow);
+      release();
+      return { channels: O, rows: l.oh, cols: l.ow, data: out };
+    },
+    release,
+  };
+}
+
 /**
  * act(X ⋆ W + b) for slid weights `w` on X padded by `spec.padding` (X as given, unpadded), in
  * float32 as PyTorch computes it (within the golden tolerance of `forwardLayerCpu`'s float64
- * sums), or null where the program does not apply or cannot run.
+ * sums), or null where the program does not apply or cannot run. X's shape, W and b are checked
+ * by the caller; X's values here (`options.nonFinite`).
  */
 export function wasmForwardLayer(
   x: Tensor3,
   w: Float64Array,
   bias: ArrayLike<number>,
   spec: ConvSpec,
+  options: WasmForwardOptions,
 ): Tensor3 | null {
-  const [ph, pw] = spec.padding;
-  const l = layoutFor('forward', { rows: x.rows + 2 * ph, cols: x.cols + 2 * pw }, spec);
-  if (!l) return null;
-  const instance = takeInstance(l);
-  if (!instance) return null;
-  const buffer = memoryBuffer(instance);
-  copyPadded(new Float32Array(buffer), l.x, x, l.xStride, spec.padding);
-  new Float32Array(buffer, l.w, w.length).set(w);
-  const biasView = new Float32Array(buffer, l.bias, spec.outChannels);
-  for (let o = 0; o < spec.outChannels; o++) biasView[o] = bias[o];
-  (instance.exports.run as () => number)();
-  const rows = spec.outChannels * l.oh;
-  const padded = new Float32Array(buffer, l.out, rows * l.oStride);
-  let out: Float32Array;
-  if (l.oStride === l.ow) out = padded.slice();
-  else {
-    out = new Float32Array(rows * l.ow);
-    for (let r = 0; r < rows; r++) out.set(padded.subarray(r * l.oStride, r * l.oStride + l.ow), r * l.ow);
+  const pass = startForward(x, w, bias, spec, options, false);
+  if (!pass) return null;
+  try {
+    pass.load();
+  } catch (e) {
+    pass.release();
+    throw e;
   }
-  releaseInstance(layerKey(l), instance);
-  return { channels: spec.outChannels, rows: l.oh, cols: l.ow, data: out };
+  pass.runRows(0, pass.rows);
+  pass.copyRows(0, pass.rows);
+  return pass.finish();
+}
+
+/**
+ * The same pass in a shared memory, for several threads to run bands of its rows (core/cpu/pool.ts),
+ * or null where shared memories are not available here (`wasmSharedMemoryAvailable`) or the
+ * program does not apply.
+ */
+export function wasmSharedForward(
+  x: Tensor3,
+  w: Float64Array,
+  bias: ArrayLike<number>,
+  spec: ConvSpec,
+  options: WasmForwardOptions,
+): ForwardPass | null {
+  return wasmSharedMemoryAvailable() ? startForward(x, w, bias, spec, options, true) : null;
+}
+
+/** A worker's instances on shared memories, by job id, oldest first (a few: each holds a memory alive). */
+const workerInstances = new Map<string, WasmInstance>();
+const WORKER_INSTANCES_KEPT = 2;
+
+/**
+ * Runs output rows [r0, r1) of the pass `job` was posted for, in a worker thread, once the
+ * caller has loaded it (nothing where the caller abandoned it). Blocks this worker while it waits.
+ */
+export function runSharedRows(job: SharedForwardJob, r0: number, r1: number): void {
+  Atomics.wait(job.state, 0, LOADING, LOAD_WAIT_MS);
+  const state = Atomics.load(job.state, 0);
+  if (state === ABANDONED) return;
+  if (state !== LOADED) throw new Error('The forward pass was not loaded in time.');
+  let instance = workerInstances.get(job.id);
+  if (instance) workerInstances.delete(job.id);
+  else {
+    const api = webAssembly();
+    if (!api) throw new Error('no WebAssembly');
+    instance = new api.Instance(job.module, { env: { memory: job.memory } });
+  }
+  workerInstances.set(job.id, instance);
+  if (workerInstances.size > WORKER_INSTANCES_KEPT)
+    workerInstances.delete(workerInstances.keys().next().value!);
+  (instance.exports.run as (a: number, b: number) => number)(r0, r1);
 }

@@ -6,9 +6,15 @@ export interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 
+/** A WebAssembly.Memory (only its buffer is read here). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => WasmInstance;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
 /** The runtime's WebAssembly, or null where there is none. */

@@ -19,6 +19,7 @@ import {
   runBandTask,
 } from '#core/cpu/index';
 import { KernelStudioError } from '#core/errors';
+import { wasmSharedMemoryAvailable } from '#core/wasm/layer';
 import type { ConvSpec } from '#core/layer';
 import { convSpec } from '#core/layer';
 import { randomKernel, randomMatrix, randomWeights } from '#core/random';
@@ -82,15 +83,33 @@ describe('rowBands', () => {
       [7, 3],
       [1021, 2],
       [16, 16],
-    ]) {
-      const bands = rowBands(rows, parts);
-      expect(bands[0][0]).toBe(0);
-      expect(bands.at(-1)?.[1]).toBe(rows);
-      bands.forEach(([a, b], i) => {
-        expect(b).toBeGreaterThan(a);
-        if (i > 0) expect(a).toBe(bands[i - 1][1]);
-      });
-    }
+    ])
+      for (const first of [1, 0.8, 0.1, 3]) {
+        const bands = rowBands(rows, parts, first);
+        expect(bands).toHaveLength(Math.min(rows, parts));
+        expect(bands[0][0]).toBe(0);
+        expect(bands.at(-1)?.[1]).toBe(rows);
+        bands.forEach(([a, b], i) => {
+          expect(b).toBeGreaterThan(a);
+          if (i > 0) expect(a).toBe(bands[i - 1][1]);
+        });
+      }
+  });
+
+  it('gives the first band its weight’s share', () => {
+    expect(rowBands(512, 2)).toEqual([
+      [0, 256],
+      [256, 512],
+    ]);
+    expect(rowBands(512, 2, 0.8)).toEqual([
+      [0, 227],
+      [227, 512],
+    ]);
+    expect(rowBands(100, 3, 0.5)).toEqual([
+      [0, 20],
+      [20, 60],
+      [60, 100],
+    ]);
   });
 });
 
@@ -123,6 +142,62 @@ describe.each([
     })();
     expect(expected).toBeInstanceOf(KernelStudioError);
     await expect(pool.forwardLayer(x, w, [0], spec)).rejects.toThrow((expected as Error).message);
+  });
+});
+
+describe.runIf(wasmSharedMemoryAvailable())('a forward pass in one shared memory', () => {
+  const spec = convSpec({
+    kernel: [3, 3],
+    inChannels: 3,
+    outChannels: 8,
+    padding: [1, 1],
+    activation: 'relu',
+  });
+  const w = randomWeights(8, 3, 3, 3, 31);
+  const bias = Array.from({ length: 8 }, (_, o) => 0.05 * o);
+
+  it('sends each worker its rows of the pass, not a copy of X', async () => {
+    const sent: string[] = [];
+    const pool = createCpuPool([inThreadPort(sent)]);
+    const x = tensor(3, 257, 300, 32);
+    const y = await pool.forwardLayer(x, w, bias, spec);
+    expect(sent).toEqual(['forward-rows']);
+    expect(firstBitDifference(y.data, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
+    pool.dispose();
+  });
+
+  it('on worker threads: a NaN in X gets the one-thread error, and the next pass runs at once', async () => {
+    const pool = createNodeCpuPool(1);
+    const x = tensor(3, 257, 300, 33);
+    const bad = { ...x, data: x.data.slice() };
+    bad.data[2 * 257 * 300 + 100 * 300 + 7] = Number.NaN;
+    const message = (() => {
+      try {
+        forwardLayerCpu(bad, w, bias, spec);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toMatch(/^The image X value \d+ is NaN: values must be finite\.$/);
+    // Starts the worker, so that the timing below is the pass's alone.
+    await pool.forwardLayer(x, w, bias, spec);
+    const started = Date.now();
+    await expect(pool.forwardLayer(bad, w, bias, spec)).rejects.toThrow(message);
+    const y = await pool.forwardLayer(x, w, bias, spec);
+    // The worker was told the pass was abandoned: it did not sit out its 10 s wait for it.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(firstBitDifference(y.data, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
+    pool.dispose();
+  });
+
+  it('writes Y into the caller’s buffer', async () => {
+    const pool = createNodeCpuPool(1);
+    const x = tensor(3, 257, 300, 34);
+    const into = new Float32Array(8 * 257 * 300).fill(Number.NaN);
+    const y = await pool.forwardLayer(x, w, bias, spec, into);
+    expect(y.data).toBe(into);
+    expect(firstBitDifference(into, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
+    pool.dispose();
   });
 });
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isKernelStudioError } from '#core/errors';
 import { randomKernel, randomMatrix } from '#core/random';
-import { checkFinite, checkForward, checkSteps, checkTrainConfig, matrixFromRows } from '#core/validate';
+import {
+  allFinite,
+  checkFinite,
+  checkForward,
+  checkSteps,
+  checkTrainConfig,
+  matrixFromRows,
+} from '#core/validate';
 import type { TrainConfig } from '#core/types';
 import { LIMITS } from '#core/types';
 
@@ -141,5 +148,20 @@ describe('checkTrainConfig', () => {
   it('rejects step counts that are not whole and ≥ 0', () => {
     expect(() => checkSteps(0)).not.toThrow();
     expect(failure(() => checkSteps(-2)).code).toBe('invalid-argument');
+  });
+});
+
+describe('allFinite', () => {
+  it('is true for finite values (±0 included) and false for each NaN or ±Infinity anywhere', () => {
+    const d = Float32Array.from({ length: 1001 }, (_, i) => (i % 7) - 3 - 0);
+    d[5] = -0;
+    expect(allFinite(d)).toBe(true);
+    expect(allFinite(new Float32Array(0))).toBe(true);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      for (const at of [0, 500, 1000]) {
+        const e = d.slice();
+        e[at] = bad;
+        expect(allFinite(e)).toBe(false);
+      }
   });
 });

@@ -3,6 +3,7 @@
  * it holds, not by a count (issue 19 item 15: five large passes of different shapes used to leave
  * up to four instances' whole memories resident).
  */
+import { WASM_OPTIONS } from '../helpers/wasm-options';
 import { describe, expect, it } from 'vitest';
 import { slidWeights } from '#core/cpu/layer';
 import { convSpec } from '#core/layer';
@@ -21,7 +22,7 @@ function pass(side: number): void {
   const spec = convSpec({ kernel: [3, 3] });
   const x = tensorOfMatrix(randomMatrix(side, side, side, -1, 1));
   const w = slidWeights(randomWeights(1, 1, 3, 3, side).data, spec);
-  expect(wasmForwardLayer(x, w, [0], spec)).not.toBeNull();
+  expect(wasmForwardLayer(x, w, [0], spec, WASM_OPTIONS)).not.toBeNull();
 }
 
 describe.runIf(wasmKernelsAvailable())('free WebAssembly instances', () => {

@@ -4,6 +4,7 @@
  * core/cpu/layer.ts for the layer), the golden trajectories through both, and the binary
  * writer it is built with.
  */
+import { WASM_OPTIONS } from '../helpers/wasm-options';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forwardCpu } from '#core/cpu/forward';
 import { ParamRun } from '#core/cpu/param-run';
@@ -232,7 +233,9 @@ describe('the layer program vs the JavaScript layer step on random layers', () =
       };
       const yWasm = forwardLayerCpu(x, weights, bias, spec);
       const yJs = forwardLayerCpu(x, weights, bias, spec, 'js');
-      expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec)?.data).toEqual(yWasm.data);
+      expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec, WASM_OPTIONS)?.data).toEqual(
+        yWasm.data,
+      );
       expect([yWasm.channels, yWasm.rows, yWasm.cols]).toEqual([yJs.channels, yJs.rows, yJs.cols]);
       expectAllClose(yWasm.data, yJs.data, { rtol: 1e-6, atol: 1e-6 }, 'forward');
     });
@@ -398,7 +401,9 @@ describe('the forward program groups output channels', () => {
       const bias = Array.from({ length: outChannels }, (_, o) => 0.1 * o - 0.3);
       const yWasm = forwardLayerCpu(x, weights, bias, spec);
       const yJs = forwardLayerCpu(x, weights, bias, spec, 'js');
-      expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec)?.data).toEqual(yWasm.data);
+      expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec, WASM_OPTIONS)?.data).toEqual(
+        yWasm.data,
+      );
       expectAllClose(yWasm.data, yJs.data, { rtol: 1e-6, atol: 1e-6 }, 'forward');
     });
   }
@@ -411,15 +416,69 @@ describe('the forward program pads X as it copies it', () => {
     const w = slidWeights(randomWeights(1, 1, 3, 3, 8).data, same);
     // Fills the whole padded area of the shared instance with non-zero values.
     const wide: Tensor3 = { channels: 1, rows: 14, cols: 12, data: randomMatrix(14, 12, 9, 1, 2).data };
-    expect(wasmForwardLayer(wide, w, [0], valid)).not.toBeNull();
+    expect(wasmForwardLayer(wide, w, [0], valid, WASM_OPTIONS)).not.toBeNull();
     const x: Tensor3 = { channels: 1, rows: 10, cols: 10, data: randomMatrix(10, 10, 10, -1, 1).data };
     const weights = { outChannels: 1, inChannels: 1, rows: 3, cols: 3, data: Float32Array.from(w) };
-    const y = wasmForwardLayer(x, w, [0], same);
+    const y = wasmForwardLayer(x, w, [0], same, WASM_OPTIONS);
     expectAllClose(
       y!.data,
       forwardLayerCpu(x, weights, [0], same, 'js').data,
       { rtol: 1e-6, atol: 1e-6 },
       'padded',
+    );
+  });
+});
+
+describe('the forward program checks X in WebAssembly and can write into a caller’s Y', () => {
+  const spec = convSpec({ kernel: [3, 3], inChannels: 2, outChannels: 3, padding: [1, 1] });
+  const weights = randomWeights(3, 2, 3, 3, 21);
+  const bias = [0.1, -0.2, 0.3];
+  const image = (): Tensor3 => ({
+    channels: 2,
+    rows: 9,
+    cols: 11,
+    data: randomMatrix(18, 11, 22, -1, 1).data,
+  });
+
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+    it(`a ${bad} in X's second channel gets the same error from the WebAssembly scan as from JavaScript`, () => {
+      const x = image();
+      x.data[9 * 11 + 4 * 11 + 7] = bad;
+      const message = (kernels: CpuKernels): string => {
+        try {
+          forwardLayerCpu(x, weights, bias, spec, kernels);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'no error';
+      };
+      expect(message('auto')).toBe(
+        `The image X value ${9 * 11 + 4 * 11 + 8} is ${bad}: values must be finite.`,
+      );
+      expect(message('auto')).toBe(message('js'));
+    });
+
+  it('a NaN in a one-channel X names its row and column on the WebAssembly path too', () => {
+    const x = randomMatrix(6, 8, 23, -1, 1);
+    x.data[2 * 8 + 5] = Number.NaN;
+    expect(() =>
+      forwardCpu(x, randomKernel(2, 2, 24), { mode: 'correlate', bias: 0, activation: 'none' }),
+    ).toThrow('The image X at row 3, column 6 is NaN: values must be finite.');
+  });
+
+  for (const kernels of ['auto', 'js'] as const)
+    it(`${kernels}: Y goes into the given buffer, which is returned, and equals a fresh pass`, () => {
+      const x = image();
+      const fresh = forwardLayerCpu(x, weights, bias, spec, kernels);
+      const into = new Float32Array(fresh.data.length).fill(Number.NaN);
+      const y = forwardLayerCpu(x, weights, bias, spec, kernels, into);
+      expect(y.data).toBe(into);
+      expect(into).toEqual(fresh.data);
+    });
+
+  it('an output buffer of the wrong size is refused before any work', () => {
+    expect(() => forwardLayerCpu(image(), weights, bias, spec, 'auto', new Float32Array(5))).toThrow(
+      'The output buffer holds 5 values but Y has 297.',
     );
   });
 });
