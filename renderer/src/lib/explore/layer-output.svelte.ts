@@ -66,7 +66,7 @@ export class LayerOutput {
     const { shape, error } = layerShape(layer);
     // Refused before any work: a shape with no Y, or a pass over the live budget.
     const refusal = shape === null ? error : overBudget(layer, shape);
-    if (refusal !== null) {
+    if (shape === null || refusal !== null) {
       this.y = null;
       this.error = refusal;
       return Promise.resolve();
