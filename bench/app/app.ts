@@ -14,6 +14,8 @@
  * they land one frame later: at least 16.7 ms even for an app that paints Y at once.
  * Options: --json, --edits=N (default 50), --train-seconds=S (default 8), --backend=cpu|webgpu (one
  * backend), --only=PREFIX (the workloads whose name starts with it: `edit`, `train`).
+ * --floor adds a row timed as the edit rows are, on a page that is not the app and paints at once:
+ * the least the edit rows' figures can be on this machine.
  * Diagnostics (the times reported are then not the bench's: recording slows the page):
  * --profile=DIR records a CPU profile of the page's edits (Chrome DevTools protocol) into DIR, one
  * `.cpuprofile` per workload, and prints the functions with the most self time and each edit's
@@ -23,7 +25,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
 import { CpuLayerTrainer } from '#core/cpu/index';
 import { oneKernelLayer } from '../../tests/helpers/one-kernel';
 import { randomKernel, randomMatrix } from '#core/random';
@@ -47,11 +49,13 @@ const BACKENDS = (['cpu', 'webgpu'] as const).filter(
 const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const PROFILE = args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
 const TRACE = args.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+const FLOOR = args.includes('--floor');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 export interface AppResult {
   workload: string;
-  backend: 'cpu' | 'webgpu';
+  /** 'none': the --floor row (a page that is not the app). */
+  backend: 'cpu' | 'webgpu' | 'none';
   p50_ms: number;
   p95_ms: number;
   runs: number;
@@ -241,6 +245,35 @@ async function editRows(page: Page, workload: string, backend: AppResult['backen
   };
 }
 
+/**
+ * `--floor`: the edit rows' timing on a page that is not the app: two grids of one canvas each,
+ * whose pointerdown paints a pixel and makes both marks at once. What no app can go under.
+ */
+async function floorRow(browser: Browser): Promise<AppResult> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  await page.setContent(`
+    <div role="grid" aria-label="Input X"><canvas width="256" height="256" style="width:512px"></canvas></div>
+    <div role="grid" aria-label="Output Y"><canvas width="256" height="256" style="width:512px"></canvas></div>
+    <script>
+      const mark = (name) => { performance.clearMarks(name); performance.mark(name); };
+      const [x, y] = [...document.querySelectorAll('canvas')].map((c) => c.getContext('2d'));
+      document.addEventListener('pointerdown', (e) => {
+        x.fillRect(e.offsetX / 2, e.offsetY / 2, 1, 1);
+        mark('ks:y-computed');
+        y.fillRect(e.offsetX / 2, e.offsetY / 2, 1, 1);
+        mark('ks:drawn:Output Y');
+      });
+    </script>`);
+  log('floor: a page that paints at once…');
+  const row = await editRows(page, 'floor: a page that paints Y at once (not the app)', 'none');
+  log(
+    `  p50 ${row.p50_ms} ms, p95 ${row.p95_ms} ms; in the page: p50 ${row.page_p50_ms}, p95 ${row.page_p95_ms}`,
+  );
+  await context.close();
+  return row;
+}
+
 /** The step count the Train view shows ("Running · step N"). */
 async function shownStep(page: Page): Promise<number> {
   const text = await page.getByRole('status', { name: 'Training status' }).textContent();
@@ -324,6 +357,7 @@ async function main(): Promise<void> {
         await context.close();
       }
     }
+    if (FLOOR) results.push(await floorRow(browser));
     const engine = engineStepsPerS();
     for (const r of results)
       if (r.steps_per_s !== undefined && r.backend === 'cpu') r.engine_steps_per_s = engine;
