@@ -187,10 +187,9 @@ function sameField<F extends StoredField>(f: F, a: WorkspaceDocument[F], b: Work
  * the same as anything.
  */
 export function sameWorkspaceFile(a: WorkspaceDocument, b: WorkspaceDocument): boolean {
-  const runs = (d: WorkspaceDocument) => d.runs.map((run) => mapRun(run, trainingToJson));
-  return (
-    STORED_FIELDS.every((f) => sameField(f, a[f], b[f])) && (a.runs === b.runs || sameJson(runs(a), runs(b)))
-  );
+  const sameRun = (x: RunRecord, y: RunRecord): boolean =>
+    x === y || sameJson(mapRun(x, trainingToJson), mapRun(y, trainingToJson));
+  return STORED_FIELDS.every((f) => sameField(f, a[f], b[f])) && sameList(a.runs, b.runs, sameRun);
 }
 
 function fieldFromFile<F extends StoredField>(d: FileDocument, f: F): [F, WorkspaceDocument[F]] {
