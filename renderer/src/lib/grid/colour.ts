@@ -107,7 +107,9 @@ export function gradientCss(scale: ColourScale): string {
 }
 
 const LEVELS = 1024;
-let cached: { key: string; table: Uint8ClampedArray } | null = null;
+/** Tables by scale, a few at once: X and Y are drawn in turn, each with its own scale. */
+const tables = new Map<string, Uint8ClampedArray>();
+const KEPT_TABLES = 8;
 
 /**
  * The scale as a lookup table of LEVELS colours (RGB triples) from lo to hi, so that
@@ -115,13 +117,16 @@ let cached: { key: string; table: Uint8ClampedArray } | null = null;
  */
 function table(scale: ColourScale): Uint8ClampedArray {
   const key = `${scale.kind}|${scale.lo}|${scale.hi}|${scale.dark ?? false}`;
-  if (cached?.key === key) return cached.table;
+  const kept = tables.get(key);
+  if (kept) return kept;
   const t = new Uint8ClampedArray(LEVELS * 3);
   for (let i = 0; i < LEVELS; i++) {
     const rgb = colourOf(scale.lo + ((scale.hi - scale.lo) * i) / (LEVELS - 1), scale);
     t.set([Math.round(rgb[0]), Math.round(rgb[1]), Math.round(rgb[2])], i * 3);
   }
-  cached = { key, table: t };
+  // The oldest goes first (a Map keeps insertion order).
+  if (tables.size >= KEPT_TABLES) tables.delete(tables.keys().next().value!);
+  tables.set(key, t);
   return t;
 }
 
