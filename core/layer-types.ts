@@ -59,8 +59,18 @@ export interface ComputeBackend {
   readonly kind: BackendKind;
   /** A human-readable name for the status bar, e.g. "CPU" or "WebGPU · NVIDIA …". */
   readonly label: string;
-  /** act(conv(X, W) + b): O×Ho×Wo. */
-  forwardLayer(x: Tensor3, weight: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3>;
+  /**
+   * act(conv(X, W) + b): O×Ho×Wo. `into` (O·Ho·Wo floats, its values not read) is where Y may go
+   * instead of a new array, e.g. a Y the caller no longer shows, so a live view allocates no new
+   * pages per edit; a backend may ignore it (WebGPU reads Y back into its own array).
+   */
+  forwardLayer(
+    x: Tensor3,
+    weight: Weights,
+    bias: ArrayLike<number>,
+    spec: ConvSpec,
+    into?: Float32Array,
+  ): Promise<Tensor3>;
   /** A new run, or with `resumeFrom` the continuation of an exported one (another backend's, or a saved workspace's). */
   createLayerTrainer(config: LayerTrainConfig, resumeFrom?: TrainerResumeState): Promise<LayerTrainer>;
   /** Subscribes to the loss of the backend's device (a GPU's; the CPU has none); returns the unsubscribe function. */

@@ -17,8 +17,16 @@ export function createCpuBackend(pool: CpuPool | null = null): ComputeBackend {
   return {
     kind: 'cpu',
     label: 'CPU',
-    async forwardLayer(x: Tensor3, w: Weights, bias: ArrayLike<number>, spec: ConvSpec): Promise<Tensor3> {
-      return pool ? pool.forwardLayer(x, w, bias, spec) : forwardLayerCpu(x, w, bias, spec);
+    async forwardLayer(
+      x: Tensor3,
+      w: Weights,
+      bias: ArrayLike<number>,
+      spec: ConvSpec,
+      into?: Float32Array,
+    ): Promise<Tensor3> {
+      return pool
+        ? pool.forwardLayer(x, w, bias, spec, into)
+        : forwardLayerCpu(x, w, bias, spec, 'auto', into);
     },
     async createLayerTrainer(
       config: LayerTrainConfig,

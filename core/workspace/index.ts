@@ -1,6 +1,13 @@
 /** `.kstudio` workspaces: the model, its strict schema, migration, and text in/out. Pure; used by the renderer and tests. */
 export * from './model';
-export { parseWorkspace, serializeWorkspace, workspaceToFile, workspaceFromFile, formatPath } from './io';
+export {
+  parseWorkspace,
+  sameWorkspaceFile,
+  serializeWorkspace,
+  workspaceToFile,
+  workspaceFromFile,
+  formatPath,
+} from './io';
 export { migrate, MIGRATIONS } from './migrate';
 export type { MigrationStep, JsonObject } from './migrate';
 export { parseUntrustedJson, checkJsonShape, findForbiddenKey, FORBIDDEN_KEYS } from './safe-json';

@@ -6,7 +6,7 @@
  */
 import { KernelStudioError } from '../errors';
 import { stackKernels } from '../layer-stack';
-import { fromRows, toRows } from '../matrix';
+import { fromRows, toRows, type Matrix } from '../matrix';
 import { toNested4 } from '../tensor';
 import {
   MAX_WORKSPACE_BYTES,
@@ -82,6 +82,41 @@ type FileKey<F extends StoredField> = (typeof DOCUMENT_FILE_FIELDS)[F][0];
 interface FieldCodec<F extends StoredField> {
   readonly toFile: (value: WorkspaceDocument[F]) => FileDocument[FileKey<F>];
   readonly fromFile: (value: FileDocument[FileKey<F>]) => WorkspaceDocument[F];
+  /**
+   * Whether two values have the same file form, without making it (grids: their file form, rows
+   * of numbers, is exactly their shape and values). Absent: the file forms are compared.
+   */
+  readonly same?: (a: WorkspaceDocument[F], b: WorkspaceDocument[F]) => boolean;
+}
+
+/** The same number in a file: equal, -0 apart from 0 (the file writes "-0"), and finite (a file holds no NaN or ±∞). */
+const sameNumber = (a: number, b: number): boolean => Object.is(a, b) && Number.isFinite(a);
+
+function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameNumber(a[i], b[i])) return false;
+  return true;
+}
+
+/** A grid's file form is its rows of numbers: the same shape and values. */
+const sameGrid = (a: Matrix, b: Matrix): boolean =>
+  a === b || (a.rows === b.rows && a.cols === b.cols && sameNumbers(a.data, b.data));
+
+const sameList = <T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean =>
+  a.length === b.length && a.every((x, i) => same(x, b[i]));
+
+/** Two file forms (JSON values) that `pretty` writes as the same text. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' || typeof b === 'number')
+    return typeof a === 'number' && typeof b === 'number' && sameNumber(a, b);
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && sameList(a, b, sameJson);
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const entries = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
+    const [ea, eb] = [entries(a), entries(b)];
+    return sameList(ea, eb, ([ka, va], [kb, vb]) => ka === kb && sameJson(va, vb));
+  }
+  return a === b;
 }
 
 const pair = (p: readonly [number, number]): [number, number] => [p[0], p[1]];
@@ -89,10 +124,15 @@ const same = <T>(value: T): T => value;
 
 /** Each stored field's conversion: a record over schema.ts's fields, so none can be left out. */
 const FIELD_CODECS: { readonly [F in StoredField]: FieldCodec<F> } = {
-  channels: { toFile: (x) => x.map(toRows), fromFile: (x) => x.map(fromRows) },
+  channels: {
+    toFile: (x) => x.map(toRows),
+    fromFile: (x) => x.map(fromRows),
+    same: (a, b) => sameList(a, b, sameGrid),
+  },
   kernels: {
     toFile: (k) => k.map((row) => row.map(toRows)),
     fromFile: (k) => k.map((row) => row.map(fromRows)),
+    same: (a, b) => sameList(a, b, (ra, rb) => sameList(ra, rb, sameGrid)),
   },
   biases: { toFile: (b) => [...b], fromFile: same },
   stride: { toFile: pair, fromFile: same },
@@ -103,6 +143,7 @@ const FIELD_CODECS: { readonly [F in StoredField]: FieldCodec<F> } = {
   drawnTarget: {
     toFile: (g) => (g ? toRows(g) : null),
     fromFile: (g) => (g ? fromRows(g) : null),
+    same: (a, b) => (a && b ? sameGrid(a, b) : a === b),
   },
   training: { toFile: trainingToJson, fromFile: trainingFromJson },
   learnedWeight: {
@@ -130,6 +171,25 @@ const STORED_FIELDS = Object.keys(DOCUMENT_FILE_FIELDS) as StoredField[];
 
 function fieldToFile<F extends StoredField>(doc: WorkspaceDocument, f: F): [string, unknown] {
   return [DOCUMENT_FILE_FIELDS[f][0], FIELD_CODECS[f].toFile(doc[f])];
+}
+
+function sameField<F extends StoredField>(f: F, a: WorkspaceDocument[F], b: WorkspaceDocument[F]): boolean {
+  if (a === b) return true;
+  const codec: FieldCodec<F> = FIELD_CODECS[f];
+  return codec.same ? codec.same(a, b) : sameJson(codec.toFile(a), codec.toFile(b));
+}
+
+/**
+ * Whether two documents save as the same file (`serializeWorkspace` gives the same text), without
+ * writing either: what "unsaved changes" means. Each field is compared in its file form, a field
+ * that is the same object costs nothing, and a grid is compared by its values in place (no rows
+ * built), so it is cheap enough for every edit. A value a file cannot hold (NaN, ±∞) is never
+ * the same as anything.
+ */
+export function sameWorkspaceFile(a: WorkspaceDocument, b: WorkspaceDocument): boolean {
+  const sameRun = (x: RunRecord, y: RunRecord): boolean =>
+    x === y || sameJson(mapRun(x, trainingToJson), mapRun(y, trainingToJson));
+  return STORED_FIELDS.every((f) => sameField(f, a[f], b[f])) && sameList(a.runs, b.runs, sameRun);
 }
 
 function fieldFromFile<F extends StoredField>(d: FileDocument, f: F): [F, WorkspaceDocument[F]] {

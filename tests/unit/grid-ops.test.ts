@@ -33,7 +33,13 @@ import {
 import { forwardCpu } from '#core/cpu/index';
 import { randomMatrix } from '#core/random';
 import { presetById, presetKernel, sanityImage } from '#core/presets';
-import { autoScale, colourOf, pendingColour, writeColours } from '../../renderer/src/lib/grid/colour';
+import {
+  autoScale,
+  colourOf,
+  pendingColour,
+  writeChangedColours,
+  writeColours,
+} from '../../renderer/src/lib/grid/colour';
 
 /** d2l's sanity case: X = 0…8 (3×3), K = [[0, 1], [2, 3]]. */
 const sanity = () => ({ x: sanityImage(), k: presetKernel(presetById('sanity')!) });
@@ -259,5 +265,27 @@ describe('grid colours', () => {
       Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
     const zero = colourOf(0, s);
     expect(dist(colourOf(1, s), zero) / dist(colourOf(-1, s), zero)).toBeCloseTo(1, 0);
+  });
+
+  it('recolouring only the changed cells gives the colours of a full redraw, and says which cells changed', () => {
+    const scale = autoScale(fromRows([[-3, 3]]));
+    const n = 40;
+    const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 2);
+    const out = new Uint8ClampedArray(n * 4);
+    writeColours(out, data, 30, scale);
+    const seen = Float32Array.from(data);
+    expect(writeChangedColours(out, data, seen, 30, scale)).toBeNull();
+    // An edit: two cells (one of them past the revealed count), a NaN, and a -0 (drawn as 0).
+    data[5] = 2.5;
+    data[33] = -1;
+    data[12] = Number.NaN;
+    data[20] = -0;
+    expect(writeChangedColours(out, data, seen, 30, scale)).toEqual({ first: 5, last: 33 });
+    const full = new Uint8ClampedArray(n * 4);
+    writeColours(full, data, 30, scale);
+    expect([...out]).toEqual([...full]);
+    expect([...seen]).toEqual([...data]);
+    // A NaN that stays NaN is not recoloured again.
+    expect(writeChangedColours(out, data, seen, 30, scale)).toBeNull();
   });
 });

@@ -102,4 +102,29 @@ describe('LayerOutput: the full layer live in Explore', () => {
       [109, 125],
     ]);
   });
+
+  it('edits reuse the array of a Y no longer shown (no new Y per edit), never the one shown', async () => {
+    const out = new LayerOutput();
+    const backend = createCpuBackend();
+    const shown: Float32Array[] = [];
+    const expected = (b: number) => [
+      [56 + b, 72 + b],
+      [104 + b, 120 + b],
+    ];
+    for (const b of [1, 2, 3, 4]) {
+      const before = out.y && Float32Array.from(out.y.data);
+      await out.request(backend, { ...d2l, biases: [b] });
+      expect(out.y && toRows(channel(out.y, 0))).toEqual(expected(b));
+      shown.push(out.y!.data);
+      // The Y shown until now was not written by this pass.
+      if (before) expect(shown.at(-2)).toEqual(before);
+    }
+    // Two arrays in turn: the third pass wrote into the first's array, the fourth into the second's.
+    expect(shown[2]).toBe(shown[0]);
+    expect(shown[3]).toBe(shown[1]);
+    expect(shown[1]).not.toBe(shown[0]);
+    // Another shape: a new array of its size, correct.
+    await out.request(backend, { ...d2l, padding: [1, 1] });
+    expect(out.y && [out.y.rows, out.y.cols, out.y.data.length]).toEqual([4, 4, 16]);
+  });
 });

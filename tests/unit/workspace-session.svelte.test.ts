@@ -23,6 +23,7 @@ import { ComputeState } from '../../renderer/src/state/compute.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
 import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
 import { TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
+import { ExploreSession } from '../../renderer/src/lib/explore/explore.svelte';
 import {
   closedDocumentsIn,
   WorkspaceSession,
@@ -144,7 +145,7 @@ afterEach(async () => {
 });
 
 describe('WorkspaceSession: save, open and dirty', () => {
-  it('an edit makes it dirty at once; editing back to the saved values makes it clean again', async () => {
+  it('an edit makes it dirty at once; editing back to the saved values makes it clean again at once', () => {
     const { doc, session } = newSession();
     expect(session.dirty).toBe(false);
     expect(title).toBe('Kernel Studio');
@@ -152,12 +153,69 @@ describe('WorkspaceSession: save, open and dirty', () => {
     typeX(doc, 11);
     expect(session.dirty).toBe(true);
     expect(title).toBe('• file.untitled — Kernel Studio');
+    // The same values as new objects (typed back by hand), then the very objects (undo): clean, no wait.
+    typeX(doc, before.data[0]);
+    expect(session.dirty).toBe(false);
+    expect(title).toBe('Kernel Studio');
+    typeX(doc, 12);
     doc.x = before;
     flushSync();
-    // Until the serialized form is refreshed any edit counts (never a false "saved")…
+    expect(session.dirty).toBe(false);
+  });
+
+  it('undo and redo through the edit history: dirty follows the saved state, before and after a Save', async () => {
+    const { doc, session } = newSession();
+    const edits = new ExploreSession(doc);
+    const paint = (value: number) => {
+      const data = Float32Array.from(doc.x.data);
+      data[1] = value;
+      edits.edit({ x: { ...doc.x, data } });
+      flushSync();
+    };
+    paint(5);
+    paint(6);
     expect(session.dirty).toBe(true);
-    // …then it compares with what was saved: the same values, so clean.
-    await vi.waitFor(() => expect(session.dirty).toBe(false), { timeout: 2000, interval: 20 });
+    edits.undo();
+    edits.undo();
+    flushSync();
+    expect(session.dirty).toBe(false);
+    edits.redo();
+    flushSync();
+    expect(session.dirty).toBe(true);
+
+    picked.save = join(home, `undo.${WORKSPACE_EXTENSION}`);
+    expect(await session.save()).toBe(true);
+    expect(session.dirty).toBe(false);
+    paint(7);
+    edits.edit({ activation: 'relu' });
+    flushSync();
+    expect(session.dirty).toBe(true);
+    edits.undo();
+    flushSync();
+    expect(session.dirty).toBe(true);
+    edits.undo();
+    flushSync();
+    // Back to what was saved (X[1] = 5): clean; one more undo goes past it.
+    expect([doc.x.data[1], session.dirty]).toEqual([5, false]);
+    edits.undo();
+    flushSync();
+    expect(session.dirty).toBe(true);
+  });
+
+  it('an edit made while a Save is on its way leaves the document dirty', async () => {
+    const doc = new StudioDocument();
+    // The user types 4 while main writes the file (the real handler, the edit at its call).
+    const during: CallMain = (method, ...args) => {
+      if (method === 'saveText') typeX(doc, 4);
+      return call(method, ...args);
+    };
+    const session = new WorkspaceSession(doc, { ...ui, call: during });
+    sessions.push(session);
+    typeX(doc, 3);
+    picked.save = join(home, `during.${WORKSPACE_EXTENSION}`);
+    expect(await session.save()).toBe(true);
+    expect(firstX(readFileSync(picked.save, 'utf8'))).toBe(3);
+    expect([doc.x.data[0], session.dirty]).toEqual([4, true]);
   });
 
   it('Save writes the workspace where the user picked, Save again writes there without asking', async () => {

@@ -5,6 +5,7 @@ import {
   defaultDocument,
   MAX_WORKSPACE_BYTES,
   parseWorkspace,
+  sameWorkspaceFile,
   serializeWorkspace,
   WORKSPACE_EXTENSION,
   type WorkspaceDocument,
@@ -15,9 +16,8 @@ import type { StudioDocument } from './studio.svelte';
 import { trainingOf } from './training.svelte';
 
 const SAVED_BY = 'Kernel Studio';
+/** Autosave once edits pause this long: serializing a 256² workspace costs ~20 ms, never paid per edit. */
 const AUTOSAVE_MS = 1500;
-/** Serializing a 256² workspace costs ~20 ms: do it once edits pause, not on every stroke. */
-const SERIALIZE_IDLE_MS = 120;
 
 /**
  * The model a workspace file saves, read from the live document. It reads every saved
@@ -112,15 +112,15 @@ export interface WorkspaceUi {
 /**
  * The open workspace around the studio document: its file, whether it has
  * unsaved changes, Save / Open / New, the window title, and the crash backup.
- * `dirty` compares the document's serialized form with what was last saved or
- * opened, so undoing back to the saved state makes it clean again. The form is
- * refreshed when edits pause; until then any edit counts as a change (never a
- * false "saved").
+ * `dirty` asks whether the document would save as a different file than the one
+ * last saved or opened (core's `sameWorkspaceFile`, field by field, without
+ * serializing), so undoing back to the saved state makes it clean again at once.
  */
 export class WorkspaceSession {
   path = $state<string | null>(null);
   name = $state<string | null>(null);
-  savedText = $state('');
+  /** The document as last saved or opened (its fields are never mutated: edits replace them). */
+  private saved = $state.raw<WorkspaceDocument>(defaultDocument());
   /** The last failure, one line naming the file and the problem; null when none. */
   error = $state<string | null>(null);
   /** A short success note for the status bar. */
@@ -131,11 +131,7 @@ export class WorkspaceSession {
   readonly sessionId: string;
   recent = $state.raw<RecentFile[]>([]);
 
-  /** The document's serialized form, as of the last pause in editing. */
-  text = $state('');
-  /** An edit happened since `text` was last refreshed. */
-  private pending = $state(false);
-  readonly dirty = $derived.by(() => this.pending || this.text !== this.savedText);
+  readonly dirty = $derived.by(() => !sameWorkspaceFile(this.saved, snapshotDocument(this.doc)));
   readonly displayName = $derived.by(() => this.name ?? this.ui.t('file.untitled'));
   readonly title = $derived.by(() =>
     this.dirty
@@ -153,23 +149,8 @@ export class WorkspaceSession {
     this.doc = doc;
     this.sessionId = doc.id;
     this.ui = ui;
-    this.savedText = serialize(doc);
-    this.text = this.savedText;
-    let seenLoads = doc.loads;
-    let first = true;
+    this.saved = snapshotDocument(doc);
     this.stop = $effect.root(() => {
-      $effect(() => {
-        snapshotDocument(this.doc); // tracks every saved field: any edit re-runs this effect
-        const loads = this.doc.loads;
-        const loaded = untrack(() => loads !== seenLoads);
-        seenLoads = loads;
-        // A whole document was just loaded (New/Open/Restore): compare at once, no dirty flash.
-        if (loaded) untrack(() => this.refreshText());
-        else if (!first) this.pending = true;
-        first = false;
-        const timer = setTimeout(() => this.refreshText(), SERIALIZE_IDLE_MS);
-        return () => clearTimeout(timer);
-      });
       $effect(() => {
         this.ui.setTitle(this.title);
       });
@@ -177,21 +158,22 @@ export class WorkspaceSession {
         void this.ui.call('setDirty', { dirty: this.dirty, name: this.displayName }).catch(() => undefined);
       });
       // Autosave unsaved work, always: into this document's own backup, beside any older one still
-      // unanswered. A document clean again (saved, undone back to its saved state) keeps no backup.
+      // unanswered, once edits pause (any edit re-runs this effect and restarts the wait). A
+      // document clean again (saved, undone back to its saved state) keeps no backup.
       $effect(() => {
-        const text = this.text;
-        if (!this.dirty || text === '') {
-          if (!this.dirty && untrack(() => this.backedUp)) this.dropOwnBackup();
+        snapshotDocument(this.doc); // tracks every saved field
+        if (!this.dirty) {
+          if (untrack(() => this.backedUp)) this.dropOwnBackup();
           return;
         }
         const timer = setTimeout(() => {
-          if (text === this.text && this.dirty) {
-            this.backedUp = true;
-            void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).then(
-              () => this.autosaveDone(null),
-              (error: unknown) => this.autosaveDone(error),
-            );
-          }
+          const text = serialize(this.doc);
+          if (text === '') return; // a non-finite value: no file can hold it (Save says why)
+          this.backedUp = true;
+          void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).then(
+            () => this.autosaveDone(null),
+            (error: unknown) => this.autosaveDone(error),
+          );
         }, AUTOSAVE_MS);
         return () => clearTimeout(timer);
       });
@@ -218,11 +200,6 @@ export class WorkspaceSession {
     // Said once per failure streak; a dismissed banner stays dismissed until the autosave works again.
     if (this.autosaveError === null) this.error = shown;
     this.autosaveError = shown;
-  }
-
-  private refreshText(): void {
-    this.text = serialize(this.doc);
-    this.pending = false;
   }
 
   destroy(): void {
@@ -263,7 +240,7 @@ export class WorkspaceSession {
       // Restored work is unsaved work: untitled and dirty until the user saves it.
       this.path = null;
       this.name = null;
-      this.savedText = serializeWorkspace(defaultDocument(), SAVED_BY);
+      this.saved = defaultDocument();
       this.backedUp = true;
       await this.backupCall(() => this.ui.call('writeBackup', backup.text, this.sessionId));
       await this.backupCall(() => this.ui.call('clearBackup', backup.id));
@@ -315,7 +292,7 @@ export class WorkspaceSession {
     applyDocument(this.doc, defaultDocument());
     this.path = null;
     this.name = null;
-    this.savedText = serialize(this.doc);
+    this.saved = snapshotDocument(this.doc);
     this.error = null;
     this.dropOwnBackup();
   }
@@ -359,7 +336,7 @@ export class WorkspaceSession {
     applyDocument(this.doc, model);
     this.path = path;
     this.name = name;
-    this.savedText = serialize(this.doc);
+    this.saved = snapshotDocument(this.doc);
     this.error = null;
     this.notice = this.ui.t('file.opened', { name });
   }
@@ -369,7 +346,8 @@ export class WorkspaceSession {
     try {
       // A run still going is saved with its points so far, as the chart shows it.
       trainingOf(this.doc)?.recordRunning();
-      const text = serializeWorkspace(snapshotDocument(this.doc), SAVED_BY);
+      const saving = snapshotDocument(this.doc);
+      const text = serializeWorkspace(saving, SAVED_BY);
       const saved = await this.ui.call('saveText', {
         kind: 'workspace',
         ...(saveAs || this.path === null ? {} : { path: this.path }),
@@ -379,12 +357,8 @@ export class WorkspaceSession {
       if (!saved) return false;
       this.path = saved.path;
       this.name = saved.name;
-      this.savedText = text;
-      // What was saved is the document now, unless it changed during the save: clean at once.
-      if (serialize(this.doc) === text) {
-        this.text = text;
-        this.pending = false;
-      }
+      // Clean at once, unless the document changed during the save (then it differs from what was saved).
+      this.saved = saving;
       this.error = null;
       this.notice = this.ui.t('file.saved', { name: saved.name });
       // The work is safe on disk now: this session's backup has done its job.

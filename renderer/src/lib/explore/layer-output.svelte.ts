@@ -44,6 +44,11 @@ export function overBudget(layer: LayerFields, shape: Shape2): string | null {
 export class LayerOutput {
   y = $state.raw<Tensor3 | null>(null);
   error = $state<string | null>(null);
+  /**
+   * The array of a Y no longer shown (the one before `y`, or a dropped result): the next pass of
+   * the same size writes into it (the backend's `into`), so edits allocate no new Y. Never `y`'s.
+   */
+  private spare: Float32Array | null = null;
   private generation = 0;
   private running = false;
   private pending: { run: () => Promise<void>; done: () => void } | null = null;
@@ -61,14 +66,15 @@ export class LayerOutput {
     const { shape, error } = layerShape(layer);
     // Refused before any work: a shape with no Y, or a pass over the live budget.
     const refusal = shape === null ? error : overBudget(layer, shape);
-    if (refusal !== null) {
+    if (shape === null || refusal !== null) {
       this.y = null;
       this.error = refusal;
       return Promise.resolve();
     }
+    const count = specOfLayer(layer).outChannels * shape.rows * shape.cols;
     return new Promise((done) => {
       this.pending?.done();
-      this.pending = { run: () => this.compute(backend, layer, generation), done };
+      this.pending = { run: () => this.compute(backend, layer, generation, count), done };
       void this.pump();
     });
   }
@@ -85,18 +91,31 @@ export class LayerOutput {
     this.running = false;
   }
 
-  private async compute(backend: ComputeBackend, layer: LayerFields, generation: number): Promise<void> {
+  private async compute(
+    backend: ComputeBackend,
+    layer: LayerFields,
+    generation: number,
+    count: number,
+  ): Promise<void> {
+    const into = this.spare?.length === count ? this.spare : undefined;
+    this.spare = null;
     try {
       const y = await backend.forwardLayer(
         stackChannels(layer.channels),
         stackKernels(layer.kernels),
         layer.biases,
         specOfLayer(layer),
+        into,
       );
-      if (generation !== this.generation) return;
+      if (generation !== this.generation) {
+        this.spare = y.data;
+        return;
+      }
       // For `npm run bench:app` (edit → painted Y): when the newest Y arrived.
       benchMark('ks:y-computed');
+      const shown = this.y;
       this.y = y;
+      if (shown && shown.data !== y.data) this.spare = shown.data;
       this.error = null;
     } catch (e) {
       if (generation !== this.generation) return;

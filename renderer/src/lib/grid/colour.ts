@@ -107,7 +107,9 @@ export function gradientCss(scale: ColourScale): string {
 }
 
 const LEVELS = 1024;
-let cached: { key: string; table: Uint8ClampedArray } | null = null;
+/** Tables by scale, a few at once: X and Y are drawn in turn, each with its own scale. */
+const tables = new Map<string, Uint8ClampedArray>();
+const KEPT_TABLES = 8;
 
 /**
  * The scale as a lookup table of LEVELS colours (RGB triples) from lo to hi, so that
@@ -115,32 +117,28 @@ let cached: { key: string; table: Uint8ClampedArray } | null = null;
  */
 function table(scale: ColourScale): Uint8ClampedArray {
   const key = `${scale.kind}|${scale.lo}|${scale.hi}|${scale.dark ?? false}`;
-  if (cached?.key === key) return cached.table;
+  const kept = tables.get(key);
+  if (kept) return kept;
   const t = new Uint8ClampedArray(LEVELS * 3);
   for (let i = 0; i < LEVELS; i++) {
     const rgb = colourOf(scale.lo + ((scale.hi - scale.lo) * i) / (LEVELS - 1), scale);
     t.set([Math.round(rgb[0]), Math.round(rgb[1]), Math.round(rgb[2])], i * 3);
   }
-  cached = { key, table: t };
+  // The oldest goes first (a Map keeps insertion order).
+  if (tables.size >= KEPT_TABLES) tables.delete(tables.keys().next().value!);
+  tables.set(key, t);
   return t;
 }
 
-/**
- * Fills `out` (RGBA, one pixel per value) with the colours of `data`; values at or
- * past index `revealed` get the pending colour (the animation has not reached them).
- */
-export function writeColours(
-  out: Uint8ClampedArray,
-  data: ArrayLike<number>,
-  revealed: number,
-  scale: ColourScale,
-): void {
+/** Writes the colour of value `v` at cell `i` into pixel `p` of `out` (RGBA): one scale, one revealed count. */
+type CellWriter = (out: Uint8ClampedArray, p: number, i: number, v: number) => void;
+
+function cellWriter(revealed: number, scale: ColourScale): CellWriter {
   const t = table(scale);
   const lo = scale.lo;
   const k = (LEVELS - 1) / (scale.hi - scale.lo || 1);
   const pending = pendingColour(scale);
-  for (let i = 0, p = 0; i < data.length; i++, p += 4) {
-    const v = data[i];
+  return (out, p, i, v) => {
     const rgb = i >= revealed ? pending : Number.isFinite(v) ? null : colourOf(v, scale);
     if (rgb) {
       out[p] = rgb[0];
@@ -153,7 +151,54 @@ export function writeColours(
       out[p + 2] = t[level + 2];
     }
     out[p + 3] = 255;
+  };
+}
+
+/**
+ * Fills `out` (RGBA, one pixel per value) with the colours of `data`; values at or
+ * past index `revealed` get the pending colour (the animation has not reached them).
+ */
+export function writeColours(
+  out: Uint8ClampedArray,
+  data: ArrayLike<number>,
+  revealed: number,
+  scale: ColourScale,
+): void {
+  const write = cellWriter(revealed, scale);
+  for (let i = 0; i < data.length; i++) write(out, 4 * i, i, data[i]);
+}
+
+/** The cells a redraw changed: indices `first` … `last` (row-major), or null when none changed. */
+export type ChangedSpan = { readonly first: number; readonly last: number } | null;
+
+/**
+ * `writeColours` for an `out` already coloured from `seen` (same scale, same revealed count):
+ * recolours only the cells whose value differs from `seen`, and brings `seen` up to `data`. An
+ * edit changes one cell of X and a window of Y, so a redraw costs a comparison per cell, not a
+ * colour. Values are compared as bits (a whole-number comparison, the fastest here): a NaN that
+ * stays NaN is not recoloured, and -0 after 0 is (in the same colour).
+ */
+export function writeChangedColours(
+  out: Uint8ClampedArray,
+  data: Float32Array,
+  seen: Float32Array,
+  revealed: number,
+  scale: ColourScale,
+): ChangedSpan {
+  const now = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  const was = new Uint32Array(seen.buffer, seen.byteOffset, seen.length);
+  let write: CellWriter | null = null;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < now.length; i++) {
+    if (now[i] === was[i]) continue;
+    write ??= cellWriter(revealed, scale);
+    write(out, 4 * i, i, data[i]);
+    was[i] = now[i];
+    if (first < 0) first = i;
+    last = i;
   }
+  return first < 0 ? null : { first, last };
 }
 
 /**
