@@ -28,6 +28,17 @@ export const webGpuBrowser = {
   screenshotFailures: false,
 };
 
+/**
+ * The test page is cross-origin isolated as the app's is (main/services/csp.ts), so the CPU pool's
+ * workers get shared WebAssembly memories there too.
+ */
+export const isolatedServer = {
+  headers: {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+  },
+};
+
 /** Pre-bundled up front: discovering them mid-run makes Vite reload the test page. */
 export const tfjsDeps = [
   '@tensorflow/tfjs-core',
@@ -38,6 +49,7 @@ export const tfjsDeps = [
 
 export default defineConfig({
   optimizeDeps: { include: tfjsDeps },
+  server: isolatedServer,
   test: {
     include: ['tests/gpu/**/*.test.ts'],
     testTimeout: 120_000,

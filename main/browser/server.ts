@@ -21,7 +21,7 @@ import type { Dialogs } from '../services/context';
 import { MainHandlers } from '../services/handlers';
 import { MAX_TEXT_BYTES } from '../services/schemas';
 import { mimeOf, readStaticFile } from '../services/static-files';
-import { BROWSER_MODE_CSP_HEADER } from '../services/csp';
+import { BROWSER_MODE_CSP_HEADER, CROSS_ORIGIN_ISOLATION } from '../services/csp';
 import { CONNECTION_OPTIONS, limitConnections } from './connections';
 import { PageSockets, refuseUpgrade, type WebSocketPeer } from './websocket';
 
@@ -307,8 +307,7 @@ function reply(res: ServerResponse, status: number, type: string, body: string |
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
+    ...CROSS_ORIGIN_ISOLATION,
   });
   res.end(body);
 }

@@ -1,4 +1,4 @@
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY, CROSS_ORIGIN_ISOLATION } from './csp';
 import { mimeOf, readStaticFile } from './static-files';
 
 /** The renderer's origin is app://kernel-studio; IPC senders must be on it (main/window-options.ts). */
@@ -8,7 +8,7 @@ export const APP_HOST = 'kernel-studio';
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
-  'Cross-Origin-Opener-Policy': 'same-origin',
+  ...CROSS_ORIGIN_ISOLATION,
 } as const;
 
 function refuse(status: 403 | 404 | 405, text: string): Response {

@@ -27,3 +27,15 @@ export const CONTENT_SECURITY_POLICY = [
  * goes with it for older browsers.
  */
 export const BROWSER_MODE_CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
+
+/**
+ * Headers that make the app's page cross-origin isolated (`crossOriginIsolated`): only then can
+ * it post a shared WebAssembly memory to its CPU workers, which then run bands of one forward pass
+ * in place (core/cpu/pool.ts). The page loads nothing from another origin, so requiring CORP
+ * costs nothing; without isolation the pool copies bands, as before. Every response carries them.
+ */
+export const CROSS_ORIGIN_ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+} as const;

@@ -15,7 +15,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Dialog, type Page } from '@playwright/test';
 import { SAVE_CONFIRM_PREFIX } from '../../ipc/contract';
-import { BROWSER_MODE_CSP_HEADER, CONTENT_SECURITY_POLICY } from '../../main/services/csp';
+import {
+  BROWSER_MODE_CSP_HEADER,
+  CONTENT_SECURITY_POLICY,
+  CROSS_ORIGIN_ISOLATION,
+} from '../../main/services/csp';
 import { answerNextPrompt } from './dialogs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, expect, startAppServer, stopAppServer, test } from './fixtures';
 
@@ -40,6 +44,10 @@ test('the built index.html carries the strict CSP and loads no inline script', a
   const res = await app.request.get(server.url);
   expect(res.headers()['content-security-policy']).toBe(BROWSER_MODE_CSP_HEADER);
   expect(BROWSER_MODE_CSP_HEADER.startsWith(CONTENT_SECURITY_POLICY)).toBe(true);
+  // Cross-origin isolated (COOP + COEP), so the CPU workers can share WebAssembly memories.
+  for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION))
+    expect(res.headers()[name.toLowerCase()]).toBe(value);
+  expect(await app.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(await app.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
     'undefined',
   );

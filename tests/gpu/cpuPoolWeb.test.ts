@@ -5,11 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
+import { wasmSharedMemoryAvailable } from '#core/wasm/layer';
 import { randomMatrix, randomWeights } from '#core/random';
 import { createWebCpuPool } from '../../renderer/src/compute/cpu-pool';
 
 // Browser-only: the Node GPU suite (vitest.gpu.node.config.ts) has no Web Workers; tests/unit/cpu-pool.test.ts covers Node's.
 describe.skipIf(!('Worker' in globalThis))('createWebCpuPool (Web Workers)', () => {
+  it('the page is cross-origin isolated, so large passes run in one shared memory on every worker', () => {
+    expect(globalThis.crossOriginIsolated).toBe(true);
+    expect(wasmSharedMemoryAvailable()).toBe(true);
+  });
+
   it('computes a 3→4 "same" layer bit-identically to one thread, on workers', async () => {
     const pool = createWebCpuPool();
     expect(pool, 'this browser reports one core: no workers to test').not.toBeNull();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appProtocolResponse } from '../../main/services/app-protocol';
-import { CONTENT_SECURITY_POLICY } from '../../main/services/csp';
+import { CONTENT_SECURITY_POLICY, CROSS_ORIGIN_ISOLATION } from '../../main/services/csp';
 
 /**
  * The app:// handler main registers (main/protocol.ts calls exactly this), run on real
@@ -35,6 +35,8 @@ describe('app:// protocol', () => {
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION))
+      expect(page.headers.get(name)).toBe(value);
     const root = await get('app://kernel-studio/');
     expect(await root.text()).toContain('<title>ok</title>');
     const script = await get('app://kernel-studio/assets/app.js');
