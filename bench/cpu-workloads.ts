@@ -3,14 +3,18 @@
  * (bench/node/cpu.ts) and the Chromium one (bench/browser/cpu.bench-test.ts: the engine the app
  * runs, with relaxed-SIMD multiply-add) build from the same seeds. Pure: core only.
  */
+import type { CpuPool } from '#core/cpu/index';
 import { CpuLayerTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
+import { convSpec } from '#core/layer';
+import type { Tensor3 } from '#core/tensor';
+import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { randomKernel, randomMatrix } from '#core/random';
 import { oneKernelLayer } from '../tests/helpers/one-kernel';
 import { largeTrainConfig } from './configs';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from './layer-problem';
 
 /** One timed call of a workload; forward passes write into their previous Y (`into`), as the live view does. */
-export type CpuWork = () => unknown;
+export type CpuWork = () => Promise<void>;
 
 /** The X and kernel of a `corr2d side² k×k` row (the seeds every CPU row uses). */
 export function corr2dInputs(side: number, k: number) {
@@ -20,36 +24,56 @@ export function corr2dInputs(side: number, k: number) {
 /** The layer rows' biases. */
 export const LAYER_BIAS = Array.from({ length: 8 }, (_, o) => 0.05 * o);
 
-/** name → a factory of the timed call (set up once, outside the timing). */
-export const CPU_TARGET_WORKLOADS: Record<string, () => CpuWork> = {
-  'corr2d 1024² 3×3': () => corr2dWork(1024, 3),
-  'corr2d 1024² 7×7': () => corr2dWork(1024, 7),
-  [LAYER_FORWARD_WORKLOAD]: () => {
+/**
+ * name → a factory of the timed call (set up once, outside the timing): on this thread, or with a
+ * `pool` on every core (its forward pass and a trainer that evaluates through it).
+ */
+export const CPU_TARGET_WORKLOADS: Record<string, (pool?: CpuPool) => CpuWork> = {
+  'corr2d 1024² 3×3': (pool) => corr2dWork(1024, 3, pool),
+  'corr2d 1024² 7×7': (pool) => corr2dWork(1024, 7, pool),
+  [LAYER_FORWARD_WORKLOAD]: (pool) => {
     const { x, initWeight: w, spec } = layerBenchConfig();
-    let into: Float32Array | undefined;
-    return () => (into = forwardLayerCpu(x, w, LAYER_BIAS, spec, 'auto', into).data);
+    return reusing((into) =>
+      pool
+        ? pool.forwardLayer(x, w, LAYER_BIAS, spec, into)
+        : forwardLayerCpu(x, w, LAYER_BIAS, spec, 'auto', into),
+    );
   },
-  [LAYER_TRAIN_WORKLOAD]: () => {
-    const trainer = new CpuLayerTrainer(layerBenchConfig());
-    return () => trainer.runSync(1);
+  [LAYER_TRAIN_WORKLOAD]: (pool) => {
+    const trainer = new CpuLayerTrainer(layerBenchConfig(), undefined, pool ?? null);
+    return async () => {
+      await trainer.run(1);
+    };
   },
-  'train 256² 5×5+bias, 5 steps': () => trainWork(5),
-  'train 256² 5×5+bias, 100 steps': () => trainWork(100),
+  'train 256² 5×5+bias, 5 steps': (pool) => trainWork(5, pool),
+  'train 256² 5×5+bias, 100 steps': (pool) => trainWork(100, pool),
 };
 
-function corr2dWork(side: number, k: number): CpuWork {
+/** A forward pass that writes each Y into the previous one (`into`), as the live view does. */
+function reusing(pass: (into?: Float32Array) => Tensor3 | Promise<Tensor3>): CpuWork {
+  let into: Float32Array | undefined;
+  return async () => {
+    into = (await pass(into)).data;
+  };
+}
+
+function corr2dWork(side: number, k: number, pool?: CpuPool): CpuWork {
   const { x, kernel } = corr2dInputs(side, k);
   const params = { mode: 'correlate', bias: 0, activation: 'none' } as const;
-  let into: Float32Array | undefined;
-  return () => (into = forwardCpu(x, kernel, params, 'auto', into).data);
+  const spec = convSpec({ kernel: [k, k] });
+  return reusing((into) =>
+    pool
+      ? pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [0], spec, into)
+      : tensorOfMatrix(forwardCpu(x, kernel, params, 'auto', into)),
+  );
 }
 
 /** A fresh run of `steps` steps each time, closed as the app closes it. */
-function trainWork(steps: number): CpuWork {
+function trainWork(steps: number, pool?: CpuPool): CpuWork {
   const config = oneKernelLayer(largeTrainConfig());
-  return () => {
-    const trainer = new CpuLayerTrainer(config);
-    trainer.runSync(steps);
+  return async () => {
+    const trainer = new CpuLayerTrainer(config, undefined, pool ?? null);
+    await trainer.run(steps);
     trainer.dispose();
   };
 }

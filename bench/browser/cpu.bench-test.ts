@@ -1,31 +1,48 @@
 /**
- * Issue 21's CPU target workloads (bench/cpu-workloads.ts), ours on one thread in Chromium: the
- * engine the app's renderer runs, where relaxed SIMD gives the WebAssembly programs a fused
- * multiply-add that Node 20 lacks. Prints one line `BENCH_JSON {...}` for scripts/bench.mjs.
+ * Issue 21's CPU target workloads (bench/cpu-workloads.ts) in Chromium, the engine the app's
+ * renderer runs, where relaxed SIMD gives the WebAssembly programs a fused multiply-add that Node
+ * 20 lacks: on one thread and on every core (the renderer's pool; the page is cross-origin
+ * isolated as the app's is). Prints one line `BENCH_JSON {...}` for scripts/bench.mjs.
  */
 import { expect, test } from 'vitest';
-import { wasmFmaAvailable } from '#core/wasm/layer';
+import { wasmFmaAvailable, wasmSharedMemoryAvailable } from '#core/wasm/layer';
+import { createWebCpuPool } from '../../renderer/src/compute/cpu-pool';
 import { median } from '../timing';
 import { CPU_TARGET_WORKLOADS } from '../cpu-workloads';
 
 const benchEnv = (import.meta as unknown as { env: Record<string, string | undefined> }).env;
 
-test('benchmark: our CPU engine in Chromium', () => {
+test('benchmark: our CPU engine in Chromium', async () => {
   const quick = benchEnv.BENCH_QUICK === '1';
-  const results = Object.entries(CPU_TARGET_WORKLOADS)
-    .filter(([workload]) => !quick || workload === 'corr2d 1024² 3×3')
-    .map(([workload, make]) => {
-      const work = make();
+  // Every core: the renderer's own pool (module Web Workers; shared memories: the page is isolated).
+  const pool = createWebCpuPool();
+  const results: { workload: string; impl: string; median_ms: number; runs: number }[] = [];
+  try {
+    for (const [workload, make] of Object.entries(CPU_TARGET_WORKLOADS)) {
+      if (quick && workload !== 'corr2d 1024² 3×3') continue;
+      const variants = [['ours-chromium', make()] as const];
+      if (pool) variants.push(['ours-chromium-threads', make(pool)] as const);
       const runs = quick ? 3 : workload.includes('100 steps') ? 5 : 10;
-      for (let i = 0; i < (quick ? 1 : 3); i++) work();
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const t0 = performance.now();
-        work();
-        times.push(performance.now() - t0);
-      }
-      return { workload, impl: 'ours-chromium', median_ms: median(times), runs };
-    });
+      const times = variants.map(() => [] as number[]);
+      for (const [, work] of variants) for (let i = 0; i < (quick ? 1 : 3); i++) await work();
+      // In turns, as the Node rows: the same machine state for both.
+      for (let i = 0; i < runs; i++)
+        for (const [v, [, work]] of variants.entries()) {
+          const t0 = performance.now();
+          await work();
+          times[v].push(performance.now() - t0);
+        }
+      variants.forEach(([impl], v) => results.push({ workload, impl, median_ms: median(times[v]), runs }));
+    }
+  } finally {
+    pool?.dispose();
+  }
   expect(results.length).toBeGreaterThan(0);
-  console.log(`BENCH_JSON ${JSON.stringify({ results, fma: wasmFmaAvailable() })}`);
+  const report = {
+    results,
+    fma: wasmFmaAvailable(),
+    shared: wasmSharedMemoryAvailable(),
+    threads: pool?.threads ?? 1,
+  };
+  console.log(`BENCH_JSON ${JSON.stringify(report)}`);
 });
