@@ -8,6 +8,7 @@ import { expect, test } from 'vitest';
 import { wasmFmaAvailable, wasmSharedMemoryAvailable } from '#core/wasm/layer';
 import { createWebCpuPool } from '../../renderer/src/compute/cpu-pool';
 import { median } from '../timing';
+import type { CpuWork } from '../cpu-workloads';
 import { CPU_TARGET_WORKLOADS } from '../cpu-workloads';
 
 const benchEnv = (import.meta as unknown as { env: Record<string, string | undefined> }).env;
@@ -20,8 +21,8 @@ test('benchmark: our CPU engine in Chromium', async () => {
   try {
     for (const [workload, make] of Object.entries(CPU_TARGET_WORKLOADS)) {
       if (quick && workload !== 'corr2d 1024² 3×3') continue;
-      const variants = [['ours-chromium', make()] as const];
-      if (pool) variants.push(['ours-chromium-threads', make(pool)] as const);
+      const variants: [string, CpuWork][] = [['ours-chromium', make()]];
+      if (pool) variants.push(['ours-chromium-threads', make(pool)]);
       const runs = quick ? 3 : workload.includes('100 steps') ? 5 : 10;
       const times = variants.map(() => [] as number[]);
       for (const [, work] of variants) for (let i = 0; i < (quick ? 1 : 3); i++) await work();
