@@ -20,6 +20,7 @@ import { fromRows, zeros } from '#core/matrix';
 import { randomMatrix } from '#core/random';
 import { channel } from '#core/tensor';
 import { STEP_PASSES, trainingBudgetProblem, trainingSetup } from '#core/train/setup';
+import { layerLrLimit } from '#core/train/lr-limit';
 import {
   DEFAULT_TRAINING,
   DOCUMENT_FIELDS,
@@ -435,6 +436,20 @@ describe('TrainingSession: growth is caught at the same step at every speed', ()
     }
     // Just below the limit nothing is said.
     expect((await runAt(0.0333, 40, 'max')).status).toBe('done');
+  });
+
+  it("the alert gives the layer's own lr limit for any layer: 3 → 2 channels, stride 2, SGD past it", async () => {
+    const doc = layerDocument();
+    doc.training = { ...doc.training, optimizer: 'sgd', lr: 1, steps: 60 };
+    const session = sessionFor(doc);
+    session.speed = 'max';
+    await session.run();
+    await finished(session);
+    expect(session.status).toBe('growing');
+    const limit = layerLrLimit(session.config!);
+    expect(limit).not.toBeNull();
+    expect(limit!).toBeLessThan(1);
+    expect(session.growth!.lrLimit).toBe(limit);
   });
 
   it('lr 5 pauses with "Loss growing" at Fast and Fastest too, at the step Normal pauses', async () => {

@@ -11,14 +11,9 @@ import { LossBatcher, newRunId } from './loss-stream';
 import { nextFrame } from './next-frame';
 import type { StudioDocument, TrainingSettings } from './studio.svelte';
 import type { LossCharts } from './training-charts.svelte';
-import { detectGrowth, firstGrowth, lrLimit, type GrowthOptions, type LossGrowth } from '#core/train/growth';
-import {
-  sameTrainingInputs,
-  singleKernelConfig,
-  trainingInputsOf,
-  trainingSetup,
-  type TrainingInputs,
-} from '#core/train/setup';
+import { detectGrowth, firstGrowth, type GrowthOptions, type LossGrowth } from '#core/train/growth';
+import { layerLrLimit } from '#core/train/lr-limit';
+import { sameTrainingInputs, trainingInputsOf, trainingSetup, type TrainingInputs } from '#core/train/setup';
 import { layerSnapshotOf } from '#core/train/resume';
 import { MAX_TRAINER_PARAMS } from '#core/workspace/index';
 import { resumeStateOf, savedTrainerOf, type SavedTrainer } from '#core/workspace/model';
@@ -575,8 +570,8 @@ export class TrainingSession {
     if (this.growthAccepted || this.growth || !this.config) return;
     const growth = detectGrowth(this.points, this.growthOptions());
     if (!growth) return;
-    const single = singleKernelConfig(this.config);
-    this.growth = { ...growth, lrLimit: single && lrLimit(single) };
+    // The layer's own limit, for any layer (with ReLU a bound: below it plain descent is stable).
+    this.growth = { ...growth, lrLimit: layerLrLimit(this.config) };
     this.status = 'growing';
     this.record();
     void this.batcher.flush();
