@@ -131,9 +131,13 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
  * costs a copy of its X rows and a round trip (~0.1–1 ms); so does a WebAssembly band without a
  * shared memory, and its pass is 4–8× faster, so the crossover is higher (measured on 2 cores:
  * 1024² 3×3, 9.4M, 4.1–4.5 ms on one thread, 13–28 ms pooled; 7×7, 46M, 12.5–14 ms on one
- * thread, 9 ms pooled). A band in a shared memory costs only the round trip (~0.1 ms).
+ * thread, 9 ms pooled). A band in a shared memory costs only the round trip, but in a page that
+ * round trip can cost a frame: after an input Chromium defers the page's tasks, a worker's answer
+ * included, until the next frame is drawn (bench:app: one cell edit at 256², 6–14M multiply-adds,
+ * went from Y drawn ~5–7 ms after the click on one thread to ~12–14 ms through a worker). So a
+ * pass one thread finishes within a frame (~3 ms here at 2²⁵) stays on it there too.
  */
-export const POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 25, shared: 1 << 22 } as const;
+export const POOL_MIN_MACS = { js: 1 << 21, wasm: 1 << 25, shared: 1 << 25 } as const;
 
 /** The forward threshold for `spec`, by the kernels its bands will run. */
 export function forwardPoolMinMacs(spec: ConvSpec): number {

@@ -22,7 +22,8 @@ describe.skipIf(!('Worker' in globalThis))('createWebCpuPool (Web Workers)', () 
     if (!pool) return;
     try {
       expect(pool.threads).toBeGreaterThan(1);
-      const x = { channels: 3, rows: 300, cols: 310, data: randomMatrix(900, 310, 1, -1, 1).data };
+      // 4·3·25·400·410 ≈ 49M multiply-adds: above the shared-memory threshold (POOL_MIN_MACS.shared).
+      const x = { channels: 3, rows: 400, cols: 410, data: randomMatrix(1200, 410, 1, -1, 1).data };
       const w = randomWeights(4, 3, 5, 5, 2);
       const spec = convSpec({
         kernel: [5, 5],

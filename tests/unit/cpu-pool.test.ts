@@ -159,7 +159,7 @@ describe.runIf(wasmSharedMemoryAvailable())('a forward pass in one shared memory
   it('sends each worker its rows of the pass, not a copy of X', async () => {
     const sent: string[] = [];
     const pool = createCpuPool([inThreadPort(sent)]);
-    const x = tensor(3, 257, 300, 32);
+    const x = tensor(3, 520, 560, 32);
     const y = await pool.forwardLayer(x, w, bias, spec);
     expect(sent).toEqual(['forward-rows']);
     expect(firstBitDifference(y.data, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
@@ -168,9 +168,9 @@ describe.runIf(wasmSharedMemoryAvailable())('a forward pass in one shared memory
 
   it('on worker threads: a NaN in X gets the one-thread error, and the next pass runs at once', async () => {
     const pool = createNodeCpuPool(1);
-    const x = tensor(3, 257, 300, 33);
+    const x = tensor(3, 520, 560, 33);
     const bad = { ...x, data: x.data.slice() };
-    bad.data[2 * 257 * 300 + 100 * 300 + 7] = Number.NaN;
+    bad.data[2 * 520 * 560 + 100 * 560 + 7] = Number.NaN;
     const message = (() => {
       try {
         forwardLayerCpu(bad, w, bias, spec);
@@ -192,8 +192,8 @@ describe.runIf(wasmSharedMemoryAvailable())('a forward pass in one shared memory
 
   it('writes Y into the caller’s buffer', async () => {
     const pool = createNodeCpuPool(1);
-    const x = tensor(3, 257, 300, 34);
-    const into = new Float32Array(8 * 257 * 300).fill(Number.NaN);
+    const x = tensor(3, 520, 560, 34);
+    const into = new Float32Array(8 * 520 * 560).fill(Number.NaN);
     const y = await pool.forwardLayer(x, w, bias, spec, into);
     expect(y.data).toBe(into);
     expect(firstBitDifference(into, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
