@@ -10,6 +10,29 @@ import { wholeLayer } from '#core/workspace/model';
 
 const preset = (id: string): LayerFields => wholeLayer(presetById(id)!.state);
 
+/**
+ * A 3 → 2 layer on a 9×8 X (3×2 kernels, padding, dilation, convolve, biases, ReLU) from seeds,
+ * with its output shape and the reference's Y.
+ */
+function randomLayer(xSeed: number, kSeed: number, stride: [number, number]) {
+  const channels = [0, 1, 2].map((s) => randomMatrix(9, 8, s + xSeed, -1, 1));
+  const kernels = [0, 1].map((o) => [0, 1, 2].map((c) => randomMatrix(3, 2, 10 * o + c + kSeed, -1, 1)));
+  const layer: LayerFields = {
+    channels,
+    kernels,
+    biases: [0.25, -0.5],
+    stride,
+    padding: [1, 2],
+    dilation: [2, 1],
+    mode: 'convolve',
+    activation: 'relu',
+  };
+  const spec = specOfLayer(layer);
+  const { rows, cols } = outputShape(spec, channels[0]);
+  const y = layerForwardRef(stackChannels(channels), stackKernels(kernels), layer.biases, spec);
+  return { layer, channels, kernels, rows, cols, y };
+}
+
 describe('layerFlow', () => {
   it('d2l’s 2-channel example: X1 ⋆ K1 = [[19, 25], [37, 43]], X2 ⋆ K2 = [[37, 47], [67, 77]], their sum the book’s', () => {
     const f = layerFlow(preset('twoChannels'), 0);
@@ -37,21 +60,7 @@ describe('layerFlow', () => {
   });
 
   it('with stride, padding, dilation, a bias and ReLU, Y_o is the layer’s output channel o', () => {
-    const channels = [0, 1, 2].map((s) => randomMatrix(9, 8, s + 1, -1, 1));
-    const kernels = [0, 1].map((o) => [0, 1, 2].map((c) => randomMatrix(3, 2, 10 * o + c + 7, -1, 1)));
-    const layer: LayerFields = {
-      channels,
-      kernels,
-      biases: [0.25, -0.5],
-      stride: [2, 1],
-      padding: [1, 2],
-      dilation: [2, 1],
-      mode: 'convolve',
-      activation: 'relu',
-    };
-    const spec = specOfLayer(layer);
-    const { rows, cols } = outputShape(spec, channels[0]);
-    const y = layerForwardRef(stackChannels(channels), stackKernels(kernels), layer.biases, spec);
+    const { layer, rows, cols, y } = randomLayer(1, 7, [2, 1]);
     for (const o of [0, 1]) {
       const f = layerFlow(layer, o);
       expect(f.maps).toHaveLength(3);
@@ -103,21 +112,7 @@ describe('layerIm2col: any layer as one matrix product', () => {
   });
 
   it('with channels, stride, padding, dilation, convolve mode, biases and ReLU, Y equals the layer reference', () => {
-    const channels = [0, 1, 2].map((s) => randomMatrix(9, 8, s + 3, -1, 1));
-    const kernels = [0, 1].map((o) => [0, 1, 2].map((c) => randomMatrix(3, 2, 10 * o + c + 5, -1, 1)));
-    const layer: LayerFields = {
-      channels,
-      kernels,
-      biases: [0.25, -0.5],
-      stride: [2, 3],
-      padding: [1, 2],
-      dilation: [2, 1],
-      mode: 'convolve',
-      activation: 'relu',
-    };
-    const spec = specOfLayer(layer);
-    const { rows, cols } = outputShape(spec, channels[0]);
-    const y = layerForwardRef(stackChannels(channels), stackKernels(kernels), layer.biases, spec);
+    const { layer, channels, kernels, rows, cols, y } = randomLayer(3, 5, [2, 3]);
     const p = layerIm2col(layer);
     expect([p.w.rows, p.w.cols, p.cols.rows, p.cols.cols]).toEqual([2, 18, 18, rows * cols]);
     expect(p.y.data).toHaveLength(y.length);
