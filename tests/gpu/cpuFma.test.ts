@@ -6,15 +6,12 @@
  */
 import { describe, expect, test } from 'vitest';
 import { CpuLayerTrainer, forwardLayerCpu } from '#core/cpu/index';
-import { layerLossAndGradsCpu, layerStepBuffers, padTensor } from '#core/cpu/layer';
-import { convSpec, outputShape } from '#core/layer';
-import { randomWeights } from '#core/random';
 import { mulberry32 } from '#core/random';
-import type { Tensor3 } from '#core/tensor';
-import { wasmFmaAvailable, wasmLayerLossAndGrads } from '#core/wasm/layer';
+import { wasmFmaAvailable } from '#core/wasm/layer';
 import type { LayerCase, LayerForwardCase, LayerTrainCase } from '../helpers/golden-layer';
 import { PARAM_TOLERANCE, biasList, flat, forwardInputs, layerConfigFromCase } from '../helpers/golden-layer';
 import { expectClose } from '../helpers/numeric';
+import { expectProgramLikeReference, randomLayer } from '../helpers/random-layers';
 import { firstMismatch } from './goldenCases';
 
 const modules = import.meta.glob<{ default: LayerCase }>('../golden/layer/*.json', { eager: true });
@@ -48,46 +45,10 @@ describe.skipIf(!('Worker' in globalThis))(
 
     test('one evaluation on random layers agrees with the float64 reference to float32 rounding', () => {
       const rand = mulberry32(91);
-      const pick = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
-      const tensor = (channels: number, rows: number, cols: number): Tensor3 => ({
-        channels,
-        rows,
-        cols,
-        data: Float32Array.from({ length: channels * rows * cols }, () => rand() * 2 - 1),
-      });
       for (let n = 0; n < 20; n++) {
-        const [kh, kw] = [pick(1, 5), pick(1, 5)];
-        const spec = convSpec({
-          kernel: [kh, kw],
-          inChannels: pick(1, 4),
-          outChannels: pick(1, 6),
-          padding: [pick(0, 2), pick(0, 2)],
-          dilation: [pick(1, 2), pick(1, 2)],
-          activation: n % 2 ? 'relu' : 'none',
-        });
-        const x = tensor(spec.inChannels, pick(kh * 3, 30), pick(kw * 3, 30));
-        const out = outputShape(spec, x);
-        const y = tensor(spec.outChannels, out.rows, out.cols);
-        const xp = padTensor(x, spec.padding);
-        const w = Float64Array.from(randomWeights(spec.outChannels, spec.inChannels, kh, kw, n).data);
-        const bias = Array.from({ length: spec.outChannels }, () => rand() - 0.5);
-        const [gW, gB, rW, rB] = [w.length, spec.outChannels, w.length, spec.outChannels].map(
-          (size) => new Float64Array(size),
-        );
-        const program = wasmLayerLossAndGrads(xp, y, spec);
-        expect(program).not.toBeNull();
-        const loss = program!(w, bias, 'sum', gW, gB);
-        const ref = layerLossAndGradsCpu(xp, y, w, bias, spec, 'sum', rW, rB, layerStepBuffers(spec, x));
-        expectClose([loss], [ref], 1e-4, `#${n} loss`);
-        expectClose(gW, rW, 1e-4, `#${n} ∂L/∂W`);
-        expectClose(gB, rB, 1e-4, `#${n} ∂L/∂b`);
-        const weights = {
-          outChannels: spec.outChannels,
-          inChannels: spec.inChannels,
-          rows: kh,
-          cols: kw,
-          data: Float32Array.from(w),
-        };
+        const p = randomLayer(rand, n, { maxOut: 6, maxDilation: 2, maxSide: 30 });
+        expectProgramLikeReference(p, 'sum', 1e-4, `#${n}`);
+        const { x, weights, bias, spec } = p;
         const fast = forwardLayerCpu(x, weights, bias, spec);
         expectClose(fast.data, forwardLayerCpu(x, weights, bias, spec, 'js').data, 1e-5, `#${n} forward`);
       }

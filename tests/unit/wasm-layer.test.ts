@@ -6,6 +6,7 @@
  */
 import { WASM_OPTIONS } from '../helpers/wasm-options';
 import { expectClose } from '../helpers/numeric';
+import { expectProgramLikeReference, randomLayer, randomTensor } from '../helpers/random-layers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forwardCpu } from '#core/cpu/forward';
 import { ParamRun } from '#core/cpu/param-run';
@@ -15,15 +16,8 @@ import { randomKernel, randomMatrix } from '#core/random';
 import { initialParams } from '#core/train/resume';
 import { Code, moduleBytes, wasmSimdSupported } from '#core/wasm/emit';
 import { webAssembly } from '#core/wasm/runtime';
-import {
-  forwardLayerCpu,
-  layerLossAndGradsCpu,
-  layerStepBuffers,
-  padTensor,
-  slidWeights,
-} from '#core/cpu/layer';
+import { forwardLayerCpu, padTensor, slidWeights } from '#core/cpu/layer';
 import { layerEvaluate } from '#core/cpu/layer-trainer';
-import type { ConvSpec } from '#core/layer';
 import { convSpec, outputShape } from '#core/layer';
 import type { Matrix } from '#core/matrix';
 import { mulberry32 } from '#core/random';
@@ -192,52 +186,16 @@ describe('WebAssembly training program vs the CPU reference', () => {
 
 describe('the layer program vs the JavaScript layer step on random layers', () => {
   const rand = mulberry32(77);
-  const pick = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
-  const tensor = (channels: number, rows: number, cols: number): Tensor3 => ({
-    channels,
-    rows,
-    cols,
-    data: Float32Array.from({ length: channels * rows * cols }, () => rand() * 2 - 1),
-  });
+  const tensor = (channels: number, rows: number, cols: number): Tensor3 =>
+    randomTensor(rand, channels, rows, cols);
   for (let n = 0; n < 60; n++) {
-    const kh = pick(1, 5);
-    const kw = pick(1, 5);
-    const spec: ConvSpec = convSpec({
-      kernel: [kh, kw],
-      inChannels: pick(1, 4),
-      outChannels: pick(1, 4),
-      padding: [pick(0, 2), pick(0, 2)],
-      dilation: [pick(1, 3), pick(1, 3)],
-      activation: rand() < 0.5 ? 'relu' : 'none',
-    });
-    const x = tensor(spec.inChannels, pick(kh * 3, 24), pick(kw * 3, 24));
-    const out = outputShape(spec, x);
+    const p = randomLayer(rand, n, { maxOut: 4, maxDilation: 3, maxSide: 24 });
+    const { spec, x, weights, bias } = p;
+    const [kh, kw] = spec.kernel;
     it(`#${n}: ${spec.inChannels}→${spec.outChannels}, ${kh}×${kw}, padding ${spec.padding.join('×')}, dilation ${spec.dilation.join('×')}, ${spec.activation}`, () => {
-      const y = tensor(spec.outChannels, out.rows, out.cols);
-      const xp = padTensor(x, spec.padding);
-      const w = Float64Array.from(randomWeights(spec.outChannels, spec.inChannels, kh, kw, n).data);
-      const bias = Array.from({ length: spec.outChannels }, () => rand() - 0.5);
-      const loss: LossKind = n % 2 === 0 ? 'mean' : 'sum';
-      const gW = new Float64Array(w.length);
-      const gB = new Float64Array(spec.outChannels);
-      const rW = new Float64Array(w.length);
-      const rB = new Float64Array(spec.outChannels);
-      const program = wasmLayerLossAndGrads(xp, y, spec);
-      expect(program).not.toBeNull();
-      const value = program!(w, bias, loss, gW, gB);
-      const ref = layerLossAndGradsCpu(xp, y, w, bias, spec, loss, rW, rB, layerStepBuffers(spec, x));
-      expectClose([value], [ref], F32, 'loss');
-      expectClose(gW, rW, F32, '∂L/∂W');
-      expectClose(gB, rB, F32, '∂L/∂b');
-      // The forward program: float64 sums rounded to float32, as the TypeScript pass (only the
-      // summation order differs, so at most a float32 rounding apart).
-      const weights = {
-        outChannels: spec.outChannels,
-        inChannels: spec.inChannels,
-        rows: kh,
-        cols: kw,
-        data: Float32Array.from(w),
-      };
+      expectProgramLikeReference(p, n % 2 === 0 ? 'mean' : 'sum', F32, `#${n}`);
+      // The forward program: float32 sums (with the host's multiply-add) against the float64
+      // TypeScript pass: at most a few float32 roundings apart.
       const yWasm = forwardLayerCpu(x, weights, bias, spec);
       const yJs = forwardLayerCpu(x, weights, bias, spec, 'js');
       expect(wasmForwardLayer(x, slidWeights(weights.data, spec), bias, spec, WASM_OPTIONS)?.data).toEqual(
