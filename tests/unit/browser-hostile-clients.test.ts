@@ -5,22 +5,17 @@
  * runs it). Bounds are generous: "closed within 10 s" for a 3 s limit.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_PATH, INVOKE_CHANNELS, PAGE_HEADER, PAGE_HELLO_EVENT } from '../../ipc/contract';
 import { FIRST_REQUEST_MS, MAX_SILENT_CONNECTIONS } from '../../main/browser/connections';
-import {
-  MAX_BODIES_BYTES,
-  MAX_PAGES,
-  startBrowserServer,
-  type BrowserServer,
-} from '../../main/browser/server';
+import { MAX_BODIES_BYTES, MAX_PAGES, type BrowserServer } from '../../main/browser/server';
 import { MAX_PAGE_BUFFERED_BYTES } from '../../main/browser/websocket';
-import { browserAppInfo } from '../../main/services/app-info';
 import { encodeFrame, FrameReader, OPCODE, upgrade } from '../helpers/websocket-frames';
+import { startTempBrowserServer, type TempBrowserServer } from '../helpers/browser-server';
 
 const root = resolve(import.meta.dirname, '../..');
 /** A loss batch of the most points one call may carry: about 3 MB of JSON, sent back as an event. */
@@ -90,23 +85,14 @@ function rawConnection(port: number, send?: string): Promise<{ socket: Socket; c
 }
 
 describe('browser-mode server against stalling clients', () => {
-  let dir: string;
+  let temp: TempBrowserServer;
   let server: BrowserServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ks-hostile-'));
-    mkdirSync(join(dir, 'renderer'));
-    server = await startBrowserServer({
-      rendererDir: join(dir, 'renderer'),
-      dataDir: join(dir, 'data'),
-      appInfo: browserAppInfo(),
-      homeDir: dir,
-    });
+    temp = await startTempBrowserServer('ks-hostile-');
+    server = temp.server;
   });
-  afterAll(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.close());
 
   const getAppInfo = (secret: string) =>
     call(server.port, server.token, secret, INVOKE_CHANNELS.getAppInfo, '[]');
@@ -204,16 +190,9 @@ describe('browser-mode server against stalling clients', () => {
 
 describe('browser-mode server under a flood of silent connections', () => {
   it('keeps at most MAX_SILENT_CONNECTIONS (the newest), and serves pages and new pages meanwhile', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ks-flood-'));
-    mkdirSync(join(dir, 'renderer'));
     // Silent connections may stay a minute here: only the cap can close them during the test.
-    const server = await startBrowserServer({
-      rendererDir: join(dir, 'renderer'),
-      dataDir: join(dir, 'data'),
-      appInfo: browserAppInfo(),
-      homeDir: dir,
-      firstRequestMs: 60_000,
-    });
+    const temp = await startTempBrowserServer('ks-flood-', { firstRequestMs: 60_000 });
+    const { server } = temp;
     try {
       const page = await stalledPage(server.port, server.token);
       const flood: Awaited<ReturnType<typeof rawConnection>>[] = [];
@@ -230,8 +209,7 @@ describe('browser-mode server under a flood of silent connections', () => {
       page.socket.destroy();
       another.socket.destroy();
     } finally {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      await temp.close();
     }
   });
 });

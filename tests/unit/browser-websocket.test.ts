@@ -2,15 +2,11 @@
  * Browser mode's event socket speaks RFC 6455 as a server must: raw frames, written byte by byte,
  * against the real server on loopback (the protocol is the `ws` package's, behind our checks).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALOG_REPLY_EVENT, EVENTS_PATH, PAGE_HELLO_EVENT } from '../../ipc/contract';
-import { startBrowserServer, type BrowserServer } from '../../main/browser/server';
+import type { BrowserServer } from '../../main/browser/server';
 import { MAX_PAGE_MESSAGE_BYTES } from '../../main/browser/websocket';
-import { browserAppInfo } from '../../main/services/app-info';
 import {
   closeCode,
   encodeFrame,
@@ -19,30 +15,22 @@ import {
   upgrade,
   type Frame,
 } from '../helpers/websocket-frames';
+import { startTempBrowserServer, type TempBrowserServer } from '../helpers/browser-server';
 
 describe('browser-mode event socket (RFC 6455)', () => {
-  let dir: string;
+  let temp: TempBrowserServer;
   let server: BrowserServer;
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ks-ws-'));
-    mkdirSync(join(dir, 'renderer'));
-    server = await startBrowserServer({
-      rendererDir: join(dir, 'renderer'),
-      dataDir: join(dir, 'data'),
-      appInfo: browserAppInfo(),
-      homeDir: dir,
-    });
+    temp = await startTempBrowserServer('ks-ws-');
+    server = temp.server;
     headers = {
       Cookie: `ks_token_${server.port}=${server.token}`,
       Origin: `http://127.0.0.1:${server.port}`,
     };
   });
-  afterAll(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.close());
 
   /** A page's socket, past its hello: every frame the server sends is kept, and when it ended. */
   async function open(): Promise<{ socket: Socket; frames: Frame[]; ended: () => boolean }> {
