@@ -32,15 +32,15 @@ import { INVOKE_CHANNELS, type InvokeMethod } from '../../ipc/contract';
 import { MainHandlers } from '../../main/services/handlers';
 import { exportGrid, layerToExport, pngName } from '../../renderer/src/lib/files/kernel-source';
 import { landscapeSetup } from '../../renderer/src/lib/train/landscape-problem';
-import { ComputeState } from '../../renderer/src/state/compute.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
-import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
-import { shownOutputOf, TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
+import type { TrainingSession } from '../../renderer/src/state/training.svelte';
+import { shownOutputOf, trainingFor } from '../../renderer/src/state/training.svelte';
 import { testAppInfo } from '../helpers/app-info';
 import { en } from '../../renderer/src/i18n/en';
 import { formatMessage } from '../../renderer/src/i18n/format';
 import { zh } from '../../renderer/src/i18n/zh';
 import { englishRunNamer, runLabel, type RunNamer } from '../../renderer/src/state/training-setup';
+import { documentTraining } from '../helpers/training-session';
 
 let dataDir: string;
 let handlers: MainHandlers;
@@ -74,24 +74,9 @@ function sessionFor(
   namer: RunNamer = englishRunNamer,
   backend = createCpuBackend(),
 ): TrainingSession {
-  const compute = new ComputeState();
-  compute.backend = backend;
-  const charts = new LossCharts(
-    {
-      readLoss: (id) => call('readLoss', id),
-      getRunList: (id) => call('getRunList', id),
-      setRunList: (id, runs) => call('setRunList', id, runs),
-      onLossPoints: () => () => undefined,
-      onRunList: () => () => undefined,
-    },
-    doc.id,
-  );
-  // The session keeps its own effect root (it lives as long as its document).
-  const session = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch), namer);
+  const { session } = documentTraining(doc, call, namer, backend);
   cleanups.push(() => session.reset(false));
   session.speed = 'max';
-  // The document's session, as the Train view keeps it (the first one made for a document).
-  trainingFor(doc, () => ({ session, charts }));
   return session;
 }
 

@@ -18,11 +18,10 @@ import {
 import { INVOKE_CHANNELS } from '../../ipc/contract';
 import type { Dialogs } from '../../main/services/context';
 import { MainHandlers } from '../../main/services/handlers';
-import { createCpuBackend } from '#core/cpu/index';
-import { ComputeState } from '../../renderer/src/state/compute.svelte';
 import { StudioDocument } from '../../renderer/src/state/studio.svelte';
-import { LossCharts } from '../../renderer/src/state/training-charts.svelte';
-import { TrainingSession, trainingFor } from '../../renderer/src/state/training.svelte';
+import type { LossCharts } from '../../renderer/src/state/training-charts.svelte';
+import type { TrainingSession } from '../../renderer/src/state/training.svelte';
+import { documentTraining } from '../helpers/training-session';
 import { ExploreSession } from '../../renderer/src/lib/explore/explore.svelte';
 import {
   closedDocumentsIn,
@@ -385,20 +384,7 @@ describe('WorkspaceSession: recovery', () => {
 describe('WorkspaceSession: Save during a run', () => {
   /** The document's training session as the Train view makes it: the CPU backend, main's real run lists and logs. */
   function trainingOn(doc: StudioDocument): { training: TrainingSession; charts: LossCharts } {
-    const compute = new ComputeState();
-    compute.backend = createCpuBackend();
-    const charts = new LossCharts(
-      {
-        readLoss: (id) => call('readLoss', id),
-        getRunList: (id) => call('getRunList', id),
-        setRunList: (id, runs) => call('setRunList', id, runs),
-        onLossPoints: () => () => undefined,
-        onRunList: () => () => undefined,
-      },
-      doc.id,
-    );
-    const training = new TrainingSession(doc, compute, charts, (batch) => call('appendLoss', batch));
-    trainingFor(doc, () => ({ session: training, charts }));
+    const { session: training, charts } = documentTraining(doc, call);
     return { training, charts };
   }
 
