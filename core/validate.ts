@@ -159,8 +159,9 @@ export function checkInto(into: Float32Array | undefined, count: number): void {
  * `xValues` false, X's values are left to the caller (a faster scan; `rejectNonFinite` then).
  */
 export function checkForward(x: Matrix, k: Matrix, xValues = true): void {
-  checkMatrix(x, X_NAME, LIMITS.maxImageSide, false);
-  if (xValues) checkMatrix(x, X_NAME);
+  checkMatrix(x, X_NAME, LIMITS.maxImageSide, xValues);
+  // The fast path scans the values itself, but not the data's length.
+  if (!xValues) checkData(x.data, x.rows * x.cols, X_NAME, shape(x), false);
   checkMatrix(k, 'The kernel K', LIMITS.maxKernelSide);
   if (k.rows > x.rows || k.cols > x.cols)
     throw new KernelStudioError(

@@ -423,6 +423,13 @@ describe('the forward program checks X in WebAssembly and can write into a calle
       expect(message('auto')).toBe(message('js'));
     });
 
+  it('a one-channel X that holds more values than its shape says is refused on the WebAssembly path too', () => {
+    const x = { rows: 6, cols: 8, data: new Float32Array(6 * 8 + 4) };
+    expect(() =>
+      forwardCpu(x, randomKernel(2, 2, 25), { mode: 'correlate', bias: 0, activation: 'none' }),
+    ).toThrow('The image X says 6×8 but holds 52 values.');
+  });
+
   it('a NaN in a one-channel X names its row and column on the WebAssembly path too', () => {
     const x = randomMatrix(6, 8, 23, -1, 1);
     x.data[2 * 8 + 5] = Number.NaN;
