@@ -321,6 +321,8 @@ function startForward(
   const O = spec.outChannels;
   const padded = new Float32Array(buffer, l.out, O * l.oh * l.oStride);
   let out: Float32Array | undefined;
+  /** Y: the caller's `into`, else a new array, made on first use. */
+  const y = (): Float32Array => (out ??= options.into ?? new Float32Array(O * l.oh * l.ow));
   let released = false;
   const release = (): void => {
     if (released) return;
@@ -349,20 +351,19 @@ function startForward(
     },
     runRows: (r0, r1) => void run(r0, r1),
     copyRows(r0, r1) {
-      out ??= options.into ?? new Float32Array(O * l.oh * l.ow);
+      const dst = y();
       for (let o = 0; o < O; o++) {
         const from = (o * l.oh + r0) * l.oStride;
         const to = (o * l.oh + r0) * l.ow;
-        if (l.oStride === l.ow) out.set(padded.subarray(from, from + (r1 - r0) * l.ow), to);
+        if (l.oStride === l.ow) dst.set(padded.subarray(from, from + (r1 - r0) * l.ow), to);
         else
           for (let r = 0; r < r1 - r0; r++)
-            out.set(padded.subarray(from + r * l.oStride, from + r * l.oStride + l.ow), to + r * l.ow);
+            dst.set(padded.subarray(from + r * l.oStride, from + r * l.oStride + l.ow), to + r * l.ow);
       }
     },
     finish() {
-      out ??= options.into ?? new Float32Array(O * l.oh * l.ow);
       release();
-      return { channels: O, rows: l.oh, cols: l.ow, data: out };
+      return { channels: O, rows: l.oh, cols: l.ow, data: y() };
     },
     release,
   };
