@@ -6,7 +6,6 @@
 import type { CpuPool } from '#core/cpu/index';
 import { CpuLayerTrainer, forwardCpu, forwardLayerCpu } from '#core/cpu/index';
 import { convSpec } from '#core/layer';
-import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { randomKernel, randomMatrix } from '#core/random';
 import { oneKernelLayer } from '../tests/helpers/one-kernel';
@@ -14,7 +13,7 @@ import { largeTrainConfig } from './configs';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from './layer-problem';
 
 /** One timed call of a workload; forward passes write into their previous Y (`into`), as the live view does. */
-export type CpuWork = () => Promise<void>;
+export type CpuWork = () => unknown;
 
 /** The X and kernel of a `corr2d side² k×k` row (the seeds every CPU row uses). */
 export function corr2dInputs(side: number, k: number) {
@@ -33,7 +32,7 @@ export const CPU_TARGET_WORKLOADS: Record<string, (pool?: CpuPool) => CpuWork> =
   'corr2d 1024² 7×7': (pool) => corr2dWork(1024, 7, pool),
   [LAYER_FORWARD_WORKLOAD]: (pool) => {
     const { x, initWeight: w, spec } = layerBenchConfig();
-    return reusing((into) =>
+    return reusingY(async (into) =>
       pool
         ? pool.forwardLayer(x, w, LAYER_BIAS, spec, into)
         : forwardLayerCpu(x, w, LAYER_BIAS, spec, 'auto', into),
@@ -49,11 +48,27 @@ export const CPU_TARGET_WORKLOADS: Record<string, (pool?: CpuPool) => CpuWork> =
   'train 256² 5×5+bias, 100 steps': (pool) => trainWork(100, pool),
 };
 
-/** A forward pass that writes each Y into the previous one (`into`), as the live view does. */
-function reusing(pass: (into?: Float32Array) => Tensor3 | Promise<Tensor3>): CpuWork {
-  let into: Float32Array | undefined;
-  return async () => {
-    into = (await pass(into)).data;
+/**
+ * A forward pass that writes each Y into the previous call's (`into`), as the live view does
+ * with its last Y (issue 21: reuse Y across calls): what is timed is the pass, not fresh pages.
+ */
+export function reusingY<T extends { readonly data: Float32Array }>(
+  pass: (into?: Float32Array) => Promise<T>,
+): () => Promise<T>;
+export function reusingY<T extends { readonly data: Float32Array }>(
+  pass: (into?: Float32Array) => T,
+): () => T;
+export function reusingY<T extends { readonly data: Float32Array }>(
+  pass: (into?: Float32Array) => T | Promise<T>,
+): () => T | Promise<T> {
+  let last: Float32Array | undefined;
+  const keep = (y: T): T => {
+    last = y.data;
+    return y;
+  };
+  return () => {
+    const y = pass(last);
+    return y instanceof Promise ? y.then(keep) : keep(y);
   };
 }
 
@@ -61,7 +76,7 @@ function corr2dWork(side: number, k: number, pool?: CpuPool): CpuWork {
   const { x, kernel } = corr2dInputs(side, k);
   const params = { mode: 'correlate', bias: 0, activation: 'none' } as const;
   const spec = convSpec({ kernel: [k, k] });
-  return reusing((into) =>
+  return reusingY(async (into) =>
     pool
       ? pool.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(kernel), [0], spec, into)
       : tensorOfMatrix(forwardCpu(x, kernel, params, 'auto', into)),

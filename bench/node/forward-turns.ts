@@ -14,7 +14,8 @@ import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { LAYER_FORWARD_WORKLOAD, layerBenchConfig } from '../layer-problem';
 import { median } from '../timing';
-import { reusingY, timeInTurns } from './measure';
+import { timeInTurns } from './measure';
+import { reusingY } from '../cpu-workloads';
 
 const pool = createNodeCpuPool();
 const params = { mode: 'correlate', bias: 0, activation: 'none' } as const;

@@ -56,27 +56,3 @@ export async function timeInTurns(
   const timings = await measureInTurns(turns, { runs, warmup });
   return timings.map((t) => ({ median_ms: t.medianMs, runs: t.runs }));
 }
-
-/**
- * A forward pass that writes each Y into the previous call's (`into`), as the live view does
- * with its last Y (issue 21: reuse Y across calls): what is timed is the pass, not fresh pages.
- */
-export function reusingY<T extends { readonly data: Float32Array }>(
-  pass: (into?: Float32Array) => Promise<T>,
-): () => Promise<T>;
-export function reusingY<T extends { readonly data: Float32Array }>(
-  pass: (into?: Float32Array) => T,
-): () => T;
-export function reusingY<T extends { readonly data: Float32Array }>(
-  pass: (into?: Float32Array) => T | Promise<T>,
-): () => T | Promise<T> {
-  let last: Float32Array | undefined;
-  const keep = (y: T): T => {
-    last = y.data;
-    return y;
-  };
-  return () => {
-    const y = pass(last);
-    return y instanceof Promise ? y.then(keep) : keep(y);
-  };
-}

@@ -12,7 +12,8 @@ import { wasmKernelsAvailable } from '#core/wasm/layer';
 import { createNodeCpuPool } from '../../node/cpu-pool';
 import { largeTrainConfig } from '../configs';
 import { LAYER_FORWARD_WORKLOAD, LAYER_TRAIN_WORKLOAD, layerBenchConfig } from '../layer-problem';
-import { reusingY, timeInTurns } from './measure';
+import { timeInTurns } from './measure';
+import { reusingY } from '../cpu-workloads';
 import { trainInTurns } from './train-turns';
 import { pytorchCpuPeers } from './pytorch';
 
