@@ -413,31 +413,28 @@ export function moduleBytes(pages: number, functions: readonly FunctionDef[], sh
   return new Uint8Array(out);
 }
 
-/** Whether this runtime compiles 128-bit SIMD (and the page's CSP lets it compile WebAssembly at all). */
-export function wasmSimdSupported(): boolean {
+/** Whether this runtime compiles a probe `() -> f64` written by `write` (and any WebAssembly at all). */
+function compiles(write: (code: Code) => void): boolean {
   try {
     const api = webAssembly();
     if (!api) return false;
     const code = new Code([]);
-    code.f64(0).f64x2Splat().f64x2Lane(0);
-    const bytes = moduleBytes(1, [{ name: 'probe', params: [], results: ['f64'], code }]);
-    new api.Module(bytes);
+    write(code);
+    new api.Module(moduleBytes(1, [{ name: 'probe', params: [], results: ['f64'], code }]));
     return true;
   } catch {
     return false;
   }
 }
 
+/** Whether this runtime compiles 128-bit SIMD (and the page's CSP lets it compile WebAssembly at all). */
+export function wasmSimdSupported(): boolean {
+  return compiles((code) => code.f64(0).f64x2Splat().f64x2Lane(0));
+}
+
 /** Whether this runtime compiles relaxed SIMD's f32x4.relaxed_madd (Chromium 114+, Node only behind a flag). */
 export function wasmFmaSupported(): boolean {
-  try {
-    const api = webAssembly();
-    if (!api) return false;
-    const code = new Code([]);
-    code.f64(0).f64x2Splat().f64(0).f64x2Splat().f64(0).f64x2Splat().f32x4Madd().f64x2Lane(0);
-    new api.Module(moduleBytes(1, [{ name: 'probe', params: [], results: ['f64'], code }]));
-    return true;
-  } catch {
-    return false;
-  }
+  return compiles((code) =>
+    code.f64(0).f64x2Splat().f64(0).f64x2Splat().f64(0).f64x2Splat().f32x4Madd().f64x2Lane(0),
+  );
 }
