@@ -175,9 +175,11 @@ export function rowBands(rows: number, parts: number, firstWeight = 1): [number,
 }
 
 /**
- * The calling thread's share of a shared-memory pass against a worker's: besides its band it
- * loads X and copies every band's rows of Y out (measured on the 2-core VM, RGB 512² → 8: load
- * ~0.8 ms, copying Y out ~1.35 ms, the rows ~5.2 ms of one thread's time; 0.8 balances them).
+ * The calling thread's share of a shared-memory pass against a worker's, where it copies every
+ * band's rows of Y out after its own (measured on the 2-core VM, RGB 512² → 8: copying Y out
+ * ~1.35 ms, the rows ~5.2 ms of one thread's time; 0.8 balances them). Loading X comes before
+ * every band (the workers wait for it), so it does not count; nor do the bands of a Y that stays
+ * in the memory (`copiesY` false): then every thread's band is the same size.
  */
 const SHARED_FIRST_BAND = 0.8;
 
@@ -244,7 +246,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       const nonFinite = (): never => rejectNonFinite(x, X_NAME);
       const pass = wasmSharedForward(x, slidWeights(w.data, spec), bias, spec, { into, nonFinite });
       if (pass) {
-        const bands = rowBands(oh, ports.length + 1, SHARED_FIRST_BAND);
+        const bands = rowBands(oh, ports.length + 1, pass.copiesY ? SHARED_FIRST_BAND : 1);
         // Every thread runs its band of rows in the one shared memory: nothing is copied per band.
         const remote = bands
           .slice(1)

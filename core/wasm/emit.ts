@@ -187,6 +187,15 @@ export class Code {
     return this.op(0x49);
   }
 
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+
+  /** select of (a, b, condition): a where the condition is nonzero, else b. */
+  select(): this {
+    return this.op(0x1b);
+  }
+
   i32ShrU(): this {
     return this.op(0x76);
   }

@@ -141,42 +141,28 @@ export function layerLayout(s: LayerShape): LayerLayout {
 }
 
 /**
- * The functions of `l`'s module: `run` (below) and, for `forward`, `finite` and `place`, which
- * take X copied in as it is (C×H×W floats from X's offset on, one typed-array copy) to the
- * padded layout `run` reads.
+ * The functions of `l`'s module: `run` (below) and, for `forward`, `place`, which takes X copied
+ * in as it is (C×H×W floats from X's offset on, one typed-array copy) to the padded layout `run`
+ * reads, checking its values on the way.
  */
 export function layerFunctions(l: LayerLayout): FunctionDef[] {
-  return l.purpose === 'forward' ? [layerProgram(l), finiteProgram(l), placeProgram(l)] : [layerProgram(l)];
+  return l.purpose === 'forward' ? [layerProgram(l), placeProgram(l)] : [layerProgram(l)];
 }
 
 /**
- * `finite(end) -> i32`: 1 where some float32 from X's offset up to byte address `end` (a whole
- * number of vectors past it) is NaN or ±Infinity. For a finite v, v − v is +0 (no bit set);
- * otherwise it is NaN, so OR-ing every v − v leaves a bit set exactly when some value is not finite.
- */
-function finiteProgram(l: LayerLayout): FunctionDef {
-  const c = new Code(['i32']);
-  const end = c.param(0);
-  const p = c.local('i32');
-  const v = c.local('v128');
-  const acc = c.local('v128');
-  c.f64(0).f64x2Splat().set(acc);
-  c.i32(l.x).set(p);
-  c.loop(() => {
-    c.get(p).v128Load().tee(v).get(v).f32x4Sub().get(acc).or().set(acc);
-    c.get(p).i32(16).i32Add().tee(p).get(end).i32LtU();
-  });
-  c.get(acc).anyTrue();
-  return { name: 'finite', params: ['i32'], results: ['i32'], code: c };
-}
-
-/**
- * `place(cols, ph, pw)`: moves X's C×H×W floats (H = xRows − 2·ph, W = cols), copied in
+ * `place(cols, ph, pw) -> i32`: moves X's C×H×W floats (H = xRows − 2·ph, W = cols), copied in
  * contiguously from X's offset, to rows `xStride` floats apart with `ph` zero rows above and
- * below each channel and `pw` zeros left and right of each row. Rows move last first: each
- * row's place is at or after where it was copied and past every row before it, so no row is
- * overwritten before it moves. What lies right of the padded width is never read for an output
- * that is kept.
+ * below each channel and `pw` zeros left and right of each row, and returns 1 where some value
+ * of X is NaN or ±Infinity. Rows move last first: each row's place is at or after where it was
+ * copied and past every row before it, so no row is overwritten before it moves. What lies right
+ * of the padded width is never read for an output that is kept, nor checked.
+ *
+ * The check reads each padded row (W + 2·pw floats; where that is under 4 the result means
+ * nothing and the caller checks X itself)
+ * right after it is placed, while it is in cache: vector by vector, the last one ending at the
+ * row's end (overlapping the one before it where the width is not a multiple of 4). For a finite
+ * v, v − v is +0 (no bit set); otherwise it is NaN, so OR-ing every v − v leaves a bit set
+ * exactly when some value is not finite (the zeros of the padding are finite).
  */
 function placeProgram(l: LayerLayout): FunctionDef {
   const c = new Code(['i32', 'i32', 'i32']);
@@ -189,11 +175,20 @@ function placeProgram(l: LayerLayout): FunctionDef {
   const k = c.local('i32');
   const ch = c.local('i32');
   const dst = c.local('i32');
+  const at = c.local('i32');
+  const last = c.local('i32');
+  const v = c.local('v128');
+  const acc = c.local('v128');
   const xRowBytes = l.xStride * F32;
+  c.f64(0).f64x2Splat().set(acc);
   c.i32(l.xRows).get(ph).get(ph).i32Add().i32Sub().set(rows);
   c.get(cols).i32(F32).i32Mul().set(rowBytes);
   c.get(pw).i32(F32).i32Mul().set(padBytes);
   c.get(rows).i32(l.inChannels).i32Mul().set(k);
+  /** acc |= v − v for the vector at `at` (+ offset). */
+  const check = (): void => {
+    c.get(at).v128Load().tee(v).get(v).f32x4Sub().get(acc).or().set(acc);
+  };
   c.loop(() => {
     c.get(k).i32(1).i32Sub().set(k);
     // dst = x + ((ch·xRows + i + ph)·xStride + pw)·4 for row k = ch·rows + i.
@@ -203,6 +198,17 @@ function placeProgram(l: LayerLayout): FunctionDef {
     c.get(dst).get(k).get(rowBytes).i32Mul().i32(l.x).i32Add().get(rowBytes).memoryCopy();
     c.get(dst).get(padBytes).i32Sub().i32(0).get(padBytes).memoryFill();
     c.get(dst).get(rowBytes).i32Add().i32(0).get(padBytes).memoryFill();
+    // The padded row [dst − pw, dst + cols + pw): whole vectors, then the one ending at its end.
+    c.get(dst).get(padBytes).i32Sub().set(at);
+    c.get(dst).get(rowBytes).i32Add().get(padBytes).i32Add().i32(16).i32Sub().set(last);
+    // A row narrower than a vector (the caller checks those) reads from its start, in bounds.
+    c.get(at).get(last).get(last).get(at).i32LtS().select().set(last);
+    c.loop(() => {
+      check();
+      c.get(at).i32(16).i32Add().tee(at).get(last).i32LtU();
+    });
+    c.get(last).set(at);
+    check();
     c.get(k);
   });
   c.i32(0).set(ch);
@@ -228,7 +234,8 @@ function placeProgram(l: LayerLayout): FunctionDef {
     c.i32(0).get(ph).i32(xRowBytes).i32Mul().memoryFill();
     c.stepLt(ch, 1, l.inChannels);
   });
-  return { name: 'place', params: ['i32', 'i32', 'i32'], results: [], code: c };
+  c.get(acc).anyTrue();
+  return { name: 'place', params: ['i32', 'i32', 'i32'], results: ['i32'], code: c };
 }
 
 /**

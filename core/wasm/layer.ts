@@ -199,7 +199,6 @@ function layoutFor(
   return l.bytes > MAX_BYTES || l.oh < 1 || l.ow < 1 ? null : l;
 }
 
-const F32_BYTES = 4;
 const PAGE_BYTES = 65536;
 
 /** Copies `t`'s channels into `f` (a float32 view of memory) at byte `at`, each row `stride` floats apart. */
@@ -261,7 +260,12 @@ export function wasmLayerLossAndGrads(xp: Tensor3, y: Tensor3, spec: ConvSpec): 
 
 /** What a forward pass's caller adds to X, W and b. */
 export interface WasmForwardOptions {
-  /** Where Y goes (O·Ho·Wo floats), e.g. the previous Y of the same shape; a new array when absent. */
+  /**
+   * The caller's spare Y of this size (O·Ho·Wo floats: a previous Y it no longer shows), handed
+   * over: Y goes into it, or, where the rows are dense, stays in the program's memory (no copy
+   * out) and the result's `data` is a view of it, lent to the caller. A view handed back as
+   * `into` is computed in place. Absent: Y is a new array. Either way, Y is the result's `data`.
+   */
   readonly into?: Float32Array;
   /**
    * Throws the caller's error for a NaN or ±Infinity in X, which is only scanned here, in
@@ -269,6 +273,13 @@ export interface WasmForwardOptions {
    */
   readonly nonFinite: () => never;
 }
+
+/**
+ * Instances whose output region is a caller's Y (a view of their memory, `WasmForwardOptions.into`),
+ * by that view: lent, neither free nor reused until the view is handed back as `into`. A view the
+ * caller drops is collected with its instance.
+ */
+const lent = new WeakMap<Float32Array, Held>();
 
 /** A shared pass's state word (`SharedForwardJob.state`): workers wait while it is LOADING. */
 const LOADING = 0;
@@ -280,14 +291,17 @@ const LOAD_WAIT_MS = 10_000;
 /**
  * A forward pass in an instance's memory. `load` copies X in, scans it (a NaN or ±Infinity:
  * `options.nonFinite` throws, the pass is abandoned) and writes W and b; then `runRows` computes
- * output rows [r0, r1) of every channel, `copyRows` copies them out to Y (the options' `into`
- * where given), and `finish` returns Y and hands the instance back (`release`: without a result).
- * Where the memory is shared, `job` lets worker threads run other bands at the same time: post it
- * before `load`, and a worker waits until the pass is loaded (`runSharedRows`).
+ * output rows [r0, r1) of every channel, `copyRows` copies them out to Y (nothing where Y stays
+ * in the memory, lent: `copiesY` false), and `finish` returns Y and hands the instance back, or
+ * lends it with Y (`release`: without a result). Where the memory is shared, `job` lets worker
+ * threads run other bands at the same time: post it before `load`, and a worker waits until the
+ * pass is loaded (`runSharedRows`).
  */
 export interface ForwardPass {
   readonly rows: number;
   readonly job?: SharedForwardJob;
+  /** Whether `copyRows` copies (false: Y is a view of the memory, lent to the caller). */
+  readonly copiesY: boolean;
   load(): void;
   runRows(r0: number, r1: number): void;
   copyRows(r0: number, r1: number): void;
@@ -306,11 +320,18 @@ function startForward(
   const [ph, pw] = spec.padding;
   const l = layoutFor('forward', { rows: x.rows + 2 * ph, cols: x.cols + 2 * pw }, spec, shared);
   if (!l) return null;
-  const held = takeInstance(l);
+  const { into } = options;
+  // The caller's Y handed back: the instance it was lent with, where it is this pass's layout.
+  const back = into && lent.get(into);
+  const reclaimed = back && back.key === layerKey(l) ? back : undefined;
+  if (reclaimed) lent.delete(into!);
+  const held = reclaimed ?? takeInstance(l);
   if (!held) return null;
   const { instance, job } = held;
   const { exports } = instance;
   const buffer = memoryBuffer(instance);
+  // A caller that reuses Y takes it without a copy where its rows are dense in the memory.
+  const inPlace = into !== undefined && l.oStride === l.ow;
   if (job) Atomics.store(job.state, 0, LOADING);
   const signal = (state: number): void => {
     if (!job) return;
@@ -321,29 +342,35 @@ function startForward(
   const O = spec.outChannels;
   const padded = new Float32Array(buffer, l.out, O * l.oh * l.oStride);
   let out: Float32Array | undefined;
-  /** Y: the caller's `into`, else a new array, made on first use. */
-  const y = (): Float32Array => (out ??= options.into ?? new Float32Array(O * l.oh * l.ow));
+  /** Y: the memory's output (the view handed back, else a new one), the caller's `into`, else a new array. */
+  const y = (): Float32Array =>
+    (out ??= inPlace
+      ? (reclaimed && into) || new Float32Array(buffer, l.out, O * l.oh * l.ow)
+      : (into ?? new Float32Array(O * l.oh * l.ow)));
   let released = false;
-  const release = (): void => {
+  /** Hands the instance back: to the caller with Y (`lendWith`), else to the cache. */
+  const handBack = (lendWith?: Float32Array): void => {
     if (released) return;
     released = true;
-    releaseInstance(held);
+    if (lendWith) lent.set(lendWith, held);
+    else releaseInstance(held);
   };
+  // Without a result, a view handed back stays lent: the caller may still hold it.
+  const release = (): void => handBack(reclaimed && into);
   return {
     rows: l.oh,
     job,
+    copiesY: !inPlace,
     load() {
-      // X as it is (one copy), scanned, then moved to its padded rows inside the memory.
-      const n = x.data.length;
-      new Float32Array(buffer, l.x, n).set(x.data);
-      const whole = n - (n % 4);
-      let finite = whole === 0 || (exports.finite as (end: number) => number)(l.x + whole * F32_BYTES) === 0;
-      for (let i = whole; i < n; i++) finite &&= Number.isFinite(x.data[i]);
-      if (!finite) {
+      // X as it is (one copy), then moved to its padded rows inside the memory and checked there.
+      new Float32Array(buffer, l.x, x.data.length).set(x.data);
+      const place = exports.place as (cols: number, ph: number, pw: number) => number;
+      const flagged = place(x.cols, ph, pw) !== 0;
+      // `place` checks padded rows of at least one vector; a narrower X is checked here.
+      if (x.cols + 2 * pw < 4 ? !x.data.every(Number.isFinite) : flagged) {
         signal(ABANDONED);
         options.nonFinite();
       }
-      (exports.place as (cols: number, ph: number, pw: number) => void)(x.cols, ph, pw);
       new Float32Array(buffer, l.w, w.length).set(w);
       const biasView = new Float32Array(buffer, l.bias, O);
       for (let o = 0; o < O; o++) biasView[o] = bias[o];
@@ -351,6 +378,7 @@ function startForward(
     },
     runRows: (r0, r1) => void run(r0, r1),
     copyRows(r0, r1) {
+      if (inPlace) return;
       const dst = y();
       for (let o = 0; o < O; o++) {
         const from = (o * l.oh + r0) * l.oStride;
@@ -362,8 +390,9 @@ function startForward(
       }
     },
     finish() {
-      release();
-      return { channels: O, rows: l.oh, cols: l.ow, data: y() };
+      const data = y();
+      handBack(inPlace ? data : undefined);
+      return { channels: O, rows: l.oh, cols: l.ow, data };
     },
     release,
   };

@@ -190,14 +190,51 @@ describe.runIf(wasmSharedMemoryAvailable())('a forward pass in one shared memory
     pool.dispose();
   });
 
-  it('writes Y into the caller’s buffer', async () => {
+  it('keeps a reused Y in the shared memory: handed back it is computed in place, kept it is never overwritten', async () => {
     const pool = createNodeCpuPool(1);
-    const x = tensor(3, 520, 560, 34);
-    const into = new Float32Array(8 * 520 * 560).fill(Number.NaN);
-    const y = await pool.forwardLayer(x, w, bias, spec, into);
-    expect(y.data).toBe(into);
-    expect(firstBitDifference(into, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
-    pool.dispose();
+    try {
+      const x1 = tensor(3, 520, 560, 34);
+      const x2 = tensor(3, 520, 560, 35);
+      const one = (x: Tensor3): Float32Array => forwardLayerCpu(x, w, bias, spec).data;
+      const size = 8 * 520 * 560;
+      // A caller's spare Y: the pass may leave Y in its memory (560 columns: dense rows) instead.
+      const y1 = await pool.forwardLayer(x1, w, bias, spec, new Float32Array(size).fill(Number.NaN));
+      expect(firstBitDifference(y1.data, one(x1))).toBe(-1);
+      // y1 is still held: another pass neither writes into it nor hands its memory out.
+      const y2 = await pool.forwardLayer(x2, w, bias, spec, new Float32Array(size));
+      expect(y2.data === y1.data).toBe(false);
+      expect(firstBitDifference(y1.data, one(x1))).toBe(-1);
+      expect(firstBitDifference(y2.data, one(x2))).toBe(-1);
+      // y1 handed back: the next Y is computed in its place, and y2 is left as it was.
+      const y3 = await pool.forwardLayer(x2, w, bias, spec, y1.data);
+      expect(y3.data === y1.data).toBe(true);
+      expect(firstBitDifference(y3.data, one(x2))).toBe(-1);
+      const y4 = await pool.forwardLayer(x1, w, bias, spec, y3.data);
+      expect(y4.data === y1.data).toBe(true);
+      expect(firstBitDifference(y4.data, one(x1))).toBe(-1);
+      expect(firstBitDifference(y2.data, one(x2))).toBe(-1);
+      // Without a spare, Y is a new array of its own.
+      const fresh = await pool.forwardLayer(x2, w, bias, spec);
+      expect(fresh.data.buffer === y1.data.buffer || fresh.data.buffer === y2.data.buffer).toBe(false);
+      expect(firstBitDifference(fresh.data, one(x2))).toBe(-1);
+      expect(firstBitDifference(y4.data, one(x1))).toBe(-1);
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  it('writes Y into the caller’s buffer where its rows are not dense in the memory', async () => {
+    const pool = createNodeCpuPool(1);
+    try {
+      // 561 columns: rows are padded to a multiple of 8 in the memory, so Y is copied out.
+      const x = tensor(3, 520, 561, 36);
+      const into = new Float32Array(8 * 520 * 561).fill(Number.NaN);
+      const y = await pool.forwardLayer(x, w, bias, spec, into);
+      expect(y.data === into).toBe(true);
+      expect(firstBitDifference(into, forwardLayerCpu(x, w, bias, spec).data)).toBe(-1);
+    } finally {
+      pool.dispose();
+    }
   });
 });
 

@@ -423,6 +423,52 @@ describe('the forward program checks X in WebAssembly and can write into a calle
       expect(message('auto')).toBe(message('js'));
     });
 
+  it('finds a NaN or ±Infinity at every place of X, at every width and padding, and no stale one', () => {
+    const bad = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    let checked = 0;
+    for (const cols of [1, 2, 3, 4, 5, 7, 8, 9, 13])
+      for (const p of [0, 1, 2]) {
+        const layer = convSpec({ kernel: [1, 1], inChannels: 2, outChannels: 1, padding: [p, p] });
+        const w = new Float64Array([0.5, -0.25]);
+        const x = (): Tensor3 => ({
+          channels: 2,
+          rows: 3,
+          cols,
+          data: randomMatrix(6, cols, cols + p, -1, 1).data,
+        });
+        for (let at = 0; at < 6 * cols; at++) {
+          const poisoned = x();
+          poisoned.data[at] = bad[at % 3];
+          const fail = (): never => {
+            throw new Error(`non-finite ${at}`);
+          };
+          expect(() => wasmForwardLayer(poisoned, w, [0], layer, { nonFinite: fail })).toThrow(
+            `non-finite ${at}`,
+          );
+          // The same instance, after the abandoned pass: a finite X is not refused for what was left.
+          expect(wasmForwardLayer(x(), w, [0], layer, { nonFinite: fail })).not.toBeNull();
+          checked++;
+        }
+      }
+    expect(checked).toBe(6 * 3 * [1, 2, 3, 4, 5, 7, 8, 9, 13].reduce((a, b) => a + b));
+  });
+
+  it('a narrow X is not refused for a value an abandoned pass left beside its rows', () => {
+    const w = new Float64Array([0.5, -0.25]);
+    const fail = (): never => {
+      throw new Error('non-finite');
+    };
+    // 2×3×3 unpadded and 2×1×1 padded by 1 are the same padded size: one instance.
+    const wide: Tensor3 = { channels: 2, rows: 3, cols: 3, data: randomMatrix(6, 3, 40, -1, 1).data };
+    wide.data[11] = Number.NaN;
+    const unpadded = convSpec({ kernel: [1, 1], inChannels: 2, outChannels: 1 });
+    expect(() => wasmForwardLayer(wide, w, [0], unpadded, { nonFinite: fail })).toThrow('non-finite');
+    const narrow: Tensor3 = { channels: 2, rows: 1, cols: 1, data: new Float32Array([0.5, 2]) };
+    const padded = convSpec({ kernel: [1, 1], inChannels: 2, outChannels: 1, padding: [1, 1] });
+    const y = wasmForwardLayer(narrow, w, [0], padded, { nonFinite: fail });
+    expect(Array.from(y!.data)).toEqual([0, 0, 0, 0, 0.5 * 0.5 - 0.25 * 2, 0, 0, 0, 0]);
+  });
+
   it('a one-channel X that holds more values than its shape says is refused on the WebAssembly path too', () => {
     const x = { rows: 6, cols: 8, data: new Float32Array(6 * 8 + 4) };
     expect(() =>
@@ -447,6 +493,36 @@ describe('the forward program checks X in WebAssembly and can write into a calle
       expect(y.data).toBe(into);
       expect(into).toEqual(fresh.data);
     });
+
+  it('a reused Y stays in the program’s memory: handed back it is computed in place, kept it is left alone', () => {
+    // 16 columns: Y's rows are dense in the memory, so a caller's spare Y is not copied into.
+    const dense = (seed: number): Tensor3 => ({
+      channels: 2,
+      rows: 9,
+      cols: 16,
+      data: randomMatrix(18, 16, seed, -1, 1).data,
+    });
+    const [x1, x2] = [dense(26), dense(27)];
+    const fresh = (x: Tensor3): Float32Array => forwardLayerCpu(x, weights, bias, spec).data;
+    const y1 = forwardLayerCpu(x1, weights, bias, spec, 'auto', new Float32Array(3 * 9 * 16));
+    expect(y1.data).toEqual(fresh(x1));
+    const y2 = forwardLayerCpu(x2, weights, bias, spec, 'auto', new Float32Array(3 * 9 * 16));
+    expect(y2.data === y1.data).toBe(false);
+    expect(y1.data).toEqual(fresh(x1));
+    const y3 = forwardLayerCpu(x2, weights, bias, spec, 'auto', y1.data);
+    expect(y3.data === y1.data).toBe(true);
+    expect(y3.data).toEqual(fresh(x2));
+    expect(y2.data).toEqual(fresh(x2));
+    // A pass that fails (a NaN in X) keeps the view lent: handed back again, it still works in place.
+    const bad = { ...x1, data: x1.data.slice() };
+    bad.data[5] = Number.NaN;
+    expect(() => forwardLayerCpu(bad, weights, bias, spec, 'auto', y3.data)).toThrow('is NaN');
+    forwardLayerCpu(x2, weights, bias, spec, 'auto', new Float32Array(3 * 9 * 16));
+    expect(y3.data).toEqual(fresh(x2));
+    const y4 = forwardLayerCpu(x1, weights, bias, spec, 'auto', y3.data);
+    expect(y4.data === y1.data).toBe(true);
+    expect(y4.data).toEqual(fresh(x1));
+  });
 
   it('an output buffer of the wrong size is refused before any work', () => {
     expect(() => forwardLayerCpu(image(), weights, bias, spec, 'auto', new Float32Array(5))).toThrow(
