@@ -9,13 +9,16 @@
  * The program is specialized for one problem's shape: its key names every constant baked into it.
  *
  * Memory (byte offsets in `layout`), float32 unless said: X's channels with rows padded to
- * `xStride` (zeros beyond the image) and one spare row; for `forward` the output with rows padded
- * to `oStride`; for `train` Y with rows padded to `oStride`, a lane mask per output column (all
+ * `xStride` (zeros beyond the image) and one spare row; for `forward` the output, rows `oStride`
+ * floats apart; for `train` Y with rows padded to `oStride`, a lane mask per output column (all
  * ones below the output width, zero in the padding), one residual row per channel of a group and
  * the weights' gradient (float64); then the slid weights (O×C×kh×kw) and the biases and, for
  * `train`, Σ d per output channel (float64). Output columns are computed in blocks of BLOCK
- * values, so padded columns are computed too: the forward pass leaves them in the padding,
- * training masks them out.
+ * values. The forward pass stores its rows dense (`oStride` = the output width: Y as the caller
+ * takes it, with no copy) wherever they are at least a block wide: a width that is not a
+ * multiple of BLOCK ends with a block overlapping the one before it. Otherwise, and in training,
+ * rows are padded to whole blocks, so padded columns are computed too: the forward pass leaves
+ * them in the padding, training masks them out.
  */
 import type { FunctionDef, Local } from './emit';
 import { Code } from './emit';
@@ -99,7 +102,9 @@ export function layerKey(s: LayerShape): string {
 export function layerLayout(s: LayerShape): LayerLayout {
   const oh = s.xRows - (s.kh - 1) * s.dh;
   const ow = s.xCols - (s.kw - 1) * s.dw;
-  const oStride = Math.ceil(ow / BLOCK) * BLOCK;
+  // A forward pass at least a block wide stores its rows dense (its last block overlaps the one
+  // before it); training, and a narrower output, pad rows to whole blocks.
+  const oStride = s.purpose === 'forward' && ow >= BLOCK ? ow : Math.ceil(ow / BLOCK) * BLOCK;
   // Wide enough that a padded block's taps stay inside their row.
   const xStride = Math.max(s.xCols, oStride + (s.kw - 1) * s.dw);
   const weights = s.outChannels * s.inChannels * s.kh * s.kw;
@@ -296,6 +301,9 @@ export function layerProgram(l: LayerLayout): FunctionDef {
   const at = c.local('i32');
   const xRowBytes = l.xStride * F32;
   const oRowBytes = l.oStride * F32;
+  /** The bytes of a row's whole blocks, and whether one more block ends the row (dense rows only). */
+  const wholeBlocksBytes = Math.floor(l.oStride / BLOCK) * BLOCK * F32;
+  const tailBlock = l.oStride % BLOCK !== 0;
   const kRowBytes = l.kw * F32;
   const tapRowBytes = l.dh * xRowBytes;
   const nextChannel = (l.xRows - l.kh * l.dh) * xRowBytes;
@@ -454,25 +462,35 @@ export function layerProgram(l: LayerLayout): FunctionDef {
             .f64Store(l.sumD + j * F64);
       c.get(xStart).set(xRow);
       c.get(outStart).set(outRow);
+      /** The block at `col`: z of the group's channels, stored (forward: act(z); train: z into d). */
+      const block = (): void => {
+        accumulate(g);
+        for (let j = 0; j < g; j++)
+          acc[j].forEach((z, k) => {
+            if (train)
+              c.i32(l.d + j * oRowBytes)
+                .get(col)
+                .i32Add()
+                .get(z);
+            else {
+              c.get(outRow).get(col).i32Add().get(z);
+              if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
+            }
+            c.v128Store(k * 16 + (train ? 0 : j * channelBytes));
+          });
+      };
       c.loop(() => {
         c.i32(0).set(col);
         c.loop(() => {
-          accumulate(g);
-          for (let j = 0; j < g; j++)
-            acc[j].forEach((z, k) => {
-              if (train)
-                c.i32(l.d + j * oRowBytes)
-                  .get(col)
-                  .i32Add()
-                  .get(z);
-              else {
-                c.get(outRow).get(col).i32Add().get(z);
-                if (l.relu) c.get(z).get(zeroV).f32x4Gt().and();
-              }
-              c.v128Store(k * 16 + (train ? 0 : j * channelBytes));
-            });
-          c.stepLt(col, BLOCK * F32, oRowBytes);
+          block();
+          c.stepLt(col, BLOCK * F32, wholeBlocksBytes);
         });
+        // Dense rows: the last columns as one more block ending at the row's end. The columns it
+        // shares with the block before get the same values again (the same sums in the same order).
+        if (tailBlock) {
+          c.i32((l.ow - BLOCK) * F32).set(col);
+          block();
+        }
         if (train) {
           for (let j = 0; j < g; j++) trainRow(j);
           for (let j0 = 0; j0 < g; j0 += gradGroup) gradients(j0, Math.min(gradGroup, g - j0));
