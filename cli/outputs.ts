@@ -92,7 +92,7 @@ export function checkLayerOutput(path: string, format: OutputFormat, layer: Laye
   if (problem !== null) throw new CliError(`--out ${path}: ${problem}`);
 }
 
-/** Writes a trained layer through the same exporter as the app (a one-channel valid layer as before). */
+/** Writes a trained layer through the same exporter as the app (one kernel is the one-channel layer it is). */
 export function writeLayerOutput(path: string, format: OutputFormat, layer: LayerExport): Promise<void> {
   return writeFileAtomic(path, exportLayer(format, layer).bytes);
 }

@@ -1,13 +1,14 @@
 /**
- * Exports of a whole layer: O×C×kh×kw weights, O biases, stride, padding and dilation.
- * A one-channel "valid" layer (what Kernel Studio trained before layers) goes through
- * `exportKernel` unchanged, byte for byte. Everything else:
+ * The one export path: a layer (O×C×kh×kw weights, O biases, stride, padding, dilation, mode,
+ * activation) into a file. A single kernel is the one-channel layer it is; there is no second
+ * writer for it. Each format:
  * - `.npy`: the weight, float32 C-order, 2-D kh×kw when O = C = 1, else 4-D O×C×kh×kw;
  * - `.safetensors`: a PyTorch `Conv2d(C, O, k, stride, padding, dilation)` state dict,
  *   `weight` F32 [O, C, kh, kw] and `bias` F32 [O], the geometry in the metadata;
- * - JSON: the weight (4-D), biases and geometry; CSV only for one kh×kw kernel;
+ * - JSON: the weight (4-D), biases and geometry; CSV: the one kh×kw kernel of an O = C = 1 layer;
  * - PyTorch/MXNet snippets that rebuild the layer with its channels and geometry;
- * - ImageMagick only for a one-channel valid kernel (it has no stride, dilation or channels).
+ * - ImageMagick: the one kernel of a one-channel valid layer and the command that applies it.
+ * What a format cannot hold is said in one place, `layerExportProblem`.
  * PyTorch and MXNet compute cross-correlation, so convolve mode stores each kernel rotated 180°.
  */
 import { KernelStudioError } from '../errors';
@@ -15,13 +16,39 @@ import type { ConvSpec, Pair } from '../layer';
 import { isSingleChannelValid } from '../layer';
 import type { Weights } from '../tensor';
 import { kernelOf, toNested4 } from '../tensor';
-import type { ExportedFile, ExportFormat } from './kernelExport';
-import { exportKernel, modeDescription } from './kernelExport';
+import type { Mode } from '../types';
+import { imageMagickExport } from './imagemagick';
 import { serializeMatrixCsv } from './matrixText';
 import { encodeNpyArray } from './npy';
 import { formatFloat32, formatPythonFloat } from './numbers';
+import type { WeightContent } from './safetensors';
 import { encodeSafetensorsTensors } from './safetensors';
 import { encodeUtf8 } from './utf8';
+
+export const EXPORT_FORMATS = [
+  'json',
+  'csv',
+  'npy',
+  'safetensors',
+  'imagemagick',
+  'pytorch',
+  'mxnet',
+] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportedFile {
+  readonly bytes: Uint8Array;
+  readonly mime: string;
+  /** Without the dot. */
+  readonly extension: string;
+}
+
+/** One line saying what operation the layer was trained for; repeated in every text export. */
+export function modeDescription(mode: Mode): string {
+  return mode === 'convolve'
+    ? 'convolve: true convolution, K is rotated 180° before sliding (PyTorch/MXNet conv layers need K rotated)'
+    : 'correlate: cross-correlation, K slides as is (what PyTorch/MXNet conv layers compute)';
+}
 
 /** A trained layer: weights as Kernel Studio applies them (not rotated), one bias per output channel. */
 export interface LayerExport {
@@ -30,10 +57,19 @@ export interface LayerExport {
   readonly spec: ConvSpec;
 }
 
-/** Why a format cannot hold this layer, or null when it can. */
+/** O = C = 1: the layer is one kh×kw kernel (what CSV and ImageMagick hold, and .npy writes 2-D). */
+function isOneKernel(spec: ConvSpec): boolean {
+  return spec.inChannels === 1 && spec.outChannels === 1;
+}
+
+/**
+ * Why a format cannot hold this layer, or null when it can: the one place that says which
+ * formats hold only one kernel (CSV: one 2-D table) or only the d2l "valid" kernel
+ * (ImageMagick's -morphology: one 2-D kernel, no stride, padding, dilation or channels).
+ */
 export function layerExportProblem(format: ExportFormat, layer: LayerExport): string | null {
   const { spec } = layer;
-  const single = spec.inChannels === 1 && spec.outChannels === 1;
+  const single = isOneKernel(spec);
   if (format === 'imagemagick' && !isSingleChannelValid(spec))
     return single
       ? `ImageMagick's -morphology has no stride, padding or dilation; it exports only a kernel with stride 1, padding 0 and dilation 1 (this one has stride ${pairText(spec.stride)}, padding ${pairText(spec.padding)}, dilation ${pairText(spec.dilation)}).`
@@ -82,13 +118,14 @@ function geometryMetadata(spec: ConvSpec): Record<string, string> {
 function safetensorsLayer(layer: LayerExport): Uint8Array {
   const { spec } = layer;
   const convolve = spec.mode === 'convolve';
+  const content: WeightContent = convolve ? 'kernel-rotated-180' : 'kernel';
   return encodeSafetensorsTensors(
     {
       format: 'pt',
       producer: 'kernel-studio',
       mode: spec.mode,
       layout: 'OIHW',
-      weight_content: convolve ? 'kernel-rotated-180' : 'kernel',
+      weight_content: content,
       ...geometryMetadata(spec),
       note:
         `nn.Conv2d(${spec.inChannels}, ${spec.outChannels}, kernel_size=${pythonPair(spec.kernel)}, stride=${pythonPair(spec.stride)}, padding=${pythonPair(spec.padding)}, dilation=${pythonPair(spec.dilation)}).load_state_dict(...)` +
@@ -193,11 +230,8 @@ function text(body: string, mime: string, extension: string): ExportedFile {
 /** Serializes a layer; throws 'unsupported' with the reason when the format cannot hold it. */
 export function exportLayer(format: ExportFormat, layer: LayerExport): ExportedFile {
   const { spec, weight } = layer;
-  if (isSingleChannelValid(spec))
-    return exportKernel(format, kernelOf(weight, 0, 0), layer.bias[0], spec.mode);
   const problem = layerExportProblem(format, layer);
   if (problem !== null) throw new KernelStudioError('unsupported', problem);
-  const single = spec.inChannels === 1 && spec.outChannels === 1;
   switch (format) {
     case 'json':
       return text(layerJson(layer), 'application/json', 'json');
@@ -206,7 +240,7 @@ export function exportLayer(format: ExportFormat, layer: LayerExport): ExportedF
     case 'npy':
       return {
         bytes: encodeNpyArray({
-          shape: single ? [weight.rows, weight.cols] : shapeOf(layer),
+          shape: isOneKernel(spec) ? [weight.rows, weight.cols] : shapeOf(layer),
           data: weight.data,
         }),
         mime: 'application/octet-stream',
@@ -214,6 +248,8 @@ export function exportLayer(format: ExportFormat, layer: LayerExport): ExportedF
       };
     case 'safetensors':
       return { bytes: safetensorsLayer(layer), mime: 'application/octet-stream', extension: 'safetensors' };
+    case 'imagemagick':
+      return text(imageMagickExport(kernelOf(weight, 0, 0), layer.bias[0], spec.mode), 'text/plain', 'txt');
     case 'pytorch':
     case 'mxnet':
       return text(layerSnippet(layer, format), 'text/x-python', 'py');

@@ -20,24 +20,42 @@ export function parseJsonText(text: string, name: string): unknown {
   }
 }
 
-/** Our kernel export keeps the array under `weight`; anything else is the array itself. */
+/** Our layer export keeps the array under `weight`; anything else is the array itself. */
 export function jsonArrayOf(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'weight' in value)
     return (value as { weight: unknown }).weight;
   return value;
 }
 
-/** A parsed JSON value as a 2-D matrix: a 2-D array of numbers or an object with a `weight` one. */
+/**
+ * The one kh×kw kernel of a layer export's 4-D `weight` (out × in × kh × kw) when it holds one
+ * kernel (O = C = 1); a 4-D weight of several kernels is refused, saying so.
+ */
+function oneKernelRows(value: unknown[], name: string): unknown {
+  const outer = value[0];
+  if (!Array.isArray(outer) || !Array.isArray(outer[0]) || !Array.isArray((outer[0] as unknown[])[0]))
+    return value;
+  if (value.length === 1 && outer.length === 1) return outer[0];
+  throw new KernelStudioError(
+    'unsupported',
+    `${name}: the weight holds ${value.length}×${outer.length} kernels (out×in); a kernel import reads one kh×kw kernel.`,
+  );
+}
+
+/**
+ * A parsed JSON value as a 2-D matrix: a 2-D array of numbers, or an object with a `weight`
+ * (our layer export: 4-D, one kernel when O = C = 1).
+ */
 export function matrixFromJson(parsed: unknown, name: string): Matrix {
   const value = jsonArrayOf(parsed);
   if (!Array.isArray(value))
     throw new KernelStudioError('format', `${name}: expected a 2-D array of numbers like [[1, -1]].`);
-  return matrixFromRows(value, name);
+  return matrixFromRows(oneKernelRows(value, name), name);
 }
 
 /**
- * Parses JSON holding either a 2-D array of numbers or an object with a `weight`
- * 2-D array (our own kernel export), so exported kernels re-import as they are.
+ * Parses JSON holding either a 2-D array of numbers or an object with a `weight` (our own
+ * one-channel layer export), so exported kernels re-import as they are.
  */
 export function parseMatrixJson(text: string, name: string): Matrix {
   return matrixFromJson(parseJsonText(text, name), name);

@@ -3,10 +3,10 @@
  * little-endian header length, a JSON header (we pad it with spaces to 8-byte
  * alignment) mapping tensor names to dtype/shape/data_offsets, then the raw bytes.
  *
- * We write what `nn.Conv2d(1, 1, (kh, kw)).load_state_dict` expects: `weight` F32
- * [1, 1, kh, kw] (OIHW) and `bias` F32 [1]. PyTorch's conv2d is cross-correlation, so
- * in convolve mode `weight` holds K rotated 180° and the metadata says so; reading
- * the file back undoes the rotation.
+ * The layer export (layerExport.ts) writes what `nn.Conv2d(C, O, k, …).load_state_dict`
+ * expects: `weight` F32 [O, C, kh, kw] (OIHW) and `bias` F32 [O]. PyTorch's conv2d is
+ * cross-correlation, so in convolve mode `weight` holds K rotated 180° and the metadata says
+ * so; reading a one-kernel file back as K undoes the rotation.
  */
 import { KernelStudioError } from '../errors';
 import type { Matrix } from '../matrix';
@@ -34,29 +34,6 @@ interface TensorEntry {
   dtype: string;
   shape: number[];
   data_offsets: [number, number];
-}
-
-/** Encodes the kernel and bias as a PyTorch Conv2d state dict. */
-export function encodeSafetensors(kernel: Matrix, bias: number, mode: Mode): Uint8Array {
-  const weightContent: WeightContent = mode === 'convolve' ? 'kernel-rotated-180' : 'kernel';
-  const stored = mode === 'convolve' ? flip2d(kernel) : kernel;
-  return encodeSafetensorsTensors(
-    {
-      format: 'pt',
-      producer: 'kernel-studio',
-      mode,
-      layout: 'OIHW',
-      weight_content: weightContent,
-      note:
-        mode === 'convolve'
-          ? 'Trained as true convolution; PyTorch conv2d is cross-correlation, so weight is K rotated 180 degrees.'
-          : 'Trained as cross-correlation, the same operation as PyTorch conv2d; weight is K as is.',
-    },
-    [
-      { name: 'weight', shape: [1, 1, kernel.rows, kernel.cols], data: stored.data },
-      { name: 'bias', shape: [1], data: Float32Array.of(bias) },
-    ],
-  );
 }
 
 /** A named F32 tensor to write. */
@@ -166,7 +143,7 @@ function readTensor(
   return values;
 }
 
-/** Reads a kernel written by `encodeSafetensors` (or any Conv2d(1, 1) state dict with a 2-D or 1×1×kh×kw weight). */
+/** Reads the kernel of a one-channel layer export (or any Conv2d(1, 1) state dict with a 2-D or 1×1×kh×kw weight). */
 export function decodeSafetensors(bytes: Uint8Array, name: string): SafetensorsKernel {
   const { tensors, metadata, dataStart } = readSafetensorsHeader(bytes, name);
   const weightEntry = tensors.weight;

@@ -99,7 +99,9 @@ test('save a workspace, change it, open the saved file: restored, and the title 
   ]);
 });
 
-test('exports the kernel as .npy and .safetensors with correct bytes on disk', async ({ app }) => {
+test('exports the kernel as .npy, .safetensors, .json and .csv with correct bytes on disk, each importing back into K', async ({
+  app,
+}) => {
   const kernelFile = join(dir, 'k.csv');
   writeFileSync(kernelFile, '0.5,-1,2\n3,4,-0.25\n');
   await app.getByRole('button', { name: 'Export…' }).click();
@@ -137,6 +139,39 @@ test('exports the kernel as .npy and .safetensors with correct bytes on disk', a
   expect(
     Array.from(new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length))),
   ).toEqual(expected);
+
+  // JSON and CSV are the one-channel layer's files; each export imports back into K as it was.
+  const jsonPath = join(dir, 'kernel.json');
+  await app.getByRole('combobox', { name: 'Format' }).selectOption('json');
+  answerNextPrompt(app, jsonPath);
+  await app.getByRole('button', { name: 'Save file…' }).click();
+  await expect(app.getByRole('status', { name: 'Status' })).toContainText('Saved kernel.json');
+  expect(JSON.parse(readFileSync(jsonPath, 'utf8'))).toMatchObject({
+    format: 'kernel-studio-layer',
+    shape: [1, 1, 2, 3],
+    padding: [0, 0],
+    weight: [
+      [
+        [
+          [0.5, -1, 2],
+          [3, 4, -0.25],
+        ],
+      ],
+    ],
+  });
+  const csvPath = join(dir, 'kernel.csv');
+  await app.getByRole('combobox', { name: 'Format' }).selectOption('csv');
+  answerNextPrompt(app, csvPath);
+  await app.getByRole('button', { name: 'Save file…' }).click();
+  await expect(app.getByRole('status', { name: 'Status' })).toContainText('Saved kernel.csv');
+  const other = join(dir, 'other.json');
+  writeFileSync(other, '[[9]]');
+  for (const path of [jsonPath, csvPath, npyPath, stPath]) {
+    await importKernel(app, other);
+    await expect(app.getByTestId('export-kernel')).toHaveText('1×1 [[9]]');
+    await importKernel(app, path);
+    await expect(app.getByTestId('export-kernel')).toHaveText('2×3 [[0.5, -1, 2], [3, 4, -0.25]]');
+  }
 
   // X as PNG.
   const pngPath = join(dir, 'x.png');

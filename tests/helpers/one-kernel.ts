@@ -3,12 +3,13 @@
  * engines take layers. This is that problem as the layer it is: one channel in and out, the
  * "valid" geometry, the same parameter vector [W…, b] (so resume states carry over).
  */
+import type { LayerExport } from '#core/formats/index';
 import { convSpec } from '#core/layer';
 import type { LayerTrainConfig } from '#core/layer-types';
 import type { Matrix } from '#core/matrix';
 import type { Tensor3 } from '#core/tensor';
 import { tensorOfMatrix, weightsOfMatrix } from '#core/tensor';
-import type { ForwardParams, TrainConfig } from '#core/types';
+import type { ForwardParams, Mode, TrainConfig } from '#core/types';
 import type { ComputeBackend } from '#core/layer-types';
 
 export function oneKernelLayer(config: TrainConfig): LayerTrainConfig {
@@ -44,4 +45,9 @@ export async function forwardOneKernel(
   return matrixOfChannel(
     await backend.forwardLayer(tensorOfMatrix(x), weightsOfMatrix(k), [params.bias], spec),
   );
+}
+
+/** A kernel K with its bias, as the one-channel "valid" layer the app and the CLI export. */
+export function oneKernelExport(k: Matrix, bias: number, mode: Mode): LayerExport {
+  return { weight: weightsOfMatrix(k), bias: [bias], spec: convSpec({ kernel: [k.rows, k.cols], mode }) };
 }

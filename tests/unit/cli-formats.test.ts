@@ -7,11 +7,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy, exportKernel } from '#core/formats/index';
+import { decodeNpy, encodeNpy, exportLayer } from '#core/formats/index';
 import { fromRows } from '#core/matrix';
 import { BOUNDS, boundText } from '#core/bounds';
 import { cliHarness, expectOneLineError } from '../helpers/cli-harness';
 import { greyIdat, greyPng, IEND, ihdr, PNG_SIGNATURE } from '../helpers/png-chunks';
+import { oneKernelExport } from '../helpers/one-kernel';
 
 const harness = cliHarness('cli-formats');
 const { work, cli, cliWith, write } = harness;
@@ -164,14 +165,16 @@ describe('the CLI reads what the app reads, and PyTorch’s padding (22.10)', ()
   it('a .safetensors kernel for --k and --init, as the app exports it (convolve-mode rotation undone)', () => {
     write(
       'k.safetensors',
-      exportKernel(
+      exportLayer(
         'safetensors',
-        fromRows([
-          [1, 0],
-          [0, -1],
-        ]),
-        0,
-        'convolve',
+        oneKernelExport(
+          fromRows([
+            [1, 0],
+            [0, -1],
+          ]),
+          0,
+          'convolve',
+        ),
       ).bytes,
     );
     const r = cli('corr2d', '--x', 'x3.json', '--k', 'k.safetensors', '--json');

@@ -8,16 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KernelStudioError } from '#core/errors';
-import {
-  decodeNpy,
-  decodeSafetensors,
-  encodeNpy,
-  encodeSafetensors,
-  exportKernel,
-  importKernel,
-} from '#core/formats/index';
+import { decodeNpy, decodeSafetensors, encodeNpy, exportLayer, importKernel } from '#core/formats/index';
+import { convSpec } from '#core/layer';
 import { flip2d, fromRows, toRows } from '#core/matrix';
+import type { Mode } from '#core/types';
 import { npyWithShape, safetensorsWithShape } from '../helpers/hostile-files';
+import { oneKernelExport } from '../helpers/one-kernel';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const K = fromRows([
@@ -151,6 +147,10 @@ describe('hostile shapes (a zero or huge dimension) are refused before anything 
   });
 });
 
+/** The .safetensors the app and the CLI write for kernel K: a one-channel valid layer. */
+const safetensorsOf = (k: typeof K, bias: number, mode: Mode): Uint8Array =>
+  exportLayer('safetensors', oneKernelExport(k, bias, mode)).bytes;
+
 describe('.safetensors writer', () => {
   interface Entry {
     dtype: string;
@@ -166,7 +166,7 @@ describe('.safetensors writer', () => {
   }
 
   it('has a u64 length, space-padded JSON to 8 bytes, and OIHW F32 weight + bias with exact offsets', () => {
-    const bytes = encodeSafetensors(K, 0.75, 'correlate');
+    const bytes = safetensorsOf(K, 0.75, 'correlate');
     const { headerLength, headerText, header, dataStart } = parse(bytes);
     expect(headerLength % 8).toBe(0);
     expect(headerText).toMatch(/^\{.*\} *$/);
@@ -176,6 +176,11 @@ describe('.safetensors writer', () => {
       mode: 'correlate',
       layout: 'OIHW',
       weight_content: 'kernel',
+      in_channels: '1',
+      out_channels: '1',
+      stride: '1,1',
+      padding: '0,0',
+      dilation: '1,1',
     });
     expect(Object.values(header.__metadata__).every((v) => typeof v === 'string')).toBe(true);
     expect(bytes.length - dataStart).toBe(28);
@@ -184,7 +189,7 @@ describe('.safetensors writer', () => {
   });
 
   it('stores K rotated 180° in convolve mode (PyTorch conv2d is correlation) and reads back K', () => {
-    const bytes = encodeSafetensors(K, 0, 'convolve');
+    const bytes = safetensorsOf(K, 0, 'convolve');
     const { header, dataStart } = parse(bytes);
     expect(header.__metadata__).toMatchObject({ mode: 'convolve', weight_content: 'kernel-rotated-180' });
     expect(float32sLE(bytes, dataStart, 6)).toEqual(Array.from(flip2d(K).data));
@@ -196,7 +201,7 @@ describe('.safetensors writer', () => {
 
   it('refuses files whose header or offsets do not fit', () => {
     expect(() => decodeSafetensors(new Uint8Array(4), 's.safetensors')).toThrow(/shorter than 8 bytes/);
-    const bytes = encodeSafetensors(K, 0, 'correlate');
+    const bytes = safetensorsOf(K, 0, 'correlate');
     expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 's.safetensors')).toThrow(
       /out-of-range/,
     );
@@ -205,10 +210,22 @@ describe('.safetensors writer', () => {
     expect(() => decodeSafetensors(huge, 's.safetensors')).toThrow(/header length exceeds the file/);
   });
 
-  it('is what exportKernel returns for safetensors and npy', () => {
-    expect(exportKernel('safetensors', K, 1, 'correlate').bytes).toEqual(
-      encodeSafetensors(K, 1, 'correlate'),
+  it('re-imports the [1, 1, kh, kw] weight of a one-channel layer as K; a layer of several kernels is refused', () => {
+    const bytes = safetensorsOf(K, 1, 'correlate');
+    expect(parse(bytes).header.weight.shape).toEqual([1, 1, 2, 3]);
+    expect(toRows(importKernel(bytes, 'k.safetensors'))).toEqual(toRows(K));
+    expect(decodeSafetensors(bytes, 'k.safetensors').bias).toBe(1);
+    const layer = exportLayer('safetensors', {
+      weight: { outChannels: 2, inChannels: 1, rows: 1, cols: 3, data: K.data },
+      bias: [0, 0],
+      spec: convSpec({ outChannels: 2, kernel: [1, 3] }),
+    }).bytes;
+    expect(() => importKernel(layer, 'layer.safetensors')).toThrow(
+      /^layer\.safetensors: weight shape \[2, 1, 1, 3\] is not \[1, 1, kh, kw\] or \[kh, kw\]\.$/,
     );
-    expect(exportKernel('npy', K, 1, 'correlate').bytes).toEqual(encodeNpy(K));
+  });
+
+  it('writes the one-channel .npy as the 2-D kh×kw array', () => {
+    expect(exportLayer('npy', oneKernelExport(K, 1, 'correlate')).bytes).toEqual(encodeNpy(K));
   });
 });

@@ -5,22 +5,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forwardCpu } from '#core/cpu/index';
+import type { ExportFormat } from '#core/formats/index';
 import {
-  exportKernel,
+  exportLayer,
   IMAGEMAGICK_PROGRAMS,
   imageMagickCommand,
   imageMagickKernel,
 } from '#core/formats/index';
 import type { ImageMagickVersion } from '#core/formats/imagemagick';
 import { decodeUtf8 } from '#core/formats/utf8';
+import type { Matrix } from '#core/matrix';
 import { fromRows } from '#core/matrix';
+import type { Mode } from '#core/types';
+import { oneKernelExport } from '../helpers/one-kernel';
 
 const K = fromRows([
   [1, 2, 3],
   [4, 5, 6],
 ]);
-const text = (format: Parameters<typeof exportKernel>[0], mode: 'correlate' | 'convolve', bias = 0): string =>
-  decodeUtf8(exportKernel(format, K, bias, mode).bytes, format);
+/** What the app and the CLI write for kernel k: the one-channel valid layer it is. */
+const exported = (format: ExportFormat, mode: Mode, bias = 0, k: Matrix = K) =>
+  exportLayer(format, oneKernelExport(k, bias, mode));
+const text = (format: ExportFormat, mode: Mode, bias = 0, k: Matrix = K): string =>
+  decodeUtf8(exported(format, mode, bias, k).bytes, format);
 
 describe('ImageMagick export', () => {
   it('writes WxH (columns first), row-major', () => {
@@ -37,7 +44,7 @@ describe('ImageMagick export', () => {
     expect(imageMagickCommand(K, 0, 'correlate', 6)).toBe(
       "convert input.png -grayscale Rec601Luma -morphology Correlate '3x2+0+0: 1,2,3,4,5,6' -gravity SouthEast -chop 2x1 +repage output.png",
     );
-    const file = exportKernel('imagemagick', K, 0, 'convolve');
+    const file = exported('imagemagick', 'convolve');
     expect(file.extension).toBe('txt');
     expect(text('imagemagick', 'convolve')).toMatch(/Convolve rotates it 180°/);
     // Both versions' commands, each under a line that names its version and program.
@@ -55,7 +62,9 @@ describe('ImageMagick export', () => {
 describe('PyTorch and MXNet snippets', () => {
   it('keeps K in correlate mode and names the layout', () => {
     const py = text('pytorch', 'correlate');
-    expect(py).toContain('nn.Conv2d(1, 1, kernel_size=(2, 3), bias=False)');
+    expect(py).toContain(
+      'nn.Conv2d(1, 1, kernel_size=(2, 3), stride=(1, 1), padding=(0, 0), dilation=(1, 1), bias=False)',
+    );
     expect(py).toContain(
       'conv.weight.data = torch.tensor([[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]], dtype=torch.float32)',
     );
@@ -70,19 +79,20 @@ describe('PyTorch and MXNet snippets', () => {
     expect(py).toContain('conv.bias.data = torch.tensor([0.25], dtype=torch.float32)');
     expect(py).toMatch(/rotated 180°/);
     const mx = text('mxnet', 'convolve', 0.25);
-    expect(mx).toContain('nn.Conv2D(1, kernel_size=(2, 3), in_channels=1, use_bias=True)');
+    expect(mx).toContain(
+      'nn.Conv2D(1, kernel_size=(2, 3), strides=(1, 1), padding=(0, 0), dilation=(1, 1), in_channels=1, use_bias=True)',
+    );
     expect(mx).toContain('conv2d.weight.set_data(nd.array([[[[6.0, 5.0, 4.0], [3.0, 2.0, 1.0]]]]))');
     expect(mx).toContain('conv2d.bias.set_data(nd.array([0.25]))');
   });
 
   it('gives each format a mime type and extension', () => {
-    expect(exportKernel('pytorch', K, 0, 'correlate')).toMatchObject({
-      mime: 'text/x-python',
-      extension: 'py',
-    });
-    expect(exportKernel('csv', K, 0, 'correlate')).toMatchObject({ mime: 'text/csv', extension: 'csv' });
-    expect(exportKernel('safetensors', K, 0, 'correlate').extension).toBe('safetensors');
-    expect(text('csv', 'convolve')).toMatch(/^# .*\n# mode convolve/);
+    expect(exported('pytorch', 'correlate')).toMatchObject({ mime: 'text/x-python', extension: 'py' });
+    expect(exported('csv', 'correlate')).toMatchObject({ mime: 'text/csv', extension: 'csv' });
+    expect(exported('safetensors', 'correlate').extension).toBe('safetensors');
+    expect(text('csv', 'convolve')).toMatch(
+      /^# .*\n# stride 1,1, padding 0,0, dilation 1,1\n# mode convolve/,
+    );
   });
 });
 
@@ -96,12 +106,20 @@ function versionOf(program: string): ImageMagickVersion | undefined {
 const imageMagick = ([7, 6] as const).find((v) => versionOf(IMAGEMAGICK_PROGRAMS[v]) === v);
 if (!imageMagick) console.warn('formats.exports: no ImageMagick found; skipping the command-line check.');
 
+/** The installed version's command line as the exported .txt writes it for kernel k. */
+function exportedCommand(k: Matrix, bias: number, mode: Mode): string {
+  const lines = text('imagemagick', mode, bias, k).split('\n');
+  const heading = `# ImageMagick ${imageMagick}: the program is \`${IMAGEMAGICK_PROGRAMS[imageMagick!]}\`.`;
+  expect(lines).toContain(heading);
+  return lines[lines.indexOf(heading) + 1];
+}
+
 /** Splits our suggested command on spaces, keeping '…' quoted parts whole. */
 function splitCommand(command: string): string[] {
   return (command.match(/'[^']*'|\S+/g) ?? []).map((part) => part.replace(/^'|'$/g, ''));
 }
 
-describe.skipIf(!imageMagick)(`the suggested ImageMagick ${imageMagick} command, run as written`, () => {
+describe.skipIf(!imageMagick)(`the exported ImageMagick ${imageMagick} command, run as written`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ks-im-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const x = fromRows([
@@ -119,7 +137,7 @@ describe.skipIf(!imageMagick)(`the suggested ImageMagick ${imageMagick} command,
     const output = join(dir, `y-${mode}.pgm`);
     const levels = Array.from(x.data, (v) => Math.round(v * 65535));
     writeFileSync(input, `P2\n${x.cols} ${x.rows}\n65535\n${levels.join(' ')}\n`);
-    const [program, ...args] = splitCommand(imageMagickCommand(k, 0.1, mode, imageMagick));
+    const [program, ...args] = splitCommand(exportedCommand(k, 0.1, mode));
     expect(program).toBe(IMAGEMAGICK_PROGRAMS[imageMagick!]);
     args[0] = input;
     const run = spawnSync(program, [...args.slice(0, -1), '-depth', '16', '-compress', 'none', output], {
@@ -137,7 +155,7 @@ describe.skipIf(!imageMagick)(`the suggested ImageMagick ${imageMagick} command,
     const output = join(dir, 'grey.pgm');
     const rgb = [200, 50, 10, 30, 220, 90];
     writeFileSync(input, `P3\n2 1\n255\n${rgb.join(' ')}\n`);
-    const [program, ...args] = splitCommand(imageMagickCommand(fromRows([[1]]), 0, 'correlate', imageMagick));
+    const [program, ...args] = splitCommand(exportedCommand(fromRows([[1]]), 0, 'correlate'));
     args[0] = input;
     const run = spawnSync(program, [...args.slice(0, -1), '-depth', '16', '-compress', 'none', output], {
       encoding: 'utf8',

@@ -1,7 +1,8 @@
 /**
- * Layer exports (core/formats/layerExport.ts): 4-D .npy loaded by NumPy itself, .safetensors as
- * a PyTorch Conv2d state dict whose weights, applied by a NumPy conv2d with the stored stride,
- * padding and dilation, give our Y; snippets that carry the geometry; clear refusals.
+ * Layer exports (core/formats/layerExport.ts), the one export path: a one-channel "valid" layer
+ * goes through the same writers as any other; 4-D .npy loaded by NumPy itself, .safetensors as a
+ * PyTorch Conv2d state dict and the PyTorch/MXNet snippets (parsed as Python) whose weights,
+ * applied by a NumPy conv2d with the stored stride, padding and dilation, give our Y; clear refusals.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,13 +12,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { forwardLayerCpu } from '#core/cpu/index';
 import { KernelStudioError } from '#core/errors';
 import type { ExportFormat, LayerExport } from '#core/formats/index';
-import { EXPORT_FORMATS, exportKernel, exportLayer, frameworkWeights } from '#core/formats/index';
+import {
+  EXPORT_FORMATS,
+  exportLayer,
+  frameworkWeights,
+  importKernel,
+  layerExportProblem,
+} from '#core/formats/index';
 import { decodeUtf8 } from '#core/formats/utf8';
 import type { ConvSpec } from '#core/layer';
 import { convSpec } from '#core/layer';
+import { fromRows, toRows } from '#core/matrix';
 import { randomMatrix, randomWeights } from '#core/random';
-import { toNested3 } from '#core/tensor';
-import { weightsOfMatrix } from '#core/tensor';
+import type { Tensor3 } from '#core/tensor';
+import { tensorOfMatrix, toNested3, weightsOfMatrix } from '#core/tensor';
+import { oneKernelExport } from '../helpers/one-kernel';
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'ks-layer-formats-'));
@@ -37,24 +46,86 @@ const layer = (mode: 'correlate' | 'convolve'): LayerExport => ({
   spec: { ...spec, mode },
 });
 
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+
+/**
+ * Python: an independent conv2d in NumPy (cross-correlation, as torch.nn.functional.conv2d and
+ * MXNet's Convolution compute), and readers for a .safetensors file and a snippet as written.
+ */
+const PY_PRELUDE = `
+import ast, json, struct, numpy as np
+def conv2d(X, W, B, s, p, dl):
+  X, W = X.astype(np.float64), W.astype(np.float64)
+  Xp = np.pad(X, ((0, 0), (p[0], p[0]), (p[1], p[1])))
+  O, C, kh, kw = W.shape
+  Ho = (X.shape[1] + 2*p[0] - dl[0]*(kh-1) - 1)//s[0] + 1; Wo = (X.shape[2] + 2*p[1] - dl[1]*(kw-1) - 1)//s[1] + 1
+  Y = np.zeros((O, Ho, Wo))
+  for o in range(O):
+    for i in range(Ho):
+      for j in range(Wo):
+        win = Xp[:, i*s[0]:i*s[0]+dl[0]*(kh-1)+1:dl[0], j*s[1]:j*s[1]+dl[1]*(kw-1)+1:dl[1]]
+        Y[o, i, j] = (win * W[o]).sum() + B[o]
+  return Y
+def safetensors(path):
+  b = open(path, 'rb').read()
+  n = struct.unpack('<Q', b[:8])[0]; h = json.loads(b[8:8+n]); d = b[8+n:]
+  t = lambda k: np.frombuffer(d[h[k]['data_offsets'][0]:h[k]['data_offsets'][1]], '<f4').reshape(h[k]['shape'])
+  m = h['__metadata__']; pair = lambda k: [int(v) for v in m[k].split(',')]
+  return t('weight'), t('bias'), pair('stride'), pair('padding'), pair('dilation')
+def snippet(path):
+  # The layer call's keywords and the weight and bias literals, in the order the snippet sets them.
+  calls = [n for stmt in ast.parse(open(path).read()).body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+  name = lambda c: getattr(c.func, 'attr', getattr(c.func, 'id', ''))
+  conv = next(c for c in calls if name(c) in ('Conv2d', 'Conv2D'))
+  kw = {k.arg: ast.literal_eval(k.value) for k in conv.keywords}
+  values = [np.array(ast.literal_eval(c.args[0]), dtype=np.float32) for c in calls if name(c) in ('tensor', 'array')]
+  W = values[0]; B = values[1] if len(values) > 1 else np.zeros(W.shape[0], np.float32)
+  assert kw['kernel_size'] == W.shape[2:], (kw, W.shape)
+  return W, B, kw.get('stride', kw.get('strides')), kw['padding'], kw['dilation']
+`;
+
 function python(script: string): unknown {
   const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout);
 }
 
+/** Y of the layer `reader` (Python) loads from a file, applied to X by the NumPy conv2d. */
+function numpyY(reader: string, x: Tensor3): number[] {
+  return python(
+    `${PY_PRELUDE}
+W, B, s, p, dl = ${reader}
+X = np.array(${JSON.stringify(toNested3(x))}, dtype=np.float32)
+print(json.dumps(conv2d(X, W, B, s, p, dl).ravel().tolist()))`,
+  ) as number[];
+}
+
+function expectY(y: number[], ours: Tensor3): void {
+  expect(y).toHaveLength(ours.data.length);
+  y.forEach((v, i) => expect(Math.abs(v - ours.data[i])).toBeLessThan(1e-5));
+}
+
 describe('layer exports', () => {
-  it('a one-channel valid layer exports exactly as a kernel did', () => {
+  it('a one-channel valid layer goes through the same writer as any one-channel layer (one path, not two)', () => {
     const k = randomMatrix(2, 3, 5, -1, 1);
-    for (const format of EXPORT_FORMATS)
-      for (const mode of ['correlate', 'convolve'] as const)
-        expect(
-          exportLayer(format, {
-            weight: weightsOfMatrix(k),
-            bias: [0.5],
-            spec: convSpec({ kernel: [2, 3], mode }),
-          }).bytes,
-        ).toEqual(exportKernel(format, k, 0.5, mode).bytes);
+    // The same layer with padding 2: every format that holds both writes the same file but for
+    // its padding (ImageMagick holds only the valid one: checked against its command below).
+    const paddingText = /(padding\W{1,5})0(, ?)0/g;
+    for (const mode of ['correlate', 'convolve'] as const) {
+      const valid = oneKernelExport(k, 0.5, mode);
+      const padded: LayerExport = { ...valid, spec: { ...valid.spec, padding: [2, 2] } };
+      for (const format of EXPORT_FORMATS) {
+        if (layerExportProblem(format, padded) !== null) continue;
+        let replaced = 0;
+        const asPadded = latin1(exportLayer(format, valid).bytes).replace(paddingText, (_m, a, b) => {
+          replaced++;
+          return `${a}2${b}2`;
+        });
+        expect(asPadded, format).toBe(latin1(exportLayer(format, padded).bytes));
+        // Every file but the bare .npy array states the padding.
+        expect(replaced > 0, format).toBe(format !== 'npy');
+      }
+    }
   });
 
   it('JSON and CSV write each float32 weight and bias as its shortest decimal, never its float64 expansion', () => {
@@ -67,11 +138,9 @@ describe('layer exports', () => {
     expect(json).toContain('"bias": [0.1, 0.7]');
     expect(json).toContain('"weight": [[[[0.3,-0.1]]],[[[1e-7,2]]]]');
     expect(json).not.toMatch(/0000000\d{3}/);
-    const one = exportKernel('json', randomMatrix(1, 2, 1, -1, 1), 0.1, 'correlate');
-    expect(decodeUtf8(one.bytes, 'kernel.json')).toContain('"bias": 0.1,');
-    expect(
-      decodeUtf8(exportKernel('csv', randomMatrix(1, 2, 1, -1, 1), 0.1, 'correlate').bytes, 'kernel.csv'),
-    ).toContain('bias 0.1\n');
+    const one = oneKernelExport(randomMatrix(1, 2, 1, -1, 1), 0.1, 'correlate');
+    expect(decodeUtf8(exportLayer('json', one).bytes, 'kernel.json')).toContain('"bias": [0.1],');
+    expect(decodeUtf8(exportLayer('csv', one).bytes, 'kernel.csv')).toContain('bias 0.1\n');
   });
 
   it.skipIf(!hasNumpy)('.npy is O×C×kh×kw float32 in numpy.load', () => {
@@ -103,32 +172,11 @@ describe('layer exports', () => {
         out_channels: '2',
       });
       if (!hasNumpy) return;
-      // An independent conv2d in NumPy (cross-correlation, as torch.nn.functional.conv2d) on the stored tensors.
       const x = { channels: 3, rows: 6, cols: 5, data: randomMatrix(18, 5, 9, -1, 1).data };
       const path = join(work, `w-${mode}.safetensors`);
       writeFileSync(path, bytes);
-      const script = `
-import numpy as np, json, struct
-b = open(${JSON.stringify(path)}, 'rb').read()
-n = struct.unpack('<Q', b[:8])[0]; h = json.loads(b[8:8+n]); d = b[8+n:]
-t = lambda k: np.frombuffer(d[h[k]['data_offsets'][0]:h[k]['data_offsets'][1]], '<f4').reshape(h[k]['shape']).astype(np.float64)
-W, B = t('weight'), t('bias')
-m = h['__metadata__']; s = [int(v) for v in m['stride'].split(',')]; p = [int(v) for v in m['padding'].split(',')]; dl = [int(v) for v in m['dilation'].split(',')]
-X = np.array(${JSON.stringify(toNested3(x))}, dtype=np.float32).astype(np.float64)
-Xp = np.pad(X, ((0, 0), (p[0], p[0]), (p[1], p[1])))
-O, C, kh, kw = W.shape
-Ho = (X.shape[1] + 2*p[0] - dl[0]*(kh-1) - 1)//s[0] + 1; Wo = (X.shape[2] + 2*p[1] - dl[1]*(kw-1) - 1)//s[1] + 1
-Y = np.zeros((O, Ho, Wo))
-for o in range(O):
-  for i in range(Ho):
-    for j in range(Wo):
-      win = Xp[:, i*s[0]:i*s[0]+dl[0]*(kh-1)+1:dl[0], j*s[1]:j*s[1]+dl[1]*(kw-1)+1:dl[1]]
-      Y[o, i, j] = (win * W[o]).sum() + B[o]
-print(json.dumps(Y.ravel().tolist()))`;
-      const y = python(script) as number[];
-      const ours = forwardLayerCpu(x, l.weight, l.bias, l.spec);
-      expect(y).toHaveLength(ours.data.length);
-      y.forEach((v, i) => expect(Math.abs(v - ours.data[i])).toBeLessThan(1e-5));
+      const y = numpyY(`safetensors(${JSON.stringify(path)})`, x);
+      expectY(y, forwardLayerCpu(x, l.weight, l.bias, l.spec));
     },
   );
 
@@ -149,6 +197,19 @@ print(json.dumps(Y.ravel().tolist()))`;
     );
     expect(values).toEqual(Array.from(frameworkWeights(l)));
   });
+
+  it.skipIf(!hasNumpy).each(['correlate', 'convolve'] as const)(
+    'the PyTorch and MXNet snippets, read as Python, build a layer that gives our Y (%s)',
+    (mode) => {
+      const x = { channels: 3, rows: 6, cols: 5, data: randomMatrix(18, 5, 11, -1, 1).data };
+      for (const format of ['pytorch', 'mxnet'] as const) {
+        const l = layer(mode);
+        const path = join(work, `layer-${mode}-${format}.py`);
+        writeFileSync(path, exportLayer(format, l).bytes);
+        expectY(numpyY(`snippet(${JSON.stringify(path)})`, x), forwardLayerCpu(x, l.weight, l.bias, l.spec));
+      }
+    },
+  );
 
   it.each([
     [
@@ -178,4 +239,38 @@ print(json.dumps(Y.ravel().tolist()))`;
       /no stride, padding or dilation.*stride 2, padding 0, dilation 1/,
     );
   });
+});
+
+describe.skipIf(!hasNumpy)('the d2l kernel [[1, -1]], a one-channel valid layer, in its real tools', () => {
+  // d2l 7.2's X: ones with a zero band in columns 2 to 5.
+  const x = tensorOfMatrix(fromRows(Array.from({ length: 6 }, () => [1, 1, 0, 0, 0, 0, 1, 1])));
+  const K = fromRows([[1, -1]]);
+
+  it.each(['correlate', 'convolve'] as const)(
+    'NumPy reads K from .npy, .csv and .json; the state dict and the snippets give our Y; all re-import as K (%s)',
+    (mode) => {
+      const l = oneKernelExport(K, 0.25, mode);
+      const file = (format: ExportFormat): string => {
+        const { bytes, extension } = exportLayer(format, l);
+        const path = join(work, `d2l-${mode}-${format}.${extension}`);
+        writeFileSync(path, bytes);
+        if (format !== 'pytorch' && format !== 'mxnet')
+          expect(toRows(importKernel(bytes, path))).toEqual([[1, -1]]);
+        return JSON.stringify(path);
+      };
+      const read = python(`${PY_PRELUDE}
+a = np.load(${file('npy')}); t = np.loadtxt(${file('csv')}, delimiter=",", ndmin=2); j = json.load(open(${file('json')}))
+print(json.dumps({"npy": [str(a.dtype), list(a.shape), a.ravel().tolist()], "csv": t.tolist(),
+  "json": [list(np.array(j["weight"]).shape), np.array(j["weight"]).ravel().tolist(), j["bias"], j["padding"]]}))`);
+      expect(read).toEqual({
+        npy: ['float32', [1, 2], [1, -1]],
+        csv: [[1, -1]],
+        json: [[1, 1, 1, 2], [1, -1], [0.25], [0, 0]],
+      });
+      const ours = forwardLayerCpu(x, l.weight, l.bias, l.spec);
+      expectY(numpyY(`safetensors(${file('safetensors')})`, x), ours);
+      expectY(numpyY(`snippet(${file('pytorch')})`, x), ours);
+      expectY(numpyY(`snippet(${file('mxnet')})`, x), ours);
+    },
+  );
 });

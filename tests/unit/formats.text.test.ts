@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KernelStudioError } from '#core/errors';
 import {
-  exportKernel,
+  exportLayer,
   importKernel,
   parseMatrixCsv,
   parseMatrixJson,
@@ -14,7 +14,9 @@ import {
   parseDecimal,
 } from '#core/formats/index';
 import { decodeUtf8, encodeUtf8 } from '#core/formats/utf8';
+import { convSpec } from '#core/layer';
 import { fromRows, toRows } from '#core/matrix';
+import { oneKernelExport } from '../helpers/one-kernel';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const fixture = (name: string): Uint8Array => readFileSync(join(FIXTURES, name));
@@ -51,13 +53,31 @@ describe('matrix JSON', () => {
     expect(serializeMatrixJson(fromRows([[0.3, -1]]))).toBe('[\n  [0.3, -1]\n]\n');
   });
 
-  it('accepts our export object with a weight field', () => {
-    const file = exportKernel('json', fromRows([[1, -1]]), 0.5, 'convolve');
+  it('accepts our one-channel layer export (weight 1×1×kh×kw) as its kernel', () => {
+    const file = exportLayer('json', oneKernelExport(fromRows([[1, -1]]), 0.5, 'convolve'));
     const parsed = JSON.parse(decodeUtf8(file.bytes, 'k.json')) as Record<string, unknown>;
     expect(parsed.mode).toBe('convolve');
-    expect(parsed.bias).toBe(0.5);
+    expect(parsed.bias).toEqual([0.5]);
+    expect(parsed.weight).toEqual([[[[1, -1]]]]);
     expect(String(parsed.layout)).toMatch(/OIHW/);
     expect(toRows(importKernel(file.bytes, 'k.json'))).toEqual([[1, -1]]);
+    expect(toRows(parseMatrixJson('{"weight": [[[[2, 3], [4, 5]]]]}', 'k.json'))).toEqual([
+      [2, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('refuses, saying why, a layer export of several kernels as one kernel', () => {
+    const layer = exportLayer('json', {
+      weight: { outChannels: 2, inChannels: 1, rows: 1, cols: 2, data: Float32Array.of(1, -1, 2, 3) },
+      bias: [0, 0],
+      spec: convSpec({ outChannels: 2, kernel: [1, 2] }),
+    });
+    const e = errorOf(() => importKernel(layer.bytes, 'layer.json'));
+    expect(e.code).toBe('unsupported');
+    expect(e.message).toBe(
+      'layer.json: the weight holds 2×1 kernels (out×in); a kernel import reads one kh×kw kernel.',
+    );
   });
 
   it('names the file for broken JSON, ragged rows and non-numbers', () => {
@@ -121,7 +141,9 @@ describe('importKernel', () => {
     expect(toRows(importKernel(fixture('k_edge.csv'), 'k_edge.csv'))).toEqual([[1, -1]]);
     expect(toRows(importKernel(encodeUtf8('[[1, -1]]'), 'K.JSON'))).toEqual([[1, -1]]);
     expect(
-      toRows(importKernel(exportKernel('npy', fromRows([[2, 3]]), 0, 'correlate').bytes, 'k.npy')),
+      toRows(
+        importKernel(exportLayer('npy', oneKernelExport(fromRows([[2, 3]]), 0, 'correlate')).bytes, 'k.npy'),
+      ),
     ).toEqual([[2, 3]]);
   });
 

@@ -269,8 +269,8 @@ describe('TrainingSession: the target bias and the learned bias', () => {
     expect(Array.from(source.bias)).toEqual([learned]);
     const json = new TextDecoder().decode(exportLayer('json', source).bytes);
     // The float32 bias as its shortest decimal, never its float64 expansion.
-    expect(json).toContain(`"bias": ${formatFloat32(learned)}`);
-    expect(Math.fround(Number(/"bias": (\S+),/.exec(json)![1]))).toBe(Math.fround(learned));
+    expect(json).toContain(`"bias": [${formatFloat32(learned)}]`);
+    expect(Math.fround(Number(/"bias": \[(\S+)\],/.exec(json)![1]))).toBe(Math.fround(learned));
     expect(Array.from(exportGrid(doc, 'y')!.data)).toEqual(Array.from(session.target!.data));
     expect(Array.from(exportGrid(doc, 'yhat')!.data)).toEqual(Array.from(session.yHat!.data));
     session.clear();

@@ -1,5 +1,5 @@
 /** Images (PNG, JPEG, WebP) as X's channels, grey or R, G, B: what the import box and a drop on X both use. */
-import { extensionOf } from '#core/formats/kernelExport';
+import { extensionOf } from '#core/formats/kernelImport';
 import { IMPORT_KINDS, imageMime } from '#core/formats/kinds';
 import { fitSize, grayFromRgba, rgbFromRgba } from '#core/grid-ops';
 import type { Matrix } from '#core/matrix';
