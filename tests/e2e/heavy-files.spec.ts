@@ -110,3 +110,24 @@ test("a large file's error comes from the worker exactly as the parser words it,
   await expect(app.getByTestId('file-opening')).toHaveCount(0);
   await expect(app).toHaveTitle('Kernel Studio');
 });
+
+test('Save As writes a large document in the worker: the same text as core writes on one thread', async ({
+  app,
+}) => {
+  const path = join(dir, 'large.kstudio');
+  const x = zeros(700, 700);
+  x.data.forEach((_, i) => (x.data[i] = (i % 97) / 8));
+  const text = serializeWorkspace({ ...defaultDocument(), channels: [x] }, 'Kernel Studio');
+  expect(text.length).toBeGreaterThan(1024 * 1024);
+  writeFileSync(path, text);
+  answerNextPrompt(app, path);
+  await app.getByRole('button', { name: 'Open…' }).click();
+  await expect(app).toHaveTitle('large.kstudio — Kernel Studio');
+
+  const copy = join(dir, 'copy.kstudio');
+  answerNextPrompt(app, copy);
+  await app.getByRole('button', { name: 'Save As…' }).click();
+  await expect(app).toHaveTitle('copy.kstudio — Kernel Studio');
+  expect(readFileSync(copy, 'utf8')).toBe(text);
+  await expect(app.getByTestId('file-error')).toHaveCount(0);
+});
