@@ -471,6 +471,10 @@ export const en = {
   'layer.im2colY': 'act(W · im2col(X) + b) ({o}×{hw})',
   'layer.im2colTooBig':
     'Shown for small layers only: at most {taps} rows (C·kh·kw) and {cells} columns (Ho·Wo).',
+  // wsworker
+  'file.opening': 'Opening {name}…',
+  'file.cancelOpen': 'Cancel',
+  'file.backupName': 'the autosaved backup',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -454,4 +454,8 @@ export const zh: Record<MessageKey, string> = {
   'layer.im2colX': 'im2col(X)（{n}×{hw}）',
   'layer.im2colY': 'act(W · im2col(X) + b)（{o}×{hw}）',
   'layer.im2colTooBig': '仅在层较小时显示：最多 {taps} 行（C·kh·kw）和 {cells} 列（Ho·Wo）。',
+  // wsworker
+  'file.opening': '正在打开 {name}…',
+  'file.cancelOpen': '取消',
+  'file.backupName': '自动保存的备份',
 };

@@ -4,19 +4,19 @@ import {
   DOCUMENT_FIELDS,
   defaultDocument,
   MAX_WORKSPACE_BYTES,
-  parseWorkspace,
   sameWorkspaceFile,
-  serializeWorkspace,
   WORKSPACE_EXTENSION,
   type WorkspaceDocument,
 } from '#core/workspace/index';
 import { untrack } from 'svelte';
 import { localTime } from './local-time';
+import { OpeningFile } from './opening.svelte';
 import type { StudioDocument } from './studio.svelte';
 import { trainingOf } from './training.svelte';
+import { OFF_THREAD_CHARS, readWorkspaceText, writeWorkspaceText } from './workspace-text';
 
 const SAVED_BY = 'Kernel Studio';
-/** Autosave once edits pause this long: serializing a 256² workspace costs ~20 ms, never paid per edit. */
+/** Autosave once edits pause this long: serializing a 256² workspace costs ~20 ms, never paid per edit (large ones are written in a worker). */
 const AUTOSAVE_MS = 1500;
 
 /**
@@ -34,9 +34,9 @@ export function applyDocument(doc: StudioDocument, model: WorkspaceDocument): vo
   doc.loads++;
 }
 
-function serialize(doc: StudioDocument): string {
+async function serialize(doc: WorkspaceDocument): Promise<string> {
   try {
-    return serializeWorkspace(snapshotDocument(doc), SAVED_BY);
+    return await writeWorkspaceText(doc, SAVED_BY);
   } catch {
     // A non-finite value cannot be saved: count it as a change (Save then reports why).
     return '';
@@ -104,6 +104,7 @@ export interface WorkspaceUi {
       | 'file.confirmDropBackup'
       | 'file.saved'
       | 'file.opened'
+      | 'file.backupName'
       | 'file.autosaveFailed',
     params?: Record<string, string>,
   ): string;
@@ -130,6 +131,8 @@ export class WorkspaceSession {
   /** This document's own backup file (main keeps one per document, so newer work never overwrites an older backup). */
   readonly sessionId: string;
   recent = $state.raw<RecentFile[]>([]);
+  /** A large workspace being opened (parsed in a worker), with Cancel. */
+  readonly opening = new OpeningFile();
 
   readonly dirty = $derived.by(() => !sameWorkspaceFile(this.saved, snapshotDocument(this.doc)));
   readonly displayName = $derived.by(() => this.name ?? this.ui.t('file.untitled'));
@@ -167,10 +170,15 @@ export class WorkspaceSession {
           return;
         }
         const timer = setTimeout(() => {
-          const text = serialize(this.doc);
-          if (text === '') return; // a non-finite value: no file can hold it (Save says why)
+          const saving = snapshotDocument(this.doc);
+          // Set before the write is queued: a document clean again meanwhile queues the delete after it.
           this.backedUp = true;
-          void this.backupCall(() => this.ui.call('writeBackup', text, this.sessionId)).then(
+          const write = async (): Promise<void> => {
+            const text = await serialize(saving);
+            if (text === '') return; // a non-finite value: no file can hold it (Save says why)
+            await this.ui.call('writeBackup', text, this.sessionId);
+          };
+          void this.backupCall(write).then(
             () => this.autosaveDone(null),
             (error: unknown) => this.autosaveDone(error),
           );
@@ -235,7 +243,8 @@ export class WorkspaceSession {
     const backup = this.backup;
     if (!backup || !this.confirmDiscard()) return;
     try {
-      const model = parseWorkspace(backup.text, 'The autosaved backup');
+      const model = await this.parse(backup.text, 'The autosaved backup', this.ui.t('file.backupName'));
+      if (!model) return;
       applyDocument(this.doc, model);
       // Restored work is unsaved work: untitled and dirty until the user saves it.
       this.path = null;
@@ -289,6 +298,7 @@ export class WorkspaceSession {
 
   async newWorkspace(): Promise<void> {
     if (!this.confirmDiscard() || !(await this.settleBackup())) return;
+    this.opening.cancel(); // New wins over a large open still being read
     applyDocument(this.doc, defaultDocument());
     this.path = null;
     this.name = null;
@@ -303,7 +313,7 @@ export class WorkspaceSession {
     try {
       const opened = await this.ui.call('openWorkspace', ...(path === undefined ? [] : [{ path }]));
       if (!opened) return false;
-      this.load(opened.text, opened.name, opened.path);
+      if (!(await this.load(opened.text, opened.name, opened.path))) return false;
       // Parsed: only now may main record it in Recent and let Save write back to it.
       await this.ui.call('confirmOpened', opened.path);
       void this.refreshRecent();
@@ -322,23 +332,46 @@ export class WorkspaceSession {
         throw new Error(
           `${file.name} is over the workspace limit of ${MAX_WORKSPACE_BYTES / 1024 / 1024} MiB.`,
         );
-      this.load(await file.text(), file.name, null);
-      return true;
+      return await this.load(await file.text(), file.name, null);
     } catch (error) {
       this.fail(error);
       return false;
     }
   }
 
-  /** Parses first; the document changes only if the whole file is good. */
-  private load(text: string, name: string, path: string | null): void {
-    const model = parseWorkspace(text, name);
+  /**
+   * Parses workspace text: large text in a worker, shown as "Opening <shown>…" with Cancel. Null
+   * when cancelled, or when the document was edited meanwhile and the user keeps those edits.
+   */
+  private async parse(text: string, name: string, shown = name): Promise<WorkspaceDocument | null> {
+    if (text.length < OFF_THREAD_CHARS) return readWorkspaceText(text, name);
+    const before = snapshotDocument(this.doc);
+    const signal = this.opening.begin(shown);
+    try {
+      const model = await readWorkspaceText(text, name, signal);
+      if (signal.aborted) return null;
+      this.opening.end(signal);
+      const edited = !sameWorkspaceFile(before, snapshotDocument(this.doc));
+      return !edited || this.confirmDiscard() ? model : null;
+    } catch (error) {
+      if (signal.aborted) return null; // cancelled: nothing changed, nothing to say
+      throw error;
+    } finally {
+      this.opening.end(signal);
+    }
+  }
+
+  /** Parses first; the document changes only if the whole file is good. False when the open was cancelled. */
+  private async load(text: string, name: string, path: string | null): Promise<boolean> {
+    const model = await this.parse(text, name);
+    if (!model) return false;
     applyDocument(this.doc, model);
     this.path = path;
     this.name = name;
     this.saved = snapshotDocument(this.doc);
     this.error = null;
     this.notice = this.ui.t('file.opened', { name });
+    return true;
   }
 
   async save(saveAs = false): Promise<boolean> {
@@ -347,7 +380,7 @@ export class WorkspaceSession {
       // A run still going is saved with its points so far, as the chart shows it.
       trainingOf(this.doc)?.recordRunning();
       const saving = snapshotDocument(this.doc);
-      const text = serializeWorkspace(saving, SAVED_BY);
+      const text = await writeWorkspaceText(saving, SAVED_BY);
       const saved = await this.ui.call('saveText', {
         kind: 'workspace',
         ...(saveAs || this.path === null ? {} : { path: this.path }),
