@@ -187,13 +187,12 @@ export class Code {
     return this.op(0x49);
   }
 
-  i32LtS(): this {
-    return this.op(0x48);
+  i32GeS(): this {
+    return this.op(0x4e);
   }
 
-  /** select of (a, b, condition): a where the condition is nonzero, else b. */
-  select(): this {
-    return this.op(0x1b);
+  i32And(): this {
+    return this.op(0x71);
   }
 
   i32ShrU(): this {

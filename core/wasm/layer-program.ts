@@ -146,30 +146,33 @@ export function layerLayout(s: LayerShape): LayerLayout {
 }
 
 /**
- * The functions of `l`'s module: `run` (below) and, for `forward`, `place`, which takes X copied
- * in as it is (C×H×W floats from X's offset on, one typed-array copy) to the padded layout `run`
- * reads, checking its values on the way.
+ * The functions of `l`'s module: `run` (below) and, for `forward`, `place` and `placeNarrow`,
+ * which take X copied in as it is (C×H×W floats from X's offset on, one typed-array copy) to the
+ * padded layout `run` reads (`place` for X at least 4 columns wide, checking its values on the way).
  */
 export function layerFunctions(l: LayerLayout): FunctionDef[] {
-  return l.purpose === 'forward' ? [layerProgram(l), placeProgram(l)] : [layerProgram(l)];
+  return l.purpose === 'forward'
+    ? [layerProgram(l), placeProgram(l, 'place'), placeProgram(l, 'placeNarrow')]
+    : [layerProgram(l)];
 }
 
 /**
- * `place(cols, ph, pw) -> i32`: moves X's C×H×W floats (H = xRows − 2·ph, W = cols), copied in
- * contiguously from X's offset, to rows `xStride` floats apart with `ph` zero rows above and
+ * `place(cols, ph, pw) -> i32`: moves X's C×H×W floats (H = xRows − 2·ph, W = cols ≥ 4), copied
+ * in contiguously from X's offset, to rows `xStride` floats apart with `ph` zero rows above and
  * below each channel and `pw` zeros left and right of each row, and returns 1 where some value
  * of X is NaN or ±Infinity. Rows move last first: each row's place is at or after where it was
- * copied and past every row before it, so no row is overwritten before it moves. What lies right
- * of the padded width is never read for an output that is kept, nor checked.
+ * copied and past every row before it, so no row is overwritten before it moves. Within a row,
+ * vectors move last first too (each is read before any write reaches it); the row's last 4
+ * floats, read before the rest, are written last, so a width that is not a multiple of 4 needs no
+ * scalar steps. What lies right of the padded width is never read for an output that is kept.
  *
- * The check reads each padded row (W + 2·pw floats; where that is under 4 the result means
- * nothing and the caller checks X itself)
- * right after it is placed, while it is in cache: vector by vector, the last one ending at the
- * row's end (overlapping the one before it where the width is not a multiple of 4). For a finite
- * v, v − v is +0 (no bit set); otherwise it is NaN, so OR-ing every v − v leaves a bit set
- * exactly when some value is not finite (the zeros of the padding are finite).
+ * The check is on the vectors as they move: for a finite v, v − v is +0 (no bit set);
+ * otherwise it is NaN, so OR-ing every v − v leaves a bit set exactly when some value is not
+ * finite. `placeNarrow` (X under 4 columns wide) moves rows with `memory.copy` and returns 0: its
+ * caller checks X itself.
  */
-function placeProgram(l: LayerLayout): FunctionDef {
+function placeProgram(l: LayerLayout, name: 'place' | 'placeNarrow'): FunctionDef {
+  const narrow = name === 'placeNarrow';
   const c = new Code(['i32', 'i32', 'i32']);
   const cols = c.param(0);
   const ph = c.param(1);
@@ -179,10 +182,11 @@ function placeProgram(l: LayerLayout): FunctionDef {
   const padBytes = c.local('i32');
   const k = c.local('i32');
   const ch = c.local('i32');
+  const src = c.local('i32');
   const dst = c.local('i32');
   const at = c.local('i32');
-  const last = c.local('i32');
   const v = c.local('v128');
+  const tail = c.local('v128');
   const acc = c.local('v128');
   const xRowBytes = l.xStride * F32;
   c.f64(0).f64x2Splat().set(acc);
@@ -190,9 +194,9 @@ function placeProgram(l: LayerLayout): FunctionDef {
   c.get(cols).i32(F32).i32Mul().set(rowBytes);
   c.get(pw).i32(F32).i32Mul().set(padBytes);
   c.get(rows).i32(l.inChannels).i32Mul().set(k);
-  /** acc |= v − v for the vector at `at` (+ offset). */
-  const check = (): void => {
-    c.get(at).v128Load().tee(v).get(v).f32x4Sub().get(acc).or().set(acc);
+  /** acc |= v − v. */
+  const check = (vec: Local): void => {
+    c.get(vec).get(vec).f32x4Sub().get(acc).or().set(acc);
   };
   c.loop(() => {
     c.get(k).i32(1).i32Sub().set(k);
@@ -200,20 +204,23 @@ function placeProgram(l: LayerLayout): FunctionDef {
     c.get(k).get(rows).i32DivU().i32(l.xRows).i32Mul();
     c.get(k).get(rows).i32RemU().i32Add().get(ph).i32Add().i32(xRowBytes).i32Mul();
     c.get(padBytes).i32Add().i32(l.x).i32Add().set(dst);
-    c.get(dst).get(k).get(rowBytes).i32Mul().i32(l.x).i32Add().get(rowBytes).memoryCopy();
+    c.get(k).get(rowBytes).i32Mul().i32(l.x).i32Add().set(src);
+    if (narrow) c.get(dst).get(src).get(rowBytes).memoryCopy();
+    else {
+      // The last 4 floats first; then whole vectors from the last one down to the row's start.
+      c.get(src).get(rowBytes).i32Add().i32(16).i32Sub().v128Load().set(tail);
+      check(tail);
+      c.get(rowBytes).i32(-16).i32And().i32(16).i32Sub().set(at);
+      c.loop(() => {
+        c.get(src).get(at).i32Add().v128Load().set(v);
+        check(v);
+        c.get(dst).get(at).i32Add().get(v).v128Store();
+        c.get(at).i32(16).i32Sub().tee(at).i32(0).i32GeS();
+      });
+      c.get(dst).get(rowBytes).i32Add().i32(16).i32Sub().get(tail).v128Store();
+    }
     c.get(dst).get(padBytes).i32Sub().i32(0).get(padBytes).memoryFill();
     c.get(dst).get(rowBytes).i32Add().i32(0).get(padBytes).memoryFill();
-    // The padded row [dst − pw, dst + cols + pw): whole vectors, then the one ending at its end.
-    c.get(dst).get(padBytes).i32Sub().set(at);
-    c.get(dst).get(rowBytes).i32Add().get(padBytes).i32Add().i32(16).i32Sub().set(last);
-    // A row narrower than a vector (the caller checks those) reads from its start, in bounds.
-    c.get(at).get(last).get(last).get(at).i32LtS().select().set(last);
-    c.loop(() => {
-      check();
-      c.get(at).i32(16).i32Add().tee(at).get(last).i32LtU();
-    });
-    c.get(last).set(at);
-    check();
     c.get(k);
   });
   c.i32(0).set(ch);
@@ -240,7 +247,7 @@ function placeProgram(l: LayerLayout): FunctionDef {
     c.stepLt(ch, 1, l.inChannels);
   });
   c.get(acc).anyTrue();
-  return { name: 'place', params: ['i32', 'i32', 'i32'], results: ['i32'], code: c };
+  return { name, params: ['i32', 'i32', 'i32'], results: ['i32'], code: c };
 }
 
 /**

@@ -364,10 +364,15 @@ function startForward(
     load() {
       // X as it is (one copy), then moved to its padded rows inside the memory and checked there.
       new Float32Array(buffer, l.x, x.data.length).set(x.data);
-      const place = exports.place as (cols: number, ph: number, pw: number) => number;
+      // `place` checks X as it moves it; X under one vector wide is checked here.
+      const narrow = x.cols < 4;
+      const place = exports[narrow ? 'placeNarrow' : 'place'] as (
+        cols: number,
+        ph: number,
+        pw: number,
+      ) => number;
       const flagged = place(x.cols, ph, pw) !== 0;
-      // `place` checks padded rows of at least one vector; a narrower X is checked here.
-      if (x.cols + 2 * pw < 4 ? !x.data.every(Number.isFinite) : flagged) {
+      if (narrow ? !x.data.every(Number.isFinite) : flagged) {
         signal(ABANDONED);
         options.nonFinite();
       }
