@@ -7,6 +7,7 @@ export {
   createCpuPool,
   runBandTask,
   rowBands,
+  sharedChunk,
   workersFor,
   POOL_MIN_MACS,
   TRAIN_POOL_MIN_MACS,

@@ -31,12 +31,12 @@ export interface ForwardTask {
   readonly spec: ConvSpec;
 }
 
-/** Output rows [r0, r1) of a forward pass set up in a shared memory (`wasmSharedForward`). */
+/** Chunks of rows of a `rows`-row forward pass set up in a shared memory (`wasmSharedForward`). */
 export interface ForwardRowsTask {
   readonly kind: 'forward-rows';
   readonly job: SharedForwardJob;
-  readonly r0: number;
-  readonly r1: number;
+  readonly rows: number;
+  readonly chunk: number;
 }
 
 /** A training run's band problem (X rows, Y rows, padding 0, the sum loss), kept by the worker as `run`. */
@@ -103,7 +103,7 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
         return { result: { id: task.id, y }, transfer: [y.data.buffer as ArrayBuffer] };
       }
       case 'forward-rows':
-        runSharedRows(task.job, task.r0, task.r1);
+        runSharedRows(task.job, task.rows, task.chunk);
         return { result: { id: task.id }, transfer: [] };
       case 'train-open': {
         const size = task.config.initWeight.data.length + task.config.spec.outChannels;
@@ -158,30 +158,23 @@ export function trainPoolMinMacs(spec: ConvSpec): number {
   return wasmKernelsApply(spec) ? TRAIN_POOL_MIN_MACS.wasm : TRAIN_POOL_MIN_MACS.js;
 }
 
-/**
- * [start, end) output-row ranges, none empty, in proportion to their weights: the first band
- * (the calling thread's) weighs `firstWeight`, every other band 1.
- */
-export function rowBands(rows: number, parts: number, firstWeight = 1): [number, number][] {
+/** [start, end) output-row ranges, none empty, as even as whole rows allow. */
+export function rowBands(rows: number, parts: number): [number, number][] {
   const n = Math.max(1, Math.min(parts, rows));
-  const total = firstWeight + n - 1;
-  const ends: number[] = [];
-  for (let b = 0; b < n; b++) {
-    const even = Math.floor((rows * (firstWeight + b)) / total);
-    const least = (ends[b - 1] ?? 0) + 1;
-    ends.push(b === n - 1 ? rows : Math.min(Math.max(even, least), rows - (n - 1 - b)));
-  }
-  return ends.map((end, b) => [ends[b - 1] ?? 0, end]);
+  return Array.from({ length: n }, (_, b) => [Math.floor((rows * b) / n), Math.floor((rows * (b + 1)) / n)]);
 }
 
 /**
- * The calling thread's share of a shared-memory pass against a worker's, where it copies every
- * band's rows of Y out after its own (measured on the 2-core VM, RGB 512² → 8: copying Y out
- * ~1.35 ms, the rows ~5.2 ms of one thread's time; 0.8 balances them). Loading X comes before
- * every band (the workers wait for it), so it does not count; nor do the bands of a Y that stays
- * in the memory (`copiesY` false): then every thread's band is the same size.
+ * Chunks per thread of a shared-memory pass: each thread takes the next chunk when it is done
+ * with one, so a slow core (another program on it, a worker that woke late) costs only its last
+ * chunk, not half the pass. A chunk is a wasm call and an atomic add (microseconds).
  */
-const SHARED_FIRST_BAND = 0.8;
+const CHUNKS_PER_THREAD = 8;
+
+/** The rows of one chunk of a shared `rows`-row pass over `threads` threads. */
+export function sharedChunk(rows: number, threads: number): number {
+  return Math.max(1, Math.ceil(rows / (CHUNKS_PER_THREAD * threads)));
+}
 
 /** Rows [from, to) of every channel of t, as a new tensor. */
 function sliceRows(t: Tensor3, from: number, to: number): Tensor3 {
@@ -246,27 +239,25 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       const nonFinite = (): never => rejectNonFinite(x, X_NAME);
       const pass = wasmSharedForward(x, slidWeights(w.data, spec), bias, spec, { into, nonFinite });
       if (pass) {
-        const bands = rowBands(oh, ports.length + 1, pass.copiesY ? SHARED_FIRST_BAND : 1);
-        // Every thread runs its band of rows in the one shared memory: nothing is copied per band.
-        const remote = bands
-          .slice(1)
-          .map(([r0, r1], b) => send(ports[b], { kind: 'forward-rows', job: pass.job!, r0, r1 }));
+        const chunk = sharedChunk(oh, ports.length + 1);
+        // Every thread runs chunks of rows in the one shared memory: nothing is copied per chunk.
+        const remote = ports.map((port) =>
+          send(port, { kind: 'forward-rows', job: pass.job!, rows: oh, chunk }),
+        );
         let failure: { reason: unknown } | undefined;
-        const [r0, r1] = bands[0];
         try {
           pass.load();
-          pass.runRows(r0, r1);
-          pass.copyRows(r0, r1);
+          pass.runChunks(chunk);
         } catch (e) {
           failure = { reason: e };
         }
-        // No band may still be writing when the memory goes back to the cache.
+        // No chunk may still be running when the memory goes back to the cache.
         for (const r of await Promise.allSettled(remote)) if (r.status === 'rejected') failure ??= r;
         if (failure) {
           pass.release();
           throw failure.reason;
         }
-        for (const [a, b] of bands.slice(1)) pass.copyRows(a, b);
+        pass.copyRows(0, oh);
         return pass.finish();
       }
       checkTensor3(x, X_NAME);

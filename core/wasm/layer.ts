@@ -34,14 +34,17 @@ export type LayerLossAndGrads = ((
 };
 
 /**
- * What a worker needs to run bands of a forward pass whose memory is shared (`runSharedRows`):
+ * What a worker needs to run rows of a forward pass whose memory is shared (`runSharedRows`):
  * the compiled module and the memory; `id` names this memory across threads.
  */
 export interface SharedForwardJob {
   readonly id: string;
   readonly module: object;
   readonly memory: WasmMemory;
-  /** One word shared with the workers: whether the pass is loading, loaded or abandoned. */
+  /**
+   * Two words shared with the workers: whether the pass is loading, loaded or abandoned
+   * (`STATE`), and the first output row no thread has taken yet (`NEXT_ROW`).
+   */
   readonly state: Int32Array;
 }
 
@@ -136,7 +139,7 @@ function instantiate(layout: LayerLayout): Held {
   const bytes = layout.pages * PAGE_BYTES;
   if (!layout.shared) return { key, instance: new api.Instance(m, {}), bytes };
   const memory = new api.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
-  const state = new Int32Array(new SharedArrayBuffer(4));
+  const state = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const job = { id: `${THREAD_TAG}-${nextMemory++}`, module: m, memory, state };
   return { key, instance: new api.Instance(m, { env: { memory } }), bytes, job };
 }
@@ -281,7 +284,10 @@ export interface WasmForwardOptions {
  */
 const lent = new WeakMap<Float32Array, Held>();
 
-/** A shared pass's state word (`SharedForwardJob.state`): workers wait while it is LOADING. */
+/** The words of `SharedForwardJob.state`. */
+const STATE = 0;
+const NEXT_ROW = 1;
+/** A shared pass's STATE: workers wait while it is LOADING. */
 const LOADING = 0;
 const LOADED = 1;
 const ABANDONED = 2;
@@ -294,8 +300,9 @@ const LOAD_WAIT_MS = 10_000;
  * output rows [r0, r1) of every channel, `copyRows` copies them out to Y (nothing where Y stays
  * in the memory, lent: `copiesY` false), and `finish` returns Y and hands the instance back, or
  * lends it with Y (`release`: without a result). Where the memory is shared, `job` lets worker
- * threads run other bands at the same time: post it before `load`, and a worker waits until the
- * pass is loaded (`runSharedRows`).
+ * threads run rows at the same time: post it before `load`; a worker waits until the pass is
+ * loaded, then every thread takes chunks of rows no other has taken (`runChunks`,
+ * `runSharedRows`) until none is left.
  */
 export interface ForwardPass {
   readonly rows: number;
@@ -304,6 +311,8 @@ export interface ForwardPass {
   readonly copiesY: boolean;
   load(): void;
   runRows(r0: number, r1: number): void;
+  /** Runs chunks of `chunk` rows no other thread has taken, until none is left (a shared pass). */
+  runChunks(chunk: number): void;
   copyRows(r0: number, r1: number): void;
   finish(): Tensor3;
   release(): void;
@@ -332,11 +341,14 @@ function startForward(
   const buffer = memoryBuffer(instance);
   // A caller that reuses Y takes it without a copy where its rows are dense in the memory.
   const inPlace = into !== undefined && l.oStride === l.ow;
-  if (job) Atomics.store(job.state, 0, LOADING);
+  if (job) {
+    Atomics.store(job.state, STATE, LOADING);
+    Atomics.store(job.state, NEXT_ROW, 0);
+  }
   const signal = (state: number): void => {
     if (!job) return;
-    Atomics.store(job.state, 0, state);
-    Atomics.notify(job.state, 0);
+    Atomics.store(job.state, STATE, state);
+    Atomics.notify(job.state, STATE);
   };
   const run = exports.run as (r0: number, r1: number) => number;
   const O = spec.outChannels;
@@ -382,6 +394,10 @@ function startForward(
       signal(LOADED);
     },
     runRows: (r0, r1) => void run(r0, r1),
+    runChunks(chunk) {
+      if (!job) throw new Error('runChunks needs a shared pass');
+      takeChunks(job, l.oh, chunk, run);
+    },
     copyRows(r0, r1) {
       if (inPlace) return;
       const dst = y();
@@ -449,12 +465,32 @@ const workerInstances = new Map<string, WasmInstance>();
 const WORKER_INSTANCES_KEPT = 2;
 
 /**
- * Runs output rows [r0, r1) of the pass `job` was posted for, in a worker thread, once the
- * caller has loaded it (nothing where the caller abandoned it). Blocks this worker while it waits.
+ * Runs chunks of `chunk` output rows of a `rows`-row pass, each taken with one atomic add on the
+ * job's NEXT_ROW, until none is left: a thread whose core is slow (another program on it, or a
+ * worker that woke late) takes fewer, the others more. Each row is computed by exactly one thread,
+ * the same way whichever.
  */
-export function runSharedRows(job: SharedForwardJob, r0: number, r1: number): void {
-  Atomics.wait(job.state, 0, LOADING, LOAD_WAIT_MS);
-  const state = Atomics.load(job.state, 0);
+function takeChunks(
+  job: SharedForwardJob,
+  rows: number,
+  chunk: number,
+  run: (r0: number, r1: number) => unknown,
+): void {
+  for (;;) {
+    const r0 = Atomics.add(job.state, NEXT_ROW, chunk);
+    if (r0 >= rows) return;
+    run(r0, Math.min(rows, r0 + chunk));
+  }
+}
+
+/**
+ * Runs chunks of the `rows`-row pass `job` was posted for, in a worker thread, once the caller
+ * has loaded it (nothing where the caller abandoned it), as the caller does (`runChunks`).
+ * Blocks this worker while it waits.
+ */
+export function runSharedRows(job: SharedForwardJob, rows: number, chunk: number): void {
+  Atomics.wait(job.state, STATE, LOADING, LOAD_WAIT_MS);
+  const state = Atomics.load(job.state, STATE);
   if (state === ABANDONED) return;
   if (state !== LOADED) throw new Error('The forward pass was not loaded in time.');
   let instance = workerInstances.get(job.id);
@@ -467,5 +503,5 @@ export function runSharedRows(job: SharedForwardJob, r0: number, r1: number): vo
   workerInstances.set(job.id, instance);
   if (workerInstances.size > WORKER_INSTANCES_KEPT)
     workerInstances.delete(workerInstances.keys().next().value!);
-  (instance.exports.run as (a: number, b: number) => number)(r0, r1);
+  takeChunks(job, rows, chunk, instance.exports.run as (a: number, b: number) => number);
 }

@@ -17,6 +17,7 @@ import {
   forwardLayerCpu,
   rowBands,
   runBandTask,
+  sharedChunk,
 } from '#core/cpu/index';
 import { KernelStudioError } from '#core/errors';
 import { wasmSharedMemoryAvailable } from '#core/wasm/layer';
@@ -76,40 +77,33 @@ const LAYERS: [string, Tensor3, ConvSpec][] = [
   ],
 ];
 
-describe('rowBands', () => {
+describe('rowBands and sharedChunk', () => {
   it('covers every row once, in order, with no empty band', () => {
     for (const [rows, parts] of [
       [1, 4],
       [7, 3],
       [1021, 2],
       [16, 16],
-    ])
-      for (const first of [1, 0.8, 0.1, 3]) {
-        const bands = rowBands(rows, parts, first);
-        expect(bands).toHaveLength(Math.min(rows, parts));
-        expect(bands[0][0]).toBe(0);
-        expect(bands.at(-1)?.[1]).toBe(rows);
-        bands.forEach(([a, b], i) => {
-          expect(b).toBeGreaterThan(a);
-          if (i > 0) expect(a).toBe(bands[i - 1][1]);
-        });
-      }
-  });
-
-  it('gives the first band its weight’s share', () => {
+    ]) {
+      const bands = rowBands(rows, parts);
+      expect(bands).toHaveLength(Math.min(rows, parts));
+      expect(bands[0][0]).toBe(0);
+      expect(bands.at(-1)?.[1]).toBe(rows);
+      bands.forEach(([a, b], i) => {
+        expect(b).toBeGreaterThan(a);
+        if (i > 0) expect(a).toBe(bands[i - 1][1]);
+      });
+    }
     expect(rowBands(512, 2)).toEqual([
       [0, 256],
       [256, 512],
     ]);
-    expect(rowBands(512, 2, 0.8)).toEqual([
-      [0, 227],
-      [227, 512],
-    ]);
-    expect(rowBands(100, 3, 0.5)).toEqual([
-      [0, 20],
-      [20, 60],
-      [60, 100],
-    ]);
+  });
+
+  it('cuts a shared pass into several chunks per thread, at least one row each', () => {
+    expect(sharedChunk(512, 2)).toBe(32);
+    expect(sharedChunk(1022, 2)).toBe(64);
+    expect(sharedChunk(3, 16)).toBe(1);
   });
 });
 
