@@ -6,7 +6,8 @@
  *     `ks:y-computed` and `ks:drawn:Output Y` marks). 256² X with an 11×11 kernel (bias + ReLU),
  *     and a 3 → 8 layer (3×3, "same") on a 256² RGB X. CPU backend and forced WebGPU.
  *   - training in the UI: steps per second the app sustains at 256² 5×5 + bias while the loss
- *     chart streams, beside the engine's own rate (CpuLayerTrainer in this process, one thread).
+ *     chart streams, beside the engine's own rate (CpuLayerTrainer in this process, one thread,
+ *     timed just before and just after the UI row: `engine_range`, their mean `engine_steps_per_s`).
  * Prints {"results": [{workload, backend, p50_ms, p95_ms, runs, …}]} with --json, else a table.
  * Edit rows also carry page_p50_ms/page_p95_ms: the same edits timed by the page itself, to the
  * first frame that runs after Y was drawn; and drawn_p50_ms/drawn_p95_ms, to Y drawn (no frame). p50_ms/p95_ms see the mark through a PerformanceObserver,
@@ -62,6 +63,8 @@ export interface AppResult {
   /** Training rows: steps per second in the UI, and the engine's own rate beside it. */
   steps_per_s?: number;
   engine_steps_per_s?: number;
+  /** The engine's rate just before and just after the UI's. */
+  engine_range?: [number, number];
   /**
    * Edit rows, a second view of the same edits: the page's own watch (`watchMarks`), from the
    * pointerdown to the first animation frame that runs after Y was drawn. p50_ms/p95_ms wait for
@@ -286,12 +289,16 @@ async function trainRow(page: Page, workload: string, backend: AppResult['backen
   await page.getByRole('combobox', { name: 'Speed', exact: true }).selectOption('max');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForTimeout(1500); // the run is set up and warm
+  const stopProfile = PROFILE
+    ? await startProfile({ page, dir: PROFILE, name: `${backend}-${workload}`, log })
+    : null;
   const samples: { t: number; step: number }[] = [];
   const end = Date.now() + TRAIN_SECONDS * 1000;
   while (Date.now() < end) {
     samples.push({ t: performance.now(), step: await shownStep(page) });
     await page.waitForTimeout(500);
   }
+  await stopProfile?.();
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   // ms per step over each half-second window, and the whole rate.
   const perStep: number[] = [];
@@ -342,9 +349,18 @@ async function main(): Promise<void> {
         await page.goto(server.url);
         await openWorkspace(page, path);
         log(`${backend}: ${workload}…`);
+        // The engine's rate is timed just before and just after the UI's (this VM's speed drifts
+        // by 2× within minutes): the mean of the two is the row's `engine_steps_per_s`.
+        const engineRate = workload.startsWith('train') && backend === 'cpu';
+        const engineBefore = engineRate ? engineStepsPerS() : undefined;
         const row = workload.startsWith('train')
           ? await trainRow(page, workload, backend)
           : await editRows(page, workload, backend);
+        if (engineBefore !== undefined) {
+          const engineAfter = engineStepsPerS();
+          row.engine_steps_per_s = Number(((engineBefore + engineAfter) / 2).toFixed(1));
+          row.engine_range = [engineBefore, engineAfter];
+        }
         const active = await page
           .getByTestId('backend-status')
           .textContent()
@@ -358,9 +374,6 @@ async function main(): Promise<void> {
       }
     }
     if (FLOOR) results.push(await floorRow(browser));
-    const engine = engineStepsPerS();
-    for (const r of results)
-      if (r.steps_per_s !== undefined && r.backend === 'cpu') r.engine_steps_per_s = engine;
   } finally {
     await browser.close();
     await stopAppServer(server);

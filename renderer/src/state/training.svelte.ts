@@ -39,7 +39,7 @@ export const SPEEDS: Record<Speed, { readonly steps: number; readonly everyFrame
   max: { steps: 250, everyFrames: 1 },
 };
 
-const MAX_LOG_LINES = 2000;
+const MAX_LOG_LINES = 500;
 
 /**
  * One training run driven from the UI: Step, Run (batched steps per animation
