@@ -31,11 +31,10 @@ export interface ForwardTask {
   readonly spec: ConvSpec;
 }
 
-/** Chunks of rows of a `rows`-row forward pass set up in a shared memory (`wasmSharedForward`). */
+/** Chunks of rows of a forward pass set up in a shared memory (`wasmSharedForward`). */
 export interface ForwardRowsTask {
   readonly kind: 'forward-rows';
   readonly job: SharedForwardJob;
-  readonly rows: number;
   readonly chunk: number;
 }
 
@@ -103,7 +102,7 @@ export function runBandTask(task: BandTask, runs: BandRuns): { result: BandResul
         return { result: { id: task.id, y }, transfer: [y.data.buffer as ArrayBuffer] };
       }
       case 'forward-rows':
-        runSharedRows(task.job, task.rows, task.chunk);
+        runSharedRows(task.job, task.chunk);
         return { result: { id: task.id }, transfer: [] };
       case 'train-open': {
         const size = task.config.initWeight.data.length + task.config.spec.outChannels;
@@ -241,9 +240,7 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
       if (pass) {
         const chunk = sharedChunk(oh, ports.length + 1);
         // Every thread runs chunks of rows in the one shared memory: nothing is copied per chunk.
-        const remote = ports.map((port) =>
-          send(port, { kind: 'forward-rows', job: pass.job!, rows: oh, chunk }),
-        );
+        const remote = ports.map((port) => send(port, { kind: 'forward-rows', job: pass.job!, chunk }));
         let failure: { reason: unknown } | undefined;
         try {
           pass.load();
@@ -257,7 +254,6 @@ export function createCpuPool(ports: readonly BandPort[]): CpuPool {
           pass.release();
           throw failure.reason;
         }
-        pass.copyRows(0, oh);
         return pass.finish();
       }
       checkTensor3(x, X_NAME);

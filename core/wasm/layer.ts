@@ -46,6 +46,8 @@ export interface SharedForwardJob {
    * (`STATE`), and the first output row no thread has taken yet (`NEXT_ROW`).
    */
   readonly state: Int32Array;
+  /** The output rows of every pass in this memory (its layout's). */
+  readonly rows: number;
 }
 
 /** An instance held by this thread; `job` where its memory is shared. */
@@ -140,7 +142,7 @@ function instantiate(layout: LayerLayout): Held {
   if (!layout.shared) return { key, instance: new api.Instance(m, {}), bytes };
   const memory = new api.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
   const state = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-  const job = { id: `${THREAD_TAG}-${nextMemory++}`, module: m, memory, state };
+  const job = { id: `${THREAD_TAG}-${nextMemory++}`, module: m, memory, state, rows: layout.oh };
   return { key, instance: new api.Instance(m, { env: { memory } }), bytes, job };
 }
 
@@ -296,24 +298,20 @@ const LOAD_WAIT_MS = 10_000;
 
 /**
  * A forward pass in an instance's memory. `load` copies X in, scans it (a NaN or ±Infinity:
- * `options.nonFinite` throws, the pass is abandoned) and writes W and b; then `runRows` computes
- * output rows [r0, r1) of every channel, `copyRows` copies them out to Y (nothing where Y stays
- * in the memory, lent: `copiesY` false), and `finish` returns Y and hands the instance back, or
- * lends it with Y (`release`: without a result). Where the memory is shared, `job` lets worker
- * threads run rows at the same time: post it before `load`; a worker waits until the pass is
- * loaded, then every thread takes chunks of rows no other has taken (`runChunks`,
- * `runSharedRows`) until none is left.
+ * `options.nonFinite` throws, the pass is abandoned) and writes W and b; then `runAll` computes
+ * every output row on this thread, and `finish` returns Y, copied out (the options' `into` where
+ * given) or, where it stays in the memory, lent to the caller with the instance; otherwise the
+ * instance goes back to the cache (`release`: without a result). Where the memory is shared,
+ * `job` lets worker threads run rows at the same time: post it before `load`; a worker waits
+ * until the pass is loaded, then every thread takes chunks of rows no other has taken
+ * (`runChunks`, `runSharedRows`) until none is left.
  */
 export interface ForwardPass {
-  readonly rows: number;
   readonly job?: SharedForwardJob;
-  /** Whether `copyRows` copies (false: Y is a view of the memory, lent to the caller). */
-  readonly copiesY: boolean;
   load(): void;
-  runRows(r0: number, r1: number): void;
+  runAll(): void;
   /** Runs chunks of `chunk` rows no other thread has taken, until none is left (a shared pass). */
   runChunks(chunk: number): void;
-  copyRows(r0: number, r1: number): void;
   finish(): Tensor3;
   release(): void;
 }
@@ -352,13 +350,8 @@ function startForward(
   };
   const run = exports.run as (r0: number, r1: number) => number;
   const O = spec.outChannels;
-  const padded = new Float32Array(buffer, l.out, O * l.oh * l.oStride);
-  let out: Float32Array | undefined;
-  /** Y: the memory's output (the view handed back, else a new one), the caller's `into`, else a new array. */
-  const y = (): Float32Array =>
-    (out ??= inPlace
-      ? (reclaimed && into) || new Float32Array(buffer, l.out, O * l.oh * l.ow)
-      : (into ?? new Float32Array(O * l.oh * l.ow)));
+  /** The program's output: every channel's rows, `oStride` floats apart (Y itself where in place). */
+  const output = new Float32Array(buffer, l.out, O * l.oh * l.oStride);
   let released = false;
   /** Hands the instance back: to the caller with Y (`lendWith`), else to the cache. */
   const handBack = (lendWith?: Float32Array): void => {
@@ -370,9 +363,7 @@ function startForward(
   // Without a result, a view handed back stays lent: the caller may still hold it.
   const release = (): void => handBack(reclaimed && into);
   return {
-    rows: l.oh,
     job,
-    copiesY: !inPlace,
     load() {
       // X as it is (one copy), then moved to its padded rows inside the memory and checked there.
       new Float32Array(buffer, l.x, x.data.length).set(x.data);
@@ -393,26 +384,24 @@ function startForward(
       for (let o = 0; o < O; o++) biasView[o] = bias[o];
       signal(LOADED);
     },
-    runRows: (r0, r1) => void run(r0, r1),
+    runAll: () => void run(0, l.oh),
     runChunks(chunk) {
       if (!job) throw new Error('runChunks needs a shared pass');
-      takeChunks(job, l.oh, chunk, run);
-    },
-    copyRows(r0, r1) {
-      if (inPlace) return;
-      const dst = y();
-      for (let o = 0; o < O; o++) {
-        const from = (o * l.oh + r0) * l.oStride;
-        const to = (o * l.oh + r0) * l.ow;
-        if (l.oStride === l.ow) dst.set(padded.subarray(from, from + (r1 - r0) * l.ow), to);
-        else
-          for (let r = 0; r < r1 - r0; r++)
-            dst.set(padded.subarray(from + r * l.oStride, from + r * l.oStride + l.ow), to + r * l.ow);
-      }
+      takeChunks(job, chunk, run);
     },
     finish() {
-      const data = y();
-      handBack(inPlace ? data : undefined);
+      if (inPlace) {
+        // The view handed back is this same output; else a view of it becomes the caller's Y.
+        const data = (reclaimed && into) || output;
+        handBack(data);
+        return { channels: O, rows: l.oh, cols: l.ow, data };
+      }
+      const data = into ?? new Float32Array(O * l.oh * l.ow);
+      if (l.oStride === l.ow) data.set(output);
+      else
+        for (let r = 0; r < O * l.oh; r++)
+          data.set(output.subarray(r * l.oStride, r * l.oStride + l.ow), r * l.ow);
+      handBack();
       return { channels: O, rows: l.oh, cols: l.ow, data };
     },
     release,
@@ -440,13 +429,12 @@ export function wasmForwardLayer(
     pass.release();
     throw e;
   }
-  pass.runRows(0, pass.rows);
-  pass.copyRows(0, pass.rows);
+  pass.runAll();
   return pass.finish();
 }
 
 /**
- * The same pass in a shared memory, for several threads to run bands of its rows (core/cpu/pool.ts),
+ * The same pass in a shared memory, for several threads to run chunks of its rows (core/cpu/pool.ts),
  * or null where shared memories are not available here (`wasmSharedMemoryAvailable`) or the
  * program does not apply.
  */
@@ -465,30 +453,25 @@ const workerInstances = new Map<string, WasmInstance>();
 const WORKER_INSTANCES_KEPT = 2;
 
 /**
- * Runs chunks of `chunk` output rows of a `rows`-row pass, each taken with one atomic add on the
- * job's NEXT_ROW, until none is left: a thread whose core is slow (another program on it, or a
+ * Runs chunks of `chunk` output rows of the job's pass, each taken with one atomic add on its
+ * NEXT_ROW, until none is left: a thread whose core is slow (another program on it, or a
  * worker that woke late) takes fewer, the others more. Each row is computed by exactly one thread,
  * the same way whichever.
  */
-function takeChunks(
-  job: SharedForwardJob,
-  rows: number,
-  chunk: number,
-  run: (r0: number, r1: number) => unknown,
-): void {
+function takeChunks(job: SharedForwardJob, chunk: number, run: (r0: number, r1: number) => unknown): void {
   for (;;) {
     const r0 = Atomics.add(job.state, NEXT_ROW, chunk);
-    if (r0 >= rows) return;
-    run(r0, Math.min(rows, r0 + chunk));
+    if (r0 >= job.rows) return;
+    run(r0, Math.min(job.rows, r0 + chunk));
   }
 }
 
 /**
- * Runs chunks of the `rows`-row pass `job` was posted for, in a worker thread, once the caller
+ * Runs chunks of the pass `job` was posted for, in a worker thread, once the caller
  * has loaded it (nothing where the caller abandoned it), as the caller does (`runChunks`).
  * Blocks this worker while it waits.
  */
-export function runSharedRows(job: SharedForwardJob, rows: number, chunk: number): void {
+export function runSharedRows(job: SharedForwardJob, chunk: number): void {
   Atomics.wait(job.state, STATE, LOADING, LOAD_WAIT_MS);
   const state = Atomics.load(job.state, STATE);
   if (state === ABANDONED) return;
@@ -503,5 +486,5 @@ export function runSharedRows(job: SharedForwardJob, rows: number, chunk: number
   workerInstances.set(job.id, instance);
   if (workerInstances.size > WORKER_INSTANCES_KEPT)
     workerInstances.delete(workerInstances.keys().next().value!);
-  takeChunks(job, rows, chunk, instance.exports.run as (a: number, b: number) => number);
+  takeChunks(job, chunk, instance.exports.run as (a: number, b: number) => number);
 }
