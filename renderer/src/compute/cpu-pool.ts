@@ -5,17 +5,7 @@
  */
 import type { BandPort, BandResult, CpuPool } from '#core/cpu/pool';
 import { createCpuPool, workersFor } from '#core/cpu/pool';
-
-/** The part of a DOM Worker we use (typed here: this file is also checked without the DOM lib). */
-interface PageWorker {
-  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
-  addEventListener(
-    type: 'message' | 'error',
-    listener: (e: { data?: unknown; message?: string }) => void,
-  ): void;
-  terminate(): void;
-}
-type PageWorkerConstructor = new (url: URL, options: { type: 'module'; name: string }) => PageWorker;
+import { pageWorkerClass, type PageWorker } from './page-worker';
 
 /** A port whose worker starts on its first task, so a CPU backend that never runs a large pass starts no thread. */
 function webPort(spawn: () => PageWorker): BandPort {
@@ -40,7 +30,7 @@ function webPort(spawn: () => PageWorker): BandPort {
 }
 
 export function createWebCpuPool(): CpuPool | null {
-  const Worker = (globalThis as { Worker?: PageWorkerConstructor }).Worker;
+  const Worker = pageWorkerClass();
   const workers = workersFor(globalThis.navigator?.hardwareConcurrency ?? 1);
   if (!Worker || workers === 0) return null;
   return createCpuPool(

@@ -8,6 +8,7 @@
  */
 import { KernelStudioError, type ErrorCode } from '#core/errors';
 import { parseWorkspace, serializeWorkspace, type WorkspaceDocument } from '#core/workspace/index';
+import { pageWorkerClass } from '../compute/page-worker';
 
 /**
  * From this many characters of workspace text (or a document estimated to write this many), the
@@ -65,20 +66,9 @@ export function estimatedChars(value: unknown): number {
   return chars;
 }
 
-/** The part of a DOM Worker we use. */
-interface PageWorker {
-  postMessage(message: unknown): void;
-  addEventListener(
-    type: 'message' | 'error',
-    listener: (e: { data?: unknown; message?: string }) => void,
-  ): void;
-  terminate(): void;
-}
-type PageWorkerConstructor = new (url: URL, options: { type: 'module'; name: string }) => PageWorker;
-
 /** The job in a worker of its own (ended when the job ends or is cancelled); null where there are no workers. */
 function inWorker(job: WorkspaceJob, failed: string, signal?: AbortSignal): Promise<unknown> | null {
-  const Worker = (globalThis as { Worker?: PageWorkerConstructor }).Worker;
+  const Worker = pageWorkerClass();
   if (!Worker) return null;
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./workspace-worker.ts', import.meta.url), {
