@@ -49,14 +49,12 @@ export interface Local {
 const SIMD = {
   load: 0x00,
   load32Splat: 0x09,
-  load64Splat: 0x0a,
   store: 0x0b,
   f64x2Splat: 0x14,
   f64x2ExtractLane: 0x21,
   f32x4ExtractLane: 0x1f,
   f32x4Gt: 0x44,
   f32x4Le: 0x45,
-  f64x2Le: 0x4b,
   and: 0x4e,
   andnot: 0x4f,
   or: 0x50,
@@ -64,9 +62,6 @@ const SIMD = {
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
-  f64x2Add: 0xf0,
-  f64x2Sub: 0xf1,
-  f64x2Mul: 0xf2,
   f32x4RelaxedMadd: 0x105,
 } as const;
 
@@ -247,11 +242,6 @@ export class Code {
     return this.simd(SIMD.store).memarg(4, offset);
   }
 
-  /** Loads one f64 at address + offset into both lanes. */
-  f64Splat(offset = 0): this {
-    return this.simd(SIMD.load64Splat).memarg(3, offset);
-  }
-
   /** Loads one f32 at address + offset into all four lanes. */
   f32Splat(offset = 0): this {
     return this.simd(SIMD.load32Splat).memarg(2, offset);
@@ -321,10 +311,6 @@ export class Code {
     return this;
   }
 
-  f64x2Le(): this {
-    return this.simd(SIMD.f64x2Le);
-  }
-
   and(): this {
     return this.simd(SIMD.and);
   }
@@ -332,23 +318,6 @@ export class Code {
   /** a & ~b for (a, b) on the stack. */
   andnot(): this {
     return this.simd(SIMD.andnot);
-  }
-
-  f64x2Add(): this {
-    return this.simd(SIMD.f64x2Add);
-  }
-
-  f64x2Sub(): this {
-    return this.simd(SIMD.f64x2Sub);
-  }
-
-  f64x2Mul(): this {
-    return this.simd(SIMD.f64x2Mul);
-  }
-
-  /** Leaves lane 0 + lane 1 of v128 local `l` as an f64. */
-  laneSum(l: Local): this {
-    return this.get(l).f64x2Lane(0).get(l).f64x2Lane(1).f64Add();
   }
 }
 
